@@ -1,0 +1,111 @@
+//! Speed benchmarks (`cargo bench`): loading guides, one diagnosis, one search over 1,000
+//! guides, and a whole `fieldfix diagnose` process against a Rust hello-world process.
+//! Figures, not pass/fail: the targets are in README.md.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use fieldfix::engine::{self, Situation};
+
+/// Runs `f` repeatedly for about a second and returns the median time of one run.
+fn measure<T>(name: &str, mut f: impl FnMut() -> T) -> Duration {
+    let mut times = Vec::new();
+    let start = Instant::now();
+    while times.len() < 5 || (start.elapsed() < Duration::from_secs(1) && times.len() < 10_000) {
+        let t = Instant::now();
+        black_box(f());
+        times.push(t.elapsed());
+    }
+    times.sort();
+    let median = times[times.len() / 2];
+    println!("{name:<48} {:>12.3?}  (median of {})", median, times.len());
+    median
+}
+
+/// Writes `n` guides, copies of a built-in one under new ids, into `dir`.
+fn generate(dir: &Path, n: usize) {
+    let template = fieldfix::guides::embedded::sources()
+        .into_iter()
+        .find(|s| s.stem == "photos-not-uploading")
+        .expect("built-in photos guide");
+    for i in 0..n {
+        let id = format!("generated-{i:04}");
+        let text = template
+            .text
+            .replacen("id: photos-not-uploading", &format!("id: {id}"), 1)
+            .replace("aliases: [photos]", &format!("aliases: [gen{i}]"));
+        std::fs::write(dir.join(format!("{id}.yaml")), text).expect("write guide");
+    }
+}
+
+fn bin(name: &str) -> PathBuf {
+    // benches run from target/release/deps; the binaries are one level up.
+    let exe = std::env::current_exe().expect("bench path");
+    let dir = exe.parent().and_then(Path::parent).expect("target dir");
+    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
+}
+
+fn main() {
+    let library = fieldfix::guides::load(None).expect("built-in guides load");
+    measure("load the built-in guides", || {
+        fieldfix::guides::load(None).map(|l| l.guides.len())
+    });
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    generate(dir.path(), 1000);
+    let big = fieldfix::guides::load(Some(dir.path())).expect("generated guides load");
+    measure("load 1,000 generated guides (+ built-in)", || {
+        fieldfix::guides::load(Some(dir.path())).map(|l| l.guides.len())
+    });
+
+    let guide = library.guide("photos-not-uploading").expect("photos guide");
+    let mut situation = Situation::default();
+    situation.answers.insert("device".into(), "ios".into());
+    situation.answers.insert("network".into(), "weak".into());
+    measure("one diagnosis (photos, ios, weak)", || {
+        engine::diagnose(&library.context, guide, &situation)
+    });
+    measure("one search over 1,016 guides", || {
+        fieldfix::search::search(&big, "pics stuck uploading on ipad")
+    });
+
+    let fieldfix = bin("fieldfix");
+    let hello = bin("examples/hello");
+    if fieldfix.exists() && hello.exists() {
+        let run = |cmd: &Path, args: &[&str]| {
+            let status = Command::new(cmd)
+                .args(args)
+                .output()
+                .expect("run process")
+                .status;
+            assert!(status.success(), "{} failed", cmd.display());
+        };
+        let base = measure("process: Rust hello-world", || run(&hello, &[]));
+        let ours = measure("process: fieldfix diagnose photos --format json", || {
+            run(
+                &fieldfix,
+                &[
+                    "diagnose",
+                    "photos",
+                    "--device",
+                    "ios",
+                    "--network",
+                    "weak",
+                    "--format",
+                    "json",
+                ],
+            )
+        });
+        println!(
+            "diagnose process / hello-world process: {:.2}x (target: at most 2x)",
+            ours.as_secs_f64() / base.as_secs_f64()
+        );
+    } else {
+        eprintln!(
+            "(build the binaries first for the process comparison: cargo build --release --bin fieldfix --example hello)"
+        );
+    }
+}

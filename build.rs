@@ -1,0 +1,88 @@
+//! Checks the built-in guides with the validator fieldfix itself uses, and compiles them into
+//! the binary: the YAML as written, and the validated library as JSON, which loads far faster.
+//! A problem in a built-in guide stops the build with the validator's messages.
+#![allow(dead_code)]
+
+use std::{env, fs, path::Path};
+
+// The validator's own modules, so the build checks exactly what `fieldfix validate` checks.
+#[path = "src/suggest.rs"]
+mod suggest;
+mod guides {
+    #[path = "../src/guides/check.rs"]
+    pub mod check;
+    #[path = "../src/guides/load.rs"]
+    pub mod load;
+    #[path = "../src/guides/model.rs"]
+    pub mod model;
+    #[path = "../src/guides/problem.rs"]
+    pub mod problem;
+    #[path = "../src/guides/raw.rs"]
+    pub mod raw;
+    #[path = "../src/guides/text.rs"]
+    pub mod text;
+}
+
+use guides::load::{Source, assemble};
+use guides::model::{Library, Origin};
+
+fn main() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
+    println!("cargo:rerun-if-changed={}", dir.display());
+    for module in ["suggest.rs", "guides"] {
+        println!("cargo:rerun-if-changed=src/{module}");
+    }
+    let mut files: Vec<_> = fs::read_dir(&dir)
+        .expect("the guides/ folder is missing")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+
+    let mut sources = Vec::new();
+    let mut embedded = String::from(
+        "/// Every file of `guides/`, as (file name, contents).\npub static EMBEDDED: &[(&str, &str)] = &[\n",
+    );
+    for path in &files {
+        println!("cargo:rerun-if-changed={}", path.display());
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        embedded.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
+        sources.push(Source {
+            name: format!("guides/{name}"),
+            stem: name.trim_end_matches(".yaml").to_owned(),
+            text: fs::read_to_string(path).expect("guide files are UTF-8"),
+            origin: Origin::BuiltIn,
+        });
+    }
+    embedded.push_str("];\n\n/// The validated built-in library, as JSON.\npub static LIBRARY_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/library.json\"));\n");
+
+    let checked = assemble(
+        Library {
+            context: Vec::new(),
+            guides: Vec::new(),
+        },
+        sources,
+        Vec::new(),
+    );
+    let library = match checked.library {
+        Some(library) if checked.problems.is_empty() => library,
+        _ => {
+            let problems: Vec<String> = checked.problems.iter().map(ToString::to_string).collect();
+            panic!(
+                "the built-in guides have {} problem(s):\n\n{}\n",
+                problems.len(),
+                problems.join("\n\n")
+            );
+        }
+    };
+    let out = env::var("OUT_DIR").unwrap();
+    fs::write(
+        Path::new(&out).join("library.json"),
+        serde_json::to_string(&library).unwrap(),
+    )
+    .unwrap();
+    fs::write(Path::new(&out).join("embedded_guides.rs"), embedded).unwrap();
+}

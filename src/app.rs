@@ -1,0 +1,123 @@
+//! The top of the program: turns the parsed command line into a call of the right front end,
+//! and any failure into a message and a documented exit code.
+
+use std::io::Write;
+
+use anyhow::Context;
+use clap::CommandFactory;
+use console::Term;
+
+use crate::cli::{Cli, ColorChoice, Command};
+use crate::commands::{self, Out};
+use crate::error::{Error, exit};
+use crate::guides::LoadError;
+use crate::output::Paint;
+
+/// Runs the command and returns the exit code, having reported any error on stderr.
+pub fn main(cli: Cli) -> u8 {
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => report(&err),
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<u8> {
+    let choice = match cli.color {
+        ColorChoice::Auto => None,
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+    };
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    let mut out = Out {
+        writer: &mut lock,
+        paint: Paint::for_stream(&Term::stdout(), choice),
+    };
+    let dir = cli.guides.as_deref();
+
+    // `validate` reports broken guides itself; everything else needs a loadable library.
+    if let Some(Command::Validate(args)) = &cli.command {
+        return commands::validate(args.dir.as_deref().or(dir), args.format.into(), &mut out);
+    }
+    if let Some(Command::Preflight(args)) = &cli.command {
+        return crate::preflight::run(&args.to_request(), &mut out);
+    }
+    // The admin commands that need no library (or load the guides their own way).
+    match &cli.command {
+        Some(Command::Schema) => return commands::admin::schema(&mut out),
+        Some(Command::Man(args)) => {
+            return commands::admin::man(Cli::command(), args.command.as_deref(), &mut out);
+        }
+        Some(Command::Completions(args)) => {
+            let guides = commands::admin::completion_guides(dir);
+            return commands::admin::completions(Cli::command(), args.shell, &guides, &mut out);
+        }
+        Some(Command::New(args)) => {
+            let request = args.to_request(dir.map(ToOwned::to_owned));
+            return commands::new::new_guide(&request, &mut out);
+        }
+        _ => {}
+    }
+    let library = commands::load_library(dir).with_context(|| match dir {
+        Some(dir) => format!("cannot load the guides in {}", dir.display()),
+        None => "cannot load the built-in guides".to_owned(),
+    })?;
+    match cli.command {
+        Some(Command::List(args)) => commands::list(&library, args.format.into(), &mut out),
+        Some(Command::Show(args)) => {
+            commands::show(&library, &args.guide, args.format.into(), &mut out)
+        }
+        Some(Command::Search(args)) => commands::search(
+            &library,
+            &args.text.join(" "),
+            usize::from(args.limit),
+            args.format.into(),
+            &mut out,
+        ),
+        Some(Command::Diagnose(args)) => {
+            let request = args.answers.into_request(Some(args.guide));
+            commands::diagnose(&library, &request, args.format.into(), &mut out)
+        }
+        Some(Command::Fix(args)) => crate::wizard::run(&library, args.into_request(), &mut out),
+        None => crate::wizard::run(
+            &library,
+            crate::cli::FixArgs::default().into_request(),
+            &mut out,
+        ),
+        Some(Command::Export(args)) => {
+            commands::export::export(&library, &args.into_request(), &mut out)
+        }
+        Some(
+            Command::Validate(_)
+            | Command::Preflight(_)
+            | Command::Schema
+            | Command::Man(_)
+            | Command::Completions(_)
+            | Command::New(_),
+        ) => unreachable!("handled above"),
+    }
+}
+
+/// Prints the error (and, for invalid guides, each problem) and picks the exit code.
+fn report(err: &anyhow::Error) -> u8 {
+    let broken_pipe = err
+        .chain()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .any(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+    if broken_pipe {
+        return exit::OK;
+    }
+    let ours = err.chain().find_map(|e| e.downcast_ref::<Error>());
+    let paint = Paint::for_stream(&Term::stderr(), None);
+    let mut stderr = std::io::stderr().lock();
+    if let Some(Error::Load(LoadError::Invalid(problems))) = ours {
+        for p in problems {
+            let _ = writeln!(stderr, "{} {p}\n", paint.bad("error:"));
+        }
+    }
+    if let Some(Error::Interrupted) = ours {
+        return exit::INTERRUPTED;
+    }
+    let _ = writeln!(stderr, "{} {err:#}", paint.bad("error:"));
+    ours.map_or(exit::FAILURE, Error::exit_code)
+}

@@ -1,0 +1,417 @@
+//! The command line: clap types only, converted once into the plain request types the
+//! commands take.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands::{DiagnoseRequest, Format};
+
+/// The exit codes, as `--help` and the man page list them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (the problem is fixed, or the command did what was asked)
+  1    runtime error, or a guide file is invalid (validate found problems)
+  2    usage error: bad flag, unknown guide, question, value or step
+  3    escalate: not fixed, a support ticket was written
+  130  interrupted (Ctrl-C or Esc); the session was saved, resume with `fieldfix fix --resume`";
+
+/// Walks construction teams through fixing Procore problems, one step at a time.
+///
+/// Run with no arguments for the interactive wizard. Admins can script the same engine with
+/// `diagnose`, `search`, `list` and `show`, and check their own guides with `validate`.
+#[derive(Debug, Parser)]
+#[command(name = "fieldfix", version, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Folder of company guides: same id replaces a built-in guide, new ids are added.
+    #[arg(long, global = true, env = "FIELDFIX_GUIDES", value_name = "DIR")]
+    pub guides: Option<PathBuf>,
+
+    /// When to use colour in text output (NO_COLOR is honoured).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Fix a problem interactively, one step at a time (the default with no command).
+    Fix(FixArgs),
+    /// Diagnose a problem from flags and print the plan; never asks anything.
+    Diagnose(DiagnoseArgs),
+    /// Find the guide for a problem described in your own words.
+    Search(SearchArgs),
+    /// List the guides.
+    List(ListArgs),
+    /// Show a whole guide.
+    Show(ShowArgs),
+    /// Check guide files and report every problem with file, line and column.
+    Validate(ValidateArgs),
+    /// Find the files an upload will fail on (empty, not downloaded, bad names, wrong type,
+    /// protected PDFs, big files) before anyone tries, each with the fix.
+    Preflight(PreflightArgs),
+    /// Print the JSON Schema of the guide file format, for editors and CI checks.
+    Schema,
+    /// Write a starter guide, with comments on what goes where, into the `--guides` folder.
+    New(NewArgs),
+    /// Write every guide as a folder of Markdown pages or a small offline website.
+    Export(ExportArgs),
+    /// Print a shell completion script (guide ids included where the shell allows).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout.
+    Man(ManArgs),
+}
+
+/// Answers to the context and guide questions, shared by `diagnose` and `fix`.
+#[derive(Debug, Args, Default)]
+pub struct AnswerArgs {
+    /// What you are using: computer, ios or android.
+    #[arg(long, value_name = "DEVICE")]
+    pub device: Option<String>,
+
+    /// How the connection is: good, weak or offline.
+    #[arg(long, value_name = "NETWORK")]
+    pub network: Option<String>,
+
+    /// Who has the problem: just-me or several-people.
+    #[arg(long, value_name = "SCOPE")]
+    pub scope: Option<String>,
+
+    /// Answer a guide question (repeatable), e.g. `-a queue=waiting`.
+    #[arg(short, long = "answer", value_name = "QUESTION=VALUE", value_parser = parse_answer)]
+    pub answers: Vec<(String, String)>,
+
+    /// A YAML or JSON file of answers (`question: value`, plus optional `tried:`/`skipped:` lists).
+    /// Flags win over the file.
+    #[arg(long = "answers", value_name = "FILE")]
+    pub answers_file: Option<PathBuf>,
+
+    /// A step already tried that did not help (repeatable, in the order tried).
+    #[arg(long, value_name = "STEP")]
+    pub tried: Vec<String>,
+
+    /// A step to set aside without trying it (repeatable).
+    #[arg(long, value_name = "STEP")]
+    pub skip: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The guide: id, alias or unique prefix (see `fieldfix list`).
+    pub guide: String,
+    #[command(flatten)]
+    pub answers: AnswerArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args, Default)]
+pub struct FixArgs {
+    /// The guide to start on: id, alias or unique prefix. Without it, you pick the problem.
+    pub guide: Option<String>,
+    #[command(flatten)]
+    pub answers: AnswerArgs,
+    /// Continue the session saved when the wizard was last interrupted.
+    #[arg(long, conflicts_with = "guide")]
+    pub resume: bool,
+    /// Where to write the support ticket (default: a new file in the current folder).
+    #[arg(long, value_name = "PATH")]
+    pub ticket: Option<PathBuf>,
+    /// Format of the support ticket.
+    #[arg(long, value_enum, default_value_t = TicketFormatArg::Markdown)]
+    pub ticket_format: TicketFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The problem in your own words, e.g. `pics stuck uploading on ipad`.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// How many matches to show at most.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..))]
+    pub limit: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The guide: id, alias or unique prefix.
+    pub guide: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Text)]
+    pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PreflightArgs {
+    /// Files and folders to check; folders are checked with everything in them.
+    #[arg(value_name = "PATH", required_unless_present = "undo")]
+    pub paths: Vec<PathBuf>,
+    /// Warn about files bigger than this, e.g. 50MB, 1.5GB or 200MiB.
+    #[arg(long, value_name = "SIZE", default_value = "100MB", value_parser = crate::preflight::parse_size)]
+    pub warn_size: u64,
+    /// The connection the upload will use; on `weak`, big files fail and smaller ones warn.
+    #[arg(long, value_enum, default_value_t = NetworkArg::Good)]
+    pub network: NetworkArg,
+    /// Follow symbolic links (by default they are counted and skipped).
+    #[arg(long)]
+    pub follow_links: bool,
+    /// Show a safe new name for every file and folder with a bad name (nothing is renamed
+    /// without --apply).
+    #[arg(long)]
+    pub fix_names: bool,
+    /// With --fix-names: rename them (never over another file) and write an undo list to the
+    /// current folder.
+    #[arg(long, requires = "fix_names")]
+    pub apply: bool,
+    /// Put back the old names from an undo list written by `--fix-names --apply`.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "fix_names"])]
+    pub undo: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NetworkArg {
+    Good,
+    Weak,
+}
+
+impl PreflightArgs {
+    pub fn to_request(&self) -> crate::preflight::PreflightRequest {
+        use crate::preflight::{NameFix, Network, Options, PreflightRequest};
+        PreflightRequest {
+            paths: self.paths.clone(),
+            options: Options {
+                warn_size: self.warn_size,
+                network: match self.network {
+                    NetworkArg::Good => Network::Good,
+                    NetworkArg::Weak => Network::Weak,
+                },
+                follow_links: self.follow_links,
+                progress: true,
+            },
+            names: match (self.fix_names, self.apply) {
+                (false, _) => NameFix::Off,
+                (true, false) => NameFix::DryRun,
+                (true, true) => NameFix::Apply,
+            },
+            undo: self.undo.clone(),
+            format: self.format.into(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Folder of guides to check on top of the built-in ones (default: only the built-in guides).
+    pub dir: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new guide's id: lowercase letters, digits and single dashes, like `crane-log-frozen`.
+    pub id: String,
+    /// The title, as a user would say the problem, like "Crane log frozen".
+    #[arg(long)]
+    pub title: String,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Markdown pages, or an HTML site that works offline.
+    #[arg(long, value_enum, default_value_t = ExportFormatArg::Html)]
+    pub format: ExportFormatArg,
+    /// The folder to write to; created when missing. Other files in it are left alone.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Also overwrite pages that fieldfix did not write (same names as the pages it writes).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Print this command's own page instead, like `fieldfix man show`.
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormatArg {
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormatArg {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TicketFormatArg {
+    #[default]
+    Markdown,
+    Json,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<ListFormatArg> for Format {
+    fn from(f: ListFormatArg) -> Self {
+        match f {
+            ListFormatArg::Text => Format::Text,
+            ListFormatArg::Json => Format::Json,
+        }
+    }
+}
+
+impl From<TicketFormatArg> for Format {
+    fn from(f: TicketFormatArg) -> Self {
+        match f {
+            TicketFormatArg::Markdown => Format::Markdown,
+            TicketFormatArg::Json => Format::Json,
+        }
+    }
+}
+
+impl NewArgs {
+    /// The request, writing into the company guides folder `dir` (`--guides`).
+    pub fn to_request(&self, dir: Option<PathBuf>) -> crate::commands::new::NewRequest {
+        crate::commands::new::NewRequest {
+            id: self.id.clone(),
+            title: self.title.clone(),
+            dir,
+        }
+    }
+}
+
+impl ExportArgs {
+    pub fn into_request(self) -> crate::commands::export::ExportRequest {
+        crate::commands::export::ExportRequest {
+            format: self.format.into(),
+            dir: self.out,
+            force: self.force,
+        }
+    }
+}
+
+impl From<ExportFormatArg> for crate::commands::export::SiteFormat {
+    fn from(f: ExportFormatArg) -> Self {
+        match f {
+            ExportFormatArg::Markdown => Self::Markdown,
+            ExportFormatArg::Html => Self::Html,
+        }
+    }
+}
+
+impl AnswerArgs {
+    /// The answers as a plain request: flags in the order given, context flags first.
+    pub fn into_request(self, guide: Option<String>) -> DiagnoseRequest {
+        let mut answers: Vec<(String, String)> = [
+            ("device", self.device),
+            ("network", self.network),
+            ("scope", self.scope),
+        ]
+        .into_iter()
+        .filter_map(|(q, v)| v.map(|v| (q.to_owned(), v)))
+        .collect();
+        answers.extend(self.answers);
+        DiagnoseRequest {
+            guide,
+            answers,
+            answers_file: self.answers_file,
+            tried: self.tried,
+            skipped: self.skip,
+        }
+    }
+}
+
+impl FixArgs {
+    pub fn into_request(self) -> crate::wizard::FixRequest {
+        crate::wizard::FixRequest {
+            diagnose: self.answers.into_request(self.guide),
+            resume: self.resume,
+            ticket: self.ticket,
+            ticket_format: Some(self.ticket_format.into()),
+        }
+    }
+}
+
+fn parse_answer(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((q, v)) if !q.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((q.trim().to_owned(), v.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "expected QUESTION=VALUE (like `queue=waiting`), got `{s}`"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn answers_need_question_and_value() {
+        assert_eq!(
+            parse_answer("queue=waiting"),
+            Ok(("queue".into(), "waiting".into()))
+        );
+        assert!(parse_answer("queue").is_err());
+        assert!(parse_answer("=waiting").is_err());
+        assert!(parse_answer("queue=").is_err());
+    }
+}

@@ -1,0 +1,201 @@
+//! The scriptable commands: plain requests in, a document on the given writer out, never a
+//! prompt. The interactive wizard builds on the same pieces.
+
+pub mod admin;
+pub mod export;
+pub mod new;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::engine::{self, Situation};
+use crate::error::{Error, exit};
+use crate::guides::{self, Guide, Library, load};
+pub use crate::output::Format;
+use crate::output::{Diagnosis, Paint, json, markdown, text};
+
+/// Answers and steps as given on the command line, before they are checked.
+#[derive(Debug, Clone, Default)]
+pub struct DiagnoseRequest {
+    pub guide: Option<String>,
+    /// `(question, value)` pairs, in the order given; later ones win.
+    pub answers: Vec<(String, String)>,
+    pub answers_file: Option<PathBuf>,
+    pub tried: Vec<String>,
+    pub skipped: Vec<String>,
+}
+
+/// Where a command writes, and how.
+pub struct Out<'a> {
+    pub writer: &'a mut dyn Write,
+    pub paint: Paint,
+}
+
+impl Out<'_> {
+    fn text(&mut self, s: &str) -> std::io::Result<()> {
+        self.writer.write_all(s.as_bytes())?;
+        self.writer.flush()
+    }
+
+    fn json(&mut self, value: &serde_json::Value) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *self.writer, value)?;
+        writeln!(self.writer)?;
+        self.writer.flush()
+    }
+}
+
+/// `fieldfix list`
+pub fn list(library: &Library, format: Format, out: &mut Out) -> anyhow::Result<u8> {
+    match format {
+        Format::Json => out.json(&json::list(library))?,
+        _ => out.text(&text::list(library, &out.paint))?,
+    }
+    Ok(exit::OK)
+}
+
+/// `fieldfix show`
+pub fn show(library: &Library, name: &str, format: Format, out: &mut Out) -> anyhow::Result<u8> {
+    let guide = library.find(name).map_err(Error::from)?;
+    match format {
+        Format::Json => out.json(&json::show(guide))?,
+        Format::Markdown => out.text(&markdown::show(guide, library))?,
+        Format::Text => out.text(&text::show(guide, library, &out.paint))?,
+    }
+    Ok(exit::OK)
+}
+
+/// `fieldfix search`
+pub fn search(
+    library: &Library,
+    query: &str,
+    limit: usize,
+    format: Format,
+    out: &mut Out,
+) -> anyhow::Result<u8> {
+    let mut hits = crate::search::search(library, query);
+    hits.truncate(limit);
+    match format {
+        Format::Json => out.json(&json::search(query, &hits))?,
+        _ if hits.is_empty() => {
+            out.text("No guide matches that description. Try other words, or `fieldfix list`.\n")?
+        }
+        _ => out.text(&text::search(&hits, &out.paint))?,
+    }
+    Ok(exit::OK)
+}
+
+/// `fieldfix validate`: every problem, then a summary. Exit 1 when there are problems.
+pub fn validate(dir: Option<&Path>, format: Format, out: &mut Out) -> anyhow::Result<u8> {
+    let checked = guides::check_all(dir).map_err(Error::from)?;
+    let guides = checked.library.as_ref().map_or(0, |l| l.guides.len());
+    match format {
+        Format::Json => out.json(&json::validate(checked.files, guides, &checked.problems))?,
+        _ => out.text(&text::problems(
+            &checked.problems,
+            checked.files,
+            guides,
+            &out.paint,
+        ))?,
+    }
+    Ok(if checked.problems.is_empty() {
+        exit::OK
+    } else {
+        exit::FAILURE
+    })
+}
+
+/// `fieldfix diagnose`
+pub fn diagnose(
+    library: &Library,
+    request: &DiagnoseRequest,
+    format: Format,
+    out: &mut Out,
+) -> anyhow::Result<u8> {
+    let name = request.guide.as_deref().unwrap_or_default();
+    let guide = library.find(name).map_err(Error::from)?;
+    let situation = situation(library, guide, request)?;
+    let plan = engine::diagnose(&library.context, guide, &situation);
+    let d = Diagnosis {
+        library,
+        guide,
+        situation: &situation,
+        plan: &plan,
+    };
+    match format {
+        Format::Json => out.json(&json::diagnosis(&d))?,
+        Format::Markdown => out.text(&markdown::diagnosis(&d))?,
+        Format::Text => out.text(&text::diagnosis(&d, &out.paint))?,
+    }
+    Ok(exit::OK)
+}
+
+/// An answers file: `question: value` pairs, plus optional `tried` and `skipped` step lists.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum FileEntry {
+    One(String),
+    Many(Vec<String>),
+}
+
+fn read_answers_file(path: &Path) -> Result<Situation, Error> {
+    let fail = |message: String| Error::AnswersFile {
+        path: path.to_owned(),
+        message,
+    };
+    let source = load::folder_file(path).map_err(fail)?;
+    let entries: BTreeMap<String, FileEntry> = load::parse(&source).map_err(|p| {
+        fail(if p.line > 0 {
+            format!("line {}, column {}: {}", p.line, p.column, p.message)
+        } else {
+            p.message
+        })
+    })?;
+    let mut situation = Situation::default();
+    for (key, entry) in entries {
+        match (key.as_str(), entry) {
+            ("tried", FileEntry::Many(steps)) => situation.tried = steps,
+            ("skipped", FileEntry::Many(steps)) => situation.skipped = steps,
+            ("tried" | "skipped", FileEntry::One(_)) => {
+                return Err(fail(format!(
+                    "`{key}` must be a list of step ids, like `{key}: [refresh-page]`"
+                )));
+            }
+            (_, FileEntry::One(value)) => {
+                situation.answers.insert(key, value);
+            }
+            (_, FileEntry::Many(_)) => {
+                return Err(fail(format!(
+                    "`{key}` must be one value, like `{key}: some-value`, not a list"
+                )));
+            }
+        }
+    }
+    Ok(situation)
+}
+
+/// Builds and checks the situation: the answers file first, then flags, which win.
+pub fn situation(
+    library: &Library,
+    guide: &Guide,
+    request: &DiagnoseRequest,
+) -> Result<Situation, Error> {
+    let mut situation = match &request.answers_file {
+        Some(path) => read_answers_file(path)?,
+        None => Situation::default(),
+    };
+    for (q, v) in &request.answers {
+        situation.answers.insert(q.clone(), v.clone());
+    }
+    situation.tried.extend(request.tried.iter().cloned());
+    situation.skipped.extend(request.skipped.iter().cloned());
+    engine::check_situation(&library.context, guide, &situation)?;
+    Ok(situation)
+}
+
+/// Loads the guides, turning an invalid set into an error that lists the problems.
+pub fn load_library(dir: Option<&Path>) -> Result<Library, Error> {
+    Ok(guides::load(dir)?)
+}

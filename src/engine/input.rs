@@ -1,0 +1,79 @@
+//! Checks a situation against a guide before diagnosing: every question, value and step named
+//! must exist, so a typo is an error that lists what is valid, never a silent no-op.
+
+use crate::guides::model::{Guide, Question};
+use crate::suggest;
+
+/// A situation names something the guide does not have.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    #[error("guide `{guide}` has no question `{question}`{hint}; valid questions: {}", .valid.join(", "))]
+    UnknownQuestion {
+        guide: String,
+        question: String,
+        hint: String,
+        valid: Vec<String>,
+    },
+    #[error("`{value}` is not an answer to `{question}`{hint}; valid values: {}", .valid.join(", "))]
+    InvalidValue {
+        question: String,
+        value: String,
+        hint: String,
+        valid: Vec<String>,
+    },
+    #[error("guide `{guide}` has no step `{step}`{hint}; valid steps: {}", .valid.join(", "))]
+    UnknownStep {
+        guide: String,
+        step: String,
+        hint: String,
+        valid: Vec<String>,
+    },
+}
+
+/// Checks every answer and step of `situation` against the shared `context` and the guide.
+pub fn check_situation(
+    context: &[Question],
+    guide: &Guide,
+    situation: &super::Situation,
+) -> Result<(), InputError> {
+    for (question, value) in &situation.answers {
+        let q = context
+            .iter()
+            .chain(&guide.questions)
+            .find(|q| q.id == *question);
+        let Some(q) = q else {
+            let valid: Vec<String> = context
+                .iter()
+                .chain(&guide.questions)
+                .map(|q| q.id.clone())
+                .collect();
+            return Err(InputError::UnknownQuestion {
+                guide: guide.id.clone(),
+                question: question.clone(),
+                hint: suggest::hint(question, valid.iter().map(String::as_str)),
+                valid,
+            });
+        };
+        if q.choice(value).is_none() {
+            let valid: Vec<String> = q.values().iter().map(|v| v.to_string()).collect();
+            return Err(InputError::InvalidValue {
+                question: question.clone(),
+                value: value.clone(),
+                hint: suggest::hint(value, q.values()),
+                valid,
+            });
+        }
+    }
+    for step in situation.tried.iter().chain(&situation.skipped) {
+        if guide.step(step).is_none() {
+            let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
+            return Err(InputError::UnknownStep {
+                guide: guide.id.clone(),
+                step: step.clone(),
+                hint: suggest::hint(step, valid.iter().map(String::as_str)),
+                valid,
+            });
+        }
+    }
+    Ok(())
+}

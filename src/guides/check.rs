@@ -1,0 +1,618 @@
+//! The validator: checks a parsed guide file rule by rule, collecting every problem with its
+//! location, and turns a clean file into the plain model.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_saphyr::{Location, Spanned};
+
+use super::model::{
+    Cause, Choice, Condition, DEVICE, Effect, Escalate, Guide, Origin, Provide, Question, Step, Tip,
+};
+use super::problem::Problem;
+use super::raw::{RawChoice, RawContext, RawEffect, RawGuide, RawQuestion, Text, When};
+use super::text::forbidden_char;
+use crate::suggest;
+
+/// Default chance that a step fixes its cause when that cause is the real one.
+pub const DEFAULT_SUCCESS: f64 = 0.9;
+
+/// What a guide may refer to outside itself.
+pub struct Known<'a> {
+    pub context: &'a [Question],
+    pub guide_ids: &'a BTreeSet<String>,
+}
+
+/// Collects the problems of one file.
+struct Checker<'a> {
+    file: &'a str,
+    src: &'a str,
+    problems: Vec<Problem>,
+}
+
+fn sorted<V>(map: &HashMap<Text, V>) -> Vec<(&Text, &V)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.value.cmp(&b.0.value));
+    entries
+}
+
+impl Checker<'_> {
+    fn report(&mut self, loc: Location, message: impl Into<String>) {
+        self.problems
+            .push(Problem::at(self.file, self.src, loc, message));
+    }
+
+    /// Non-empty, printable text.
+    fn text(&mut self, text: &Text, what: &str) -> String {
+        if text.value.trim().is_empty() {
+            self.report(text.referenced, format!("{what} is empty"));
+        } else if let Some(c) = forbidden_char(&text.value) {
+            self.report(
+                text.referenced,
+                format!(
+                    "{what} contains the control character {} (terminal escape sequences and control characters are not allowed in guide text)",
+                    c.escape_unicode()
+                ),
+            );
+        }
+        text.value.trim().to_owned()
+    }
+
+    fn texts(&mut self, texts: &[Text], what: &str) -> Vec<String> {
+        texts.iter().map(|t| self.text(t, what)).collect()
+    }
+
+    /// An id: lowercase letters, digits and single dashes.
+    fn id(&mut self, id: &Text, what: &str) -> String {
+        let v = &id.value;
+        let valid = !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !v.starts_with('-')
+            && !v.ends_with('-')
+            && !v.contains("--");
+        if !valid {
+            self.report(
+                id.referenced,
+                format!(
+                    "{what} `{}` is not a valid id: use lowercase letters, digits and single dashes, like `weak-signal`",
+                    crate::guides::text::sanitize(v)
+                ),
+            );
+        }
+        v.clone()
+    }
+
+    /// Reports every id that appears twice; returns the set of ids.
+    fn unique<'t>(
+        &mut self,
+        ids: impl IntoIterator<Item = &'t Text>,
+        what: &str,
+    ) -> BTreeSet<String> {
+        let mut seen = BTreeMap::new();
+        for id in ids {
+            if let Some(first) = seen.insert(id.value.clone(), id.referenced) {
+                seen.insert(id.value.clone(), first);
+                self.report(
+                    id.referenced,
+                    format!(
+                        "duplicate {what} `{}` (first defined on line {})",
+                        id.value,
+                        first.line()
+                    ),
+                );
+            }
+        }
+        seen.into_keys().collect()
+    }
+
+    /// Reports every reference that is not in `known`.
+    fn refs(&mut self, refs: &[Text], known: &BTreeSet<String>, what: &str) -> Vec<String> {
+        for r in refs {
+            if !known.contains(&r.value) {
+                let hint = suggest::hint(&r.value, known.iter().map(String::as_str));
+                let valid = if hint.is_empty() {
+                    format!(" (known: {})", list(known.iter()))
+                } else {
+                    hint
+                };
+                self.report(
+                    r.referenced,
+                    format!("unknown {what}: `{}`{valid}", r.value),
+                );
+            }
+        }
+        refs.iter().map(|r| r.value.clone()).collect()
+    }
+
+    fn positive(&mut self, n: &Spanned<f64>, what: &str) -> f64 {
+        if !n.value.is_finite() || n.value <= 0.0 {
+            self.report(
+                n.referenced,
+                format!("{what} must be a number greater than 0, found {}", n.value),
+            );
+        }
+        n.value
+    }
+
+    fn effect(&mut self, raw: &RawEffect, causes: &BTreeSet<String>) -> Effect {
+        Effect {
+            raises: self.refs(&raw.raises, causes, "cause in `raises`"),
+            lowers: self.refs(&raw.lowers, causes, "cause in `lowers`"),
+            rules_out: self.refs(&raw.rules_out, causes, "cause in `rules_out`"),
+            escalate: raw
+                .escalate
+                .as_ref()
+                .map(|t| self.text(t, "escalate reason")),
+        }
+    }
+
+    /// A condition: every key a known question, every value one of its values.
+    fn when(&mut self, when: &When, questions: &BTreeMap<String, Vec<String>>) -> Condition {
+        let mut out = BTreeMap::new();
+        for (key, values) in sorted(when) {
+            match questions.get(&key.value) {
+                None => {
+                    let hint = suggest::hint(&key.value, questions.keys().map(String::as_str));
+                    self.report(
+                        key.referenced,
+                        format!("`when` names unknown question `{}`{hint}", key.value),
+                    );
+                }
+                Some(valid) => {
+                    let valid_set: BTreeSet<String> = valid.iter().cloned().collect();
+                    self.refs(values, &valid_set, &format!("value of `{}`", key.value));
+                    if values.is_empty() {
+                        self.report(
+                            key.referenced,
+                            format!("`when: {}` lists no values", key.value),
+                        );
+                    }
+                }
+            }
+            out.insert(
+                key.value.clone(),
+                values.iter().map(|v| v.value.clone()).collect(),
+            );
+        }
+        Condition(out)
+    }
+
+    /// A question; `earlier` are the values an earlier context file already gave it.
+    fn question(
+        &mut self,
+        raw: &RawQuestion,
+        causes: &BTreeSet<String>,
+        questions: &BTreeMap<String, Vec<String>>,
+        earlier: &[&str],
+    ) -> Question {
+        let id = self.id(&raw.id, "question id");
+        let options = raw.options.len()
+            + earlier
+                .iter()
+                .filter(|v| !raw.options.iter().any(|o| o.value.value == **v))
+                .count();
+        if options < 2 {
+            self.report(
+                raw.id.referenced,
+                format!("question `{id}` needs at least two options"),
+            );
+        }
+        self.unique(
+            raw.options.iter().map(|o| &o.value),
+            &format!("option value in question `{id}`"),
+        );
+        if raw.when.keys().any(|k| k.value == id) {
+            self.report(
+                raw.id.referenced,
+                format!("question `{id}` depends on itself in `when`"),
+            );
+        }
+        let options = raw
+            .options
+            .iter()
+            .map(|o: &RawChoice| Choice {
+                value: self.id(&o.value, "option value"),
+                label: self.text(&o.label, "option label"),
+                effect: self.effect(
+                    &RawEffect {
+                        raises: o.raises.clone(),
+                        lowers: o.lowers.clone(),
+                        rules_out: o.rules_out.clone(),
+                        escalate: o.escalate.clone(),
+                    },
+                    causes,
+                ),
+            })
+            .collect();
+        Question {
+            id,
+            ask: self.text(&raw.ask, "question"),
+            when: self.when(&raw.when, questions),
+            options,
+        }
+    }
+}
+
+fn list<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    let items: Vec<&str> = items.map(String::as_str).collect();
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// Checks a `_context.yaml`; `earlier` are the questions of the context files before it, which
+/// this one may add options to.
+pub fn context(
+    file: &str,
+    src: &str,
+    raw: &RawContext,
+    earlier: &[Question],
+) -> Result<Vec<Question>, Vec<Problem>> {
+    let mut c = Checker {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    c.unique(raw.questions.iter().map(|q| &q.id), "context question id");
+    let none = BTreeSet::new();
+    let mut known = BTreeMap::new();
+    let questions: Vec<Question> = raw
+        .questions
+        .iter()
+        .map(|q| {
+            let before = earlier
+                .iter()
+                .find(|e| e.id == q.id.value)
+                .map(Question::values)
+                .unwrap_or_default();
+            let question = c.question(q, &none, &known, &before);
+            known.insert(
+                question.id.clone(),
+                question.values().iter().map(|v| v.to_string()).collect(),
+            );
+            question
+        })
+        .collect();
+    if c.problems.is_empty() {
+        Ok(questions)
+    } else {
+        Err(c.problems)
+    }
+}
+
+/// Checks one guide file against the rules in `docs/guide-format.md`; a clean file becomes a
+/// [`Guide`].
+pub fn guide(
+    file: &str,
+    stem: &str,
+    src: &str,
+    raw: &RawGuide,
+    known: &Known,
+    origin: Origin,
+) -> Result<Guide, Vec<Problem>> {
+    let mut c = Checker {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    let id = c.id(&raw.id, "guide id");
+    if id != stem {
+        c.report(
+            raw.id.referenced,
+            format!("guide id `{id}` does not match its file name `{stem}`: name the file `{id}.yaml` or change the id"),
+        );
+    }
+    let cause_ids = c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
+    let step_ids = c.unique(raw.steps.iter().map(|x| &x.id), "step id");
+    c.unique(raw.questions.iter().map(|x| &x.id), "question id");
+    c.unique(raw.escalate.provide.iter().map(|x| &x.id), "provide id");
+    if raw.causes.is_empty() {
+        c.report(
+            raw.id.referenced,
+            "the guide has no causes: add at least one under `causes:`",
+        );
+    }
+    if raw.steps.is_empty() {
+        c.report(
+            raw.id.referenced,
+            "the guide has no steps: add at least one under `steps:`",
+        );
+    }
+
+    // Every question a condition may name, with its values.
+    let mut questions: BTreeMap<String, Vec<String>> = known
+        .context
+        .iter()
+        .map(|q| {
+            (
+                q.id.clone(),
+                q.values().iter().map(|v| v.to_string()).collect(),
+            )
+        })
+        .collect();
+    for q in &raw.questions {
+        if known.context.iter().any(|cq| cq.id == q.id.value) {
+            c.report(
+                q.id.referenced,
+                format!("question id `{}` is a shared context question: use the guide's `context:` section for it", q.id.value),
+            );
+        }
+        questions
+            .entry(q.id.value.clone())
+            .or_insert_with(|| q.options.iter().map(|o| o.value.value.clone()).collect());
+    }
+
+    let causes = raw
+        .causes
+        .iter()
+        .map(|x| Cause {
+            id: c.id(&x.id, "cause id"),
+            title: c.text(&x.title, "cause title"),
+            explain: c.text(&x.explain, "cause explanation"),
+            likelihood: c.positive(&x.likelihood, "likelihood"),
+            when: c.when(&x.when, &questions),
+        })
+        .collect();
+
+    let mut context = BTreeMap::new();
+    for (question, answers) in sorted(&raw.context) {
+        let Some(q) = known.context.iter().find(|q| q.id == question.value) else {
+            let hint = suggest::hint(&question.value, known.context.iter().map(|q| q.id.as_str()));
+            c.report(
+                question.referenced,
+                format!(
+                    "`context` names unknown context question `{}`{hint}",
+                    question.value
+                ),
+            );
+            continue;
+        };
+        let mut effects = BTreeMap::new();
+        for (value, effect) in sorted(answers) {
+            if q.choice(&value.value).is_none() {
+                let hint = suggest::hint(&value.value, q.values());
+                c.report(
+                    value.referenced,
+                    format!(
+                        "`{}` has no value `{}`{hint} (valid: {})",
+                        q.id,
+                        value.value,
+                        q.values().join(", ")
+                    ),
+                );
+            }
+            effects.insert(value.value.clone(), c.effect(effect, &cause_ids));
+        }
+        context.insert(q.id.clone(), effects);
+    }
+
+    let guide_questions = raw
+        .questions
+        .iter()
+        .map(|q| c.question(q, &cause_ids, &questions, &[]))
+        .collect();
+
+    let devices: BTreeSet<String> = questions
+        .get(DEVICE)
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let mut steps = Vec::new();
+    for x in &raw.steps {
+        let step_id = c.id(&x.id, "step id");
+        if x.fixes.is_empty() {
+            c.report(
+                x.id.referenced,
+                format!(
+                    "step `{step_id}` fixes nothing: list the causes it resolves under `fixes:`"
+                ),
+            );
+        }
+        let success = match &x.success {
+            Some(s) if !(s.value > 0.0 && s.value <= 1.0) => {
+                c.report(
+                    s.referenced,
+                    format!(
+                        "success must be a number above 0 and at most 1, found {}",
+                        s.value
+                    ),
+                );
+                s.value
+            }
+            Some(s) => s.value,
+            None => DEFAULT_SUCCESS,
+        };
+        if x.actions.is_empty() && x.on.is_empty() {
+            c.report(
+                x.id.referenced,
+                format!("step `{step_id}` says nothing to do: add lines under `do:` or `on:`"),
+            );
+        }
+        let mut on = BTreeMap::new();
+        for (device, lines) in sorted(&x.on) {
+            if !devices.contains(&device.value) {
+                let hint = suggest::hint(&device.value, devices.iter().map(String::as_str));
+                c.report(
+                    device.referenced,
+                    format!(
+                        "`on` names unknown device `{}`{hint} (valid: {})",
+                        device.value,
+                        list(devices.iter())
+                    ),
+                );
+            }
+            on.insert(device.value.clone(), c.texts(lines, "step line"));
+        }
+        if x.after.iter().any(|a| a.value == step_id) {
+            c.report(
+                x.id.referenced,
+                format!("step `{step_id}` lists itself in `after`"),
+            );
+        }
+        let see = x.see.as_ref().map(|s| {
+            c.refs(std::slice::from_ref(s), known.guide_ids, "guide in `see`");
+            s.value.clone()
+        });
+        steps.push(Step {
+            title: c.text(&x.title, "step title"),
+            minutes: c.positive(&x.minutes, "minutes"),
+            fixes: c.refs(&x.fixes, &cause_ids, "cause in `fixes`"),
+            success,
+            when: c.when(&x.when, &questions),
+            after: c.refs(&x.after, &step_ids, "step in `after`"),
+            admin: x.admin,
+            see,
+            actions: c.texts(&x.actions, "step line"),
+            on,
+            origin,
+            id: step_id,
+        });
+    }
+
+    // A cause no step fixes can never be resolved by the walk-through.
+    for x in &raw.causes {
+        if !raw
+            .steps
+            .iter()
+            .any(|s| s.fixes.iter().any(|f| f.value == x.id.value))
+        {
+            c.report(
+                x.id.referenced,
+                format!(
+                    "no step fixes cause `{}`: add it to the `fixes:` of a step",
+                    x.id.value
+                ),
+            );
+        }
+    }
+    check_cycles(&mut c, raw);
+
+    let escalate = Escalate {
+        contact: c.text(&raw.escalate.contact, "escalation contact"),
+        minutes: c.positive(&raw.escalate.minutes, "escalation minutes"),
+        signs: c.texts(&raw.escalate.signs, "escalation sign"),
+        provide: raw
+            .escalate
+            .provide
+            .iter()
+            .map(|p| Provide {
+                id: c.id(&p.id, "provide id"),
+                label: c.text(&p.label, "provide label"),
+                kind: p.kind,
+            })
+            .collect(),
+        origin,
+    };
+    let prevent = raw
+        .prevent
+        .iter()
+        .map(|t| Tip {
+            tip: c.text(&t.tip, "prevention tip"),
+            causes: c.refs(&t.causes, &cause_ids, "cause in prevention tip"),
+        })
+        .collect();
+    for r in raw
+        .related
+        .iter()
+        .chain(raw.steps.iter().filter_map(|s| s.see.as_ref()))
+    {
+        if r.value == id {
+            c.report(r.referenced, format!("guide `{id}` links to itself"));
+        }
+    }
+    let related = c.refs(&raw.related, known.guide_ids, "guide in `related`");
+
+    let guide = Guide {
+        title: c.text(&raw.title, "title"),
+        summary: c.text(&raw.summary, "summary"),
+        aliases: raw
+            .aliases
+            .iter()
+            .map(|a| c.text(a, "alias").to_lowercase())
+            .collect(),
+        symptoms: c.texts(&raw.symptoms, "symptom"),
+        escalate,
+        causes,
+        context,
+        questions: guide_questions,
+        steps,
+        prevent,
+        related,
+        origin,
+        file: file.to_owned(),
+        id,
+    };
+    if c.problems.is_empty() {
+        Ok(guide)
+    } else {
+        Err(c.problems)
+    }
+}
+
+/// Reports each cycle in the steps' `after` lists once.
+fn check_cycles(c: &mut Checker, raw: &RawGuide) {
+    let after: HashMap<&str, Vec<&str>> = raw
+        .steps
+        .iter()
+        .map(|s| {
+            (
+                s.id.value.as_str(),
+                s.after.iter().map(|a| a.value.as_str()).collect(),
+            )
+        })
+        .collect();
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    for start in &raw.steps {
+        let mut path = vec![start.id.value.as_str()];
+        if let Some(cycle) = visit(start.id.value.as_str(), &after, &mut state, &mut path) {
+            // Point at a step of the cycle, not at the step that led to it.
+            let at = raw
+                .steps
+                .iter()
+                .find(|s| Some(&s.id.value.as_str()) == cycle.first())
+                .map_or(start.id.referenced, |s| s.id.referenced);
+            c.report(
+                at,
+                format!(
+                    "steps wait on each other in a cycle: {}",
+                    cycle.join(" -> ")
+                ),
+            );
+        }
+        // A cycle leaves its steps marked as on the path: it was reported once, now settle them.
+        state.values_mut().for_each(|s| *s = 2);
+    }
+}
+
+fn visit<'a>(
+    node: &'a str,
+    after: &HashMap<&'a str, Vec<&'a str>>,
+    state: &mut HashMap<&'a str, u8>,
+    path: &mut Vec<&'a str>,
+) -> Option<Vec<&'a str>> {
+    match state.get(node) {
+        Some(2) => return None,
+        Some(1) => {
+            let from = path.iter().position(|n| *n == node).unwrap_or(0);
+            return Some(path[from..].to_vec());
+        }
+        _ => {}
+    }
+    state.insert(node, 1);
+    for next in after.get(node).into_iter().flatten() {
+        if !after.contains_key(next) {
+            continue;
+        }
+        path.push(next);
+        if let Some(cycle) = visit(next, after, state, path) {
+            return Some(cycle);
+        }
+        path.pop();
+    }
+    state.insert(node, 2);
+    None
+}

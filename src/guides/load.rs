@@ -1,0 +1,395 @@
+//! Reading guide files safely and assembling them, validated as a whole, on top of a base
+//! library. Shared with the build script, which checks and compiles the built-in guides.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::check::{self, Known};
+use super::model::{DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE};
+use super::problem::Problem;
+use super::raw::{RawContext, RawGuide};
+
+/// The file that holds the shared context questions.
+pub const CONTEXT_FILE: &str = "_context.yaml";
+/// Guide files larger than this are refused unread.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// Why the knowledge base could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    // The I/O error is part of the message, not a `source`: printing the error chain would
+    // otherwise repeat it.
+    #[error("cannot read the guides folder {}: {error}", path.display())]
+    Folder {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("{} problem{} in the guides (run `fieldfix validate` for details)", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Invalid(Vec<Problem>),
+}
+
+/// One guide file's text, and where it came from.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// How to name the file in messages.
+    pub name: String,
+    /// The file name without its extension: the guide id it must hold.
+    pub stem: String,
+    pub text: String,
+    pub origin: Origin,
+}
+
+/// The `.yaml`/`.yml` files directly inside `dir`, sorted by name. Files that cannot be read
+/// are returned as problems, so one bad file does not hide the others.
+pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadError> {
+    let folder_err = |error| LoadError::Folder {
+        path: dir.to_owned(),
+        error,
+    };
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(folder_err)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .collect();
+    paths.sort();
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        match read_limited(&path) {
+            Ok(text) => sources.push(Source {
+                stem: path
+                    .file_stem()
+                    .unwrap_or_default()
+                    .to_string_lossy()
+                    .into_owned(),
+                name,
+                text,
+                origin: Origin::Company,
+            }),
+            Err(message) => problems.push(Problem::file(&name, message)),
+        }
+    }
+    Ok((sources, problems))
+}
+
+/// One file named by the user (an answers file, say), read like a guide file.
+pub fn folder_file(path: &Path) -> Result<Source, String> {
+    Ok(Source {
+        name: path.display().to_string(),
+        stem: path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned(),
+        text: read_limited(path)?,
+        origin: Origin::Company,
+    })
+}
+
+/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, without reading more than that.
+fn read_limited(path: &Path) -> Result<String, String> {
+    let file = fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read the file: {e}"))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(format!(
+            "the file is larger than {} KiB: a guide is a few KiB, so this is not one",
+            MAX_FILE_BYTES / 1024
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "the file is not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// The parser's limits: enough for any real guide, and they refuse alias bombs and absurd
+/// nesting quickly.
+fn parse_options() -> serde_saphyr::Options {
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_depth: MAX_DEPTH,
+            max_aliases: 100,
+            max_anchors: 100,
+            max_nodes: 200_000,
+            max_documents: 1,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: 20_000,
+        },
+        with_snippet: false,
+    }
+}
+
+/// How deeply maps and lists may nest in a guide file (a guide needs about 6 levels).
+const MAX_DEPTH: usize = 24;
+
+/// Parses YAML with limits that refuse alias bombs and absurd nesting quickly.
+pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Problem> {
+    serde_saphyr::from_str_with_options(&source.text, parse_options()).map_err(|typed| {
+        // The typed pass stops at the first unexpected field or value, before it would see a
+        // bomb or a deep nest further on. Read the whole document without a target type, so
+        // that a file refused for its size or shape is reported as such, not as a typo.
+        match serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(
+            &source.text,
+            parse_options(),
+        ) {
+            Err(e) if limit_message(&e).is_some() => yaml_problem(source, &e),
+            _ => yaml_problem(source, &typed),
+        }
+    })
+}
+
+/// A parser error as a problem in our own format, with a plain message for the limits.
+fn yaml_problem(source: &Source, e: &serde_saphyr::Error) -> Problem {
+    let message = plain_message(e).unwrap_or_else(|| {
+        let message = e.to_string();
+        // The location is reported in our own format; drop the library's " at line N, column M".
+        let message = match message.rfind(" at line ") {
+            Some(i) if e.location().is_some() => message[..i].to_owned(),
+            _ => message,
+        };
+        message
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_owned()
+    });
+    match e.location() {
+        Some(loc) if loc.line() > 0 => Problem::at(&source.name, &source.text, loc, message),
+        _ => Problem::file(&source.name, message),
+    }
+}
+
+/// Our own words for the parser errors whose library message is unclear to a guide author
+/// (a limit that was hit, or advice meant for the programmer).
+fn plain_message(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    if let Some(limit) = limit_message(e) {
+        return Some(limit);
+    }
+    match e {
+        E::AliasError { error, .. } | E::WithSnippet { error, .. } => plain_message(error),
+        E::DuplicateMappingKey { key: Some(key), .. } => Some(format!(
+            "`{}` appears twice in the same map: keep one",
+            super::text::sanitize(key)
+        )),
+        E::DuplicateMappingKey { key: None, .. } => {
+            Some("a key appears twice in the same map: keep one".to_owned())
+        }
+        E::NullIntoString { .. } => Some("a value is missing here".to_owned()),
+        _ => None,
+    }
+}
+
+/// What to say when `e` is a parser limit that refused the file.
+fn limit_message(e: &serde_saphyr::Error) -> Option<String> {
+    use serde_saphyr::Error as E;
+    use serde_saphyr::budget::BudgetBreach as B;
+    match e {
+        E::AliasError { error, .. } | E::WithSnippet { error, .. } => limit_message(error),
+        E::AliasReplayCounterOverflow { .. }
+        | E::AliasReplayLimitExceeded { .. }
+        | E::AliasExpansionLimitExceeded { .. }
+        | E::AliasReplayStackDepthExceeded { .. }
+        | E::Budget {
+            breach: B::Aliases { .. } | B::Anchors { .. },
+            ..
+        } => Some(
+            "refused: the file has too many YAML anchors or aliases (`&name`, `*name`), or they expand too much, like an alias bomb; guides need no aliases: write the values out"
+                .to_owned(),
+        ),
+        E::Budget {
+            breach: B::Depth { .. },
+            ..
+        } => Some(format!(
+            "refused: lists and maps are nested more than {MAX_DEPTH} levels deep; a guide needs far fewer"
+        )),
+        E::Budget { breach, .. } => Some(format!(
+            "refused: the file is too large or too complex to be a guide ({breach:?})"
+        )),
+        _ => None,
+    }
+}
+
+/// What a validation run found.
+#[derive(Debug)]
+pub struct Checked {
+    /// The library, when there were no problems.
+    pub library: Option<Library>,
+    pub problems: Vec<Problem>,
+    /// How many guide files were checked.
+    pub files: usize,
+}
+
+/// Adds `sources` to the already validated `base` library: a guide with the id of a base guide
+/// replaces it, new ids are added, and context files extend the shared questions. Only the
+/// sources are checked; the base is known to be valid.
+pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>) -> Checked {
+    let (contexts, guide_sources): (Vec<Source>, Vec<Source>) =
+        sources.into_iter().partition(|s| s.stem == "_context");
+
+    let mut context: Vec<Question> = base.context;
+    for source in &contexts {
+        match parse::<RawContext>(source)
+            .map_err(|p| vec![p])
+            .and_then(|raw| check::context(&source.name, &source.text, &raw, &context))
+        {
+            Ok(questions) => merge_context(&mut context, questions),
+            Err(found) => problems.extend(found),
+        }
+    }
+    for required in [DEVICE, NETWORK, SCOPE] {
+        if !context.iter().any(|q| q.id == required) && problems.is_empty() {
+            problems.push(Problem::file(
+                CONTEXT_FILE,
+                format!("the shared context question `{required}` is missing"),
+            ));
+        }
+    }
+
+    // The last file for an id wins: company guides come after the built-in ones.
+    let mut by_id: BTreeMap<String, Source> = BTreeMap::new();
+    for source in guide_sources {
+        if source.stem.starts_with('_') {
+            problems.push(Problem::file(
+                &source.name,
+                "file names starting with `_` are reserved (only `_context.yaml` is used)",
+            ));
+            continue;
+        }
+        // Two files of one folder for the same guide (`x.yaml` and `x.yml`): which one would win
+        // depends on the names, so neither silently does.
+        if let Some(first) = by_id
+            .get(&source.stem)
+            .filter(|first| first.origin == source.origin)
+        {
+            let message = format!(
+                "the guide `{}` is already defined in {}: keep one file per guide",
+                source.stem, first.name
+            );
+            match parse::<RawGuide>(&source) {
+                Ok(raw) => problems.push(Problem::at(
+                    &source.name,
+                    &source.text,
+                    raw.id.referenced,
+                    message,
+                )),
+                Err(broken) => {
+                    problems.push(broken);
+                    problems.push(Problem::file(&source.name, message));
+                }
+            }
+            continue;
+        }
+        by_id.insert(source.stem.clone(), source);
+    }
+    // The base guides that no source replaces stay as they are.
+    let kept: Vec<Guide> = base
+        .guides
+        .into_iter()
+        .filter(|g| !by_id.contains_key(&g.id))
+        .collect();
+    let guide_ids: BTreeSet<String> = by_id
+        .keys()
+        .chain(kept.iter().map(|g| &g.id))
+        .cloned()
+        .collect();
+    let known = Known {
+        context: &context,
+        guide_ids: &guide_ids,
+    };
+
+    let files = by_id.len();
+    let mut guides = kept;
+    // Every name a user may type (ids and aliases), and the guide it names.
+    let mut names: BTreeMap<String, String> = guide_ids
+        .iter()
+        .map(|id| (id.clone(), id.clone()))
+        .collect();
+    // The base guides that stay keep their aliases: a new guide cannot take them.
+    for guide in &guides {
+        for alias in &guide.aliases {
+            names
+                .entry(alias.clone())
+                .or_insert_with(|| guide.id.clone());
+        }
+    }
+    let mut parsed: Vec<(&Source, RawGuide)> = Vec::new();
+    for source in by_id.values() {
+        match parse::<RawGuide>(source) {
+            Ok(raw) => parsed.push((source, raw)),
+            Err(p) => problems.push(p),
+        }
+    }
+    // An alias must name one guide only.
+    for (source, raw) in &parsed {
+        for alias in &raw.aliases {
+            let key = alias.value.trim().to_lowercase();
+            match names.get(&key) {
+                Some(owner) if *owner != source.stem => problems.push(Problem::at(
+                    &source.name,
+                    &source.text,
+                    alias.referenced,
+                    format!(
+                        "alias `{key}` already names the guide `{owner}`: aliases must be unique"
+                    ),
+                )),
+                _ => {
+                    names.insert(key, source.stem.clone());
+                }
+            }
+        }
+    }
+    for (source, raw) in &parsed {
+        match check::guide(
+            &source.name,
+            &source.stem,
+            &source.text,
+            raw,
+            &known,
+            source.origin,
+        ) {
+            Ok(guide) => guides.push(guide),
+            Err(found) => problems.extend(found),
+        }
+    }
+    guides.sort_by(|a, b| a.id.cmp(&b.id));
+    let library = problems.is_empty().then_some(Library { context, guides });
+    Checked {
+        library,
+        problems,
+        files,
+    }
+}
+
+/// Adds questions (and options of existing questions) from a later context file.
+fn merge_context(context: &mut Vec<Question>, extra: Vec<Question>) {
+    for question in extra {
+        match context.iter_mut().find(|q| q.id == question.id) {
+            None => context.push(question),
+            Some(existing) => {
+                for option in question.options {
+                    match existing
+                        .options
+                        .iter_mut()
+                        .find(|o| o.value == option.value)
+                    {
+                        Some(o) => *o = option,
+                        None => existing.options.push(option),
+                    }
+                }
+            }
+        }
+    }
+}

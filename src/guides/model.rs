@@ -1,0 +1,262 @@
+//! The validated knowledge base: plain types the engine and the front ends work with.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Ids of the three context questions every guide shares.
+pub const DEVICE: &str = "device";
+/// See [`DEVICE`].
+pub const NETWORK: &str = "network";
+/// See [`DEVICE`].
+pub const SCOPE: &str = "scope";
+
+/// Where a guide (or a piece of one) came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// Compiled into the binary.
+    BuiltIn,
+    /// Read from an admin's `--guides` folder.
+    Company,
+}
+
+/// A set of conditions: question id to the values for which an item applies.
+///
+/// An item is hidden only when one of these questions was answered with a value outside its list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Condition(pub BTreeMap<String, Vec<String>>);
+
+impl Condition {
+    /// Whether the item applies, given the answers so far (unanswered questions hide nothing).
+    pub fn holds(&self, answer_of: impl Fn(&str) -> Option<String>) -> bool {
+        self.0
+            .iter()
+            .all(|(question, values)| match answer_of(question) {
+                Some(answer) => values.contains(&answer),
+                None => true,
+            })
+    }
+
+    /// True when there are no conditions.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// How an answer moves the causes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    /// Causes whose likelihood is multiplied by [`RAISE_FACTOR`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub raises: Vec<String>,
+    /// Causes whose likelihood is divided by [`RAISE_FACTOR`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lowers: Vec<String>,
+    /// Causes set to zero.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules_out: Vec<String>,
+    /// Set when this answer means only an admin or Procore can fix it: the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate: Option<String>,
+}
+
+/// How much `raises` multiplies (and `lowers` divides) a cause's likelihood.
+pub const RAISE_FACTOR: f64 = 3.0;
+
+/// One answer a question offers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    #[serde(flatten)]
+    pub effect: Effect,
+}
+
+/// A question that narrows the cause.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    pub id: String,
+    pub ask: String,
+    #[serde(default, skip_serializing_if = "Condition::is_empty")]
+    pub when: Condition,
+    pub options: Vec<Choice>,
+}
+
+impl Question {
+    /// The option with this value.
+    pub fn choice(&self, value: &str) -> Option<&Choice> {
+        self.options.iter().find(|c| c.value == value)
+    }
+
+    /// The valid values, in file order.
+    pub fn values(&self) -> Vec<&str> {
+        self.options.iter().map(|c| c.value.as_str()).collect()
+    }
+}
+
+/// A possible reason for the problem.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cause {
+    pub id: String,
+    pub title: String,
+    pub explain: String,
+    /// Prior relative weight (> 0).
+    pub likelihood: f64,
+    #[serde(default, skip_serializing_if = "Condition::is_empty")]
+    pub when: Condition,
+}
+
+/// A fix to try.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    pub id: String,
+    pub title: String,
+    pub minutes: f64,
+    pub fixes: Vec<String>,
+    /// Chance the step fixes one of its causes when that cause is the real one.
+    pub success: f64,
+    #[serde(default, skip_serializing_if = "Condition::is_empty")]
+    pub when: Condition,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after: Vec<String>,
+    /// Only an admin can do it.
+    pub admin: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub see: Option<String>,
+    #[serde(rename = "do")]
+    pub actions: Vec<String>,
+    /// Device-specific lines, keyed by device value.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub on: BTreeMap<String, Vec<String>>,
+    pub origin: Origin,
+}
+
+impl Step {
+    /// The lines to show for a device: the common lines, then that device's lines.
+    /// With no device known, every device's lines are returned, labelled.
+    pub fn lines_for(&self, device: Option<&str>) -> Vec<(Option<&str>, &str)> {
+        let mut lines: Vec<(Option<&str>, &str)> =
+            self.actions.iter().map(|l| (None, l.as_str())).collect();
+        for (dev, extra) in &self.on {
+            if device.is_none_or(|d| d == dev) {
+                let label = if device.is_some() {
+                    None
+                } else {
+                    Some(dev.as_str())
+                };
+                lines.extend(extra.iter().map(|l| (label, l.as_str())));
+            }
+        }
+        lines
+    }
+}
+
+/// The kind of fact support asks for; some are filled in automatically.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProvideKind {
+    #[default]
+    Text,
+    Time,
+    Device,
+    Email,
+    Phone,
+    Number,
+}
+
+/// One fact to hand support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Provide {
+    pub id: String,
+    pub label: String,
+    pub kind: ProvideKind,
+}
+
+/// When and how to go to the admin or Procore support.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Escalate {
+    pub contact: String,
+    pub minutes: f64,
+    pub signs: Vec<String>,
+    pub provide: Vec<Provide>,
+    pub origin: Origin,
+}
+
+/// A habit that stops the problem recurring.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tip {
+    pub tip: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+}
+
+/// One problem, with everything needed to diagnose and fix it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Guide {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub aliases: Vec<String>,
+    pub symptoms: Vec<String>,
+    pub escalate: Escalate,
+    pub causes: Vec<Cause>,
+    /// How the shared context answers move this guide's causes: question, value, effect.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub context: BTreeMap<String, BTreeMap<String, Effect>>,
+    pub questions: Vec<Question>,
+    pub steps: Vec<Step>,
+    pub prevent: Vec<Tip>,
+    pub related: Vec<String>,
+    pub origin: Origin,
+    /// The file it was read from (a file name for built-in guides).
+    pub file: String,
+}
+
+impl Guide {
+    pub fn cause(&self, id: &str) -> Option<&Cause> {
+        self.causes.iter().find(|c| c.id == id)
+    }
+
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn question(&self, id: &str) -> Option<&Question> {
+        self.questions.iter().find(|q| q.id == id)
+    }
+
+    /// The effect of answering `question` with `value`: a guide question's option, or this
+    /// guide's effect for a shared context answer.
+    pub fn effect(&self, question: &str, value: &str) -> Option<&Effect> {
+        match self.question(question) {
+            Some(q) => q.choice(value).map(|c| &c.effect),
+            None => self.context.get(question).and_then(|m| m.get(value)),
+        }
+    }
+}
+
+/// The whole knowledge base: the shared context questions and every guide, sorted by id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Library {
+    pub context: Vec<Question>,
+    pub guides: Vec<Guide>,
+}
+
+impl Library {
+    pub fn guide(&self, id: &str) -> Option<&Guide> {
+        self.guides.iter().find(|g| g.id == id)
+    }
+
+    pub fn context_question(&self, id: &str) -> Option<&Question> {
+        self.context.iter().find(|q| q.id == id)
+    }
+
+    /// A question by id: a shared context question or one of the guide's own.
+    pub fn question<'a>(&'a self, guide: &'a Guide, id: &str) -> Option<&'a Question> {
+        self.context_question(id).or_else(|| guide.question(id))
+    }
+}

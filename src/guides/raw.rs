@@ -1,0 +1,302 @@
+//! The guide file format as written in YAML, with source locations for every value the
+//! validator may need to point at. Converted to [`super::model`] once it validates.
+//!
+//! The JSON Schema of the format (`fieldfix schema`, `docs/guide.schema.json`) is generated from
+//! these types, so the doc comments below are what editors show: keep them short and exact.
+
+use std::collections::HashMap;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use super::model::ProvideKind;
+
+/// A located string.
+pub type Text = Spanned<String>;
+/// Conditions: question id to the values for which the item applies.
+pub type When = HashMap<Text, Vec<Text>>;
+
+/// The schema of a `when` condition, for [`When`] fields.
+type WhenSchema = std::collections::BTreeMap<String, Vec<String>>;
+
+/// The pattern every id must match: lowercase letters, digits and single dashes.
+pub const ID_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+/// One problem: what users see, why it happens, what to ask, and the steps that fix it.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Guide", title = "fieldfix guide")]
+pub struct RawGuide {
+    /// Lowercase words joined by `-`; equals the file name without `.yaml`.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
+    pub id: Text,
+    /// Short, as a user would say it.
+    #[schemars(with = "String")]
+    pub title: Text,
+    /// One or two sentences: what this problem is.
+    #[schemars(with = "String")]
+    pub summary: Text,
+    /// Short names a user may type: `fieldfix fix photos`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub aliases: Vec<Text>,
+    /// How field staff describe it, in their words (feeds search).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub symptoms: Vec<Text>,
+    pub escalate: RawEscalate,
+    /// Possible reasons for the problem; at least one.
+    #[schemars(length(min = 1))]
+    pub causes: Vec<RawCause>,
+    /// How the shared answers (`device`, `network`, `scope`) move the causes: question, value, effect.
+    #[serde(default)]
+    #[schemars(
+        with = "std::collections::BTreeMap<String, std::collections::BTreeMap<String, RawEffect>>"
+    )]
+    pub context: HashMap<Text, HashMap<Text, RawEffect>>,
+    /// Questions that tell the causes apart (at least 3); "I don't know" is added by fieldfix.
+    #[serde(default)]
+    pub questions: Vec<RawQuestion>,
+    /// The fixes, ordered the way you would suggest them by default; at least one.
+    #[schemars(length(min = 1))]
+    pub steps: Vec<RawStep>,
+    /// Habits that stop the problem coming back.
+    #[serde(default)]
+    pub prevent: Vec<RawTip>,
+    /// Ids of other guides.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub related: Vec<Text>,
+}
+
+/// When and how to hand the problem to an admin or Procore support.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Escalate")]
+pub struct RawEscalate {
+    /// Who to go to first, e.g. "your company's Procore admin".
+    #[schemars(with = "String")]
+    pub contact: Text,
+    /// Honest cost, in minutes, of getting the admin or support involved.
+    #[schemars(with = "f64", extend("exclusiveMinimum" = 0))]
+    pub minutes: Spanned<f64>,
+    /// When it is time to stop trying steps.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub signs: Vec<Text>,
+    /// What support will ask for; collected into the ticket.
+    #[serde(default)]
+    pub provide: Vec<RawProvide>,
+}
+
+/// One fact support will ask for.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Provide")]
+pub struct RawProvide {
+    /// Unique within the guide.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
+    pub id: Text,
+    /// What to ask the user for.
+    #[schemars(with = "String")]
+    pub label: Text,
+    /// `time` and `device` are filled in automatically by the wizard.
+    #[serde(default)]
+    pub kind: ProvideKind,
+}
+
+/// A possible reason for the problem.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Cause")]
+pub struct RawCause {
+    /// Unique within the guide.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
+    pub id: Text,
+    #[schemars(with = "String")]
+    pub title: Text,
+    /// Plain language: what is going on and why it blocks.
+    #[schemars(with = "String")]
+    pub explain: Text,
+    /// Relative weight, greater than 0; write them as rough percentages summing to about 100.
+    #[schemars(with = "f64", extend("exclusiveMinimum" = 0))]
+    pub likelihood: Spanned<f64>,
+    /// Only applies when the answers allow it: question id to the values it applies for.
+    #[serde(default)]
+    #[schemars(with = "WhenSchema")]
+    pub when: When,
+}
+
+/// How one answer moves the causes.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Effect")]
+pub struct RawEffect {
+    /// Causes made 3 times as likely.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub raises: Vec<Text>,
+    /// Causes made a third as likely.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub lowers: Vec<Text>,
+    /// Causes this answer excludes: never recommended again.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub rules_out: Vec<Text>,
+    /// Set when this answer means only an admin or Procore can fix it: the reason.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub escalate: Option<Text>,
+}
+
+/// A question that tells the causes apart.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Question")]
+pub struct RawQuestion {
+    /// Unique within the guide; not `device`, `network` or `scope`.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
+    pub id: Text,
+    /// The question, as the user reads it.
+    #[schemars(with = "String")]
+    pub ask: Text,
+    /// Only asked when the answers allow it: question id to the values it applies for.
+    #[serde(default)]
+    #[schemars(with = "WhenSchema")]
+    pub when: When,
+    /// At least two; never write "I don't know": fieldfix adds it.
+    #[schemars(length(min = 2))]
+    pub options: Vec<RawChoice>,
+}
+
+/// One answer to a question, and how it moves the causes.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Option")]
+pub struct RawChoice {
+    /// Lowercase-with-dashes; unique within the question.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
+    pub value: Text,
+    /// The answer, as the user reads it.
+    #[schemars(with = "String")]
+    pub label: Text,
+    /// Causes made 3 times as likely.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub raises: Vec<Text>,
+    /// Causes made a third as likely.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub lowers: Vec<Text>,
+    /// Causes this answer excludes: never recommended again.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub rules_out: Vec<Text>,
+    /// Set when this answer means only an admin or Procore can fix it: the reason.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub escalate: Option<Text>,
+}
+
+/// A fix to try.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Step")]
+pub struct RawStep {
+    /// Unique within the guide.
+    #[schemars(with = "String", regex(pattern = ID_PATTERN))]
+    pub id: Text,
+    #[schemars(with = "String")]
+    pub title: Text,
+    /// Honest estimate for a field user, greater than 0.
+    #[schemars(with = "f64", extend("exclusiveMinimum" = 0))]
+    pub minutes: Spanned<f64>,
+    /// Causes this step resolves (at least one).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub fixes: Vec<Text>,
+    /// Chance it fixes one of its causes when that cause is the real one; default 0.9.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0, "maximum" = 1))]
+    pub success: Option<Spanned<f64>>,
+    /// Only offered when the answers allow it: question id to the values it applies for.
+    #[serde(default)]
+    #[schemars(with = "WhenSchema")]
+    pub when: When,
+    /// Steps that must come first.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub after: Vec<Text>,
+    /// True when only an admin can do it.
+    #[serde(default)]
+    pub admin: bool,
+    /// A related guide for this step.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub see: Option<Text>,
+    /// What to do, imperative, one action per line.
+    #[serde(rename = "do", default)]
+    #[schemars(with = "Vec<String>")]
+    pub actions: Vec<Text>,
+    /// Device-specific lines, keyed by device value (`computer`, `ios`, `android`).
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, Vec<String>>")]
+    pub on: HashMap<Text, Vec<Text>>,
+}
+
+/// A habit that stops the problem coming back.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Tip")]
+pub struct RawTip {
+    #[schemars(with = "String")]
+    pub tip: Text,
+    /// Shown after one of these causes was fixed.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub causes: Vec<Text>,
+}
+
+/// `_context.yaml`: the questions every guide shares.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawContext {
+    pub questions: Vec<RawQuestion>,
+}
+
+/// The JSON Schema (draft 7, which editors support best) of a guide file.
+pub fn guide_schema() -> serde_json::Value {
+    let generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut schema = generator.into_root_schema_for::<RawGuide>().to_value();
+    drop_number_formats(&mut schema);
+    // What the document is comes first, then its shape.
+    match schema {
+        serde_json::Value::Object(mut fields) => {
+            let mut ordered = serde_json::Map::new();
+            for key in ["$schema", "title", "description"] {
+                if let Some(v) = fields.remove(key) {
+                    ordered.insert(key.to_owned(), v);
+                }
+            }
+            ordered.append(&mut fields);
+            serde_json::Value::Object(ordered)
+        }
+        other => other,
+    }
+}
+
+/// Removes `"format": "double"`: a Rust detail, not a JSON Schema format editors know.
+fn drop_number_formats(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(fields) => {
+            if fields.get("format").and_then(|f| f.as_str()) == Some("double") {
+                fields.remove("format");
+            }
+            fields.values_mut().for_each(drop_number_formats);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_number_formats),
+        _ => {}
+    }
+}

@@ -1,0 +1,253 @@
+//! Markdown rendering: for wikis, chat, and support tickets.
+
+use std::fmt::Write;
+
+use super::{Diagnosis, device_label, minutes, percent};
+use crate::guides::model::{Condition, Guide, Library, Step};
+
+/// Escapes the characters that would turn plain guide text into Markdown markup.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn condition(c: &Condition) -> String {
+    if c.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> =
+        c.0.iter()
+            .map(|(q, v)| format!("{q}={}", v.join("|")))
+            .collect();
+    format!(" *(only when {})*", escape(&parts.join(", ")))
+}
+
+fn step_lines(out: &mut String, step: &Step, device: Option<&str>) {
+    for (dev, line) in step.lines_for(device) {
+        match dev {
+            Some(dev) => writeln!(out, "   - **{}:** {}", device_label(dev), escape(line)),
+            None => writeln!(out, "   - {}", escape(line)),
+        }
+        .ok();
+    }
+}
+
+/// How a page names another guide: in words (`show`), or as a link to that guide's page in a
+/// folder of pages (`export`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Links {
+    Plain,
+    Pages,
+}
+
+impl Links {
+    /// Another guide, by title and id.
+    fn guide(self, library: &Library, id: &str) -> String {
+        let title = escape(library.guide(id).map(|g| g.title.as_str()).unwrap_or(id));
+        match self {
+            Links::Plain => format!("{title} (`{id}`)"),
+            Links::Pages => format!("[{title}]({}) (`{id}`)", page_file(id)),
+        }
+    }
+}
+
+/// The file of a guide's page in an exported folder.
+pub fn page_file(id: &str) -> String {
+    format!("{id}.md")
+}
+
+/// The index page of an exported folder: every guide, linked, with its summary.
+pub fn index(library: &Library) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# Procore troubleshooting guides
+
+{} guides. Run `fieldfix fix ID` to be walked through one, step by step.
+",
+        library.guides.len()
+    );
+    let mut guides: Vec<&Guide> = library.guides.iter().collect();
+    guides.sort_by_key(|g| g.title.to_lowercase());
+    for g in guides {
+        let _ = writeln!(
+            out,
+            "- [{}]({}): {}",
+            escape(&g.title),
+            page_file(&g.id),
+            escape(&g.summary)
+        );
+    }
+    out
+}
+
+pub fn show(guide: &Guide, library: &Library) -> String {
+    page(guide, library, Links::Plain)
+}
+
+/// A whole guide, naming other guides as `links` says.
+pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {}\n\n{}\n",
+        escape(&guide.title),
+        escape(&guide.summary)
+    );
+    let _ = writeln!(out, "Guide id: `{}`", guide.id);
+    if !guide.aliases.is_empty() {
+        let _ = writeln!(out, " · also called: {}", escape(&guide.aliases.join(", ")));
+    }
+    let _ = writeln!(out, "\n## How people describe it\n");
+    for s in &guide.symptoms {
+        let _ = writeln!(out, "- {}", escape(s));
+    }
+    let _ = writeln!(out, "\n## Causes\n");
+    let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
+    for c in &guide.causes {
+        let _ = writeln!(
+            out,
+            "- **{}** ({}){} — {}",
+            escape(&c.title),
+            percent(c.likelihood / total),
+            condition(&c.when),
+            escape(&c.explain)
+        );
+    }
+    let _ = writeln!(out, "\n## Questions\n");
+    for q in library.context.iter().chain(&guide.questions) {
+        let _ = writeln!(out, "- **{}**{}", escape(&q.ask), condition(&q.when));
+        for o in &q.options {
+            let _ = writeln!(out, "  - `{}`: {}", o.value, escape(&o.label));
+        }
+    }
+    let _ = writeln!(out, "\n## Steps\n");
+    for (i, s) in guide.steps.iter().enumerate() {
+        let admin = if s.admin { " · admin" } else { "" };
+        let _ = writeln!(
+            out,
+            "{}. **{}** ({}{admin}){}",
+            i + 1,
+            escape(&s.title),
+            minutes(s.minutes),
+            condition(&s.when)
+        );
+        step_lines(&mut out, s, None);
+        if let Some(see) = &s.see {
+            let _ = writeln!(out, "   - See also: {}", links.guide(library, see));
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n## When to escalate\n\nContact: {} (about {}).\n",
+        escape(&guide.escalate.contact),
+        minutes(guide.escalate.minutes)
+    );
+    for s in &guide.escalate.signs {
+        let _ = writeln!(out, "- {}", escape(s));
+    }
+    let _ = writeln!(out, "\nHave ready:\n");
+    for p in &guide.escalate.provide {
+        let _ = writeln!(out, "- {}", escape(&p.label));
+    }
+    let _ = writeln!(out, "\n## Prevention\n");
+    for t in &guide.prevent {
+        let _ = writeln!(out, "- {}", escape(&t.tip));
+    }
+    if !guide.related.is_empty() {
+        let _ = writeln!(out, "\n## Related guides\n");
+        for r in &guide.related {
+            let _ = writeln!(out, "- {}", links.guide(library, r));
+        }
+    }
+    out
+}
+
+pub fn diagnosis(d: &Diagnosis) -> String {
+    let (guide, plan, situation) = (d.guide, d.plan, d.situation);
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}\n", escape(&guide.title));
+    if !situation.answers.is_empty() {
+        let _ = writeln!(out, "## Answers\n");
+        for (q, v) in &situation.answers {
+            let _ = writeln!(out, "- `{q}`: `{v}`");
+        }
+        let _ = writeln!(out);
+    }
+    if !situation.tried.is_empty() {
+        let _ = writeln!(
+            out,
+            "Tried without success: {}\n",
+            situation
+                .tried
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let _ = writeln!(out, "## Most likely causes\n");
+    for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(5) {
+        let _ = writeln!(out, "- {} — {}", percent(c.probability), escape(&c.title));
+    }
+    let _ = writeln!(out, "\n## Next steps\n");
+    let device = situation.answer(crate::guides::model::DEVICE);
+    for (i, s) in plan.steps.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. **{}** (`{}`, {}, {} chance)",
+            i + 1,
+            escape(&s.title),
+            s.id,
+            minutes(s.minutes),
+            percent(s.probability)
+        );
+        if let Some(step) = guide.step(&s.id) {
+            step_lines(&mut out, step, device);
+        }
+    }
+    if !plan.questions.is_empty() {
+        let _ = writeln!(out, "\n## Questions that would narrow it down\n");
+        for q in &plan.questions {
+            let _ = writeln!(
+                out,
+                "- {} (`{}`: {})",
+                escape(&q.ask),
+                q.id,
+                q.values.join(", ")
+            );
+        }
+    }
+    let _ = writeln!(out, "\n## Escalation\n");
+    if plan.escalation.recommended {
+        let _ = writeln!(
+            out,
+            "**Escalate now** to {}.\n",
+            escape(&guide.escalate.contact)
+        );
+        for r in &plan.escalation.reasons {
+            let _ = writeln!(out, "- {}", escape(r));
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "Try the first {} step(s), then go to {}.",
+            plan.escalation.steps_worth_trying,
+            escape(&guide.escalate.contact)
+        );
+    }
+    let _ = writeln!(out, "\nHave ready:\n");
+    for p in &guide.escalate.provide {
+        let _ = writeln!(out, "- {}", escape(&p.label));
+    }
+    out
+}

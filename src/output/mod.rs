@@ -1,0 +1,157 @@
+//! The output formats: plain text for people, Markdown for tickets and wikis, JSON for scripts.
+//! Everything here writes to a `Write` it is given; nothing prompts.
+
+pub mod html;
+pub mod json;
+pub mod markdown;
+pub mod text;
+pub mod ticket;
+
+use console::Style;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+/// The version of every JSON document fieldfix prints; bumped on incompatible changes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Colour and width for text output.
+#[derive(Debug, Clone)]
+pub struct Paint {
+    colors: bool,
+    /// Wrap text at this many columns.
+    pub width: usize,
+}
+
+impl Paint {
+    /// Plain, 80 columns: for pipes, files and tests.
+    pub fn plain() -> Self {
+        Paint {
+            colors: false,
+            width: 80,
+        }
+    }
+
+    /// For a stream: colour only when asked for, or when it is a terminal and NO_COLOR is unset.
+    pub fn for_stream(term: &console::Term, choice: Option<bool>) -> Self {
+        let is_term = term.is_term();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let colors = choice.unwrap_or(is_term && !no_color);
+        let width = if is_term {
+            usize::from(term.size().1).clamp(40, 100)
+        } else {
+            80
+        };
+        Paint { colors, width }
+    }
+
+    fn style(&self, style: Style, s: &str) -> String {
+        if self.colors {
+            style.force_styling(true).apply_to(s).to_string()
+        } else {
+            s.to_owned()
+        }
+    }
+
+    pub fn heading(&self, s: &str) -> String {
+        self.style(Style::new().bold().cyan(), s)
+    }
+
+    pub fn bold(&self, s: &str) -> String {
+        self.style(Style::new().bold(), s)
+    }
+
+    pub fn dim(&self, s: &str) -> String {
+        self.style(Style::new().dim(), s)
+    }
+
+    pub fn good(&self, s: &str) -> String {
+        self.style(Style::new().green(), s)
+    }
+
+    pub fn warn(&self, s: &str) -> String {
+        self.style(Style::new().yellow().bold(), s)
+    }
+
+    pub fn bad(&self, s: &str) -> String {
+        self.style(Style::new().red().bold(), s)
+    }
+
+    /// Wraps `s` to the width, every line starting with `indent` (the first with `first`).
+    pub fn wrap(&self, s: &str, first: &str, indent: &str) -> String {
+        let options = textwrap::Options::new(self.width)
+            .initial_indent(first)
+            .subsequent_indent(indent);
+        textwrap::fill(s, options)
+    }
+}
+
+/// A probability as a whole percentage, never showing 0% for something possible.
+pub fn percent(p: f64) -> String {
+    let pct = (p * 100.0).round();
+    if pct < 1.0 && p > 0.0 {
+        "<1%".to_owned()
+    } else {
+        format!("{pct:.0}%")
+    }
+}
+
+/// Minutes, as a person would say them.
+pub fn minutes(m: f64) -> String {
+    if m < 1.0 {
+        "<1 min".to_owned()
+    } else if m < 90.0 {
+        format!("{} min", m.round())
+    } else {
+        format!("{:.1} h", m / 60.0)
+    }
+}
+
+/// The label of a device value (falls back to the value).
+pub fn device_label(device: &str) -> &str {
+    match device {
+        "ios" => "iPhone/iPad",
+        "android" => "Android",
+        "computer" => "Computer",
+        other => other,
+    }
+}
+
+/// Everything a diagnosis rendering needs.
+pub struct Diagnosis<'a> {
+    pub library: &'a crate::guides::Library,
+    pub guide: &'a crate::guides::Guide,
+    pub situation: &'a crate::engine::Situation,
+    pub plan: &'a crate::engine::Plan,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_read_naturally() {
+        assert_eq!(percent(0.004), "<1%");
+        assert_eq!(percent(0.0), "0%");
+        assert_eq!(percent(0.456), "46%");
+        assert_eq!(minutes(0.5), "<1 min");
+        assert_eq!(minutes(5.0), "5 min");
+        assert_eq!(minutes(120.0), "2.0 h");
+    }
+
+    #[test]
+    fn plain_paint_adds_no_escape_codes() {
+        let p = Paint::plain();
+        assert_eq!(p.heading("Causes"), "Causes");
+        let colored = Paint {
+            colors: true,
+            width: 80,
+        };
+        assert!(colored.heading("Causes").contains('\u{1b}'));
+    }
+}

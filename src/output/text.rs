@@ -1,0 +1,464 @@
+//! Plain-text rendering for people at a terminal: readable at 80 columns, colour optional.
+
+use std::fmt::Write;
+
+use super::{Diagnosis, Paint, device_label, minutes, percent};
+use crate::guides::Problem;
+use crate::guides::model::{Guide, Library, Origin, Question, Step};
+use crate::search::Hit;
+
+pub fn list(library: &Library, p: &Paint) -> String {
+    let width = library.guides.iter().map(|g| g.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for g in &library.guides {
+        let aliases = if g.aliases.is_empty() {
+            String::new()
+        } else {
+            p.dim(&format!("  ({})", g.aliases.join(", ")))
+        };
+        let company = if g.origin == Origin::Company {
+            p.warn(" [company]")
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "{}  {}{company}{aliases}",
+            p.bold(&format!("{:width$}", g.id)),
+            g.title
+        );
+    }
+    out
+}
+
+pub fn search(hits: &[Hit], p: &Paint) -> String {
+    let mut out = String::new();
+    for hit in hits {
+        let _ = writeln!(
+            out,
+            "{:>4}  {}  {}\n      {}",
+            percent(hit.score),
+            p.bold(&hit.guide),
+            hit.title,
+            p.dim(&format!("matched: \"{}\"", hit.matched))
+        );
+    }
+    out
+}
+
+/// The problems, then a one-line summary.
+pub fn problems(problems: &[Problem], files: usize, guides: usize, p: &Paint) -> String {
+    let mut out = String::new();
+    for problem in problems {
+        let _ = writeln!(out, "{} {problem}\n", p.bad("error:"));
+    }
+    if problems.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} {files} guide files checked, {guides} guides, no problems",
+            p.good("ok:")
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} {} problem{} in {files} guide files",
+            p.bad("failed:"),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        );
+    }
+    out
+}
+
+fn section(out: &mut String, p: &Paint, title: &str) {
+    let _ = writeln!(out, "\n{}", p.heading(title));
+}
+
+fn question(out: &mut String, p: &Paint, q: &Question) {
+    let when = condition(&q.when);
+    let _ = writeln!(
+        out,
+        "{}",
+        p.wrap(
+            &format!("{} {}{when}", p.bold(&format!("[{}]", q.id)), q.ask),
+            "  ",
+            "    "
+        )
+    );
+    for o in &q.options {
+        let mut effects = Vec::new();
+        if !o.effect.raises.is_empty() {
+            effects.push(format!("raises {}", o.effect.raises.join(", ")));
+        }
+        if !o.effect.lowers.is_empty() {
+            effects.push(format!("lowers {}", o.effect.lowers.join(", ")));
+        }
+        if !o.effect.rules_out.is_empty() {
+            effects.push(format!("rules out {}", o.effect.rules_out.join(", ")));
+        }
+        if o.effect.escalate.is_some() {
+            effects.push("escalate".into());
+        }
+        let effects = if effects.is_empty() {
+            String::new()
+        } else {
+            p.dim(&format!(" ({})", effects.join("; ")))
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!("{} = {}{effects}", o.value, o.label),
+                "      ",
+                "        "
+            )
+        );
+    }
+}
+
+fn condition(c: &crate::guides::model::Condition) -> String {
+    if c.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> =
+        c.0.iter()
+            .map(|(q, v)| format!("{q}={}", v.join("|")))
+            .collect();
+    format!(" (only when {})", parts.join(", "))
+}
+
+/// A step's lines for a device (labelled per device when the device is unknown).
+fn step_lines(out: &mut String, p: &Paint, step: &Step, device: Option<&str>, indent: &str) {
+    for (dev, line) in step.lines_for(device) {
+        let text = match dev {
+            Some(dev) => format!("{}: {line}", device_label(dev)),
+            None => line.to_owned(),
+        };
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(&text, &format!("{indent}- "), &format!("{indent}  "))
+        );
+    }
+}
+
+/// The whole guide, every field.
+pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        p.heading(&guide.title),
+        p.dim(&format!("({})", guide.id))
+    );
+    if guide.origin == Origin::Company {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.warn(&format!("from the company guides: {}", guide.file))
+        );
+    }
+    let _ = writeln!(out, "{}", p.wrap(&guide.summary, "", ""));
+    if !guide.aliases.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.dim(&format!("Also called: {}", guide.aliases.join(", ")))
+        );
+    }
+    section(&mut out, p, "How people describe it");
+    for s in &guide.symptoms {
+        let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
+    }
+    section(&mut out, p, "Causes");
+    let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
+    for c in &guide.causes {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!(
+                    "{} {} ({}){}",
+                    p.bold(&format!("[{}]", c.id)),
+                    c.title,
+                    percent(c.likelihood / total),
+                    condition(&c.when)
+                ),
+                "  ",
+                "    "
+            )
+        );
+        let _ = writeln!(out, "{}", p.wrap(&c.explain, "    ", "    "));
+    }
+    if !guide.context.is_empty() {
+        section(&mut out, p, "How the shared answers move the causes");
+        for (q, values) in &guide.context {
+            for (v, e) in values {
+                let mut parts = Vec::new();
+                if !e.raises.is_empty() {
+                    parts.push(format!("raises {}", e.raises.join(", ")));
+                }
+                if !e.lowers.is_empty() {
+                    parts.push(format!("lowers {}", e.lowers.join(", ")));
+                }
+                if !e.rules_out.is_empty() {
+                    parts.push(format!("rules out {}", e.rules_out.join(", ")));
+                }
+                if let Some(reason) = &e.escalate {
+                    parts.push(format!("escalate: {reason}"));
+                }
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    p.wrap(&format!("{q}={v}: {}", parts.join("; ")), "  ", "    ")
+                );
+            }
+        }
+    }
+    section(&mut out, p, "Questions");
+    for q in library.context.iter().chain(&guide.questions) {
+        question(&mut out, p, q);
+    }
+    section(&mut out, p, "Steps");
+    for (i, s) in guide.steps.iter().enumerate() {
+        let mut tags = vec![minutes(s.minutes)];
+        if s.admin {
+            tags.push("admin".into());
+        }
+        if s.origin == Origin::Company {
+            tags.push("company".into());
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!(
+                    "{}. {} {} {}{}",
+                    i + 1,
+                    p.bold(&s.title),
+                    p.dim(&format!("[{}]", s.id)),
+                    p.dim(&format!("· {}", tags.join(" · "))),
+                    condition(&s.when)
+                ),
+                "  ",
+                "     "
+            )
+        );
+        step_lines(&mut out, p, s, None, "     ");
+        let mut meta = vec![format!("fixes: {}", s.fixes.join(", "))];
+        if !s.after.is_empty() {
+            meta.push(format!("after: {}", s.after.join(", ")));
+        }
+        if let Some(see) = &s.see {
+            meta.push(format!("see: fieldfix show {see}"));
+        }
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(&p.dim(&meta.join(" · ")), "     ", "     ")
+        );
+    }
+    section(&mut out, p, "When to escalate");
+    let origin = if guide.escalate.origin == Origin::Company {
+        p.warn(" [company]")
+    } else {
+        String::new()
+    };
+    let _ = writeln!(
+        out,
+        "  Contact: {}{origin} (about {})",
+        guide.escalate.contact,
+        minutes(guide.escalate.minutes)
+    );
+    for s in &guide.escalate.signs {
+        let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
+    }
+    let _ = writeln!(out, "  Have ready:");
+    for item in &guide.escalate.provide {
+        let _ = writeln!(out, "{}", p.wrap(&item.label, "  - ", "    "));
+    }
+    section(&mut out, p, "Prevention");
+    for t in &guide.prevent {
+        let _ = writeln!(out, "{}", p.wrap(&t.tip, "  - ", "    "));
+    }
+    if !guide.related.is_empty() {
+        section(&mut out, p, "Related guides");
+        let _ = writeln!(out, "{}", p.wrap(&guide.related.join(", "), "  ", "  "));
+    }
+    out
+}
+
+/// A diagnosis: answers, likely causes, next steps, questions, escalation.
+pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
+    let mut out = String::new();
+    let (guide, plan, situation) = (d.guide, d.plan, d.situation);
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        p.heading(&guide.title),
+        p.dim(&format!("({})", guide.id))
+    );
+    if !situation.answers.is_empty() {
+        let answers: Vec<String> = situation
+            .answers
+            .iter()
+            .map(|(q, v)| format!("{q}={v}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &p.dim(&format!("Answers: {}", answers.join(", "))),
+                "",
+                "  "
+            )
+        );
+    }
+    if !situation.tried.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &p.dim(&format!(
+                    "Tried without success: {}",
+                    situation.tried.join(", ")
+                )),
+                "",
+                "  "
+            )
+        );
+    }
+
+    section(&mut out, p, "Most likely causes");
+    for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(5) {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!("{:>4}  {}", percent(c.probability), c.title),
+                "  ",
+                "        "
+            )
+        );
+    }
+
+    let device = situation.answer(crate::guides::model::DEVICE);
+    section(&mut out, p, "Next steps, in this order");
+    if plan.steps.is_empty() {
+        let _ = writeln!(out, "  No steps left to try.");
+    }
+    for (i, s) in plan.steps.iter().enumerate() {
+        if i == plan.escalation.steps_worth_trying && !plan.escalation.recommended {
+            let _ = writeln!(
+                out,
+                "  {}",
+                p.warn(&format!(
+                    "-- escalating to {} is quicker from here --",
+                    guide.escalate.contact
+                ))
+            );
+        }
+        let admin = if s.admin { " · needs an admin" } else { "" };
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!(
+                    "{}. {} {}",
+                    i + 1,
+                    p.bold(&s.title),
+                    p.dim(&format!(
+                        "[{}] · {} · {} chance{admin}",
+                        s.id,
+                        minutes(s.minutes),
+                        percent(s.probability)
+                    ))
+                ),
+                "  ",
+                "     "
+            )
+        );
+        if let Some(step) = guide.step(&s.id) {
+            step_lines(&mut out, p, step, device, "     ");
+            let why: Vec<&str> = s
+                .checks
+                .iter()
+                .filter_map(|c| guide.cause(c))
+                .map(|c| c.title.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "{}",
+                p.wrap(
+                    &p.dim(&format!("Why: checks {}", why.join("; "))),
+                    "     ",
+                    "     "
+                )
+            );
+            if let Some(see) = &step.see {
+                let _ = writeln!(
+                    out,
+                    "{}",
+                    p.dim(&format!("     See also: fieldfix show {see}"))
+                );
+            }
+        }
+    }
+
+    if !plan.questions.is_empty() {
+        section(&mut out, p, "Questions that would narrow it down");
+        for q in &plan.questions {
+            let flag = if q.shared {
+                format!("--{} {}", q.id, q.values.join("|"))
+            } else {
+                format!("-a {}={}", q.id, q.values.join("|"))
+            };
+            let _ = writeln!(
+                out,
+                "{}",
+                p.wrap(&format!("{}  {}", q.ask, p.dim(&flag)), "  - ", "    ")
+            );
+        }
+    }
+
+    section(&mut out, p, "Escalation");
+    let esc = &guide.escalate;
+    if plan.escalation.recommended {
+        let _ = writeln!(
+            out,
+            "  {}",
+            p.warn(&format!("Escalate now to {}.", esc.contact))
+        );
+        for r in &plan.escalation.reasons {
+            let _ = writeln!(out, "{}", p.wrap(r, "  - ", "    "));
+        }
+    } else {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!(
+                    "Not yet: try the first {} step(s) above, then go to {} (about {}).",
+                    plan.escalation.steps_worth_trying,
+                    esc.contact,
+                    minutes(esc.minutes)
+                ),
+                "  ",
+                "  "
+            )
+        );
+    }
+    if !esc.signs.is_empty() {
+        let _ = writeln!(out, "  Escalate when:");
+        for s in &esc.signs {
+            let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
+        }
+    }
+    let items: Vec<&str> = esc.provide.iter().map(|i| i.label.as_str()).collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        p.wrap(&format!("Have ready: {}", items.join("; ")), "  ", "    ")
+    );
+    out
+}

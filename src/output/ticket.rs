@@ -1,0 +1,123 @@
+//! The support ticket: what support needs to pick the problem up, as Markdown or JSON.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::SCHEMA_VERSION;
+use super::markdown::escape;
+
+/// One answer given, with the question and the label the user saw.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketAnswer {
+    pub question: String,
+    pub id: String,
+    pub value: String,
+    pub label: String,
+}
+
+/// One step tried (or set aside), with its outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketStep {
+    pub guide: String,
+    pub step: String,
+    pub title: String,
+    pub outcome: String,
+    pub at: String,
+}
+
+/// One fact for support.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketFact {
+    pub id: String,
+    pub label: String,
+    /// `None` when the user skipped it.
+    pub value: Option<String>,
+}
+
+/// Everything in a ticket.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ticket {
+    pub schema_version: u32,
+    pub guide: String,
+    pub problem: String,
+    pub contact: String,
+    pub answers: Vec<TicketAnswer>,
+    pub likely_causes: Vec<String>,
+    pub steps: Vec<TicketStep>,
+    pub reasons: Vec<String>,
+    pub facts: Vec<TicketFact>,
+    pub fieldfix_version: String,
+    pub created: String,
+    pub os: String,
+}
+
+impl Ticket {
+    pub fn new(guide: &str, problem: &str, contact: &str, created: String) -> Self {
+        Ticket {
+            schema_version: SCHEMA_VERSION,
+            guide: guide.to_owned(),
+            problem: problem.to_owned(),
+            contact: contact.to_owned(),
+            answers: Vec::new(),
+            likely_causes: Vec::new(),
+            steps: Vec::new(),
+            reasons: Vec::new(),
+            facts: Vec::new(),
+            fieldfix_version: env!("CARGO_PKG_VERSION").to_owned(),
+            created,
+            os: format!("{} ({})", std::env::consts::OS, std::env::consts::ARCH),
+        }
+    }
+}
+
+pub fn json(ticket: &Ticket) -> String {
+    let mut s = serde_json::to_string_pretty(ticket).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+pub fn markdown(t: &Ticket) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# Support ticket: {}\n", escape(&t.problem));
+    let _ = writeln!(out, "- For: {}", escape(&t.contact));
+    let _ = writeln!(out, "- Created: {}", t.created);
+    let _ = writeln!(out, "- Guide: `{}`", t.guide);
+    let _ = writeln!(out, "- fieldfix {} on {}\n", t.fieldfix_version, t.os);
+    let _ = writeln!(out, "## Details for support\n");
+    for f in &t.facts {
+        let value = f.value.as_deref().map_or("(not given)".to_owned(), escape);
+        let _ = writeln!(out, "- **{}:** {value}", escape(&f.label));
+    }
+    let _ = writeln!(out, "\n## Why it is escalated\n");
+    for r in &t.reasons {
+        let _ = writeln!(out, "- {}", escape(r));
+    }
+    let _ = writeln!(out, "\n## Answers\n");
+    if t.answers.is_empty() {
+        let _ = writeln!(out, "- (none)");
+    }
+    for a in &t.answers {
+        let _ = writeln!(out, "- {} **{}**", escape(&a.question), escape(&a.label));
+    }
+    let _ = writeln!(out, "\n## Steps tried\n");
+    if t.steps.is_empty() {
+        let _ = writeln!(out, "- (none)");
+    }
+    for (i, s) in t.steps.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. {} (`{}`): **{}** at {}",
+            i + 1,
+            escape(&s.title),
+            s.step,
+            s.outcome,
+            s.at
+        );
+    }
+    let _ = writeln!(out, "\n## Most likely causes (fieldfix's estimate)\n");
+    for c in &t.likely_causes {
+        let _ = writeln!(out, "- {}", escape(c));
+    }
+    out
+}

@@ -1,0 +1,430 @@
+//! The preflight output: a text summary grouped by problem for people, and a JSON document
+//! (one record per finding) for scripts.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use super::names::{Rename, Undone, final_path};
+use super::{Finding, Options, Renames, Scan, Severity};
+use crate::output::{Paint, SCHEMA_VERSION};
+
+/// Serializes a path as text, replacing what is not valid Unicode.
+pub(super) fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&path.to_string_lossy())
+}
+
+/// `1234` as `1,234`.
+fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
+/// The text report: what was checked, then each kind of problem with its files and what to
+/// do, then a one-line verdict.
+pub fn render_text(scan: &Scan, p: &Paint) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Checked {} in {}.",
+        plural(scan.files, "file", "files"),
+        plural(scan.folders, "folder", "folders")
+    );
+    for group in scan.findings.chunk_by(|a, b| a.check == b.check) {
+        group_text(&mut out, group, p);
+    }
+    if scan.links_skipped > 0 {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            p.wrap(
+                &format!(
+                    "{} not followed (add --follow-links to check what they point to).",
+                    plural(
+                        scan.links_skipped,
+                        "symbolic link was",
+                        "symbolic links were"
+                    )
+                ),
+                "",
+                ""
+            )
+        );
+    }
+    let failing = scan.failing() as u64;
+    let at_risk = scan.at_risk() as u64;
+    let verdict = if failing > 0 {
+        let also = if at_risk > 0 {
+            format!(", {} at risk", count(at_risk))
+        } else {
+            String::new()
+        };
+        format!(
+            "{} {} will fail{also}. Fix {} before uploading.",
+            p.bad("failed:"),
+            plural(failing, "file", "files"),
+            if failing == 1 { "it" } else { "them" }
+        )
+    } else if at_risk > 0 {
+        format!(
+            "{} nothing will fail; {} at risk (see above).",
+            p.warn("ok:"),
+            plural(at_risk, "file is", "files are")
+        )
+    } else {
+        format!("{} nothing will fail.", p.good("ok:"))
+    };
+    let _ = writeln!(out, "\n{verdict}");
+    out
+}
+
+fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
+    let Some(first) = group.first() else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "\n{} ({})",
+        p.heading(first.check.title()),
+        group.len()
+    );
+    let shared_fix = group.iter().all(|f| f.fix == first.fix);
+    for f in group {
+        let tag = match f.severity {
+            Severity::Fail => p.bad("FAIL"),
+            Severity::Warn => p.warn("WARN"),
+        };
+        let _ = writeln!(out, "  {tag}  {}", f.path.display());
+        let _ = writeln!(out, "{}", p.wrap(&f.problem, "        ", "        "));
+        if !shared_fix {
+            let _ = writeln!(
+                out,
+                "{}",
+                p.wrap(&format!("What to do: {}", f.fix), "        ", "        ")
+            );
+        }
+    }
+    if shared_fix {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(&format!("What to do: {}", first.fix), "  ", "  ")
+        );
+    }
+}
+
+/// The renames, planned or made, after the report.
+pub fn renames_text(renames: &Renames, p: &Paint) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, r: &Rename, note: &str| {
+        let name = r.to.file_name().unwrap_or_default().to_string_lossy();
+        let _ = writeln!(out, "  {}  ->  {name}{note}", r.from.display());
+    };
+    match renames {
+        Renames::Planned(plan) if plan.is_empty() => {
+            let _ = writeln!(out, "\nNo names to fix.");
+        }
+        Renames::Planned(plan) => {
+            let _ = writeln!(
+                out,
+                "\n{} (dry run: nothing was renamed; add --apply to rename)",
+                p.heading("Safe names")
+            );
+            for r in plan {
+                line(&mut out, r, "");
+            }
+        }
+        Renames::Applied(applied) => {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                p.heading(&format!(
+                    "Renamed {}",
+                    plural(
+                        applied.done.len() as u64,
+                        "file or folder",
+                        "files and folders"
+                    )
+                ))
+            );
+            for r in &applied.done {
+                line(&mut out, r, "");
+            }
+            for (r, why) in &applied.failed {
+                line(&mut out, r, &format!("  {} {why}", p.bad("NOT RENAMED:")));
+            }
+            let list = applied.undo_list.display();
+            let _ = writeln!(
+                out,
+                "{}",
+                p.wrap(
+                    &format!(
+                        "Undo list: {list} (`fieldfix preflight --undo {list}` puts the old \
+                         names back)."
+                    ),
+                    "",
+                    ""
+                )
+            );
+        }
+    }
+    out
+}
+
+/// The JSON document: `schema_version`, what was checked, the settings, a summary, one record
+/// per finding, and the renames when names were fixed.
+pub fn json(scan: &Scan, options: &Options, renames: Option<&Renames>) -> Value {
+    let failing = scan.failing();
+    let mut doc = json!({
+        "schema_version": SCHEMA_VERSION,
+        "ok": failing == 0,
+        "checked": {
+            "files": scan.files,
+            "folders": scan.folders,
+            "links_skipped": scan.links_skipped,
+        },
+        "settings": {
+            "warn_size": options.warn_size,
+            "network": options.network,
+            "follow_links": options.follow_links,
+        },
+        "summary": {
+            "failing": failing,
+            "at_risk": scan.at_risk(),
+            "findings": scan.findings.len(),
+        },
+        "findings": scan.findings,
+    });
+    if let Some(renames) = renames {
+        let record = |r: &Rename, all: &[Rename], status: &str| {
+            json!({
+                "from": r.from.to_string_lossy(),
+                "to": final_path(&r.to, all).to_string_lossy(),
+                "status": status,
+            })
+        };
+        let (list, undo_list) = match renames {
+            Renames::Planned(plan) => (
+                plan.iter().map(|r| record(r, plan, "planned")).collect(),
+                Value::Null,
+            ),
+            Renames::Applied(applied) => {
+                let mut list: Vec<Value> = applied
+                    .done
+                    .iter()
+                    .map(|r| record(r, &applied.done, "renamed"))
+                    .collect();
+                list.extend(applied.failed.iter().map(|(r, why)| {
+                    let mut v = record(r, &applied.done, "failed");
+                    v["error"] = json!(why);
+                    v
+                }));
+                (list, json!(applied.undo_list.to_string_lossy()))
+            }
+        };
+        doc["renames"] = Value::Array(list);
+        doc["undo_list"] = undo_list;
+    }
+    doc
+}
+
+/// `--undo` as text: each name put back (or not), then a count.
+pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
+    let mut out = String::new();
+    let mut restored = 0u64;
+    for u in undone {
+        match u {
+            Undone::Restored(r) => {
+                restored += 1;
+                let _ = writeln!(
+                    out,
+                    "  restored  {}  ->  {}",
+                    r.to.display(),
+                    r.from.file_name().unwrap_or_default().to_string_lossy()
+                );
+            }
+            Undone::AlreadyRestored(r) => {
+                let _ = writeln!(out, "  already back  {}", r.from.display());
+            }
+            Undone::Failed(r, why) => {
+                let _ = writeln!(
+                    out,
+                    "  {}  {}: {why}",
+                    p.bad("NOT RESTORED"),
+                    r.from.display()
+                );
+            }
+        }
+    }
+    let failed = undone
+        .iter()
+        .filter(|u| matches!(u, Undone::Failed(..)))
+        .count() as u64;
+    let _ = writeln!(
+        out,
+        "\nRestored {}{}.",
+        plural(restored, "name", "names"),
+        if failed > 0 {
+            format!("; {} could not be restored", count(failed))
+        } else {
+            String::new()
+        }
+    );
+    out
+}
+
+/// `--undo` as JSON.
+pub fn undo_json(list: &Path, undone: &[Undone]) -> Value {
+    let results: Vec<Value> = undone
+        .iter()
+        .map(|u| {
+            let (r, status, error) = match u {
+                Undone::Restored(r) => (r, "restored", None),
+                Undone::AlreadyRestored(r) => (r, "already-restored", None),
+                Undone::Failed(r, why) => (r, "failed", Some(why)),
+            };
+            json!({
+                "from": r.to.to_string_lossy(),
+                "to": r.from.to_string_lossy(),
+                "status": status,
+                "error": error,
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": SCHEMA_VERSION,
+        "undo_list": list.to_string_lossy(),
+        "ok": !undone.iter().any(|u| matches!(u, Undone::Failed(..))),
+        "results": results,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::preflight::Check;
+
+    fn finding(path: &str, check: Check, severity: Severity, fix: &str) -> Finding {
+        Finding {
+            path: PathBuf::from(path),
+            severity,
+            check,
+            problem: format!("problem with {path}"),
+            fix: fix.to_owned(),
+        }
+    }
+
+    #[test]
+    fn counts_read_naturally() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn text_groups_by_problem_with_a_shared_fix_once() {
+        let mut scan = Scan {
+            findings: vec![
+                finding(
+                    "a/empty1.jpg",
+                    Check::Empty,
+                    Severity::Fail,
+                    "Get it again.",
+                ),
+                finding(
+                    "a/empty2.jpg",
+                    Check::Empty,
+                    Severity::Fail,
+                    "Get it again.",
+                ),
+                finding("big.mov", Check::Large, Severity::Warn, "Compress it."),
+                finding("a/empty1.jpg", Check::Large, Severity::Warn, "Split it."),
+            ],
+            files: 1200,
+            folders: 3,
+            links_skipped: 2,
+        };
+        scan.sort();
+        let text = render_text(&scan, &Paint::plain());
+        assert!(
+            text.starts_with("Checked 1,200 files in 3 folders.\n"),
+            "{text}"
+        );
+        let empty = text.find("Empty files (2)").expect("empty group");
+        let large = text.find("Large files (2)").expect("large group");
+        assert!(empty < large);
+        assert_eq!(
+            text.matches("What to do: Get it again.").count(),
+            1,
+            "{text}"
+        );
+        assert!(text.contains("  FAIL  a/empty1.jpg\n        problem with a/empty1.jpg\n"));
+        assert!(text.contains("        What to do: Split it.\n"), "{text}");
+        assert!(text.contains("2 symbolic links were not followed"));
+        // Two files fail; big.mov only warns (a/empty1.jpg's warning does not count twice).
+        assert!(
+            text.ends_with("failed: 2 files will fail, 1 at risk. Fix them before uploading.\n"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn text_without_failures_says_so() {
+        let scan = Scan {
+            findings: vec![finding("big.mov", Check::Large, Severity::Warn, "x")],
+            files: 1,
+            folders: 0,
+            links_skipped: 0,
+        };
+        let text = render_text(&scan, &Paint::plain());
+        assert!(text.starts_with("Checked 1 file in 0 folders."));
+        assert!(
+            text.ends_with("ok: nothing will fail; 1 file is at risk (see above).\n"),
+            "{text}"
+        );
+        assert!(!text.contains("symbolic"));
+        let clean = render_text(&Scan::default(), &Paint::plain());
+        assert!(clean.ends_with("ok: nothing will fail.\n"));
+    }
+
+    #[test]
+    fn json_has_one_record_per_finding() {
+        let scan = Scan {
+            findings: vec![finding("x.pdf", Check::PdfPassword, Severity::Fail, "Ask.")],
+            files: 1,
+            folders: 1,
+            links_skipped: 0,
+        };
+        let doc = json(&scan, &Options::default(), None);
+        assert_eq!(doc["schema_version"], SCHEMA_VERSION);
+        assert_eq!(doc["ok"], false);
+        assert_eq!(doc["settings"]["warn_size"], 100_000_000);
+        assert_eq!(doc["settings"]["network"], "good");
+        assert_eq!(
+            doc["findings"],
+            json!([{
+                "path": "x.pdf",
+                "severity": "fail",
+                "check": "pdf-password",
+                "problem": "problem with x.pdf",
+                "fix": "Ask.",
+            }])
+        );
+        assert!(doc.get("renames").is_none());
+    }
+}

@@ -1,0 +1,348 @@
+//! Free-text search: ranks the guides for a user's own description of the problem.
+//!
+//! The method, in short:
+//! 1. Guide text and the query become terms (see [`text`]): lowercase words, contractions
+//!    expanded, misspelt query words corrected against the guides' own words (Jaro-Winkler, at a
+//!    discount), stop words dropped, Snowball stems, and synonyms and abbreviations mapped to one
+//!    canonical term by a small table (`vocabulary.txt`: pics = photos, CO = change order, ...).
+//! 2. Each guide is scored with BM25F: its fields (id words, title, aliases, symptoms, summary,
+//!    cause titles) count with different weights, and rare terms count more than common ones.
+//! 3. Each guide phrase (title, alias, symptom) is compared with the whole query (weighted Dice
+//!    overlap); the best one is the `matched` phrase and adds to the score, so a description that
+//!    reads like one of the guide's symptoms ranks it first.
+//!
+//! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id.
+
+mod text;
+
+#[cfg(test)]
+mod accuracy;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::guides::{Guide, Library};
+use text::{Analyzer, Lexicon, Term};
+
+/// One guide that matches a description.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    /// The guide id.
+    pub guide: String,
+    pub title: String,
+    /// Relevance between 0 and 1; higher is better.
+    pub score: f64,
+    /// The guide phrase (title, alias or symptom) that matched best.
+    pub matched: String,
+}
+
+/// The fields of a guide that are searched, in the order of [`field_texts`], and how much a
+/// term in each counts: the words that name the problem most, then how users describe it, then
+/// the explanations.
+const FIELD_WEIGHTS: [(&str, f64); 6] = [
+    ("id", 3.0),
+    ("title", 3.0),
+    ("aliases", 3.0),
+    ("symptoms", 1.5),
+    ("summary", 1.0),
+    ("cause titles", 0.25),
+];
+/// How many fields [`FIELD_WEIGHTS`] lists.
+const FIELDS: usize = FIELD_WEIGHTS.len();
+
+/// BM25 term-frequency saturation: higher lets a term that a guide uses again and again (in its
+/// id, title, aliases and symptoms) count well above one that a guide mentions in passing.
+const K1: f64 = 5.0;
+/// BM25 field-length normalisation (0 = none, 1 = full).
+const B: f64 = 0.5;
+/// Share of the score from BM25; the rest comes from the best matching phrase.
+const BM25_SHARE: f64 = 0.75;
+/// How much a query term that no guide uses counts against the score, relative to the rarest
+/// known term: what is not understood lowers the confidence, but only somewhat.
+const UNKNOWN_TERM_SHARE: f64 = 0.5;
+
+/// The guides that match `query`, best first. Empty when nothing matches.
+pub fn search(library: &Library, query: &str) -> Vec<Hit> {
+    Index::new(library).search(query)
+}
+
+/// A phrase of a guide a user might have typed, with its terms.
+struct Phrase<'a> {
+    text: &'a str,
+    terms: BTreeSet<String>,
+}
+
+/// One guide, analysed.
+struct Doc<'a> {
+    guide: &'a Guide,
+    /// Terms of each field, in [`FIELD_WEIGHTS`] order.
+    fields: [Vec<Term>; FIELDS],
+    phrases: Vec<Phrase<'a>>,
+    /// Length-normalised, field-weighted term frequencies (filled by [`Index::new`]).
+    tf: BTreeMap<String, f64>,
+}
+
+/// The analysed library.
+struct Index<'a> {
+    analyzer: Analyzer,
+    docs: Vec<Doc<'a>>,
+    /// Inverse document frequency of every term a guide uses.
+    idf: BTreeMap<String, f64>,
+    /// Every word the guides use, for spelling correction.
+    lexicon: Lexicon,
+}
+
+impl<'a> Index<'a> {
+    fn new(library: &'a Library) -> Self {
+        let analyzer = Analyzer::new();
+        let mut words = Vec::new();
+        let mut docs: Vec<Doc> = library
+            .guides
+            .iter()
+            .map(|guide| {
+                let texts = field_texts(guide);
+                for text in texts.iter().flatten() {
+                    words.extend(text::words(text));
+                }
+                let fields =
+                    texts.map(|lines| lines.iter().flat_map(|line| analyzer.terms(line)).collect());
+                let phrases = std::iter::once(&guide.title)
+                    .chain(&guide.aliases)
+                    .chain(&guide.symptoms)
+                    .map(|text| Phrase {
+                        text,
+                        terms: analyzer.terms(text).into_iter().map(|t| t.text).collect(),
+                    })
+                    .collect();
+                Doc {
+                    guide,
+                    fields,
+                    phrases,
+                    tf: BTreeMap::new(),
+                }
+            })
+            .collect();
+
+        let count = docs.len().max(1) as f64;
+        let mut average = [0.0; FIELDS];
+        for doc in &docs {
+            for (avg, terms) in average.iter_mut().zip(&doc.fields) {
+                *avg += terms.len() as f64 / count;
+            }
+        }
+        for doc in &mut docs {
+            for (field, terms) in doc.fields.iter().enumerate() {
+                let length = terms.len() as f64 / average[field].max(1.0);
+                let weight = FIELD_WEIGHTS[field].1 / (1.0 - B + B * length);
+                for term in terms {
+                    *doc.tf.entry(term.text.clone()).or_default() += weight;
+                }
+            }
+        }
+        let idf = inverse_document_frequency(&docs);
+        let lexicon = analyzer.lexicon(words);
+        Index {
+            analyzer,
+            docs,
+            idf,
+            lexicon,
+        }
+    }
+
+    fn search(&self, query: &str) -> Vec<Hit> {
+        // Each distinct query term once, at its best weight.
+        let mut terms: BTreeMap<String, f64> = BTreeMap::new();
+        for term in self.analyzer.query_terms(query, &self.lexicon) {
+            let weight = terms.entry(term.text).or_default();
+            *weight = weight.max(term.weight);
+        }
+        let rarest = self.idf.values().copied().fold(0.0, f64::max);
+        let query_total: f64 = terms
+            .iter()
+            .map(|(t, w)| {
+                w * self
+                    .idf
+                    .get(t)
+                    .copied()
+                    .unwrap_or(UNKNOWN_TERM_SHARE * rarest)
+            })
+            .sum();
+        if query_total <= 0.0 {
+            return Vec::new();
+        }
+
+        let mut hits: Vec<Hit> = self
+            .docs
+            .iter()
+            .filter_map(|doc| {
+                let bm25: f64 = terms
+                    .iter()
+                    .filter_map(|(t, w)| {
+                        let tf = doc.tf.get(t)?;
+                        Some(w * self.idf[t] * tf / (tf + K1))
+                    })
+                    .sum();
+                if bm25 <= 0.0 {
+                    return None;
+                }
+                let (phrase_score, matched) = self.best_phrase(doc, &terms, query_total);
+                let score = BM25_SHARE * bm25 / query_total + (1.0 - BM25_SHARE) * phrase_score;
+                Some(Hit {
+                    guide: doc.guide.id.clone(),
+                    title: doc.guide.title.clone(),
+                    score: score.clamp(0.0, 1.0),
+                    matched: matched.to_owned(),
+                })
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.guide.cmp(&b.guide))
+        });
+        hits
+    }
+
+    /// The guide phrase that shares the most query weight for its length (weighted Dice
+    /// overlap), and that overlap; the title when no phrase shares anything.
+    fn best_phrase(
+        &self,
+        doc: &'a Doc,
+        terms: &BTreeMap<String, f64>,
+        query_total: f64,
+    ) -> (f64, &'a str) {
+        let mut best = (0.0, doc.guide.title.as_str());
+        for phrase in &doc.phrases {
+            let shared: f64 = phrase
+                .terms
+                .iter()
+                .filter_map(|t| Some(terms.get(t)? * self.idf.get(t)?))
+                .sum();
+            let phrase_total: f64 = phrase.terms.iter().filter_map(|t| self.idf.get(t)).sum();
+            let dice = 2.0 * shared / (query_total + phrase_total);
+            if dice > best.0 {
+                best = (dice, phrase.text);
+            }
+        }
+        best
+    }
+}
+
+/// The text of each searched field of a guide, in [`FIELD_WEIGHTS`] order.
+fn field_texts(guide: &Guide) -> [Vec<String>; FIELDS] {
+    [
+        vec![guide.id.replace('-', " ")],
+        vec![guide.title.clone()],
+        guide.aliases.clone(),
+        guide.symptoms.clone(),
+        vec![guide.summary.clone()],
+        guide.causes.iter().map(|c| c.title.clone()).collect(),
+    ]
+}
+
+/// BM25's inverse document frequency, with a soft document count: each guide counts in
+/// proportion to how much it uses the term, relative to the guide that uses it most. A word
+/// that names one guide ("rfi", "sync") stays telling even though other guides mention it in a
+/// symptom or two, while a word many guides use alike ("stuck", "keeps") counts little.
+fn inverse_document_frequency(docs: &[Doc]) -> BTreeMap<String, f64> {
+    let mut most: BTreeMap<&str, f64> = BTreeMap::new();
+    for (term, tf) in docs.iter().flat_map(|d| &d.tf) {
+        let m = most.entry(term).or_default();
+        *m = m.max(*tf);
+    }
+    let mut df: BTreeMap<String, f64> = BTreeMap::new();
+    for (term, tf) in docs.iter().flat_map(|d| &d.tf) {
+        *df.entry(term.clone()).or_default() += tf / most[term.as_str()];
+    }
+    let count = docs.len() as f64;
+    df.into_iter()
+        .map(|(term, n)| (term, (1.0 + (count - n + 0.5) / (n + 0.5)).ln()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn library() -> Library {
+        crate::guides::load(None).expect("the built-in guides load")
+    }
+
+    fn top(library: &Library, query: &str) -> String {
+        search(library, query)
+            .first()
+            .map(|h| h.guide.clone())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn ranks_the_issue_examples_first() {
+        let library = library();
+        for (query, expected) in [
+            ("pics stuck uploading on ipad", "photos-not-uploading"),
+            ("CO approved but budget didnt move", "budget-not-updating"),
+            ("keeps logging me out", "login-loop"),
+            ("too many requests", "error-429"),
+            ("site is down for maintenance", "error-503"),
+        ] {
+            let hits = search(&library, query);
+            let best = &hits[0];
+            assert_eq!(best.guide, expected, "{query}");
+            let guide = library.guide(expected).unwrap();
+            let phrases: Vec<&String> = std::iter::once(&guide.title)
+                .chain(&guide.aliases)
+                .chain(&guide.symptoms)
+                .collect();
+            assert!(
+                phrases.contains(&&best.matched),
+                "{query}: {}",
+                best.matched
+            );
+        }
+    }
+
+    #[test]
+    fn misspellings_abbreviations_and_synonyms_still_match() {
+        let library = library();
+        for (query, expected) in [
+            ("sumbittal status not updatng", "submittal-not-updating"),
+            ("budjet wrong after the pcco", "budget-not-updating"),
+            ("premission denied", "permission-denied"),
+            ("imgs wont uplaod", "photos-not-uploading"),
+            ("redlines gone from the sheet", "drawing-notes-not-loading"),
+            ("request for info still open", "rfi-not-updating"),
+            ("cannot upload the PDF", "file-upload-failed"),
+            ("timed out", "error-408"),
+        ] {
+            assert_eq!(top(&library, query), expected, "{query}");
+        }
+    }
+
+    #[test]
+    fn scores_are_between_0_and_1_sorted_and_deterministic() {
+        let library = library();
+        for query in ["app wont sync", "error", "photos not uploading", "upload"] {
+            let hits = search(&library, query);
+            assert!(!hits.is_empty(), "{query}");
+            assert_eq!(hits, search(&library, query), "{query}");
+            for pair in hits.windows(2) {
+                let order = pair[1].score.total_cmp(&pair[0].score);
+                let order = order.then_with(|| pair[0].guide.cmp(&pair[1].guide));
+                assert!(order.is_le(), "{query}: {pair:?}");
+            }
+            assert!(
+                hits.iter().all(|h| h.score > 0.0 && h.score <= 1.0),
+                "{query}"
+            );
+        }
+    }
+
+    #[test]
+    fn nothing_in_common_gives_no_hits() {
+        let library = library();
+        for query in ["", "   ", "the", "zzqx wqpz", "?!"] {
+            assert!(search(&library, query).is_empty(), "{query:?}");
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! Text analysis for search: words, contractions, spelling, synonyms, stop words and stems.
+//!
+//! Guide text and queries go through the same steps, so both sides meet on the same terms:
+//! lowercase words → contractions expanded → (queries only) misspellings corrected → stems →
+//! stop words dropped → synonyms and abbreviations mapped to one canonical term → particles dropped.
+
+use std::collections::{BTreeSet, HashMap};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+/// The synonym and abbreviation table: `canonical terms: variant, variant, ...`.
+const VOCABULARY: &str = include_str!("vocabulary.txt");
+
+/// Words that say nothing about the problem.
+const STOP_WORDS: &[&str] = &[
+    "a",
+    "about",
+    "after",
+    "again",
+    "all",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "are",
+    "as",
+    "at",
+    "be",
+    "been",
+    "being",
+    "but",
+    "by",
+    "can",
+    "could",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "even",
+    "for",
+    "from",
+    "guys",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "help",
+    "her",
+    "here",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "im",
+    "into",
+    "is",
+    "it",
+    "its",
+    "ive",
+    "just",
+    "like",
+    "me",
+    "mine",
+    "my",
+    "myself",
+    "of",
+    "or",
+    "our",
+    "please",
+    "pls",
+    "plz",
+    "procore",
+    "really",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "than",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "thx",
+    "to",
+    "too",
+    "today",
+    "u",
+    "us",
+    "very",
+    "was",
+    "we",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "while",
+    "who",
+    "why",
+    "will",
+    "with",
+    "would",
+    "you",
+    "your",
+    "yours",
+];
+
+/// Short words kept until multi-word synonyms had their chance ("log in", "timed out"), then dropped.
+const PARTICLES: &[&str] = &[
+    "back", "in", "no", "not", "off", "on", "onto", "out", "over", "up",
+];
+
+/// Contractions written with or without the apostrophe, and what they stand for.
+const CONTRACTIONS: &[(&str, &str)] = &[
+    ("aint", "is not"),
+    ("cannot", "can not"),
+    ("cant", "can not"),
+    ("shant", "shall not"),
+    ("wont", "will not"),
+];
+
+/// Verbs that take "n't" ("doesnt", "isn't").
+const NT_VERBS: &[&str] = &[
+    "are", "could", "did", "do", "does", "had", "has", "have", "is", "must", "need", "should",
+    "was", "were", "would",
+];
+
+/// Shortest misspelt word that is corrected.
+const MIN_FUZZY_LEN: usize = 4;
+/// Jaro-Winkler similarity needed to take an unknown word for a known one.
+const MIN_SIMILARITY: f64 = 0.9;
+/// How much a corrected word counts, against 1 for a word spelt as in the guides.
+pub const FUZZY_WEIGHT: f64 = 0.8;
+
+/// One search term: a stem or a canonical vocabulary term, and how much it counts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    pub text: String,
+    pub weight: f64,
+}
+
+/// The words that need no spelling correction.
+pub struct Lexicon {
+    words: BTreeSet<String>,
+    /// Their stems: another form of a known word is known too.
+    stems: BTreeSet<String>,
+}
+
+/// Turns text into search terms.
+pub struct Analyzer {
+    stemmer: Stemmer,
+    /// Stem sequence of a variant → its canonical terms.
+    synonyms: HashMap<Vec<String>, Vec<String>>,
+    /// The most stems a variant has.
+    longest: usize,
+    /// Every word the vocabulary knows, for spelling correction.
+    vocabulary_words: BTreeSet<String>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Analyzer {
+    /// An analyzer with the built-in vocabulary.
+    pub fn new() -> Self {
+        let mut analyzer = Analyzer {
+            stemmer: Stemmer::create(Algorithm::English),
+            synonyms: HashMap::new(),
+            longest: 1,
+            vocabulary_words: BTreeSet::new(),
+        };
+        for (canonical, variants) in parse_vocabulary(VOCABULARY) {
+            for variant in std::iter::once(canonical).chain(variants) {
+                let ws = words(variant);
+                analyzer.vocabulary_words.extend(ws.iter().cloned());
+                let stems = analyzer.content_stems(ws.into_iter().map(|w| (w, 1.0)).collect());
+                let key: Vec<String> = stems.into_iter().map(|t| t.text).collect();
+                if !key.is_empty() {
+                    analyzer.longest = analyzer.longest.max(key.len());
+                    let terms = canonical.split_whitespace().map(str::to_owned).collect();
+                    analyzer.synonyms.entry(key).or_insert(terms);
+                }
+            }
+        }
+        analyzer
+    }
+
+    /// The words a query may use without correction: `words` (the guides' own) and those the
+    /// analyzer knows (vocabulary, stop words, particles), with their stems.
+    pub fn lexicon(&self, words: impl IntoIterator<Item = String>) -> Lexicon {
+        let own = self
+            .vocabulary_words
+            .iter()
+            .cloned()
+            .chain(STOP_WORDS.iter().chain(PARTICLES).map(|w| (*w).to_owned()))
+            .chain(CONTRACTIONS.iter().map(|(w, _)| (*w).to_owned()));
+        let words: BTreeSet<String> = own.chain(words).collect();
+        let stems = words
+            .iter()
+            .map(|w| self.stemmer.stem(w).into_owned())
+            .collect();
+        Lexicon { words, stems }
+    }
+
+    /// The terms of guide text, spelt as written.
+    pub fn terms(&self, text: &str) -> Vec<Term> {
+        self.analyze(words(text).into_iter().map(|w| (w, 1.0)).collect())
+    }
+
+    /// The terms of a user's query: words missing from `lexicon` are taken for the closest known
+    /// word, when one is close enough, at a discount.
+    pub fn query_terms(&self, text: &str, lexicon: &Lexicon) -> Vec<Term> {
+        let corrected = words(text)
+            .into_iter()
+            .map(|w| {
+                let known = lexicon.words.contains(&w)
+                    || lexicon.stems.contains(self.stemmer.stem(&w).as_ref());
+                match correct(&w, &lexicon.words) {
+                    Some(fixed) if !known => (fixed.to_owned(), FUZZY_WEIGHT),
+                    _ => (w, 1.0),
+                }
+            })
+            .collect();
+        self.analyze(corrected)
+    }
+
+    fn analyze(&self, words: Vec<(String, f64)>) -> Vec<Term> {
+        let stems = self.content_stems(words);
+        self.map_synonyms(stems)
+            .into_iter()
+            .filter(|t| !PARTICLES.contains(&t.text.as_str()))
+            .collect()
+    }
+
+    /// Stems of the words that are not stop words (particles are kept).
+    fn content_stems(&self, words: Vec<(String, f64)>) -> Vec<Term> {
+        words
+            .into_iter()
+            .filter(|(w, _)| !STOP_WORDS.contains(&w.as_str()))
+            .map(|(w, weight)| Term {
+                text: self.stemmer.stem(&w).into_owned(),
+                weight,
+            })
+            .collect()
+    }
+
+    /// Replaces the longest known variants, left to right, by their canonical terms.
+    fn map_synonyms(&self, stems: Vec<Term>) -> Vec<Term> {
+        let mut out = Vec::with_capacity(stems.len());
+        let mut i = 0;
+        while i < stems.len() {
+            let found = (1..=self.longest.min(stems.len() - i)).rev().find_map(|n| {
+                let key: Vec<String> = stems[i..i + n].iter().map(|t| t.text.clone()).collect();
+                self.synonyms.get(&key).map(|canonical| (n, canonical))
+            });
+            match found {
+                Some((n, canonical)) => {
+                    let weight = stems[i..i + n].iter().map(|t| t.weight).fold(1.0, f64::min);
+                    out.extend(canonical.iter().map(|text| Term {
+                        text: text.clone(),
+                        weight,
+                    }));
+                    i += n;
+                }
+                None => {
+                    out.push(stems[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Lowercase words of `text`, with contractions expanded and letters split from digits
+/// ("can't" → "can not", "err404" → "err 404").
+pub fn words(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase().replace(['’', '‘', '`'], "'");
+    let mut out = Vec::new();
+    for raw in lower.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        let word = raw.trim_matches('\'');
+        if word.is_empty() {
+            continue;
+        }
+        for part in split_digits(&expand_apostrophe(word)) {
+            expand_contraction(&part, &mut out);
+        }
+    }
+    out
+}
+
+/// Removes the apostrophe of a contraction or possessive: "can't" → "cant", "super's" → "super".
+fn expand_apostrophe(word: &str) -> String {
+    match word.split_once('\'') {
+        Some((head, "t")) => format!("{head}t"),
+        Some((head, "s" | "re" | "ve" | "ll" | "d" | "m")) => head.to_owned(),
+        _ => word.replace('\'', ""),
+    }
+}
+
+/// Splits runs of letters from runs of digits.
+fn split_digits(word: &str) -> Vec<String> {
+    let mut parts: Vec<String> = Vec::new();
+    let mut last_digit = None;
+    for c in word.chars() {
+        let digit = c.is_ascii_digit();
+        match parts.last_mut() {
+            Some(part) if last_digit == Some(digit) => part.push(c),
+            _ => parts.push(c.to_string()),
+        }
+        last_digit = Some(digit);
+    }
+    parts
+}
+
+/// Pushes `word`, or its expansion when it is a contraction.
+fn expand_contraction(word: &str, out: &mut Vec<String>) {
+    if let Some((_, expanded)) = CONTRACTIONS.iter().find(|(c, _)| *c == word) {
+        out.extend(expanded.split(' ').map(str::to_owned));
+        return;
+    }
+    let verb = word.strip_suffix("nt").or_else(|| word.strip_suffix("n't"));
+    match verb {
+        Some(v) if NT_VERBS.contains(&v) => {
+            out.push(v.to_owned());
+            out.push("not".to_owned());
+        }
+        _ => out.push(word.to_owned()),
+    }
+}
+
+/// The known word an unknown `word` was most likely meant to be.
+fn correct<'a>(word: &str, lexicon: &'a BTreeSet<String>) -> Option<&'a str> {
+    let len = word.chars().count();
+    if len < MIN_FUZZY_LEN || word.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let mut best: Option<(f64, &str)> = None;
+    for known in lexicon {
+        if known.chars().count().abs_diff(len) > 2 {
+            continue;
+        }
+        let similarity = strsim::jaro_winkler(word, known);
+        if similarity >= MIN_SIMILARITY && best.is_none_or(|(s, _)| similarity > s) {
+            best = Some((similarity, known));
+        }
+    }
+    best.map(|(_, known)| known)
+}
+
+/// The lines of the vocabulary table as (canonical, variants); `#` starts a comment.
+fn parse_vocabulary(text: &str) -> Vec<(&str, Vec<&str>)> {
+    text.lines()
+        .map(|line| line.split('#').next().unwrap_or_default().trim())
+        .filter_map(|line| line.split_once(':'))
+        .map(|(canonical, variants)| {
+            let variants = variants.split(',').map(str::trim).filter(|v| !v.is_empty());
+            (canonical.trim(), variants.collect())
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(terms: &[Term]) -> Vec<&str> {
+        terms.iter().map(|t| t.text.as_str()).collect()
+    }
+
+    #[test]
+    fn words_are_lowercased_split_and_expanded() {
+        assert_eq!(
+            words("Can't upload PDF's!"),
+            ["can", "not", "upload", "pdf"]
+        );
+        assert_eq!(
+            words("cant / cannot / won't / wont"),
+            ["can", "not", "can", "not", "will", "not", "will", "not"]
+        );
+        assert_eq!(
+            words("doesnt isn’t didn't"),
+            ["does", "not", "is", "not", "did", "not"]
+        );
+        assert_eq!(words("err404, 500error"), ["err", "404", "500", "error"]);
+        assert_eq!(words("the super's markups"), ["the", "super", "markups"]);
+        assert_eq!(words("  ...  "), Vec::<String>::new());
+    }
+
+    #[test]
+    fn stop_words_go_and_stems_stay() {
+        let a = Analyzer::new();
+        assert_eq!(
+            texts(&a.terms("The flooring contractors are loading")),
+            ["floor", "contractor", "load"]
+        );
+        assert!(a.terms("it is the").is_empty());
+    }
+
+    #[test]
+    fn synonyms_and_abbreviations_meet() {
+        let a = Analyzer::new();
+        for (x, y) in [
+            ("pics", "photos"),
+            ("pictures", "images"),
+            ("annotations", "markups"),
+            ("redlines", "pins"),
+            ("PCCO", "change order"),
+            ("CCO", "CO"),
+            ("request for information", "RFI"),
+            ("logged in", "sign in"),
+            ("timed out", "timeout"),
+        ] {
+            assert_eq!(texts(&a.terms(x)), texts(&a.terms(y)), "{x} vs {y}");
+        }
+    }
+
+    #[test]
+    fn misspellings_are_corrected_at_a_discount() {
+        let a = Analyzer::new();
+        let lexicon =
+            a.lexicon(["submittal", "uploading", "permission", "logged"].map(str::to_owned));
+        let terms = a.query_terms("sumbittal uplaoding permision xyz", &lexicon);
+        assert_eq!(
+            texts(&terms),
+            texts(&a.terms("submittal uploading permission xyz"))
+        );
+        assert_eq!(terms[0].weight, FUZZY_WEIGHT);
+        assert_eq!(terms[3].weight, 1.0);
+        // Other forms of known words are left alone, and so are short words and numbers.
+        assert_eq!(texts(&a.query_terms("logging", &lexicon)), ["log"]);
+        assert_eq!(
+            texts(&a.query_terms("pic 4044", &lexicon)),
+            texts(&a.terms("pic 4044"))
+        );
+    }
+
+    #[test]
+    fn vocabulary_variants_are_unambiguous() {
+        let a = Analyzer::new();
+        let mut seen: HashMap<Vec<String>, &str> = HashMap::new();
+        for (canonical, variants) in parse_vocabulary(VOCABULARY) {
+            for variant in std::iter::once(canonical).chain(variants) {
+                let stems = a.content_stems(words(variant).into_iter().map(|w| (w, 1.0)).collect());
+                let key: Vec<String> = stems.into_iter().map(|t| t.text).collect();
+                assert!(!key.is_empty(), "`{variant}` is only stop words");
+                if let Some(other) = seen.insert(key, canonical) {
+                    assert_eq!(other, canonical, "`{variant}` is listed under two terms");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The prompts the wizard asks, behind a trait: dialoguer on a real terminal (stderr), or a
+//! script of answers in tests.
+
+use std::collections::VecDeque;
+use std::io;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use console::Term;
+use dialoguer::theme::{ColorfulTheme, Theme};
+use dialoguer::{FuzzySelect, Input, Select};
+
+use crate::output::Paint;
+
+/// Set by the Ctrl-C handler; the next prompt then reports an interruption.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler once. Without it, Ctrl-C at a prompt would kill the process
+/// with the cursor still hidden.
+pub fn catch_ctrl_c() {
+    let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
+}
+
+/// What the user does at a prompt. `None` from any method means they quit (Esc or Ctrl-C).
+pub trait Prompter {
+    /// Pick one of `items`; `default` is highlighted first.
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>>;
+    /// Pick one of `items`, filtering by typing.
+    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>>;
+    /// A line of text; an empty line is allowed.
+    fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
+    /// Shows text (never a question).
+    fn say(&mut self, text: &str) -> io::Result<()>;
+    /// How to style what is shown.
+    fn paint(&self) -> &Paint;
+}
+
+/// The real terminal, through dialoguer, on stderr so stdout stays clean.
+pub struct TermPrompter {
+    term: Term,
+    paint: Paint,
+    theme: Box<dyn Theme>,
+}
+
+impl TermPrompter {
+    pub fn new(paint: Paint) -> Self {
+        // console drops the colours itself under NO_COLOR; the layout stays the same.
+        TermPrompter {
+            term: Term::stderr(),
+            paint,
+            theme: Box::new(ColorfulTheme::default()),
+        }
+    }
+
+    /// Turns dialoguer's result into ours: an interruption is a quit, not an error.
+    fn finish<T>(&self, result: dialoguer::Result<Option<T>>) -> io::Result<Option<T>> {
+        let _ = self.term.show_cursor();
+        if INTERRUPTED.swap(false, Ordering::SeqCst) {
+            return Ok(None);
+        }
+        match result {
+            Ok(v) => Ok(v),
+            Err(dialoguer::Error::IO(e)) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
+            Err(dialoguer::Error::IO(e)) => Err(e),
+        }
+    }
+
+    fn interrupted(&self) -> bool {
+        INTERRUPTED.swap(false, Ordering::SeqCst)
+    }
+}
+
+impl Prompter for TermPrompter {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>> {
+        if self.interrupted() {
+            return Ok(None);
+        }
+        let result = Select::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .default(default)
+            .interact_on_opt(&self.term);
+        self.finish(result)
+    }
+
+    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
+        if self.interrupted() {
+            return Ok(None);
+        }
+        let result = FuzzySelect::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .items(items)
+            .default(0)
+            .max_length(12)
+            .interact_on_opt(&self.term);
+        self.finish(result)
+    }
+
+    fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        if self.interrupted() {
+            return Ok(None);
+        }
+        let result = Input::<String>::with_theme(self.theme.as_ref())
+            .with_prompt(prompt)
+            .allow_empty(true)
+            .interact_text_on(&self.term)
+            .map(Some);
+        self.finish(result)
+    }
+
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        self.term.write_line(text.trim_end_matches('\n'))
+    }
+
+    fn paint(&self) -> &Paint {
+        &self.paint
+    }
+}
+
+/// One scripted answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scripted {
+    /// Pick the first item that contains this text.
+    Pick(String),
+    /// Type this line.
+    Type(String),
+    /// Press Esc / Ctrl-C.
+    Quit,
+}
+
+/// Replays answers in tests, and records everything shown and asked.
+pub struct ScriptPrompter {
+    pub answers: VecDeque<Scripted>,
+    /// Everything shown, prompts included, in order.
+    pub transcript: Vec<String>,
+    paint: Paint,
+}
+
+impl ScriptPrompter {
+    pub fn new(answers: impl IntoIterator<Item = Scripted>) -> Self {
+        ScriptPrompter {
+            answers: answers.into_iter().collect(),
+            transcript: Vec::new(),
+            paint: Paint::plain(),
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> io::Result<Scripted> {
+        self.transcript.push(format!("? {prompt}"));
+        self.answers
+            .pop_front()
+            .ok_or_else(|| io::Error::other(format!("the script ran out of answers at: {prompt}")))
+    }
+
+    fn pick(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
+        match self.next(prompt)? {
+            Scripted::Quit => Ok(None),
+            Scripted::Pick(text) => match items.iter().position(|i| i.contains(&text)) {
+                Some(i) => {
+                    self.transcript.push(format!("> {}", items[i]));
+                    Ok(Some(i))
+                }
+                None => Err(io::Error::other(format!(
+                    "no item contains {text:?} at {prompt:?}; items: {items:?}"
+                ))),
+            },
+            Scripted::Type(text) => Err(io::Error::other(format!(
+                "expected a pick at {prompt:?}, script typed {text:?}"
+            ))),
+        }
+    }
+}
+
+impl Prompter for ScriptPrompter {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        _default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.pick(prompt, items)
+    }
+
+    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
+        self.pick(prompt, items)
+    }
+
+    fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        match self.next(prompt)? {
+            Scripted::Quit => Ok(None),
+            Scripted::Type(text) => {
+                self.transcript.push(format!("> {text}"));
+                Ok(Some(text))
+            }
+            Scripted::Pick(text) => Err(io::Error::other(format!(
+                "expected typing at {prompt:?}, script picked {text:?}"
+            ))),
+        }
+    }
+
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        self.transcript.push(text.to_owned());
+        Ok(())
+    }
+
+    fn paint(&self) -> &Paint {
+        &self.paint
+    }
+}

@@ -1,0 +1,893 @@
+//! The admin commands through the real binary: `schema` (and the committed
+//! docs/guide.schema.json), `new`, `export` in Markdown and HTML, `completions` and `man`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{GuideDir, fieldfix, minimal_guide};
+
+/// What a run printed, and how it ended.
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `fieldfix ARGS` in a fresh state folder, which is also the working folder.
+fn run(args: &[&str]) -> Output {
+    let state = tempfile::tempdir().expect("temp dir");
+    run_with(state.path(), &[], args)
+}
+
+/// Runs `fieldfix ARGS` in `dir` with extra environment variables.
+fn run_with(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> Output {
+    let mut cmd = fieldfix(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.args(args).output().expect("fieldfix runs");
+    Output {
+        code: out.status.code().expect("fieldfix exits normally"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Runs a command that must succeed; returns its stdout.
+#[track_caller]
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    assert_eq!(out.code, 0, "fieldfix {args:?} failed:\n{}", out.stderr);
+    out.stdout
+}
+
+/// Runs a command that must fail with `code`, printing nothing on stdout; returns stderr.
+#[track_caller]
+fn fails(args: &[&str], code: i32) -> String {
+    let out = run(args);
+    assert_eq!(
+        out.code, code,
+        "fieldfix {args:?}: exit code; stderr:\n{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "", "fieldfix {args:?}: nothing on stdout");
+    out.stderr
+}
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The built-in guide ids, from `fieldfix list --format json`.
+fn builtin_ids() -> Vec<String> {
+    let doc: Value = serde_json::from_str(&ok(&["list", "--format", "json"])).unwrap();
+    let ids: Vec<String> = doc["guides"]
+        .as_array()
+        .expect("a guides array")
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        ids.len() >= 10,
+        "the knowledge base has its guides: {ids:?}"
+    );
+    ids
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema
+
+/// The schema `fieldfix schema` prints, ready to validate with.
+fn validator() -> jsonschema::Validator {
+    let schema: Value = serde_json::from_str(&ok(&["schema"])).expect("the schema is JSON");
+    jsonschema::draft7::new(&schema).expect("the schema is a valid draft 7 schema")
+}
+
+/// A YAML guide as JSON, the way an editor's YAML language server sees it: YAML 1.2, where
+/// only `true` and `false` are booleans (`Yes` is text).
+fn yaml_to_json(text: &str) -> Value {
+    let options = serde_saphyr::options! { strict_booleans: true };
+    serde_saphyr::from_str_with_options(text, options).expect("the guide is YAML")
+}
+
+/// Every message the schema gives for a document.
+fn schema_errors(validator: &jsonschema::Validator, doc: &Value) -> Vec<String> {
+    validator
+        .iter_errors(doc)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect()
+}
+
+#[test]
+fn the_committed_schema_is_what_fieldfix_schema_prints() {
+    let committed = fs::read_to_string(repo().join("docs/guide.schema.json"))
+        .expect("docs/guide.schema.json is committed");
+    assert!(
+        committed == ok(&["schema"]),
+        "docs/guide.schema.json is out of date: regenerate it with \
+         `cargo run -- schema > docs/guide.schema.json`"
+    );
+}
+
+#[test]
+fn the_schema_is_draft_7_and_closed_like_the_loader() {
+    let schema: Value = serde_json::from_str(&ok(&["schema"])).unwrap();
+    assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
+    assert_eq!(schema["title"], "fieldfix guide");
+    let top: BTreeSet<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let fields = [
+        "id",
+        "title",
+        "summary",
+        "aliases",
+        "symptoms",
+        "escalate",
+        "causes",
+        "context",
+        "questions",
+        "steps",
+        "prevent",
+        "related",
+    ];
+    assert_eq!(top, fields.into_iter().collect(), "every field of a guide");
+    // `deny_unknown_fields` on every type of the format: every object schema is closed.
+    let mut objects = vec![&schema];
+    objects.extend(schema["definitions"].as_object().unwrap().values());
+    let closed: Vec<&Value> = objects
+        .iter()
+        .copied()
+        .filter(|o| o.get("properties").is_some())
+        .collect();
+    assert!(closed.len() >= 9, "the guide and its parts have schemas");
+    for o in closed {
+        assert_eq!(o["additionalProperties"], false, "closed: {o}");
+    }
+}
+
+#[test]
+fn every_built_in_guide_validates_against_the_schema() {
+    let validator = validator();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for entry in fs::read_dir(repo().join("guides")).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if !name.ends_with(".yaml") || name.starts_with('_') {
+            continue;
+        }
+        let text = fs::read_to_string(&path).unwrap();
+        if !text.starts_with("# yaml-language-server: $schema=../docs/guide.schema.json\n") {
+            problems.push(format!("{name}: does not point editors at the schema"));
+        }
+        for e in schema_errors(&validator, &yaml_to_json(&text)) {
+            problems.push(format!("{name}: {e}"));
+        }
+        checked += 1;
+    }
+    assert_eq!(problems, Vec::<String>::new());
+    assert_eq!(
+        checked,
+        builtin_ids().len(),
+        "every built-in guide was checked"
+    );
+}
+
+#[test]
+fn the_schema_flags_what_the_validator_flags() {
+    let validator = validator();
+    let base = minimal_guide("crane");
+    assert_eq!(
+        schema_errors(&validator, &yaml_to_json(&base)),
+        Vec::<String>::new()
+    );
+    let broken = [
+        ("a misspelt field", base.replace("symptoms:", "symptom:")),
+        (
+            "a misspelt nested field",
+            base.replace("    likelihood: 60", "    likelyhood: 60"),
+        ),
+        (
+            "an id with capitals",
+            base.replace("  - id: first\n", "  - id: First\n"),
+        ),
+        ("zero minutes", base.replace("minutes: 30", "minutes: 0")),
+        (
+            "an unknown provide kind",
+            base.replace(
+                "label: Project name",
+                "label: Project name\n      kind: colour",
+            ),
+        ),
+        (
+            "no steps",
+            base[..base.find("steps:").unwrap()].to_owned() + "prevent: []\n",
+        ),
+        (
+            "a question with one option",
+            base.replace(
+                "      - value: two\n        label: The second\n        rules_out: [first]\n",
+                "",
+            ),
+        ),
+    ];
+    for (what, text) in broken {
+        assert!(
+            !schema_errors(&validator, &yaml_to_json(&text)).is_empty(),
+            "the schema accepts {what}"
+        );
+        let dir = GuideDir::new();
+        dir.write("crane.yaml", &text);
+        let out = run(&["validate", dir.path().to_str().unwrap()]);
+        assert_eq!(
+            out.code, 1,
+            "`fieldfix validate` rejects {what} too: {}",
+            out.stdout
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// new
+
+#[test]
+fn new_writes_a_commented_starter_that_validates_as_written() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("company guides");
+    let title = r#"Crane log "frozen": won't scroll #2"#;
+    let out = run_with(
+        state.path(),
+        &[],
+        &[
+            "new",
+            "crane-log-frozen",
+            "--title",
+            title,
+            "--guides",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = dir.join("crane-log-frozen.yaml");
+    assert_eq!(
+        out.stdout.trim_end(),
+        path.display().to_string(),
+        "prints the new file"
+    );
+    assert!(
+        out.stderr.contains("fieldfix validate"),
+        "says what to do next: {}",
+        out.stderr
+    );
+
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# yaml-language-server: $schema=guide.schema.json\n"));
+    assert_eq!(
+        fs::read_to_string(dir.join("guide.schema.json")).unwrap(),
+        ok(&["schema"]),
+        "the schema the modeline names is written beside the guide"
+    );
+
+    // Valid as written, for fieldfix and for the schema.
+    let v = run(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    assert!(schema_errors(&validator(), &yaml_to_json(&text)).is_empty());
+
+    // Every section of the format, each introduced by a comment.
+    let doc = yaml_to_json(&text);
+    let keys: BTreeSet<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let schema: Value = serde_json::from_str(&ok(&["schema"])).unwrap();
+    let fields: BTreeSet<&str> = schema["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, fields, "the starter has every section");
+    let lines: Vec<&str> = text.lines().collect();
+    for key in fields {
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("{key}:")))
+            .unwrap_or_else(|| panic!("`{key}:` at the start of a line"));
+        let commented = lines[at].contains(" # ")
+            || lines[at - 1].starts_with('#')
+            || lines[at + 1].contains(" # ");
+        assert!(commented, "`{key}` comes with a comment:\n{}", lines[at]);
+    }
+    assert!(
+        doc["questions"].as_array().unwrap().len() >= 3,
+        "3 questions, as the format asks"
+    );
+
+    // The title arrives exactly as given, quotes and all.
+    let shown = run(&[
+        "--guides",
+        dir.to_str().unwrap(),
+        "show",
+        "crane-log-frozen",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
+    assert_eq!(shown["guide"]["title"], title);
+}
+
+#[test]
+fn new_takes_the_folder_from_fieldfix_guides() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("guides");
+    fs::create_dir(&dir).unwrap();
+    let out = run_with(
+        state.path(),
+        &[("FIELDFIX_GUIDES", &dir)],
+        &["new", "gate-code", "--title", "Gate code missing"],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(dir.join("gate-code.yaml").is_file());
+}
+
+#[test]
+fn new_without_a_folder_names_the_flag() {
+    let err = fails(&["new", "gate-code", "--title", "Gate code missing"], 2);
+    assert!(
+        err.contains("--guides") && err.contains("FIELDFIX_GUIDES"),
+        "{err}"
+    );
+}
+
+#[test]
+fn new_never_overwrites_a_guide() {
+    for existing in ["gate-code.yaml", "gate-code.yml"] {
+        let dir = GuideDir::new();
+        let path = dir.write(existing, "id: gate-code # mine\n");
+        let err = fails(
+            &[
+                "new",
+                "gate-code",
+                "--title",
+                "Gate",
+                "--guides",
+                dir.path().to_str().unwrap(),
+            ],
+            2,
+        );
+        assert!(
+            err.contains(&path.display().to_string()),
+            "names the file: {err}"
+        );
+        assert_eq!(fs::read_to_string(&path).unwrap(), "id: gate-code # mine\n");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "nothing else written"
+        );
+    }
+}
+
+#[test]
+fn new_keeps_an_existing_schema_file() {
+    let dir = GuideDir::new();
+    let schema = dir.write("guide.schema.json", "{\"mine\": true}\n");
+    let out = run(&[
+        "new",
+        "gate-code",
+        "--title",
+        "Gate",
+        "--guides",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(fs::read_to_string(schema).unwrap(), "{\"mine\": true}\n");
+}
+
+#[test]
+fn new_checks_the_id_and_title() {
+    let dir = GuideDir::new();
+    let folder = dir.path().to_str().unwrap();
+    for id in [
+        "Gate-Code",
+        "gate_code",
+        "-gate",
+        "gate-",
+        "gate--code",
+        "gate code",
+        "_context",
+    ] {
+        let err = fails(&["new", "--title", "Gate", "--guides", folder, "--", id], 2);
+        assert!(
+            err.contains("not a valid guide id")
+                && err.contains("lowercase letters, digits and single dashes"),
+            "`{id}`: {err}"
+        );
+    }
+    for title in ["", "   ", "red \u{1b}[31m"] {
+        let err = fails(&["new", "gate", "--title", title, "--guides", folder], 2);
+        assert!(err.contains("title"), "title {title:?}: {err}");
+    }
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        0,
+        "nothing was written"
+    );
+}
+
+#[test]
+fn new_over_a_built_in_id_says_it_replaces_it() {
+    let dir = GuideDir::new();
+    let out = run(&[
+        "new",
+        "error-404",
+        "--title",
+        "Our 404",
+        "--guides",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("built-in guide") && out.stderr.contains("replaces"),
+        "{}",
+        out.stderr
+    );
+    let v = run(&["validate", dir.path().to_str().unwrap()]);
+    assert_eq!(v.code, 0, "{}", v.stdout);
+}
+
+// ---------------------------------------------------------------------------------------------
+// export
+
+/// A company guide whose text tries to inject markup, linking to built-in guides.
+fn hostile_guide() -> String {
+    minimal_guide("crane-log")
+        .replace(
+            "title: Test problem",
+            "title: \"<script>alert('title')</script> & crane\"",
+        )
+        .replace(
+            "summary: A problem used in tests.",
+            "summary: \"Summary <img src=x onerror=alert(1)> [link](http://evil.example)\"",
+        )
+        .replace(
+            "do: [Do the first thing.]",
+            "see: permission-denied\n    do: [\"Tap <b>Sync</b> | then *wait*\"]",
+        )
+        .replace("related: []", "related: [photos-not-uploading, error-429]")
+}
+
+/// Exports with the hostile company guide; returns (company folder, output folder).
+fn export(format: &str) -> (GuideDir, tempfile::TempDir) {
+    let company = GuideDir::new();
+    company.write("crane-log.yaml", &hostile_guide());
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let run = run(&[
+        "--guides",
+        company.path().to_str().unwrap(),
+        "export",
+        "--format",
+        format,
+        "--out",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (company, out)
+}
+
+/// The files of a folder, by name.
+fn files(dir: &Path) -> BTreeSet<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The pages an export must hold: the index and one per guide (built-in plus `crane-log`).
+fn expected_pages(ext: &str) -> BTreeSet<String> {
+    let mut pages: BTreeSet<String> = builtin_ids()
+        .iter()
+        .map(|id| format!("{id}.{ext}"))
+        .collect();
+    pages.insert(format!("crane-log.{ext}"));
+    pages.insert(format!("index.{ext}"));
+    pages
+}
+
+/// Each guide's related ids and step `see` ids, from `show --format json`.
+fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
+    let out = run(&[
+        "--guides",
+        company.to_str().unwrap(),
+        "show",
+        id,
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let g = &doc["guide"];
+    let mut ids: BTreeSet<String> = g["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    for s in g["steps"].as_array().unwrap() {
+        if let Some(see) = s["see"].as_str() {
+            ids.insert(see.to_owned());
+        }
+    }
+    ids
+}
+
+#[test]
+fn html_export_is_valid_offline_html_whose_links_all_resolve() {
+    let (company, out) = export("html");
+    let site = out.path().join("site");
+    assert_eq!(files(&site), expected_pages("html"));
+
+    let a = scraper::Selector::parse("a[href]").unwrap();
+    let with_id = scraper::Selector::parse("[id]").unwrap();
+    let external =
+        scraper::Selector::parse("script, link, img, iframe, object, embed, [src]").unwrap();
+    let ids_in = |file: &Path| -> BTreeSet<String> {
+        let doc = scraper::Html::parse_document(&fs::read_to_string(file).unwrap());
+        doc.select(&with_id)
+            .filter_map(|e| e.attr("id").map(str::to_owned))
+            .collect()
+    };
+    for name in files(&site) {
+        let html = fs::read_to_string(site.join(&name)).unwrap();
+        let doc = scraper::Html::parse_document(&html);
+        assert_eq!(
+            doc.errors,
+            Vec::<std::borrow::Cow<str>>::new(),
+            "{name} parses cleanly"
+        );
+        assert!(html.starts_with("<!DOCTYPE html>"), "{name} is HTML5");
+        assert_eq!(
+            doc.select(&external).count(),
+            0,
+            "{name} loads nothing from anywhere"
+        );
+        assert!(!html.contains("url("), "{name}: no external CSS resources");
+        let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
+        assert!(!hrefs.is_empty(), "{name} links somewhere");
+        for href in hrefs {
+            let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+            assert!(
+                !file.contains(':') && !file.contains('/'),
+                "{name}: `{href}` stays in the site"
+            );
+            let target = site.join(if file.is_empty() { &name } else { file });
+            assert!(target.is_file(), "{name}: `{href}` resolves");
+            if !fragment.is_empty() {
+                assert!(
+                    ids_in(&target).contains(fragment),
+                    "{name}: `{href}` anchor exists"
+                );
+            }
+        }
+        if name != "index.html" {
+            assert!(
+                html.contains("href=\"index.html\""),
+                "{name} links back to the index"
+            );
+            let id = name.trim_end_matches(".html");
+            for other in links_of(company.path(), id) {
+                assert!(
+                    html.contains(&format!("href=\"{other}.html\"")),
+                    "{name} links {other}"
+                );
+            }
+        }
+    }
+    let index = fs::read_to_string(site.join("index.html")).unwrap();
+    for page in expected_pages("html") {
+        if page != "index.html" {
+            assert!(
+                index.contains(&format!("href=\"{page}\"")),
+                "the index links {page}"
+            );
+        }
+    }
+    assert_eq!(
+        links_of(company.path(), "crane-log").len(),
+        3,
+        "the fixture links 3 guides"
+    );
+}
+
+#[test]
+fn html_export_escapes_guide_text() {
+    let (_company, out) = export("html");
+    let html = fs::read_to_string(out.path().join("site/crane-log.html")).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let script = scraper::Selector::parse("script, img, b").unwrap();
+    assert_eq!(
+        doc.select(&script).count(),
+        0,
+        "no element came from guide text"
+    );
+    assert!(
+        html.contains("&lt;script&gt;alert('title')&lt;/script&gt; &amp; crane"),
+        "{html}"
+    );
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    assert!(html.contains("Tap &lt;b&gt;Sync&lt;/b&gt;"));
+    let title = scraper::Selector::parse("title").unwrap();
+    let shown: String = doc.select(&title).next().unwrap().text().collect();
+    assert_eq!(
+        shown, "<script>alert('title')</script> & crane",
+        "the title reads as written"
+    );
+    let index = fs::read_to_string(out.path().join("site/index.html")).unwrap();
+    assert!(index.contains("&lt;script&gt;") && !index.contains("<script>"));
+}
+
+#[test]
+fn markdown_export_links_every_page_and_escapes_guide_text() {
+    let (company, out) = export("markdown");
+    let site = out.path().join("site");
+    assert_eq!(files(&site), expected_pages("md"));
+    // A link is `](target)` after an unescaped `]`.
+    let link = regex::Regex::new(r"(?:^|[^\\])\]\(([^)\s]+)\)").unwrap();
+    for name in files(&site) {
+        let md = fs::read_to_string(site.join(&name)).unwrap();
+        let targets: Vec<&str> = link
+            .captures_iter(&md)
+            .map(|c| c.get(1).unwrap().as_str())
+            .collect();
+        assert!(!targets.is_empty(), "{name} links somewhere");
+        for target in &targets {
+            assert!(site.join(target).is_file(), "{name}: `{target}` resolves");
+        }
+        if name != "index.md" {
+            assert!(
+                targets.contains(&"index.md"),
+                "{name} links back to the index"
+            );
+            let id = name.trim_end_matches(".md");
+            for other in links_of(company.path(), id) {
+                assert!(
+                    targets.contains(&format!("{other}.md").as_str()),
+                    "{name} links {other}"
+                );
+            }
+        }
+    }
+    let page = fs::read_to_string(site.join("crane-log.md")).unwrap();
+    assert!(
+        page.contains(r"\<script\>alert('title')\</script\> & crane"),
+        "{page}"
+    );
+    assert!(
+        page.contains(r"\[link\](http://evil.example)"),
+        "no link from guide text: {page}"
+    );
+    assert!(!page.contains("<b>"), "{page}");
+}
+
+#[test]
+fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    fs::create_dir(&site).unwrap();
+    fs::write(site.join("notes.txt"), "mine").unwrap();
+    let site_arg = site.to_str().unwrap();
+
+    // A page name taken by a file fieldfix did not write: refused, nothing written.
+    fs::write(site.join("error-404.html"), "<p>my own page</p>").unwrap();
+    let err = fails(&["export", "--out", site_arg], 2);
+    assert!(
+        err.contains("error-404.html") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        files(&site),
+        ["error-404.html", "notes.txt"].map(String::from).into()
+    );
+
+    // --force replaces it; the unrelated file stays.
+    let first = run(&["export", "--out", site_arg, "--force"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_ne!(
+        fs::read_to_string(site.join("error-404.html")).unwrap(),
+        "<p>my own page</p>"
+    );
+    assert_eq!(fs::read_to_string(site.join("notes.txt")).unwrap(), "mine");
+
+    // Its own pages are replaced on the next export without --force; a page whose guide is
+    // gone is left, not deleted.
+    fs::write(
+        site.join("old-guide.html"),
+        fs::read_to_string(site.join("error-404.html")).unwrap(),
+    )
+    .unwrap();
+    let again = run(&["export", "--out", site_arg]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains(&site.display().to_string()),
+        "{}",
+        again.stdout
+    );
+    assert!(site.join("old-guide.html").is_file());
+    assert_eq!(
+        files(&site).len(),
+        expected_pages("html").len() - 1 + 2,
+        "pages + notes + old"
+    );
+}
+
+#[test]
+fn export_into_a_file_is_a_usage_error() {
+    let dir = GuideDir::new();
+    let file = dir.write("site", "not a folder");
+    let err = fails(&["export", "--out", file.to_str().unwrap()], 2);
+    assert!(err.contains("not a folder"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// completions and man
+
+const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
+/// The shells whose scripts offer guide ids.
+const WITH_GUIDES: [&str; 3] = ["bash", "zsh", "fish"];
+
+#[test]
+fn completions_cover_every_shell_and_command() {
+    for shell in SHELLS {
+        let script = ok(&["completions", shell]);
+        for word in ["fieldfix", "diagnose", "validate", "export", "--guides"] {
+            assert!(script.contains(word), "{shell} script mentions `{word}`");
+        }
+    }
+    fails(&["completions", "tcsh"], 2);
+}
+
+#[test]
+fn completions_offer_guide_ids_where_the_shell_allows() {
+    let ids = builtin_ids();
+    for shell in WITH_GUIDES {
+        let script = ok(&["completions", shell]);
+        for id in &ids {
+            assert!(script.contains(id.as_str()), "{shell} offers `{id}`");
+        }
+    }
+    // The fish lines rely on the condition function the generated script defines.
+    let fish = ok(&["completions", "fish"]);
+    assert!(fish.contains("function __fish_fieldfix_using_subcommand"));
+    assert!(
+        fish.contains(
+            "-n \"__fish_fieldfix_using_subcommand show\" -f -a \"photos-not-uploading\""
+        )
+    );
+}
+
+#[test]
+fn bash_completes_guide_ids_for_show_diagnose_and_fix() {
+    let dir = GuideDir::new();
+    let script = dir.write("fieldfix.bash", &ok(&["completions", "bash"]));
+    for sub in ["show", "diagnose", "fix"] {
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=(fieldfix {sub} error-4); COMP_CWORD=2; \
+                 _fieldfix fieldfix error-4 {sub}; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .expect("bash runs");
+        let offered: Vec<String> = String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(offered, ["error-404", "error-408", "error-429"], "{sub}");
+    }
+}
+
+#[test]
+fn completions_include_company_guides_yet_any_name_is_still_accepted() {
+    let dir = GuideDir::new();
+    dir.write(
+        "crane-log.yaml",
+        &minimal_guide("crane-log").replace(
+            "title: Test problem",
+            "title: \"Crane $(touch x) `id` 'q'\"",
+        ),
+    );
+    let folder = dir.path().to_str().unwrap();
+    for shell in WITH_GUIDES {
+        let script = ok(&["--guides", folder, "completions", shell]);
+        assert!(
+            script.contains("crane-log"),
+            "{shell} offers the company guide"
+        );
+        assert!(
+            !script.contains("$(touch") && !script.contains("`id`"),
+            "{shell}: title made safe"
+        );
+    }
+    let fish = ok(&["--guides", folder, "completions", "fish"]);
+    assert!(
+        fish.contains("-a \"crane-log\" -d 'Crane touch x id q'"),
+        "{fish}"
+    );
+    // Completions are hints: names not in them (aliases, prefixes) still work.
+    assert_eq!(run(&["show", "photos"]).code, 0);
+    assert_eq!(run(&["show", "photos-not"]).code, 0);
+    assert_eq!(run(&["--guides", folder, "show", "crane-log"]).code, 0);
+}
+
+#[test]
+fn completions_survive_a_broken_company_folder() {
+    let dir = GuideDir::new();
+    dir.write("broken.yaml", "id: [");
+    let out = run(&[
+        "--guides",
+        dir.path().to_str().unwrap(),
+        "completions",
+        "zsh",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("photos-not-uploading"),
+        "the built-in guides are offered"
+    );
+    assert!(out.stderr.contains("warning"), "{}", out.stderr);
+}
+
+#[test]
+fn man_page_documents_the_commands_and_exit_codes() {
+    let page = ok(&["man"]);
+    assert!(page.contains(".TH fieldfix 1"), "a section 1 page");
+    for command in [
+        "diagnose",
+        "validate",
+        "schema",
+        "new",
+        "export",
+        "completions",
+    ] {
+        assert!(
+            page.contains(&format!("fieldfix\\-{command}")),
+            "lists {command}"
+        );
+    }
+    let status = &page[page
+        .find(".SH \"EXIT STATUS\"")
+        .expect("an EXIT STATUS section")..];
+    for (code, words) in [
+        ("0", "success"),
+        ("1", "runtime error"),
+        ("2", "usage error"),
+        ("3", "escalate"),
+        ("130", "interrupted"),
+    ] {
+        let at = status
+            .find(&format!(".TP\n\\fB{code}\\fR\n"))
+            .unwrap_or_else(|| panic!("exit code {code} in:\n{status}"));
+        let meaning = status[at..].lines().nth(2).unwrap();
+        assert!(meaning.starts_with(words), "{code}: {meaning}");
+    }
+
+    let show = ok(&["man", "export"]);
+    assert!(
+        show.contains(".TH fieldfix-export 1") && show.contains("\\-\\-force"),
+        "{show}"
+    );
+    let err = fails(&["man", "nope"], 2);
+    assert!(err.contains("export"), "lists the commands: {err}");
+}

@@ -1,0 +1,1483 @@
+//! The scriptable commands through the real binary: `list`, `show`, `diagnose` and `search` in
+//! every format, finding guides by name, answers from flags and files, usage errors and their
+//! exit codes, scripted step-by-step walks, pipes, plain output, and snapshots of the JSON
+//! documents (their shapes are described in docs/json.md).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::{Value, json};
+
+use crate::support::{GuideDir, fieldfix, minimal_guide};
+
+/// What a run printed, and how it ended.
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `fieldfix ARGS` in a fresh state folder, which is also the working folder.
+fn run(args: &[&str]) -> Output {
+    let state = tempfile::tempdir().expect("temp dir");
+    run_in(state.path(), args)
+}
+
+/// Runs `fieldfix ARGS` with `dir` as the working folder (and state folder).
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let out = fieldfix(dir)
+        .env_remove("COLUMNS")
+        .args(args)
+        .output()
+        .expect("fieldfix runs");
+    Output {
+        code: out
+            .status
+            .code()
+            .expect("fieldfix exits, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+/// Checks a run succeeded with the result on stdout and nothing on stderr.
+#[track_caller]
+fn check_ok(out: &Output, args: &[&str]) {
+    assert_eq!(
+        out.code, 0,
+        "fieldfix {args:?} failed; stderr:\n{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr, "", "fieldfix {args:?} wrote to stderr");
+    assert!(!out.stdout.is_empty(), "fieldfix {args:?} printed nothing");
+}
+
+/// Runs a command that must succeed; returns its stdout.
+#[track_caller]
+fn ok(args: &[&str]) -> String {
+    let out = run(args);
+    check_ok(&out, args);
+    out.stdout
+}
+
+/// Parses a JSON document and checks it carries the schema version.
+#[track_caller]
+fn parse(text: &str, args: &[&str]) -> Value {
+    let doc: Value = serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("fieldfix {args:?} printed invalid JSON ({e}):\n{text}"));
+    assert_eq!(
+        doc["schema_version"],
+        json!(1),
+        "fieldfix {args:?}: every JSON document has schema_version 1"
+    );
+    doc
+}
+
+/// Runs a command (whose arguments include `--format json`) that must succeed; returns the
+/// document.
+#[track_caller]
+fn json_of(args: &[&str]) -> Value {
+    parse(&ok(args), args)
+}
+
+/// Runs a command that must fail with `code` and print nothing on stdout; returns stderr.
+#[track_caller]
+fn fails(args: &[&str], code: i32) -> String {
+    fails_in(tempfile::tempdir().expect("temp dir").path(), args, code)
+}
+
+#[track_caller]
+fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = run_in(dir, args);
+    assert_eq!(
+        out.code, code,
+        "fieldfix {args:?}: wrong exit code; stderr:\n{}",
+        out.stderr
+    );
+    assert_eq!(out.stdout, "", "fieldfix {args:?}: nothing on stdout");
+    assert!(
+        !out.stderr.is_empty(),
+        "fieldfix {args:?}: says why on stderr"
+    );
+    out.stderr
+}
+
+/// The strings of a JSON array.
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|s| {
+            s.as_str()
+                .unwrap_or_else(|| panic!("not a string: {s}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The `field` of each element of a JSON array, as strings.
+fn field(v: &Value, field: &str) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("not an array: {v}"))
+        .iter()
+        .map(|x| {
+            x[field]
+                .as_str()
+                .unwrap_or_else(|| panic!("no string `{field}` in {x}"))
+                .to_owned()
+        })
+        .collect()
+}
+
+/// The keys of a JSON object.
+fn keys(v: &Value) -> BTreeSet<&str> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+fn set<'a>(items: &[&'a str]) -> BTreeSet<&'a str> {
+    items.iter().copied().collect()
+}
+
+/// The probability of each cause in a diagnosis, by id.
+fn cause_probability(doc: &Value, id: &str) -> f64 {
+    doc["causes"]
+        .as_array()
+        .expect("causes")
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no cause `{id}`"))["probability"]
+        .as_f64()
+        .expect("a number")
+}
+
+/// The built-in guide ids, in `list` order.
+fn guide_ids() -> Vec<String> {
+    field(&json_of(&["list", "--format", "json"])["guides"], "id")
+}
+
+// ---------------------------------------------------------------------------------------------
+// list
+
+#[test]
+fn list_prints_one_line_per_guide_matching_the_json() {
+    let text = ok(&["list"]);
+    let doc = json_of(&["list", "--format", "json"]);
+    let guides = doc["guides"].as_array().expect("guides");
+    let ids = field(&doc["guides"], "id");
+
+    for id in ["photos-not-uploading", "permission-denied", "error-429"] {
+        assert!(ids.iter().any(|i| i == id), "{id} is listed");
+    }
+    let mut sorted = ids.clone();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(ids, sorted, "guides are listed once each, by id");
+
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        guides.len(),
+        "one text line per guide:\n{text}"
+    );
+    for (line, g) in lines.iter().zip(guides) {
+        assert_eq!(
+            keys(g),
+            set(&["id", "title", "aliases", "summary", "origin"])
+        );
+        let id = g["id"].as_str().expect("id");
+        assert!(
+            line.starts_with(&format!("{id} ")),
+            "`{line}` starts with {id}"
+        );
+        assert!(line.contains(g["title"].as_str().expect("title")));
+        for alias in strings(&g["aliases"]) {
+            assert!(line.contains(&alias), "`{line}` shows alias {alias}");
+        }
+        assert!(!g["summary"].as_str().expect("summary").is_empty());
+        assert_eq!(g["origin"], "built-in");
+    }
+    let photos = guides
+        .iter()
+        .find(|g| g["id"] == "photos-not-uploading")
+        .expect("photos guide");
+    assert_eq!(photos["title"], "Photos not uploading");
+    assert!(strings(&photos["aliases"]).contains(&"photos".to_owned()));
+}
+
+#[test]
+fn list_marks_company_guides_and_replacements() {
+    let dir = GuideDir::new();
+    dir.write("crane-log-frozen.yaml", &minimal_guide("crane-log-frozen"));
+    dir.write("error-429.yaml", &minimal_guide("error-429"));
+    let folder = dir.path().to_str().expect("UTF-8 path");
+
+    let doc = json_of(&["list", "--guides", folder, "--format", "json"]);
+    let by_id = |id: &str| {
+        doc["guides"]
+            .as_array()
+            .expect("guides")
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap_or_else(|| panic!("{id} is listed"))
+            .clone()
+    };
+    assert_eq!(by_id("crane-log-frozen")["origin"], "company");
+    assert_eq!(by_id("error-429")["origin"], "company");
+    assert_eq!(by_id("error-429")["title"], "Test problem", "replaced");
+    assert_eq!(by_id("photos-not-uploading")["origin"], "built-in");
+    let count = |id: &str| {
+        field(&doc["guides"], "id")
+            .iter()
+            .filter(|i| *i == id)
+            .count()
+    };
+    assert_eq!(count("error-429"), 1, "a replaced guide is listed once");
+
+    let text = ok(&["list", "--guides", folder]);
+    let line = |id: &str| {
+        text.lines()
+            .find(|l| l.starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("{id} in:\n{text}"))
+            .to_owned()
+    };
+    assert!(line("crane-log-frozen").contains("[company]"));
+    assert!(!line("photos-not-uploading").contains("[company]"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// show
+
+#[test]
+fn show_finds_a_guide_by_id_alias_unique_prefix_and_any_case() {
+    let by_id = ok(&["show", "permission-denied"]);
+    assert!(
+        by_id.starts_with("Permission denied  (permission-denied)\n"),
+        "{by_id}"
+    );
+    for name in ["permission", "access", "permission-d", "PERMISSION-Denied"] {
+        assert_eq!(ok(&["show", name]), by_id, "`show {name}`");
+    }
+}
+
+#[test]
+fn show_text_and_markdown_have_every_section() {
+    let doc = json_of(&["show", "error-429", "--format", "json"]);
+    let guide = &doc["guide"];
+
+    let text = ok(&["show", "error-429"]);
+    let mut at = 0;
+    for section in [
+        "How people describe it",
+        "Causes",
+        "Questions",
+        "Steps",
+        "When to escalate",
+        "Prevention",
+        "Related guides",
+    ] {
+        let found = text[at..]
+            .find(&format!("\n{section}\n"))
+            .unwrap_or_else(|| panic!("section `{section}` (in order) in:\n{text}"));
+        at += found + 1;
+    }
+    for id in field(&guide["causes"], "id") {
+        assert!(text.contains(&format!("[{id}]")), "cause {id} is shown");
+    }
+    for id in field(&guide["steps"], "id") {
+        assert!(text.contains(&format!("[{id}]")), "step {id} is shown");
+    }
+    for q in field(&guide["questions"], "id") {
+        assert!(text.contains(&format!("[{q}]")), "question {q} is shown");
+    }
+
+    let md = ok(&["show", "error-429", "--format", "markdown"]);
+    let headings: Vec<&str> = md.lines().filter(|l| l.starts_with('#')).collect();
+    assert_eq!(
+        headings,
+        [
+            "# Error 429 - too many requests",
+            "## How people describe it",
+            "## Causes",
+            "## Questions",
+            "## Steps",
+            "## When to escalate",
+            "## Prevention",
+            "## Related guides",
+        ]
+    );
+    for (i, title) in field(&guide["steps"], "title").iter().enumerate() {
+        assert!(
+            md.contains(&format!("{}. **{title}**", i + 1)),
+            "step {title} is item {} in:\n{md}",
+            i + 1
+        );
+    }
+    for related in strings(&guide["related"]) {
+        assert!(md.contains(&format!("(`{related}`)")), "related {related}");
+    }
+}
+
+/// A company guide using every field of the format, with values the test can check exactly.
+const FULL_GUIDE: &str = r#"id: crane-log-frozen
+title: Crane log frozen
+summary: The crane log screen stops responding.
+aliases: [crane]
+symptoms:
+  - crane log will not scroll
+  - crane screen frozen
+escalate:
+  contact: the site IT lead
+  minutes: 45
+  signs:
+    - It freezes on every device.
+  provide:
+    - id: project
+      label: Project name
+    - id: when
+      label: When it froze
+      kind: time
+causes:
+  - id: stale-cache
+    title: Stale cache
+    explain: Old data is stuck in the app.
+    likelihood: 50
+  - id: old-build
+    title: Old build
+    explain: The app is out of date.
+    likelihood: 30
+    when: { device: [ios, android] }
+  - id: outage
+    title: Outage
+    explain: The service is down.
+    likelihood: 20
+context:
+  scope:
+    several-people:
+      raises: [outage]
+      escalate: Several people see it.
+questions:
+  - id: since
+    ask: Since when does it freeze?
+    options:
+      - value: update
+        label: Since the last update
+        raises: [old-build]
+      - value: always
+        label: It always did
+        lowers: [old-build]
+        rules_out: [outage]
+  - id: others
+    ask: Can a coworker open it?
+    options:
+      - value: yes-they-can
+        label: Yes
+        lowers: [outage]
+      - value: no-they-cannot
+        label: No
+        raises: [outage]
+steps:
+  - id: clear-cache
+    title: Clear the cache
+    minutes: 4
+    fixes: [stale-cache]
+    success: 0.8
+    do:
+      - Close the crane log.
+    on:
+      ios:
+        - Offload the app in Settings.
+      android:
+        - Clear the app cache in Settings.
+  - id: update-app
+    title: Update the app
+    minutes: 6
+    fixes: [old-build]
+    when: { device: [ios, android] }
+    after: [clear-cache]
+    do: [Install the latest version.]
+  - id: ask-it
+    title: Ask IT about an outage
+    minutes: 20
+    fixes: [outage]
+    admin: true
+    see: sync-error
+    do: [Ask the site IT lead whether the service is down.]
+prevent:
+  - tip: Keep the app updated.
+    causes: [old-build]
+  - tip: Restart the tablet weekly.
+related: [sync-error, app-not-working]
+"#;
+
+#[test]
+fn show_json_carries_every_field_of_the_guide() {
+    let dir = GuideDir::new();
+    dir.write("crane-log-frozen.yaml", FULL_GUIDE);
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    let doc = json_of(&["show", "crane", "--guides", folder, "--format", "json"]);
+    assert_eq!(keys(&doc), set(&["schema_version", "guide"]));
+    let g = &doc["guide"];
+    assert!(
+        g["file"]
+            .as_str()
+            .expect("file")
+            .ends_with("crane-log-frozen.yaml")
+    );
+
+    let expected = json!({
+        "id": "crane-log-frozen",
+        "title": "Crane log frozen",
+        "summary": "The crane log screen stops responding.",
+        "aliases": ["crane"],
+        "symptoms": ["crane log will not scroll", "crane screen frozen"],
+        "origin": "company",
+        "file": g["file"],
+        "escalate": {
+            "contact": "the site IT lead",
+            "minutes": 45.0,
+            "origin": "company",
+            "signs": ["It freezes on every device."],
+            "provide": [
+                { "id": "project", "label": "Project name", "kind": "text" },
+                { "id": "when", "label": "When it froze", "kind": "time" }
+            ]
+        },
+        "causes": [
+            { "id": "stale-cache", "title": "Stale cache",
+              "explain": "Old data is stuck in the app.", "likelihood": 50.0 },
+            { "id": "old-build", "title": "Old build", "explain": "The app is out of date.",
+              "likelihood": 30.0, "when": { "device": ["ios", "android"] } },
+            { "id": "outage", "title": "Outage", "explain": "The service is down.",
+              "likelihood": 20.0 }
+        ],
+        "context": {
+            "scope": { "several-people": {
+                "raises": ["outage"], "escalate": "Several people see it." } }
+        },
+        "questions": [
+            { "id": "since", "ask": "Since when does it freeze?", "options": [
+                { "value": "update", "label": "Since the last update", "raises": ["old-build"] },
+                { "value": "always", "label": "It always did", "lowers": ["old-build"],
+                  "rules_out": ["outage"] }
+            ] },
+            { "id": "others", "ask": "Can a coworker open it?", "options": [
+                { "value": "yes-they-can", "label": "Yes", "lowers": ["outage"] },
+                { "value": "no-they-cannot", "label": "No", "raises": ["outage"] }
+            ] }
+        ],
+        "steps": [
+            { "id": "clear-cache", "title": "Clear the cache", "minutes": 4.0,
+              "fixes": ["stale-cache"], "success": 0.8, "admin": false,
+              "do": ["Close the crane log."],
+              "on": { "ios": ["Offload the app in Settings."],
+                      "android": ["Clear the app cache in Settings."] },
+              "origin": "company" },
+            { "id": "update-app", "title": "Update the app", "minutes": 6.0,
+              "fixes": ["old-build"], "success": 0.9, "admin": false,
+              "when": { "device": ["ios", "android"] }, "after": ["clear-cache"],
+              "do": ["Install the latest version."], "origin": "company" },
+            { "id": "ask-it", "title": "Ask IT about an outage", "minutes": 20.0,
+              "fixes": ["outage"], "success": 0.9, "admin": true, "see": "sync-error",
+              "do": ["Ask the site IT lead whether the service is down."],
+              "origin": "company" }
+        ],
+        "prevent": [
+            { "tip": "Keep the app updated.", "causes": ["old-build"] },
+            { "tip": "Restart the tablet weekly." }
+        ],
+        "related": ["sync-error", "app-not-working"]
+    });
+    // Field by field first, for a readable failure, then the whole.
+    for key in keys(&expected) {
+        assert_eq!(g[key], expected[key], "field `{key}`");
+    }
+    assert_eq!(*g, expected);
+}
+
+#[test]
+fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
+    let ids = guide_ids();
+    let doc = json_of(&["show", "photos", "--format", "json"]);
+    let g = &doc["guide"];
+    assert_eq!(g["id"], "photos-not-uploading");
+    assert_eq!(g["origin"], "built-in");
+    assert_eq!(g["file"], "guides/photos-not-uploading.yaml");
+
+    let causes: BTreeSet<String> = field(&g["causes"], "id").into_iter().collect();
+    assert!(causes.len() >= 2);
+    for c in g["causes"].as_array().expect("causes") {
+        assert!(!c["explain"].as_str().expect("explain").is_empty());
+        assert!(c["likelihood"].as_f64().expect("likelihood") > 0.0);
+    }
+    assert!(g["questions"].as_array().expect("questions").len() >= 3);
+    for q in g["questions"].as_array().expect("questions") {
+        assert!(q["ask"].is_string());
+        assert!(q["options"].as_array().expect("options").len() >= 2);
+    }
+    let mut devices_with_lines = BTreeSet::new();
+    for s in g["steps"].as_array().expect("steps") {
+        assert!(!strings(&s["do"]).is_empty(), "step {} has lines", s["id"]);
+        for fixed in strings(&s["fixes"]) {
+            assert!(
+                causes.contains(&fixed),
+                "step {} fixes a real cause",
+                s["id"]
+            );
+        }
+        if let Some(on) = s["on"].as_object() {
+            devices_with_lines.extend(on.keys().cloned());
+        }
+        if let Some(see) = s["see"].as_str() {
+            assert!(ids.iter().any(|i| i == see), "see: {see} is a guide");
+        }
+    }
+    assert!(
+        devices_with_lines.contains("ios") && devices_with_lines.contains("android"),
+        "device-specific lines are included: {devices_with_lines:?}"
+    );
+    let esc = &g["escalate"];
+    assert!(!strings(&esc["signs"]).is_empty());
+    for p in esc["provide"].as_array().expect("provide") {
+        assert_eq!(keys(p), set(&["id", "label", "kind"]));
+    }
+    assert!(!g["prevent"].as_array().expect("prevent").is_empty());
+    let related = strings(&g["related"]);
+    assert!(!related.is_empty());
+    for r in related {
+        assert!(ids.contains(&r), "related {r} is a guide");
+    }
+}
+
+#[test]
+fn unknown_guide_is_a_usage_error_with_a_suggestion() {
+    let err = fails(&["show", "photoz"], 2);
+    assert!(err.contains("no guide is called `photoz`"), "{err}");
+    assert!(
+        err.contains("did you mean `photos-not-uploading`?"),
+        "{err}"
+    );
+
+    let err = fails(&["diagnose", "permision-denied"], 2);
+    assert!(err.contains("did you mean `permission-denied`?"), "{err}");
+
+    let err = fails(&["show", "qqqqqqqq"], 2);
+    assert!(!err.contains("did you mean"), "no wild guess: {err}");
+    assert!(err.contains("fieldfix list"), "points at the list: {err}");
+}
+
+#[test]
+fn ambiguous_prefix_is_a_usage_error_listing_the_matches() {
+    let errors: Vec<String> = guide_ids()
+        .into_iter()
+        .filter(|id| id.starts_with("error-"))
+        .collect();
+    assert!(
+        errors.len() >= 2,
+        "the built-in guides have several error-*"
+    );
+    for args in [&["show", "error"][..], &["diagnose", "error"]] {
+        let err = fails(args, 2);
+        assert!(err.contains("`error` could mean"), "{err}");
+        assert!(err.contains(&errors.join(", ")), "lists {errors:?}: {err}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// diagnose
+
+#[test]
+fn diagnose_json_reflects_the_flags() {
+    let args = [
+        "diagnose",
+        "photos",
+        "--device",
+        "ios",
+        "--network",
+        "weak",
+        "--scope",
+        "just-me",
+        "-a",
+        "what-happens=stall",
+        "--format",
+        "json",
+    ];
+    let doc = json_of(&args);
+    assert_eq!(
+        doc["guide"],
+        json!({ "id": "photos-not-uploading", "title": "Photos not uploading" })
+    );
+    assert_eq!(
+        doc["answers"],
+        json!({ "device": "ios", "network": "weak", "scope": "just-me", "what-happens": "stall" })
+    );
+    assert_eq!(doc["tried"], json!([]));
+    assert_eq!(doc["skipped"], json!([]));
+
+    let probabilities: Vec<f64> = doc["causes"]
+        .as_array()
+        .expect("causes")
+        .iter()
+        .map(|c| c["probability"].as_f64().expect("probability"))
+        .collect();
+    let total: f64 = probabilities.iter().sum();
+    assert!(
+        (total - 1.0).abs() < 1e-3,
+        "probabilities sum to 1: {total}"
+    );
+    assert!(
+        probabilities.windows(2).all(|w| w[0] >= w[1]),
+        "most likely first: {probabilities:?}"
+    );
+    let asked: BTreeSet<String> = field(&doc["questions"], "id").into_iter().collect();
+    for answered in ["device", "network", "scope", "what-happens"] {
+        assert!(!asked.contains(answered), "{answered} is not asked again");
+    }
+
+    // The answers change the plan.
+    let blank = json_of(&["diagnose", "photos", "--format", "json"]);
+    assert_ne!(field(&blank["steps"], "id"), field(&doc["steps"], "id"));
+    assert_eq!(blank["answers"], json!({}));
+}
+
+#[test]
+fn the_device_answer_picks_the_step_lines() {
+    let unknown = json_of(&["diagnose", "photos", "--format", "json"]);
+    let devices: BTreeSet<String> = unknown["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .flat_map(|s| s["on"].as_object().expect("on").keys().cloned())
+        .collect();
+    assert!(
+        devices.len() > 1,
+        "all devices' lines when unknown: {devices:?}"
+    );
+
+    let android = json_of(&[
+        "diagnose", "photos", "--device", "android", "--format", "json",
+    ]);
+    let mut any = false;
+    for s in android["steps"].as_array().expect("steps") {
+        let on = s["on"].as_object().expect("on");
+        assert!(on.keys().all(|d| d == "android"), "only Android lines: {s}");
+        any |= !on.is_empty();
+    }
+    assert!(any, "some step has Android lines");
+
+    let text = ok(&["diagnose", "photos", "--device", "android"]);
+    assert!(!text.contains("iPhone/iPad:"), "{text}");
+    let text = ok(&["diagnose", "photos"]);
+    assert!(
+        text.contains("iPhone/iPad:") && text.contains("Android:"),
+        "{text}"
+    );
+}
+
+#[test]
+fn answers_files_in_yaml_and_json_mean_the_same_as_flags() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("answers.yaml"),
+        "# a site's usual answers\ndevice: ios\nnetwork: weak\nwhat-happens: stall\n\
+         tried: [check-signal]\nskipped: [reduce-size]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("answers.json"),
+        r#"{"device": "ios", "network": "weak", "what-happens": "stall",
+            "tried": ["check-signal"], "skipped": ["reduce-size"]}"#,
+    )
+    .expect("write");
+    let in_dir = |args: &[&str]| {
+        let out = run_in(dir.path(), args);
+        check_ok(&out, args);
+        parse(&out.stdout, args)
+    };
+    let flags = in_dir(&[
+        "diagnose",
+        "photos",
+        "--device",
+        "ios",
+        "--network",
+        "weak",
+        "-a",
+        "what-happens=stall",
+        "--tried",
+        "check-signal",
+        "--skip",
+        "reduce-size",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(flags["answers"]["what-happens"], "stall");
+    let yaml = in_dir(&[
+        "diagnose",
+        "photos",
+        "--answers",
+        "answers.yaml",
+        "--format",
+        "json",
+    ]);
+    let from_json = in_dir(&[
+        "diagnose",
+        "photos",
+        "--answers",
+        "answers.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(yaml, flags);
+    assert_eq!(from_json, flags);
+}
+
+#[test]
+fn flags_win_over_the_answers_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("answers.yaml"),
+        "device: ios\nnetwork: weak\ntried: [check-signal]\n",
+    )
+    .expect("write");
+    let args = [
+        "diagnose",
+        "photos",
+        "--answers",
+        "answers.yaml",
+        "--device",
+        "android",
+        "--tried",
+        "switch-network",
+        "--format",
+        "json",
+    ];
+    let out = run_in(dir.path(), &args);
+    check_ok(&out, &args);
+    let doc = parse(&out.stdout, &args);
+    assert_eq!(
+        doc["answers"],
+        json!({ "device": "android", "network": "weak" })
+    );
+    assert_eq!(doc["tried"], json!(["check-signal", "switch-network"]));
+}
+
+#[test]
+fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
+    let base = json_of(&["diagnose", "photos", "--device", "ios", "--format", "json"]);
+    let first = base["steps"][0]["id"]
+        .as_str()
+        .expect("a first step")
+        .to_owned();
+    let checks = strings(&base["steps"][0]["checks"]);
+    assert!(!checks.is_empty());
+
+    let after = json_of(&[
+        "diagnose", "photos", "--device", "ios", "--tried", &first, "--format", "json",
+    ]);
+    assert_eq!(after["tried"], json!([first]));
+    let steps = field(&after["steps"], "id");
+    assert!(
+        !steps.contains(&first),
+        "{first} is not offered again: {steps:?}"
+    );
+    assert_ne!(steps[0], first, "the first step changes");
+    for cause in &checks {
+        assert!(
+            cause_probability(&after, cause) < cause_probability(&base, cause),
+            "{cause} is less likely after {first} did not help"
+        );
+    }
+
+    let second = steps[0].clone();
+    let again = json_of(&[
+        "diagnose", "photos", "--device", "ios", "--tried", &first, "--tried", &second, "--format",
+        "json",
+    ]);
+    assert_eq!(again["tried"], json!([first, second]), "in the order tried");
+    let steps = field(&again["steps"], "id");
+    assert!(
+        !steps.contains(&first) && !steps.contains(&second),
+        "{steps:?}"
+    );
+}
+
+#[test]
+fn a_skipped_step_leaves_the_plan_but_keeps_its_causes() {
+    let base = json_of(&["diagnose", "photos", "--device", "ios", "--format", "json"]);
+    let first = base["steps"][0]["id"]
+        .as_str()
+        .expect("a first step")
+        .to_owned();
+    let skipped = json_of(&[
+        "diagnose", "photos", "--device", "ios", "--skip", &first, "--format", "json",
+    ]);
+    assert_eq!(skipped["skipped"], json!([first]));
+    assert_eq!(skipped["tried"], json!([]));
+    let steps = field(&skipped["steps"], "id");
+    assert!(!steps.contains(&first), "{steps:?}");
+    assert_eq!(
+        skipped["causes"], base["causes"],
+        "setting a step aside says nothing about the causes"
+    );
+}
+
+#[test]
+fn diagnose_text_and_markdown_show_the_same_plan_as_json() {
+    let common = ["diagnose", "photos", "--device", "ios", "--network", "weak"];
+    let doc = json_of(&[&common[..], &["--format", "json"][..]].concat());
+    let text = ok(&common);
+    let md = ok(&[&common[..], &["--format", "markdown"][..]].concat());
+
+    assert!(
+        text.starts_with("Photos not uploading  (photos-not-uploading)\n"),
+        "{text}"
+    );
+    // Wrapped lines joined, to find phrases that may span two lines.
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Answers: device=ios, network=weak"), "{text}");
+    assert!(md.starts_with("# Photos not uploading\n"), "{md}");
+    for heading in ["Most likely causes", "Next steps", "Escalation"] {
+        assert!(text.contains(&format!("\n{heading}")), "text has {heading}");
+        assert!(
+            md.contains(&format!("\n## {heading}")),
+            "markdown has {heading}"
+        );
+    }
+    let steps = doc["steps"].as_array().expect("steps");
+    for (i, s) in steps.iter().enumerate().take(3) {
+        let (id, title) = (
+            s["id"].as_str().expect("id"),
+            s["title"].as_str().expect("title"),
+        );
+        assert!(
+            flat.contains(&format!("{}. {title} [{id}]", i + 1)),
+            "text step {}: {title}\n{text}",
+            i + 1
+        );
+        assert!(
+            md.contains(&format!("{}. **{title}** (`{id}`", i + 1)),
+            "markdown step {}: {title}\n{md}",
+            i + 1
+        );
+    }
+    let top_cause = doc["causes"][0]["title"].as_str().expect("title");
+    assert!(flat.contains(top_cause) && md.contains(top_cause));
+}
+
+#[test]
+fn unknown_questions_values_and_steps_list_the_valid_ones() {
+    let show = json_of(&["show", "photos", "--format", "json"]);
+    let guide = &show["guide"];
+    let mut questions = vec![
+        "device".to_owned(),
+        "network".to_owned(),
+        "scope".to_owned(),
+    ];
+    questions.extend(field(&guide["questions"], "id"));
+    let steps = field(&guide["steps"], "id");
+    let what_happens = guide["questions"]
+        .as_array()
+        .expect("questions")
+        .iter()
+        .find(|q| q["id"] == "what-happens")
+        .expect("the what-happens question");
+    let values = field(&what_happens["options"], "value");
+
+    let err = fails(&["diagnose", "photos", "-a", "colour=red"], 2);
+    assert!(err.contains("no question `colour`"), "{err}");
+    assert!(
+        err.contains(&format!("valid questions: {}", questions.join(", "))),
+        "{err}"
+    );
+
+    let err = fails(&["diagnose", "photos", "-a", "what-happens=sideways"], 2);
+    assert!(
+        err.contains("`sideways` is not an answer to `what-happens`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("valid values: {}", values.join(", "))),
+        "{err}"
+    );
+
+    let err = fails(&["diagnose", "photos", "--device", "iphone"], 2);
+    assert!(
+        err.contains("valid values: computer, ios, android"),
+        "{err}"
+    );
+
+    let err = fails(&["diagnose", "photos", "--tried", "check-signl"], 2);
+    assert!(err.contains("no step `check-signl`"), "{err}");
+    assert!(err.contains("did you mean `check-signal`?"), "{err}");
+    assert!(
+        err.contains(&format!("valid steps: {}", steps.join(", "))),
+        "{err}"
+    );
+
+    let err = fails(&["diagnose", "photos", "--skip", "xyzzy"], 2);
+    assert!(err.contains("no step `xyzzy`"), "{err}");
+    assert!(err.contains(&steps.join(", ")), "{err}");
+}
+
+#[test]
+fn a_malformed_answer_is_a_usage_error() {
+    for bad in ["queue", "=waiting", "queue="] {
+        let err = fails(&["diagnose", "photos", "-a", bad], 2);
+        assert!(err.contains("QUESTION=VALUE"), "-a {bad}: {err}");
+        assert!(
+            err.contains(&format!("`{bad}`")),
+            "-a {bad} is quoted: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_broken_answers_file_is_a_usage_error_naming_file_and_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write =
+        |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
+    write("unclosed.yaml", "device: ios\nnetwork: \"weak\n");
+    write(
+        "comma.json",
+        "{\"device\": \"ios\"\n \"network\": \"weak\"}\n",
+    );
+    write("not-a-list.yaml", "device: ios\ntried: check-signal\n");
+    write("typo.yaml", "devcie: ios\n");
+
+    for (file, line) in [("unclosed.yaml", "line 2"), ("comma.json", "line 2")] {
+        let err = fails_in(dir.path(), &["diagnose", "photos", "--answers", file], 2);
+        assert!(
+            err.contains(&format!("answers file {file}: {line}")),
+            "{err}"
+        );
+    }
+    let err = fails_in(
+        dir.path(),
+        &["diagnose", "photos", "--answers", "not-a-list.yaml"],
+        2,
+    );
+    assert!(
+        err.contains("not-a-list.yaml") && err.contains("must be a list"),
+        "{err}"
+    );
+    let err = fails_in(
+        dir.path(),
+        &["diagnose", "photos", "--answers", "typo.yaml"],
+        2,
+    );
+    assert!(err.contains("did you mean `device`?"), "{err}");
+    let err = fails_in(
+        dir.path(),
+        &["diagnose", "photos", "--answers", "missing.yaml"],
+        2,
+    );
+    assert!(
+        err.contains("answers file missing.yaml: cannot read"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking a problem from a script
+
+/// Walks a guide the way a script would: diagnose, "try" the first step, report it with
+/// `--tried`, and again. Stops when the plan recommends escalating, or (with `to_the_end`) only
+/// when no steps are left. Returns every document, the first one before any step was tried.
+fn walk(guide: &str, answers: &[&str], to_the_end: bool) -> Vec<Value> {
+    let mut tried: Vec<String> = Vec::new();
+    let mut docs = Vec::new();
+    for _ in 0..50 {
+        let mut args = vec!["diagnose", guide, "--format", "json"];
+        args.extend(answers);
+        for step in &tried {
+            args.extend(["--tried", step.as_str()]);
+        }
+        let doc = json_of(&args);
+        assert_eq!(strings(&doc["tried"]), tried, "the tried steps are echoed");
+        let steps = field(&doc["steps"], "id");
+        for done in &tried {
+            assert!(!steps.contains(done), "{done} was tried; plan: {steps:?}");
+        }
+        let recommended = doc["escalation"]["recommended"]
+            .as_bool()
+            .expect("escalation.recommended");
+        docs.push(doc);
+        if steps.is_empty() || (recommended && !to_the_end) {
+            return docs;
+        }
+        let first = steps[0].clone();
+        assert!(!tried.contains(&first), "{first} is offered again");
+        tried.push(first);
+    }
+    panic!("the walk through {guide} did not end: {tried:?}");
+}
+
+#[test]
+fn walking_photos_step_by_step_ends_in_escalation() {
+    let docs = walk("photos-not-uploading", &[], false);
+    let (start, last) = (&docs[0], &docs[docs.len() - 1]);
+    let tried = strings(&last["tried"]);
+    assert!(!tried.is_empty(), "some steps are worth trying first");
+    let planned = field(&start["steps"], "id");
+    for step in &tried {
+        assert!(planned.contains(step), "{step} was in the first plan");
+    }
+    for doc in &docs[..docs.len() - 1] {
+        assert_eq!(doc["escalation"]["recommended"], false, "the walk went on");
+    }
+    let esc = &last["escalation"];
+    assert_eq!(esc["recommended"], true);
+    assert_eq!(esc["steps_worth_trying"], 0);
+    let reasons = strings(&esc["reasons"]);
+    assert!(!reasons.is_empty(), "says why");
+    assert!(
+        reasons[0].contains(esc["contact"].as_str().expect("contact")),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn walking_permission_denied_to_the_end_tries_each_step_once() {
+    let answers = [
+        "--device",
+        "computer",
+        "-a",
+        "accounts=several",
+        "-a",
+        "how-opened=link",
+    ];
+    let docs = walk("permission-denied", &answers, true);
+    let (start, last) = (&docs[0], &docs[docs.len() - 1]);
+    assert_eq!(
+        start["escalation"]["recommended"], false,
+        "with these answers a step is worth trying first"
+    );
+    assert!(
+        docs.iter().any(|d| d["escalation"]["recommended"] == true
+            && !d["steps"].as_array().expect("steps").is_empty()),
+        "escalation is recommended before the steps run out"
+    );
+    let tried = strings(&last["tried"]);
+    let unique: BTreeSet<&String> = tried.iter().collect();
+    assert_eq!(unique.len(), tried.len(), "each step once: {tried:?}");
+    let planned = field(&start["steps"], "id");
+    for step in &tried {
+        assert!(planned.contains(step), "{step} was in the first plan");
+    }
+    assert_eq!(last["steps"], json!([]));
+    let esc = &last["escalation"];
+    assert_eq!(esc["recommended"], true);
+    assert_eq!(
+        strings(&esc["reasons"]),
+        ["Every step in this guide has been tried or set aside."]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// search
+
+#[test]
+fn search_finds_the_right_guide_for_everyday_words() {
+    for (words, guide) in [
+        ("pics stuck uploading on ipad", "photos-not-uploading"),
+        ("keeps sending me back to the login page", "login-loop"),
+        (
+            "change order approved but budget didnt change",
+            "budget-not-updating",
+        ),
+        ("error 429 too many requests", "error-429"),
+    ] {
+        let doc = json_of(&["search", words, "--format", "json"]);
+        assert_eq!(doc["results"][0]["guide"], guide, "`{words}`: {doc}");
+    }
+}
+
+#[test]
+fn search_json_has_a_stable_shape() {
+    let ids = guide_ids();
+    let doc = json_of(&["search", "pics stuck uploading on ipad", "--format", "json"]);
+    assert_eq!(keys(&doc), set(&["schema_version", "query", "results"]));
+    assert_eq!(doc["query"], "pics stuck uploading on ipad");
+    let results = doc["results"].as_array().expect("results");
+    assert!(!results.is_empty() && results.len() <= 5, "default limit 5");
+    assert_eq!(results[0]["guide"], "photos-not-uploading");
+    assert_eq!(results[0]["title"], "Photos not uploading");
+    let mut previous = f64::INFINITY;
+    for r in results {
+        assert_eq!(keys(r), set(&["guide", "title", "score", "matched"]));
+        assert!(ids.contains(&r["guide"].as_str().expect("guide").to_owned()));
+        let score = r["score"].as_f64().expect("score");
+        assert!(score > 0.0 && score <= 1.0, "score in (0, 1]: {score}");
+        assert!(score <= previous, "best first");
+        previous = score;
+        assert!(!r["matched"].as_str().expect("matched").is_empty());
+    }
+}
+
+#[test]
+fn search_text_shows_the_guide_and_the_phrase_that_matched() {
+    // Several words without quotes are one description.
+    let doc = json_of(&[
+        "search",
+        "pics",
+        "stuck",
+        "uploading",
+        "on",
+        "ipad",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(doc["query"], "pics stuck uploading on ipad");
+    let text = ok(&["search", "pics", "stuck", "uploading", "on", "ipad"]);
+    let lines: Vec<&str> = text.lines().collect();
+    let results = doc["results"].as_array().expect("results");
+    assert_eq!(
+        lines.len(),
+        2 * results.len(),
+        "two lines per match:\n{text}"
+    );
+    let top = &results[0];
+    assert!(
+        lines[0].contains("photos-not-uploading  Photos not uploading"),
+        "{text}"
+    );
+    assert!(
+        lines[0]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit()),
+        "a percentage"
+    );
+    assert_eq!(
+        lines[1].trim(),
+        format!("matched: \"{}\"", top["matched"].as_str().expect("matched"))
+    );
+
+    let limited = json_of(&[
+        "search",
+        "pics stuck uploading",
+        "--limit",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert!(limited["results"].as_array().expect("results").len() <= 2);
+    fails(&["search", "photos", "--limit", "0"], 2);
+}
+
+#[test]
+fn search_without_a_match_says_so_and_succeeds() {
+    let text = ok(&["search", "xyzzy qwerty"]);
+    assert!(text.contains("No guide matches"), "{text}");
+    assert!(text.contains("fieldfix list"), "suggests the list: {text}");
+    let doc = json_of(&["search", "xyzzy qwerty", "--format", "json"]);
+    assert_eq!(doc["results"], json!([]));
+    assert_eq!(doc["query"], "xyzzy qwerty");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit codes, help and version
+
+#[test]
+fn broken_or_missing_company_guides_are_a_runtime_error() {
+    let dir = GuideDir::new();
+    dir.write("bad-syntax.yaml", "id: bad-syntax\ntitle: \"unclosed\n");
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    let err = fails(&["list", "--guides", folder], 1);
+    assert!(
+        err.contains("bad-syntax.yaml:2:"),
+        "names file and line: {err}"
+    );
+    assert!(err.contains("fieldfix validate"), "{err}");
+
+    let missing = dir.path().join("nowhere");
+    let missing = missing.to_str().expect("UTF-8 path");
+    let err = fails(&["show", "photos", "--guides", missing], 1);
+    assert!(err.contains("cannot read the guides folder"), "{err}");
+    assert_eq!(
+        err.matches("os error").count(),
+        1,
+        "the reason is given once: {err}"
+    );
+}
+
+#[test]
+fn bad_flags_are_usage_errors() {
+    fails(&["list", "--format", "markdown"], 2);
+    fails(&["diagnose", "photos", "--format", "xml"], 2);
+    fails(&["diagnose"], 2);
+    fails(&["show"], 2);
+    fails(&["search"], 2);
+    fails(&["frobnicate"], 2);
+    fails(&["list", "--colour", "never"], 2);
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    let help = ok(&["--help"]);
+    let codes = &help[help.find("Exit codes:").expect("an exit code section")..];
+    for code in ["0", "1", "2", "3", "130"] {
+        assert!(
+            codes
+                .lines()
+                .any(|l| l.trim_start().starts_with(&format!("{code} "))),
+            "exit code {code} is documented:\n{codes}"
+        );
+    }
+    for command in ["fix", "diagnose", "search", "list", "show", "validate"] {
+        assert!(
+            help.contains(&format!("\n  {command} ")),
+            "{command} in:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn version_prints_the_package_version() {
+    assert_eq!(
+        ok(&["--version"]),
+        format!("fieldfix {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipes and plain output
+
+#[cfg(unix)]
+mod pipes {
+    use std::process::{Command, Stdio};
+
+    /// The binary, set up like `support::fieldfix`, for runs that need their own pipes.
+    fn command(state: &std::path::Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
+        cmd.env_remove("FIELDFIX_GUIDES")
+            .env("NO_COLOR", "1")
+            .env("FIELDFIX_STATE_DIR", state)
+            .current_dir(state)
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped());
+        cmd
+    }
+
+    #[test]
+    fn output_into_a_closed_pipe_ends_quietly_with_success() {
+        let state = tempfile::tempdir().expect("temp dir");
+        for args in [
+            &["list"][..],
+            &["show", "photos", "--format", "json"],
+            &["show", "sync-error"],
+            &["diagnose", "photos", "--format", "json"],
+            &["search", "photos", "--format", "json"],
+        ] {
+            // The reading end is closed before fieldfix starts, so its first write fails, as
+            // it does in `fieldfix list | head -1` once `head` has exited. (A real `head`
+            // usually reads everything first: small outputs fit in the pipe's buffer.)
+            let (reader, writer) = std::io::pipe().expect("pipe");
+            drop(reader);
+            let out = command(state.path(), args)
+                .stdout(writer)
+                .output()
+                .expect("fieldfix runs");
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "fieldfix {args:?} into a closed pipe"
+            );
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                "",
+                "fieldfix {args:?}: nothing on stderr"
+            );
+        }
+    }
+}
+
+#[test]
+fn piped_output_has_no_escape_codes_unless_colour_is_forced() {
+    let state = tempfile::tempdir().expect("temp dir");
+    let commands: [&[&str]; 3] = [
+        &["list"],
+        &["show", "photos"],
+        &["diagnose", "photos", "--device", "ios"],
+    ];
+    for args in commands {
+        for no_color in [true, false] {
+            let mut cmd = fieldfix(state.path());
+            if !no_color {
+                cmd.env_remove("NO_COLOR");
+            }
+            let out = cmd.args(args).output().expect("fieldfix runs");
+            assert!(out.status.success());
+            assert!(
+                !out.stdout.contains(&0x1b),
+                "fieldfix {args:?} (NO_COLOR set: {no_color}) printed escape codes"
+            );
+        }
+    }
+    let forced = fieldfix(state.path())
+        .env_remove("NO_COLOR")
+        .args(["--color", "always", "show", "photos"])
+        .output()
+        .expect("fieldfix runs");
+    assert!(forced.stdout.contains(&0x1b), "--color always colours");
+
+    let err = fieldfix(state.path())
+        .env_remove("NO_COLOR")
+        .args(["show", "photoz"])
+        .output()
+        .expect("fieldfix runs");
+    assert!(
+        !err.stderr.is_empty() && !err.stderr.contains(&0x1b),
+        "plain errors"
+    );
+}
+
+/// Lines longer than 80 columns, with their command.
+fn long_lines(label: &str, text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| l.chars().count() > 80)
+        .map(|l| format!("{label}: {l}"))
+        .collect()
+}
+
+#[test]
+fn piped_text_fits_in_80_columns() {
+    let mut long = Vec::new();
+    for args in [
+        &["show", "photos"][..],
+        &["show", "sync-error"],
+        &["diagnose", "photos", "--device", "ios", "--network", "weak"],
+        &["diagnose", "permission-denied"],
+    ] {
+        long.extend(long_lines(&args.join(" "), &ok(args)));
+    }
+    assert!(
+        long.is_empty(),
+        "lines over 80 columns:\n{}",
+        long.join("\n")
+    );
+}
+
+#[test]
+fn every_guide_renders_in_80_columns() {
+    use fieldfix::engine::{self, Situation};
+    use fieldfix::output::{Diagnosis, Paint, text};
+
+    let library = fieldfix::guides::load(None).expect("built-in guides load");
+    let paint = Paint::plain();
+    let mut long = Vec::new();
+    for guide in &library.guides {
+        long.extend(long_lines(
+            &format!("show {}", guide.id),
+            &text::show(guide, &library, &paint),
+        ));
+        let situations = [
+            Situation::default(),
+            Situation {
+                answers: [
+                    ("device", "ios"),
+                    ("network", "weak"),
+                    ("scope", "several-people"),
+                ]
+                .map(|(q, v)| (q.to_owned(), v.to_owned()))
+                .into(),
+                ..Situation::default()
+            },
+            Situation {
+                answers: [("device".to_owned(), "computer".to_owned())].into(),
+                ..Situation::default()
+            },
+        ];
+        for situation in &situations {
+            let plan = engine::diagnose(&library.context, guide, situation);
+            let d = Diagnosis {
+                library: &library,
+                guide,
+                situation,
+                plan: &plan,
+            };
+            long.extend(long_lines(
+                &format!("diagnose {} {:?}", guide.id, situation.answers),
+                &text::diagnosis(&d, &paint),
+            ));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "lines over 80 columns:\n{}",
+        long.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Snapshots: the help text and the JSON documents scripts depend on. Review changes with
+// `INSTA_UPDATE=always cargo test` (or `cargo insta review`) and commit the .snap files.
+
+#[test]
+fn snapshot_help() {
+    insta::assert_snapshot!("help", ok(&["--help"]));
+    insta::assert_snapshot!("diagnose_help", ok(&["diagnose", "--help"]));
+}
+
+#[test]
+fn snapshot_list_json() {
+    insta::assert_snapshot!("list_json", ok(&["list", "--format", "json"]));
+}
+
+#[test]
+fn snapshot_show_json() {
+    let args = ["show", "error-429", "--format", "json"];
+    let text = ok(&args);
+    parse(&text, &args);
+    insta::assert_snapshot!("show_error_429_json", text);
+}
+
+#[test]
+fn snapshot_diagnose_json() {
+    let args = [
+        "diagnose",
+        "photos",
+        "--device",
+        "ios",
+        "--network",
+        "weak",
+        "--format",
+        "json",
+    ];
+    let text = ok(&args);
+    parse(&text, &args);
+    insta::assert_snapshot!("diagnose_photos_ios_weak_json", text);
+}
+
+#[test]
+fn snapshot_validate_json_of_a_broken_folder() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let company = work.path().join("company");
+    std::fs::create_dir(&company).expect("mkdir");
+    let guide = minimal_guide("bad-reference").replace("fixes: [second]", "fixes: [secnd]");
+    std::fs::write(company.join("bad-reference.yaml"), guide).expect("write");
+    let guide = minimal_guide("misspelt-field").replace(
+        "  - tip: Be careful.\n",
+        "  - tip: Be careful.\n    colour: red\n",
+    );
+    std::fs::write(company.join("misspelt-field.yaml"), guide).expect("write");
+    std::fs::write(
+        company.join("bad-syntax.yaml"),
+        "id: bad-syntax\ntitle: \"unclosed\n",
+    )
+    .expect("write");
+
+    // A relative path from the working folder keeps the temp folder out of the output.
+    let args = ["validate", "company", "--format", "json"];
+    let out = run_in(work.path(), &args);
+    assert_eq!(out.code, 1, "invalid guides exit 1: {}", out.stderr);
+    assert_eq!(out.stderr, "");
+    let doc = parse(&out.stdout, &args);
+    assert_eq!(doc["ok"], false);
+    assert_eq!(doc["files"], 3, "the files in the folder");
+    assert_eq!(doc["guides"], 0, "nothing is loaded from a broken folder");
+    insta::assert_snapshot!("validate_broken_folder_json", out.stdout);
+}

@@ -1,0 +1,1608 @@
+//! The diagnosis engine through its public API: hand-made guides built as model values (see the
+//! builders in `support.rs`) for each rule, the real built-in guides for properties, and a brute
+//! force check that the step order is the cheapest one under the single-fault model.
+
+use std::collections::BTreeSet;
+use std::sync::LazyLock;
+
+use fieldfix::engine::{self, InputError, Plan, Situation};
+use fieldfix::guides::model::{Cause, Condition, Effect, Guide, Library, Question, Step};
+use proptest::prelude::*;
+
+use crate::support::{
+    GuideBuilder, cause, escalates, lowers, no_effect, question, raises, rules_out, shared_context,
+    situation, step, tip, when,
+};
+
+/// The built-in knowledge base, loaded once.
+static LIBRARY: LazyLock<Library> =
+    LazyLock::new(|| fieldfix::guides::load(None).expect("the built-in guides load"));
+
+const EPS: f64 = 1e-12;
+
+fn diagnose(guide: &Guide, situation: &Situation) -> Plan {
+    engine::diagnose(&shared_context(), guide, situation)
+}
+
+fn probs(guide: &Guide, situation: &Situation) -> Vec<f64> {
+    engine::probabilities(guide, situation)
+}
+
+/// The probability the plan gives a cause (None when the cause is not listed).
+fn cause_prob(plan: &Plan, id: &str) -> Option<f64> {
+    plan.causes
+        .iter()
+        .find(|c| c.id == id)
+        .map(|c| c.probability)
+}
+
+fn cause_ids(plan: &Plan) -> Vec<&str> {
+    plan.causes.iter().map(|c| c.id.as_str()).collect()
+}
+
+fn step_ids(plan: &Plan) -> Vec<&str> {
+    plan.steps.iter().map(|s| s.id.as_str()).collect()
+}
+
+fn question_ids(plan: &Plan) -> Vec<&str> {
+    plan.questions.iter().map(|q| q.id.as_str()).collect()
+}
+
+fn assert_close(actual: f64, expected: f64, what: &str) {
+    assert!(
+        (actual - expected).abs() < EPS,
+        "{what}: expected {expected}, got {actual}"
+    );
+}
+
+fn assert_probs(actual: &[f64], expected: &[f64]) {
+    assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
+    for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+        assert!(
+            (a - e).abs() < EPS,
+            "cause {i}: expected {e}, got {a} ({actual:?})"
+        );
+    }
+}
+
+/// Four equally likely causes a..d, one step per cause in that order, and one question whose
+/// options move them.
+fn four_causes() -> GuideBuilder {
+    GuideBuilder::new("four")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .cause(cause("c", 1.0))
+        .cause(cause("d", 1.0))
+        .step(step("fix-a", 5.0, &["a"]))
+        .step(step("fix-b", 5.0, &["b"]))
+        .step(step("fix-c", 5.0, &["c"]))
+        .step(step("fix-d", 5.0, &["d"]))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Priors and how answers move causes
+
+#[test]
+fn priors_are_normalised_to_probabilities() {
+    let guide = GuideBuilder::new("priors")
+        .cause(cause("a", 2.0))
+        .cause(cause("b", 1.0))
+        .cause(cause("c", 1.0))
+        .step(step("fix-a", 5.0, &["a"]))
+        .build();
+    let none = Situation::default();
+    assert_probs(&probs(&guide, &none), &[0.5, 0.25, 0.25]);
+    let plan = diagnose(&guide, &none);
+    assert_eq!(cause_ids(&plan), ["a", "b", "c"]);
+    assert_close(cause_prob(&plan, "a").unwrap(), 0.5, "a");
+    assert_close(cause_prob(&plan, "c").unwrap(), 0.25, "c");
+
+    // Rough percentages that do not add up to 100 are still normalised.
+    let guide = GuideBuilder::new("percent")
+        .cause(cause("a", 60.0))
+        .cause(cause("b", 30.0))
+        .cause(cause("c", 30.0))
+        .build();
+    assert_probs(&probs(&guide, &none), &[0.5, 0.25, 0.25]);
+}
+
+#[test]
+fn causes_are_ranked_most_likely_first() {
+    let guide = GuideBuilder::new("rank")
+        .cause(cause("rare", 1.0))
+        .cause(cause("common", 5.0))
+        .cause(cause("middling", 3.0))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(cause_ids(&plan), ["common", "middling", "rare"]);
+}
+
+#[test]
+fn guide_answers_raise_lower_and_rule_out() {
+    let effect = Effect {
+        raises: vec!["a".into()],
+        lowers: vec!["b".into()],
+        rules_out: vec!["c".into()],
+        escalate: None,
+    };
+    let guide = four_causes()
+        .question(question("q", &[("x", effect), ("nothing", no_effect())]))
+        .build();
+    // Weights 3, 1/3, 0, 1: total 13/3.
+    let p = probs(&guide, &situation(&[("q", "x")], &[], &[]));
+    assert_probs(&p, &[9.0 / 13.0, 1.0 / 13.0, 0.0, 3.0 / 13.0]);
+
+    let plan = diagnose(&guide, &situation(&[("q", "x")], &[], &[]));
+    assert_eq!(
+        cause_ids(&plan),
+        ["a", "d", "b", "c"],
+        "ruled out comes last"
+    );
+    assert_eq!(cause_prob(&plan, "c"), Some(0.0));
+
+    // An option without effects moves nothing.
+    let p = probs(&guide, &situation(&[("q", "nothing")], &[], &[]));
+    assert_probs(&p, &[0.25; 4]);
+}
+
+#[test]
+fn effects_compound_across_answers() {
+    let guide = four_causes()
+        .question(question("q1", &[("x", raises(&["a"]))]))
+        .question(question("q2", &[("x", raises(&["a"]))]))
+        .question(question("q3", &[("x", lowers(&["a"]))]))
+        .build();
+    // Raised twice: weight 9 against 1, 1, 1.
+    let p = probs(&guide, &situation(&[("q1", "x"), ("q2", "x")], &[], &[]));
+    assert_probs(&p, &[0.75, 1.0 / 12.0, 1.0 / 12.0, 1.0 / 12.0]);
+    // Raised and lowered: back to the prior.
+    let p = probs(&guide, &situation(&[("q1", "x"), ("q3", "x")], &[], &[]));
+    assert_probs(&p, &[0.25; 4]);
+}
+
+#[test]
+fn shared_answers_move_causes_through_the_guide_context() {
+    let guide = four_causes()
+        .context("network", "weak", raises(&["a"]))
+        .context("network", "offline", rules_out(&["a"]))
+        .context("device", "ios", lowers(&["b"]))
+        .build();
+    let p = probs(&guide, &situation(&[("network", "weak")], &[], &[]));
+    assert_probs(&p, &[0.5, 1.0 / 6.0, 1.0 / 6.0, 1.0 / 6.0]);
+
+    let p = probs(&guide, &situation(&[("network", "offline")], &[], &[]));
+    assert_probs(&p, &[0.0, 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0]);
+
+    // Weights 1, 1/3, 1, 1: total 10/3.
+    let p = probs(&guide, &situation(&[("device", "ios")], &[], &[]));
+    assert_probs(&p, &[0.3, 0.1, 0.3, 0.3]);
+
+    // A shared answer this guide says nothing about moves nothing.
+    let p = probs(&guide, &situation(&[("network", "good")], &[], &[]));
+    assert_probs(&p, &[0.25; 4]);
+    let p = probs(&guide, &situation(&[("scope", "just-me")], &[], &[]));
+    assert_probs(&p, &[0.25; 4]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// `when` conditions
+
+/// A phone-photo guide: an iOS-only cause and step, a phone-only question, a computer-only step.
+fn phones() -> Guide {
+    GuideBuilder::new("phones")
+        .cause(cause("signal", 4.0))
+        .cause(Cause {
+            when: when(&[("device", &["ios"])]),
+            ..cause("wifi-only", 4.0)
+        })
+        .cause(cause("glitch", 2.0))
+        .question(Question {
+            when: when(&[("device", &["ios", "android"])]),
+            ..question(
+                "queue",
+                &[
+                    (
+                        "waiting",
+                        Effect {
+                            raises: vec!["wifi-only".into()],
+                            rules_out: vec!["signal".into()],
+                            escalate: Some("The queue is stuck for good.".into()),
+                            ..Effect::default()
+                        },
+                    ),
+                    ("failed", raises(&["signal"])),
+                ],
+            )
+        })
+        .step(step("check-signal", 2.0, &["signal"]))
+        .step(Step {
+            when: when(&[("device", &["ios"])]),
+            ..step("turn-off-wifi-only", 2.0, &["wifi-only"])
+        })
+        .step(Step {
+            when: when(&[("device", &["computer"])]),
+            ..step("reload-page", 1.0, &["glitch"])
+        })
+        .step(step("restart", 3.0, &["glitch"]))
+        .build()
+}
+
+#[test]
+fn when_hides_causes_only_for_other_answers() {
+    let guide = phones();
+    let computer = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
+    assert_eq!(
+        cause_prob(&computer, "wifi-only"),
+        None,
+        "hidden cause is not listed"
+    );
+    assert_eq!(
+        probs(&guide, &situation(&[("device", "computer")], &[], &[]))[1],
+        0.0
+    );
+    assert_close(
+        cause_prob(&computer, "signal").unwrap(),
+        4.0 / 6.0,
+        "signal",
+    );
+
+    let unknown = diagnose(&guide, &Situation::default());
+    assert_close(
+        cause_prob(&unknown, "wifi-only").unwrap(),
+        0.4,
+        "unknown device",
+    );
+
+    let ios = diagnose(&guide, &situation(&[("device", "ios")], &[], &[]));
+    assert_close(cause_prob(&ios, "wifi-only").unwrap(), 0.4, "ios");
+}
+
+#[test]
+fn when_hides_steps_only_for_other_answers() {
+    let guide = phones();
+    let computer = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
+    assert!(
+        !step_ids(&computer).contains(&"turn-off-wifi-only"),
+        "{computer:#?}"
+    );
+    assert!(step_ids(&computer).contains(&"reload-page"));
+
+    for device in ["ios", "android"] {
+        let plan = diagnose(&guide, &situation(&[("device", device)], &[], &[]));
+        assert!(
+            !step_ids(&plan).contains(&"reload-page"),
+            "{device}: {plan:#?}"
+        );
+        assert_eq!(
+            step_ids(&plan).contains(&"turn-off-wifi-only"),
+            device == "ios",
+            "{device}: {plan:#?}"
+        );
+    }
+
+    // Device unanswered: nothing is hidden.
+    let unknown = diagnose(&guide, &Situation::default());
+    for id in [
+        "check-signal",
+        "turn-off-wifi-only",
+        "reload-page",
+        "restart",
+    ] {
+        assert!(
+            step_ids(&unknown).contains(&id),
+            "{id} missing: {unknown:#?}"
+        );
+    }
+}
+
+#[test]
+fn when_hides_questions_only_for_other_answers() {
+    let guide = phones();
+    let computer = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
+    assert!(!question_ids(&computer).contains(&"queue"), "{computer:#?}");
+
+    for answers in [
+        &[][..],
+        &[("device", "ios")][..],
+        &[("device", "android")][..],
+    ] {
+        let plan = diagnose(&guide, &situation(answers, &[], &[]));
+        assert!(
+            question_ids(&plan).contains(&"queue"),
+            "{answers:?}: {plan:#?}"
+        );
+    }
+}
+
+#[test]
+fn answers_to_a_question_that_no_longer_applies_move_nothing() {
+    let guide = phones();
+    let stale = situation(&[("device", "computer"), ("queue", "waiting")], &[], &[]);
+    let fresh = situation(&[("device", "computer")], &[], &[]);
+    assert_probs(&probs(&guide, &stale), &probs(&guide, &fresh));
+    assert_eq!(diagnose(&guide, &stale), diagnose(&guide, &fresh));
+    assert!(!diagnose(&guide, &stale).escalation.recommended);
+
+    // Control: the same answer does move things while the question applies.
+    let live = diagnose(
+        &guide,
+        &situation(&[("device", "ios"), ("queue", "waiting")], &[], &[]),
+    );
+    assert_eq!(cause_prob(&live, "signal"), Some(0.0));
+    assert!(live.escalation.recommended);
+    assert!(
+        live.escalation
+            .reasons
+            .contains(&"The queue is stuck for good.".to_owned())
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tried and skipped steps
+
+#[test]
+fn a_tried_step_applies_bayes_rule_to_its_causes() {
+    let guide = GuideBuilder::new("bayes")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .cause(cause("c", 2.0))
+        .step(Step {
+            success: 0.8,
+            ..step("fix-a", 5.0, &["a"])
+        })
+        .step(Step {
+            success: 0.5,
+            ..step("fix-bc", 5.0, &["b", "c"])
+        })
+        .step(step("fix-c", 5.0, &["c"]))
+        .build();
+    // a: 0.5 * 0.2 = 0.1; total 0.1 + 0.3 + 0.2 = 0.6.
+    let tried = situation(&[], &["fix-a"], &[]);
+    assert_probs(&probs(&guide, &tried), &[1.0 / 6.0, 0.5, 1.0 / 3.0]);
+    let plan = diagnose(&guide, &tried);
+    assert!(
+        !step_ids(&plan).contains(&"fix-a"),
+        "a tried step leaves the plan"
+    );
+    assert_eq!(cause_ids(&plan), ["b", "c", "a"]);
+
+    // Two failures compound: a 0.1, b 0.15, c 0.1.
+    let both = situation(&[], &["fix-a", "fix-bc"], &[]);
+    assert_probs(
+        &probs(&guide, &both),
+        &[0.1 / 0.35, 0.15 / 0.35, 0.1 / 0.35],
+    );
+    assert_eq!(step_ids(&diagnose(&guide, &both)), ["fix-c"]);
+}
+
+#[test]
+fn a_step_that_always_works_rules_its_causes_out_when_it_fails() {
+    let guide = GuideBuilder::new("certain")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .step(Step {
+            success: 1.0,
+            ..step("fix-a", 5.0, &["a"])
+        })
+        .step(step("also-a", 1.0, &["a"]))
+        .step(step("fix-b", 5.0, &["b"]))
+        .build();
+    let plan = diagnose(&guide, &situation(&[], &["fix-a"], &[]));
+    assert_eq!(cause_prob(&plan, "a"), Some(0.0));
+    assert_eq!(
+        step_ids(&plan),
+        ["fix-b"],
+        "also-a only checks a ruled-out cause"
+    );
+}
+
+#[test]
+fn skipped_steps_leave_the_plan_but_keep_the_weights() {
+    let guide = GuideBuilder::new("skip")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .cause(cause("c", 2.0))
+        .step(step("fix-a", 5.0, &["a"]))
+        .step(step("fix-b", 5.0, &["b"]))
+        .step(step("fix-c", 5.0, &["c"]))
+        .build();
+    let none = Situation::default();
+    let skipped = situation(&[], &[], &["fix-a"]);
+    assert_probs(&probs(&guide, &skipped), &probs(&guide, &none));
+    let plan = diagnose(&guide, &skipped);
+    assert_eq!(step_ids(&plan), ["fix-b", "fix-c"]);
+    assert_eq!(cause_ids(&plan), ["a", "b", "c"], "a keeps its weight");
+    assert_eq!(plan.causes, diagnose(&guide, &none).causes);
+    // Unlike a tried step, which does move a.
+    assert_ne!(
+        probs(&guide, &situation(&[], &["fix-a"], &[])),
+        probs(&guide, &none)
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Step order
+
+#[test]
+fn steps_are_ordered_by_probability_per_minute() {
+    let guide = GuideBuilder::new("order")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .cause(cause("c", 2.0))
+        // 0.45 / 30 = 0.015
+        .step(step("slow-a", 30.0, &["a"]))
+        // 0.27 / 2 = 0.135
+        .step(step("quick-b", 2.0, &["b"]))
+        // 0.18 / 3 = 0.06
+        .step(step("c-step", 3.0, &["c"]))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["quick-b", "c-step", "slow-a"]);
+    // The probabilities are conditional on the earlier steps having failed.
+    assert_close(plan.steps[0].probability, 0.9 * 0.3, "first");
+    let after_b = 1.0 - 0.27;
+    assert_close(plan.steps[1].probability, 0.9 * 0.2 / after_b, "second");
+    let after_c = after_b - 0.18;
+    assert_close(plan.steps[2].probability, 0.9 * 0.5 / after_c, "third");
+    assert_eq!(plan.steps[0].minutes, 2.0);
+    assert_eq!(plan.steps[0].checks, ["b"]);
+}
+
+#[test]
+fn checks_list_the_step_causes_most_likely_first() {
+    let guide = GuideBuilder::new("checks")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 5.0))
+        .cause(cause("c", 3.0))
+        .step(Step {
+            admin: true,
+            ..step("fix-all", 5.0, &["a", "b", "c"])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(plan.steps[0].checks, ["b", "c", "a"]);
+    assert!(plan.steps[0].admin);
+}
+
+#[test]
+fn prerequisites_come_first() {
+    let guide = GuideBuilder::new("after")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .cause(cause("c", 8.0))
+        // Low value on its own ...
+        .step(step("prepare", 20.0, &["a"]))
+        .step(step("middle", 5.0, &["b"]))
+        // ... but the best step needs it first.
+        .step(Step {
+            after: vec!["prepare".into()],
+            ..step("best", 1.0, &["c"])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["middle", "prepare", "best"]);
+
+    // Once the prerequisite was tried or set aside, the best step leads.
+    for done in [
+        situation(&[], &["prepare"], &[]),
+        situation(&[], &[], &["prepare"]),
+    ] {
+        let plan = diagnose(&guide, &done);
+        assert_eq!(step_ids(&plan)[0], "best", "{done:?}");
+    }
+
+    // A prerequisite that does not apply is no prerequisite.
+    let guide = GuideBuilder::new("after-when")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .cause(cause("c", 8.0))
+        .step(Step {
+            when: when(&[("device", &["ios"])]),
+            ..step("prepare", 20.0, &["a"])
+        })
+        .step(step("middle", 5.0, &["b"]))
+        .step(Step {
+            after: vec!["prepare".into()],
+            ..step("best", 1.0, &["c"])
+        })
+        .build();
+    let plan = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
+    assert_eq!(step_ids(&plan), ["best", "middle"]);
+}
+
+#[test]
+fn a_prerequisite_for_ruled_out_causes_does_not_hold_back_its_dependents() {
+    let guide = GuideBuilder::new("prerequisite")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .cause(cause("c", 8.0))
+        .question(question("q", &[("no-a", rules_out(&["a"]))]))
+        .step(step("prepare", 1.0, &["a"]))
+        .step(step("other", 5.0, &["b"]))
+        .step(Step {
+            after: vec!["prepare".into()],
+            ..step("best", 1.0, &["c"])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["prepare", "best", "other"]);
+
+    // With a ruled out, `prepare` is never recommended, so `best` (0.8 in 1 min) must not wait
+    // behind `other` (0.1 in 5 min), and escalating is not the quicker way.
+    let plan = diagnose(&guide, &situation(&[("q", "no-a")], &[], &[]));
+    assert_eq!(step_ids(&plan), ["best", "other"]);
+    assert_eq!(plan.escalation.steps_worth_trying, 2);
+    assert!(!plan.escalation.recommended, "{:#?}", plan.escalation);
+}
+
+#[test]
+fn ties_keep_file_order() {
+    let names = ["one", "two", "three", "four"];
+    let build = |order: &[usize]| {
+        let mut g = GuideBuilder::new("ties");
+        for &i in order {
+            g = g.cause(cause(names[i], 1.0)).step(step(
+                &format!("fix-{}", names[i]),
+                5.0,
+                &[names[i]],
+            ));
+        }
+        g.build()
+    };
+    let forward = diagnose(&build(&[0, 1, 2, 3]), &Situation::default());
+    assert_eq!(
+        step_ids(&forward),
+        ["fix-one", "fix-two", "fix-three", "fix-four"]
+    );
+    assert_eq!(cause_ids(&forward), ["one", "two", "three", "four"]);
+
+    let shuffled = diagnose(&build(&[2, 0, 3, 1]), &Situation::default());
+    assert_eq!(
+        step_ids(&shuffled),
+        ["fix-three", "fix-one", "fix-four", "fix-two"]
+    );
+    assert_eq!(cause_ids(&shuffled), ["three", "one", "four", "two"]);
+}
+
+#[test]
+fn steps_for_ruled_out_causes_are_not_recommended() {
+    let guide = four_causes()
+        .step(step("fix-ab", 1.0, &["a", "b"]))
+        .question(question(
+            "q",
+            &[
+                ("no-a", rules_out(&["a"])),
+                ("no-ab", rules_out(&["a", "b"])),
+            ],
+        ))
+        .build();
+    let plan = diagnose(&guide, &situation(&[("q", "no-a")], &[], &[]));
+    assert!(!step_ids(&plan).contains(&"fix-a"), "{plan:#?}");
+    let ab = plan
+        .steps
+        .iter()
+        .find(|s| s.id == "fix-ab")
+        .expect("fix-ab still helps with b");
+    assert_eq!(ab.checks, ["b"], "the ruled-out cause is not checked");
+
+    let plan = diagnose(&guide, &situation(&[("q", "no-ab")], &[], &[]));
+    assert_eq!(step_ids(&plan), ["fix-c", "fix-d"]);
+
+    // The same for a cause hidden by `when`.
+    let guide = GuideBuilder::new("hidden")
+        .cause(Cause {
+            when: when(&[("device", &["ios"])]),
+            ..cause("ios-only", 1.0)
+        })
+        .cause(cause("other", 1.0))
+        .step(step("fix-ios", 1.0, &["ios-only"]))
+        .step(step("fix-other", 5.0, &["other"]))
+        .build();
+    let plan = diagnose(&guide, &situation(&[("device", "android")], &[], &[]));
+    assert_eq!(step_ids(&plan), ["fix-other"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Escalation
+
+#[test]
+fn no_escalation_while_steps_are_worth_trying() {
+    let guide = four_causes().build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert!(!plan.escalation.recommended, "{:#?}", plan.escalation);
+    assert!(plan.escalation.reasons.is_empty());
+    assert_eq!(plan.escalation.minutes, 30.0);
+    assert_eq!(plan.escalation.steps_worth_trying, 4);
+}
+
+#[test]
+fn an_answer_with_escalate_recommends_escalating() {
+    let guide = four_causes()
+        .question(question(
+            "q",
+            &[
+                ("locked", escalates("Only the admin can unlock it.")),
+                ("fine", no_effect()),
+            ],
+        ))
+        .context(
+            "scope",
+            "several-people",
+            escalates("Several people see it."),
+        )
+        .build();
+    let plan = diagnose(&guide, &situation(&[("q", "locked")], &[], &[]));
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.reasons, ["Only the admin can unlock it."]);
+    assert_eq!(step_ids(&plan).len(), 4, "the steps are still listed");
+
+    let plan = diagnose(&guide, &situation(&[("scope", "several-people")], &[], &[]));
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.reasons, ["Several people see it."]);
+
+    let both = situation(&[("q", "locked"), ("scope", "several-people")], &[], &[]);
+    assert_eq!(diagnose(&guide, &both).escalation.reasons.len(), 2);
+
+    for fine in [
+        situation(&[("q", "fine")], &[], &[]),
+        situation(&[("scope", "just-me")], &[], &[]),
+    ] {
+        assert!(!diagnose(&guide, &fine).escalation.recommended, "{fine:?}");
+    }
+}
+
+#[test]
+fn ruling_out_every_cause_recommends_escalating() {
+    let guide = four_causes()
+        .question(question("q", &[("none", rules_out(&["a", "b", "c", "d"]))]))
+        .build();
+    let s = situation(&[("q", "none")], &[], &[]);
+    assert_probs(&probs(&guide, &s), &[0.0; 4]);
+    let plan = diagnose(&guide, &s);
+    assert!(plan.steps.is_empty());
+    assert!(plan.escalation.recommended);
+    assert_eq!(
+        plan.escalation.reasons.len(),
+        1,
+        "{:?}",
+        plan.escalation.reasons
+    );
+    assert!(plan.escalation.reasons[0].contains("rule out every cause"));
+}
+
+#[test]
+fn trying_every_step_recommends_escalating() {
+    let guide = four_causes().build();
+    let all = situation(&[], &["fix-a", "fix-b", "fix-c"], &["fix-d"]);
+    let plan = diagnose(&guide, &all);
+    assert!(plan.steps.is_empty());
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.steps_worth_trying, 0);
+    assert_eq!(plan.escalation.reasons.len(), 1);
+    assert!(plan.escalation.reasons[0].contains("tried or set aside"));
+
+    // One step left: no escalation.
+    let plan = diagnose(&guide, &situation(&[], &["fix-a", "fix-b"], &["fix-d"]));
+    assert!(!plan.escalation.recommended, "{:#?}", plan.escalation);
+}
+
+#[test]
+fn escalating_wins_when_the_best_step_is_worth_less_than_it() {
+    // One cause and one step that always works; escalating costs 30 minutes, so the step is
+    // worth trying while 1 / minutes >= 1 / 30.
+    let build = |minutes: f64| {
+        GuideBuilder::new("slow")
+            .cause(cause("a", 1.0))
+            .step(Step {
+                success: 1.0,
+                ..step("fix-a", minutes, &["a"])
+            })
+            .build()
+    };
+    let plan = diagnose(&build(30.0), &Situation::default());
+    assert!(!plan.escalation.recommended, "{:#?}", plan.escalation);
+    assert_eq!(plan.escalation.steps_worth_trying, 1);
+
+    let plan = diagnose(&build(31.0), &Situation::default());
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.steps_worth_trying, 0);
+    assert_eq!(step_ids(&plan), ["fix-a"], "the step is still listed");
+    assert_eq!(plan.escalation.reasons.len(), 1);
+    let reason = &plan.escalation.reasons[0];
+    for part in ["100%", "about 31 min", "the admin", "about 30 min"] {
+        assert!(reason.contains(part), "{part} missing: {reason}");
+    }
+
+    // A cheaper escalation lowers the bar: 0.9 / 10 < 1 / 5.
+    let guide = GuideBuilder::new("cheap")
+        .cause(cause("a", 1.0))
+        .step(step("fix-a", 10.0, &["a"]))
+        .escalate_minutes(5.0)
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.minutes, 5.0);
+    let guide = GuideBuilder::new("dear")
+        .cause(cause("a", 1.0))
+        .step(step("fix-a", 10.0, &["a"]))
+        .escalate_minutes(60.0)
+        .build();
+    assert!(
+        !diagnose(&guide, &Situation::default())
+            .escalation
+            .recommended
+    );
+}
+
+#[test]
+fn steps_worth_trying_counts_the_leading_steps_worth_their_minutes() {
+    // c has no step. fix-a: 0.5 / 10 = 0.05 >= 1/30. After it fails (success 1), b = 0.4 and
+    // c = 0.6: fix-b is 0.4 / 20 = 0.02 < 1/30.
+    let guide = GuideBuilder::new("worth")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 2.0))
+        .cause(cause("c", 3.0))
+        .step(Step {
+            success: 1.0,
+            ..step("fix-a", 10.0, &["a"])
+        })
+        .step(Step {
+            success: 1.0,
+            ..step("fix-b", 20.0, &["b"])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["fix-a", "fix-b"]);
+    assert_eq!(plan.escalation.steps_worth_trying, 1);
+    assert!(
+        !plan.escalation.recommended,
+        "the best step is still worth it"
+    );
+
+    let plan = diagnose(&guide, &situation(&[], &["fix-a"], &[]));
+    assert_close(plan.steps[0].probability, 0.4, "fix-b after fix-a failed");
+    assert_eq!(plan.escalation.steps_worth_trying, 0);
+    assert!(plan.escalation.recommended);
+    assert!(
+        plan.escalation.reasons[0].contains("40%"),
+        "{:?}",
+        plan.escalation.reasons
+    );
+}
+
+#[test]
+fn steps_worth_trying_stops_at_the_first_step_not_worth_it() {
+    // fix-a: 0.9 / 30 = 0.03 < 1/30, not worth it; once it failed, fix-b is certain and worth
+    // 1 / 10, but it comes after a step that is not worth trying.
+    let guide = GuideBuilder::new("leading")
+        .cause(cause("a", 9.0))
+        .cause(cause("b", 1.0))
+        .step(Step {
+            success: 1.0,
+            ..step("fix-a", 30.0, &["a"])
+        })
+        .step(Step {
+            success: 1.0,
+            ..step("fix-b", 10.0, &["b"])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["fix-a", "fix-b"]);
+    assert_close(plan.steps[1].probability, 1.0, "fix-b once fix-a failed");
+    assert_eq!(plan.escalation.steps_worth_trying, 0);
+    assert!(plan.escalation.recommended);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Open questions
+
+#[test]
+fn open_questions_are_those_whose_answer_changes_the_plan() {
+    let guide = GuideBuilder::new("questions")
+        .cause(cause("a", 10.0))
+        .cause(cause("b", 2.0))
+        .cause(cause("c", 1.0))
+        .step(step("fix-a", 5.0, &["a"]))
+        .step(step("fix-b", 5.0, &["b"]))
+        .step(step("fix-c", 5.0, &["c"]))
+        // Lowering c changes nothing the user would do next.
+        .question(question(
+            "minor",
+            &[("x", lowers(&["c"])), ("y", no_effect())],
+        ))
+        // Raising c puts fix-c before fix-b.
+        .question(question(
+            "major",
+            &[("x", no_effect()), ("y", raises(&["c"]))],
+        ))
+        // An answer that means escalating changes the advice.
+        .question(question("urgent", &[("x", escalates("Now."))]))
+        // Never applies on a computer.
+        .question(Question {
+            when: when(&[("device", &["ios"])]),
+            ..question("phone", &[("x", rules_out(&["a"]))])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(question_ids(&plan), ["major", "urgent", "phone"]);
+    let major = &plan.questions[0];
+    assert!(!major.shared);
+    assert_eq!(major.values, ["x", "y"]);
+    assert_eq!(major.ask, "Question major?");
+
+    // Answered questions are not open any more; nor is one that does not apply.
+    let plan = diagnose(
+        &guide,
+        &situation(&[("major", "x"), ("device", "computer")], &[], &[]),
+    );
+    assert_eq!(question_ids(&plan), ["urgent"]);
+
+    // A question that only hides a step: open while it applies, not once it does not.
+    let guide = GuideBuilder::new("hiding")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .question(Question {
+            when: when(&[("device", &["ios"])]),
+            ..question("phone", &[("x", no_effect()), ("y", no_effect())])
+        })
+        .step(Step {
+            when: when(&[("phone", &["x"])]),
+            ..step("phone-step", 1.0, &["a"])
+        })
+        .step(step("other", 5.0, &["b"]))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(question_ids(&plan), ["phone"]);
+    let plan = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
+    assert!(plan.questions.is_empty(), "{:#?}", plan.questions);
+}
+
+#[test]
+fn shared_questions_come_first_when_they_matter() {
+    let guide = phones();
+    let plan = diagnose(&guide, &Situation::default());
+    let ids = question_ids(&plan);
+    // Device hides steps and causes; this guide has no network or scope effects.
+    assert_eq!(ids, ["device", "queue"]);
+    assert!(plan.questions[0].shared);
+    assert_eq!(plan.questions[0].values, ["computer", "ios", "android"]);
+    assert!(!plan.questions[1].shared);
+
+    let guide = four_causes()
+        .context("network", "offline", rules_out(&["a"]))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(question_ids(&plan), ["network"]);
+    let plan = diagnose(&guide, &situation(&[("network", "good")], &[], &[]));
+    assert!(plan.questions.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prevention tips
+
+#[test]
+fn tips_fit_the_step_that_fixed_it() {
+    let guide = four_causes()
+        .step(step("fix-ab", 5.0, &["a", "b"]))
+        .tip(tip("general", &[]))
+        .tip(tip("about a", &["a"]))
+        .tip(tip("about b or c", &["b", "c"]))
+        .build();
+    let texts = |fixed_by: Option<&str>| {
+        engine::tips(&guide, fixed_by)
+            .into_iter()
+            .map(|t| t.tip.as_str())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(texts(None), ["general", "about a", "about b or c"]);
+    assert_eq!(texts(Some("fix-a")), ["general", "about a"]);
+    assert_eq!(texts(Some("fix-c")), ["general", "about b or c"]);
+    assert_eq!(texts(Some("fix-d")), ["general"]);
+    assert_eq!(
+        texts(Some("fix-ab")),
+        ["general", "about a", "about b or c"]
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checking a situation
+
+#[test]
+fn check_situation_accepts_valid_input() {
+    let guide = phones();
+    let s = situation(
+        &[
+            ("device", "ios"),
+            ("network", "weak"),
+            ("scope", "just-me"),
+            ("queue", "failed"),
+        ],
+        &["check-signal"],
+        &["restart"],
+    );
+    assert_eq!(
+        engine::check_situation(&shared_context(), &guide, &s),
+        Ok(())
+    );
+    let empty = Situation::default();
+    assert_eq!(
+        engine::check_situation(&shared_context(), &guide, &empty),
+        Ok(())
+    );
+}
+
+#[test]
+fn check_situation_rejects_an_unknown_question() {
+    let guide = phones();
+    let err = engine::check_situation(
+        &shared_context(),
+        &guide,
+        &situation(&[("devise", "ios")], &[], &[]),
+    )
+    .unwrap_err();
+    match &err {
+        InputError::UnknownQuestion {
+            guide,
+            question,
+            hint,
+            valid,
+        } => {
+            assert_eq!(guide, "phones");
+            assert_eq!(question, "devise");
+            assert_eq!(hint, " (did you mean `device`?)");
+            assert_eq!(valid, &["device", "network", "scope", "queue"]);
+        }
+        other => panic!("wrong error: {other:?}"),
+    }
+    let message = err.to_string();
+    assert!(message.contains("did you mean `device`?"), "{message}");
+    assert!(
+        message.contains("valid questions: device, network, scope, queue"),
+        "{message}"
+    );
+
+    // Nothing close: no guess, still the list.
+    let err = engine::check_situation(
+        &shared_context(),
+        &guide,
+        &situation(&[("colour", "red")], &[], &[]),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, InputError::UnknownQuestion { hint, .. } if hint.is_empty()),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("did you mean"));
+}
+
+#[test]
+fn check_situation_rejects_an_invalid_value() {
+    let guide = phones();
+    let err = engine::check_situation(
+        &shared_context(),
+        &guide,
+        &situation(&[("device", "androd")], &[], &[]),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        InputError::InvalidValue {
+            question: "device".into(),
+            value: "androd".into(),
+            hint: " (did you mean `android`?)".into(),
+            valid: vec!["computer".into(), "ios".into(), "android".into()],
+        }
+    );
+    assert!(
+        err.to_string()
+            .contains("valid values: computer, ios, android"),
+        "{err}"
+    );
+
+    // A guide question's values too.
+    let err = engine::check_situation(
+        &shared_context(),
+        &guide,
+        &situation(&[("queue", "waitin")], &[], &[]),
+    )
+    .unwrap_err();
+    match &err {
+        InputError::InvalidValue {
+            question,
+            hint,
+            valid,
+            ..
+        } => {
+            assert_eq!(question, "queue");
+            assert_eq!(hint, " (did you mean `waiting`?)");
+            assert_eq!(valid, &["waiting", "failed"]);
+        }
+        other => panic!("wrong error: {other:?}"),
+    }
+}
+
+#[test]
+fn check_situation_rejects_an_unknown_step() {
+    let guide = phones();
+    for s in [
+        situation(&[], &["restrat"], &[]),
+        situation(&[], &["check-signal"], &["restrat"]),
+    ] {
+        let err = engine::check_situation(&shared_context(), &guide, &s).unwrap_err();
+        match &err {
+            InputError::UnknownStep {
+                guide,
+                step,
+                hint,
+                valid,
+            } => {
+                assert_eq!(guide, "phones");
+                assert_eq!(step, "restrat");
+                assert_eq!(hint, " (did you mean `restart`?)");
+                assert_eq!(
+                    valid,
+                    &[
+                        "check-signal",
+                        "turn-off-wifi-only",
+                        "reload-page",
+                        "restart"
+                    ]
+                );
+            }
+            other => panic!("wrong error: {other:?}"),
+        }
+        let message = err.to_string();
+        assert!(message.contains("has no step `restrat`"), "{message}");
+        assert!(
+            message.contains("valid steps: check-signal, turn-off-wifi-only"),
+            "{message}"
+        );
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Determinism and the real guides
+
+#[test]
+fn same_input_same_output() {
+    let library = &*LIBRARY;
+    let guide = library.find("photos").expect("the photos guide");
+    let s = Situation {
+        answers: [("device", "ios"), ("network", "weak")]
+            .into_iter()
+            .map(|(q, v)| (q.to_owned(), v.to_owned()))
+            .collect(),
+        tried: vec![guide.steps[0].id.clone()],
+        skipped: Vec::new(),
+    };
+    let first = engine::diagnose(&library.context, guide, &s);
+    assert!(!first.steps.is_empty());
+    for _ in 0..3 {
+        let again = engine::diagnose(&library.context, guide, &s.clone());
+        assert_eq!(again, first);
+        assert_eq!(
+            serde_json::to_string(&again).unwrap(),
+            serde_json::to_string(&first).unwrap()
+        );
+    }
+}
+
+#[test]
+fn real_guides_hide_device_specific_steps_and_causes() {
+    let library = &*LIBRARY;
+    let device = library.context_question("device").expect("device question");
+    let mut hidden_somewhere = false;
+    for guide in &library.guides {
+        let unknown = engine::diagnose(&library.context, guide, &Situation::default());
+        for value in device.values() {
+            let s = situation(&[("device", value)], &[], &[]);
+            let plan = engine::diagnose(&library.context, guide, &s);
+            for ranked in &plan.steps {
+                let step = guide.step(&ranked.id).unwrap();
+                if let Some(allowed) = step.when.0.get("device") {
+                    assert!(
+                        allowed.iter().any(|d| d == value),
+                        "{}: {}",
+                        guide.id,
+                        ranked.id
+                    );
+                }
+            }
+            for ranked in &plan.causes {
+                let c = guide.cause(&ranked.id).unwrap();
+                if let Some(allowed) = c.when.0.get("device") {
+                    assert!(
+                        allowed.iter().any(|d| d == value),
+                        "{}: {}",
+                        guide.id,
+                        ranked.id
+                    );
+                }
+            }
+            hidden_somewhere |= plan.steps.len() < unknown.steps.len();
+        }
+    }
+    assert!(hidden_somewhere, "some built-in step is device-specific");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Properties
+
+/// A rule-by-rule check of a plan against its guide and situation, independent of the engine's
+/// own arithmetic: probabilities sum to 1 (or are all 0), ruled-out causes are never checked,
+/// no step for ruled-out causes only, no tried/skipped/hidden step, prerequisites first.
+fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
+    let answer = |q: &str| s.answer(q).map(str::to_owned);
+    let p = engine::probabilities(guide, s);
+    assert_eq!(p.len(), guide.causes.len());
+    assert!(
+        p.iter()
+            .all(|x| x.is_finite() && (0.0..=1.0 + 1e-12).contains(x)),
+        "{p:?}"
+    );
+    let total: f64 = p.iter().sum();
+    assert!(
+        (total - 1.0).abs() < 1e-9 || p.iter().all(|x| *x == 0.0),
+        "probabilities sum to {total}: {p:?}"
+    );
+
+    // Causes ruled out by an answer that applies, worked out here from the guide.
+    let mut ruled_out: BTreeSet<&str> = BTreeSet::new();
+    for (q, v) in &s.answers {
+        let effect = match guide.question(q) {
+            Some(question) if question.when.holds(answer) => question.choice(v).map(|c| &c.effect),
+            Some(_) => None,
+            None => guide.context.get(q).and_then(|m| m.get(v)),
+        };
+        if let Some(e) = effect {
+            ruled_out.extend(e.rules_out.iter().map(String::as_str));
+        }
+    }
+    for c in &guide.causes {
+        if !c.when.holds(answer) {
+            ruled_out.insert(&c.id);
+        }
+    }
+    for id in &s.tried {
+        let step = guide.step(id).unwrap();
+        if step.success == 1.0 {
+            ruled_out.extend(step.fixes.iter().map(String::as_str));
+        }
+    }
+    for (c, prob) in guide.causes.iter().zip(&p) {
+        if ruled_out.contains(c.id.as_str()) {
+            assert_eq!(*prob, 0.0, "ruled-out cause {} has weight", c.id);
+        }
+    }
+
+    let plan = engine::diagnose(context, guide, s);
+    let plan_total: f64 = plan.causes.iter().map(|c| c.probability).sum();
+    assert!((plan_total - total).abs() < 1e-9, "{plan_total} vs {total}");
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    for ranked in &plan.steps {
+        let step = guide.step(&ranked.id).expect("a step of the guide");
+        assert!(
+            ranked
+                .checks
+                .iter()
+                .all(|c| !ruled_out.contains(c.as_str())),
+            "{} checks a ruled-out cause: {:?}",
+            ranked.id,
+            ranked.checks
+        );
+        assert!(!ranked.checks.is_empty(), "{} checks nothing", ranked.id);
+        assert!(ranked.checks.iter().all(|c| step.fixes.contains(c)));
+        assert!(
+            step.fixes.iter().any(|c| !ruled_out.contains(c.as_str())),
+            "{} only addresses ruled-out causes",
+            ranked.id
+        );
+        assert!(ranked.probability > 0.0 && ranked.probability <= 1.0 + 1e-9);
+        assert!(step.when.holds(answer), "{} does not apply", ranked.id);
+        assert!(!s.tried.contains(&ranked.id) && !s.skipped.contains(&ranked.id));
+        for before in &step.after {
+            if plan.steps.iter().any(|r| &r.id == before) {
+                assert!(
+                    seen.contains(before.as_str()),
+                    "{} before its prerequisite {before}",
+                    ranked.id
+                );
+            }
+        }
+        assert!(seen.insert(&ranked.id), "{} listed twice", ranked.id);
+    }
+    assert_eq!(engine::diagnose(context, guide, s), plan, "deterministic");
+}
+
+const DEVICES: [&str; 3] = ["computer", "ios", "android"];
+const NETWORKS: [&str; 3] = ["good", "weak", "offline"];
+
+fn pick<'a>(mask: u8, names: &[&'a str]) -> Vec<&'a str> {
+    names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, n)| *n)
+        .collect()
+}
+
+/// The devices for a `when`; no condition for mask 0.
+fn device_when(mask: u8) -> Condition {
+    let devices = pick(mask % 8, &DEVICES);
+    if devices.is_empty() {
+        Default::default()
+    } else {
+        when(&[("device", &devices)])
+    }
+}
+
+/// Effect masks over the causes: (raises, lowers, rules_out).
+type EffectSpec = (u8, u8, u8);
+
+fn effect_of(spec: EffectSpec, causes: &[&str]) -> Effect {
+    Effect {
+        raises: pick(spec.0, causes).iter().map(|s| s.to_string()).collect(),
+        lowers: pick(spec.1, causes).iter().map(|s| s.to_string()).collect(),
+        // Ruling out is rarer than moving.
+        rules_out: pick(spec.2 & spec.0.rotate_left(3), causes)
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        escalate: None,
+    }
+}
+
+#[derive(Debug, Clone)]
+struct StepSpec {
+    minutes: f64,
+    success: f64,
+    fixes: u8,
+    device: u8,
+    after: u8,
+}
+
+#[derive(Debug, Clone)]
+struct GuideSpec {
+    causes: Vec<(f64, u8)>,
+    steps: Vec<StepSpec>,
+    questions: Vec<(u8, Vec<EffectSpec>)>,
+    network: Vec<EffectSpec>,
+}
+
+#[derive(Debug, Clone)]
+struct SituationSpec {
+    device: usize,
+    network: usize,
+    answers: Vec<usize>,
+    tried: u8,
+    skipped: u8,
+}
+
+fn success() -> impl Strategy<Value = f64> {
+    prop_oneof![Just(1.0), 0.01..1.0f64]
+}
+
+fn effect_spec() -> impl Strategy<Value = EffectSpec> {
+    (any::<u8>(), any::<u8>(), any::<u8>())
+}
+
+fn guide_spec() -> impl Strategy<Value = GuideSpec> {
+    let causes = prop::collection::vec(
+        (0.1..100.0f64, prop_oneof![3 => Just(0u8), 1 => 1..8u8]),
+        1..=5,
+    );
+    let steps = prop::collection::vec(
+        (
+            0.5..60.0f64,
+            success(),
+            any::<u8>(),
+            prop_oneof![3 => Just(0u8), 1 => 1..8u8],
+            prop_oneof![3 => Just(0u8), 1 => any::<u8>()],
+        )
+            .prop_map(|(minutes, success, fixes, device, after)| StepSpec {
+                minutes,
+                success,
+                fixes,
+                device,
+                after,
+            }),
+        1..=6,
+    );
+    let questions = prop::collection::vec(
+        (
+            prop_oneof![3 => Just(0u8), 1 => 1..8u8],
+            prop::collection::vec(effect_spec(), 2..=3),
+        ),
+        0..=3,
+    );
+    let network = prop::collection::vec(effect_spec(), 3);
+    (causes, steps, questions, network).prop_map(|(causes, steps, questions, network)| GuideSpec {
+        causes,
+        steps,
+        questions,
+        network,
+    })
+}
+
+fn situation_spec() -> impl Strategy<Value = SituationSpec> {
+    (
+        0..4usize,
+        0..4usize,
+        prop::collection::vec(0..4usize, 3),
+        any::<u8>(),
+        any::<u8>(),
+    )
+        .prop_map(|(device, network, answers, tried, skipped)| SituationSpec {
+            device,
+            network,
+            answers,
+            tried,
+            skipped,
+        })
+}
+
+const CAUSE_IDS: [&str; 8] = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
+const STEP_IDS: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
+
+fn build_guide(spec: &GuideSpec) -> Guide {
+    let causes = &CAUSE_IDS[..spec.causes.len()];
+    let mut g = GuideBuilder::new("random");
+    for (i, (likelihood, device)) in spec.causes.iter().enumerate() {
+        g = g.cause(Cause {
+            when: device_when(*device),
+            ..cause(causes[i], *likelihood)
+        });
+    }
+    for (i, s) in spec.steps.iter().enumerate() {
+        let mut fixes = pick(s.fixes, causes);
+        if fixes.is_empty() {
+            fixes.push(causes[i % causes.len()]);
+        }
+        // Only earlier steps can come first: no cycles.
+        let after = pick(s.after, &STEP_IDS[..i])
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        g = g.step(Step {
+            success: s.success,
+            when: device_when(s.device),
+            after,
+            ..step(STEP_IDS[i], s.minutes, &fixes)
+        });
+    }
+    for (i, (device, options)) in spec.questions.iter().enumerate() {
+        let values = ["x", "y", "z"];
+        let options: Vec<(&str, Effect)> = options
+            .iter()
+            .enumerate()
+            .map(|(j, e)| (values[j], effect_of(*e, causes)))
+            .collect();
+        g = g.question(Question {
+            when: device_when(*device),
+            ..question(&format!("q{i}"), &options)
+        });
+    }
+    for (value, e) in NETWORKS.iter().zip(&spec.network) {
+        g = g.context("network", value, effect_of(*e, causes));
+    }
+    g.build()
+}
+
+fn build_situation(guide: &Guide, spec: &SituationSpec) -> Situation {
+    let mut s = Situation::default();
+    if let Some(d) = DEVICES.get(spec.device) {
+        s.answers.insert("device".into(), d.to_string());
+    }
+    if let Some(n) = NETWORKS.get(spec.network) {
+        s.answers.insert("network".into(), n.to_string());
+    }
+    for (q, &a) in guide.questions.iter().zip(&spec.answers) {
+        if let Some(option) = q.options.get(a) {
+            s.answers.insert(q.id.clone(), option.value.clone());
+        }
+    }
+    let ids: Vec<&str> = guide.steps.iter().map(|s| s.id.as_str()).collect();
+    s.tried = pick(spec.tried, &ids)
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    s.skipped = pick(spec.skipped & !spec.tried, &ids)
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    s
+}
+
+/// A random valid situation for a real guide: each question answered with one of its values
+/// or left open, and random steps tried or set aside.
+fn real_situation(
+    context: &[Question],
+    guide: &Guide,
+    picks: &[u8],
+    tried: u64,
+    skipped: u64,
+) -> Situation {
+    let mut s = Situation::default();
+    for (q, &pick) in context
+        .iter()
+        .chain(&guide.questions)
+        .zip(picks.iter().cycle())
+    {
+        let i = pick as usize % (q.options.len() + 1);
+        if let Some(option) = q.options.get(i) {
+            s.answers.insert(q.id.clone(), option.value.clone());
+        }
+    }
+    for (i, step) in guide.steps.iter().enumerate() {
+        if tried & (1 << i) != 0 {
+            s.tried.push(step.id.clone());
+        } else if skipped & (1 << i) != 0 {
+            s.skipped.push(step.id.clone());
+        }
+    }
+    s
+}
+
+/// Expected minutes to a fix of trying `order` (indexes into `minutes`/`fix`), where `fix[i]` is
+/// the unconditional chance step i fixes it; the fix events are mutually exclusive.
+fn expected_cost(order: &[usize], minutes: &[f64], fix: &[f64]) -> f64 {
+    let mut unfixed = 1.0;
+    let mut cost = 0.0;
+    for &i in order {
+        cost += minutes[i] * unfixed;
+        unfixed -= fix[i];
+    }
+    cost
+}
+
+/// Every permutation of 0..n.
+fn permutations(n: usize) -> Vec<Vec<usize>> {
+    fn go(prefix: &mut Vec<usize>, rest: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) {
+        if rest.is_empty() {
+            out.push(prefix.clone());
+            return;
+        }
+        for k in 0..rest.len() {
+            let x = rest.remove(k);
+            prefix.push(x);
+            go(prefix, rest, out);
+            prefix.pop();
+            rest.insert(k, x);
+        }
+    }
+    let mut out = Vec::new();
+    go(&mut Vec::new(), &mut (0..n).collect(), &mut out);
+    out
+}
+
+#[test]
+fn permutations_are_all_distinct_orders() {
+    let all = permutations(4);
+    assert_eq!(all.len(), 24);
+    let distinct: BTreeSet<Vec<usize>> = all.into_iter().collect();
+    assert_eq!(distinct.len(), 24);
+    assert_close(
+        expected_cost(&[0, 1], &[2.0, 3.0], &[0.5, 0.25]),
+        2.0 + 3.0 * 0.5,
+        "cost",
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_guides_keep_the_invariants(spec in guide_spec(), sit in situation_spec()) {
+        let guide = build_guide(&spec);
+        let s = build_situation(&guide, &sit);
+        prop_assert_eq!(engine::check_situation(&shared_context(), &guide, &s), Ok(()));
+        check_plan_invariants(&shared_context(), &guide, &s);
+    }
+
+    #[test]
+    fn real_guides_keep_the_invariants(
+        index in any::<prop::sample::Index>(),
+        picks in prop::collection::vec(any::<u8>(), 1..12),
+        tried in any::<u64>().prop_map(|t| t & t.rotate_left(7)),
+        skipped in any::<u64>().prop_map(|t| t & t.rotate_left(13)),
+    ) {
+        let library = &*LIBRARY;
+        let guide = &library.guides[index.index(library.guides.len())];
+        let s = real_situation(&library.context, guide, &picks, tried, skipped);
+        prop_assert_eq!(engine::check_situation(&library.context, guide, &s), Ok(()));
+        check_plan_invariants(&library.context, guide, &s);
+    }
+
+    /// Independent steps (each cause fixed by at most one step) under the single-fault model:
+    /// the engine's order has the lowest expected minutes to a fix of all orders.
+    #[test]
+    fn step_order_minimises_expected_minutes(
+        steps in prop::collection::vec(
+            (prop::collection::vec(0.1..100.0f64, 1..=2), success(), 0.5..60.0f64),
+            1..=7,
+        ),
+        unfixed in prop::collection::vec(0.1..100.0f64, 0..=2),
+    ) {
+        let mut g = GuideBuilder::new("independent").escalate_minutes(1000.0);
+        let mut weights = Vec::new();
+        for (i, (causes, success, minutes)) in steps.iter().enumerate() {
+            let ids: Vec<String> = (0..causes.len()).map(|k| format!("s{i}-c{k}")).collect();
+            for (id, w) in ids.iter().zip(causes) {
+                g = g.cause(cause(id, *w));
+            }
+            weights.push(causes.iter().sum::<f64>());
+            let fixes: Vec<&str> = ids.iter().map(String::as_str).collect();
+            g = g.step(Step { success: *success, ..step(&format!("s{i}"), *minutes, &fixes) });
+        }
+        for (k, w) in unfixed.iter().enumerate() {
+            g = g.cause(cause(&format!("nobody-{k}"), *w));
+        }
+        let guide = g.build();
+        let total: f64 = weights.iter().sum::<f64>() + unfixed.iter().sum::<f64>();
+        let fix: Vec<f64> = steps.iter().zip(&weights).map(|((_, s, _), w)| s * w / total).collect();
+        let minutes: Vec<f64> = steps.iter().map(|(_, _, m)| *m).collect();
+
+        let plan = engine::diagnose(&shared_context(), &guide, &Situation::default());
+        prop_assert_eq!(plan.steps.len(), steps.len(), "every step has a chance");
+        let order: Vec<usize> = plan
+            .steps
+            .iter()
+            .map(|r| r.id[1..].parse::<usize>().unwrap())
+            .collect();
+
+        // Each step's probability is its chance given the earlier ones failed.
+        let mut unfixed_so_far = 1.0;
+        for (r, &i) in plan.steps.iter().zip(&order) {
+            let expected = fix[i] / unfixed_so_far;
+            prop_assert!((r.probability - expected).abs() < 1e-9, "{}: {} vs {}", r.id, r.probability, expected);
+            unfixed_so_far -= fix[i];
+        }
+
+        let engine_cost = expected_cost(&order, &minutes, &fix);
+        let best = permutations(steps.len())
+            .iter()
+            .map(|p| expected_cost(p, &minutes, &fix))
+            .fold(f64::INFINITY, f64::min);
+        prop_assert!(engine_cost <= best + 1e-9, "engine {engine_cost} > best {best} for {order:?}");
+    }
+}
+
+#[test]
+fn an_answer_to_a_question_that_no_longer_applies_hides_nothing() {
+    // `phone` is asked only on an iPhone; a step depends on its answer.
+    let guide = GuideBuilder::new("g")
+        .cause(cause("c", 1.0))
+        .question(Question {
+            when: when(&[("device", &["ios"])]),
+            ..question("phone", &[("x", no_effect()), ("y", no_effect())])
+        })
+        .step(Step {
+            when: when(&[("phone", &["x"])]),
+            ..step("phone-step", 1.0, &["c"])
+        })
+        .step(step("other", 5.0, &["c"]))
+        .build();
+    let context = shared_context();
+    let without = engine::diagnose(
+        &context,
+        &guide,
+        &situation(&[("device", "computer")], &[], &[]),
+    );
+    let stale = engine::diagnose(
+        &context,
+        &guide,
+        &situation(&[("device", "computer"), ("phone", "y")], &[], &[]),
+    );
+    assert_eq!(step_ids(&without), ["phone-step", "other"]);
+    assert_eq!(
+        step_ids(&stale),
+        step_ids(&without),
+        "the stale `phone=y` answer must not hide `phone-step`"
+    );
+    let live = engine::diagnose(
+        &context,
+        &guide,
+        &situation(&[("device", "ios"), ("phone", "y")], &[], &[]),
+    );
+    assert_eq!(step_ids(&live), ["other"], "on an iPhone the answer counts");
+}

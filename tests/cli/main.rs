@@ -1,0 +1,11 @@
+//! The integration tests: one binary, one module per area, a shared helper module.
+
+mod support;
+
+mod admin;
+mod commands;
+mod engine;
+mod preflight;
+mod pty;
+mod validate;
+mod wizard;

@@ -1,0 +1,248 @@
+//! Real-terminal tests: the actual binary in a pseudo-terminal, driven by keystrokes, so the
+//! dialoguer wiring (arrow keys, filtering, Ctrl-C, cursor) is tested as a user meets it.
+//! They wait for text, never sleep blindly.
+
+#![cfg(unix)]
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{ControlCode, Expect, Session};
+
+const DOWN: &str = "\x1b[B";
+const ENTER: &str = "\r";
+
+fn spawn(state: &Path, args: &[&str]) -> OsSession {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
+    cmd.args(args)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm")
+        .env_remove("FIELDFIX_GUIDES")
+        .env("FIELDFIX_STATE_DIR", state)
+        .current_dir(state);
+    let mut session = Session::spawn(cmd).expect("spawn fieldfix in a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(20)));
+    session
+        .get_process_mut()
+        .set_window_size(80, 24)
+        .expect("window size");
+    session
+}
+
+/// Picks the item `downs` rows below the highlighted one.
+fn pick(s: &mut OsSession, downs: usize) {
+    s.send(DOWN.repeat(downs)).expect("send arrows");
+    s.send(ENTER).expect("send enter");
+}
+
+fn exit_code(s: &OsSession) -> i32 {
+    match s.get_process().wait().expect("wait for fieldfix") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("fieldfix did not exit normally: {other:?}"),
+    }
+}
+
+/// Waits for the step menu and returns how many rows below the highlighted first item
+/// `label` is.
+fn menu_index(s: &mut OsSession, label: &str) -> usize {
+    let found = s.expect("Save and quit").unwrap();
+    let text = String::from_utf8_lossy(found.as_bytes()).to_string();
+    let ansi = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
+    let text = ansi.replace_all(&text, "");
+    // The items are the lines after the last prompt.
+    let menu = text.rsplit('›').next().unwrap_or_default();
+    let items: Vec<String> = menu
+        .split(['\r', '\n'])
+        .map(|l| l.trim_start_matches("❯ ").trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect();
+    items
+        .iter()
+        .position(|i| i.starts_with(label))
+        .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
+}
+
+/// Answers device (iPhone), network (good), scope (just me) from the top of the list.
+fn answer_context(s: &mut OsSession) {
+    for (question, downs) in [
+        ("What are you using", 1),
+        ("How is the internet connection", 0),
+        ("Who else has this problem", 0),
+    ] {
+        s.expect(question).unwrap();
+        pick(s, downs);
+        s.expect("✔").unwrap();
+    }
+}
+
+/// Says "I don't know" to every guide question until the first step shows; returns the step
+/// card's first line ("Step 1: ...").
+fn skip_questions(s: &mut OsSession) -> String {
+    let step = regex::Regex::new(r"Step \d+: [^\r\n]*").unwrap();
+    for _ in 0..30 {
+        // Every prompt ends in "›"; each answer is confirmed with "✔" before the next.
+        let found = s.expect(expectrl::Regex(r"\? [^\r\n]*›")).unwrap();
+        let prompt = String::from_utf8_lossy(found.get(0).unwrap_or_default()).to_string();
+        if prompt.contains("How did it go") {
+            let screen = String::from_utf8_lossy(found.as_bytes()).to_string();
+            let title = step
+                .find_iter(&screen)
+                .last()
+                .expect("a step card before the step menu");
+            return title.as_str().trim().to_owned();
+        }
+        // "I don't know" sits just above "Back", the last item; Up wraps from the first.
+        s.send("\x1b[A\x1b[A").unwrap();
+        s.send(ENTER).unwrap();
+        s.expect("✔").unwrap();
+    }
+    panic!("no step after 30 questions")
+}
+
+#[test]
+fn pick_by_typing_then_didnt_help_then_fixed() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &[]);
+    s.expect("What's going wrong?").unwrap();
+    s.send("photos not").unwrap();
+    s.expect("Photos not uploading").unwrap();
+    s.send(ENTER).unwrap();
+    answer_context(&mut s);
+    skip_questions(&mut s);
+    let i = menu_index(&mut s, "Didn't help");
+    pick(&mut s, i);
+    s.expect("Step 2:").unwrap();
+    let i = menu_index(&mut s, "Fixed it");
+    pick(&mut s, i);
+    s.expect("it's fixed").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(exit_code(&s), 0);
+    assert!(
+        !state.path().join("session.json").exists(),
+        "a finished session is cleared"
+    );
+}
+
+#[test]
+fn handing_over_writes_a_ticket_with_the_steps_tried() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(
+        state.path(),
+        &[
+            "fix",
+            "permission",
+            "--device",
+            "computer",
+            "--network",
+            "good",
+            "--scope",
+            "just-me",
+        ],
+    );
+    skip_questions(&mut s);
+    let i = menu_index(&mut s, "Didn't help");
+    pick(&mut s, i);
+    s.expect("Step 2:").unwrap();
+    let i = menu_index(&mut s, "Hand it to support now");
+    pick(&mut s, i);
+    s.expect("Time to hand this").unwrap();
+    // Fill in every detail asked for, skipping with Enter.
+    loop {
+        let next = s
+            .expect(expectrl::Regex(
+                r"(\? [^\r\n]*›)|(Ticket written: [^\r\n]*)",
+            ))
+            .unwrap();
+        let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
+        if text.starts_with("Ticket written") {
+            break;
+        }
+        s.send_line("ask Dana at the site office").unwrap();
+    }
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(exit_code(&s), 3);
+    let ticket = std::fs::read_dir(state.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .find(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("fieldfix-ticket-permission-denied")
+        })
+        .expect("a ticket file in the current folder");
+    let text = std::fs::read_to_string(ticket.path()).unwrap();
+    assert!(text.contains("## Steps tried"), "{text}");
+    assert!(text.contains("did not help"), "{text}");
+    assert!(text.contains("ask Dana at the site office"), "{text}");
+}
+
+#[test]
+fn back_changes_an_earlier_answer_and_the_plan() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &["fix", "app"]);
+    s.expect("What are you using").unwrap();
+    pick(&mut s, 2); // Android
+    s.expect("✔").unwrap();
+    s.expect("How is the internet connection").unwrap();
+    pick(&mut s, 4); // Back (good, weak, offline, don't know, Back)
+    s.expect("✔").unwrap();
+    s.expect("What are you using").unwrap();
+    pick(&mut s, 0); // a computer instead
+    s.expect("✔").unwrap();
+    for question in [
+        "How is the internet connection",
+        "Who else has this problem",
+    ] {
+        s.expect(question).unwrap();
+        pick(&mut s, 0);
+        s.expect("✔").unwrap();
+    }
+    skip_questions(&mut s);
+    s.expect("Save and quit").unwrap();
+    s.send(ControlCode::EndOfText).unwrap(); // Ctrl-C: stop here
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+    let saved = std::fs::read_to_string(state.path().join("session.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(
+        json["situation"]["answers"]["device"], "computer",
+        "Back replaced the Android answer"
+    );
+}
+
+#[test]
+fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(
+        state.path(),
+        &[
+            "fix",
+            "rfi",
+            "--device",
+            "computer",
+            "--network",
+            "good",
+            "--scope",
+            "just-me",
+        ],
+    );
+    let title = skip_questions(&mut s);
+    assert!(title.starts_with("Step 1: "), "{title}");
+    s.expect("Save and quit").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect("fieldfix fix --resume").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+    assert!(state.path().join("session.json").exists());
+
+    let mut s = spawn(state.path(), &["fix", "--resume"]);
+    s.expect("Picking up where you left off").unwrap();
+    s.expect(title.as_str()).unwrap();
+    s.expect("Save and quit").unwrap();
+    s.send(ControlCode::EndOfText).unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+}
