@@ -6,7 +6,15 @@ pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&name, &c.to_lowercase()), c))
-        .filter(|(score, _)| *score >= 0.8)
+        // Short names need a closer match: "nope" is not a typo of "notes".
+        .filter(|(score, c)| {
+            *score
+                >= if name.len().min(c.len()) <= 5 {
+                    0.9
+                } else {
+                    0.8
+                }
+        })
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }

@@ -138,6 +138,8 @@ pub fn diagnose(
 enum FileEntry {
     One(String),
     Many(Vec<String>),
+    /// Anything else: a number or `yes` is taken as its text, nothing at all is an error.
+    Other(serde_json::Value),
 }
 
 fn read_answers_file(path: &Path) -> Result<Situation, Error> {
@@ -165,6 +167,24 @@ fn read_answers_file(path: &Path) -> Result<Situation, Error> {
             }
             (_, FileEntry::One(value)) => {
                 situation.answers.insert(key, value);
+            }
+            (_, FileEntry::Other(serde_json::Value::Null)) => {
+                return Err(fail(format!(
+                    "`{key}` has no value: write one, like `{key}: some-value`, or remove the line"
+                )));
+            }
+            (
+                _,
+                FileEntry::Other(
+                    value @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_)),
+                ),
+            ) => {
+                situation.answers.insert(key, value.to_string());
+            }
+            (_, FileEntry::Other(_)) => {
+                return Err(fail(format!(
+                    "`{key}` must be one value, like `{key}: some-value`"
+                )));
             }
             (_, FileEntry::Many(_)) => {
                 return Err(fail(format!(

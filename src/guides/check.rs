@@ -9,7 +9,9 @@ use super::model::{
     Cause, Choice, Condition, DEVICE, Effect, Escalate, Guide, Origin, Provide, Question, Step, Tip,
 };
 use super::problem::Problem;
-use super::raw::{RawChoice, RawContext, RawEffect, RawGuide, RawQuestion, Text, When};
+use super::raw::{
+    RawChoice, RawContext, RawEffect, RawGuide, RawOverride, RawQuestion, Text, When,
+};
 use super::text::forbidden_char;
 use crate::suggest;
 
@@ -615,4 +617,98 @@ fn visit<'a>(
     }
     state.insert(node, 2);
     None
+}
+
+/// Applies a company override to its guide, checking it like a guide: an unknown guide or step
+/// is a problem at its line. Everything it replaces is marked as coming from the company.
+pub fn apply_override(
+    file: &str,
+    src: &str,
+    raw: &RawOverride,
+    guides: &mut [Guide],
+    devices: &BTreeSet<String>,
+) -> Vec<Problem> {
+    let mut c = Checker {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    let ids: Vec<String> = guides.iter().map(|g| g.id.clone()).collect();
+    let Some(guide) = guides.iter_mut().find(|g| g.id == raw.guide.value) else {
+        let hint = suggest::hint(&raw.guide.value, ids.iter().map(String::as_str));
+        c.report(
+            raw.guide.referenced,
+            format!("`override` names unknown guide `{}`{hint}", raw.guide.value),
+        );
+        return c.problems;
+    };
+    if let Some(esc) = &raw.escalate {
+        if let Some(contact) = &esc.contact {
+            guide.escalate.contact = c.text(contact, "escalation contact");
+        }
+        if let Some(minutes) = &esc.minutes {
+            guide.escalate.minutes = c.positive(minutes, "escalation minutes");
+        }
+        if let Some(signs) = &esc.signs {
+            guide.escalate.signs = c.texts(signs, "escalation sign");
+        }
+        if let Some(provide) = &esc.provide {
+            c.unique(provide.iter().map(|p| &p.id), "provide id");
+            guide.escalate.provide = provide
+                .iter()
+                .map(|p| Provide {
+                    id: c.id(&p.id, "provide id"),
+                    label: c.text(&p.label, "provide label"),
+                    kind: p.kind,
+                })
+                .collect();
+        }
+        guide.escalate.origin = Origin::Company;
+    }
+    c.unique(raw.steps.iter().map(|s| &s.id), "step id");
+    for change in &raw.steps {
+        let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
+        let Some(step) = guide.steps.iter_mut().find(|s| s.id == change.id.value) else {
+            let hint = suggest::hint(&change.id.value, valid.iter().map(String::as_str));
+            c.report(
+                change.id.referenced,
+                format!(
+                    "guide `{}` has no step `{}`{hint} (steps: {})",
+                    raw.guide.value,
+                    change.id.value,
+                    valid.join(", ")
+                ),
+            );
+            continue;
+        };
+        if let Some(title) = &change.title {
+            step.title = c.text(title, "step title");
+        }
+        if let Some(minutes) = &change.minutes {
+            step.minutes = c.positive(minutes, "minutes");
+        }
+        if let Some(actions) = &change.actions {
+            step.actions = c.texts(actions, "step line");
+        }
+        if let Some(on) = &change.on {
+            let mut lines = BTreeMap::new();
+            for (device, text) in sorted(on) {
+                if !devices.contains(&device.value) {
+                    let hint = suggest::hint(&device.value, devices.iter().map(String::as_str));
+                    c.report(
+                        device.referenced,
+                        format!(
+                            "`on` names unknown device `{}`{hint} (valid: {})",
+                            device.value,
+                            list(devices.iter())
+                        ),
+                    );
+                }
+                lines.insert(device.value.clone(), c.texts(text, "step line"));
+            }
+            step.on = lines;
+        }
+        step.origin = Origin::Company;
+    }
+    c.problems
 }

@@ -11,10 +11,12 @@ use serde::de::DeserializeOwned;
 use super::check::{self, Known};
 use super::model::{DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE};
 use super::problem::Problem;
-use super::raw::{RawContext, RawGuide};
+use super::raw::{RawContext, RawGuide, RawOverride};
 
 /// The file that holds the shared context questions.
 pub const CONTEXT_FILE: &str = "_context.yaml";
+/// Files named `NAME.override.yaml` change pieces of a guide instead of defining one.
+pub const OVERRIDE_SUFFIX: &str = ".override";
 /// Guide files larger than this are refused unread.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
@@ -238,6 +240,9 @@ pub struct Checked {
 pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>) -> Checked {
     let (contexts, guide_sources): (Vec<Source>, Vec<Source>) =
         sources.into_iter().partition(|s| s.stem == "_context");
+    let (overrides, guide_sources): (Vec<Source>, Vec<Source>) = guide_sources
+        .into_iter()
+        .partition(|s| s.stem.ends_with(OVERRIDE_SUFFIX));
 
     let mut context: Vec<Question> = base.context;
     for source in &contexts {
@@ -310,7 +315,7 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
         guide_ids: &guide_ids,
     };
 
-    let files = by_id.len();
+    let files = by_id.len() + overrides.len();
     let mut guides = kept;
     // Every name a user may type (ids and aliases), and the guide it names.
     let mut names: BTreeMap<String, String> = guide_ids
@@ -365,6 +370,24 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
         }
     }
     guides.sort_by(|a, b| a.id.cmp(&b.id));
+    // Overrides change finished guides, in file name order.
+    let devices: BTreeSet<String> = context
+        .iter()
+        .find(|q| q.id == DEVICE)
+        .map(|q| q.options.iter().map(|o| o.value.clone()).collect())
+        .unwrap_or_default();
+    for source in &overrides {
+        match parse::<RawOverride>(source) {
+            Ok(raw) => problems.extend(check::apply_override(
+                &source.name,
+                &source.text,
+                &raw,
+                &mut guides,
+                &devices,
+            )),
+            Err(p) => problems.push(p),
+        }
+    }
     let library = problems.is_empty().then_some(Library { context, guides });
     Checked {
         library,

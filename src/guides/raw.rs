@@ -17,6 +17,49 @@ pub type Text = Spanned<String>;
 /// Conditions: question id to the values for which the item applies.
 pub type When = HashMap<Text, Vec<Text>>;
 
+/// A company override (`NAME.override.yaml`): replaces pieces of an existing guide without
+/// copying it. Every field but `override` is optional; what is given replaces the original.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverride {
+    /// The id of the guide to change.
+    #[serde(rename = "override")]
+    pub guide: Text,
+    #[serde(default)]
+    pub escalate: Option<RawEscalateOverride>,
+    #[serde(default)]
+    pub steps: Vec<RawStepOverride>,
+}
+
+/// New escalation details for an overridden guide.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEscalateOverride {
+    #[serde(default)]
+    pub contact: Option<Text>,
+    #[serde(default)]
+    pub minutes: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub signs: Option<Vec<Text>>,
+    #[serde(default)]
+    pub provide: Option<Vec<RawProvide>>,
+}
+
+/// New text for one step of an overridden guide, named by its id.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStepOverride {
+    pub id: Text,
+    #[serde(default)]
+    pub title: Option<Text>,
+    #[serde(default)]
+    pub minutes: Option<Spanned<f64>>,
+    #[serde(rename = "do", default)]
+    pub actions: Option<Vec<Text>>,
+    #[serde(default)]
+    pub on: Option<HashMap<Text, Vec<Text>>>,
+}
+
 /// The schema of a `when` condition, for [`When`] fields.
 type WhenSchema = std::collections::BTreeMap<String, Vec<String>>;
 

@@ -84,9 +84,12 @@ impl Paint {
 
     /// Wraps `s` to the width, every line starting with `indent` (the first with `first`).
     pub fn wrap(&self, s: &str, first: &str, indent: &str) -> String {
+        // Never break at hyphens: ids and flags (`-a queue=gone-missing`) must stay whole.
         let options = textwrap::Options::new(self.width)
             .initial_indent(first)
-            .subsequent_indent(indent);
+            .subsequent_indent(indent)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .break_words(false);
         textwrap::fill(s, options)
     }
 }

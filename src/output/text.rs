@@ -11,15 +11,33 @@ pub fn list(library: &Library, p: &Paint) -> String {
     let width = library.guides.iter().map(|g| g.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     for g in &library.guides {
-        let aliases = if g.aliases.is_empty() {
-            String::new()
-        } else {
-            p.dim(&format!("  ({})", g.aliases.join(", ")))
-        };
         let company = if g.origin == Origin::Company {
-            p.warn(" [company]")
+            " [company]"
         } else {
+            ""
+        };
+        // One line per guide, so `fieldfix list | grep` works: aliases that do not fit are cut.
+        let head = format!("{:width$}  {}{company}", g.id, g.title);
+        let room = p
+            .width
+            .saturating_sub(console::measure_text_width(&head) + 4);
+        let mut aliases = g.aliases.join(", ");
+        if aliases.chars().count() > room {
+            aliases = aliases
+                .chars()
+                .take(room.saturating_sub(1))
+                .collect::<String>()
+                + "…";
+        }
+        let aliases = if g.aliases.is_empty() || room < 2 {
             String::new()
+        } else {
+            p.dim(&format!("  ({aliases})"))
+        };
+        let company = if company.is_empty() {
+            String::new()
+        } else {
+            p.warn(company)
         };
         let _ = writeln!(
             out,

@@ -891,3 +891,121 @@ fn man_page_documents_the_commands_and_exit_codes() {
     let err = fails(&["man", "nope"], 2);
     assert!(err.contains("export"), "lists the commands: {err}");
 }
+
+// ---- Company overrides -------------------------------------------------------------------
+
+const OVERRIDE: &str = "override: permission-denied
+escalate:
+  contact: Dana Ruiz, project controls (ext. 4410)
+  minutes: 15
+steps:
+  - id: ask-tool-level
+    do:
+      - Email Dana Ruiz with the tool and the level you need.
+";
+
+#[test]
+fn an_override_changes_only_what_it_names_and_show_marks_it() {
+    let guides = GuideDir::new();
+    guides.write("permission-denied.override.yaml", OVERRIDE);
+    let state = tempfile::tempdir().unwrap();
+    let out = fieldfix(state.path())
+        .args(["--guides"])
+        .arg(guides.path())
+        .args(["show", "permission", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let guide = &json["guide"];
+    assert_eq!(
+        guide["escalate"]["contact"],
+        "Dana Ruiz, project controls (ext. 4410)"
+    );
+    assert_eq!(guide["escalate"]["minutes"], 15.0);
+    assert_eq!(guide["escalate"]["origin"], "company");
+    let builtin = fieldfix::guides::load(None).unwrap();
+    let original = builtin.guide("permission-denied").unwrap();
+    assert_eq!(
+        guide["escalate"]["provide"].as_array().unwrap().len(),
+        original.escalate.provide.len(),
+        "the provide list was not named, so it stays"
+    );
+    for step in guide["steps"].as_array().unwrap() {
+        let id = step["id"].as_str().unwrap();
+        if id == "ask-tool-level" {
+            assert_eq!(step["origin"], "company");
+            assert_eq!(
+                step["do"][0],
+                "Email Dana Ruiz with the tool and the level you need."
+            );
+            assert_eq!(
+                step["title"],
+                original.step(id).unwrap().title.as_str(),
+                "the title was not named"
+            );
+        } else {
+            assert_eq!(step["origin"], "built-in", "step {id} was not overridden");
+        }
+    }
+    let text = fieldfix(state.path())
+        .args(["--guides"])
+        .arg(guides.path())
+        .args(["show", "permission"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Contact: Dana Ruiz, project controls (ext. 4410) [company]"),
+        "{text}"
+    );
+    // The step's heading (which may wrap onto a second line) carries the company tag.
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("[ask-tool-level]"))
+        .expect("the step is shown");
+    assert!(lines[at..=at + 1].concat().contains("company"), "{text}");
+}
+
+#[test]
+fn an_override_of_something_that_does_not_exist_is_an_error_with_its_line() {
+    let guides = GuideDir::new();
+    guides.write(
+        "perm.override.yaml",
+        &format!("{OVERRIDE}  - id: ask-tool-levle\n    title: Typo\n"),
+    );
+    guides.write(
+        "other.override.yaml",
+        "override: permision-denied\nescalate:\n  contact: x\n",
+    );
+    guides.write(
+        "fields.override.yaml",
+        "override: permission-denied\nescalation:\n  contact: x\n",
+    );
+    let state = tempfile::tempdir().unwrap();
+    let out = fieldfix(state.path())
+        .arg("validate")
+        .arg(guides.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("perm.override.yaml:9:9: guide `permission-denied` has no step `ask-tool-levle` (did you mean `ask-tool-level`?)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("other.override.yaml:1:11: `override` names unknown guide `permision-denied` (did you mean `permission-denied`?)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fields.override.yaml:2:1: unknown field `escalation`"),
+        "{text}"
+    );
+    assert!(text.contains("3 problems"), "{text}");
+}

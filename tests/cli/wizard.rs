@@ -464,3 +464,50 @@ fn an_existing_ticket_path_is_refused_before_any_question() {
         "keep me"
     );
 }
+
+#[test]
+fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
+    let guides = tempfile::tempdir().unwrap();
+    std::fs::write(
+        guides.path().join("permission-denied.override.yaml"),
+        "override: permission-denied\nescalate:\n  contact: Dana Ruiz, project controls (ext. 4410)\n",
+    )
+    .unwrap();
+    let lib = guides::load(Some(guides.path())).expect("the override loads");
+    let dir = tempfile::tempdir().unwrap();
+    let req = request(
+        Some("permission"),
+        &[
+            ("device", "computer"),
+            ("network", "good"),
+            ("scope", "just-me"),
+        ],
+    );
+    let mut p = Auto::new(
+        Box::new(|prompt, _| {
+            pick(if prompt == "How did it go?" {
+                "Hand it to support now"
+            } else {
+                "I don't know"
+            })
+        }),
+        quit_at_input(),
+    );
+    let ending = walk(
+        &lib,
+        &req,
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    assert_eq!(ending, Ending::Saved);
+    assert!(
+        p.inner
+            .transcript
+            .iter()
+            .any(|l| l.contains("Time to hand this to Dana Ruiz, project controls (ext. 4410)")),
+        "{}",
+        p.inner.transcript.join("\n")
+    );
+}
