@@ -11,7 +11,7 @@ use crate::commands::{DiagnoseRequest, Format};
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0    success (the problem is fixed, or the command did what was asked)
-  1    runtime error, or a guide file is invalid (validate found problems)
+  1    runtime error, invalid guides (validate), or files that will fail (preflight)
   2    usage error: bad flag, unknown guide, question, value or step
   3    escalate: not fixed, a support ticket was written
   130  interrupted (Ctrl-C or Esc); the session was saved, resume with `fieldfix fix --resume`";

@@ -466,6 +466,7 @@ pub fn guide(
             when: c.when(&x.when, &questions),
             after: c.refs(&x.after, &step_ids, "step in `after`"),
             admin: x.admin,
+            check_files: x.check_files,
             see,
             actions: c.texts(&x.actions, "step line"),
             on,

@@ -123,6 +123,9 @@ pub struct Step {
     pub after: Vec<String>,
     /// Only an admin can do it.
     pub admin: bool,
+    /// The wizard offers to check the user's files (preflight) on this step.
+    #[serde(default)]
+    pub check_files: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub see: Option<String>,
     #[serde(rename = "do")]

@@ -275,6 +275,10 @@ pub struct RawStep {
     /// True when only an admin can do it.
     #[serde(default)]
     pub admin: bool,
+    /// True when checking the user's files (`fieldfix preflight`) helps with this step: the
+    /// wizard then offers "Check the files now".
+    #[serde(default)]
+    pub check_files: bool,
     /// A related guide for this step.
     #[serde(default)]
     #[schemars(with = "Option<String>")]

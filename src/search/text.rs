@@ -1,8 +1,9 @@
 //! Text analysis for search: words, contractions, spelling, synonyms, stop words and stems.
 //!
 //! Guide text and queries go through the same steps, so both sides meet on the same terms:
-//! lowercase words → contractions expanded → (queries only) misspellings corrected → stems →
-//! stop words dropped → synonyms and abbreviations mapped to one canonical term → particles dropped.
+//! lowercase words → contractions expanded → (queries only) misspellings corrected → stop words
+//! dropped → Snowball stems → synonyms and abbreviations mapped to canonical terms (the longest
+//! match wins, so "change order" and "timed out" are caught whole) → particles dropped.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -28,7 +29,7 @@ const CONTRACTIONS: &[(&str, &str)] = &[
     ("wont", "will not"),
 ];
 
-/// Verbs that take "n't" ("doesnt", "isn't").
+/// Verbs that take "n't" ("doesnt", "isn't": the apostrophe is gone by then).
 const NT_VERBS: &[&str] = &[
     "are", "could", "did", "do", "does", "had", "has", "have", "is", "must", "need", "should",
     "was", "were", "would",
@@ -64,6 +65,7 @@ pub struct Analyzer {
     longest: usize,
     /// Every word the vocabulary knows, for spelling correction.
     vocabulary_words: BTreeSet<String>,
+    stop_words: BTreeSet<&'static str>,
 }
 
 impl Default for Analyzer {
@@ -80,6 +82,9 @@ impl Analyzer {
             synonyms: HashMap::new(),
             longest: 1,
             vocabulary_words: BTreeSet::new(),
+            stop_words: data_lines(STOP_WORDS)
+                .flat_map(str::split_whitespace)
+                .collect(),
         };
         for (canonical, variants) in parse_vocabulary(VOCABULARY) {
             for variant in std::iter::once(canonical).chain(variants) {
@@ -104,7 +109,12 @@ impl Analyzer {
             .vocabulary_words
             .iter()
             .cloned()
-            .chain(STOP_WORDS.iter().chain(PARTICLES).map(|w| (*w).to_owned()))
+            .chain(
+                self.stop_words
+                    .iter()
+                    .chain(PARTICLES)
+                    .map(|w| (*w).to_owned()),
+            )
             .chain(CONTRACTIONS.iter().map(|(w, _)| (*w).to_owned()));
         let words: BTreeSet<String> = own.chain(words).collect();
         let stems = words
@@ -127,9 +137,14 @@ impl Analyzer {
             .map(|w| {
                 let known = lexicon.words.contains(&w)
                     || lexicon.stems.contains(self.stemmer.stem(&w).as_ref());
-                match correct(&w, &lexicon.words) {
-                    Some(fixed) if !known => (fixed.to_owned(), FUZZY_WEIGHT),
-                    _ => (w, 1.0),
+                let fixed = if known {
+                    None
+                } else {
+                    correct(&w, &lexicon.words)
+                };
+                match fixed {
+                    Some(fixed) => (fixed.to_owned(), FUZZY_WEIGHT),
+                    None => (w, 1.0),
                 }
             })
             .collect();
@@ -148,7 +163,7 @@ impl Analyzer {
     fn content_stems(&self, words: Vec<(String, f64)>) -> Vec<Term> {
         words
             .into_iter()
-            .filter(|(w, _)| !STOP_WORDS.contains(&w.as_str()))
+            .filter(|(w, _)| !self.stop_words.contains(w.as_str()))
             .map(|(w, weight)| Term {
                 text: self.stemmer.stem(&w).into_owned(),
                 weight,
@@ -231,8 +246,7 @@ fn expand_contraction(word: &str, out: &mut Vec<String>) {
         out.extend(expanded.split(' ').map(str::to_owned));
         return;
     }
-    let verb = word.strip_suffix("nt").or_else(|| word.strip_suffix("n't"));
-    match verb {
+    match word.strip_suffix("nt") {
         Some(v) if NT_VERBS.contains(&v) => {
             out.push(v.to_owned());
             out.push("not".to_owned());
@@ -260,10 +274,15 @@ fn correct<'a>(word: &str, lexicon: &'a BTreeSet<String>) -> Option<&'a str> {
     best.map(|(_, known)| known)
 }
 
-/// The lines of the vocabulary table as (canonical, variants); `#` starts a comment.
-fn parse_vocabulary(text: &str) -> Vec<(&str, Vec<&str>)> {
+/// The lines of a data file, without comments (from `#`) and surrounding blanks.
+fn data_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines()
         .map(|line| line.split('#').next().unwrap_or_default().trim())
+}
+
+/// The lines of the vocabulary table as (canonical, variants).
+fn parse_vocabulary(text: &str) -> Vec<(&str, Vec<&str>)> {
+    data_lines(text)
         .filter_map(|line| line.split_once(':'))
         .map(|(canonical, variants)| {
             let variants = variants.split(',').map(str::trim).filter(|v| !v.is_empty());

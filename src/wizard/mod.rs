@@ -142,6 +142,7 @@ pub fn walk(
 }
 
 /// What to do after one screen.
+#[derive(PartialEq)]
 enum Flow {
     Continue,
     Fixed,
@@ -276,6 +277,7 @@ const CANT: &str = "I can't do this (needs an admin)";
 const ESCALATE: &str = "Hand it to support now (write a ticket)";
 const SAVE_QUIT: &str = "Save and quit";
 const RELATED: &str = "Open related guide: ";
+const CHECK_FILES: &str = "Check the files now";
 
 fn steps(
     library: &Library,
@@ -302,6 +304,9 @@ fn steps(
     let related = step.see.as_deref().and_then(|id| library.guide(id));
     if let Some(r) = related {
         items.push(format!("{RELATED}{}", r.title));
+    }
+    if step.check_files {
+        items.push(CHECK_FILES.to_owned());
     }
     if !plan.escalation.recommended {
         items.push(ESCALATE.to_owned());
@@ -353,6 +358,12 @@ fn steps(
             }
         }
         SAVE_QUIT => return Ok(Flow::Quit),
+        CHECK_FILES => {
+            let network = session.situation.answer(crate::guides::model::NETWORK);
+            if check_files(network, p)? == Flow::Quit {
+                return Ok(Flow::Quit);
+            }
+        }
         _ => {
             if let Some(r) = related {
                 session.checkpoint();
@@ -361,6 +372,42 @@ fn steps(
         }
     }
     Ok(Flow::Continue)
+}
+
+/// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and
+/// shows what `fieldfix preflight` finds, then returns to the same step.
+fn check_files(network: Option<&str>, p: &mut dyn Prompter) -> anyhow::Result<Flow> {
+    let Some(typed) = p.input("File or folder to check (drag it here, or type its path)")? else {
+        return Ok(Flow::Quit);
+    };
+    let path = dropped_path(&typed);
+    if path.as_os_str().is_empty() {
+        return Ok(Flow::Continue);
+    }
+    match crate::preflight::check(&[path], crate::preflight::Network::from_answer(network)) {
+        Ok(scan) => {
+            let report = crate::preflight::render_text(&scan, p.paint());
+            p.say(&report)?;
+        }
+        Err(e) => p.say(&p.paint().warn(&e.to_string()))?,
+    }
+    Ok(Flow::Continue)
+}
+
+/// A path as terminals paste a dropped file: maybe quoted, maybe with `\ ` for spaces.
+fn dropped_path(typed: &str) -> PathBuf {
+    let t = typed.trim();
+    let unquoted = t
+        .strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .or_else(|| t.strip_prefix('"').and_then(|s| s.strip_suffix('"')));
+    match unquoted {
+        Some(inner) => PathBuf::from(inner),
+        // Backslash-escaped spaces are a Unix terminal habit; on Windows a backslash is a
+        // path separator and stays.
+        None if cfg!(windows) => PathBuf::from(t),
+        None => PathBuf::from(t.replace("\\ ", " ")),
+    }
 }
 
 /// Switches to a related guide, keeping the shared answers.

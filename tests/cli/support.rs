@@ -180,6 +180,7 @@ pub fn step(id: &str, minutes: f64, fixes: &[&str]) -> Step {
         when: Condition::default(),
         after: Vec::new(),
         admin: false,
+        check_files: false,
         see: None,
         actions: vec![format!("Do {id}.")],
         on: Default::default(),

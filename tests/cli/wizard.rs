@@ -511,3 +511,51 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
         p.inner.transcript.join("\n")
     );
 }
+
+#[test]
+fn check_the_files_now_shows_preflight_findings_in_place() {
+    let files = tempfile::tempdir().unwrap();
+    std::fs::write(files.path().join("empty drawing.pdf"), b"").unwrap();
+    let dropped = format!("'{}'", files.path().display()); // terminals quote dropped paths
+    let dir = tempfile::tempdir().unwrap();
+    let req = request(
+        Some("upload"),
+        &[
+            ("device", "computer"),
+            ("network", "good"),
+            ("scope", "just-me"),
+        ],
+    );
+    let mut checked = false;
+    let mut p = Auto::new(
+        Box::new(move |prompt, items| {
+            if prompt != "How did it go?" {
+                return pick("I don't know");
+            }
+            if !checked && items.iter().any(|i| i == "Check the files now") {
+                checked = true;
+                return pick("Check the files now");
+            }
+            if checked {
+                Scripted::Quit
+            } else {
+                pick("Didn't help")
+            }
+        }),
+        Box::new(move |_, _| typed(&dropped)),
+    );
+    assert_eq!(
+        walk_with(&mut p, &req, dir.path(), Format::Markdown),
+        Ending::Saved
+    );
+    let transcript = p.inner.transcript.join("\n");
+    assert!(transcript.contains("empty drawing.pdf"), "{transcript}");
+    assert!(transcript.to_lowercase().contains("empty"), "{transcript}");
+    // The same step is offered again after the check.
+    let cards = step_cards(&p.inner.transcript);
+    assert_eq!(
+        cards[cards.len() - 1],
+        cards[cards.len() - 2],
+        "back to the same step:\n{transcript}"
+    );
+}
