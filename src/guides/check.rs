@@ -136,6 +136,30 @@ impl Checker<'_> {
         n.value
     }
 
+    /// A step's device-specific lines (`on:`), each device one the `device` question offers.
+    fn device_lines(
+        &mut self,
+        on: &HashMap<Text, Vec<Text>>,
+        devices: &BTreeSet<String>,
+    ) -> BTreeMap<String, Vec<String>> {
+        let mut out = BTreeMap::new();
+        for (device, lines) in sorted(on) {
+            if !devices.contains(&device.value) {
+                let hint = suggest::hint(&device.value, devices.iter().map(String::as_str));
+                self.report(
+                    device.referenced,
+                    format!(
+                        "`on` names unknown device `{}`{hint} (valid: {})",
+                        device.value,
+                        list(devices.iter())
+                    ),
+                );
+            }
+            out.insert(device.value.clone(), self.texts(lines, "step line"));
+        }
+        out
+    }
+
     fn effect(&mut self, raw: &RawEffect, causes: &BTreeSet<String>) -> Effect {
         Effect {
             raises: self.refs(&raw.raises, causes, "cause in `raises`"),
@@ -433,21 +457,7 @@ pub fn guide(
                 format!("step `{step_id}` says nothing to do: add lines under `do:` or `on:`"),
             );
         }
-        let mut on = BTreeMap::new();
-        for (device, lines) in sorted(&x.on) {
-            if !devices.contains(&device.value) {
-                let hint = suggest::hint(&device.value, devices.iter().map(String::as_str));
-                c.report(
-                    device.referenced,
-                    format!(
-                        "`on` names unknown device `{}`{hint} (valid: {})",
-                        device.value,
-                        list(devices.iter())
-                    ),
-                );
-            }
-            on.insert(device.value.clone(), c.texts(lines, "step line"));
-        }
+        let on = c.device_lines(&x.on, &devices);
         if x.after.iter().any(|a| a.value == step_id) {
             c.report(
                 x.id.referenced,
@@ -692,22 +702,7 @@ pub fn apply_override(
             step.actions = c.texts(actions, "step line");
         }
         if let Some(on) = &change.on {
-            let mut lines = BTreeMap::new();
-            for (device, text) in sorted(on) {
-                if !devices.contains(&device.value) {
-                    let hint = suggest::hint(&device.value, devices.iter().map(String::as_str));
-                    c.report(
-                        device.referenced,
-                        format!(
-                            "`on` names unknown device `{}`{hint} (valid: {})",
-                            device.value,
-                            list(devices.iter())
-                        ),
-                    );
-                }
-                lines.insert(device.value.clone(), c.texts(text, "step line"));
-            }
-            step.on = lines;
+            step.on = c.device_lines(on, devices);
         }
         step.origin = Origin::Company;
     }

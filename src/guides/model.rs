@@ -43,6 +43,19 @@ impl Condition {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The conditions as people read them: `device=ios|android, network=weak`; `None` when
+    /// there are none.
+    pub fn describe(&self) -> Option<String> {
+        (!self.is_empty()).then(|| {
+            let parts: Vec<String> = self
+                .0
+                .iter()
+                .map(|(q, v)| format!("{q}={}", v.join("|")))
+                .collect();
+            parts.join(", ")
+        })
+    }
 }
 
 /// How an answer moves the causes.

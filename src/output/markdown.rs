@@ -21,14 +21,9 @@ pub fn escape(s: &str) -> String {
 }
 
 fn condition(c: &Condition) -> String {
-    if c.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> =
-        c.0.iter()
-            .map(|(q, v)| format!("{q}={}", v.join("|")))
-            .collect();
-    format!(" *(only when {})*", escape(&parts.join(", ")))
+    c.describe()
+        .map(|when| format!(" *(only when {})*", escape(&when)))
+        .unwrap_or_default()
 }
 
 fn step_lines(out: &mut String, step: &Step, device: Option<&str>) {

@@ -135,14 +135,9 @@ fn question(out: &mut String, p: &Paint, q: &Question) {
 }
 
 fn condition(c: &crate::guides::model::Condition) -> String {
-    if c.is_empty() {
-        return String::new();
-    }
-    let parts: Vec<String> =
-        c.0.iter()
-            .map(|(q, v)| format!("{q}={}", v.join("|")))
-            .collect();
-    format!(" (only when {})", parts.join(", "))
+    c.describe()
+        .map(|when| format!(" (only when {when})"))
+        .unwrap_or_default()
 }
 
 /// A step's lines for a device (labelled per device when the device is unknown).

@@ -1009,3 +1009,53 @@ fn an_override_of_something_that_does_not_exist_is_an_error_with_its_line() {
     );
     assert!(text.contains("3 problems"), "{text}");
 }
+
+/// The exported site passes an HTML validator (HTML Tidy). `.ci/run` installs tidy, so in CI
+/// this always runs; elsewhere it runs when tidy is installed.
+#[test]
+fn exported_html_passes_the_tidy_validator() {
+    let tidy = std::process::Command::new("tidy").arg("-v").output();
+    if tidy.is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have HTML Tidy installed (see .ci/run)"
+        );
+        eprintln!("skipped: HTML Tidy is not installed");
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let status = fieldfix(state.path())
+        .args(["export", "--format", "html", "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap()
+        .status;
+    assert!(status.success());
+    let mut pages = 0;
+    for entry in fs::read_dir(out.path()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "html") {
+            pages += 1;
+            let result = std::process::Command::new("tidy")
+                .args(["-errors", "-quiet"])
+                .arg(&path)
+                .output()
+                .unwrap();
+            // tidy exits 0 when clean, 1 for warnings, 2 for errors.
+            assert!(
+                result.status.code().is_some_and(|c| c < 2),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&result.stderr)
+            );
+            assert!(
+                result.stderr.is_empty(),
+                "{}: {}",
+                path.display(),
+                String::from_utf8_lossy(&result.stderr)
+            );
+        }
+    }
+    assert!(pages > 16, "an index and a page per guide, got {pages}");
+}
