@@ -5,9 +5,9 @@ use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use console::Term;
+use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, Theme};
-use dialoguer::{FuzzySelect, Input, Select};
+use dialoguer::{FuzzySelect, Select};
 
 use crate::output::Paint;
 
@@ -109,12 +109,55 @@ impl Prompter for TermPrompter {
         if self.interrupted() {
             return Ok(None);
         }
-        let result = Input::<String>::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .allow_empty(true)
-            .interact_text_on(&self.term)
-            .map(Some);
-        self.finish(result)
+        // dialoguer's text prompt ignores Esc, and Esc must save and stop like everywhere else,
+        // so this one line of input is read key by key with console, in dialoguer's theme.
+        let mut shown = String::new();
+        let _ = self.theme.format_input_prompt(&mut shown, prompt, None);
+        let mut line = String::new();
+        self.term.write_str(&shown)?;
+        let answer = loop {
+            let key = match self.term.read_key() {
+                Ok(key) => key,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => break None,
+                Err(e) => return Err(e),
+            };
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                break None;
+            }
+            match key {
+                Key::Enter => break Some(line.clone()),
+                Key::Escape | Key::CtrlC => break None,
+                Key::Backspace => {
+                    if line.pop().is_some() {
+                        self.term.clear_chars(1)?;
+                    }
+                }
+                Key::Char(c) if !c.is_control() => {
+                    line.push(c);
+                    self.term.write_str(c.encode_utf8(&mut [0; 4]))?;
+                }
+                _ => {}
+            }
+        };
+        // Clear the prompt, including the rows a long answer wrapped onto.
+        let cols = usize::from(self.term.size().1).max(1);
+        let used = console::measure_text_width(&shown) + console::measure_text_width(&line);
+        self.term.clear_line()?;
+        let wrapped = used.saturating_sub(1) / cols;
+        if wrapped > 0 {
+            self.term.clear_last_lines(wrapped)?;
+        }
+        if let Some(text) = &answer {
+            let mut done = String::new();
+            let _ = self
+                .theme
+                .format_input_prompt_selection(&mut done, prompt, text);
+            self.term.write_line(&done)?;
+        } else {
+            self.term.write_line("")?;
+        }
+        INTERRUPTED.store(false, Ordering::SeqCst);
+        Ok(answer)
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {

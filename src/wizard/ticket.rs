@@ -98,9 +98,11 @@ pub fn escalate(
                 p.say(&paint.wrap(s, "  - ", "    "))?;
             }
         }
-        p.say(&paint.dim(
-            "A few details for the ticket (press Enter to skip any; Ctrl-C saves and stops):",
-        ))?;
+        p.say(
+            &paint.dim(
+                "A few details for the ticket (press Enter to skip any; Esc saves and stops):",
+            ),
+        )?;
     }
     for item in &guide.escalate.provide {
         if session.provided.contains_key(&item.id) {

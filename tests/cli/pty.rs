@@ -246,3 +246,38 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     s.expect(expectrl::Eof).unwrap();
     assert_eq!(exit_code(&s), 130);
 }
+
+#[test]
+fn esc_at_a_text_prompt_saves_and_stops() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(
+        state.path(),
+        &[
+            "fix",
+            "permission",
+            "--device",
+            "computer",
+            "--network",
+            "good",
+            "--scope",
+            "several-people",
+        ],
+    );
+    skip_questions(&mut s);
+    let i = menu_index(&mut s, "Hand it to support now");
+    pick(&mut s, i);
+    s.expect("Time to hand this").unwrap();
+    s.expect("›").unwrap(); // the first detail's text prompt
+    s.send("half typed").unwrap();
+    s.send("\x1b").unwrap(); // Esc
+    s.expect("fieldfix fix --resume").unwrap();
+    s.expect(expectrl::Eof).unwrap();
+    assert_eq!(exit_code(&s), 130);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(state.path().join("session.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        saved["phase"], "escalate",
+        "resume will continue at the ticket"
+    );
+}
