@@ -127,11 +127,7 @@ impl Prompter for TermPrompter {
             match key {
                 Key::Enter => break Some(line.clone()),
                 Key::Escape | Key::CtrlC => break None,
-                Key::Backspace => {
-                    if line.pop().is_some() {
-                        self.term.clear_chars(1)?;
-                    }
-                }
+                Key::Backspace if line.pop().is_some() => self.term.clear_chars(1)?,
                 Key::Char(c) if !c.is_control() => {
                     line.push(c);
                     self.term.write_str(c.encode_utf8(&mut [0; 4]))?;
