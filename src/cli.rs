@@ -86,7 +86,7 @@ pub struct AnswerArgs {
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
 
-    /// Answer a guide question (repeatable), e.g. `-a queue=waiting`.
+    /// Answer a guide question (repeatable), e.g. `-a what-happens=never-start`.
     #[arg(short, long = "answer", value_name = "QUESTION=VALUE", value_parser = parse_answer)]
     pub answers: Vec<(String, String)>,
 
@@ -389,7 +389,7 @@ fn parse_answer(s: &str) -> Result<(String, String), String> {
             Ok((q.trim().to_owned(), v.trim().to_owned()))
         }
         _ => Err(format!(
-            "expected QUESTION=VALUE (like `queue=waiting`), got `{s}`"
+            "expected QUESTION=VALUE (like `what-happens=never-start`), got `{s}`"
         )),
     }
 }

@@ -403,7 +403,7 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
                 out,
                 "{}",
                 p.wrap(
-                    &p.dim(&format!("Why: checks {}", why.join("; "))),
+                    &p.dim(&format!("Why: it deals with \"{}\"", why.join("\", \""))),
                     "     ",
                     "     "
                 )
