@@ -39,6 +39,17 @@ impl TicketPlan {
                 path.display()
             )));
         }
+        if let Some(parent) = request
+            .ticket
+            .as_deref()
+            .and_then(Path::parent)
+            .filter(|p| !p.as_os_str().is_empty() && !p.is_dir())
+        {
+            return Err(Error::Usage(format!(
+                "--ticket: the folder {} does not exist; create it or choose another path",
+                parent.display()
+            )));
+        }
         let dir = std::env::current_dir().map_err(|e| {
             Error::Usage(format!("cannot use the current folder for the ticket: {e}"))
         })?;
