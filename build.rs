@@ -57,7 +57,7 @@ fn main() {
             origin: Origin::BuiltIn,
         });
     }
-    embedded.push_str("];\n\n/// The validated built-in library, as JSON.\npub static LIBRARY_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/library.json\"));\n");
+    embedded.push_str("];\n");
 
     let checked = assemble(
         Library {
@@ -78,11 +78,24 @@ fn main() {
             );
         }
     };
-    let out = env::var("OUT_DIR").unwrap();
+    // The validated library as JSON, one document per guide, so a command that needs one guide
+    // reads only that one.
+    let out = Path::new(&env::var("OUT_DIR").unwrap()).to_owned();
     fs::write(
-        Path::new(&out).join("library.json"),
-        serde_json::to_string(&library).unwrap(),
+        out.join("context.json"),
+        serde_json::to_string(&library.context).unwrap(),
     )
     .unwrap();
-    fs::write(Path::new(&out).join("embedded_guides.rs"), embedded).unwrap();
+    embedded.push_str("\n/// The shared context questions, as JSON.\npub static CONTEXT_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/context.json\"));\n");
+    embedded.push_str("\n/// Each validated guide: (id, aliases, the guide as JSON).\npub static GUIDES: &[(&str, &[&str], &str)] = &[\n");
+    for guide in &library.guides {
+        let file = format!("guide-{}.json", guide.id);
+        fs::write(out.join(&file), serde_json::to_string(guide).unwrap()).unwrap();
+        embedded.push_str(&format!(
+            "    ({:?}, &{:?}, include_str!(concat!(env!(\"OUT_DIR\"), \"/{file}\"))),\n",
+            guide.id, guide.aliases
+        ));
+    }
+    embedded.push_str("];\n");
+    fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
 }

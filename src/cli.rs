@@ -72,7 +72,7 @@ pub enum Command {
 }
 
 /// Answers to the context and guide questions, shared by `diagnose` and `fix`.
-#[derive(Debug, Args, Default)]
+#[derive(Debug, Clone, Args, Default)]
 pub struct AnswerArgs {
     /// What you are using: computer, ios or android.
     #[arg(long, value_name = "DEVICE")]

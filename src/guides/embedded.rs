@@ -21,5 +21,35 @@ pub fn sources() -> Vec<Source> {
 
 /// The built-in library, validated when fieldfix was built.
 pub fn library() -> Library {
-    serde_json::from_str(LIBRARY_JSON).expect("the build script writes a valid library")
+    Library {
+        context: context(),
+        guides: GUIDES.iter().map(|(_, _, json)| guide(json)).collect(),
+    }
+}
+
+/// The built-in library with only the guide that `name` picks (as [`Library::find`] would):
+/// all that `diagnose` needs, without deserialising the other guides.
+pub fn library_with(name: &str) -> Result<Library, super::LookupError> {
+    let aliases: Vec<Vec<String>> = GUIDES
+        .iter()
+        .map(|(_, aliases, _)| aliases.iter().map(|a| (*a).to_owned()).collect())
+        .collect();
+    let names: Vec<(&str, &[String])> = GUIDES
+        .iter()
+        .zip(&aliases)
+        .map(|((id, _, _), a)| (*id, a.as_slice()))
+        .collect();
+    let i = super::find_name(&names, name)?;
+    Ok(Library {
+        context: context(),
+        guides: vec![guide(GUIDES[i].2)],
+    })
+}
+
+fn context() -> Vec<super::model::Question> {
+    serde_json::from_str(CONTEXT_JSON).expect("the build script writes valid context questions")
+}
+
+fn guide(json: &str) -> super::model::Guide {
+    serde_json::from_str(json).expect("the build script writes valid guides")
 }

@@ -60,42 +60,48 @@ pub enum LookupError {
 impl Library {
     /// Finds a guide by id, alias or unique id prefix (case does not matter).
     pub fn find(&self, name: &str) -> Result<&Guide, LookupError> {
-        let wanted = name.trim().to_lowercase();
-        if let Some(g) = self
+        let names: Vec<(&str, &[String])> = self
             .guides
             .iter()
-            .find(|g| g.id == wanted || g.aliases.contains(&wanted))
-        {
-            return Ok(g);
-        }
-        let matches: Vec<&Guide> = self
-            .guides
-            .iter()
-            .filter(|g| !wanted.is_empty() && g.id.starts_with(&wanted))
+            .map(|g| (g.id.as_str(), g.aliases.as_slice()))
             .collect();
-        match matches.as_slice() {
-            [one] => Ok(one),
-            [] => {
-                let names = self
-                    .guides
-                    .iter()
-                    .flat_map(|g| std::iter::once(&g.id).chain(&g.aliases))
-                    .map(String::as_str);
-                let hint = crate::suggest::closest(&wanted, names)
-                    .map(|n| {
-                        let g = self.find(n).map(|g| g.id.as_str()).unwrap_or(n);
-                        format!(" (did you mean `{g}`?)")
-                    })
-                    .unwrap_or_default();
-                Err(LookupError::Unknown {
-                    name: name.to_owned(),
-                    hint,
+        find_name(&names, name).map(|i| &self.guides[i])
+    }
+}
+
+/// Which of the guides `(id, aliases)` a user's `name` picks: an id, an alias, or a unique id
+/// prefix, in any case. Returns its position.
+pub fn find_name(guides: &[(&str, &[String])], name: &str) -> Result<usize, LookupError> {
+    let wanted = name.trim().to_lowercase();
+    if let Some(i) = guides
+        .iter()
+        .position(|(id, aliases)| *id == wanted || aliases.contains(&wanted))
+    {
+        return Ok(i);
+    }
+    let matches: Vec<usize> = (0..guides.len())
+        .filter(|&i| !wanted.is_empty() && guides[i].0.starts_with(&wanted))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => {
+            let names = guides.iter().flat_map(|(id, aliases)| {
+                std::iter::once(*id).chain(aliases.iter().map(String::as_str))
+            });
+            let hint = crate::suggest::closest(&wanted, names)
+                .map(|n| {
+                    let id = find_name(guides, n).map_or(n, |i| guides[i].0);
+                    format!(" (did you mean `{id}`?)")
                 })
-            }
-            many => Err(LookupError::Ambiguous {
+                .unwrap_or_default();
+            Err(LookupError::Unknown {
                 name: name.to_owned(),
-                matches: many.iter().map(|g| g.id.clone()).collect(),
-            }),
+                hint,
+            })
         }
+        many => Err(LookupError::Ambiguous {
+            name: name.to_owned(),
+            matches: many.iter().map(|&i| guides[i].0.to_owned()).collect(),
+        }),
     }
 }

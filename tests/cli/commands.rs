@@ -1481,3 +1481,52 @@ fn snapshot_validate_json_of_a_broken_folder() {
     assert_eq!(doc["guides"], 0, "nothing is loaded from a broken folder");
     insta::assert_snapshot!("validate_broken_folder_json", out.stdout);
 }
+
+/// `diagnose` on the built-in guides loads only the guide it needs; the answer must be the same
+/// as with the whole library loaded (an empty `--guides` folder takes that path).
+#[test]
+fn diagnose_loading_one_guide_answers_like_the_whole_library() {
+    let state = tempfile::tempdir().unwrap();
+    let empty = tempfile::tempdir().unwrap();
+    for args in [
+        &[
+            "diagnose",
+            "photos",
+            "--device",
+            "ios",
+            "--network",
+            "weak",
+            "--format",
+            "json",
+        ][..],
+        &[
+            "diagnose",
+            "perm",
+            "--scope",
+            "several-people",
+            "--format",
+            "json",
+        ][..],
+        &["diagnose", "rfis", "--tried", "refresh"][..],
+    ] {
+        let one = fieldfix(state.path()).args(args).output().unwrap();
+        let whole = fieldfix(state.path())
+            .arg("--guides")
+            .arg(empty.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            one.status.success(),
+            "{}",
+            String::from_utf8_lossy(&one.stderr)
+        );
+        assert_eq!(one.stdout, whole.stdout, "{args:?}");
+    }
+    let typo = fieldfix(state.path())
+        .args(["diagnose", "photoes"])
+        .output()
+        .unwrap();
+    assert_eq!(typo.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `photos-not-uploading`?"));
+}
