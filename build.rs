@@ -97,5 +97,13 @@ fn main() {
         ));
     }
     embedded.push_str("];\n");
+    // Identifies this build's guides, so caches made by another build are not trusted.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&serde_json::to_string(&library).unwrap(), &mut hasher);
+    embedded.push_str(&format!(
+        "\n/// This build of fieldfix and its guides.\npub static BUILD_ID: &str = \"{}-{:016x}\";\n",
+        env!("CARGO_PKG_VERSION"),
+        std::hash::Hasher::finish(&hasher)
+    ));
     fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
 }

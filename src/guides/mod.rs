@@ -1,5 +1,6 @@
 //! The guides: the knowledge base of Procore problems, its file format, loading and validation.
 
+pub mod cache;
 pub mod check;
 pub mod embedded;
 pub mod load;
@@ -21,13 +22,23 @@ fn empty() -> Library {
 }
 
 /// The built-in guides, overlaid with the folder `extra` when given; an error lists every
-/// problem in it.
+/// problem in it. A folder that loaded cleanly before, unchanged, comes from the cache.
 pub fn load(extra: Option<&Path>) -> Result<Library, LoadError> {
-    let base = embedded::library();
-    let Some(dir) = extra else { return Ok(base) };
-    let checked = check_folder(base, dir)?;
+    let Some(dir) = extra else {
+        return Ok(embedded::library());
+    };
+    let key = cache::key(dir, embedded::BUILD_ID);
+    if let Some(library) = key.as_ref().and_then(|key| cache::get(dir, key)) {
+        return Ok(library);
+    }
+    let checked = check_folder(embedded::library(), dir)?;
     match checked.library {
-        Some(library) if checked.problems.is_empty() => Ok(library),
+        Some(library) if checked.problems.is_empty() => {
+            if let Some(key) = &key {
+                cache::put(dir, key, &library);
+            }
+            Ok(library)
+        }
         _ => Err(LoadError::Invalid(checked.problems)),
     }
 }

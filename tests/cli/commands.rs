@@ -1530,3 +1530,62 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
     assert_eq!(typo.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `photos-not-uploading`?"));
 }
+
+/// Sets a file's modification time well in the past, so the folder is old enough to cache.
+fn age(path: &std::path::Path) {
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+}
+
+#[test]
+fn a_guides_folder_is_cached_until_a_file_changes() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
+    age(&file);
+    let title = |state: &std::path::Path| {
+        let out = fieldfix(state)
+            .arg("--guides")
+            .arg(guides.path())
+            .args(["show", "crane-log", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["guide"]["title"].as_str().unwrap().to_owned()
+    };
+    assert_eq!(title(state.path()), "Test problem");
+    let cached: Vec<_> = std::fs::read_dir(state.path().join("cache"))
+        .expect("a cache was written")
+        .collect();
+    assert_eq!(cached.len(), 1);
+
+    // A cache hit is what is served: tamper with it (same key) and the tampered title shows.
+    let cache_file = cached[0].as_ref().unwrap().path();
+    let text = std::fs::read_to_string(&cache_file)
+        .unwrap()
+        .replace("Test problem", "From the cache");
+    std::fs::write(&cache_file, text).unwrap();
+    assert_eq!(title(state.path()), "From the cache");
+
+    // Any change to the folder invalidates it: the file is parsed again.
+    std::fs::write(
+        &file,
+        minimal_guide("crane-log").replace("Test problem", "Edited title"),
+    )
+    .unwrap();
+    assert_eq!(title(state.path()), "Edited title");
+
+    // A broken cache is ignored.
+    std::fs::write(&cache_file, "{ not json").unwrap();
+    assert_eq!(title(state.path()), "Edited title");
+}

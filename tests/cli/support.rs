@@ -13,6 +13,7 @@ pub fn fieldfix(state: &Path) -> Command {
     cmd.env_remove("FIELDFIX_GUIDES")
         .env("NO_COLOR", "1")
         .env("FIELDFIX_STATE_DIR", state)
+        .env("FIELDFIX_CACHE_DIR", state.join("cache"))
         .current_dir(state);
     cmd
 }
