@@ -99,11 +99,53 @@ pub fn key(folder: &Path, build: &str) -> Option<Key> {
     })
 }
 
+/// The shape of [`Entry`] with each guide left as raw JSON, so the guides can be decoded on
+/// several threads.
+#[derive(Deserialize)]
+struct RawEntry<'a> {
+    key: Key,
+    #[serde(borrow)]
+    library: RawLibrary<'a>,
+}
+
+#[derive(Deserialize)]
+struct RawLibrary<'a> {
+    context: Vec<super::model::Question>,
+    #[serde(borrow)]
+    guides: Vec<&'a serde_json::value::RawValue>,
+}
+
 /// The cached library for `folder`, when its key still matches.
 pub fn get(folder: &Path, key: &Key) -> Option<Library> {
-    let text = fs::read(file_for(folder)?).ok()?;
-    let entry: Entry = serde_json::from_slice(&text).ok()?;
-    (entry.key == *key).then_some(entry.library)
+    let text = fs::read_to_string(file_for(folder)?).ok()?;
+    let entry: RawEntry = serde_json::from_str(&text).ok()?;
+    if entry.key != *key {
+        return None;
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = entry.library.guides.len().div_ceil(threads).max(1);
+    let guides: Option<Vec<Vec<super::model::Guide>>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = entry
+            .library
+            .guides
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|raw| serde_json::from_str(raw.get()).ok())
+                        .collect::<Option<Vec<_>>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().ok().flatten())
+            .collect()
+    });
+    Some(Library {
+        context: entry.library.context,
+        guides: guides?.into_iter().flatten().collect(),
+    })
 }
 
 /// Stores the library for `folder` (atomically; failures are ignored: the cache is only a cache).
