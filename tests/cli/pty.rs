@@ -65,6 +65,23 @@ fn menu_index(s: &mut OsSession, label: &str) -> usize {
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
 
+/// `fix permission` on a computer with a good connection, at the first step's menu.
+fn permission_at_first_step(state: &Path, scope: &str) -> OsSession {
+    let args = [
+        "fix",
+        "permission",
+        "--device",
+        "computer",
+        "--network",
+        "good",
+        "--scope",
+        scope,
+    ];
+    let mut s = spawn(state, &args);
+    skip_questions(&mut s);
+    s
+}
+
 /// Answers device (iPhone), network (good), scope (just me) from the top of the list.
 fn answer_context(s: &mut OsSession) {
     for (question, downs) in [
@@ -129,20 +146,7 @@ fn pick_by_typing_then_didnt_help_then_fixed() {
 #[test]
 fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        state.path(),
-        &[
-            "fix",
-            "permission",
-            "--device",
-            "computer",
-            "--network",
-            "good",
-            "--scope",
-            "just-me",
-        ],
-    );
-    skip_questions(&mut s);
+    let mut s = permission_at_first_step(state.path(), "just-me");
     let i = menu_index(&mut s, "Didn't help");
     pick(&mut s, i);
     s.expect("Step 2:").unwrap();
@@ -250,20 +254,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 #[test]
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        state.path(),
-        &[
-            "fix",
-            "permission",
-            "--device",
-            "computer",
-            "--network",
-            "good",
-            "--scope",
-            "several-people",
-        ],
-    );
-    skip_questions(&mut s);
+    let mut s = permission_at_first_step(state.path(), "several-people");
     let i = menu_index(&mut s, "Hand it to support now");
     pick(&mut s, i);
     s.expect("Time to hand this").unwrap();
