@@ -325,7 +325,16 @@ fn escalation(
     if probs.iter().all(|p| *p == 0.0) {
         reasons.push("Your answers rule out every cause this guide knows about.".into());
     } else if steps.is_empty() {
-        reasons.push("Every step in this guide has been tried or set aside.".into());
+        let done = |id: &String| situation.tried.contains(id) || situation.skipped.contains(id);
+        let untried = guide
+            .steps
+            .iter()
+            .any(|s| applies(&s.when, situation) && !done(&s.id));
+        reasons.push(if untried {
+            "None of the steps left deals with the causes still possible.".into()
+        } else {
+            "Every step in this guide has been tried or set aside.".into()
+        });
     } else if steps_worth_trying == 0 {
         let best = &steps[0];
         reasons.push(format!(

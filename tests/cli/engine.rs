@@ -1606,3 +1606,36 @@ fn an_answer_to_a_question_that_no_longer_applies_hides_nothing() {
     );
     assert_eq!(step_ids(&live), ["other"], "on an iPhone the answer counts");
 }
+
+#[test]
+fn escalation_says_why_no_step_is_left() {
+    // `a` is ruled out, so its step is not offered; `b`'s step was tried.
+    let guide = GuideBuilder::new("g")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .question(question(
+            "q",
+            &[("not-a", rules_out(&["a"])), ("other", no_effect())],
+        ))
+        .step(Step {
+            success: 1.0,
+            ..step("fix-a", 1.0, &["a"])
+        })
+        .step(Step {
+            success: 0.5,
+            ..step("fix-b", 1.0, &["b"])
+        })
+        .build();
+    let plan = diagnose(&guide, &situation(&[("q", "not-a")], &["fix-b"], &[]));
+    assert!(plan.steps.is_empty(), "{:?}", step_ids(&plan));
+    assert!(plan.escalation.recommended);
+    assert_eq!(
+        plan.escalation.reasons,
+        ["None of the steps left deals with the causes still possible."]
+    );
+    let plan = diagnose(&guide, &situation(&[], &["fix-a", "fix-b"], &[]));
+    assert_eq!(
+        plan.escalation.reasons,
+        ["Every step in this guide has been tried or set aside."]
+    );
+}
