@@ -131,7 +131,11 @@ fn applies(condition: &crate::guides::model::Condition, situation: &Situation) -
 /// Cause weights after the answers and the failed steps, normalised to sum to 1 (all zero when
 /// every cause is ruled out or hidden).
 pub fn probabilities(guide: &Guide, situation: &Situation) -> Vec<f64> {
-    let situation = &effective(guide, situation);
+    weights(guide, &effective(guide, situation))
+}
+
+/// [`probabilities`] for a situation already made [`effective`].
+fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
     let mut weights: Vec<f64> = guide
         .causes
         .iter()
@@ -204,7 +208,7 @@ fn fix_probability(guide: &Guide, step: &crate::guides::model::Step, probs: &[f6
 /// The plan without the open questions.
 fn plan(guide: &Guide, situation: &Situation) -> Plan {
     let situation = &effective(guide, situation);
-    let probs = probabilities(guide, situation);
+    let probs = weights(guide, situation);
     let mut causes: Vec<RankedCause> = guide
         .causes
         .iter()
