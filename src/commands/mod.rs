@@ -40,7 +40,7 @@ impl Out<'_> {
         self.writer.flush()
     }
 
-    fn json(&mut self, value: &serde_json::Value) -> std::io::Result<()> {
+    fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut *self.writer, value)?;
         writeln!(self.writer)?;
         self.writer.flush()

@@ -207,6 +207,12 @@ fn fix_probability(guide: &Guide, step: &crate::guides::model::Step, probs: &[f6
 
 /// The plan without the open questions.
 fn plan(guide: &Guide, situation: &Situation) -> Plan {
+    plan_up_to(guide, situation, usize::MAX)
+}
+
+/// The plan without the open questions, with at most `steps` steps (escalation advice, which
+/// depends only on the first step, is the same as the full plan's).
+fn plan_up_to(guide: &Guide, situation: &Situation, steps: usize) -> Plan {
     let situation = &effective(guide, situation);
     let probs = weights(guide, situation);
     let mut causes: Vec<RankedCause> = guide
@@ -223,7 +229,7 @@ fn plan(guide: &Guide, situation: &Situation) -> Plan {
     // Stable sort: ties keep file order.
     causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
 
-    let steps = order_steps(guide, situation, probs.clone());
+    let steps = order_steps(guide, situation, probs.clone(), steps);
     let escalation = escalation(guide, situation, &probs, &steps);
     Plan {
         causes,
@@ -235,7 +241,12 @@ fn plan(guide: &Guide, situation: &Situation) -> Plan {
 
 /// The remaining steps, greedily by probability-of-fixing per minute, each chosen assuming the
 /// ones before it did not help, and never before its prerequisites.
-fn order_steps(guide: &Guide, situation: &Situation, mut probs: Vec<f64>) -> Vec<RankedStep> {
+fn order_steps(
+    guide: &Guide,
+    situation: &Situation,
+    mut probs: Vec<f64>,
+    limit: usize,
+) -> Vec<RankedStep> {
     let mut placed: BTreeSet<&str> = situation
         .tried
         .iter()
@@ -254,7 +265,7 @@ fn order_steps(guide: &Guide, situation: &Situation, mut probs: Vec<f64>) -> Vec
         }
     }
     let mut order = Vec::new();
-    loop {
+    while order.len() < limit {
         let mut best: Option<(usize, f64, f64)> = None;
         for (i, step) in candidates.iter().enumerate() {
             if !step.after.iter().all(|a| placed.contains(a.as_str())) {
@@ -375,7 +386,8 @@ fn open_questions(
             q.options.iter().any(|option| {
                 let mut what_if = situation.clone();
                 what_if.answers.insert(q.id.clone(), option.value.clone());
-                changes(current, &plan(guide, &what_if))
+                // `changes` looks at the first two steps only.
+                changes(current, &plan_up_to(guide, &what_if, 2))
             })
         })
         .map(|(q, shared)| OpenQuestion {

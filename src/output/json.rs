@@ -1,6 +1,7 @@
 //! JSON documents for scripts: one document per command, each with `schema_version`.
 //! The shapes are documented in `docs/json.md`.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::SCHEMA_VERSION;
@@ -46,87 +47,155 @@ pub fn validate(files: usize, guides: usize, problems: &[Problem]) -> Value {
     })
 }
 
-/// A step's lines for the device answered (all devices' lines when unknown).
-fn step_json(d: &Diagnosis, step: &crate::engine::RankedStep) -> Value {
-    let Some(full) = d.guide.step(&step.id) else {
-        return json!(step);
-    };
-    let device = d.situation.answer(crate::guides::model::DEVICE);
-    let on: serde_json::Map<String, Value> = full
-        .on
-        .iter()
-        .filter(|(dev, _)| device.is_none_or(|d| d == dev.as_str()))
-        .map(|(dev, lines)| (dev.clone(), json!(lines)))
-        .collect();
-    json!({
-        "id": step.id,
-        "title": step.title,
-        "minutes": step.minutes,
-        "probability": round(step.probability),
-        "checks": step.checks,
-        "admin": step.admin,
-        "do": full.actions,
-        "on": on,
-        "see": full.see,
-    })
+/// The `diagnose --format json` document, serialised straight from borrowed data (no
+/// intermediate JSON tree: this is on the hot path of scripted runs).
+#[derive(Serialize)]
+pub struct DiagnosisDoc<'a> {
+    schema_version: u32,
+    guide: GuideRef<'a>,
+    answers: &'a std::collections::BTreeMap<String, String>,
+    tried: &'a [String],
+    skipped: &'a [String],
+    causes: Vec<CauseDoc<'a>>,
+    steps: Vec<StepDoc<'a>>,
+    questions: Vec<QuestionDoc<'a>>,
+    escalation: EscalationDoc<'a>,
+}
+
+#[derive(Serialize)]
+struct GuideRef<'a> {
+    id: &'a str,
+    title: &'a str,
+}
+
+#[derive(Serialize)]
+struct CauseDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    probability: f64,
+    explain: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct StepDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    minutes: f64,
+    probability: f64,
+    checks: &'a [String],
+    admin: bool,
+    #[serde(rename = "do")]
+    actions: &'a [String],
+    /// Device-specific lines: the answered device's, or every device's when unknown.
+    on: std::collections::BTreeMap<&'a str, &'a [String]>,
+    see: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct QuestionDoc<'a> {
+    id: &'a str,
+    ask: &'a str,
+    shared: bool,
+    options: Vec<OptionDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct OptionDoc<'a> {
+    value: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct EscalationDoc<'a> {
+    recommended: bool,
+    reasons: &'a [String],
+    steps_worth_trying: usize,
+    contact: &'a str,
+    minutes: f64,
+    signs: &'a [String],
+    provide: &'a [crate::guides::model::Provide],
 }
 
 fn round(p: f64) -> f64 {
     (p * 10_000.0).round() / 10_000.0
 }
 
-pub fn diagnosis(d: &Diagnosis) -> Value {
+pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
     let Plan {
         causes,
         steps,
         questions,
         escalation,
     } = d.plan;
-    let causes: Vec<Value> = causes
-        .iter()
-        .map(|c| {
-            json!({
-                "id": c.id,
-                "title": c.title,
-                "probability": round(c.probability),
-                "explain": d.guide.cause(&c.id).map(|x| x.explain.as_str()),
-            })
-        })
-        .collect();
-    let questions: Vec<Value> = questions
-        .iter()
-        .map(|q| {
-            let options: Vec<Value> = d
-                .library
-                .question(d.guide, &q.id)
-                .map(|full| {
-                    full.options
-                        .iter()
-                        .map(|o| json!({ "value": o.value, "label": o.label }))
-                        .collect()
-                })
-                .unwrap_or_default();
-            json!({ "id": q.id, "ask": q.ask, "shared": q.shared, "options": options })
-        })
-        .collect();
+    let device = d.situation.answer(crate::guides::model::DEVICE);
     let esc = &d.guide.escalate;
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "guide": { "id": d.guide.id, "title": d.guide.title },
-        "answers": d.situation.answers,
-        "tried": d.situation.tried,
-        "skipped": d.situation.skipped,
-        "causes": causes,
-        "steps": steps.iter().map(|s| step_json(d, s)).collect::<Vec<_>>(),
-        "questions": questions,
-        "escalation": {
-            "recommended": escalation.recommended,
-            "reasons": escalation.reasons,
-            "steps_worth_trying": escalation.steps_worth_trying,
-            "contact": esc.contact,
-            "minutes": esc.minutes,
-            "signs": esc.signs,
-            "provide": esc.provide,
+    DiagnosisDoc {
+        schema_version: SCHEMA_VERSION,
+        guide: GuideRef {
+            id: &d.guide.id,
+            title: &d.guide.title,
         },
-    })
+        answers: &d.situation.answers,
+        tried: &d.situation.tried,
+        skipped: &d.situation.skipped,
+        causes: causes
+            .iter()
+            .map(|c| CauseDoc {
+                id: &c.id,
+                title: &c.title,
+                probability: round(c.probability),
+                explain: d.guide.cause(&c.id).map(|x| x.explain.as_str()),
+            })
+            .collect(),
+        steps: steps
+            .iter()
+            .filter_map(|s| d.guide.step(&s.id).map(|full| (s, full)))
+            .map(|(s, full)| StepDoc {
+                id: &s.id,
+                title: &s.title,
+                minutes: s.minutes,
+                probability: round(s.probability),
+                checks: &s.checks,
+                admin: s.admin,
+                actions: &full.actions,
+                on: full
+                    .on
+                    .iter()
+                    .filter(|(dev, _)| device.is_none_or(|d| d == dev.as_str()))
+                    .map(|(dev, lines)| (dev.as_str(), lines.as_slice()))
+                    .collect(),
+                see: full.see.as_deref(),
+            })
+            .collect(),
+        questions: questions
+            .iter()
+            .map(|q| QuestionDoc {
+                id: &q.id,
+                ask: &q.ask,
+                shared: q.shared,
+                options: d
+                    .library
+                    .question(d.guide, &q.id)
+                    .map(|full| {
+                        full.options
+                            .iter()
+                            .map(|o| OptionDoc {
+                                value: &o.value,
+                                label: &o.label,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        escalation: EscalationDoc {
+            recommended: escalation.recommended,
+            reasons: &escalation.reasons,
+            steps_worth_trying: escalation.steps_worth_trying,
+            contact: &esc.contact,
+            minutes: esc.minutes,
+            signs: &esc.signs,
+            provide: &esc.provide,
+        },
+    }
 }
