@@ -16,7 +16,7 @@ use serde::Serialize;
 
 pub use input::{InputError, check_situation};
 
-use crate::guides::model::{Guide, Question, RAISE_FACTOR, Tip};
+use crate::guides::model::{DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, SCOPE, Tip};
 
 /// What is known about one user's problem.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -324,7 +324,21 @@ fn escalation(
         .take_while(|s| s.probability / s.minutes >= worth)
         .count();
     let mut reasons = Vec::new();
-    for (question, value) in &situation.answers {
+    // In the order the questions are asked: the shared ones, then the guide's in file order.
+    let mut answers: Vec<(&String, &String)> = situation.answers.iter().collect();
+    answers.sort_by_key(|(question, _)| {
+        match guide.questions.iter().position(|g| g.id == **question) {
+            Some(i) => (1, i),
+            None => (
+                0,
+                [DEVICE, NETWORK, SCOPE]
+                    .iter()
+                    .position(|c| *c == question.as_str())
+                    .unwrap_or(3),
+            ),
+        }
+    });
+    for (question, value) in answers {
         if let Some(q) = guide.question(question)
             && !applies(&q.when, situation)
         {

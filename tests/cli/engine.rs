@@ -1639,3 +1639,41 @@ fn escalation_says_why_no_step_is_left() {
         ["Every step in this guide has been tried or set aside."]
     );
 }
+
+#[test]
+fn escalation_reasons_follow_the_order_the_questions_are_asked() {
+    // `zeta` comes first in the file, `alpha` second: the reasons follow the file, not the ids.
+    let guide = GuideBuilder::new("g")
+        .cause(cause("c", 1.0))
+        .question(question(
+            "zeta",
+            &[("yes", escalates("first asked")), ("no", no_effect())],
+        ))
+        .question(question(
+            "alpha",
+            &[("yes", escalates("second asked")), ("no", no_effect())],
+        ))
+        .context(
+            "scope",
+            "several-people",
+            escalates("shared, asked before both"),
+        )
+        .step(step("s", 1.0, &["c"]))
+        .build();
+    let plan = diagnose(
+        &guide,
+        &situation(
+            &[
+                ("alpha", "yes"),
+                ("zeta", "yes"),
+                ("scope", "several-people"),
+            ],
+            &[],
+            &[],
+        ),
+    );
+    assert_eq!(
+        plan.escalation.reasons,
+        ["shared, asked before both", "first asked", "second asked"]
+    );
+}
