@@ -7,7 +7,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{GuideDir, fieldfix, minimal_guide};
+use crate::support::{GuideDir, fieldfix, minimal_guide, show_json};
 
 /// What a run printed, and how it ended.
 struct Output {
@@ -909,18 +909,7 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
     let guides = GuideDir::new();
     guides.write("permission-denied.override.yaml", OVERRIDE);
     let state = tempfile::tempdir().unwrap();
-    let out = fieldfix(state.path())
-        .args(["--guides"])
-        .arg(guides.path())
-        .args(["show", "permission", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json = show_json(state.path(), guides.path(), "permission");
     let guide = &json["guide"];
     assert_eq!(
         guide["escalate"]["contact"],

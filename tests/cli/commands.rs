@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{GuideDir, fieldfix, minimal_guide};
+use crate::support::{GuideDir, fieldfix, minimal_guide, show_json};
 
 /// What a run printed, and how it ended.
 struct Output {
@@ -1435,20 +1435,15 @@ fn snapshot_show_json() {
     insta::assert_snapshot!("show_error_429_json", text);
 }
 
+/// The diagnosis most tests look at: photos, on an iPhone, on a weak connection, as JSON.
+#[rustfmt::skip]
+const PHOTOS_IOS_WEAK: [&str; 8] =
+    ["diagnose", "photos", "--device", "ios", "--network", "weak", "--format", "json"];
+
 #[test]
 fn snapshot_diagnose_json() {
-    let args = [
-        "diagnose",
-        "photos",
-        "--device",
-        "ios",
-        "--network",
-        "weak",
-        "--format",
-        "json",
-    ];
-    let text = ok(&args);
-    parse(&text, &args);
+    let text = ok(&PHOTOS_IOS_WEAK);
+    parse(&text, &PHOTOS_IOS_WEAK);
     insta::assert_snapshot!("diagnose_photos_ios_weak_json", text);
 }
 
@@ -1489,16 +1484,7 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
     let state = tempfile::tempdir().unwrap();
     let empty = tempfile::tempdir().unwrap();
     for args in [
-        &[
-            "diagnose",
-            "photos",
-            "--device",
-            "ios",
-            "--network",
-            "weak",
-            "--format",
-            "json",
-        ][..],
+        &PHOTOS_IOS_WEAK[..],
         &[
             "diagnose",
             "perm",
@@ -1549,18 +1535,7 @@ fn a_guides_folder_is_cached_until_a_file_changes() {
     let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
     age(&file);
     let title = |state: &std::path::Path| {
-        let out = fieldfix(state)
-            .arg("--guides")
-            .arg(guides.path())
-            .args(["show", "crane-log", "--format", "json"])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let json = show_json(state, guides.path(), "crane-log");
         json["guide"]["title"].as_str().unwrap().to_owned()
     };
     assert_eq!(title(state.path()), "Test problem");

@@ -18,6 +18,22 @@ pub fn fieldfix(state: &Path) -> Command {
     cmd
 }
 
+/// `fieldfix --guides DIR show GUIDE --format json`, which must succeed, as JSON.
+pub fn show_json(state: &Path, guides: &Path, guide: &str) -> serde_json::Value {
+    let out = fieldfix(state)
+        .arg("--guides")
+        .arg(guides)
+        .args(["show", guide, "--format", "json"])
+        .output()
+        .expect("run fieldfix");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("show prints JSON")
+}
+
 /// A temporary folder that holds guide files.
 pub struct GuideDir {
     pub dir: tempfile::TempDir,
