@@ -37,7 +37,12 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
 
     // `validate` reports broken guides itself; everything else needs a loadable library.
     if let Some(Command::Validate(args)) = &cli.command {
-        return commands::validate(args.dir.as_deref().or(dir), args.format.into(), &mut out);
+        return commands::validate(
+            args.dir.as_deref().or(dir),
+            args.strict,
+            args.format.into(),
+            &mut out,
+        );
     }
     if let Some(Command::Preflight(args)) = &cli.command {
         return crate::preflight::run(&args.to_request(), &mut out);

@@ -226,6 +226,10 @@ impl PreflightArgs {
 pub struct ValidateArgs {
     /// Folder of guides to check on top of the built-in ones (default: only the built-in guides).
     pub dir: Option<PathBuf>,
+    /// Also require `sources` on every cause and step, and cite only Procore's own pages (the
+    /// built-in guides always pass this).
+    #[arg(long)]
+    pub strict: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
     pub format: ListFormatArg,

@@ -87,18 +87,19 @@ pub fn search(
     Ok(exit::OK)
 }
 
-/// `fieldfix validate`: every problem, then a summary. Exit 1 when there are problems.
-pub fn validate(dir: Option<&Path>, format: Format, out: &mut Out) -> anyhow::Result<u8> {
-    let checked = guides::check_all(dir).map_err(Error::from)?;
+/// `fieldfix validate`: every problem and warning, then a summary. Exit 1 when there are
+/// problems (warnings alone pass).
+pub fn validate(
+    dir: Option<&Path>,
+    strict: bool,
+    format: Format,
+    out: &mut Out,
+) -> anyhow::Result<u8> {
+    let checked = guides::check_all(dir, strict).map_err(Error::from)?;
     let guides = checked.library.as_ref().map_or(0, |l| l.guides.len());
     match format {
-        Format::Json => out.json(&json::validate(checked.files, guides, &checked.problems))?,
-        _ => out.text(&text::problems(
-            &checked.problems,
-            checked.files,
-            guides,
-            &out.paint,
-        ))?,
+        Format::Json => out.json(&json::validate(&checked, guides))?,
+        _ => out.text(&text::problems(&checked, guides, &out.paint))?,
     }
     Ok(if checked.problems.is_empty() {
         exit::OK

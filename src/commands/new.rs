@@ -199,11 +199,18 @@ symptoms:
   - another way people say it
 
 escalate:
-  contact: your company's Procore admin   # who to go to first
-  minutes: 30                             # honest cost of getting the admin or support involved
+  to: admin           # who fixes it when the steps cannot: admin (your company's Procore
+                      # admin) | support (Procore support) | it (your company's IT); their
+                      # contact and minutes are set once, in _context.yaml
   signs:                                  # when it is time to stop trying steps
-    - The steps did not help and the problem still blocks work.
+    - sign: The steps did not help and the problem still blocks work.
+      # to: support                       # optional: someone other than `escalate.to`
   provide:                                # what support will ask for; collected into the ticket
+    - id: email
+      label: The email address you sign in to Procore with
+      kind: email
+    - id: company
+      label: Company name in Procore
     - id: project
       label: Project name
     - id: when
@@ -218,6 +225,8 @@ causes:
     explain: >-                           # plain language: what is going on and why it blocks
       Explain what is going on and why it stops the user.
     likelihood: 60
+    sources: [seed]   # where it comes from: the https:// address of the Procore page you read
+                      # it on, `device` (phone or computer knowledge), or `seed`
   - id: phone-setting
     title: A setting on the phone
     explain: Explain which setting and what it does.
@@ -276,6 +285,7 @@ steps:
     title: Fix the most common reason
     minutes: 2                            # honest estimate for a field user, > 0
     fixes: [common-cause]                 # causes this step resolves (at least one)
+    sources: [seed]                       # where it comes from, as for causes
     do:                                   # what to do, imperative, one action per line
       - Open the Procore app or procore.com.
       - Say exactly what to tap or click.
@@ -285,7 +295,10 @@ steps:
     fixes: [phone-setting]
     success: 0.8                          # optional, default 0.9: chance it fixes its cause
     after: [fix-common-cause]             # optional: steps that must come first
-    on:                                   # optional: lines for one device only
+    # risk: loses-unsynced                # when it can delete work not yet uploaded (sign
+    #                                     # out, reinstall, clear data): the guide then needs a
+    #                                     # step with `safeguard: true` (check the upload queue)
+    devices:                              # optional: lines for one device only
       ios:
         - Open Settings, then say where to go.
       android:
@@ -294,7 +307,7 @@ steps:
     title: Ask your admin to check the setting
     minutes: 15
     fixes: [admin-setting]
-    admin: true                           # only an admin can do it
+    admin: Procore admin                  # the role that must do it, like "Drawings admin"
     # see: permission-denied              # optional: a related guide for this step
     do:
       - Ask your Procore admin to check the setting for you.

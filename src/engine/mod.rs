@@ -5,8 +5,12 @@
 //! The model is the classic single-fault troubleshooter (Kadane & Simon; Heckerman, Breese &
 //! Rommelse): exactly one cause is behind the problem; a step fixes it with probability
 //! `success` when the cause is among the ones it fixes. Steps are ordered by probability of
-//! fixing divided by minutes; escalating is a step that always works and costs the guide's
-//! escalation minutes.
+//! fixing divided by minutes; escalating is a step that always works and costs the minutes of
+//! the target it goes to (the company's Procore admin, company IT or Procore support).
+//!
+//! One rule comes before any arithmetic: a step that can lose work not yet uploaded
+//! (`risk: loses-unsynced`) is never offered on a phone before a safeguard step was done or a
+//! safeguard answer given (the upload queue is empty, photos are in the camera roll).
 
 mod input;
 
@@ -16,7 +20,9 @@ use serde::Serialize;
 
 pub use input::{InputError, check_situation};
 
-use crate::guides::model::{DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, SCOPE, Tip};
+use crate::guides::model::{
+    COMPUTER, DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, Risk, SCOPE, Step, Target, Tip,
+};
 
 /// What is known about one user's problem.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
@@ -55,6 +61,9 @@ pub struct RankedStep {
     /// The causes it checks, most likely first.
     pub checks: Vec<String>,
     pub admin: bool,
+    /// The role that must do an admin step.
+    pub role: Option<String>,
+    pub risk: Option<Risk>,
 }
 
 /// A question still open whose answer would change the plan.
@@ -74,6 +83,12 @@ pub struct Escalation {
     pub reasons: Vec<String>,
     /// How many of the planned steps are worth trying before escalating.
     pub steps_worth_trying: usize,
+    /// Who to hand it to: the target of the first answer that calls for a hand-over, or the
+    /// guide's own.
+    pub to: Target,
+    /// How to reach them.
+    pub contact: String,
+    /// The user's minutes to a fix that way, waiting included.
     pub minutes: f64,
 }
 
@@ -193,6 +208,35 @@ fn normalise(weights: &mut [f64]) {
     }
 }
 
+/// Whether the device answered may be a phone or tablet (unknown counts as maybe).
+fn maybe_phone(situation: &Situation) -> bool {
+    situation.answer(DEVICE) != Some(COMPUTER)
+}
+
+/// Whether work not yet uploaded is known to be safe: a safeguard step was done (tried), or an
+/// answer that applies says so.
+fn safeguarded(guide: &Guide, situation: &Situation) -> bool {
+    let step_done = situation
+        .tried
+        .iter()
+        .filter_map(|id| guide.step(id))
+        .any(|s| s.safeguard);
+    step_done
+        || situation.answers.iter().any(|(q, v)| {
+            guide
+                .question(q)
+                .filter(|q| applies(&q.when, situation))
+                .and_then(|q| q.choice(v))
+                .is_some_and(|c| c.safeguard)
+        })
+}
+
+/// Whether a step must wait for a safeguard: it can lose unsynced work and may be done on a
+/// phone.
+fn needs_guard(step: &Step, situation: &Situation) -> bool {
+    step.risk == Some(Risk::LosesUnsynced) && step.on_phone() && maybe_phone(situation)
+}
+
 /// The chance a step fixes the problem under these cause probabilities.
 fn fix_probability(guide: &Guide, step: &crate::guides::model::Step, probs: &[f64]) -> f64 {
     let mass: f64 = guide
@@ -265,10 +309,14 @@ fn order_steps(
         }
     }
     let mut order = Vec::new();
+    // Work not yet uploaded is safe once a safeguard step was done, or comes earlier in the plan.
+    let mut guarded = safeguarded(guide, situation);
     while order.len() < limit {
         let mut best: Option<(usize, f64, f64)> = None;
         for (i, step) in candidates.iter().enumerate() {
-            if !step.after.iter().all(|a| placed.contains(a.as_str())) {
+            if !step.after.iter().all(|a| placed.contains(a.as_str()))
+                || (!guarded && needs_guard(step, situation))
+            {
                 continue;
             }
             let p = fix_probability(guide, step, &probs);
@@ -280,6 +328,7 @@ fn order_steps(
         let Some((i, _, p)) = best else { break };
         let step = candidates.remove(i);
         placed.insert(&step.id);
+        guarded |= step.safeguard;
         if p <= 0.0 {
             // Every cause this step addresses is ruled out; so is every other candidate left
             // with probability 0, but a later one may still have weight: keep looking.
@@ -304,6 +353,8 @@ fn order_steps(
                 .map(|(i, _)| guide.causes[i].id.clone())
                 .collect(),
             admin: step.admin,
+            role: step.role.clone(),
+            risk: step.risk,
         });
         fail(guide, step, &mut probs);
         normalise(&mut probs);
@@ -317,13 +368,8 @@ fn escalation(
     probs: &[f64],
     steps: &[RankedStep],
 ) -> Escalation {
-    let minutes = guide.escalate.minutes;
-    let worth = 1.0 / minutes;
-    let steps_worth_trying = steps
-        .iter()
-        .take_while(|s| s.probability / s.minutes >= worth)
-        .count();
     let mut reasons = Vec::new();
+    let mut to = None;
     // In the order the questions are asked: the shared ones, then the guide's in file order.
     let mut answers: Vec<(&String, &String)> = situation.answers.iter().collect();
     answers.sort_by_key(|(question, _)| {
@@ -344,13 +390,21 @@ fn escalation(
         {
             continue;
         }
-        if let Some(reason) = guide
-            .effect(question, value)
-            .and_then(|e| e.escalate.clone())
+        if let Some(effect) = guide.effect(question, value)
+            && let Some(reason) = &effect.escalate
         {
-            reasons.push(reason);
+            reasons.push(reason.clone());
+            to = to.or(Some(effect.escalate_to.unwrap_or(guide.escalate.to)));
         }
     }
+    let to = to.unwrap_or(guide.escalate.to);
+    let target = guide.escalate.target(to);
+    let minutes = target.minutes;
+    let worth = 1.0 / minutes;
+    let steps_worth_trying = steps
+        .iter()
+        .take_while(|s| s.probability / s.minutes >= worth)
+        .count();
     if probs.iter().all(|p| *p == 0.0) {
         reasons.push("Your answers rule out every cause this guide knows about.".into());
     } else if steps.is_empty() {
@@ -359,7 +413,25 @@ fn escalation(
             .steps
             .iter()
             .any(|s| applies(&s.when, situation) && !done(&s.id));
-        reasons.push(if untried {
+        let waiting = guide.steps.iter().find(|s| {
+            applies(&s.when, situation) && !done(&s.id) && needs_guard(s, situation)
+        });
+        let safeguard = guide
+            .steps
+            .iter()
+            .find(|s| s.safeguard && applies(&s.when, situation));
+        reasons.push(if let Some(step) = waiting.filter(|_| !safeguarded(guide, situation)) {
+            match safeguard {
+                Some(first) => format!(
+                    "The step left, \"{}\", can delete photos and entries not yet uploaded from the phone. Do \"{}\" first, or hand it over.",
+                    step.title, first.title
+                ),
+                None => format!(
+                    "The step left, \"{}\", can delete photos and entries not yet uploaded from the phone, so hand it over instead.",
+                    step.title
+                ),
+            }
+        } else if untried {
             "None of the steps left deals with the causes still possible.".into()
         } else {
             "Every step in this guide has been tried or set aside.".into()
@@ -370,7 +442,7 @@ fn escalation(
             "The best remaining step has only a {:.0}% chance of fixing it in about {} min; handing it to {} (about {} min) is now the quicker way to a fix.",
             best.probability * 100.0,
             best.minutes,
-            guide.escalate.contact,
+            target.contact,
             minutes
         ));
     }
@@ -378,6 +450,8 @@ fn escalation(
         recommended: !reasons.is_empty(),
         reasons,
         steps_worth_trying,
+        to,
+        contact: target.contact.clone(),
         minutes,
     }
 }

@@ -111,6 +111,7 @@ struct RawEntry<'a> {
 #[derive(Deserialize)]
 struct RawLibrary<'a> {
     context: Vec<super::model::Question>,
+    targets: std::collections::BTreeMap<super::model::Target, super::model::Contact>,
     #[serde(borrow)]
     guides: Vec<&'a serde_json::value::RawValue>,
 }
@@ -144,6 +145,7 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
     });
     Some(Library {
         context: entry.library.context,
+        targets: entry.library.targets,
         guides: guides?.into_iter().flatten().collect(),
     })
 }

@@ -6,11 +6,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde_saphyr::{Location, Spanned};
 
 use super::model::{
-    Cause, Choice, Condition, DEVICE, Effect, Escalate, Guide, Origin, Provide, Question, Step, Tip,
+    Cause, Choice, Condition, Contact, DEVICE, Effect, Escalate, Guide, Origin, Provide, Question,
+    Risk, Sign, Step, Target, Tip,
 };
 use super::problem::Problem;
 use super::raw::{
-    RawChoice, RawContext, RawEffect, RawGuide, RawOverride, RawQuestion, Text, When,
+    RawChoice, RawContext, RawEffect, RawGuide, RawOverride, RawQuestion, RawSign, Text, When,
 };
 use super::text::forbidden_char;
 use crate::suggest;
@@ -18,10 +19,34 @@ use crate::suggest;
 /// Default chance that a step fixes its cause when that cause is the real one.
 pub const DEFAULT_SUCCESS: f64 = 0.9;
 
-/// What a guide may refer to outside itself.
+/// What a guide may refer to outside itself, and how strictly it is checked.
 pub struct Known<'a> {
     pub context: &'a [Question],
     pub guide_ids: &'a BTreeSet<String>,
+    /// The shared hand-over targets.
+    pub targets: &'a BTreeMap<Target, Contact>,
+    /// Also require `sources` on every cause and step, and Procore's own pages as the only
+    /// web sources (`fieldfix validate --strict`; the built-in guides always are).
+    pub strict: bool,
+}
+
+/// The sites whose pages a built-in guide may cite: Procore's own.
+pub const PROCORE_HOSTS: &[&str] = &[
+    "support.procore.com",
+    "v2.support.procore.com",
+    "en-gb.support.procore.com",
+    "en-ca.support.procore.com",
+    "en-au.support.procore.com",
+    "developers.procore.com",
+    "procore.github.io",
+    "status.procore.com",
+];
+
+/// The host of an `https://` address, when it is one.
+pub fn https_host(source: &str) -> Option<&str> {
+    let rest = source.strip_prefix("https://")?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    (!host.is_empty()).then_some(host)
 }
 
 /// Collects the problems of one file.
@@ -126,6 +151,84 @@ impl Checker<'_> {
         refs.iter().map(|r| r.value.clone()).collect()
     }
 
+    /// A `sources` list: each entry `seed`, `device` or an `https://` address (in strict mode,
+    /// of a Procore page). With `required` (strict mode, causes and steps), an empty list is a
+    /// problem at `at`.
+    fn sources(
+        &mut self,
+        sources: &[Text],
+        strict: bool,
+        required: Option<(Location, &str)>,
+    ) -> Vec<String> {
+        if let Some((at, what)) = required
+            && strict
+            && sources.is_empty()
+        {
+            self.report(
+                at,
+                format!("{what} has no `sources`: say where it comes from (`seed`, `device`, or the https:// address of the Procore page it was read on)"),
+            );
+        }
+        for source in sources {
+            let v = source.value.trim();
+            if v == "seed" || v == "device" {
+                continue;
+            }
+            match https_host(v) {
+                Some(host) if v.chars().all(|c| c.is_ascii_graphic()) => {
+                    if strict && !PROCORE_HOSTS.contains(&host) {
+                        self.report(
+                            source.referenced,
+                            format!(
+                                "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
+                                crate::guides::text::sanitize(host),
+                                PROCORE_HOSTS.join(", ")
+                            ),
+                        );
+                    }
+                }
+                _ => self.report(
+                    source.referenced,
+                    format!(
+                        "source `{}` is not valid: use `seed` (the source articles), `device` (phone or computer knowledge) or a page address starting with https://",
+                        crate::guides::text::sanitize(v)
+                    ),
+                ),
+            }
+        }
+        sources.iter().map(|t| t.value.trim().to_owned()).collect()
+    }
+
+    /// A hand-over target named in a guide (`admin`, `support` or `it`); `default` when not set.
+    fn target(&mut self, raw: Option<&Text>, default: Target) -> Target {
+        let Some(raw) = raw else { return default };
+        Target::from_id(raw.value.trim()).unwrap_or_else(|| {
+            let ids = Target::ALL.map(Target::id);
+            let hint = suggest::hint(&raw.value, ids.iter().copied());
+            self.report(
+                raw.referenced,
+                format!(
+                    "unknown hand-over target `{}`{hint} (valid: {})",
+                    crate::guides::text::sanitize(&raw.value),
+                    ids.join(", ")
+                ),
+            );
+            default
+        })
+    }
+
+    /// Escalation signs, each with its target.
+    fn signs(&mut self, signs: &[RawSign], to: Target, strict: bool) -> Vec<Sign> {
+        signs
+            .iter()
+            .map(|s| Sign {
+                sign: self.text(&s.sign, "escalation sign"),
+                to: self.target(s.to.as_ref(), to),
+                sources: self.sources(&s.sources, strict, None),
+            })
+            .collect()
+    }
+
     fn positive(&mut self, n: &Spanned<f64>, what: &str) -> f64 {
         if !n.value.is_finite() || n.value <= 0.0 {
             self.report(
@@ -139,17 +242,17 @@ impl Checker<'_> {
     /// A step's device-specific lines (`on:`), each device one the `device` question offers.
     fn device_lines(
         &mut self,
-        on: &HashMap<Text, Vec<Text>>,
+        lines_by_device: &HashMap<Text, Vec<Text>>,
         devices: &BTreeSet<String>,
     ) -> BTreeMap<String, Vec<String>> {
         let mut out = BTreeMap::new();
-        for (device, lines) in sorted(on) {
+        for (device, lines) in sorted(lines_by_device) {
             if !devices.contains(&device.value) {
                 let hint = suggest::hint(&device.value, devices.iter().map(String::as_str));
                 self.report(
                     device.referenced,
                     format!(
-                        "`on` names unknown device `{}`{hint} (valid: {})",
+                        "`devices` names unknown device `{}`{hint} (valid: {})",
                         device.value,
                         list(devices.iter())
                     ),
@@ -161,6 +264,12 @@ impl Checker<'_> {
     }
 
     fn effect(&mut self, raw: &RawEffect, causes: &BTreeSet<String>) -> Effect {
+        if let (Some(to), None) = (&raw.escalate_to, &raw.escalate) {
+            self.report(
+                to.referenced,
+                "`escalate_to` needs an `escalate` reason beside it",
+            );
+        }
         Effect {
             raises: self.refs(&raw.raises, causes, "cause in `raises`"),
             lowers: self.refs(&raw.lowers, causes, "cause in `lowers`"),
@@ -169,6 +278,10 @@ impl Checker<'_> {
                 .escalate
                 .as_ref()
                 .map(|t| self.text(t, "escalate reason")),
+            escalate_to: raw
+                .escalate_to
+                .as_ref()
+                .map(|t| self.target(Some(t), Target::Admin)),
         }
     }
 
@@ -210,6 +323,7 @@ impl Checker<'_> {
         causes: &BTreeSet<String>,
         questions: &BTreeMap<String, Vec<String>>,
         earlier: &[&str],
+        strict: bool,
     ) -> Question {
         let id = self.id(&raw.id, "question id");
         let options = raw.options.len()
@@ -245,9 +359,12 @@ impl Checker<'_> {
                         lowers: o.lowers.clone(),
                         rules_out: o.rules_out.clone(),
                         escalate: o.escalate.clone(),
+                        escalate_to: o.escalate_to.clone(),
                     },
                     causes,
                 ),
+                safeguard: o.safeguard,
+                sources: self.sources(&o.sources, strict, None),
             })
             .collect();
         Question {
@@ -275,6 +392,7 @@ pub fn context(
     src: &str,
     raw: &RawContext,
     earlier: &[Question],
+    targets: &mut BTreeMap<Target, Contact>,
 ) -> Result<Vec<Question>, Vec<Problem>> {
     let mut c = Checker {
         file,
@@ -293,7 +411,7 @@ pub fn context(
                 .find(|e| e.id == q.id.value)
                 .map(Question::values)
                 .unwrap_or_default();
-            let question = c.question(q, &none, &known, &before);
+            let question = c.question(q, &none, &known, &before, false);
             known.insert(
                 question.id.clone(),
                 question.values().iter().map(|v| v.to_string()).collect(),
@@ -301,6 +419,34 @@ pub fn context(
             question
         })
         .collect();
+    for (id, raw) in sorted(&raw.targets) {
+        let target = c.target(Some(id), Target::Admin);
+        let contact = raw.contact.as_ref().map(|t| c.text(t, "target contact"));
+        let minutes = raw
+            .minutes
+            .as_ref()
+            .map(|m| c.positive(m, "target minutes"));
+        match (targets.get_mut(&target), contact, minutes) {
+            (Some(known), contact, minutes) => {
+                if let Some(contact) = contact {
+                    known.contact = contact;
+                }
+                if let Some(minutes) = minutes {
+                    known.minutes = minutes;
+                }
+            }
+            (None, Some(contact), Some(minutes)) => {
+                targets.insert(target, Contact { contact, minutes });
+            }
+            (None, _, _) => c.report(
+                id.referenced,
+                format!(
+                    "target `{}` needs both `contact` and `minutes` the first time it is defined",
+                    target.id()
+                ),
+            ),
+        }
+    }
     if c.problems.is_empty() {
         Ok(questions)
     } else {
@@ -379,6 +525,11 @@ pub fn guide(
             explain: c.text(&x.explain, "cause explanation"),
             likelihood: c.positive(&x.likelihood, "likelihood"),
             when: c.when(&x.when, &questions),
+            sources: c.sources(
+                &x.sources,
+                known.strict,
+                Some((x.id.referenced, &format!("cause `{}`", x.id.value))),
+            ),
         })
         .collect();
 
@@ -417,7 +568,7 @@ pub fn guide(
     let guide_questions = raw
         .questions
         .iter()
-        .map(|q| c.question(q, &cause_ids, &questions, &[]))
+        .map(|q| c.question(q, &cause_ids, &questions, &[], known.strict))
         .collect();
 
     let devices: BTreeSet<String> = questions
@@ -451,13 +602,44 @@ pub fn guide(
             Some(s) => s.value,
             None => DEFAULT_SUCCESS,
         };
-        if x.actions.is_empty() && x.on.is_empty() {
+        if x.actions.is_empty() && x.devices.is_empty() {
             c.report(
                 x.id.referenced,
-                format!("step `{step_id}` says nothing to do: add lines under `do:` or `on:`"),
+                format!(
+                    "step `{step_id}` says nothing to do: add lines under `do:` or `devices:`"
+                ),
             );
         }
-        let on = c.device_lines(&x.on, &devices);
+        let lines_by_device = c.device_lines(&x.devices, &devices);
+        let role = x.admin.as_ref().map(|role| {
+            let text = c.text(role, "admin role");
+            if matches!(text.to_lowercase().as_str(), "true" | "false" | "yes" | "no") {
+                c.report(
+                    role.referenced,
+                    "`admin` names the role that must do the step, like `admin: Drawings admin` or `admin: Company Directory admin`",
+                );
+            }
+            text
+        });
+        if let (Some(to), None) = (&x.to, &x.admin) {
+            c.report(
+                to.referenced,
+                "`to` says who does an admin step: add `admin: ROLE` beside it",
+            );
+        }
+        let risk = x.risk.as_ref().and_then(|r| match r.value.trim() {
+            "loses-unsynced" => Some(Risk::LosesUnsynced),
+            other => {
+                c.report(
+                    r.referenced,
+                    format!(
+                        "unknown risk `{}` (valid: loses-unsynced)",
+                        crate::guides::text::sanitize(other)
+                    ),
+                );
+                None
+            }
+        });
         if x.after.iter().any(|a| a.value == step_id) {
             c.report(
                 x.id.referenced,
@@ -475,15 +657,27 @@ pub fn guide(
             success,
             when: c.when(&x.when, &questions),
             after: c.refs(&x.after, &step_ids, "step in `after`"),
-            admin: x.admin,
+            admin: role.is_some(),
+            to: role
+                .is_some()
+                .then(|| c.target(x.to.as_ref(), Target::Admin)),
+            role,
+            risk,
+            safeguard: x.safeguard,
+            sources: c.sources(
+                &x.sources,
+                known.strict,
+                Some((x.id.referenced, &format!("step `{step_id}`"))),
+            ),
             check_files: x.check_files,
             see,
             actions: c.texts(&x.actions, "step line"),
-            on,
+            devices: lines_by_device,
             origin,
             id: step_id,
         });
     }
+    check_guards(&mut c, raw, &steps);
 
     // A cause no step fixes can never be resolved by the walk-through.
     for x in &raw.causes {
@@ -503,10 +697,20 @@ pub fn guide(
     }
     check_cycles(&mut c, raw);
 
+    let to = c.target(raw.escalate.to.as_ref(), Target::Admin);
+    let mut targets = known.targets.clone();
+    if let Some(target) = targets.get_mut(&to) {
+        if let Some(contact) = &raw.escalate.contact {
+            target.contact = c.text(contact, "escalation contact");
+        }
+        if let Some(minutes) = &raw.escalate.minutes {
+            target.minutes = c.positive(minutes, "escalation minutes");
+        }
+    }
     let escalate = Escalate {
-        contact: c.text(&raw.escalate.contact, "escalation contact"),
-        minutes: c.positive(&raw.escalate.minutes, "escalation minutes"),
-        signs: c.texts(&raw.escalate.signs, "escalation sign"),
+        to,
+        targets,
+        signs: c.signs(&raw.escalate.signs, to, known.strict),
         provide: raw
             .escalate
             .provide
@@ -541,6 +745,7 @@ pub fn guide(
     let guide = Guide {
         title: c.text(&raw.title, "title"),
         summary: c.text(&raw.summary, "summary"),
+        sources: c.sources(&raw.sources, known.strict, None),
         aliases: raw
             .aliases
             .iter()
@@ -562,6 +767,31 @@ pub fn guide(
         Ok(guide)
     } else {
         Err(c.problems)
+    }
+}
+
+/// A step that can lose work not yet uploaded, and that can be offered on a phone, needs a
+/// safeguard in its guide: a step or an answer that makes sure that work is safe first.
+fn check_guards(c: &mut Checker, raw: &RawGuide, steps: &[Step]) {
+    let guarded = steps.iter().any(|s| s.safeguard)
+        || raw
+            .questions
+            .iter()
+            .flat_map(|q| &q.options)
+            .any(|o| o.safeguard);
+    if guarded {
+        return;
+    }
+    for (x, step) in raw.steps.iter().zip(steps) {
+        if step.risk == Some(Risk::LosesUnsynced) && step.on_phone() {
+            c.report(
+                x.id.referenced,
+                format!(
+                    "step `{}` can lose work not yet uploaded (`risk: loses-unsynced`), but nothing in the guide makes that work safe first: add a step with `safeguard: true` (check the upload queue is empty, or keep photos in the camera roll or gallery), or an answer with `safeguard: true`",
+                    step.id
+                ),
+            );
+        }
     }
 }
 
@@ -654,14 +884,21 @@ pub fn apply_override(
         return c.problems;
     };
     if let Some(esc) = &raw.escalate {
+        let to = guide.escalate.to;
         if let Some(contact) = &esc.contact {
-            guide.escalate.contact = c.text(contact, "escalation contact");
+            let contact = c.text(contact, "escalation contact");
+            if let Some(target) = guide.escalate.targets.get_mut(&to) {
+                target.contact = contact;
+            }
         }
         if let Some(minutes) = &esc.minutes {
-            guide.escalate.minutes = c.positive(minutes, "escalation minutes");
+            let minutes = c.positive(minutes, "escalation minutes");
+            if let Some(target) = guide.escalate.targets.get_mut(&to) {
+                target.minutes = minutes;
+            }
         }
         if let Some(signs) = &esc.signs {
-            guide.escalate.signs = c.texts(signs, "escalation sign");
+            guide.escalate.signs = c.signs(signs, to, false);
         }
         if let Some(provide) = &esc.provide {
             c.unique(provide.iter().map(|p| &p.id), "provide id");
@@ -701,8 +938,8 @@ pub fn apply_override(
         if let Some(actions) = &change.actions {
             step.actions = c.texts(actions, "step line");
         }
-        if let Some(on) = &change.on {
-            step.on = c.device_lines(on, devices);
+        if let Some(lines) = &change.devices {
+            step.devices = c.device_lines(lines, devices);
         }
         step.origin = Origin::Company;
     }

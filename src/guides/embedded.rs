@@ -23,6 +23,7 @@ pub fn sources() -> Vec<Source> {
 pub fn library() -> Library {
     Library {
         context: context(),
+        targets: targets(),
         guides: GUIDES.iter().map(|(_, _, json)| guide(json)).collect(),
     }
 }
@@ -42,12 +43,17 @@ pub fn library_with(name: &str) -> Result<Library, super::LookupError> {
     let i = super::find_name(&names, name)?;
     Ok(Library {
         context: context(),
+        targets: targets(),
         guides: vec![guide(GUIDES[i].2)],
     })
 }
 
 fn context() -> Vec<super::model::Question> {
     serde_json::from_str(CONTEXT_JSON).expect("the build script writes valid context questions")
+}
+
+fn targets() -> std::collections::BTreeMap<super::model::Target, super::model::Contact> {
+    serde_json::from_str(TARGETS_JSON).expect("the build script writes valid targets")
 }
 
 fn guide(json: &str) -> super::model::Guide {

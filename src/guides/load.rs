@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::check::{self, Known};
-use super::model::{DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE};
+use super::model::{DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE, Target};
 use super::problem::Problem;
 use super::raw::{RawContext, RawGuide, RawOverride};
 
@@ -230,6 +230,8 @@ pub struct Checked {
     /// The library, when there were no problems.
     pub library: Option<Library>,
     pub problems: Vec<Problem>,
+    /// Things worth fixing that do not stop the guides loading.
+    pub warnings: Vec<Problem>,
     /// How many guide files were checked.
     pub files: usize,
 }
@@ -237,7 +239,18 @@ pub struct Checked {
 /// Adds `sources` to the already validated `base` library: a guide with the id of a base guide
 /// replaces it, new ids are added, and context files extend the shared questions. Only the
 /// sources are checked; the base is known to be valid.
-pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>) -> Checked {
+pub fn assemble(base: Library, sources: Vec<Source>, problems: Vec<Problem>) -> Checked {
+    assemble_with(base, sources, problems, false)
+}
+
+/// [`assemble`], with `strict` also requiring `sources` on every cause and step (see
+/// [`Known::strict`]).
+pub fn assemble_with(
+    base: Library,
+    sources: Vec<Source>,
+    mut problems: Vec<Problem>,
+    strict: bool,
+) -> Checked {
     let (contexts, guide_sources): (Vec<Source>, Vec<Source>) =
         sources.into_iter().partition(|s| s.stem == "_context");
     let (overrides, guide_sources): (Vec<Source>, Vec<Source>) = guide_sources
@@ -245,11 +258,11 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
         .partition(|s| s.stem.ends_with(OVERRIDE_SUFFIX));
 
     let mut context: Vec<Question> = base.context;
+    let mut targets = base.targets;
     for source in &contexts {
-        match parse::<RawContext>(source)
-            .map_err(|p| vec![p])
-            .and_then(|raw| check::context(&source.name, &source.text, &raw, &context))
-        {
+        match parse::<RawContext>(source).map_err(|p| vec![p]).and_then(|raw| {
+            check::context(&source.name, &source.text, &raw, &context, &mut targets)
+        }) {
             Ok(questions) => merge_context(&mut context, questions),
             Err(found) => problems.extend(found),
         }
@@ -259,6 +272,17 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
             problems.push(Problem::file(
                 CONTEXT_FILE,
                 format!("the shared context question `{required}` is missing"),
+            ));
+        }
+    }
+    for required in Target::ALL {
+        if !targets.contains_key(&required) && problems.is_empty() {
+            problems.push(Problem::file(
+                CONTEXT_FILE,
+                format!(
+                    "the hand-over target `{}` is missing under `targets:`",
+                    required.id()
+                ),
             ));
         }
     }
@@ -313,6 +337,8 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
     let known = Known {
         context: &context,
         guide_ids: &guide_ids,
+        targets: &targets,
+        strict,
     };
 
     let files = by_id.len() + overrides.len();
@@ -388,10 +414,15 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
             Err(p) => problems.push(p),
         }
     }
-    let library = problems.is_empty().then_some(Library { context, guides });
+    let library = problems.is_empty().then_some(Library {
+        context,
+        targets,
+        guides,
+    });
     Checked {
         library,
         problems,
+        warnings: Vec::new(),
         files,
     }
 }

@@ -8,6 +8,7 @@ pub mod model;
 pub mod problem;
 pub mod raw;
 pub mod text;
+pub mod yaml11;
 
 pub use load::{Checked, LoadError};
 
@@ -17,6 +18,7 @@ use std::path::Path;
 fn empty() -> Library {
     Library {
         context: Vec::new(),
+        targets: std::collections::BTreeMap::new(),
         guides: Vec::new(),
     }
 }
@@ -44,12 +46,23 @@ pub fn load(extra: Option<&Path>) -> Result<Library, LoadError> {
 }
 
 /// Validates the folder `extra` on top of the built-in guides, or, with no folder, the
-/// built-in guide files themselves as written.
-pub fn check_all(extra: Option<&Path>) -> Result<Checked, LoadError> {
-    match extra {
-        Some(dir) => check_folder(embedded::library(), dir),
-        None => Ok(load::assemble(empty(), embedded::sources(), Vec::new())),
-    }
+/// built-in guide files themselves as written. `strict` also requires `sources` on every cause
+/// and step. Unquoted values that YAML 1.1 tools read differently come back as warnings.
+pub fn check_all(extra: Option<&Path>, strict: bool) -> Result<Checked, LoadError> {
+    let (base, sources, unreadable) = match extra {
+        Some(dir) => {
+            let (sources, unreadable) = load::folder_sources(dir)?;
+            (embedded::library(), sources, unreadable)
+        }
+        None => (empty(), embedded::sources(), Vec::new()),
+    };
+    let warnings: Vec<Problem> = sources
+        .iter()
+        .flat_map(|s| yaml11::warnings(&s.name, &s.text))
+        .collect();
+    let mut checked = load::assemble_with(base, sources, unreadable, strict);
+    checked.warnings = warnings;
+    Ok(checked)
 }
 
 fn check_folder(base: Library, dir: &Path) -> Result<Checked, LoadError> {

@@ -58,6 +58,80 @@ impl Condition {
     }
 }
 
+/// Who can fix a problem the steps cannot: the hand-over targets every guide shares.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// The company's Procore admin: permissions, unlocking, publishing, closing, tools.
+    #[default]
+    Admin,
+    /// Procore support: one item that keeps failing, an outage.
+    Support,
+    /// The company's IT: single sign-on, two-step login, mail filters, proxies.
+    It,
+}
+
+impl Target {
+    /// Every target, in the order people read them.
+    pub const ALL: [Target; 3] = [Target::Admin, Target::Support, Target::It];
+
+    /// The id used in guide files and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Target::Admin => "admin",
+            Target::Support => "support",
+            Target::It => "it",
+        }
+    }
+
+    /// The target with this id.
+    pub fn from_id(id: &str) -> Option<Target> {
+        Target::ALL.into_iter().find(|t| t.id() == id)
+    }
+}
+
+/// How to reach a hand-over target, and how long a fix that way takes the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Who to go to, as the user reads it ("your company's Procore admin").
+    pub contact: String,
+    /// The user's time until the problem is fixed that way, waiting included.
+    pub minutes: f64,
+}
+
+/// Where a claim comes from: `seed` (the source articles), `device` (general phone or
+/// computer knowledge) or the address of a Procore page.
+pub type Sources = Vec<String>;
+
+/// What a step can cost the user when done carelessly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Risk {
+    /// Can delete work on a phone that has not reached Procore yet (photos, entries): signing
+    /// out, deleting or reinstalling the app, clearing its data or its upload queue.
+    LosesUnsynced,
+}
+
+impl Risk {
+    /// The id used in guide files and JSON.
+    pub fn id(self) -> &'static str {
+        match self {
+            Risk::LosesUnsynced => "loses-unsynced",
+        }
+    }
+
+    /// One line a user reads before doing the step.
+    pub fn warning(self) -> &'static str {
+        match self {
+            Risk::LosesUnsynced => {
+                "Careful: this can delete photos and entries not yet uploaded from this phone."
+            }
+        }
+    }
+}
+
 /// How an answer moves the causes.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Effect {
@@ -73,6 +147,9 @@ pub struct Effect {
     /// Set when this answer means only an admin or Procore can fix it: the reason.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub escalate: Option<String>,
+    /// Who the `escalate` reason sends the user to (the guide's target when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub escalate_to: Option<Target>,
 }
 
 /// How much `raises` multiplies (and `lowers` divides) a cause's likelihood.
@@ -85,6 +162,12 @@ pub struct Choice {
     pub label: String,
     #[serde(flatten)]
     pub effect: Effect,
+    /// This answer confirms that work not yet uploaded is safe (the upload queue is empty, or
+    /// photos are kept in the camera roll or gallery).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub safeguard: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Sources,
 }
 
 /// A question that narrows the cause.
@@ -119,6 +202,8 @@ pub struct Cause {
     pub likelihood: f64,
     #[serde(default, skip_serializing_if = "Condition::is_empty")]
     pub when: Condition,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Sources,
 }
 
 /// A fix to try.
@@ -136,6 +221,21 @@ pub struct Step {
     pub after: Vec<String>,
     /// Only an admin can do it.
     pub admin: bool,
+    /// The role that must do it ("Drawings admin"), for an admin step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Who an admin step goes to (set for admin steps only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Target>,
+    /// What the step can cost when done carelessly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk: Option<Risk>,
+    /// Doing this step makes sure work not yet uploaded is safe (checks the upload queue is
+    /// empty, or keeps photos in the camera roll or gallery).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub safeguard: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Sources,
     /// The wizard offers to check the user's files (preflight) on this step.
     #[serde(default)]
     pub check_files: bool,
@@ -145,17 +245,29 @@ pub struct Step {
     pub actions: Vec<String>,
     /// Device-specific lines, keyed by device value.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub on: BTreeMap<String, Vec<String>>,
+    pub devices: BTreeMap<String, Vec<String>>,
     pub origin: Origin,
 }
 
+/// The one device value that is not a phone or tablet.
+pub const COMPUTER: &str = "computer";
+
 impl Step {
+    /// Whether the step can be offered on a phone or tablet: its `when` does not limit it to
+    /// computers.
+    pub fn on_phone(&self) -> bool {
+        self.when
+            .0
+            .get(DEVICE)
+            .is_none_or(|devices| devices.iter().any(|d| d != COMPUTER))
+    }
+
     /// The lines to show for a device: the common lines, then that device's lines.
     /// With no device known, every device's lines are returned, labelled.
     pub fn lines_for(&self, device: Option<&str>) -> Vec<(Option<&str>, &str)> {
         let mut lines: Vec<(Option<&str>, &str)> =
             self.actions.iter().map(|l| (None, l.as_str())).collect();
-        for (dev, extra) in &self.on {
+        for (dev, extra) in &self.devices {
             if device.is_none_or(|d| d == dev) {
                 let label = if device.is_some() {
                     None
@@ -192,14 +304,44 @@ pub struct Provide {
     pub kind: ProvideKind,
 }
 
-/// When and how to go to the admin or Procore support.
+/// A sign that it is time to hand the problem over, and to whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Sign {
+    pub sign: String,
+    pub to: Target,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Sources,
+}
+
+/// When and how to go to the admin, company IT or Procore support.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Escalate {
-    pub contact: String,
-    pub minutes: f64,
-    pub signs: Vec<String>,
+    /// The guide's usual hand-over target.
+    pub to: Target,
+    /// How to reach each target for this guide (the shared targets, with this guide's and the
+    /// company's changes).
+    pub targets: BTreeMap<Target, Contact>,
+    pub signs: Vec<Sign>,
     pub provide: Vec<Provide>,
     pub origin: Origin,
+}
+
+impl Escalate {
+    /// How to reach `target`.
+    pub fn target(&self, target: Target) -> &Contact {
+        // Every target is present: the loader fills in all three.
+        &self.targets[&target]
+    }
+
+    /// Who to go to by default.
+    pub fn contact(&self) -> &str {
+        &self.target(self.to).contact
+    }
+
+    /// The user's minutes to a fix through the default target.
+    pub fn minutes(&self) -> f64 {
+        self.target(self.to).minutes
+    }
 }
 
 /// A habit that stops the problem recurring.
@@ -216,6 +358,8 @@ pub struct Guide {
     pub id: String,
     pub title: String,
     pub summary: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Sources,
     pub aliases: Vec<String>,
     pub symptoms: Vec<String>,
     pub escalate: Escalate,
@@ -259,6 +403,8 @@ impl Guide {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Library {
     pub context: Vec<Question>,
+    /// The shared hand-over targets, before any guide's changes.
+    pub targets: BTreeMap<Target, Contact>,
     pub guides: Vec<Guide>,
 }
 

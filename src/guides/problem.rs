@@ -38,7 +38,25 @@ impl Problem {
 
     /// A problem at a location of `source`.
     pub fn at(file: &str, source: &str, loc: Location, message: impl Into<String>) -> Self {
-        let line = loc.line();
+        Self::at_position(
+            file,
+            source,
+            loc.line(),
+            loc.column(),
+            loc.span().len() as usize,
+            message,
+        )
+    }
+
+    /// A problem at 1-based `line` and `column` of `source`, `width` characters wide.
+    pub fn at_position(
+        file: &str,
+        source: &str,
+        line: u64,
+        column: u64,
+        width: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let snippet = (line > 0)
             .then(|| source.lines().nth((line - 1) as usize))
             .flatten()
@@ -46,10 +64,10 @@ impl Problem {
         Problem {
             file: file.to_owned(),
             line,
-            column: loc.column(),
+            column,
             message: message.into(),
             snippet,
-            width: (loc.span().len() as usize).clamp(1, 80),
+            width: width.clamp(1, 80),
         }
     }
 }

@@ -35,12 +35,13 @@ pub struct RawOverride {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawEscalateOverride {
+    /// Who to go to for this guide instead (the guide's target keeps its id).
     #[serde(default)]
     pub contact: Option<Text>,
     #[serde(default)]
     pub minutes: Option<Spanned<f64>>,
     #[serde(default)]
-    pub signs: Option<Vec<Text>>,
+    pub signs: Option<Vec<RawSign>>,
     #[serde(default)]
     pub provide: Option<Vec<RawProvide>>,
 }
@@ -57,7 +58,7 @@ pub struct RawStepOverride {
     #[serde(rename = "do", default)]
     pub actions: Option<Vec<Text>>,
     #[serde(default)]
-    pub on: Option<HashMap<Text, Vec<Text>>>,
+    pub devices: Option<HashMap<Text, Vec<Text>>>,
 }
 
 /// The schema of a `when` condition, for [`When`] fields.
@@ -80,6 +81,10 @@ pub struct RawGuide {
     /// One or two sentences: what this problem is.
     #[schemars(with = "String")]
     pub summary: Text,
+    /// Where the guide as a whole comes from (see `sources` on causes and steps).
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub sources: Vec<Text>,
     /// Short names a user may type: `fieldfix fix photos`.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -118,19 +123,57 @@ pub struct RawGuide {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Escalate")]
 pub struct RawEscalate {
-    /// Who to go to first, e.g. "your company's Procore admin".
-    #[schemars(with = "String")]
-    pub contact: Text,
-    /// Honest cost, in minutes, of getting the admin or support involved.
-    #[schemars(with = "f64", extend("exclusiveMinimum" = 0))]
-    pub minutes: Spanned<f64>,
+    /// Who the problem usually goes to when the steps cannot fix it: `admin` (the company's
+    /// Procore admin), `support` (Procore support) or `it` (the company's IT). Default `admin`.
+    #[serde(default)]
+    #[schemars(with = "Option<TargetSchema>")]
+    pub to: Option<Text>,
+    /// Who to go to, for this guide only; by default the target's contact from `_context.yaml`.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub contact: Option<Text>,
+    /// The user's minutes until a fix through that target, waiting included, for this guide
+    /// only; by default the target's from `_context.yaml`.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0))]
+    pub minutes: Option<Spanned<f64>>,
     /// When it is time to stop trying steps.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
-    pub signs: Vec<Text>,
+    pub signs: Vec<RawSign>,
     /// What support will ask for; collected into the ticket.
     #[serde(default)]
     pub provide: Vec<RawProvide>,
+}
+
+/// The hand-over targets, for the schema.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum TargetSchema {
+    Admin,
+    Support,
+    It,
+}
+
+/// Where a claim comes from: `seed`, `device` or a Procore page (`https://...`).
+type SourcesSchema = Vec<String>;
+
+/// A sign that it is time to hand the problem over.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "Sign")]
+pub struct RawSign {
+    /// What the user sees, in one sentence.
+    #[schemars(with = "String")]
+    pub sign: Text,
+    /// Who to go to when this is seen; by default the guide's `escalate.to`.
+    #[serde(default)]
+    #[schemars(with = "Option<TargetSchema>")]
+    pub to: Option<Text>,
+    /// Where it comes from: `seed`, `device` or a Procore page (`https://...`).
+    #[serde(default)]
+    #[schemars(with = "SourcesSchema")]
+    pub sources: Vec<Text>,
 }
 
 /// One fact support will ask for.
@@ -169,6 +212,11 @@ pub struct RawCause {
     #[serde(default)]
     #[schemars(with = "WhenSchema")]
     pub when: When,
+    /// Where it comes from: `seed` (the source articles), `device` (phone or computer
+    /// knowledge) or the address of the Procore page it was read on.
+    #[serde(default)]
+    #[schemars(with = "SourcesSchema")]
+    pub sources: Vec<Text>,
 }
 
 /// How one answer moves the causes.
@@ -192,6 +240,10 @@ pub struct RawEffect {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub escalate: Option<Text>,
+    /// Who the `escalate` reason sends the user to; by default the guide's `escalate.to`.
+    #[serde(default)]
+    #[schemars(with = "Option<TargetSchema>")]
+    pub escalate_to: Option<Text>,
 }
 
 /// A question that tells the causes apart.
@@ -241,6 +293,18 @@ pub struct RawChoice {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub escalate: Option<Text>,
+    /// Who the `escalate` reason sends the user to; by default the guide's `escalate.to`.
+    #[serde(default)]
+    #[schemars(with = "Option<TargetSchema>")]
+    pub escalate_to: Option<Text>,
+    /// True when this answer confirms that work not yet uploaded is safe (the upload queue is
+    /// empty, or photos are kept in the camera roll or gallery).
+    #[serde(default)]
+    pub safeguard: bool,
+    /// Where it comes from: `seed`, `device` or a Procore page (`https://...`).
+    #[serde(default)]
+    #[schemars(with = "SourcesSchema")]
+    pub sources: Vec<Text>,
 }
 
 /// A fix to try.
@@ -272,9 +336,30 @@ pub struct RawStep {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub after: Vec<Text>,
-    /// True when only an admin can do it.
+    /// The role that must do it, when the user cannot: "Drawings admin", "Company Directory
+    /// admin", "your company's IT".
     #[serde(default)]
-    pub admin: bool,
+    #[schemars(with = "Option<String>")]
+    pub admin: Option<Text>,
+    /// Who an `admin` step goes to: `admin` (default), `support` or `it`.
+    #[serde(default)]
+    #[schemars(with = "Option<TargetSchema>")]
+    pub to: Option<Text>,
+    /// `loses-unsynced` when the step can delete work not yet uploaded from a phone (signing
+    /// out, reinstalling, clearing app data or the upload queue). Such a step is offered on a
+    /// phone only after a `safeguard` step or answer.
+    #[serde(default)]
+    #[schemars(with = "Option<RiskSchema>")]
+    pub risk: Option<Text>,
+    /// True when this step makes sure work not yet uploaded is safe (checks that the upload
+    /// queue is empty, or keeps photos in the camera roll or gallery).
+    #[serde(default)]
+    pub safeguard: bool,
+    /// Where it comes from: `seed` (the source articles), `device` (phone or computer
+    /// knowledge) or the address of the Procore page it was read on.
+    #[serde(default)]
+    #[schemars(with = "SourcesSchema")]
+    pub sources: Vec<Text>,
     /// True when checking the user's files (`fieldfix preflight`) helps with this step: the
     /// wizard then offers "Check the files now".
     #[serde(default)]
@@ -290,7 +375,15 @@ pub struct RawStep {
     /// Device-specific lines, keyed by device value (`computer`, `ios`, `android`).
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, Vec<String>>")]
-    pub on: HashMap<Text, Vec<Text>>,
+    pub devices: HashMap<Text, Vec<Text>>,
+}
+
+/// The step risks, for the schema.
+#[derive(JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+#[allow(dead_code)]
+enum RiskSchema {
+    LosesUnsynced,
 }
 
 /// A habit that stops the problem coming back.
@@ -310,7 +403,22 @@ pub struct RawTip {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawContext {
+    #[serde(default)]
     pub questions: Vec<RawQuestion>,
+    /// The hand-over targets: `admin`, `support`, `it`, each with its contact and minutes.
+    #[serde(default)]
+    pub targets: HashMap<Text, RawTarget>,
+}
+
+/// How to reach one hand-over target.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    #[serde(default)]
+    pub contact: Option<Text>,
+    /// The user's minutes until a fix that way, waiting included.
+    #[serde(default)]
+    pub minutes: Option<Spanned<f64>>,
 }
 
 /// The JSON Schema (draft 7, which editors support best) of a guide file.

@@ -135,6 +135,24 @@ fn when(c: &Condition) -> Markup {
     }
 }
 
+/// "Source: Procore support — Unlock a user account", linked, under a cause or step.
+fn sources(sources: &[String]) -> Markup {
+    html! {
+        @if !sources.is_empty() {
+            p.meta.sources {
+                @if sources.len() == 1 { "Source: " } @else { "Sources: " }
+                @for (i, s) in sources.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    @match super::source_label(s) {
+                        (name, Some(url)) => a href=(url) { (name) },
+                        (name, None) => (name),
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn step(guide: &Guide, library: &Library, s: &Step) -> Markup {
     let fixes: Vec<&str> = s
         .fixes
@@ -146,13 +164,15 @@ fn step(guide: &Guide, library: &Library, s: &Step) -> Markup {
             h3 { (s.title) }
             p.meta {
                 (minutes(s.minutes))
-                @if s.admin { " " span.badge.admin { "admin" } }
+                @if s.admin { " " span.badge.admin { (s.role.as_deref().unwrap_or("admin")) } }
+                @if s.safeguard { " " span.badge { "safeguard" } }
                 " " (when(&s.when))
             }
+            @if let Some(risk) = s.risk { p.risk { strong { (risk.warning()) } } }
             @if !s.actions.is_empty() {
                 ul { @for line in &s.actions { li { (line) } } }
             }
-            @for (device, lines) in &s.on {
+            @for (device, lines) in &s.devices {
                 div {
                     span.device { "On " (device_label(device)) ":" }
                     ul { @for line in lines { li { (line) } } }
@@ -162,6 +182,7 @@ fn step(guide: &Guide, library: &Library, s: &Step) -> Markup {
             @if let Some(see) = &s.see {
                 p { "See also: " (guide_link(library, see)) }
             }
+            (sources(&s.sources))
         }
     }
 }
@@ -191,6 +212,7 @@ pub fn guide(guide: &Guide, library: &Library) -> String {
                         div {
                             strong { (c.title) } " " (when(&c.when))
                             p { (c.explain) }
+                            (sources(&c.sources))
                         }
                     }
                 }
@@ -211,12 +233,21 @@ pub fn guide(guide: &Guide, library: &Library) -> String {
             h2 { "When to escalate" }
             div.escalate {
                 p {
-                    "Go to " strong { (guide.escalate.contact) }
-                    " (about " (minutes(guide.escalate.minutes)) ")"
+                    "Go to " strong { (guide.escalate.contact()) }
+                    " (about " (minutes(guide.escalate.minutes())) ")"
                     @if guide.escalate.signs.is_empty() { "." } @else { " when:" }
                 }
                 @if !guide.escalate.signs.is_empty() {
-                    ul { @for s in &guide.escalate.signs { li { (s) } } }
+                    ul {
+                        @for s in &guide.escalate.signs {
+                            li {
+                                (s.sign)
+                                @if s.to != guide.escalate.to {
+                                    " (go to " (guide.escalate.target(s.to).contact) ")"
+                                }
+                            }
+                        }
+                    }
                 }
                 @if !guide.escalate.provide.is_empty() {
                     p { "Have ready:" }

@@ -6,7 +6,6 @@ use serde_json::{Value, json};
 
 use super::SCHEMA_VERSION;
 use crate::engine::Plan;
-use crate::guides::Problem;
 use crate::guides::model::{Guide, Library};
 use crate::search::Hit;
 
@@ -37,13 +36,14 @@ pub fn search(query: &str, hits: &[Hit]) -> Value {
     json!({ "schema_version": SCHEMA_VERSION, "query": query, "results": hits })
 }
 
-pub fn validate(files: usize, guides: usize, problems: &[Problem]) -> Value {
+pub fn validate(checked: &crate::guides::Checked, guides: usize) -> Value {
     json!({
         "schema_version": SCHEMA_VERSION,
-        "ok": problems.is_empty(),
-        "files": files,
+        "ok": checked.problems.is_empty(),
+        "files": checked.files,
         "guides": guides,
-        "problems": problems,
+        "problems": checked.problems,
+        "warnings": checked.warnings,
     })
 }
 
@@ -84,11 +84,20 @@ struct StepDoc<'a> {
     probability: f64,
     checks: &'a [String],
     admin: bool,
+    /// The role that must do an admin step, and who it goes to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<crate::guides::model::Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<crate::guides::model::Risk>,
+    safeguard: bool,
     #[serde(rename = "do")]
     actions: &'a [String],
     /// Device-specific lines: the answered device's, or every device's when unknown.
-    on: std::collections::BTreeMap<&'a str, &'a [String]>,
+    devices: std::collections::BTreeMap<&'a str, &'a [String]>,
     see: Option<&'a str>,
+    sources: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -110,9 +119,10 @@ struct EscalationDoc<'a> {
     recommended: bool,
     reasons: &'a [String],
     steps_worth_trying: usize,
+    to: crate::guides::model::Target,
     contact: &'a str,
     minutes: f64,
-    signs: &'a [String],
+    signs: &'a [crate::guides::model::Sign],
     provide: &'a [crate::guides::model::Provide],
 }
 
@@ -157,14 +167,19 @@ pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
                 probability: round(s.probability),
                 checks: &s.checks,
                 admin: s.admin,
+                role: full.role.as_deref(),
+                to: full.to,
+                risk: full.risk,
+                safeguard: full.safeguard,
                 actions: &full.actions,
-                on: full
-                    .on
+                devices: full
+                    .devices
                     .iter()
                     .filter(|(dev, _)| device.is_none_or(|d| d == dev.as_str()))
                     .map(|(dev, lines)| (dev.as_str(), lines.as_slice()))
                     .collect(),
                 see: full.see.as_deref(),
+                sources: &full.sources,
             })
             .collect(),
         questions: questions
@@ -192,8 +207,9 @@ pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
             recommended: escalation.recommended,
             reasons: &escalation.reasons,
             steps_worth_trying: escalation.steps_worth_trying,
-            contact: &esc.contact,
-            minutes: esc.minutes,
+            to: escalation.to,
+            contact: &escalation.contact,
+            minutes: escalation.minutes,
             signs: &esc.signs,
             provide: &esc.provide,
         },

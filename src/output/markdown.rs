@@ -117,6 +117,7 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
             condition(&c.when),
             escape(&c.explain)
         );
+        sources(&mut out, &c.sources, "  ");
     }
     let _ = writeln!(out, "\n## Questions\n");
     for q in library.context.iter().chain(&guide.questions) {
@@ -127,7 +128,11 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
     }
     let _ = writeln!(out, "\n## Steps\n");
     for (i, s) in guide.steps.iter().enumerate() {
-        let admin = if s.admin { " · admin" } else { "" };
+        let admin = match (&s.role, s.admin) {
+            (Some(role), _) => format!(" · needs {}", escape(role)),
+            (None, true) => " · admin".to_owned(),
+            (None, false) => String::new(),
+        };
         let _ = writeln!(
             out,
             "{}. **{}** ({}{admin}){}",
@@ -136,19 +141,28 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
             minutes(s.minutes),
             condition(&s.when)
         );
+        if let Some(risk) = s.risk {
+            let _ = writeln!(out, "   - **{}**", escape(risk.warning()));
+        }
         step_lines(&mut out, s, None);
         if let Some(see) = &s.see {
             let _ = writeln!(out, "   - See also: {}", links.guide(library, see));
         }
+        sources(&mut out, &s.sources, "   ");
     }
     let _ = writeln!(
         out,
         "\n## When to escalate\n\nContact: {} (about {}).\n",
-        escape(&guide.escalate.contact),
-        minutes(guide.escalate.minutes)
+        escape(guide.escalate.contact()),
+        minutes(guide.escalate.minutes())
     );
     for s in &guide.escalate.signs {
-        let _ = writeln!(out, "- {}", escape(s));
+        let to = if s.to == guide.escalate.to {
+            String::new()
+        } else {
+            format!(" (go to {})", escape(&guide.escalate.target(s.to).contact))
+        };
+        let _ = writeln!(out, "- {}{to}", escape(&s.sign));
     }
     let _ = writeln!(out, "\nHave ready:\n");
     for p in &guide.escalate.provide {
@@ -227,7 +241,7 @@ pub fn diagnosis(d: &Diagnosis) -> String {
         let _ = writeln!(
             out,
             "**Escalate now** to {}.\n",
-            escape(&guide.escalate.contact)
+            escape(&plan.escalation.contact)
         );
         for r in &plan.escalation.reasons {
             let _ = writeln!(out, "- {}", escape(r));
@@ -237,7 +251,7 @@ pub fn diagnosis(d: &Diagnosis) -> String {
             out,
             "Try the first {} step(s), then go to {}.",
             plan.escalation.steps_worth_trying,
-            escape(&guide.escalate.contact)
+            escape(&plan.escalation.contact)
         );
     }
     let _ = writeln!(out, "\nHave ready:\n");
@@ -245,4 +259,20 @@ pub fn diagnosis(d: &Diagnosis) -> String {
         let _ = writeln!(out, "- {}", escape(&p.label));
     }
     out
+}
+
+/// "Source: [Procore support — Unlock a user account](https://...)" as a list item.
+fn sources(out: &mut String, sources: &[String], indent: &str) {
+    if sources.is_empty() {
+        return;
+    }
+    let items: Vec<String> = sources
+        .iter()
+        .map(|s| match super::source_label(s) {
+            (name, Some(url)) => format!("[{}](<{url}>)", escape(&name)),
+            (name, None) => escape(&name),
+        })
+        .collect();
+    let label = if items.len() == 1 { "Source" } else { "Sources" };
+    let _ = writeln!(out, "{indent}- {label}: {}", items.join("; "));
 }

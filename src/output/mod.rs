@@ -18,7 +18,59 @@ pub enum Format {
 }
 
 /// The version of every JSON document fieldfix prints; bumped on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// A `sources` entry as a person reads it: a name, and the page address when there is one.
+/// `seed` is the source articles fieldfix was first written from; `device` is general phone and
+/// computer knowledge; an address is named by its site and the page's title (from its path).
+pub fn source_label(source: &str) -> (String, Option<&str>) {
+    match source {
+        "seed" => ("fieldfix's source articles".to_owned(), None),
+        "device" => ("general phone and computer knowledge".to_owned(), None),
+        url => {
+            let host = crate::guides::check::https_host(url).unwrap_or_default();
+            let site = match host {
+                "developers.procore.com" => "Procore developer docs",
+                "procore.github.io" => "Procore API reference",
+                "status.procore.com" => "Procore status",
+                h if h.ends_with("support.procore.com") => "Procore support",
+                _ => host,
+            };
+            let page = url
+                .split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .rsplit('/')
+                .next()
+                .filter(|last| *last != host && !last.is_empty())
+                .map(|slug| {
+                    let words = slug.replace(['-', '_'], " ");
+                    let mut chars = words.chars();
+                    chars.next().map_or(String::new(), |first| {
+                        first.to_uppercase().chain(chars).collect::<String>()
+                    })
+                });
+            let name = match page {
+                Some(page) => format!("{site} — {page}"),
+                None => site.to_owned(),
+            };
+            (name, Some(url))
+        }
+    }
+}
+
+/// Sources as one line of text: "Procore support — Unlock a user account (https://...); ...".
+pub fn sources_line(sources: &[String]) -> String {
+    sources
+        .iter()
+        .map(|s| match source_label(s) {
+            (name, Some(url)) => format!("{name} ({url})"),
+            (name, None) => name,
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
 
 /// Colour and width for text output.
 #[derive(Debug, Clone)]

@@ -3,7 +3,6 @@
 use std::fmt::Write;
 
 use super::{Diagnosis, Paint, device_label, minutes, percent};
-use crate::guides::Problem;
 use crate::guides::model::{Guide, Library, Origin, Question, Step};
 use crate::search::Hit;
 
@@ -65,10 +64,14 @@ pub fn search(hits: &[Hit], p: &Paint) -> String {
 }
 
 /// The problems, then a one-line summary.
-pub fn problems(problems: &[Problem], files: usize, guides: usize, p: &Paint) -> String {
+pub fn problems(checked: &crate::guides::Checked, guides: usize, p: &Paint) -> String {
+    let (problems, files) = (&checked.problems, checked.files);
     let mut out = String::new();
     for problem in problems {
         let _ = writeln!(out, "{} {problem}\n", p.bad("error:"));
+    }
+    for warning in &checked.warnings {
+        let _ = writeln!(out, "{} {warning}\n", p.warn("warning:"));
     }
     if problems.is_empty() {
         let _ = writeln!(
@@ -86,6 +89,25 @@ pub fn problems(problems: &[Problem], files: usize, guides: usize, p: &Paint) ->
         );
     }
     out
+}
+
+/// A sign that it is time to hand over, with who to go to when that is not the guide's usual
+/// target.
+pub fn sign(esc: &crate::guides::model::Escalate, s: &crate::guides::model::Sign, p: &Paint) -> String {
+    if s.to == esc.to {
+        s.sign.clone()
+    } else {
+        format!("{} {}", s.sign, p.dim(&format!("(go to {})", esc.target(s.to).contact)))
+    }
+}
+
+/// "Source: ..." under a cause or step, for an admin auditing where each line comes from.
+fn sources(out: &mut String, p: &Paint, sources: &[String], indent: &str) {
+    if !sources.is_empty() {
+        let label = if sources.len() == 1 { "Source" } else { "Sources" };
+        let line = format!("{label}: {}", super::sources_line(sources));
+        let _ = writeln!(out, "{}", p.wrap(&p.dim(&line), indent, indent));
+    }
 }
 
 fn section(out: &mut String, p: &Paint, title: &str) {
@@ -202,6 +224,7 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
             )
         );
         let _ = writeln!(out, "{}", p.wrap(&c.explain, "    ", "    "));
+        sources(&mut out, p, &c.sources, "    ");
     }
     if !guide.context.is_empty() {
         section(&mut out, p, "How the shared answers move the causes");
@@ -236,7 +259,13 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
     for (i, s) in guide.steps.iter().enumerate() {
         let mut tags = vec![minutes(s.minutes)];
         if s.admin {
-            tags.push("admin".into());
+            tags.push(match &s.role {
+                Some(role) => format!("needs {role}"),
+                None => "admin".into(),
+            });
+        }
+        if s.safeguard {
+            tags.push("safeguard".into());
         }
         if s.origin == Origin::Company {
             tags.push("company".into());
@@ -257,6 +286,9 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
                 "     "
             )
         );
+        if let Some(risk) = s.risk {
+            let _ = writeln!(out, "{}", p.wrap(&p.warn(risk.warning()), "     ", "     "));
+        }
         step_lines(&mut out, p, s, None, "     ");
         let mut meta = vec![format!("fixes: {}", s.fixes.join(", "))];
         if !s.after.is_empty() {
@@ -270,6 +302,7 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
             "{}",
             p.wrap(&p.dim(&meta.join(" · ")), "     ", "     ")
         );
+        sources(&mut out, p, &s.sources, "     ");
     }
     section(&mut out, p, "When to escalate");
     let origin = if guide.escalate.origin == Origin::Company {
@@ -280,11 +313,11 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
     let _ = writeln!(
         out,
         "  Contact: {}{origin} (about {})",
-        guide.escalate.contact,
-        minutes(guide.escalate.minutes)
+        guide.escalate.contact(),
+        minutes(guide.escalate.minutes())
     );
     for s in &guide.escalate.signs {
-        let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
+        let _ = writeln!(out, "{}", p.wrap(&sign(&guide.escalate, s, p), "  - ", "    "));
     }
     let _ = writeln!(out, "  Have ready:");
     for item in &guide.escalate.provide {
@@ -367,11 +400,15 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
                 "  {}",
                 p.warn(&format!(
                     "-- escalating to {} is quicker from here --",
-                    guide.escalate.contact
+                    plan.escalation.contact
                 ))
             );
         }
-        let admin = if s.admin { " · needs an admin" } else { "" };
+        let admin = match (&s.role, s.admin) {
+            (Some(role), _) => format!(" · needs {role}"),
+            (None, true) => " · needs an admin".to_owned(),
+            (None, false) => String::new(),
+        };
         let _ = writeln!(
             out,
             "{}",
@@ -440,7 +477,7 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
         let _ = writeln!(
             out,
             "  {}",
-            p.warn(&format!("Escalate now to {}.", esc.contact))
+            p.warn(&format!("Escalate now to {}.", plan.escalation.contact))
         );
         for r in &plan.escalation.reasons {
             let _ = writeln!(out, "{}", p.wrap(r, "  - ", "    "));
@@ -453,8 +490,8 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
                 &format!(
                     "Not yet: try the first {} step(s) above, then go to {} (about {}).",
                     plan.escalation.steps_worth_trying,
-                    esc.contact,
-                    minutes(esc.minutes)
+                    plan.escalation.contact,
+                    minutes(plan.escalation.minutes)
                 ),
                 "  ",
                 "  "
@@ -464,7 +501,7 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
     if !esc.signs.is_empty() {
         let _ = writeln!(out, "  Escalate when:");
         for s in &esc.signs {
-            let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
+            let _ = writeln!(out, "{}", p.wrap(&sign(esc, s, p), "  - ", "    "));
         }
     }
     let items: Vec<&str> = esc.provide.iter().map(|i| i.label.as_str()).collect();

@@ -98,7 +98,7 @@ pub fn escalate(
     if session.provided.is_empty() {
         p.say(&paint.heading(&format!(
             "\nTime to hand this to {}",
-            guide.escalate.contact
+            plan.escalation.contact
         )))?;
         for r in &reasons {
             p.say(&paint.wrap(r, "  - ", "    "))?;
@@ -106,7 +106,11 @@ pub fn escalate(
         if !guide.escalate.signs.is_empty() {
             p.say(&paint.bold("Signs that it needs them:"))?;
             for s in &guide.escalate.signs {
-                p.say(&paint.wrap(s, "  - ", "    "))?;
+                p.say(&paint.wrap(
+                    &crate::output::text::sign(&guide.escalate, s, &paint),
+                    "  - ",
+                    "    ",
+                ))?;
             }
         }
         p.say(
@@ -143,7 +147,7 @@ pub fn escalate(
     let path = write(&ticket, tickets)?;
     session.phase = Phase::Escalate;
     p.say(&paint.good(&format!("\nTicket written: {}", path.display())))?;
-    p.say(&format!("Send it to {}.", guide.escalate.contact))?;
+    p.say(&format!("Send it to {}.", plan.escalation.contact))?;
     Ok(Ending::Ticket(path))
 }
 
@@ -157,7 +161,7 @@ fn build(
     let mut t = Ticket::new(
         &guide.id,
         &guide.title,
-        &guide.escalate.contact,
+        &plan.escalation.contact,
         super::session::now(),
     );
     // In the order they were asked: shared questions first, then the guide's own.

@@ -333,7 +333,8 @@ escalate:
   contact: the site IT lead
   minutes: 45
   signs:
-    - It freezes on every device.
+    - sign: It freezes on every device.
+      to: it
   provide:
     - id: project
       label: Project name
@@ -345,6 +346,7 @@ causes:
     title: Stale cache
     explain: Old data is stuck in the app.
     likelihood: 50
+    sources: [seed]
   - id: old-build
     title: Old build
     explain: The app is out of date.
@@ -385,9 +387,11 @@ steps:
     minutes: 4
     fixes: [stale-cache]
     success: 0.8
+    sources: [device]
+    safeguard: true
     do:
       - Close the crane log.
-    on:
+    devices:
       ios:
         - Offload the app in Settings.
       android:
@@ -398,12 +402,15 @@ steps:
     fixes: [old-build]
     when: { device: [ios, android] }
     after: [clear-cache]
+    risk: loses-unsynced
     do: [Install the latest version.]
   - id: ask-it
     title: Ask IT about an outage
     minutes: 20
     fixes: [outage]
-    admin: true
+    admin: Site IT lead
+    to: it
+    sources: [seed, "https://status.procore.com"]
     see: sync-error
     do: [Ask the site IT lead whether the service is down.]
 prevent:
@@ -437,10 +444,14 @@ fn show_json_carries_every_field_of_the_guide() {
         "origin": "company",
         "file": g["file"],
         "escalate": {
-            "contact": "the site IT lead",
-            "minutes": 45.0,
+            "to": "admin",
+            "targets": {
+                "admin": { "contact": "the site IT lead", "minutes": 45.0 },
+                "support": { "contact": "Procore support", "minutes": 1440.0 },
+                "it": { "contact": "your company's IT team", "minutes": 480.0 }
+            },
             "origin": "company",
-            "signs": ["It freezes on every device."],
+            "signs": [{ "sign": "It freezes on every device.", "to": "it" }],
             "provide": [
                 { "id": "project", "label": "Project name", "kind": "text" },
                 { "id": "when", "label": "When it froze", "kind": "time" }
@@ -448,7 +459,8 @@ fn show_json_carries_every_field_of_the_guide() {
         },
         "causes": [
             { "id": "stale-cache", "title": "Stale cache",
-              "explain": "Old data is stuck in the app.", "likelihood": 50.0 },
+              "explain": "Old data is stuck in the app.", "likelihood": 50.0,
+              "sources": ["seed"] },
             { "id": "old-build", "title": "Old build", "explain": "The app is out of date.",
               "likelihood": 30.0, "when": { "device": ["ios", "android"] } },
             { "id": "outage", "title": "Outage", "explain": "The service is down.",
@@ -472,16 +484,20 @@ fn show_json_carries_every_field_of_the_guide() {
         "steps": [
             { "id": "clear-cache", "title": "Clear the cache", "minutes": 4.0,
               "fixes": ["stale-cache"], "success": 0.8, "admin": false, "check_files": false,
+              "safeguard": true, "sources": ["device"],
               "do": ["Close the crane log."],
-              "on": { "ios": ["Offload the app in Settings."],
+              "devices": { "ios": ["Offload the app in Settings."],
                       "android": ["Clear the app cache in Settings."] },
               "origin": "company" },
             { "id": "update-app", "title": "Update the app", "minutes": 6.0,
               "fixes": ["old-build"], "success": 0.9, "admin": false, "check_files": false,
               "when": { "device": ["ios", "android"] }, "after": ["clear-cache"],
+              "risk": "loses-unsynced",
               "do": ["Install the latest version."], "origin": "company" },
             { "id": "ask-it", "title": "Ask IT about an outage", "minutes": 20.0,
               "fixes": ["outage"], "success": 0.9, "admin": true, "check_files": false, "see": "sync-error",
+              "role": "Site IT lead", "to": "it",
+              "sources": ["seed", "https://status.procore.com"],
               "do": ["Ask the site IT lead whether the service is down."],
               "origin": "company" }
         ],

@@ -124,6 +124,7 @@ fn guide_answers_raise_lower_and_rule_out() {
         lowers: vec!["b".into()],
         rules_out: vec!["c".into()],
         escalate: None,
+        escalate_to: None,
     };
     let guide = four_causes()
         .question(question("q", &[("x", effect), ("nothing", no_effect())]))
@@ -1249,6 +1250,7 @@ fn effect_of(spec: EffectSpec, causes: &[&str]) -> Effect {
             .map(|s| s.to_string())
             .collect(),
         escalate: None,
+        escalate_to: None,
     }
 }
 

@@ -69,7 +69,7 @@ symptoms: [things break]
 escalate:
   contact: the admin
   minutes: 30
-  signs: [It keeps happening.]
+  signs: [{ sign: It keeps happening. }]
   provide:
     - id: project
       label: Project name
@@ -116,7 +116,8 @@ related: []
 // `Step { success: 0.5, ..step("reboot", 2.0, &["glitch"]) }`.
 
 use fieldfix::guides::model::{
-    Cause, Choice, Condition, Effect, Escalate, Guide, Origin, Question, Step, Tip,
+    Cause, Choice, Condition, Contact, Effect, Escalate, Guide, Origin, Question, Sign, Step, Target,
+    Tip,
 };
 
 /// A `when` condition: `when(&[("device", &["ios"])])`.
@@ -183,6 +184,7 @@ pub fn cause(id: &str, likelihood: f64) -> Cause {
         explain: format!("Explains {id}."),
         likelihood,
         when: Condition::default(),
+        sources: vec!["seed".to_owned()],
     }
 }
 
@@ -197,10 +199,15 @@ pub fn step(id: &str, minutes: f64, fixes: &[&str]) -> Step {
         when: Condition::default(),
         after: Vec::new(),
         admin: false,
+        role: None,
+        to: None,
+        risk: None,
+        safeguard: false,
+        sources: vec!["seed".to_owned()],
         check_files: false,
         see: None,
         actions: vec![format!("Do {id}.")],
-        on: Default::default(),
+        devices: Default::default(),
         origin: Origin::Company,
     }
 }
@@ -217,6 +224,8 @@ pub fn question(id: &str, options: &[(&str, Effect)]) -> Question {
                 value: value.to_string(),
                 label: format!("Answer {value}"),
                 effect: effect.clone(),
+                safeguard: false,
+                sources: Vec::new(),
             })
             .collect(),
     }
@@ -243,12 +252,26 @@ impl GuideBuilder {
                 id: id.to_owned(),
                 title: format!("Guide {id}"),
                 summary: "A guide made in a test.".to_owned(),
+                sources: Vec::new(),
                 aliases: Vec::new(),
                 symptoms: vec!["things break".to_owned()],
                 escalate: Escalate {
-                    contact: "the admin".to_owned(),
-                    minutes: 30.0,
-                    signs: vec!["It keeps happening.".to_owned()],
+                    to: Target::Admin,
+                    targets: Target::ALL
+                        .into_iter()
+                        .map(|t| {
+                            let contact = Contact {
+                                contact: format!("the {}", t.id()),
+                                minutes: 30.0,
+                            };
+                            (t, contact)
+                        })
+                        .collect(),
+                    signs: vec![Sign {
+                        sign: "It keeps happening.".to_owned(),
+                        to: Target::Admin,
+                        sources: Vec::new(),
+                    }],
                     provide: Vec::new(),
                     origin: Origin::Company,
                 },
@@ -290,7 +313,10 @@ impl GuideBuilder {
     }
 
     pub fn escalate_minutes(mut self, minutes: f64) -> Self {
-        self.guide.escalate.minutes = minutes;
+        let to = self.guide.escalate.to;
+        if let Some(target) = self.guide.escalate.targets.get_mut(&to) {
+            target.minutes = minutes;
+        }
         self
     }
 
