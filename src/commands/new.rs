@@ -191,6 +191,8 @@ title: {title}
 # One or two sentences: what this problem is.
 summary: >-
   Say in one or two sentences what goes wrong and where people notice it.
+# Where the guide as a whole comes from (causes and steps say it for themselves, below).
+sources: [seed]
 # Short names a user may type, like `fieldfix fix photos`.
 aliases: []
 # How field staff describe it, in their own words: search matches these.

@@ -413,9 +413,10 @@ fn escalation(
             .steps
             .iter()
             .any(|s| applies(&s.when, situation) && !done(&s.id));
-        let waiting = guide.steps.iter().find(|s| {
-            applies(&s.when, situation) && !done(&s.id) && needs_guard(s, situation)
-        });
+        let waiting = guide
+            .steps
+            .iter()
+            .find(|s| applies(&s.when, situation) && !done(&s.id) && needs_guard(s, situation));
         let safeguard = guide
             .steps
             .iter()

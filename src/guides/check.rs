@@ -605,9 +605,7 @@ pub fn guide(
         if x.actions.is_empty() && x.devices.is_empty() {
             c.report(
                 x.id.referenced,
-                format!(
-                    "step `{step_id}` says nothing to do: add lines under `do:` or `devices:`"
-                ),
+                format!("step `{step_id}` says nothing to do: add lines under `do:` or `devices:`"),
             );
         }
         let lines_by_device = c.device_lines(&x.devices, &devices);

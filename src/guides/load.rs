@@ -258,11 +258,14 @@ pub fn assemble_with(
         .partition(|s| s.stem.ends_with(OVERRIDE_SUFFIX));
 
     let mut context: Vec<Question> = base.context;
+    let base_targets = base.targets.clone();
     let mut targets = base.targets;
     for source in &contexts {
-        match parse::<RawContext>(source).map_err(|p| vec![p]).and_then(|raw| {
-            check::context(&source.name, &source.text, &raw, &context, &mut targets)
-        }) {
+        match parse::<RawContext>(source)
+            .map_err(|p| vec![p])
+            .and_then(|raw| {
+                check::context(&source.name, &source.text, &raw, &context, &mut targets)
+            }) {
             Ok(questions) => merge_context(&mut context, questions),
             Err(found) => problems.extend(found),
         }
@@ -323,11 +326,22 @@ pub fn assemble_with(
         }
         by_id.insert(source.stem.clone(), source);
     }
-    // The base guides that no source replaces stay as they are.
+    // The base guides that no source replaces stay as they are, but for the company's contacts:
+    // a target a guide did not change itself takes the company's contact and minutes.
     let kept: Vec<Guide> = base
         .guides
         .into_iter()
         .filter(|g| !by_id.contains_key(&g.id))
+        .map(|mut g| {
+            for (target, contact) in g.escalate.targets.iter_mut() {
+                if base_targets.get(target) == Some(contact)
+                    && let Some(company) = targets.get(target)
+                {
+                    *contact = company.clone();
+                }
+            }
+            g
+        })
         .collect();
     let guide_ids: BTreeSet<String> = by_id
         .keys()

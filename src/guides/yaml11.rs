@@ -79,7 +79,9 @@ mod tests {
 
     #[test]
     fn yaml_11_booleans_and_numbers_are_found_and_quoted_text_is_not() {
-        for plain in ["yes", "No", "on", "OFF", "y", "n", "1:30", "1_000", "0b101", "1.2.3"] {
+        for plain in [
+            "yes", "No", "on", "OFF", "y", "n", "1:30", "1_000", "0b101", "1.2.3",
+        ] {
             assert!(misread(plain).is_some(), "{plain}");
         }
         for plain in ["maybe", "online", "5", "0.9", "1e3", "true", "404", "ios"] {

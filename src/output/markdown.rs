@@ -273,6 +273,10 @@ fn sources(out: &mut String, sources: &[String], indent: &str) {
             (name, None) => escape(&name),
         })
         .collect();
-    let label = if items.len() == 1 { "Source" } else { "Sources" };
+    let label = if items.len() == 1 {
+        "Source"
+    } else {
+        "Sources"
+    };
     let _ = writeln!(out, "{indent}- {label}: {}", items.join("; "));
 }

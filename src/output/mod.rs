@@ -60,18 +60,6 @@ pub fn source_label(source: &str) -> (String, Option<&str>) {
     }
 }
 
-/// Sources as one line of text: "Procore support — Unlock a user account (https://...); ...".
-pub fn sources_line(sources: &[String]) -> String {
-    sources
-        .iter()
-        .map(|s| match source_label(s) {
-            (name, Some(url)) => format!("{name} ({url})"),
-            (name, None) => name,
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 /// Colour and width for text output.
 #[derive(Debug, Clone)]
 pub struct Paint {

@@ -93,19 +93,33 @@ pub fn problems(checked: &crate::guides::Checked, guides: usize, p: &Paint) -> S
 
 /// A sign that it is time to hand over, with who to go to when that is not the guide's usual
 /// target.
-pub fn sign(esc: &crate::guides::model::Escalate, s: &crate::guides::model::Sign, p: &Paint) -> String {
+pub fn sign(
+    esc: &crate::guides::model::Escalate,
+    s: &crate::guides::model::Sign,
+    p: &Paint,
+) -> String {
     if s.to == esc.to {
         s.sign.clone()
     } else {
-        format!("{} {}", s.sign, p.dim(&format!("(go to {})", esc.target(s.to).contact)))
+        format!(
+            "{} {}",
+            s.sign,
+            p.dim(&format!("(go to {})", esc.target(s.to).contact))
+        )
     }
 }
 
 /// "Source: ..." under a cause or step, for an admin auditing where each line comes from.
 fn sources(out: &mut String, p: &Paint, sources: &[String], indent: &str) {
     if !sources.is_empty() {
-        let label = if sources.len() == 1 { "Source" } else { "Sources" };
-        let line = format!("{label}: {}", super::sources_line(sources));
+        let label = if sources.len() == 1 {
+            "Source"
+        } else {
+            "Sources"
+        };
+        // Names only: an address does not fit 80 columns; `--format json` and Markdown have them.
+        let names: Vec<String> = sources.iter().map(|s| super::source_label(s).0).collect();
+        let line = format!("{label}: {}", names.join("; "));
         let _ = writeln!(out, "{}", p.wrap(&p.dim(&line), indent, indent));
     }
 }
@@ -317,7 +331,11 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
         minutes(guide.escalate.minutes())
     );
     for s in &guide.escalate.signs {
-        let _ = writeln!(out, "{}", p.wrap(&sign(&guide.escalate, s, p), "  - ", "    "));
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(&sign(&guide.escalate, s, p), "  - ", "    ")
+        );
     }
     let _ = writeln!(out, "  Have ready:");
     for item in &guide.escalate.provide {

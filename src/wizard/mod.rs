@@ -14,7 +14,7 @@ use crate::commands::{self, DiagnoseRequest, Format, Out};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
-use crate::guides::model::{DEVICE, Guide, ProvideKind, Question};
+use crate::guides::model::{DEVICE, Guide, ProvideKind, Question, Risk};
 use crate::output::{Paint, device_label, minutes, percent};
 use prompt::{Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
@@ -278,6 +278,8 @@ const ESCALATE: &str = "Hand it to support now (write a ticket)";
 const SAVE_QUIT: &str = "Save and quit";
 const RELATED: &str = "Open related guide: ";
 const CHECK_FILES: &str = "Check the files now";
+const CONFIRM_DONE: &str = "Yes, I did it";
+const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
 
 fn steps(
     library: &Library,
@@ -326,6 +328,18 @@ fn steps(
             at: session::now(),
         });
     };
+    if matches!(items[i].as_str(), FIXED | DIDNT_HELP)
+        && let Some(risk) = at_risk(step, session.situation.answer(DEVICE))
+    {
+        let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
+        p.say(&warning)?;
+        let sure = [CONFIRM_DONE.to_owned(), CONFIRM_NOT_YET.to_owned()];
+        match p.select("Did you do this step?", &sure, 1)? {
+            None => return Ok(Flow::Quit),
+            Some(0) => {}
+            Some(_) => return Ok(Flow::Continue),
+        }
+    }
     match items[i].as_str() {
         FIXED => {
             record(session, StepResult::Fixed);
@@ -372,6 +386,13 @@ fn steps(
         }
     }
     Ok(Flow::Continue)
+}
+
+/// The risk a step carries on this device: steps that can lose unsynced work warn on a phone,
+/// or when the device is not known, never on a computer.
+fn at_risk(step: &crate::guides::model::Step, device: Option<&str>) -> Option<Risk> {
+    step.risk
+        .filter(|_| step.on_phone() && device != Some(crate::guides::model::COMPUTER))
 }
 
 /// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and
@@ -440,13 +461,24 @@ fn show_step(
         "",
         "  ",
     ));
-    card.push(paint.dim(&format!(
-        "  About {}, {} chance it fixes it{}",
-        minutes(step.minutes),
-        percent(next.probability),
-        if step.admin { " (needs an admin)" } else { "" }
-    )));
+    let needs = match (&step.role, step.admin) {
+        (Some(role), _) => format!(" (needs {role})"),
+        (None, true) => " (needs an admin)".to_owned(),
+        (None, false) => String::new(),
+    };
+    card.push(paint.wrap(
+        &paint.dim(&format!(
+            "About {}, {} chance it fixes it{needs}",
+            minutes(step.minutes),
+            percent(next.probability),
+        )),
+        "  ",
+        "  ",
+    ));
     let device = session.situation.answer(DEVICE);
+    if let Some(risk) = at_risk(step, device) {
+        card.push(paint.wrap(&paint.warn(risk.warning()), "  ", "  "));
+    }
     for (dev, line) in step.lines_for(device) {
         let text = match dev {
             Some(dev) => format!("{}: {line}", device_label(dev)),

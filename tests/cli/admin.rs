@@ -127,6 +127,7 @@ fn the_schema_is_draft_7_and_closed_like_the_loader() {
         "id",
         "title",
         "summary",
+        "sources",
         "aliases",
         "symptoms",
         "escalate",
@@ -565,6 +566,14 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
         let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
         assert!(!hrefs.is_empty(), "{name} links somewhere");
         for href in hrefs {
+            // A cited Procore page is a plain link out: followed only when clicked.
+            if let Some(host) = fieldfix::guides::check::https_host(href) {
+                assert!(
+                    fieldfix::guides::check::PROCORE_HOSTS.contains(&host),
+                    "{name}: `{href}` links only to Procore's own pages"
+                );
+                continue;
+            }
             let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
             assert!(
                 !file.contains(':') && !file.contains('/'),
@@ -651,6 +660,15 @@ fn markdown_export_links_every_page_and_escapes_guide_text() {
             .collect();
         assert!(!targets.is_empty(), "{name} links somewhere");
         for target in &targets {
+            // Cited Procore pages are written `<https://...>`.
+            if let Some(url) = target.strip_prefix('<') {
+                let host = fieldfix::guides::check::https_host(url).unwrap_or_default();
+                assert!(
+                    fieldfix::guides::check::PROCORE_HOSTS.contains(&host),
+                    "{name}: `{target}` links only to Procore's own pages"
+                );
+                continue;
+            }
             assert!(site.join(target).is_file(), "{name}: `{target}` resolves");
         }
         if name != "index.md" {
@@ -911,11 +929,15 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
     let state = tempfile::tempdir().unwrap();
     let json = show_json(state.path(), guides.path(), "permission");
     let guide = &json["guide"];
+    // The override changes the guide's own target (the company's Procore admin) only.
+    assert_eq!(guide["escalate"]["to"], "admin");
+    let admin = &guide["escalate"]["targets"]["admin"];
+    assert_eq!(admin["contact"], "Dana Ruiz, project controls (ext. 4410)");
+    assert_eq!(admin["minutes"], 15.0);
     assert_eq!(
-        guide["escalate"]["contact"],
-        "Dana Ruiz, project controls (ext. 4410)"
+        guide["escalate"]["targets"]["support"]["contact"],
+        "Procore support"
     );
-    assert_eq!(guide["escalate"]["minutes"], 15.0);
     assert_eq!(guide["escalate"]["origin"], "company");
     let builtin = fieldfix::guides::load(None).unwrap();
     let original = builtin.guide("permission-denied").unwrap();

@@ -67,8 +67,8 @@ fn parse(text: &str, args: &[&str]) -> Value {
         .unwrap_or_else(|e| panic!("fieldfix {args:?} printed invalid JSON ({e}):\n{text}"));
     assert_eq!(
         doc["schema_version"],
-        json!(1),
-        "fieldfix {args:?}: every JSON document has schema_version 1"
+        json!(2),
+        "fieldfix {args:?}: every JSON document has schema_version 2"
     );
     doc
 }
@@ -194,8 +194,12 @@ fn list_prints_one_line_per_guide_matching_the_json() {
             "`{line}` starts with {id}"
         );
         assert!(line.contains(g["title"].as_str().expect("title")));
+        // Aliases that do not fit the line are cut, with a `…`.
         for alias in strings(&g["aliases"]) {
-            assert!(line.contains(&alias), "`{line}` shows alias {alias}");
+            assert!(
+                line.contains(&alias) || line.ends_with("…)"),
+                "`{line}` shows alias {alias}"
+            );
         }
         assert!(!g["summary"].as_str().expect("summary").is_empty());
         assert_eq!(g["origin"], "built-in");
@@ -544,8 +548,8 @@ fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
                 s["id"]
             );
         }
-        if let Some(on) = s["on"].as_object() {
-            devices_with_lines.extend(on.keys().cloned());
+        if let Some(lines) = s["devices"].as_object() {
+            devices_with_lines.extend(lines.keys().cloned());
         }
         if let Some(see) = s["see"].as_str() {
             assert!(ids.iter().any(|i| i == see), "see: {see} is a guide");
@@ -556,7 +560,7 @@ fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
         "device-specific lines are included: {devices_with_lines:?}"
     );
     let esc = &g["escalate"];
-    assert!(!strings(&esc["signs"]).is_empty());
+    assert!(!field(&esc["signs"], "sign").is_empty());
     for p in esc["provide"].as_array().expect("provide") {
         assert_eq!(keys(p), set(&["id", "label", "kind"]));
     }
@@ -666,7 +670,7 @@ fn the_device_answer_picks_the_step_lines() {
         .as_array()
         .expect("steps")
         .iter()
-        .flat_map(|s| s["on"].as_object().expect("on").keys().cloned())
+        .flat_map(|s| s["devices"].as_object().expect("devices").keys().cloned())
         .collect();
     assert!(
         devices.len() > 1,
@@ -678,9 +682,12 @@ fn the_device_answer_picks_the_step_lines() {
     ]);
     let mut any = false;
     for s in android["steps"].as_array().expect("steps") {
-        let on = s["on"].as_object().expect("on");
-        assert!(on.keys().all(|d| d == "android"), "only Android lines: {s}");
-        any |= !on.is_empty();
+        let lines = s["devices"].as_object().expect("devices");
+        assert!(
+            lines.keys().all(|d| d == "android"),
+            "only Android lines: {s}"
+        );
+        any |= !lines.is_empty();
     }
     assert!(any, "some step has Android lines");
 
@@ -1049,8 +1056,11 @@ fn walking_photos_step_by_step_ends_in_escalation() {
     assert_eq!(esc["steps_worth_trying"], 0);
     let reasons = strings(&esc["reasons"]);
     assert!(!reasons.is_empty(), "says why");
+    // With honest hand-over times (hours for an admin), the walk runs out of steps before
+    // handing over is quicker; either way the reason is a plain one.
     assert!(
-        reasons[0].contains(esc["contact"].as_str().expect("contact")),
+        reasons[0].contains(esc["contact"].as_str().expect("contact"))
+            || reasons[0].contains("has been tried or set aside"),
         "{reasons:?}"
     );
 }
@@ -1443,12 +1453,29 @@ fn snapshot_list_json() {
     insta::assert_snapshot!("list_json", ok(&["list", "--format", "json"]));
 }
 
+/// Runs `args` in a folder that holds the small fixture guide [`FULL_GUIDE`] as `company/`:
+/// the JSON snapshots are of a guide written for the test, so editing a shipped guide never
+/// changes them.
+fn on_fixture_guide(args: &[&str]) -> String {
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(work.path().join("company")).expect("mkdir");
+    std::fs::write(
+        work.path().join("company/crane-log-frozen.yaml"),
+        FULL_GUIDE,
+    )
+    .expect("write");
+    let mut all = vec!["--guides", "company"];
+    all.extend_from_slice(args);
+    let out = run_in(work.path(), &all);
+    check_ok(&out, &all);
+    parse(&out.stdout, &all);
+    out.stdout
+}
+
 #[test]
 fn snapshot_show_json() {
-    let args = ["show", "error-429", "--format", "json"];
-    let text = ok(&args);
-    parse(&text, &args);
-    insta::assert_snapshot!("show_error_429_json", text);
+    let text = on_fixture_guide(&["show", "crane", "--format", "json"]);
+    insta::assert_snapshot!("show_fixture_json", text);
 }
 
 /// The diagnosis most tests look at: photos, on an iPhone, on a weak connection, as JSON.
@@ -1458,9 +1485,17 @@ const PHOTOS_IOS_WEAK: [&str; 8] =
 
 #[test]
 fn snapshot_diagnose_json() {
-    let text = ok(&PHOTOS_IOS_WEAK);
-    parse(&text, &PHOTOS_IOS_WEAK);
-    insta::assert_snapshot!("diagnose_photos_ios_weak_json", text);
+    let text = on_fixture_guide(&[
+        "diagnose",
+        "crane",
+        "--device",
+        "ios",
+        "-a",
+        "since=update",
+        "--format",
+        "json",
+    ]);
+    insta::assert_snapshot!("diagnose_fixture_ios_json", text);
 }
 
 #[test]

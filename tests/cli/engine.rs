@@ -1679,3 +1679,117 @@ fn escalation_reasons_follow_the_order_the_questions_are_asked() {
         ["shared, asked before both", "first asked", "second asked"]
     );
 }
+
+// ---- Steps that can lose unsynced work ---------------------------------------------------------
+
+/// A guide whose cheapest, likeliest step can delete unsynced work (sign out), with a safeguard
+/// step (check the upload queue) that is worth less on its own.
+fn risky_guide() -> Guide {
+    GuideBuilder::new("risky")
+        .escalate_minutes(240.0)
+        .cause(cause("stale-session", 70.0))
+        .cause(cause("stuck-queue", 30.0))
+        .step(Step {
+            risk: Some(fieldfix::guides::model::Risk::LosesUnsynced),
+            ..step("sign-out", 1.0, &["stale-session"])
+        })
+        .step(Step {
+            safeguard: true,
+            ..step("check-queue", 10.0, &["stuck-queue"])
+        })
+        .question(question(
+            "queue",
+            &[
+                ("empty", fieldfix::guides::model::Effect::default()),
+                ("not-sure", no_effect()),
+            ],
+        ))
+        .build()
+}
+
+/// [`risky_guide`] with the `queue=empty` answer marked as a safeguard.
+fn risky_guide_with_safe_answer() -> Guide {
+    let mut g = risky_guide();
+    g.questions[0].options[0].safeguard = true;
+    g
+}
+
+#[test]
+fn a_step_that_loses_unsynced_work_waits_for_its_safeguard_on_a_phone() {
+    let g = risky_guide();
+    for device in ["ios", "android"] {
+        let plan = diagnose(&g, &situation(&[("device", device)], &[], &[]));
+        assert_eq!(step_ids(&plan), ["check-queue", "sign-out"], "{device}");
+    }
+    // Unknown device: it may be a phone.
+    let plan = diagnose(&g, &Situation::default());
+    assert_eq!(step_ids(&plan), ["check-queue", "sign-out"]);
+    // On a computer nothing is at risk: the better step comes first.
+    let plan = diagnose(&g, &situation(&[("device", "computer")], &[], &[]));
+    assert_eq!(step_ids(&plan), ["sign-out", "check-queue"]);
+}
+
+#[test]
+fn a_safeguard_counts_once_done_or_answered_never_when_set_aside() {
+    let g = risky_guide();
+    let done = diagnose(&g, &situation(&[("device", "ios")], &["check-queue"], &[]));
+    assert_eq!(step_ids(&done), ["sign-out"]);
+    // Set aside, the queue was not checked: the risky step is not offered, and the hand-over
+    // says why.
+    let skipped = diagnose(&g, &situation(&[("device", "ios")], &[], &["check-queue"]));
+    assert_eq!(step_ids(&skipped), Vec::<&str>::new());
+    assert!(skipped.escalation.recommended);
+    assert!(
+        skipped.escalation.reasons[0].contains("can delete photos")
+            && skipped.escalation.reasons[0].contains("Step check-queue"),
+        "{:?}",
+        skipped.escalation.reasons
+    );
+    let g = risky_guide_with_safe_answer();
+    let answered = diagnose(
+        &g,
+        &situation(&[("device", "ios"), ("queue", "empty")], &[], &[]),
+    );
+    assert_eq!(step_ids(&answered), ["sign-out", "check-queue"]);
+    let unsure = diagnose(
+        &g,
+        &situation(&[("device", "ios"), ("queue", "not-sure")], &[], &[]),
+    );
+    assert_eq!(step_ids(&unsure), ["check-queue", "sign-out"]);
+}
+
+#[test]
+fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
+    let mut g = GuideBuilder::new("targets")
+        .cause(cause("sso", 50.0))
+        .cause(cause("other", 50.0))
+        .step(step("ask", 5.0, &["sso"]))
+        .step(step("fix", 5.0, &["other"]))
+        .question(question(
+            "login",
+            &[
+                (
+                    "company-page",
+                    fieldfix::guides::model::Effect {
+                        escalate_to: Some(fieldfix::guides::model::Target::It),
+                        ..escalates("Your company's sign-in page is run by company IT.")
+                    },
+                ),
+                ("procore", no_effect()),
+            ],
+        ))
+        .build();
+    g.escalate
+        .targets
+        .get_mut(&fieldfix::guides::model::Target::It)
+        .unwrap()
+        .minutes = 480.0;
+    let plan = diagnose(&g, &situation(&[("login", "company-page")], &[], &[]));
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::It);
+    assert_eq!(plan.escalation.contact, "the it");
+    assert_eq!(plan.escalation.minutes, 480.0);
+    let plan = diagnose(&g, &situation(&[("login", "procore")], &[], &[]));
+    assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::Admin);
+    assert_eq!(plan.escalation.contact, "the admin");
+}

@@ -4,6 +4,7 @@ mod support;
 
 mod admin;
 mod commands;
+mod content;
 mod engine;
 mod preflight;
 mod pty;

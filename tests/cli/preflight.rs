@@ -759,7 +759,7 @@ fn json_has_schema_version_and_one_record_per_finding() {
     t.file("empty.txt", b"");
     let (doc, code) = t.json(&[]);
     assert_eq!(code, 1);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["summary"]["failing"], 2);
     assert_eq!(doc["summary"]["at_risk"], 0);
     assert_eq!(doc["summary"]["findings"], 3);

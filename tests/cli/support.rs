@@ -69,7 +69,8 @@ symptoms: [things break]
 escalate:
   contact: the admin
   minutes: 30
-  signs: [{ sign: It keeps happening. }]
+  signs:
+    - sign: It keeps happening.
   provide:
     - id: project
       label: Project name
@@ -116,8 +117,8 @@ related: []
 // `Step { success: 0.5, ..step("reboot", 2.0, &["glitch"]) }`.
 
 use fieldfix::guides::model::{
-    Cause, Choice, Condition, Contact, Effect, Escalate, Guide, Origin, Question, Sign, Step, Target,
-    Tip,
+    Cause, Choice, Condition, Contact, Effect, Escalate, Guide, Origin, Question, Sign, Step,
+    Target, Tip,
 };
 
 /// A `when` condition: `when(&[("device", &["ios"])])`.

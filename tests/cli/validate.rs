@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{GuideDir, fieldfix, minimal_guide};
+use crate::support::{GuideDir, fieldfix, minimal_guide, show_json};
 
 /// A problem the validator must report: the file (inside the guide folder), where, and words
 /// its message must contain.
@@ -247,7 +247,7 @@ fn json_lists_every_problem_with_its_location() {
     dir.write("json-guide.yaml", &text);
     let (code, doc) = validate_json(&dir);
     assert_eq!(code, 1);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["ok"], false);
     let problems = doc["problems"].as_array().expect("problems is a list");
     assert_eq!(problems.len(), 2, "{doc:#}");
@@ -286,7 +286,7 @@ fn json_says_ok_for_valid_guides() {
     dir.write("fine.yaml", &minimal_guide("fine"));
     let (code, doc) = validate_json(&dir);
     assert_eq!(code, 0);
-    assert_eq!(doc["schema_version"], 1);
+    assert_eq!(doc["schema_version"], 2);
     assert_eq!(doc["ok"], true);
     assert_eq!(doc["problems"], serde_json::json!([]));
     assert_eq!(doc["guides"], builtin_ids().len() + 1);
@@ -428,8 +428,8 @@ fn yaml_syntax_errors_are_located() {
     dir.write("twice.yaml", &twice);
     let missing = edit(
         &minimal_guide("missing"),
-        "  contact: the admin",
-        "  contact:",
+        "  - tip: Be careful.",
+        "  - tip:",
     );
     dir.write("missing.yaml", &missing);
     expect_problems(
@@ -450,7 +450,7 @@ fn yaml_syntax_errors_are_located() {
             ),
             want(
                 "missing.yaml",
-                loc(&missing, "  contact|:"),
+                loc(&missing, "  - tip|:"),
                 &["a value is missing here"],
             ),
         ],
@@ -1469,11 +1469,11 @@ fn a_question_needs_two_options_and_its_own_id() {
 }
 
 #[test]
-fn on_must_name_a_known_device() {
+fn devices_must_name_a_known_device() {
     let text = edit(
         &minimal_guide("devices"),
         "    do: [Do the first thing.]\n",
-        "    do: [Do the first thing.]\n    on:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
+        "    do: [Do the first thing.]\n    devices:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
     );
     let dir = GuideDir::new();
     dir.write("devices.yaml", &text);
@@ -1484,19 +1484,19 @@ fn on_must_name_a_known_device() {
                 "devices.yaml",
                 loc(&text, "|iphone:"),
                 &[
-                    "`on` names unknown device `iphone`",
+                    "`devices` names unknown device `iphone`",
                     "(valid: android, computer, ios)",
                 ],
             ),
             want(
                 "devices.yaml",
                 loc(&text, "|windows:"),
-                &["`on` names unknown device `windows`"],
+                &["`devices` names unknown device `windows`"],
             ),
         ],
     );
 
-    // A company `_context.yaml` may add a device, which `on:` may then name.
+    // A company `_context.yaml` may add a device, which `devices:` may then name.
     let context =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("guides/_context.yaml"))
             .expect("built-in context");
@@ -1550,5 +1550,257 @@ fn a_company_context_file_may_add_one_option_but_must_be_valid() {
                 &["option value `Site_Trailer` is not a valid id"],
             ),
         ],
+    );
+}
+
+// ---- Sources, risky steps, hand-over targets, YAML 1.1 (content you can trust) -------------
+
+/// Runs `fieldfix validate --strict DIR`; returns (exit code, stdout).
+fn validate_strict(dir: &GuideDir) -> (i32, String) {
+    let state = tempfile::tempdir().expect("state dir");
+    let out = fieldfix(state.path())
+        .args(["validate", "--strict"])
+        .arg(dir.path())
+        .output()
+        .expect("run fieldfix");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+    )
+}
+
+#[test]
+fn strict_mode_reports_every_cause_and_step_without_sources_at_its_line() {
+    let text = minimal_guide("unsourced");
+    let dir = GuideDir::new();
+    dir.write("unsourced.yaml", &text);
+    // Company guides need not cite: without --strict the folder is fine.
+    assert_eq!(validate(&dir).0, 0);
+    let (code, stdout) = validate_strict(&dir);
+    assert_eq!(code, 1, "{stdout}");
+    let found = headlines(&stdout);
+    let at = |marked: &str| {
+        let (line, column) = loc(&text, marked);
+        format!("unsourced.yaml:{line}:{column}: ")
+    };
+    for (marked, what) in [
+        ("  - id: |first", "cause `first` has no `sources`"),
+        ("  - id: |second", "cause `second` has no `sources`"),
+        ("  - id: |fix-first", "step `fix-first` has no `sources`"),
+        ("  - id: |fix-second", "step `fix-second` has no `sources`"),
+    ] {
+        assert!(
+            found
+                .iter()
+                .any(|h| h.contains(&at(marked)) && h.contains(what)),
+            "{what} at {}:\n{stdout}",
+            at(marked)
+        );
+    }
+    assert_eq!(found.len(), 4, "{stdout}");
+}
+
+#[test]
+fn a_source_is_seed_device_or_an_https_address_and_strict_wants_procore_pages() {
+    let text = edits(
+        &minimal_guide("cites"),
+        &[
+            (
+                "    likelihood: 60\n",
+                "    likelihood: 60\n    sources: [seed, blog, \"https://example.com/tips\"]\n",
+            ),
+            (
+                "    likelihood: 40\n",
+                "    likelihood: 40\n    sources: [\"https://support.procore.com/faq/x\"]\n",
+            ),
+            (
+                "    fixes: [first]\n",
+                "    fixes: [first]\n    sources: [device]\n",
+            ),
+            (
+                "    fixes: [second]\n",
+                "    fixes: [second]\n    sources: [\"http://support.procore.com/faq/x\"]\n",
+            ),
+        ],
+    );
+    let dir = GuideDir::new();
+    dir.write("cites.yaml", &text);
+    expect_problems(
+        &dir,
+        &[
+            want(
+                "cites.yaml",
+                loc(&text, "[seed, |blog"),
+                &["source `blog` is not valid", "https://"],
+            ),
+            want(
+                "cites.yaml",
+                loc(&text, "[|\"http://"),
+                &["source `http://support.procore.com/faq/x` is not valid"],
+            ),
+        ],
+    );
+    let (code, stdout) = validate_strict(&dir);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("`example.com` is not a Procore page"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("`support.procore.com` is not"), "{stdout}");
+}
+
+#[test]
+fn a_step_that_loses_unsynced_work_needs_a_safeguard_in_its_guide() {
+    let text = edit(
+        &minimal_guide("risky"),
+        "    fixes: [second]\n",
+        "    fixes: [second]\n    risk: loses-unsynced\n",
+    );
+    let dir = GuideDir::new();
+    dir.write("risky.yaml", &text);
+    expect_problems(
+        &dir,
+        &[want(
+            "risky.yaml",
+            loc(&text, "  - id: |fix-second"),
+            &["can lose work not yet uploaded", "`safeguard: true`"],
+        )],
+    );
+    // A step that checks the upload queue first makes it valid; so would a safeguard answer.
+    let guarded = edit(
+        &text,
+        "    fixes: [first]\n",
+        "    fixes: [first]\n    safeguard: true\n",
+    );
+    dir.write("risky.yaml", &guarded);
+    assert_eq!(validate(&dir).0, 0, "{}", validate(&dir).1);
+    let answered = edit(
+        &text,
+        "        label: The first\n",
+        "        label: The first\n        safeguard: true\n",
+    );
+    dir.write("risky.yaml", &answered);
+    assert_eq!(validate(&dir).0, 0, "{}", validate(&dir).1);
+    // A risky step only ever offered on a computer needs none.
+    let computer = edit(
+        &text,
+        "    risk: loses-unsynced\n",
+        "    risk: loses-unsynced\n    when: { device: [computer] }\n",
+    );
+    dir.write("risky.yaml", &computer);
+    assert_eq!(validate(&dir).0, 0, "{}", validate(&dir).1);
+}
+
+#[test]
+fn targets_risks_and_admin_roles_are_checked() {
+    let text = edits(
+        &minimal_guide("targets"),
+        &[
+            ("  contact: the admin\n", "  to: helpdesk\n"),
+            (
+                "    fixes: [first]\n",
+                "    fixes: [first]\n    risk: slow\n    to: it\n",
+            ),
+            (
+                "    fixes: [second]\n",
+                "    fixes: [second]\n    admin: true\n",
+            ),
+            (
+                "        rules_out: [first]\n",
+                "        rules_out: [first]\n        escalate_to: support\n",
+            ),
+        ],
+    );
+    let dir = GuideDir::new();
+    dir.write("targets.yaml", &text);
+    expect_problems(
+        &dir,
+        &[
+            want(
+                "targets.yaml",
+                loc(&text, "  to: |helpdesk"),
+                &["unknown hand-over target `helpdesk`", "admin, support, it"],
+            ),
+            want(
+                "targets.yaml",
+                loc(&text, "    risk: |slow"),
+                &["unknown risk `slow`", "loses-unsynced"],
+            ),
+            want(
+                "targets.yaml",
+                loc(&text, "    to: |it"),
+                &["`to` says who does an admin step"],
+            ),
+            want(
+                "targets.yaml",
+                loc(&text, "    admin: |true"),
+                &["`admin` names the role"],
+            ),
+            want(
+                "targets.yaml",
+                loc(&text, "        escalate_to: |support"),
+                &["`escalate_to` needs an `escalate` reason"],
+            ),
+        ],
+    );
+}
+
+#[test]
+fn values_yaml_1_1_tools_read_as_booleans_are_warned_about_not_refused() {
+    let text = edit(
+        &minimal_guide("yes-no"),
+        "        label: The first\n",
+        "        label: Yes\n",
+    );
+    let dir = GuideDir::new();
+    dir.write("yes-no.yaml", &text);
+    let (code, stdout, _) = validate(&dir);
+    assert_eq!(code, 0, "warnings alone pass: {stdout}");
+    let (line, column) = loc(&text, "        label: |Yes");
+    assert!(
+        stdout.contains(&format!(
+            "warning: {}:{line}:{column}: `Yes` unquoted is read as a boolean",
+            dir.path().join("yes-no.yaml").display()
+        )),
+        "{stdout}"
+    );
+    let (_, doc) = validate_json(&dir);
+    assert_eq!(doc["ok"], true);
+    assert_eq!(doc["warnings"][0]["line"], line);
+    // Quoted, it reads the same everywhere.
+    dir.write("yes-no.yaml", &text.replace("label: Yes", "label: \"Yes\""));
+    assert!(!validate(&dir).1.contains("warning:"));
+}
+
+#[test]
+fn targets_come_from_the_context_and_a_company_may_rename_them() {
+    let dir = GuideDir::new();
+    dir.write(
+        "mine.yaml",
+        &edit(
+            &minimal_guide("mine"),
+            "  contact: the admin\n  minutes: 30\n",
+            "  to: it\n",
+        ),
+    );
+    dir.write(
+        "_context.yaml",
+        "targets:\n  it:\n    contact: Sam at the service desk\n    minutes: 60\n",
+    );
+    let state = tempfile::tempdir().unwrap();
+    let json = show_json(state.path(), dir.path(), "mine");
+    let esc = &json["guide"]["escalate"];
+    assert_eq!(esc["to"], "it");
+    assert_eq!(esc["targets"]["it"]["contact"], "Sam at the service desk");
+    assert_eq!(esc["targets"]["it"]["minutes"], 60.0);
+    assert_eq!(
+        esc["targets"]["admin"]["contact"],
+        "your company's Procore admin"
+    );
+    // Built-in guides pick the company's contact up too.
+    let json = show_json(state.path(), dir.path(), "two-step-login");
+    assert_eq!(
+        json["guide"]["escalate"]["targets"]["it"]["contact"],
+        "Sam at the service desk"
     );
 }

@@ -423,7 +423,7 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
     assert_ne!(names[0], names[1]);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&names[0]).unwrap()).unwrap();
-    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["schema_version"], 2);
     assert_eq!(json["guide"], "permission-denied");
     assert!(json["steps"].as_array().is_some_and(|s| !s.is_empty()));
 }
@@ -558,4 +558,77 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
         cards[cards.len() - 2],
         "back to the same step:\n{transcript}"
     );
+}
+
+#[test]
+fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library();
+    let guide = lib.guide("photos-not-uploading").unwrap();
+    let risky = guide
+        .steps
+        .iter()
+        .find(|s| s.risk.is_some() && s.on_phone())
+        .expect("the photos guide has a step that can lose unsynced photos");
+    let req = request(
+        Some("photos"),
+        &[("device", "ios"), ("network", "good"), ("scope", "just-me")],
+    );
+    let mut confirmations = 0;
+    let mut p = Auto::new(
+        Box::new(move |prompt, _| match prompt {
+            "How did it go?" => pick("Didn't help"),
+            "Did you do this step?" => {
+                confirmations += 1;
+                // The first time, the foreman goes back to check first.
+                pick(if confirmations == 1 {
+                    "No, not yet: back to the step"
+                } else {
+                    "Yes, I did it"
+                })
+            }
+            _ => pick("I don't know"),
+        }),
+        Box::new(|_, _| typed("")),
+    );
+    let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Json) else {
+        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+    };
+    let transcript = &p.inner.transcript;
+    let cards = step_cards(transcript);
+    let card_of = |title: &str| cards.iter().position(|c| c.contains(title));
+    let risky_card = card_of(&risky.title).expect("the risky step is offered in the end");
+    let safeguard_card = guide
+        .steps
+        .iter()
+        .filter(|s| s.safeguard)
+        .filter_map(|s| card_of(&s.title))
+        .min()
+        .expect("a safeguard step is offered");
+    assert!(safeguard_card < risky_card, "{}", transcript.join("\n"));
+    let warning = fieldfix::guides::model::Risk::LosesUnsynced.warning();
+    assert!(
+        cards[risky_card].contains(warning),
+        "the card warns: {}",
+        cards[risky_card]
+    );
+    assert!(
+        !cards[safeguard_card].contains(warning),
+        "a harmless step does not"
+    );
+    let asked = transcript
+        .iter()
+        .filter(|l| l.contains("Did you do this step?"))
+        .count();
+    assert_eq!(asked, 2, "asked before each mark, for the risky step only");
+    // "No, not yet" recorded nothing: the step is in the ticket once.
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let recorded = json["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["step"] == risky.id.as_str())
+        .count();
+    assert_eq!(recorded, 1, "{json}");
 }
