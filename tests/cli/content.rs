@@ -270,3 +270,35 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_guides_added_for_everyday_problems_link_both_ways() {
+    let added = [
+        "emails-not-arriving",
+        "two-step-login",
+        "daily-log-not-showing",
+        "document-locked",
+        "drawings-not-showing",
+    ];
+    for id in added {
+        let g = guide(id);
+        assert!(!g.related.is_empty(), "{id} links somewhere");
+        for other in &g.related {
+            assert!(
+                guide(other).related.iter().any(|r| r == id),
+                "{id} links to {other}, but not back"
+            );
+        }
+        for other in LIBRARY
+            .guides
+            .iter()
+            .filter(|o| o.related.iter().any(|r| r == id))
+        {
+            assert!(
+                g.related.contains(&other.id),
+                "{} links to {id}, but not back",
+                other.id
+            );
+        }
+    }
+}

@@ -632,3 +632,48 @@ fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_f
         .count();
     assert_eq!(recorded, 1, "{json}");
 }
+
+#[test]
+fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
+    for id in [
+        "emails-not-arriving",
+        "two-step-login",
+        "daily-log-not-showing",
+        "document-locked",
+        "drawings-not-showing",
+    ] {
+        for (step, device) in [("Fixed it", "ios"), ("Didn't help", "computer")] {
+            let dir = tempfile::tempdir().unwrap();
+            let req = request(
+                Some(id),
+                &[
+                    ("device", device),
+                    ("network", "good"),
+                    ("scope", "just-me"),
+                ],
+            );
+            let mut p = Auto::new(
+                Box::new(move |prompt, _| match prompt {
+                    "How did it go?" => pick(step),
+                    "Did you do this step?" => pick("Yes, I did it"),
+                    _ => pick("I don't know"),
+                }),
+                Box::new(|_, _| typed("")),
+            );
+            let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
+            match (step, &ending) {
+                ("Fixed it", Ending::Fixed) => {}
+                ("Didn't help", Ending::Ticket(path)) => {
+                    let text = std::fs::read_to_string(path).unwrap();
+                    let lib = library();
+                    let title = &lib.guide(id).unwrap().title;
+                    assert!(text.contains(title.as_str()), "{id}: {text}");
+                }
+                _ => panic!(
+                    "{id} on {device}, {step}: {ending:?}\n{}",
+                    p.inner.transcript.join("\n")
+                ),
+            }
+        }
+    }
+}
