@@ -66,13 +66,7 @@ impl Checker<'_> {
     /// An id: lowercase letters, digits and single dashes.
     fn id(&mut self, id: &Text, what: &str) -> String {
         let v = &id.value;
-        let valid = !v.is_empty()
-            && v.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !v.starts_with('-')
-            && !v.ends_with('-')
-            && !v.contains("--");
-        if !valid {
+        if !super::text::is_id(v) {
             self.report(
                 id.referenced,
                 format!(

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -45,6 +44,24 @@ pub struct Source {
     pub origin: Origin,
 }
 
+/// Whether `path` names a guide file: `.yaml` or `.yml` in any case (`X.YAML` is loaded, or
+/// reported, never silently skipped).
+pub fn is_guide_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_lowercase();
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// A guide file's name without its `.yaml`/`.yml` extension.
+fn guide_stem(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let cut = name.rfind('.').unwrap_or(name.len());
+    name[..cut].to_owned()
+}
+
 /// The `.yaml`/`.yml` files directly inside `dir`, sorted by name. Files that cannot be read
 /// are returned as problems, so one bad file does not hide the others.
 pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadError> {
@@ -55,7 +72,7 @@ pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadErr
     let mut paths: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(folder_err)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .filter(|p| is_guide_file(p))
         .collect();
     paths.sort();
     let mut sources = Vec::new();
@@ -64,11 +81,7 @@ pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadErr
         let name = path.display().to_string();
         match read_limited(&path) {
             Ok(text) => sources.push(Source {
-                stem: path
-                    .file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
+                stem: guide_stem(&path),
                 name,
                 text,
                 origin: Origin::Company,
@@ -93,25 +106,9 @@ pub fn folder_file(path: &Path) -> Result<Source, String> {
     })
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, without reading more than that.
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 (see [`crate::input`]).
 fn read_limited(path: &Path) -> Result<String, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} KiB: a guide is a few KiB, so this is not one",
-            MAX_FILE_BYTES / 1024
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::input::read_text(path, MAX_FILE_BYTES).map_err(|e| e.reason)
 }
 
 /// The parser's limits: enough for any real guide, and they refuse alias bombs and absurd

@@ -56,14 +56,15 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // File names and messages quote guide values: never print them raw.
+        let (file, message) = (
+            crate::safe::line(&self.file),
+            crate::safe::line(&self.message),
+        );
         if self.line == 0 {
-            return write!(f, "{}: {}", self.file, self.message);
+            return write!(f, "{file}: {message}");
         }
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
+        write!(f, "{file}:{}:{}: {message}", self.line, self.column)?;
         if let Some(snippet) = &self.snippet {
             let gutter = self.line.to_string().len();
             let col = (self.column as usize).saturating_sub(1);

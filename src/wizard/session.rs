@@ -114,6 +114,9 @@ pub fn now() -> String {
         .to_string()
 }
 
+/// Saved sessions larger than this are refused unread (a real one is a few KiB).
+const MAX_SESSION_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Saves and loads the session in the user's state folder.
 pub struct Store {
     dir: PathBuf,
@@ -136,8 +139,7 @@ pub enum StoreError {
 impl Store {
     /// The platform's usual state folder (`FIELDFIX_STATE_DIR` overrides it).
     pub fn default_location() -> Self {
-        let dir = std::env::var_os("FIELDFIX_STATE_DIR")
-            .map(PathBuf::from)
+        let dir = crate::input::env_path("FIELDFIX_STATE_DIR")
             .or_else(|| {
                 directories::ProjectDirs::from("", "", "fieldfix").map(|d| {
                     d.state_dir()
@@ -177,18 +179,15 @@ impl Store {
 
     pub fn load(&self) -> Result<Session, StoreError> {
         let path = self.path();
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Missing(path));
+        if fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            return Err(StoreError::Missing(path));
+        }
+        let text = crate::input::read_text(&path, MAX_SESSION_BYTES).map_err(|e| {
+            StoreError::Unreadable {
+                path: path.clone(),
+                message: e.reason,
             }
-            Err(e) => {
-                return Err(StoreError::Unreadable {
-                    path,
-                    message: e.to_string(),
-                });
-            }
-        };
+        })?;
         let session: Session = serde_json::from_str(&text).map_err(|e| StoreError::Unreadable {
             path: path.clone(),
             message: e.to_string(),

@@ -121,7 +121,11 @@ pub fn escalate(
         }
         let value = match automatic(item.kind, session) {
             Some(value) => {
-                p.say(&paint.dim(&format!("  {}: {value} (filled in)", item.label)))?;
+                p.say(&paint.dim(&format!(
+                    "  {}: {} (filled in)",
+                    item.label,
+                    crate::safe::line(&value)
+                )))?;
                 value
             }
             None => match p.input(&item.label)? {
@@ -142,7 +146,7 @@ pub fn escalate(
     let ticket = build(library, guide, session, &plan, reasons);
     let path = write(&ticket, tickets)?;
     session.phase = Phase::Escalate;
-    p.say(&paint.good(&format!("\nTicket written: {}", path.display())))?;
+    p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
     p.say(&format!("Send it to {}.", guide.escalate.contact))?;
     Ok(Ending::Ticket(path))
 }

@@ -5,6 +5,7 @@ mod support;
 mod admin;
 mod commands;
 mod engine;
+mod hardening;
 mod preflight;
 mod pty;
 mod validate;
