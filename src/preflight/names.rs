@@ -638,4 +638,17 @@ mod tests {
                 .contains("not a fieldfix undo list")
         );
     }
+
+    #[test]
+    fn an_undo_list_that_cannot_be_written_stops_the_renames_and_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x#.txt"), "x").unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "").unwrap();
+        let plan = plan(&[dir.path().join("x#.txt")]);
+        let err = apply(&plan, &not_a_folder).unwrap_err().to_string();
+        assert!(err.contains("cannot write the undo list"), "{err}");
+        assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
+        assert!(dir.path().join("x#.txt").exists());
+    }
 }

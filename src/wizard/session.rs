@@ -127,9 +127,16 @@ pub struct Store {
 pub enum StoreError {
     #[error("no saved session in {}: start one with `fieldfix fix`", .0.display())]
     Missing(PathBuf),
-    #[error("cannot read the saved session {}: {message}; delete it to start afresh", path.display())]
+    #[error(
+        "cannot read the saved session {}: {message}; delete it to start afresh",
+        crate::safe::path(path)
+    )]
     Unreadable { path: PathBuf, message: String },
-    #[error("cannot save the session in {}: {source}", path.display())]
+    #[error(
+        "cannot save the session in {}: {source}; the last saved answers are kept: make room \
+             (or set FIELDFIX_STATE_DIR to a folder you can write) and run `fieldfix fix --resume`",
+        crate::safe::path(path)
+    )]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -242,5 +249,36 @@ mod tests {
         assert!(matches!(store.load(), Err(StoreError::Unreadable { .. })));
         store.clear();
         assert!(matches!(store.load(), Err(StoreError::Missing(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_session_that_is_not_a_file_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path());
+        std::os::unix::fs::symlink("/dev/zero", store.path()).unwrap();
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        fs::remove_file(store.path()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(store.path())
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn a_session_that_cannot_be_saved_says_where_and_how_to_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        fs::write(&not_a_folder, "").unwrap();
+        let err = Store::at(&not_a_folder)
+            .save(&Session::new("photos", Situation::default()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
+        assert!(err.contains("fieldfix fix --resume"), "{err}");
     }
 }

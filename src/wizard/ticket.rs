@@ -144,7 +144,12 @@ pub fn escalate(
     }
 
     let ticket = build(library, guide, session, &plan, reasons);
-    let path = write(&ticket, tickets)?;
+    let path = write(&ticket, tickets).map_err(|e| {
+        anyhow::anyhow!(
+            "{e:#}; your answers are saved: run `fieldfix fix --resume --ticket NEW-FILE` to \
+             write the ticket somewhere else"
+        )
+    })?;
     session.phase = Phase::Escalate;
     p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
     p.say(&format!("Send it to {}.", guide.escalate.contact))?;
@@ -262,6 +267,21 @@ fn write(ticket: &Ticket, plan: &TicketPlan) -> anyhow::Result<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ticket_that_cannot_be_written_names_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "").unwrap();
+        let plan = TicketPlan {
+            path: None,
+            dir: not_a_folder.clone(),
+            format: Format::Markdown,
+        };
+        let ticket = ticket::Ticket::new("photos", "Photos", "the admin", String::new());
+        let err = write(&ticket, &plan).unwrap_err().to_string();
+        assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
+    }
 
     #[test]
     fn contact_details_are_kept_only_where_asked_for() {

@@ -329,3 +329,90 @@ fn an_edit_to_the_target_of_a_linked_guide_is_seen() {
     .unwrap();
     assert_eq!(title(state.path(), guides.path()), "Linked edit");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5: files that are not files are refused, never waited on or read without end.
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_naming_the_file() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    guides.write("crane-log.yaml", &minimal_guide("crane-log"));
+    mkfifo(&guides.path().join("p.yaml"));
+    let pipe = state.path().join("pipe");
+    mkfifo(&pipe);
+    let timeout = std::time::Duration::from_secs(20);
+    let guides_dir = guides.path().to_str().unwrap();
+    let pipe_arg = pipe.to_str().unwrap();
+    for (args, code, names) in [
+        (vec!["validate", guides_dir], 1, "p.yaml"),
+        (vec!["--guides", guides_dir, "list"], 1, "p.yaml"),
+        (vec!["diagnose", "photos", "--answers", pipe_arg], 2, "pipe"),
+        (vec!["preflight", "--undo", pipe_arg], 2, "pipe"),
+        (vec!["preflight", "--undo", "/dev/zero"], 2, "/dev/zero"),
+    ] {
+        let out = fieldfix(state.path())
+            .args(&args)
+            .timeout(timeout)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {all}");
+        assert!(all.contains(names), "{args:?}: {all}");
+        assert!(all.contains("not a regular file"), "{args:?}: {all}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10: a verdict survives a closed pipe.
+
+/// Runs fieldfix with its stdout closed by the reader before anything is read; the exit code.
+fn exit_with_closed_pipe(state: &Path, args: &[&str]) -> Option<i32> {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("fieldfix"))
+        .args(args)
+        .env("FIELDFIX_STATE_DIR", state)
+        .env("FIELDFIX_CACHE_DIR", state.join("cache"))
+        .env_remove("FIELDFIX_GUIDES")
+        .current_dir(state)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn validate_and_preflight_keep_their_verdict_when_the_pipe_closes() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    for n in 0..50 {
+        guides.write(&format!("broken-{n}.yaml"), "id: [\n");
+    }
+    std::fs::write(state.path().join("empty.pdf"), "").unwrap();
+    let dir = guides.path().to_str().unwrap();
+    assert_eq!(
+        exit_with_closed_pipe(state.path(), &["validate", dir]),
+        Some(1)
+    );
+    assert_eq!(
+        exit_with_closed_pipe(state.path(), &["preflight", "empty.pdf"]),
+        Some(1)
+    );
+    // A command that merely prints is fine with a reader that had enough.
+    assert_eq!(exit_with_closed_pipe(state.path(), &["list"]), Some(0));
+}
