@@ -37,6 +37,9 @@ fn sorted<V>(map: &HashMap<Text, V>) -> Vec<(&Text, &V)> {
     entries
 }
 
+/// The largest likelihood or number of minutes a guide may give.
+pub const MAX_NUMBER: f64 = 1_000_000.0;
+
 impl Checker<'_> {
     fn report(&mut self, loc: Location, message: impl Into<String>) {
         self.problems
@@ -120,11 +123,18 @@ impl Checker<'_> {
         refs.iter().map(|r| r.value.clone()).collect()
     }
 
+    /// A number greater than 0 and at most [`MAX_NUMBER`], so sums and products of them stay
+    /// finite (a likelihood of `1e308` would make every probability `NaN`).
     fn positive(&mut self, n: &Spanned<f64>, what: &str) -> f64 {
         if !n.value.is_finite() || n.value <= 0.0 {
             self.report(
                 n.referenced,
                 format!("{what} must be a number greater than 0, found {}", n.value),
+            );
+        } else if n.value > MAX_NUMBER {
+            self.report(
+                n.referenced,
+                format!("{what} must be at most {MAX_NUMBER}, found {:?}", n.value),
             );
         }
         n.value

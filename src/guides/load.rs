@@ -134,6 +134,9 @@ const MAX_DEPTH: usize = 24;
 
 /// Parses YAML with limits that refuse alias bombs and absurd nesting quickly.
 pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Problem> {
+    if let Some(problem) = tag_or_anchor(source) {
+        return Err(problem);
+    }
     serde_saphyr::from_str_with_options(&source.text, parse_options()).map_err(|typed| {
         // The typed pass stops at the first unexpected field or value, before it would see a
         // bomb or a deep nest further on. Read the whole document without a target type, so
@@ -146,6 +149,35 @@ pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Problem> {
             _ => yaml_problem(source, &typed),
         }
     })
+}
+
+/// The first YAML tag (`!!binary`, `!x`), anchor (`&a`) or alias (`*a`) in the file: the format
+/// has none, so they are refused, not interpreted. Syntax errors are left to the full parse.
+fn tag_or_anchor(source: &Source) -> Option<Problem> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    // Only a file with one of these characters can hold one (most guides have none).
+    if !source.text.contains(['!', '&', '*']) {
+        return None;
+    }
+    for item in Parser::new_from_str(&source.text) {
+        let (event, span) = item.ok()?;
+        let what = match &event {
+            Event::Alias(..) | Event::UnresolvedAlias(..) => "a YAML alias (`*name`)",
+            _ if event.anchor_id().is_some() => "a YAML anchor (`&name`)",
+            Event::Scalar(_, _, _, Some(_))
+            | Event::SequenceStart(_, _, Some(_))
+            | Event::MappingStart(_, _, Some(_)) => "a YAML tag (like `!!binary`)",
+            _ => continue,
+        };
+        let at = span.start;
+        return Some(Problem::at_line(
+            &source.name,
+            &source.text,
+            (at.line() as u64, at.col() as u64 + 1),
+            format!("refused: {what}; guides use no tags, anchors or aliases: write the value out"),
+        ));
+    }
+    None
 }
 
 /// A parser error as a problem in our own format, with a plain message for the limits.

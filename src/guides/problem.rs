@@ -38,7 +38,19 @@ impl Problem {
 
     /// A problem at a location of `source`.
     pub fn at(file: &str, source: &str, loc: Location, message: impl Into<String>) -> Self {
-        let line = loc.line();
+        Problem {
+            width: (loc.span().len() as usize).clamp(1, 80),
+            ..Problem::at_line(file, source, (loc.line(), loc.column()), message)
+        }
+    }
+
+    /// A problem at a 1-based (line, column) of `source`.
+    pub fn at_line(
+        file: &str,
+        source: &str,
+        (line, column): (u64, u64),
+        message: impl Into<String>,
+    ) -> Self {
         let snippet = (line > 0)
             .then(|| source.lines().nth((line - 1) as usize))
             .flatten()
@@ -46,10 +58,10 @@ impl Problem {
         Problem {
             file: file.to_owned(),
             line,
-            column: loc.column(),
+            column,
             message: message.into(),
             snippet,
-            width: (loc.span().len() as usize).clamp(1, 80),
+            width: 1,
         }
     }
 }

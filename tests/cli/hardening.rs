@@ -416,3 +416,133 @@ fn validate_and_preflight_keep_their_verdict_when_the_pipe_closes() {
     // A command that merely prints is fine with a reader that had enough.
     assert_eq!(exit_with_closed_pipe(state.path(), &["list"]), Some(0));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 11 and 12: numbers are bounded; tags, anchors and aliases are refused.
+
+/// `fieldfix validate --format json` on a folder with one guide file: the exit code and the
+/// problems as `(line, message)`.
+fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
+    let guides = GuideDir::new();
+    guides.write(name, text);
+    let state = tempfile::tempdir().unwrap();
+    let out = fieldfix(state.path())
+        .args(["validate", "--format", "json"])
+        .arg(guides.path())
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let problems = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), problems)
+}
+
+#[test]
+fn huge_numbers_are_refused_with_their_line() {
+    let text = minimal_guide("huge").replace("likelihood: 60", "likelihood: 1e308");
+    let (code, problems) = validate_one("huge.yaml", &text);
+    assert_eq!(code, 1);
+    assert_eq!(
+        problems,
+        [(
+            17,
+            "likelihood must be at most 1000000, found 1e308".to_owned()
+        )]
+    );
+    let text = minimal_guide("huge").replace("minutes: 5", "minutes: 1e300");
+    let (code, problems) = validate_one("huge.yaml", &text);
+    assert_eq!(code, 1, "{problems:?}");
+    assert!(
+        problems[0].1.contains("minutes must be at most"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn tags_anchors_and_aliases_are_refused() {
+    for (edit, what) in [
+        ("title: !!binary VGVzdA==", "a YAML tag"),
+        ("title: !local Test", "a YAML tag"),
+        ("title: &t Test problem", "a YAML anchor"),
+    ] {
+        let text = minimal_guide("tagged").replace("title: Test problem", edit);
+        let (code, problems) = validate_one("tagged.yaml", &text);
+        assert_eq!(code, 1, "{edit}");
+        assert_eq!(problems.len(), 1, "{edit}: {problems:?}");
+        assert_eq!(problems[0].0, 2, "{edit}: {problems:?}");
+        assert!(problems[0].1.contains(what), "{edit}: {problems:?}");
+    }
+    // `&`, `*` and `!` in ordinary text are fine.
+    let text = minimal_guide("plain").replace("title: Test problem", "title: Q&A *now* ok!");
+    assert_eq!(validate_one("plain.yaml", &text), (0, vec![]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13: no guide file silently skipped; an empty folder variable counts as unset.
+
+#[test]
+fn upper_case_extensions_are_loaded_or_reported() {
+    let guides = GuideDir::new();
+    guides.write("crane-log.YML", &minimal_guide("crane-log"));
+    let state = tempfile::tempdir().unwrap();
+    assert_eq!(title(state.path(), guides.path()), "Test problem");
+    guides.write("Other.YAML", &minimal_guide("other"));
+    let (code, problems) = {
+        let out = fieldfix(state.path())
+            .arg("validate")
+            .arg(guides.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(code, Some(1), "{problems}");
+    assert!(problems.contains("Other.YAML"), "{problems}");
+    assert!(problems.contains("in 2 guide files"), "{problems}");
+}
+
+#[test]
+fn empty_folder_variables_count_as_unset() {
+    let state = tempfile::tempdir().unwrap();
+    fieldfix(state.path())
+        .env("FIELDFIX_GUIDES", "")
+        .arg("list")
+        .assert()
+        .code(0);
+    let guides = GuideDir::new();
+    let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
+    // Old enough to be cached by any version.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let xdg = state.path().join("xdg");
+    fieldfix(state.path())
+        .env("FIELDFIX_CACHE_DIR", "")
+        .env("XDG_CACHE_HOME", &xdg)
+        .env("HOME", state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .arg("list")
+        .assert()
+        .code(0);
+    let in_cwd: Vec<_> = std::fs::read_dir(state.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".json"))
+        .collect();
+    assert!(in_cwd.is_empty(), "{in_cwd:?}");
+}
