@@ -196,6 +196,17 @@ fn yaml_problem(source: &Source, e: &serde_saphyr::Error) -> Problem {
             .trim_start_matches("error: ")
             .to_owned()
     });
+    // The parser's own words for a nest too deep for it, and messages quoting a huge key.
+    let message = if message.contains("recursion limit exceeded") {
+        nesting_message()
+    } else if message.len() > 1000 {
+        too_large_message(&format!(
+            "{} characters where a short name belongs",
+            message.len()
+        ))
+    } else {
+        message
+    };
     match e.location() {
         Some(loc) if loc.line() > 0 => Problem::at(&source.name, &source.text, loc, message),
         _ => Problem::file(&source.name, message),
@@ -243,14 +254,20 @@ fn limit_message(e: &serde_saphyr::Error) -> Option<String> {
         E::Budget {
             breach: B::Depth { .. },
             ..
-        } => Some(format!(
-            "refused: lists and maps are nested more than {MAX_DEPTH} levels deep; a guide needs far fewer"
-        )),
-        E::Budget { breach, .. } => Some(format!(
-            "refused: the file is too large or too complex to be a guide ({breach:?})"
-        )),
+        } => Some(nesting_message()),
+        E::Budget { breach, .. } => Some(too_large_message(&format!("{breach:?}"))),
         _ => None,
     }
+}
+
+fn nesting_message() -> String {
+    format!(
+        "refused: lists and maps are nested more than {MAX_DEPTH} levels deep; a guide needs far fewer"
+    )
+}
+
+fn too_large_message(detail: &str) -> String {
+    format!("refused: the file is too large or too complex to be a guide ({detail})")
 }
 
 /// What a validation run found.
@@ -267,6 +284,8 @@ pub struct Checked {
 /// replaces it, new ids are added, and context files extend the shared questions. Only the
 /// sources are checked; the base is known to be valid.
 pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>) -> Checked {
+    // Each problem given is a file that could not be read: it counts as a file checked.
+    let unreadable = problems.len();
     let (contexts, guide_sources): (Vec<Source>, Vec<Source>) =
         sources.into_iter().partition(|s| s.stem == "_context");
     let (overrides, guide_sources): (Vec<Source>, Vec<Source>) = guide_sources
@@ -344,7 +363,7 @@ pub fn assemble(base: Library, sources: Vec<Source>, mut problems: Vec<Problem>)
         guide_ids: &guide_ids,
     };
 
-    let files = by_id.len() + overrides.len();
+    let files = by_id.len() + overrides.len() + unreadable;
     let mut guides = kept;
     // Every name a user may type (ids and aliases), and the guide it names.
     let mut names: BTreeMap<String, String> = guide_ids

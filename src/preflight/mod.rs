@@ -123,7 +123,10 @@ impl Scan {
             .count()
     }
 
-    fn paths(&self, keep: impl Fn(&Finding) -> bool) -> std::collections::HashSet<&Path> {
+    pub(crate) fn paths(
+        &self,
+        keep: impl Fn(&Finding) -> bool,
+    ) -> std::collections::HashSet<&Path> {
         self.findings
             .iter()
             .filter(|f| keep(f))

@@ -26,7 +26,7 @@ pub fn safe_name(name: &OsStr) -> String {
             '-'
         } else if BAD_CHARS.contains(&c) || c == char::REPLACEMENT_CHARACTER {
             '_'
-        } else if c.is_control() {
+        } else if crate::safe::is_unsafe(c) {
             continue;
         } else {
             c

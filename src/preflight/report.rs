@@ -72,10 +72,24 @@ pub fn render_text(scan: &Scan, p: &Paint) -> String {
         } else {
             String::new()
         };
+        // Folders (a bad folder name) are counted as folders, not as files.
+        let folders = scan
+            .paths(|f| f.severity == Severity::Fail)
+            .into_iter()
+            .filter(|path| path.symlink_metadata().is_ok_and(|m| m.is_dir()))
+            .count() as u64;
+        let what = match (failing - folders, folders) {
+            (files, 0) => plural(files, "file", "files"),
+            (0, folders) => plural(folders, "folder", "folders"),
+            (files, folders) => format!(
+                "{} and {}",
+                plural(files, "file", "files"),
+                plural(folders, "folder", "folders")
+            ),
+        };
         format!(
-            "{} {} will fail{also}. Fix {} before uploading.",
+            "{} {what} will fail{also}. Fix {} before uploading.",
             p.bad("failed:"),
-            plural(failing, "file", "files"),
             if failing == 1 { "it" } else { "them" }
         )
     } else if at_risk > 0 {

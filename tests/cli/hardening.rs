@@ -546,3 +546,61 @@ fn empty_folder_variables_count_as_unset() {
         .collect();
     assert!(in_cwd.is_empty(), "{in_cwd:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// 15: names that read backwards are flagged; folders are counted as folders.
+
+#[test]
+fn names_with_direction_controls_fail_and_folders_are_not_files() {
+    let state = tempfile::tempdir().unwrap();
+    let root = state.path().join("up");
+    std::fs::create_dir_all(root.join("Q&A")).unwrap();
+    std::fs::write(root.join("Q&A").join("fine.txt"), "x").unwrap();
+    std::fs::write(root.join("rtl\u{202e}txt.exe"), "x").unwrap();
+    let out = fieldfix(state.path())
+        .args(["preflight", "up"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("rtl\\u{202e}txt.exe"), "{text}");
+    assert!(text.contains("change the direction"), "{text}");
+    assert!(
+        text.contains("failed: 1 file and 1 folder will fail."),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 17: plain messages for deep or huge keys; an unreadable file is counted.
+
+#[test]
+fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
+    let deep = format!("? {}{}\n: 1\n", "[".repeat(300), "]".repeat(300));
+    let (code, problems) = validate_one("deep.yaml", &deep);
+    assert_eq!(code, 1);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].1.contains("nested more than 24 levels deep"),
+        "{problems:?}"
+    );
+    let huge = format!("? {}\n: 1\n", "k".repeat(900_000));
+    let (code, problems) = validate_one("huge.yaml", &huge);
+    assert_eq!(code, 1);
+    assert!(
+        problems[0]
+            .1
+            .starts_with("refused: the file is too large or too complex"),
+        "{}",
+        &problems[0].1[..200.min(problems[0].1.len())]
+    );
+    let guides = GuideDir::new();
+    guides.write("big.yaml", &"#".repeat(2 * 1024 * 1024));
+    let state = tempfile::tempdir().unwrap();
+    fieldfix(state.path())
+        .arg("validate")
+        .arg(guides.path())
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("1 problem in 1 guide files"));
+}
