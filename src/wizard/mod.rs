@@ -87,10 +87,10 @@ pub fn walk(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let mut session = if request.resume {
-        let session = store.load()?;
+        let session = store.load_for(library)?;
         p.say(&p.paint().dim(&format!(
             "Picking up where you left off (started {}).",
-            session.started
+            crate::safe::line(&session.started)
         )))?;
         session
     } else {

@@ -211,6 +211,53 @@ impl Store {
         Ok(session)
     }
 
+    /// The saved session, checked like any input against `library`: its guide, answers,
+    /// steps, questions asked and facts must all exist there.
+    pub fn load_for(&self, library: &crate::guides::Library) -> Result<Session, StoreError> {
+        let mut session = self.load()?;
+        let unusable = |message: String| StoreError::Unreadable {
+            path: self.path(),
+            message,
+        };
+        let Some(guide) = library.guide(&session.guide) else {
+            return Err(unusable(format!(
+                "it is for the guide `{}`, which does not exist",
+                session.guide
+            )));
+        };
+        crate::engine::check_situation(&library.context, guide, &session.situation)
+            .map_err(|e| unusable(e.to_string()))?;
+        let known_question = |id: &String| {
+            library
+                .context
+                .iter()
+                .chain(&guide.questions)
+                .any(|q| q.id == *id)
+        };
+        if let Some(q) = session.asked.iter().find(|q| !known_question(q)) {
+            return Err(unusable(format!("it asked the unknown question `{q}`")));
+        }
+        let known_step = |o: &Outcome| library.guide(&o.guide).and_then(|g| g.step(&o.step));
+        if let Some(o) = session.log.iter().find(|o| known_step(o).is_none()) {
+            return Err(unusable(format!("it tried the unknown step `{}`", o.step)));
+        }
+        let known_fact = |id: &String| guide.escalate.provide.iter().any(|p| p.id == *id);
+        if let Some(id) = session.provided.keys().find(|id| !known_fact(id)) {
+            return Err(unusable(format!("it holds the unknown fact `{id}`")));
+        }
+        // The free text it holds is shown again: make it safe to print.
+        let safe = |s: &mut String| *s = crate::safe::line(s).into_owned();
+        safe(&mut session.started);
+        for o in &mut session.log {
+            safe(&mut o.title);
+            safe(&mut o.at);
+        }
+        for value in session.provided.values_mut() {
+            safe(value);
+        }
+        Ok(session)
+    }
+
     /// Removes the saved session (a finished session is not resumed).
     pub fn clear(&self) {
         let _ = fs::remove_file(self.path());
@@ -280,5 +327,45 @@ mod tests {
             .to_string();
         assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
         assert!(err.contains("fieldfix fix --resume"), "{err}");
+    }
+
+    #[test]
+    fn a_resumed_session_is_checked_and_made_safe() {
+        let library = crate::guides::embedded::library();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path());
+        let mut s = Session::new("photos-not-uploading", Situation::default());
+        s.started = "today\u{1b}]52;c;ZXZpbA==\u{7}".to_owned();
+        store.save(&s).unwrap();
+        let loaded = store.load_for(&library).unwrap();
+        assert_eq!(loaded.started, "today\\u{1b}]52;c;ZXZpbA==\\u{7}");
+        let broken = [
+            ("guide", Session::new("no-such-guide", Situation::default())),
+            ("answer", {
+                let mut b = s.clone();
+                b.situation
+                    .answers
+                    .insert("device".into(), "toaster".into());
+                b
+            }),
+            ("step", {
+                let mut b = s.clone();
+                b.situation.tried.push("no-such-step".into());
+                b
+            }),
+            ("asked", {
+                let mut b = s.clone();
+                b.asked.push("no-such-question".into());
+                b
+            }),
+        ];
+        for (what, session) in broken {
+            store.save(&session).unwrap();
+            let err = store.load_for(&library).unwrap_err().to_string();
+            assert!(
+                err.contains("cannot read the saved session"),
+                "{what}: {err}"
+            );
+        }
     }
 }
