@@ -6,6 +6,12 @@
 use std::{env, fs, path::Path};
 
 // The validator's own modules, so the build checks exactly what `fieldfix validate` checks.
+#[path = "src/input.rs"]
+#[allow(dead_code)]
+mod input;
+#[path = "src/safe.rs"]
+#[allow(dead_code)]
+mod safe;
 #[path = "src/suggest.rs"]
 mod suggest;
 mod guides {
@@ -29,7 +35,7 @@ use guides::model::{Library, Origin};
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
     println!("cargo:rerun-if-changed={}", dir.display());
-    for module in ["suggest.rs", "guides"] {
+    for module in ["input.rs", "safe.rs", "suggest.rs", "guides"] {
         println!("cargo:rerun-if-changed=src/{module}");
     }
     let mut files: Vec<_> = fs::read_dir(&dir)

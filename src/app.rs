@@ -129,6 +129,13 @@ fn report(err: &anyhow::Error) -> u8 {
     if let Some(Error::Interrupted) = ours {
         return exit::INTERRUPTED;
     }
-    let _ = writeln!(stderr, "{} {err:#}", paint.bad("error:"));
+    // Errors quote paths, flags and values from outside: never print them raw.
+    let message = format!("{err:#}");
+    let _ = writeln!(
+        stderr,
+        "{} {}",
+        paint.bad("error:"),
+        crate::safe::text(&message)
+    );
     ours.map_or(exit::FAILURE, Error::exit_code)
 }

@@ -7,6 +7,17 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::commands::{DiagnoseRequest, Format};
 
+/// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
+/// alone would call it a missing value).
+pub fn parse() -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let mut cmd = Cli::command();
+    if std::env::var_os("FIELDFIX_GUIDES").is_some_and(|v| v.is_empty()) {
+        cmd = cmd.mut_arg("guides", |a| a.env(None::<&str>));
+    }
+    Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
+}
+
 /// The exit codes, as `--help` and the man page list them.
 pub const EXIT_CODES: &str = "\
 Exit codes:

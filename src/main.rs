@@ -2,8 +2,6 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    ExitCode::from(fieldfix::app::main(fieldfix::cli::Cli::parse()))
+    ExitCode::from(fieldfix::app::main(fieldfix::cli::parse()))
 }

@@ -66,6 +66,19 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
         return Err(Error::Usage(format!("{} is a file, not a folder", dir.display())).into());
     }
     for (name, _) in &pages {
+        // A page name comes from a guide id: it must never lead out of `--out`.
+        let mut parts = Path::new(name).components();
+        if !matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        ) {
+            return Err(Error::Usage(format!(
+                "the page name {} would be written outside {}; export refuses it",
+                crate::safe::line(name),
+                crate::safe::path(dir)
+            ))
+            .into());
+        }
         let path = dir.join(name);
         if path.is_dir() {
             return Err(Error::Usage(format!(

@@ -47,6 +47,16 @@ impl Out<'_> {
     }
 }
 
+/// The exit code of a command whose result is a verdict (`validate`, `preflight`): `code`, even
+/// when the reader closed the pipe early (`fieldfix validate dir | head -1` must still fail);
+/// other write errors are errors.
+pub fn keep_verdict(written: std::io::Result<()>, code: u8) -> anyhow::Result<u8> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(code),
+    }
+}
+
 /// `fieldfix list`
 pub fn list(library: &Library, format: Format, out: &mut Out) -> anyhow::Result<u8> {
     match format {
@@ -97,15 +107,16 @@ pub fn validate(
 ) -> anyhow::Result<u8> {
     let checked = guides::check_all(dir, strict).map_err(Error::from)?;
     let guides = checked.library.as_ref().map_or(0, |l| l.guides.len());
-    match format {
-        Format::Json => out.json(&json::validate(&checked, guides))?,
-        _ => out.text(&text::problems(&checked, guides, &out.paint))?,
-    }
-    Ok(if checked.problems.is_empty() {
+    let written = match format {
+        Format::Json => out.json(&json::validate(&checked, guides)),
+        _ => out.text(&text::problems(&checked, guides, &out.paint)),
+    };
+    let code = if checked.problems.is_empty() {
         exit::OK
     } else {
         exit::FAILURE
-    })
+    };
+    keep_verdict(written, code)
 }
 
 /// `fieldfix diagnose`

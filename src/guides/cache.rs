@@ -2,95 +2,81 @@
 //! parsed once, not on every run. YAML parsing is the slow part of loading (about 10 MB/s);
 //! the cached library loads as JSON, many times faster.
 //!
-//! The cache is keyed by the fieldfix build and by each guide file's name, size and
-//! modification time: any change to the folder (or a new fieldfix) parses it afresh. Only a
-//! folder without problems, and none of whose files changed in the last two seconds, is cached;
-//! a cache that cannot be read or written is ignored.
+//! The cache must never serve a library the validator would reject, so it is trusted only as
+//! far as it is checked:
+//! - it is keyed by the fieldfix build and a SHA-256 of each guide file's *contents* (links
+//!   followed), so any edit, even one that keeps size and modification time, parses afresh;
+//! - it lives in a private folder (owner-only on Unix) and carries a SHA-256 of itself;
+//! - on load every text is checked for control characters, every id for its form, and the
+//!   invariants the engine relies on (positive finite numbers, known references, no cycles)
+//!   are checked again.
+//!
+//! Any doubt (unreadable, corrupt, edited, stale) means a fresh parse. Only a folder without
+//! problems is cached; a cache that cannot be written is ignored.
 
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
-use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
 
-use super::model::Library;
+use super::model::{Contact, Guide, Library, Question, Target};
+use super::text::{forbidden_char, is_id};
 
-/// Files modified less than this long ago are too fresh to cache.
-const RACY_NANOS: u128 = 2_000_000_000;
+/// Cache files larger than this are not read.
+const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// What the cached library was built from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Key {
     /// The fieldfix build: its version and its built-in guides.
     build: String,
-    /// Every guide file of the folder: name, size in bytes, modification time in nanoseconds.
-    files: Vec<(String, u64, u128)>,
+    /// Every guide file of the folder: name and SHA-256 of its contents.
+    files: Vec<(String, String)>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Entry {
-    key: Key,
-    library: Library,
+#[derive(Serialize)]
+struct Entry<'a> {
+    key: &'a Key,
+    library: &'a Library,
 }
 
-/// The cache folder: `FIELDFIX_CACHE_DIR`, or the platform's cache folder.
+/// The cache folder: `FIELDFIX_CACHE_DIR` (when not empty), or the platform's cache folder.
 fn dir() -> Option<PathBuf> {
-    std::env::var_os("FIELDFIX_CACHE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            directories::ProjectDirs::from("", "", "fieldfix").map(|d| d.cache_dir().join("guides"))
-        })
+    crate::input::env_path("FIELDFIX_CACHE_DIR").or_else(|| {
+        directories::ProjectDirs::from("", "", "fieldfix").map(|d| d.cache_dir().join("guides"))
+    })
 }
 
-/// A stable (FNV-1a) hash, so file names do not change between Rust versions.
-struct Fnv(u64);
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-}
-
-fn fnv(value: impl Hash) -> u64 {
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-    value.hash(&mut h);
-    h.finish()
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The cache file for a folder.
 pub fn file_for(folder: &Path) -> Option<PathBuf> {
     let folder = fs::canonicalize(folder).ok()?;
-    Some(dir()?.join(format!("{:016x}.json", fnv(folder))))
+    let name = sha256_hex(folder.to_string_lossy().as_bytes());
+    Some(dir()?.join(format!("{}.json", &name[..32])))
 }
 
-/// The key of a folder as it is now, from file metadata only (no file is read).
+/// The key of a folder as it is now: every guide file is read (links followed) and hashed.
+/// `None` when a file cannot be read: the fresh parse then reports it.
 pub fn key(folder: &Path, build: &str) -> Option<Key> {
     let mut files = Vec::new();
     for entry in fs::read_dir(folder).ok()? {
-        let entry = entry.ok()?;
-        let path = entry.path();
-        if !path.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+        let path = entry.ok()?.path();
+        if !super::load::is_guide_file(&path) {
             continue;
         }
-        let meta = entry.metadata().ok()?;
-        let modified = meta
-            .modified()
-            .ok()?
-            .duration_since(UNIX_EPOCH)
-            .ok()?
-            .as_nanos();
-        files.push((
-            entry.file_name().to_string_lossy().into_owned(),
-            meta.len(),
-            modified,
-        ));
+        let bytes = crate::input::read_bytes(&path, super::load::MAX_FILE_BYTES).ok()?;
+        let name = path.file_name()?.to_string_lossy().into_owned();
+        files.push((name, sha256_hex(&bytes)));
     }
     files.sort();
     Some(Key {
@@ -99,8 +85,8 @@ pub fn key(folder: &Path, build: &str) -> Option<Key> {
     })
 }
 
-/// The shape of [`Entry`] with each guide left as raw JSON, so the guides can be decoded on
-/// several threads.
+/// The shape of the cache file with each guide left as raw JSON, so the guides can be decoded
+/// on several threads.
 #[derive(Deserialize)]
 struct RawEntry<'a> {
     key: Key,
@@ -110,22 +96,52 @@ struct RawEntry<'a> {
 
 #[derive(Deserialize)]
 struct RawLibrary<'a> {
-    context: Vec<super::model::Question>,
-    targets: std::collections::BTreeMap<super::model::Target, super::model::Contact>,
+    context: Value,
+    targets: Value,
     #[serde(borrow)]
     guides: Vec<&'a serde_json::value::RawValue>,
 }
 
-/// The cached library for `folder`, when its key still matches.
+/// The first line of a cache file: this mark and the SHA-256 of the rest.
+const MARK: &str = "fieldfix-guide-cache ";
+
+/// Whether the cache folder is private: not writable by others (Unix), so no one else can
+/// plant a cache file there.
+fn private(dir: &Path) -> bool {
+    let Ok(meta) = fs::symlink_metadata(dir) else {
+        return false;
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.is_dir() && meta.permissions().mode() & 0o022 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        meta.is_dir()
+    }
+}
+
+/// The cached library for `folder`, when its key still matches and it passes every check.
 pub fn get(folder: &Path, key: &Key) -> Option<Library> {
-    let text = fs::read_to_string(file_for(folder)?).ok()?;
-    let entry: RawEntry = serde_json::from_str(&text).ok()?;
+    let path = file_for(folder)?;
+    if !private(path.parent()?) {
+        return None;
+    }
+    let text = crate::input::read_text(&path, MAX_CACHE_BYTES).ok()?;
+    let (first, body) = text.split_once('\n')?;
+    if first.strip_prefix(MARK)? != sha256_hex(body.as_bytes()) {
+        return None;
+    }
+    let entry: RawEntry = serde_json::from_str(body).ok()?;
     if entry.key != *key {
         return None;
     }
+    let context: Vec<Question> = checked_value(entry.library.context)?;
+    let targets: BTreeMap<Target, Contact> = checked_value(entry.library.targets)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = entry.library.guides.len().div_ceil(threads).max(1);
-    let guides: Option<Vec<Vec<super::model::Guide>>> = std::thread::scope(|scope| {
+    let guides: Option<Vec<Vec<Guide>>> = std::thread::scope(|scope| {
         let workers: Vec<_> = entry
             .library
             .guides
@@ -133,8 +149,8 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|raw| serde_json::from_str(raw.get()).ok())
-                        .collect::<Option<Vec<_>>>()
+                        .map(|raw| checked_value(serde_json::from_str(raw.get()).ok()?))
+                        .collect::<Option<Vec<Guide>>>()
                 })
             })
             .collect();
@@ -143,37 +159,133 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
             .map(|w| w.join().ok().flatten())
             .collect()
     });
-    Some(Library {
-        context: entry.library.context,
-        targets: entry.library.targets,
+    let library = Library {
+        context,
+        targets,
         guides: guides?.into_iter().flatten().collect(),
-    })
+    };
+    sound(&library).then_some(library)
+}
+
+/// `value` decoded, if none of its texts (keys included) has a forbidden character.
+fn checked_value<T: serde::de::DeserializeOwned>(value: Value) -> Option<T> {
+    fn clean(v: &Value) -> bool {
+        match v {
+            Value::String(s) => forbidden_char(s).is_none(),
+            Value::Array(items) => items.iter().all(clean),
+            Value::Object(map) => map
+                .iter()
+                .all(|(k, v)| forbidden_char(k).is_none() && clean(v)),
+            Value::Null | Value::Bool(_) | Value::Number(_) => true,
+        }
+    }
+    if !clean(&value) {
+        return None;
+    }
+    serde_json::from_value(value).ok()
+}
+
+/// The invariants the validator guarantees and the engine and export rely on: valid, unique
+/// ids; positive finite numbers; references to things that exist; steps not ordered in a
+/// cycle.
+fn sound(library: &Library) -> bool {
+    let guide_ids: BTreeSet<&str> = library.guides.iter().map(|g| g.id.as_str()).collect();
+    guide_ids.len() == library.guides.len()
+        && library.context.iter().all(|q| is_id(&q.id))
+        && Target::ALL.iter().all(|t| library.targets.contains_key(t))
+        && library.guides.iter().all(|g| sound_guide(g, &guide_ids))
+}
+
+/// The ids as a set, if they are all valid and distinct.
+fn unique(ids: Vec<&str>) -> Option<BTreeSet<&str>> {
+    let n = ids.len();
+    let set: BTreeSet<&str> = ids.into_iter().collect();
+    (set.len() == n && set.iter().all(|id| is_id(id))).then_some(set)
+}
+
+fn sound_guide(g: &Guide, guide_ids: &BTreeSet<&str>) -> bool {
+    let finite = |x: f64, low: f64, high: f64| x.is_finite() && x >= low && x <= high;
+    let (Some(causes), Some(steps), Some(_)) = (
+        unique(g.causes.iter().map(|c| c.id.as_str()).collect()),
+        unique(g.steps.iter().map(|s| s.id.as_str()).collect()),
+        unique(g.questions.iter().map(|q| q.id.as_str()).collect()),
+    ) else {
+        return false;
+    };
+    is_id(&g.id)
+        && g.aliases.iter().all(|a| !a.trim().is_empty())
+        && Target::ALL.iter().all(|t| {
+            g.escalate
+                .targets
+                .get(t)
+                .is_some_and(|c| finite(c.minutes, f64::MIN_POSITIVE, 1e6))
+        })
+        && g.related.iter().all(|r| guide_ids.contains(r.as_str()))
+        && g.causes
+            .iter()
+            .all(|c| finite(c.likelihood, f64::MIN_POSITIVE, 1e6))
+        && g.steps.iter().all(|s| {
+            finite(s.minutes, 0.0, 1e6)
+                && finite(s.success, f64::MIN_POSITIVE, 1.0)
+                && s.fixes.iter().all(|f| causes.contains(f.as_str()))
+                && s.after.iter().all(|a| steps.contains(a.as_str()))
+        })
+        && !after_cycle(g)
+}
+
+/// Whether the `after` orders of the steps form a cycle (Kahn's algorithm).
+fn after_cycle(g: &Guide) -> bool {
+    let mut waiting: HashMap<&str, usize> = g
+        .steps
+        .iter()
+        .map(|s| (s.id.as_str(), s.after.len()))
+        .collect();
+    let mut ready: Vec<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(id, _)| *id)
+        .collect();
+    let mut done = 0;
+    while let Some(id) = ready.pop() {
+        done += 1;
+        for s in g.steps.iter().filter(|s| s.after.iter().any(|a| a == id)) {
+            let n = waiting
+                .get_mut(s.id.as_str())
+                .expect("every step is counted");
+            *n -= 1;
+            if *n == 0 {
+                ready.push(&s.id);
+            }
+        }
+    }
+    done != g.steps.len()
+}
+
+/// Creates the cache folder, owner-only on Unix.
+fn create_private(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
 }
 
 /// Stores the library for `folder` (atomically; failures are ignored: the cache is only a cache).
 pub fn put(folder: &Path, key: &Key, library: &Library) {
-    // A file changed in the last moments could change again within the clock's resolution
-    // and keep its size: such a folder is not cached yet (Git's "racy" rule).
-    let now = std::time::SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    if key
-        .files
-        .iter()
-        .any(|(_, _, modified)| now.saturating_sub(*modified) < RACY_NANOS)
-    {
-        return;
-    }
     let Some(path) = file_for(folder) else { return };
     let Some(parent) = path.parent() else { return };
     let write = || -> std::io::Result<()> {
-        fs::create_dir_all(parent)?;
+        create_private(parent)?;
+        let body = serde_json::to_string(&Entry { key, library })?;
         let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
-        let entry = Entry {
-            key: key.clone(),
-            library: library.clone(),
-        };
-        serde_json::to_writer(&mut tmp, &entry)?;
+        writeln!(tmp, "{MARK}{}", sha256_hex(body.as_bytes()))?;
+        tmp.write_all(body.as_bytes())?;
         tmp.as_file_mut().flush()?;
         tmp.persist(&path).map_err(|e| e.error)?;
         Ok(())
@@ -186,13 +298,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_hash_is_stable() {
-        // FNV-1a of "a" (with the length prefix `Hash for str` adds) must never change, or
-        // every cache file would be orphaned by an upgrade.
-        assert_eq!(fnv("a"), fnv("a"));
-        assert_ne!(fnv("a"), fnv("b"));
-        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
-        h.write(b"a");
-        assert_eq!(h.finish(), 0xaf63_dc4c_8601_ec8c);
+    fn the_hash_is_sha256() {
+        // The cache file names must never change between builds, or every cache file would be
+        // orphaned by an upgrade.
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
     }
 }

@@ -62,6 +62,9 @@ fn sorted<V>(map: &HashMap<Text, V>) -> Vec<(&Text, &V)> {
     entries
 }
 
+/// The largest likelihood or number of minutes a guide may give.
+pub const MAX_NUMBER: f64 = 1_000_000.0;
+
 impl Checker<'_> {
     fn report(&mut self, loc: Location, message: impl Into<String>) {
         self.problems
@@ -91,13 +94,7 @@ impl Checker<'_> {
     /// An id: lowercase letters, digits and single dashes.
     fn id(&mut self, id: &Text, what: &str) -> String {
         let v = &id.value;
-        let valid = !v.is_empty()
-            && v.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !v.starts_with('-')
-            && !v.ends_with('-')
-            && !v.contains("--");
-        if !valid {
+        if !super::text::is_id(v) {
             self.report(
                 id.referenced,
                 format!(
@@ -229,11 +226,18 @@ impl Checker<'_> {
             .collect()
     }
 
+    /// A number greater than 0 and at most [`MAX_NUMBER`], so sums and products of them stay
+    /// finite (a likelihood of `1e308` would make every probability `NaN`).
     fn positive(&mut self, n: &Spanned<f64>, what: &str) -> f64 {
         if !n.value.is_finite() || n.value <= 0.0 {
             self.report(
                 n.referenced,
                 format!("{what} must be a number greater than 0, found {}", n.value),
+            );
+        } else if n.value > MAX_NUMBER {
+            self.report(
+                n.referenced,
+                format!("{what} must be at most {MAX_NUMBER}, found {:?}", n.value),
             );
         }
         n.value

@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
@@ -45,6 +44,24 @@ pub struct Source {
     pub origin: Origin,
 }
 
+/// Whether `path` names a guide file: `.yaml` or `.yml` in any case (`X.YAML` is loaded, or
+/// reported, never silently skipped).
+pub fn is_guide_file(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .to_lowercase();
+    name.ends_with(".yaml") || name.ends_with(".yml")
+}
+
+/// A guide file's name without its `.yaml`/`.yml` extension.
+fn guide_stem(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let cut = name.rfind('.').unwrap_or(name.len());
+    name[..cut].to_owned()
+}
+
 /// The `.yaml`/`.yml` files directly inside `dir`, sorted by name. Files that cannot be read
 /// are returned as problems, so one bad file does not hide the others.
 pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadError> {
@@ -55,7 +72,7 @@ pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadErr
     let mut paths: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(folder_err)?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+        .filter(|p| is_guide_file(p))
         .collect();
     paths.sort();
     let mut sources = Vec::new();
@@ -64,11 +81,7 @@ pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadErr
         let name = path.display().to_string();
         match read_limited(&path) {
             Ok(text) => sources.push(Source {
-                stem: path
-                    .file_stem()
-                    .unwrap_or_default()
-                    .to_string_lossy()
-                    .into_owned(),
+                stem: guide_stem(&path),
                 name,
                 text,
                 origin: Origin::Company,
@@ -93,25 +106,9 @@ pub fn folder_file(path: &Path) -> Result<Source, String> {
     })
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`] as UTF-8, without reading more than that.
+/// Reads a regular file of at most [`MAX_FILE_BYTES`] as UTF-8 (see [`crate::input`]).
 fn read_limited(path: &Path) -> Result<String, String> {
-    let file = fs::File::open(path).map_err(|e| format!("cannot read the file: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read the file: {e}"))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(format!(
-            "the file is larger than {} KiB: a guide is a few KiB, so this is not one",
-            MAX_FILE_BYTES / 1024
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        format!(
-            "the file is not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        )
-    })
+    crate::input::read_text(path, MAX_FILE_BYTES).map_err(|e| e.reason)
 }
 
 /// The parser's limits: enough for any real guide, and they refuse alias bombs and absurd
@@ -137,6 +134,9 @@ const MAX_DEPTH: usize = 24;
 
 /// Parses YAML with limits that refuse alias bombs and absurd nesting quickly.
 pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Problem> {
+    if let Some(problem) = tag_or_anchor(source) {
+        return Err(problem);
+    }
     serde_saphyr::from_str_with_options(&source.text, parse_options()).map_err(|typed| {
         // The typed pass stops at the first unexpected field or value, before it would see a
         // bomb or a deep nest further on. Read the whole document without a target type, so
@@ -149,6 +149,35 @@ pub fn parse<T: DeserializeOwned>(source: &Source) -> Result<T, Problem> {
             _ => yaml_problem(source, &typed),
         }
     })
+}
+
+/// The first YAML tag (`!!binary`, `!x`), anchor (`&a`) or alias (`*a`) in the file: the format
+/// has none, so they are refused, not interpreted. Syntax errors are left to the full parse.
+fn tag_or_anchor(source: &Source) -> Option<Problem> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    // Only a file with one of these characters can hold one (most guides have none).
+    if !source.text.contains(['!', '&', '*']) {
+        return None;
+    }
+    for item in Parser::new_from_str(&source.text) {
+        let (event, span) = item.ok()?;
+        let what = match &event {
+            Event::Alias(..) | Event::UnresolvedAlias(..) => "a YAML alias (`*name`)",
+            _ if event.anchor_id().is_some() => "a YAML anchor (`&name`)",
+            Event::Scalar(_, _, _, Some(_))
+            | Event::SequenceStart(_, _, Some(_))
+            | Event::MappingStart(_, _, Some(_)) => "a YAML tag (like `!!binary`)",
+            _ => continue,
+        };
+        let at = span.start;
+        return Some(Problem::at_line(
+            &source.name,
+            &source.text,
+            (at.line() as u64, at.col() as u64 + 1),
+            format!("refused: {what}; guides use no tags, anchors or aliases: write the value out"),
+        ));
+    }
+    None
 }
 
 /// A parser error as a problem in our own format, with a plain message for the limits.
@@ -167,6 +196,17 @@ fn yaml_problem(source: &Source, e: &serde_saphyr::Error) -> Problem {
             .trim_start_matches("error: ")
             .to_owned()
     });
+    // The parser's own words for a nest too deep for it, and messages quoting a huge key.
+    let message = if message.contains("recursion limit exceeded") {
+        nesting_message()
+    } else if message.len() > 1000 {
+        too_large_message(&format!(
+            "{} characters where a short name belongs",
+            message.len()
+        ))
+    } else {
+        message
+    };
     match e.location() {
         Some(loc) if loc.line() > 0 => Problem::at(&source.name, &source.text, loc, message),
         _ => Problem::file(&source.name, message),
@@ -214,14 +254,20 @@ fn limit_message(e: &serde_saphyr::Error) -> Option<String> {
         E::Budget {
             breach: B::Depth { .. },
             ..
-        } => Some(format!(
-            "refused: lists and maps are nested more than {MAX_DEPTH} levels deep; a guide needs far fewer"
-        )),
-        E::Budget { breach, .. } => Some(format!(
-            "refused: the file is too large or too complex to be a guide ({breach:?})"
-        )),
+        } => Some(nesting_message()),
+        E::Budget { breach, .. } => Some(too_large_message(&format!("{breach:?}"))),
         _ => None,
     }
+}
+
+fn nesting_message() -> String {
+    format!(
+        "refused: lists and maps are nested more than {MAX_DEPTH} levels deep; a guide needs far fewer"
+    )
+}
+
+fn too_large_message(detail: &str) -> String {
+    format!("refused: the file is too large or too complex to be a guide ({detail})")
 }
 
 /// What a validation run found.
@@ -251,6 +297,8 @@ pub fn assemble_with(
     mut problems: Vec<Problem>,
     strict: bool,
 ) -> Checked {
+    // Each problem given is a file that could not be read: it counts as a file checked.
+    let unreadable = problems.len();
     let (contexts, guide_sources): (Vec<Source>, Vec<Source>) =
         sources.into_iter().partition(|s| s.stem == "_context");
     let (overrides, guide_sources): (Vec<Source>, Vec<Source>) = guide_sources
@@ -355,7 +403,7 @@ pub fn assemble_with(
         strict,
     };
 
-    let files = by_id.len() + overrides.len();
+    let files = by_id.len() + overrides.len() + unreadable;
     let mut guides = kept;
     // Every name a user may type (ids and aliases), and the guide it names.
     let mut names: BTreeMap<String, String> = guide_ids

@@ -48,6 +48,16 @@ impl Problem {
         )
     }
 
+    /// A problem at a 1-based (line, column) of `source`, one character wide.
+    pub fn at_line(
+        file: &str,
+        source: &str,
+        (line, column): (u64, u64),
+        message: impl Into<String>,
+    ) -> Self {
+        Self::at_position(file, source, line, column, 1, message)
+    }
+
     /// A problem at 1-based `line` and `column` of `source`, `width` characters wide.
     pub fn at_position(
         file: &str,
@@ -74,14 +84,15 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // File names and messages quote guide values: never print them raw.
+        let (file, message) = (
+            crate::safe::line(&self.file),
+            crate::safe::line(&self.message),
+        );
         if self.line == 0 {
-            return write!(f, "{}: {}", self.file, self.message);
+            return write!(f, "{file}: {message}");
         }
-        write!(
-            f,
-            "{}:{}:{}: {}",
-            self.file, self.line, self.column, self.message
-        )?;
+        write!(f, "{file}:{}:{}: {message}", self.line, self.column)?;
         if let Some(snippet) = &self.snippet {
             let gutter = self.line.to_string().len();
             let col = (self.column as usize).saturating_sub(1);

@@ -4,23 +4,23 @@
 /// line break), which include the ESC that starts terminal escape sequences, and the Unicode
 /// bidirectional overrides that can make text display differently from what it says.
 pub fn forbidden_char(text: &str) -> Option<char> {
-    text.chars().find(|&c| {
-        (c.is_control() && c != '\n')
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    })
+    text.chars()
+        .find(|&c| c != '\n' && crate::safe::is_unsafe(c))
 }
 
-/// A copy of `text` that is safe to print: forbidden characters are shown as `\u{..}` escapes.
+/// Whether `v` is a valid id: lowercase letters, digits and single dashes, like `weak-signal`.
+pub fn is_id(v: &str) -> bool {
+    !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !v.starts_with('-')
+        && !v.ends_with('-')
+        && !v.contains("--")
+}
+
+/// A copy of `text` that is safe to print on one line: see [`crate::safe::line`].
 pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if forbidden_char(c.encode_utf8(&mut [0; 4])).is_some() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    crate::safe::line(text).into_owned()
 }
 
 #[cfg(test)]

@@ -9,6 +9,12 @@ pub mod ticket;
 
 use console::Style;
 
+/// Whether `term` is a terminal that understands colour and cursor codes (`TERM=dumb` is a
+/// terminal that does not).
+pub fn capable(term: &console::Term) -> bool {
+    term.is_term() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -81,7 +87,7 @@ impl Paint {
     pub fn for_stream(term: &console::Term, choice: Option<bool>) -> Self {
         let is_term = term.is_term();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let colors = choice.unwrap_or(is_term && !no_color);
+        let colors = choice.unwrap_or(capable(term) && !no_color);
         let width = if is_term {
             usize::from(term.size().1).clamp(40, 100)
         } else {

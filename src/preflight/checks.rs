@@ -161,6 +161,17 @@ pub fn name(name: &OsStr) -> Option<Issue> {
         reasons.push("contains invisible control characters".to_owned());
         fails = true;
     }
+    if text
+        .chars()
+        .any(|c| crate::safe::is_unsafe(c) && !c.is_control())
+    {
+        reasons.push(
+            "contains characters that change the direction text is shown in, so the name is \
+             not what it looks like (`x\u{202e}fdp.exe` shows as `xexe.pdf`)"
+                .to_owned(),
+        );
+        fails = true;
+    }
     if text.starts_with(char::is_whitespace) {
         reasons.push("starts with a space".to_owned());
         fails = true;

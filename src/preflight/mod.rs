@@ -123,7 +123,10 @@ impl Scan {
             .count()
     }
 
-    fn paths(&self, keep: impl Fn(&Finding) -> bool) -> std::collections::HashSet<&Path> {
+    pub(crate) fn paths(
+        &self,
+        keep: impl Fn(&Finding) -> bool,
+    ) -> std::collections::HashSet<&Path> {
         self.findings
             .iter()
             .filter(|f| keep(f))
@@ -211,28 +214,32 @@ pub fn run(request: &PreflightRequest, out: &mut Out) -> anyhow::Result<u8> {
             Some(Renames::Applied(applied))
         }
     };
-    match request.format {
-        Format::Json => {
-            let doc = report::json(&scan, &request.options, renames.as_ref());
-            serde_json::to_writer_pretty(&mut *out.writer, &doc)?;
-            writeln!(out.writer)?;
-        }
-        _ => {
-            let mut text = render_text(&scan, &out.paint);
-            if let Some(renames) = &renames {
-                text.push_str(&report::renames_text(renames, &out.paint));
+    let mut write = || -> std::io::Result<()> {
+        match request.format {
+            Format::Json => {
+                let doc = report::json(&scan, &request.options, renames.as_ref());
+                serde_json::to_writer_pretty(&mut *out.writer, &doc)?;
+                writeln!(out.writer)?;
             }
-            out.writer.write_all(text.as_bytes())?;
+            _ => {
+                let mut text = render_text(&scan, &out.paint);
+                if let Some(renames) = &renames {
+                    text.push_str(&report::renames_text(renames, &out.paint));
+                }
+                out.writer.write_all(text.as_bytes())?;
+            }
         }
-    }
-    out.writer.flush()?;
+        out.writer.flush()
+    };
+    let written = write();
     let rename_failed =
         matches!(&renames, Some(Renames::Applied(applied)) if !applied.failed.is_empty());
-    Ok(if scan.failing() > 0 || rename_failed {
+    let code = if scan.failing() > 0 || rename_failed {
         exit::FAILURE
     } else {
         exit::OK
-    })
+    };
+    crate::commands::keep_verdict(written, code)
 }
 
 /// After renaming: the bad-name findings that were fixed go, and the others point at where
@@ -251,18 +258,21 @@ fn undo(list: &Path, format: Format, out: &mut Out) -> anyhow::Result<u8> {
     let parsed = names::read_undo_list(list)
         .map_err(|e| Error::Usage(format!("cannot use the undo list {}: {e}", list.display())))?;
     let undone = names::undo(&parsed);
-    match format {
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut *out.writer, &report::undo_json(list, &undone))?;
-            writeln!(out.writer)?;
+    let mut write = || -> std::io::Result<()> {
+        match format {
+            Format::Json => {
+                serde_json::to_writer_pretty(&mut *out.writer, &report::undo_json(list, &undone))?;
+                writeln!(out.writer)?;
+            }
+            _ => out
+                .writer
+                .write_all(report::undo_text(&undone, &out.paint).as_bytes())?,
         }
-        _ => out
-            .writer
-            .write_all(report::undo_text(&undone, &out.paint).as_bytes())?,
-    }
-    out.writer.flush()?;
+        out.writer.flush()
+    };
+    let written = write();
     let failed = undone
         .iter()
         .any(|u| matches!(u, names::Undone::Failed(..)));
-    Ok(if failed { exit::FAILURE } else { exit::OK })
+    crate::commands::keep_verdict(written, if failed { exit::FAILURE } else { exit::OK })
 }

@@ -26,7 +26,7 @@ pub fn safe_name(name: &OsStr) -> String {
             '-'
         } else if BAD_CHARS.contains(&c) || c == char::REPLACEMENT_CHARACTER {
             '_'
-        } else if c.is_control() {
+        } else if crate::safe::is_unsafe(c) {
             continue;
         } else {
             c
@@ -208,24 +208,31 @@ pub struct Applied {
     pub undo_list: PathBuf,
 }
 
-/// Makes the renames, having first written the undo list (with absolute paths) into
-/// `undo_dir`, under a new name, never over a file. The list is written again at the end with
-/// only the renames that were made.
+/// Makes the renames, having first written the undo list into `undo_dir`, under a new name,
+/// never over a file. The list is written again at the end, atomically, with only the renames
+/// that were made. Its paths are normalised (see [`stored`]). If the list cannot be written,
+/// nothing is renamed and no list is left behind; the error names the file.
 pub fn apply(plan: &[Rename], undo_dir: &Path) -> io::Result<Applied> {
-    let absolute = |r: &Rename| Rename {
-        from: std::path::absolute(&r.from).unwrap_or_else(|_| r.from.clone()),
-        to: std::path::absolute(&r.to).unwrap_or_else(|_| r.to.clone()),
+    let undo_dir = std::fs::canonicalize(undo_dir).unwrap_or_else(|_| undo_dir.to_path_buf());
+    let stored = |r: &Rename| Rename {
+        from: stored(&r.from, &undo_dir),
+        to: stored(&r.to, &undo_dir),
     };
     let created = jiff::ZonedDateTime::now();
     let stamp = created.strftime("%Y%m%d-%H%M%S").to_string();
-    let (undo_list, mut file) = create_new(undo_dir, &format!("fieldfix-undo-{stamp}"), "json")?;
+    let (undo_list, mut file) = create_new(&undo_dir, &format!("fieldfix-undo-{stamp}"), "json")
+        .map_err(|e| in_file(e, &undo_dir))?;
     let list = |renames: Vec<Rename>| UndoList {
         schema_version: crate::output::SCHEMA_VERSION,
         kind: UNDO_KIND.to_owned(),
         created: created.to_string(),
         renames,
     };
-    write_list(&mut file, &list(plan.iter().map(absolute).collect()))?;
+    if let Err(e) = write_list(&mut file, &list(plan.iter().map(stored).collect())) {
+        drop(file);
+        let _ = std::fs::remove_file(&undo_list);
+        return Err(in_file(e, &undo_list));
+    }
     let mut applied = Applied {
         undo_list,
         ..Applied::default()
@@ -236,12 +243,47 @@ pub fn apply(plan: &[Rename], undo_dir: &Path) -> io::Result<Applied> {
             Err(e) => applied.failed.push((rename.clone(), e.to_string())),
         }
     }
-    let mut file = std::fs::File::create(&applied.undo_list)?;
-    write_list(
-        &mut file,
-        &list(applied.done.iter().map(absolute).collect()),
-    )?;
+    // Replace the list in one step: a crash here leaves the first one (every planned rename,
+    // which undo handles), never a half-written file.
+    let rewrite = || -> io::Result<()> {
+        let mut tmp = tempfile::NamedTempFile::new_in(&undo_dir)?;
+        write_list(
+            tmp.as_file_mut(),
+            &list(applied.done.iter().map(stored).collect()),
+        )?;
+        tmp.persist(&applied.undo_list).map_err(|e| e.error)?;
+        Ok(())
+    };
+    rewrite().map_err(|e| in_file(e, &applied.undo_list))?;
     Ok(applied)
+}
+
+/// `e`, saying which file or folder it is about.
+fn in_file(e: io::Error, path: &Path) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!(
+            "cannot write the undo list {}: {e}",
+            crate::safe::path(path)
+        ),
+    )
+}
+
+/// A path as the undo list stores it: its folder resolved (no `.`, `..` or links), and
+/// relative to the undo list's folder when it is inside it, so undo still works after that
+/// folder is renamed or moved.
+fn stored(path: &Path, undo_dir: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let resolved = match (absolute.parent(), absolute.file_name()) {
+        (Some(parent), Some(name)) => std::fs::canonicalize(parent)
+            .map(|p| p.join(name))
+            .unwrap_or(absolute),
+        _ => absolute,
+    };
+    match resolved.strip_prefix(undo_dir) {
+        Ok(inside) if !inside.as_os_str().is_empty() => inside.to_path_buf(),
+        _ => resolved,
+    }
 }
 
 fn write_list(file: &mut std::fs::File, list: &UndoList) -> io::Result<()> {
@@ -271,18 +313,62 @@ fn create_new(dir: &Path, stem: &str, ext: &str) -> io::Result<(PathBuf, std::fs
     ))
 }
 
-/// Reads an undo list, checking it is one.
+/// Undo lists larger than this are refused unread.
+const MAX_UNDO_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads an undo list, checking it is one: its kind and version, and that every entry renames
+/// within one folder (old and new path differ in the last part only, with no `.` or `..`), so
+/// an edited or planted list can never move a file somewhere else. Relative paths are taken
+/// from the list's own folder.
 pub fn read_undo_list(path: &Path) -> Result<UndoList, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
-    let list: UndoList =
+    let text = crate::input::read_text(path, MAX_UNDO_BYTES).map_err(|e| e.reason)?;
+    let mut list: UndoList =
         serde_json::from_str(&text).map_err(|e| format!("not a fieldfix undo list ({e})"))?;
     if list.kind != UNDO_KIND {
         return Err(format!(
             "not a fieldfix undo list (kind is `{}`)",
-            list.kind
+            crate::safe::line(&list.kind)
         ));
     }
+    // Version 2 changed guide documents only: undo lists written as version 1 read the same.
+    if !(1..=crate::output::SCHEMA_VERSION).contains(&list.schema_version) {
+        return Err(format!(
+            "undo lists of schema_version {} are not supported (this fieldfix reads versions 1 to {})",
+            list.schema_version,
+            crate::output::SCHEMA_VERSION
+        ));
+    }
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    for (n, r) in list.renames.iter_mut().enumerate() {
+        if !within_one_folder(&r.from, &r.to) {
+            return Err(format!(
+                "entry {} renames {} to {}, which is not a rename within one folder; nothing was \
+                 changed",
+                n + 1,
+                crate::safe::path(&r.from),
+                crate::safe::path(&r.to)
+            ));
+        }
+        r.from = base.join(&r.from);
+        r.to = base.join(&r.to);
+    }
     Ok(list)
+}
+
+/// Whether `from` and `to` are two names in the same folder: only plain names, no `.` or
+/// `..`, differing in the last part only.
+fn within_one_folder(from: &Path, to: &Path) -> bool {
+    use std::path::Component;
+    let plain = |p: &Path| {
+        p.file_name().is_some()
+            && p.components()
+                .all(|c| !matches!(c, Component::CurDir | Component::ParentDir))
+    };
+    plain(from) && plain(to) && from.parent() == to.parent() && from != to
 }
 
 /// What happened to one entry of the undo list.
@@ -552,5 +638,18 @@ mod tests {
                 .unwrap_err()
                 .contains("not a fieldfix undo list")
         );
+    }
+
+    #[test]
+    fn an_undo_list_that_cannot_be_written_stops_the_renames_and_names_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("x#.txt"), "x").unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "").unwrap();
+        let plan = plan(&[dir.path().join("x#.txt")]);
+        let err = apply(&plan, &not_a_folder).unwrap_err().to_string();
+        assert!(err.contains("cannot write the undo list"), "{err}");
+        assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
+        assert!(dir.path().join("x#.txt").exists());
     }
 }

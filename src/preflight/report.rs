@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use super::names::{Rename, Undone, final_path};
 use super::{Finding, Options, Renames, Scan, Severity};
 use crate::output::{Paint, SCHEMA_VERSION};
+use crate::safe;
 
 /// Serializes a path as text, replacing what is not valid Unicode.
 pub(super) fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::Ok, S::Error> {
@@ -71,10 +72,24 @@ pub fn render_text(scan: &Scan, p: &Paint) -> String {
         } else {
             String::new()
         };
+        // Folders (a bad folder name) are counted as folders, not as files.
+        let folders = scan
+            .paths(|f| f.severity == Severity::Fail)
+            .into_iter()
+            .filter(|path| path.symlink_metadata().is_ok_and(|m| m.is_dir()))
+            .count() as u64;
+        let what = match (failing - folders, folders) {
+            (files, 0) => plural(files, "file", "files"),
+            (0, folders) => plural(folders, "folder", "folders"),
+            (files, folders) => format!(
+                "{} and {}",
+                plural(files, "file", "files"),
+                plural(folders, "folder", "folders")
+            ),
+        };
         format!(
-            "{} {} will fail{also}. Fix {} before uploading.",
+            "{} {what} will fail{also}. Fix {} before uploading.",
             p.bad("failed:"),
-            plural(failing, "file", "files"),
             if failing == 1 { "it" } else { "them" }
         )
     } else if at_risk > 0 {
@@ -106,13 +121,21 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
             Severity::Fail => p.bad("FAIL"),
             Severity::Warn => p.warn("WARN"),
         };
-        let _ = writeln!(out, "  {tag}  {}", f.path.display());
-        let _ = writeln!(out, "{}", p.wrap(&f.problem, "        ", "        "));
+        let _ = writeln!(out, "  {tag}  {}", safe::path(&f.path));
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(&safe::text(&f.problem), "        ", "        ")
+        );
         if !shared_fix {
             let _ = writeln!(
                 out,
                 "{}",
-                p.wrap(&format!("What to do: {}", f.fix), "        ", "        ")
+                p.wrap(
+                    &format!("What to do: {}", safe::text(&f.fix)),
+                    "        ",
+                    "        "
+                )
             );
         }
     }
@@ -120,7 +143,11 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
         let _ = writeln!(
             out,
             "{}",
-            p.wrap(&format!("What to do: {}", first.fix), "  ", "  ")
+            p.wrap(
+                &format!("What to do: {}", safe::text(&first.fix)),
+                "  ",
+                "  "
+            )
         );
     }
 }
@@ -129,8 +156,8 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
 pub fn renames_text(renames: &Renames, p: &Paint) -> String {
     let mut out = String::new();
     let line = |out: &mut String, r: &Rename, note: &str| {
-        let name = r.to.file_name().unwrap_or_default().to_string_lossy();
-        let _ = writeln!(out, "  {}  ->  {name}{note}", r.from.display());
+        let name = safe::path(Path::new(r.to.file_name().unwrap_or_default()));
+        let _ = writeln!(out, "  {}  ->  {name}{note}", safe::path(&r.from));
     };
     match renames {
         Renames::Planned(plan) if plan.is_empty() => {
@@ -163,9 +190,13 @@ pub fn renames_text(renames: &Renames, p: &Paint) -> String {
                 line(&mut out, r, "");
             }
             for (r, why) in &applied.failed {
-                line(&mut out, r, &format!("  {} {why}", p.bad("NOT RENAMED:")));
+                line(
+                    &mut out,
+                    r,
+                    &format!("  {} {}", p.bad("NOT RENAMED:"), safe::line(why)),
+                );
             }
-            let list = applied.undo_list.display();
+            let list = safe::path(&applied.undo_list);
             let _ = writeln!(
                 out,
                 "{}",
@@ -251,19 +282,20 @@ pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
                 let _ = writeln!(
                     out,
                     "  restored  {}  ->  {}",
-                    r.to.display(),
-                    r.from.file_name().unwrap_or_default().to_string_lossy()
+                    safe::path(&r.to),
+                    safe::path(&r.from)
                 );
             }
             Undone::AlreadyRestored(r) => {
-                let _ = writeln!(out, "  already back  {}", r.from.display());
+                let _ = writeln!(out, "  already back  {}", safe::path(&r.from));
             }
             Undone::Failed(r, why) => {
                 let _ = writeln!(
                     out,
-                    "  {}  {}: {why}",
+                    "  {}  {}: {}",
                     p.bad("NOT RESTORED"),
-                    r.from.display()
+                    safe::path(&r.from),
+                    safe::line(why)
                 );
             }
         }

@@ -88,7 +88,7 @@ fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 /// A spinner with the count of files checked, on stderr when it is a terminal.
 fn progress_bar(wanted: bool) -> ProgressBar {
-    if !wanted || !console::Term::stderr().is_term() {
+    if !wanted || !crate::output::capable(&console::Term::stderr()) {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());

@@ -62,7 +62,7 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
     let ending = walk(library, &request, &tickets, &mut prompter, &store)?;
     if let Ending::Ticket(path) = &ending {
         // The result goes to stdout, so a script can pick the ticket up.
-        writeln!(out.writer, "{}", path.display())?;
+        writeln!(out.writer, "{}", crate::safe::path(path))?;
     }
     Ok(ending.exit_code())
 }
@@ -87,10 +87,10 @@ pub fn walk(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let mut session = if request.resume {
-        let session = store.load()?;
+        let session = store.load_for(library)?;
         p.say(&p.paint().dim(&format!(
             "Picking up where you left off (started {}).",
-            session.started
+            crate::safe::line(&session.started)
         )))?;
         session
     } else {
@@ -410,7 +410,7 @@ fn check_files(network: Option<&str>, p: &mut dyn Prompter) -> anyhow::Result<Fl
             let report = crate::preflight::render_text(&scan, p.paint());
             p.say(&report)?;
         }
-        Err(e) => p.say(&p.paint().warn(&e.to_string()))?,
+        Err(e) => p.say(&p.paint().warn(&crate::safe::text(&e.to_string())))?,
     }
     Ok(Flow::Continue)
 }

@@ -114,6 +114,9 @@ pub fn now() -> String {
         .to_string()
 }
 
+/// Saved sessions larger than this are refused unread (a real one is a few KiB).
+const MAX_SESSION_BYTES: u64 = 4 * 1024 * 1024;
+
 /// Saves and loads the session in the user's state folder.
 pub struct Store {
     dir: PathBuf,
@@ -124,9 +127,16 @@ pub struct Store {
 pub enum StoreError {
     #[error("no saved session in {}: start one with `fieldfix fix`", .0.display())]
     Missing(PathBuf),
-    #[error("cannot read the saved session {}: {message}; delete it to start afresh", path.display())]
+    #[error(
+        "cannot read the saved session {}: {message}; delete it to start afresh",
+        crate::safe::path(path)
+    )]
     Unreadable { path: PathBuf, message: String },
-    #[error("cannot save the session in {}: {source}", path.display())]
+    #[error(
+        "cannot save the session in {}: {source}; the last saved answers are kept: make room \
+             (or set FIELDFIX_STATE_DIR to a folder you can write) and run `fieldfix fix --resume`",
+        crate::safe::path(path)
+    )]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -136,8 +146,7 @@ pub enum StoreError {
 impl Store {
     /// The platform's usual state folder (`FIELDFIX_STATE_DIR` overrides it).
     pub fn default_location() -> Self {
-        let dir = std::env::var_os("FIELDFIX_STATE_DIR")
-            .map(PathBuf::from)
+        let dir = crate::input::env_path("FIELDFIX_STATE_DIR")
             .or_else(|| {
                 directories::ProjectDirs::from("", "", "fieldfix").map(|d| {
                     d.state_dir()
@@ -177,18 +186,15 @@ impl Store {
 
     pub fn load(&self) -> Result<Session, StoreError> {
         let path = self.path();
-        let text = match fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Missing(path));
+        if fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
+            return Err(StoreError::Missing(path));
+        }
+        let text = crate::input::read_text(&path, MAX_SESSION_BYTES).map_err(|e| {
+            StoreError::Unreadable {
+                path: path.clone(),
+                message: e.reason,
             }
-            Err(e) => {
-                return Err(StoreError::Unreadable {
-                    path,
-                    message: e.to_string(),
-                });
-            }
-        };
+        })?;
         let session: Session = serde_json::from_str(&text).map_err(|e| StoreError::Unreadable {
             path: path.clone(),
             message: e.to_string(),
@@ -201,6 +207,53 @@ impl Store {
                     session.version
                 ),
             });
+        }
+        Ok(session)
+    }
+
+    /// The saved session, checked like any input against `library`: its guide, answers,
+    /// steps, questions asked and facts must all exist there.
+    pub fn load_for(&self, library: &crate::guides::Library) -> Result<Session, StoreError> {
+        let mut session = self.load()?;
+        let unusable = |message: String| StoreError::Unreadable {
+            path: self.path(),
+            message,
+        };
+        let Some(guide) = library.guide(&session.guide) else {
+            return Err(unusable(format!(
+                "it is for the guide `{}`, which does not exist",
+                session.guide
+            )));
+        };
+        crate::engine::check_situation(&library.context, guide, &session.situation)
+            .map_err(|e| unusable(e.to_string()))?;
+        let known_question = |id: &String| {
+            library
+                .context
+                .iter()
+                .chain(&guide.questions)
+                .any(|q| q.id == *id)
+        };
+        if let Some(q) = session.asked.iter().find(|q| !known_question(q)) {
+            return Err(unusable(format!("it asked the unknown question `{q}`")));
+        }
+        let known_step = |o: &Outcome| library.guide(&o.guide).and_then(|g| g.step(&o.step));
+        if let Some(o) = session.log.iter().find(|o| known_step(o).is_none()) {
+            return Err(unusable(format!("it tried the unknown step `{}`", o.step)));
+        }
+        let known_fact = |id: &String| guide.escalate.provide.iter().any(|p| p.id == *id);
+        if let Some(id) = session.provided.keys().find(|id| !known_fact(id)) {
+            return Err(unusable(format!("it holds the unknown fact `{id}`")));
+        }
+        // The free text it holds is shown again: make it safe to print.
+        let safe = |s: &mut String| *s = crate::safe::line(s).into_owned();
+        safe(&mut session.started);
+        for o in &mut session.log {
+            safe(&mut o.title);
+            safe(&mut o.at);
+        }
+        for value in session.provided.values_mut() {
+            safe(value);
         }
         Ok(session)
     }
@@ -243,5 +296,76 @@ mod tests {
         assert!(matches!(store.load(), Err(StoreError::Unreadable { .. })));
         store.clear();
         assert!(matches!(store.load(), Err(StoreError::Missing(_))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_session_that_is_not_a_file_is_refused_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path());
+        std::os::unix::fs::symlink("/dev/zero", store.path()).unwrap();
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+        fs::remove_file(store.path()).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(store.path())
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let err = store.load().unwrap_err().to_string();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn a_session_that_cannot_be_saved_says_where_and_how_to_go_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        fs::write(&not_a_folder, "").unwrap();
+        let err = Store::at(&not_a_folder)
+            .save(&Session::new("photos", Situation::default()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
+        assert!(err.contains("fieldfix fix --resume"), "{err}");
+    }
+
+    #[test]
+    fn a_resumed_session_is_checked_and_made_safe() {
+        let library = crate::guides::embedded::library();
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::at(dir.path());
+        let mut s = Session::new("photos-not-uploading", Situation::default());
+        s.started = "today\u{1b}]52;c;ZXZpbA==\u{7}".to_owned();
+        store.save(&s).unwrap();
+        let loaded = store.load_for(&library).unwrap();
+        assert_eq!(loaded.started, "today\\u{1b}]52;c;ZXZpbA==\\u{7}");
+        let broken = [
+            ("guide", Session::new("no-such-guide", Situation::default())),
+            ("answer", {
+                let mut b = s.clone();
+                b.situation
+                    .answers
+                    .insert("device".into(), "toaster".into());
+                b
+            }),
+            ("step", {
+                let mut b = s.clone();
+                b.situation.tried.push("no-such-step".into());
+                b
+            }),
+            ("asked", {
+                let mut b = s.clone();
+                b.asked.push("no-such-question".into());
+                b
+            }),
+        ];
+        for (what, session) in broken {
+            store.save(&session).unwrap();
+            let err = store.load_for(&library).unwrap_err().to_string();
+            assert!(
+                err.contains("cannot read the saved session"),
+                "{what}: {err}"
+            );
+        }
     }
 }

@@ -66,18 +66,37 @@ static EMAIL: LazyLock<Regex> =
 static PHONE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\+?\(?\d[\d\s().-]{6,}\d").expect("valid regex"));
 
-/// Removes email addresses and phone numbers from text where they were not asked for.
+/// Removes what is personal and was not asked for: email addresses from any answer but an
+/// email, phone numbers from free text only. A number, time or device answer keeps its digits
+/// (a project number such as `23-0145-01` is not a phone number).
 pub fn redact(text: &str, kind: ProvideKind) -> String {
     let mut out = text.to_owned();
     if kind != ProvideKind::Email {
         out = EMAIL.replace_all(&out, "[email removed]").into_owned();
     }
-    if kind != ProvideKind::Phone {
+    if kind == ProvideKind::Text {
         out = PHONE
-            .replace_all(&out, "[phone number removed]")
+            .replace_all(&out, |found: &regex::Captures| {
+                if looks_like_phone(&found[0]) {
+                    "[phone number removed]".to_owned()
+                } else {
+                    found[0].to_owned()
+                }
+            })
             .into_owned();
     }
     out
+}
+
+/// Whether digits that may be a phone number are one: 7 to 15 digits, ending in a group of at
+/// least three (`555 123 4567`, `+44 20 7946 0958`), unlike `23-0145-01`.
+fn looks_like_phone(found: &str) -> bool {
+    let digits = found.chars().filter(char::is_ascii_digit).count();
+    let last_group = found
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .map_or(0, str::len);
+    (7..=15).contains(&digits) && last_group >= 3
 }
 
 /// The escalation screen: why, the signs, then each fact support needs; then the ticket.
@@ -125,7 +144,11 @@ pub fn escalate(
         }
         let value = match automatic(item.kind, session) {
             Some(value) => {
-                p.say(&paint.dim(&format!("  {}: {value} (filled in)", item.label)))?;
+                p.say(&paint.dim(&format!(
+                    "  {}: {} (filled in)",
+                    item.label,
+                    crate::safe::line(&value)
+                )))?;
                 value
             }
             None => match p.input(&item.label)? {
@@ -144,9 +167,14 @@ pub fn escalate(
     }
 
     let ticket = build(library, guide, session, &plan, reasons);
-    let path = write(&ticket, tickets)?;
+    let path = write(&ticket, tickets).map_err(|e| {
+        anyhow::anyhow!(
+            "{e:#}; your answers are saved: run `fieldfix fix --resume --ticket NEW-FILE` to \
+             write the ticket somewhere else"
+        )
+    })?;
     session.phase = Phase::Escalate;
-    p.say(&paint.good(&format!("\nTicket written: {}", path.display())))?;
+    p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
     p.say(&format!("Send it to {}.", plan.escalation.contact))?;
     Ok(Ending::Ticket(path))
 }
@@ -264,6 +292,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_ticket_that_cannot_be_written_names_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_a_folder = dir.path().join("file");
+        std::fs::write(&not_a_folder, "").unwrap();
+        let plan = TicketPlan {
+            path: None,
+            dir: not_a_folder.clone(),
+            format: Format::Markdown,
+        };
+        let ticket = ticket::Ticket::new("photos", "Photos", "the admin", String::new());
+        let err = write(&ticket, &plan).unwrap_err().to_string();
+        assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
+    }
+
+    #[test]
     fn contact_details_are_kept_only_where_asked_for() {
         let typed = "call me on +1 (555) 123-4567 or jo@example.com";
         assert_eq!(
@@ -276,9 +319,16 @@ mod tests {
         );
         assert_eq!(redact("555 123 4567", ProvideKind::Phone), "555 123 4567");
         assert_eq!(
-            redact("40 photos, ring 555 123 4567", ProvideKind::Number),
-            "40 photos, ring [phone number removed]"
+            redact("Tower B, ring +44 20 7946 0958", ProvideKind::Text),
+            "Tower B, ring [phone number removed]"
         );
+        // Project numbers are not phone numbers, and a number answer keeps its digits.
+        assert_eq!(
+            redact("Project 23-0145-01, level 2", ProvideKind::Text),
+            "Project 23-0145-01, level 2"
+        );
+        assert_eq!(redact("23-0145-01", ProvideKind::Number), "23-0145-01");
+        assert_eq!(redact("555 123 4567", ProvideKind::Number), "555 123 4567");
         assert_eq!(
             redact("Submittal 12, rev 3", ProvideKind::Text),
             "Submittal 12, rev 3"

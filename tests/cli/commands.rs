@@ -1595,12 +1595,14 @@ fn a_guides_folder_is_cached_until_a_file_changes() {
         .collect();
     assert_eq!(cached.len(), 1);
 
-    // A cache hit is what is served: tamper with it (same key) and the tampered title shows.
+    // A cache hit is what is served: change it (same key, checksum updated) and the changed
+    // title shows; change it without updating the checksum and it is not trusted.
     let cache_file = cached[0].as_ref().unwrap().path();
-    let text = std::fs::read_to_string(&cache_file)
-        .unwrap()
-        .replace("Test problem", "From the cache");
-    std::fs::write(&cache_file, text).unwrap();
+    let text = std::fs::read_to_string(&cache_file).unwrap();
+    let edited = text.replace("Test problem", "From the cache");
+    std::fs::write(&cache_file, &edited).unwrap();
+    assert_eq!(title(state.path()), "Test problem");
+    std::fs::write(&cache_file, crate::support::reseal_cache(&edited)).unwrap();
     assert_eq!(title(state.path()), "From the cache");
 
     // Any change to the folder invalidates it: the file is parsed again.

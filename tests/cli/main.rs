@@ -6,6 +6,7 @@ mod admin;
 mod commands;
 mod content;
 mod engine;
+mod hardening;
 mod preflight;
 mod pty;
 mod validate;

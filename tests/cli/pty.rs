@@ -272,3 +272,29 @@ fn esc_at_a_text_prompt_saves_and_stops() {
         "resume will continue at the ticket"
     );
 }
+
+#[test]
+fn a_dumb_terminal_gets_no_colour_or_cursor_codes() {
+    let state = tempfile::tempdir().unwrap();
+    std::fs::write(state.path().join("empty.pdf"), "").unwrap();
+    for args in [
+        &["show", "photos-not-uploading"][..],
+        &["preflight", "."],
+        &["validate"],
+        &["diagnose", "photos", "--device", "ios"],
+    ] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
+        cmd.args(args)
+            .env_remove("NO_COLOR")
+            .env("TERM", "dumb")
+            .env_remove("FIELDFIX_GUIDES")
+            .env("FIELDFIX_STATE_DIR", state.path())
+            .current_dir(state.path());
+        let mut s = Session::spawn(cmd).expect("spawn fieldfix in a pty");
+        s.set_expect_timeout(Some(Duration::from_secs(20)));
+        let all = s.expect(expectrl::Eof).expect("output to the end");
+        let text = String::from_utf8_lossy(all.as_bytes());
+        assert!(!text.is_empty(), "{args:?}");
+        assert!(!text.contains('\u{1b}'), "{args:?}: {text:?}");
+    }
+}

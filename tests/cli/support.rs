@@ -34,6 +34,34 @@ pub fn show_json(state: &Path, guides: &Path, guide: &str) -> serde_json::Value 
     serde_json::from_slice(&out.stdout).expect("show prints JSON")
 }
 
+/// A guide cache file's text with its checksum line recomputed for its (edited) body, as an
+/// attacker or a careless edit could.
+pub fn reseal_cache(text: &str) -> String {
+    use sha2::Digest;
+    let (_, body) = text.split_once('\n').expect("a checksum line");
+    let sum: String = sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("fieldfix-guide-cache {sum}\n{body}")
+}
+
+/// Asserts that `bytes` (a command's stdout or stderr) hold no control character but line
+/// breaks and tabs, and no bidirectional control: nothing that could drive a terminal.
+pub fn assert_printable(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if let Some(c) = text.chars().find(|&c| unsafe_char(c)) {
+        panic!(
+            "{what} holds the control character {}:\n{text}",
+            c.escape_unicode()
+        );
+    }
+}
+
 /// A temporary folder that holds guide files.
 pub struct GuideDir {
     pub dir: tempfile::TempDir,

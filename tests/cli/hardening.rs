@@ -1,0 +1,611 @@
+//! Hostile or broken input never harms the user: undo lists that try to move files elsewhere,
+//! escape sequences in file names and guide values, a tampered guide cache, files that are not
+//! files, failed writes, and the small rules scripts depend on. Each test is the reproducer of
+//! one defect found by an adversarial run of the release binary.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+
+use crate::support::{GuideDir, assert_printable, fieldfix, minimal_guide, reseal_cache};
+
+/// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
+const EVIL: &str = "a\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}.txt";
+
+fn undo_list(renames: Value) -> String {
+    json!({
+        "schema_version": 1,
+        "kind": "fieldfix-preflight-undo",
+        "created": "2025-03-01T14:15:00Z",
+        "renames": renames,
+    })
+    .to_string()
+}
+
+/// `fieldfix preflight --undo LIST`, run in `dir`.
+fn run_undo(dir: &Path, list: &Path) -> std::process::Output {
+    fieldfix(dir)
+        .args(["preflight", "--undo"])
+        .arg(list)
+        .output()
+        .unwrap()
+}
+
+/// The undo list `--apply` wrote into `dir`.
+fn the_undo_list(dir: &Path) -> PathBuf {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().contains("fieldfix-undo-"))
+        .expect("an undo list")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security 1: undo renames within one folder only.
+
+#[test]
+fn undo_refuses_to_move_a_file_out_of_its_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let state = home.path().join("work").join("here");
+    std::fs::create_dir_all(&state).unwrap();
+    let planted = state.join("IMG_0001.jpg");
+    std::fs::write(&planted, "evil").unwrap();
+    let victim = home.path().join(".bashrc");
+    let absolute_victim = home.path().join("victim");
+    for renames in [
+        json!([{"from": "../../.bashrc", "to": "IMG_0001.jpg"}]),
+        json!([{"from": victim.to_str().unwrap(), "to": planted.to_str().unwrap()}]),
+        json!([{"from": absolute_victim.to_str().unwrap(), "to": planted.to_str().unwrap()}]),
+        json!([{"from": "sub/../x", "to": "sub/IMG_0001.jpg"}]),
+    ] {
+        let list = state.join("fieldfix-undo-1.json");
+        std::fs::write(&list, undo_list(renames.clone())).unwrap();
+        let out = run_undo(&state, &list);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{renames}: {stderr}");
+        assert!(
+            stderr.contains("not a rename within one folder"),
+            "{stderr}"
+        );
+        assert_eq!(std::fs::read_to_string(&planted).unwrap(), "evil");
+        assert!(!victim.exists() && !absolute_victim.exists());
+    }
+}
+
+#[test]
+fn undo_checks_the_kind_and_version_of_the_list() {
+    let state = tempfile::tempdir().unwrap();
+    let list = state.path().join("list.json");
+    let mut doc: Value = serde_json::from_str(&undo_list(json!([]))).unwrap();
+    doc["schema_version"] = json!(99);
+    std::fs::write(&list, doc.to_string()).unwrap();
+    fieldfix(state.path())
+        .args(["preflight", "--undo"])
+        .arg(&list)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("schema_version 99"));
+}
+
+#[test]
+fn undo_prints_full_paths_and_works_after_its_folder_is_renamed() {
+    let root = tempfile::tempdir().unwrap();
+    let run = root.path().join("run");
+    std::fs::create_dir_all(run.join("photos")).unwrap();
+    std::fs::write(run.join("photos").join("Q&A.txt"), "x").unwrap();
+    fieldfix(&run)
+        .args(["preflight", "photos", "--fix-names", "--apply"])
+        .assert()
+        .code(0);
+    assert!(run.join("photos").join("Q_A.txt").exists());
+    // The whole folder moves: the undo list (inside it) still finds the files.
+    let moved = root.path().join("moved");
+    std::fs::rename(&run, &moved).unwrap();
+    let out = run_undo(&moved, &the_undo_list(&moved));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(moved.join("photos").join("Q&A.txt").exists());
+    let full = moved.canonicalize().unwrap().join("photos").join("Q&A.txt");
+    assert!(stdout.contains(&full.display().to_string()), "{stdout}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security 2 and 3: nothing from outside reaches the terminal raw.
+
+#[cfg(unix)]
+#[test]
+fn escape_sequences_in_file_names_never_reach_the_terminal() {
+    let root = tempfile::tempdir().unwrap();
+    let files = root.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(files.join(EVIL), "").unwrap();
+    std::fs::write(files.join("two\nlines#.txt"), "x").unwrap();
+    let run = |args: &[&str]| {
+        let out = fieldfix(root.path()).args(args).output().unwrap();
+        assert_printable(&format!("{args:?} stdout"), &out.stdout);
+        assert_printable(&format!("{args:?} stderr"), &out.stderr);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let text = run(&["preflight", "files"]);
+    assert!(text.contains("a\\u{1b}[2J"), "{text}");
+    assert!(text.contains("two\\u{a}lines"), "{text}");
+    run(&["preflight", "files", "--fix-names"]);
+    // Not renamed back to itself: put the evil name back through undo and check that report.
+    run(&["preflight", "files", "--fix-names", "--apply"]);
+    let list = the_undo_list(root.path());
+    let undone = run(&["preflight", "--undo", list.to_str().unwrap()]);
+    assert!(undone.contains("restored"), "{undone}");
+    assert!(files.join(EVIL).exists());
+    // A path that does not exist is named in an error.
+    run(&["preflight", &format!("missing{EVIL}")]);
+}
+
+/// A guide whose every reference and value is hostile.
+fn hostile_guide() -> String {
+    minimal_guide("hostile")
+        .replace("fixes: [first]", r#"fixes: ["\e[2Jfirst"]"#)
+        .replace("raises: [first]", r#"raises: ["\e]52;c;ZXZpbA==\a"]"#)
+        .replace("related: []", r#"related: ["\e[31mred", "hostilf"]"#)
+        .replace("    fixes: [second]", "    fixes: [second]\n    after: [\"\\e[2J\"]\n    when: {\"\\e[2Jq\": [\"\\e[2J\"]}\n    see: \"\\e[2J\"")
+        .replace(
+            "  - id: second\n",
+            "  - id: \"\\e[2J\"\n    title: T\n    explain: E\n    likelihood: 1\n  - id: second\n",
+        )
+}
+
+#[test]
+fn validate_and_load_errors_never_echo_escape_sequences() {
+    let guides = GuideDir::new();
+    guides.write("hostile.yaml", &hostile_guide());
+    guides.write("x\u{1b}[2J.yaml", "id: [\n");
+    let state = tempfile::tempdir().unwrap();
+    for args in [
+        vec!["validate".to_owned(), guides.path().display().to_string()],
+        vec![
+            "--guides".to_owned(),
+            guides.path().display().to_string(),
+            "list".to_owned(),
+        ],
+    ] {
+        let out = fieldfix(state.path()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_printable("stdout", &out.stdout);
+        assert_printable("stderr", &out.stderr);
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(all.contains("\\u{1b}[2J"), "{all}");
+        assert!(all.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}"), "{all}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Security 4 (and 6): the guide cache is checked, keyed by content, private.
+
+/// A folder with one guide, loaded once so its cache is written; the cache file.
+fn cached_folder(state: &Path) -> (GuideDir, PathBuf) {
+    let guides = GuideDir::new();
+    guides.write("crane-log.yaml", &minimal_guide("crane-log"));
+    assert_eq!(title(state, guides.path()), "Test problem");
+    let cache = std::fs::read_dir(state.join("cache"))
+        .expect("a cache folder")
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|x| x == "json"))
+        .expect("a cache file");
+    (guides, cache)
+}
+
+fn title(state: &Path, guides: &Path) -> String {
+    crate::support::show_json(state, guides, "crane-log")["guide"]["title"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Changes the cached `crane-log` guide (title set to "From the cache") and reseals the file.
+fn tamper(cache: &Path, change: impl Fn(&mut Value)) {
+    let text = std::fs::read_to_string(cache).unwrap();
+    let (_, body) = text.split_once('\n').unwrap();
+    let mut doc: Value = serde_json::from_str(body).unwrap();
+    let guide = doc["library"]["guides"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|g| g["id"] == "crane-log")
+        .unwrap();
+    guide["title"] = json!("From the cache");
+    change(guide);
+    std::fs::write(cache, reseal_cache(&format!("x\n{doc}"))).unwrap();
+}
+
+/// An edit of a cached guide.
+type Change = Box<dyn Fn(&mut Value)>;
+
+#[test]
+fn a_tampered_cache_is_never_served() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    // The checks are real: an innocent edit is served.
+    tamper(&cache, |_| {});
+    assert_eq!(title(state.path(), guides.path()), "From the cache");
+    let tampering: Vec<(&str, Change)> = vec![
+        (
+            "escape",
+            Box::new(|g| g["summary"] = json!("\u{1b}]52;c;ZXZpbA==\u{7}")),
+        ),
+        ("bidi", Box::new(|g| g["summary"] = json!("a\u{202e}b"))),
+        (
+            "zero likelihood",
+            Box::new(|g| g["causes"][0]["likelihood"] = json!(0.0)),
+        ),
+        (
+            "dangling fixes",
+            Box::new(|g| g["steps"][0]["fixes"] = json!(["nope"])),
+        ),
+        (
+            "cycle",
+            Box::new(|g| {
+                g["steps"][0]["after"] = json!(["fix-second"]);
+                g["steps"][1]["after"] = json!(["fix-first"]);
+            }),
+        ),
+        ("bad id", Box::new(|g| g["id"] = json!("../../x"))),
+        (
+            "duplicate step",
+            Box::new(|g| g["steps"][1]["id"] = json!("fix-first")),
+        ),
+    ];
+    for (what, change) in tampering {
+        tamper(&cache, change);
+        assert_eq!(title(state.path(), guides.path()), "Test problem", "{what}");
+    }
+}
+
+#[test]
+fn export_never_writes_outside_out_even_from_a_tampered_cache() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    tamper(&cache, |g| g["id"] = json!("../../x"));
+    let out = state.path().join("a").join("b").join("site");
+    fieldfix(state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .args(["export", "--out"])
+        .arg(&out)
+        .assert()
+        .code(0);
+    assert!(out.join("crane-log.html").exists());
+    assert!(!state.path().join("a").join("x.html").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_cache_folder_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    let folder = cache.parent().unwrap();
+    let mode = std::fs::metadata(folder).unwrap().permissions().mode();
+    assert_eq!(mode & 0o077, 0, "{mode:o}");
+    // A cache in a folder others can write is not trusted.
+    tamper(&cache, |_| {});
+    std::fs::set_permissions(folder, std::fs::Permissions::from_mode(0o777)).unwrap();
+    assert_eq!(title(state.path(), guides.path()), "Test problem");
+}
+
+#[test]
+fn an_edit_that_keeps_size_and_time_is_seen() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, _) = cached_folder(state.path());
+    let file = guides.path().join("crane-log.yaml");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let same_size = minimal_guide("crane-log").replace("Test problem", "Test PROBLEM");
+    std::fs::write(&file, same_size).unwrap();
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(modified)
+        .unwrap();
+    assert_eq!(title(state.path(), guides.path()), "Test PROBLEM");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_to_the_target_of_a_linked_guide_is_seen() {
+    let state = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let target = elsewhere.path().join("real.yaml");
+    std::fs::write(&target, minimal_guide("crane-log")).unwrap();
+    let guides = GuideDir::new();
+    std::os::unix::fs::symlink(&target, guides.path().join("crane-log.yaml")).unwrap();
+    assert_eq!(title(state.path(), guides.path()), "Test problem");
+    std::fs::write(
+        &target,
+        minimal_guide("crane-log").replace("Test problem", "Linked edit"),
+    )
+    .unwrap();
+    assert_eq!(title(state.path(), guides.path()), "Linked edit");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5: files that are not files are refused, never waited on or read without end.
+
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn pipes_and_devices_are_refused_naming_the_file() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    guides.write("crane-log.yaml", &minimal_guide("crane-log"));
+    mkfifo(&guides.path().join("p.yaml"));
+    let pipe = state.path().join("pipe");
+    mkfifo(&pipe);
+    let timeout = std::time::Duration::from_secs(20);
+    let guides_dir = guides.path().to_str().unwrap();
+    let pipe_arg = pipe.to_str().unwrap();
+    for (args, code, names) in [
+        (vec!["validate", guides_dir], 1, "p.yaml"),
+        (vec!["--guides", guides_dir, "list"], 1, "p.yaml"),
+        (vec!["diagnose", "photos", "--answers", pipe_arg], 2, "pipe"),
+        (vec!["preflight", "--undo", pipe_arg], 2, "pipe"),
+        (vec!["preflight", "--undo", "/dev/zero"], 2, "/dev/zero"),
+    ] {
+        let out = fieldfix(state.path())
+            .args(&args)
+            .timeout(timeout)
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {all}");
+        assert!(all.contains(names), "{args:?}: {all}");
+        assert!(all.contains("not a regular file"), "{args:?}: {all}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10: a verdict survives a closed pipe.
+
+/// Runs fieldfix with its stdout closed by the reader before anything is read; the exit code.
+fn exit_with_closed_pipe(state: &Path, args: &[&str]) -> Option<i32> {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("fieldfix"))
+        .args(args)
+        .env("FIELDFIX_STATE_DIR", state)
+        .env("FIELDFIX_CACHE_DIR", state.join("cache"))
+        .env_remove("FIELDFIX_GUIDES")
+        .current_dir(state)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait().unwrap().code()
+}
+
+#[test]
+fn validate_and_preflight_keep_their_verdict_when_the_pipe_closes() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    for n in 0..50 {
+        guides.write(&format!("broken-{n}.yaml"), "id: [\n");
+    }
+    std::fs::write(state.path().join("empty.pdf"), "").unwrap();
+    let dir = guides.path().to_str().unwrap();
+    assert_eq!(
+        exit_with_closed_pipe(state.path(), &["validate", dir]),
+        Some(1)
+    );
+    assert_eq!(
+        exit_with_closed_pipe(state.path(), &["preflight", "empty.pdf"]),
+        Some(1)
+    );
+    // A command that merely prints is fine with a reader that had enough.
+    assert_eq!(exit_with_closed_pipe(state.path(), &["list"]), Some(0));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11 and 12: numbers are bounded; tags, anchors and aliases are refused.
+
+/// `fieldfix validate --format json` on a folder with one guide file: the exit code and the
+/// problems as `(line, message)`.
+fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
+    let guides = GuideDir::new();
+    guides.write(name, text);
+    let state = tempfile::tempdir().unwrap();
+    let out = fieldfix(state.path())
+        .args(["validate", "--format", "json"])
+        .arg(guides.path())
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let problems = doc["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    (out.status.code().unwrap(), problems)
+}
+
+#[test]
+fn huge_numbers_are_refused_with_their_line() {
+    let text = minimal_guide("huge").replace("likelihood: 60", "likelihood: 1e308");
+    let (code, problems) = validate_one("huge.yaml", &text);
+    assert_eq!(code, 1);
+    let line = text
+        .lines()
+        .position(|l| l.contains("likelihood: 1e308"))
+        .unwrap() as u64
+        + 1;
+    assert_eq!(
+        problems,
+        [(
+            line,
+            "likelihood must be at most 1000000, found 1e308".to_owned()
+        )]
+    );
+    let text = minimal_guide("huge").replace("minutes: 5", "minutes: 1e300");
+    let (code, problems) = validate_one("huge.yaml", &text);
+    assert_eq!(code, 1, "{problems:?}");
+    assert!(
+        problems[0].1.contains("minutes must be at most"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn tags_anchors_and_aliases_are_refused() {
+    for (edit, what) in [
+        ("title: !!binary VGVzdA==", "a YAML tag"),
+        ("title: !local Test", "a YAML tag"),
+        ("title: &t Test problem", "a YAML anchor"),
+    ] {
+        let text = minimal_guide("tagged").replace("title: Test problem", edit);
+        let (code, problems) = validate_one("tagged.yaml", &text);
+        assert_eq!(code, 1, "{edit}");
+        assert_eq!(problems.len(), 1, "{edit}: {problems:?}");
+        assert_eq!(problems[0].0, 2, "{edit}: {problems:?}");
+        assert!(problems[0].1.contains(what), "{edit}: {problems:?}");
+    }
+    // `&`, `*` and `!` in ordinary text are fine.
+    let text = minimal_guide("plain").replace("title: Test problem", "title: Q&A *now* ok!");
+    assert_eq!(validate_one("plain.yaml", &text), (0, vec![]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 13: no guide file silently skipped; an empty folder variable counts as unset.
+
+#[test]
+fn upper_case_extensions_are_loaded_or_reported() {
+    let guides = GuideDir::new();
+    guides.write("crane-log.YML", &minimal_guide("crane-log"));
+    let state = tempfile::tempdir().unwrap();
+    assert_eq!(title(state.path(), guides.path()), "Test problem");
+    guides.write("Other.YAML", &minimal_guide("other"));
+    let (code, problems) = {
+        let out = fieldfix(state.path())
+            .arg("validate")
+            .arg(guides.path())
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(code, Some(1), "{problems}");
+    assert!(problems.contains("Other.YAML"), "{problems}");
+    assert!(problems.contains("in 2 guide files"), "{problems}");
+}
+
+#[test]
+fn empty_folder_variables_count_as_unset() {
+    let state = tempfile::tempdir().unwrap();
+    fieldfix(state.path())
+        .env("FIELDFIX_GUIDES", "")
+        .arg("list")
+        .assert()
+        .code(0);
+    let guides = GuideDir::new();
+    let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
+    // Old enough to be cached by any version.
+    std::fs::File::options()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+        .unwrap();
+    let xdg = state.path().join("xdg");
+    fieldfix(state.path())
+        .env("FIELDFIX_CACHE_DIR", "")
+        .env("XDG_CACHE_HOME", &xdg)
+        .env("HOME", state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .arg("list")
+        .assert()
+        .code(0);
+    let in_cwd: Vec<_> = std::fs::read_dir(state.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".json"))
+        .collect();
+    assert!(in_cwd.is_empty(), "{in_cwd:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 15: names that read backwards are flagged; folders are counted as folders.
+
+#[test]
+fn names_with_direction_controls_fail_and_folders_are_not_files() {
+    let state = tempfile::tempdir().unwrap();
+    let root = state.path().join("up");
+    std::fs::create_dir_all(root.join("Q&A")).unwrap();
+    std::fs::write(root.join("Q&A").join("fine.txt"), "x").unwrap();
+    std::fs::write(root.join("rtl\u{202e}txt.exe"), "x").unwrap();
+    let out = fieldfix(state.path())
+        .args(["preflight", "up"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("rtl\\u{202e}txt.exe"), "{text}");
+    assert!(text.contains("change the direction"), "{text}");
+    assert!(
+        text.contains("failed: 1 file and 1 folder will fail."),
+        "{text}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 17: plain messages for deep or huge keys; an unreadable file is counted.
+
+#[test]
+fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
+    let deep = format!("? {}{}\n: 1\n", "[".repeat(300), "]".repeat(300));
+    let (code, problems) = validate_one("deep.yaml", &deep);
+    assert_eq!(code, 1);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].1.contains("nested more than 24 levels deep"),
+        "{problems:?}"
+    );
+    let huge = format!("? {}\n: 1\n", "k".repeat(900_000));
+    let (code, problems) = validate_one("huge.yaml", &huge);
+    assert_eq!(code, 1);
+    assert!(
+        problems[0]
+            .1
+            .starts_with("refused: the file is too large or too complex"),
+        "{}",
+        &problems[0].1[..200.min(problems[0].1.len())]
+    );
+    let guides = GuideDir::new();
+    guides.write("big.yaml", &"#".repeat(2 * 1024 * 1024));
+    let state = tempfile::tempdir().unwrap();
+    fieldfix(state.path())
+        .arg("validate")
+        .arg(guides.path())
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("1 problem in 1 guide files"));
+}
