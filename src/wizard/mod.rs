@@ -270,14 +270,55 @@ fn summary(
     Ok(())
 }
 
-const FIXED: &str = "Fixed it";
-const DIDNT_HELP: &str = "Didn't help";
-const SKIP: &str = "Skip for now";
-const CANT: &str = "I can't do this (needs an admin)";
-const ESCALATE: &str = "Hand it to support now (write a ticket)";
-const SAVE_QUIT: &str = "Save and quit";
-const RELATED: &str = "Open related guide: ";
-const CHECK_FILES: &str = "Check the files now";
+/// What can be said about a step, in the one order the menu always shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepChoice {
+    Fixed,
+    DidntHelp,
+    Skip,
+    Cant,
+    Related,
+    CheckFiles,
+    Escalate,
+    Back,
+    SaveQuit,
+}
+
+const ESCALATE: &str = "Hand it to support now";
+
+/// The step menu. The options never move, so the same keys always record the same answer:
+/// only the optional ones (related guide, file check) come and go, after the four answers, and
+/// a recommendation to hand over is a mark on its option.
+fn step_menu(
+    related: Option<&str>,
+    check_files: bool,
+    recommended: bool,
+) -> Vec<(StepChoice, String)> {
+    let mut menu = vec![
+        (StepChoice::Fixed, "Fixed it".to_owned()),
+        (StepChoice::DidntHelp, "Didn't help".to_owned()),
+        (StepChoice::Skip, "Skip for now".to_owned()),
+        (
+            StepChoice::Cant,
+            "I can't do this (needs an admin)".to_owned(),
+        ),
+    ];
+    if let Some(title) = related {
+        menu.push((StepChoice::Related, format!("Open related guide: {title}")));
+    }
+    if check_files {
+        menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
+    }
+    let escalate = if recommended {
+        format!("{ESCALATE} (recommended)")
+    } else {
+        format!("{ESCALATE} (write a ticket)")
+    };
+    menu.push((StepChoice::Escalate, escalate));
+    menu.push((StepChoice::Back, BACK.to_owned()));
+    menu.push((StepChoice::SaveQuit, "Save and quit".to_owned()));
+    menu
+}
 
 fn steps(
     library: &Library,
@@ -296,24 +337,14 @@ fn steps(
         .expect("the engine only plans the guide's own steps");
     show_step(guide, session, &plan, p)?;
 
-    let mut items = Vec::new();
-    if plan.escalation.recommended {
-        items.push(ESCALATE.to_owned());
-    }
-    items.extend([FIXED, DIDNT_HELP, SKIP, CANT].map(str::to_owned));
     let related = step.see.as_deref().and_then(|id| library.guide(id));
-    if let Some(r) = related {
-        items.push(format!("{RELATED}{}", r.title));
-    }
-    if step.check_files {
-        items.push(CHECK_FILES.to_owned());
-    }
-    if !plan.escalation.recommended {
-        items.push(ESCALATE.to_owned());
-    }
-    items.push(BACK.to_owned());
-    items.push(SAVE_QUIT.to_owned());
-    let Some(i) = p.select("How did it go?", &items, 0)? else {
+    let menu = step_menu(
+        related.map(|r| r.title.as_str()),
+        step.check_files,
+        plan.escalation.recommended,
+    );
+    let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
+    let Some(i) = p.select("How did it go?", &labels, 0)? else {
         return Ok(Flow::Quit);
     };
     let record = |session: &mut Session, result: StepResult| {
@@ -326,21 +357,21 @@ fn steps(
             at: session::now(),
         });
     };
-    match items[i].as_str() {
-        FIXED => {
+    match menu[i].0 {
+        StepChoice::Fixed => {
             record(session, StepResult::Fixed);
             fixed(guide, &step.id, p)?;
             return Ok(Flow::Fixed);
         }
-        DIDNT_HELP => {
+        StepChoice::DidntHelp => {
             record(session, StepResult::DidNotHelp);
             session.situation.tried.push(step.id.clone());
         }
-        SKIP => {
+        StepChoice::Skip => {
             record(session, StepResult::Skipped);
             session.situation.skipped.push(step.id.clone());
         }
-        CANT => {
+        StepChoice::Cant => {
             record(session, StepResult::NeedsAdmin);
             session.situation.skipped.push(step.id.clone());
             p.say(
@@ -348,23 +379,23 @@ fn steps(
                     .dim("Noted: it goes in the ticket for your admin if nothing else works."),
             )?;
         }
-        ESCALATE => {
+        StepChoice::Escalate => {
             session.checkpoint();
             session.phase = Phase::Escalate;
         }
-        BACK => {
+        StepChoice::Back => {
             if !session.back() {
                 p.say("There is nothing to go back to.")?;
             }
         }
-        SAVE_QUIT => return Ok(Flow::Quit),
-        CHECK_FILES => {
+        StepChoice::SaveQuit => return Ok(Flow::Quit),
+        StepChoice::CheckFiles => {
             let network = session.situation.answer(crate::guides::model::NETWORK);
             if check_files(network, p)? == Flow::Quit {
                 return Ok(Flow::Quit);
             }
         }
-        _ => {
+        StepChoice::Related => {
             if let Some(r) = related {
                 session.checkpoint();
                 open_related(library, session, &r.id);
@@ -479,13 +510,15 @@ fn show_step(
         ));
     }
     if plan.escalation.recommended {
-        for reason in &plan.escalation.reasons {
-            card.push(paint.wrap(
-                &paint.warn(&format!("Consider handing this over now: {reason}")),
-                "  ",
-                "  ",
-            ));
-        }
+        // One note, however many reasons: the menu marks the option as recommended.
+        card.push(paint.wrap(
+            &paint.warn(&format!(
+                "Consider handing this over now: {}",
+                plan.escalation.reasons.join(" ")
+            )),
+            "  ",
+            "  ",
+        ));
     }
     Ok(p.say(&card.join("\n"))?)
 }

@@ -46,6 +46,18 @@ fn tickets(dir: &Path, format: Format) -> TicketPlan {
     }
 }
 
+/// `guide` on a computer with a good connection, for `scope` ("just-me" or "several-people").
+fn on_a_computer(guide: &str, scope: &str) -> FixRequest {
+    request(
+        Some(guide),
+        &[
+            ("device", "computer"),
+            ("network", "good"),
+            ("scope", scope),
+        ],
+    )
+}
+
 const CONTEXT: [(&str, &str); 3] = [("device", "ios"), ("network", "weak"), ("scope", "just-me")];
 
 /// Runs the wizard on a fixed script; returns the ending, the transcript and unused answers.
@@ -188,7 +200,8 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
     assert!(
         !transcript
             .iter()
-            .any(|l| l.contains("What are you using") || l.contains("internet connection")),
+            .any(|l| l.contains("What is the problem happening on")
+                || l.contains("internet connection")),
         "context given by flags must not be asked:\n{}",
         transcript.join("\n")
     );
@@ -235,14 +248,7 @@ fn the_problem_can_be_picked_from_a_description() {
 #[test]
 fn quitting_saves_and_resume_continues_at_the_same_step() {
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("rfi"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("rfi", "just-me");
     let mut p = Auto::new(
         Box::new(|prompt, _| {
             if prompt == "How did it go?" {
@@ -294,7 +300,7 @@ fn back_changes_an_earlier_answer_and_the_plan_follows() {
     assert_eq!(
         transcript
             .iter()
-            .filter(|l| l.contains("What are you using"))
+            .filter(|l| l.contains("What is the problem happening on"))
             .count(),
         2,
         "{}",
@@ -321,14 +327,7 @@ fn steps_for_other_devices_are_never_shown() {
         .collect();
     assert!(!phone_only.is_empty(), "the app guide has phone-only steps");
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("app"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("app", "just-me");
     // Every step "Didn't help" until the ticket asks its first detail; stop there.
     let mut p = Auto::steps("Didn't help", quit_at_input());
     assert_eq!(
@@ -354,14 +353,7 @@ fn steps_for_other_devices_are_never_shown() {
 fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
-    let req = request(
-        Some("permission"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("permission", "just-me");
     let guide = lib.guide("permission-denied").unwrap();
     let typing = || -> Policy {
         Box::new(|prompt, _| {
@@ -475,14 +467,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
     .unwrap();
     let lib = guides::load(Some(guides.path())).expect("the override loads");
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("permission"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("permission", "just-me");
     let mut p = Auto::new(
         Box::new(|prompt, _| {
             pick(if prompt == "How did it go?" {
@@ -518,14 +503,7 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
     std::fs::write(files.path().join("empty drawing.pdf"), b"").unwrap();
     let dropped = format!("'{}'", files.path().display()); // terminals quote dropped paths
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("upload"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("upload", "just-me");
     let mut checked = false;
     let mut p = Auto::new(
         Box::new(move |prompt, items| {
@@ -558,4 +536,61 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
         cards[cards.len() - 2],
         "back to the same step:\n{transcript}"
     );
+}
+
+#[test]
+fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = on_a_computer("permission", "several-people");
+    let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
+    let seen = menus.clone();
+    let mut p = Auto::new(
+        Box::new(move |prompt, items| {
+            if prompt != "How did it go?" {
+                return pick("I don't know");
+            }
+            seen.borrow_mut().push(items.to_vec());
+            pick("Didn't help")
+        }),
+        quit_at_input(),
+    );
+    assert_eq!(
+        walk_with(&mut p, &req, dir.path(), Format::Markdown),
+        Ending::Saved
+    );
+    let menus = menus.borrow();
+    assert!(menus.len() >= 2, "several steps were shown");
+    for menu in menus.iter() {
+        assert_eq!(&menu[..2], ["Fixed it", "Didn't help"], "{menu:?}");
+        assert!(
+            menu.iter()
+                .any(|i| i == "Hand it to support now (recommended)"),
+            "the recommendation is a mark on its option: {menu:?}"
+        );
+    }
+    let transcript = p.inner.transcript.join("\n");
+    for card in step_cards(&p.inner.transcript) {
+        assert_eq!(
+            card.matches("Consider handing this over now").count(),
+            1,
+            "{card}"
+        );
+    }
+    assert!(transcript.contains("Consider handing this over now"));
+}
+
+#[test]
+fn every_yes_question_can_be_answered_no() {
+    let lib = library();
+    for guide in &lib.guides {
+        for q in &guide.questions {
+            let labels: Vec<&str> = q.options.iter().map(|o| o.label.as_str()).collect();
+            if labels.iter().all(|l| l.starts_with("Yes")) {
+                panic!("{} / {}: only yes answers: {labels:?}", guide.id, q.id);
+            }
+        }
+    }
+    let photos = lib.guide("photos-not-uploading").unwrap();
+    let wifi = photos.question("wifi-test").unwrap();
+    assert!(wifi.options.iter().any(|o| o.label == "No, not yet"));
 }
