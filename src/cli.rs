@@ -110,15 +110,30 @@ pub struct DiagnoseArgs {
     pub guide: String,
     #[command(flatten)]
     pub answers: AnswerArgs,
+    /// The problem in the user's words: the device or connection it mentions ("on my iPad",
+    /// "no signal") answers those questions unless a flag does.
+    #[arg(long, value_name = "TEXT")]
+    pub describe: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 }
 
+impl DiagnoseArgs {
+    pub fn to_request(&self) -> DiagnoseRequest {
+        DiagnoseRequest {
+            describe: self.describe.clone(),
+            ..self.answers.clone().into_request(Some(self.guide.clone()))
+        }
+    }
+}
+
 #[derive(Debug, Args, Default)]
 pub struct FixArgs {
-    /// The guide to start on: id, alias or unique prefix. Without it, you pick the problem.
-    pub guide: Option<String>,
+    /// The guide to start on (id, alias or unique prefix), or the problem in your own words.
+    /// Without it, you are asked.
+    #[arg(value_name = "GUIDE_OR_WORDS")]
+    pub guide: Vec<String>,
     #[command(flatten)]
     pub answers: AnswerArgs,
     /// Continue the session saved when the wizard was last interrupted.
@@ -368,6 +383,7 @@ impl AnswerArgs {
             answers_file: self.answers_file,
             tried: self.tried,
             skipped: self.skip,
+            describe: None,
         }
     }
 }
@@ -375,7 +391,9 @@ impl AnswerArgs {
 impl FixArgs {
     pub fn into_request(self) -> crate::wizard::FixRequest {
         crate::wizard::FixRequest {
-            diagnose: self.answers.into_request(self.guide),
+            diagnose: self
+                .answers
+                .into_request(Some(self.guide.join(" ")).filter(|g| !g.is_empty())),
             resume: self.resume,
             ticket: self.ticket,
             ticket_format: Some(self.ticket_format.into()),

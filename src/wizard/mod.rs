@@ -94,15 +94,10 @@ pub fn walk(
         )))?;
         session
     } else {
-        let guide = match &request.diagnose.guide {
-            Some(name) => library.find(name).map_err(Error::from)?,
-            None => match pick_problem(library, p)? {
-                Some(g) => g,
-                None => return Ok(Ending::Saved),
-            },
-        };
-        let situation = commands::situation(library, guide, &request.diagnose)?;
-        Session::new(&guide.id, situation)
+        match start(library, request, p)? {
+            Some(session) => session,
+            None => return Ok(Ending::Saved),
+        }
     };
     loop {
         store.save(&session)?;
@@ -125,6 +120,18 @@ pub fn walk(
         };
         match next {
             Flow::Continue => {}
+            // Back from the first question: choose the problem again.
+            Flow::Restart => match pick_problem(library, p, Some(""))? {
+                Some((guide, described)) => {
+                    let described = if described.is_empty() {
+                        std::mem::take(&mut session.described)
+                    } else {
+                        described
+                    };
+                    session = new_session(library, request, guide, described)?;
+                }
+                None => return Ok(Ending::Saved),
+            },
             Flow::Fixed => {
                 store.clear();
                 return Ok(Ending::Fixed);
@@ -147,47 +154,117 @@ enum Flow {
     Continue,
     Fixed,
     Quit,
+    /// Back to the choice of problem.
+    Restart,
 }
 
-const DESCRIBE: &str = "Describe it in my own words";
+/// A new session: the guide named on the command line, or the one the user picks.
+fn start(
+    library: &Library,
+    request: &FixRequest,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Option<Session>> {
+    let named = request.diagnose.guide.as_deref();
+    let (guide, described) = match named.map(|name| library.find(name)) {
+        Some(Ok(guide)) => (guide, String::new()),
+        // Words that are not a guide's name are a description.
+        words => match pick_problem(library, p, words.and(named))? {
+            Some(picked) => picked,
+            None => return Ok(None),
+        },
+    };
+    new_session(library, request, guide, described).map(Some)
+}
 
-/// "What's going wrong?": the problems by title, or a free-text description.
+fn new_session(
+    library: &Library,
+    request: &FixRequest,
+    guide: &Guide,
+    described: String,
+) -> anyhow::Result<Session> {
+    let situation = commands::situation(library, guide, &request.diagnose)?;
+    let mut session = Session::new(&guide.id, situation);
+    for hint in crate::search::hints(&described) {
+        let known = library
+            .context_question(hint.question)
+            .is_some_and(|q| q.choice(hint.value).is_some());
+        if known && session.situation.answer(hint.question).is_none() {
+            session.presumed.insert(
+                hint.question.to_owned(),
+                session::Presumed {
+                    value: hint.value.to_owned(),
+                    said: hint.said,
+                },
+            );
+        }
+    }
+    session.described = described;
+    Ok(session)
+}
+
+const FIRST_SCREEN: &str = "What's going wrong? (describe it, or press Enter for the list)";
+const DESCRIBE: &str = "Something else: describe it in my own words";
+const FULL_LIST: &str = "None of these: show the full list";
+
+/// "What's going wrong?": the user's words go to the search; an empty answer shows the list.
+/// `typed` stands for the first answer (`Some("")`: straight to the list). Returns the guide
+/// and the description (empty when picked from the list straight away).
 fn pick_problem<'a>(
     library: &'a Library,
     p: &mut dyn Prompter,
-) -> anyhow::Result<Option<&'a Guide>> {
-    let mut items = vec![DESCRIBE.to_owned()];
-    items.extend(library.guides.iter().map(|g| {
-        if g.aliases.is_empty() {
-            g.title.clone()
-        } else {
-            format!("{} ({})", g.title, g.aliases.join(", "))
-        }
-    }));
+    typed: Option<&str>,
+) -> anyhow::Result<Option<(&'a Guide, String)>> {
+    let mut typed = typed.map(str::to_owned);
+    let mut described = String::new();
     loop {
-        let Some(choice) = p.fuzzy_select("What's going wrong? (type to filter)", &items)? else {
-            return Ok(None);
+        let text = match typed.take() {
+            Some(text) => text,
+            None => match p.input(FIRST_SCREEN)? {
+                Some(text) => text,
+                None => return Ok(None),
+            },
         };
-        if choice > 0 {
-            return Ok(Some(&library.guides[choice - 1]));
+        let text = text.trim();
+        if !text.is_empty() {
+            described = text.to_owned();
+            let hits = crate::search::search(library, text);
+            if let Some(hit) = clear_winner(&hits) {
+                return Ok(library.guide(&hit.guide).map(|g| (g, described)));
+            }
+            if hits.is_empty() {
+                p.say("No guide matches that. Pick from the list instead.")?;
+            } else {
+                let mut options: Vec<String> =
+                    hits.iter().take(5).map(|h| h.title.clone()).collect();
+                options.push(FULL_LIST.to_owned());
+                let Some(i) = p.select("Is it one of these?", &options, 0)? else {
+                    return Ok(None);
+                };
+                if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
+                    return Ok(library.guide(&hit.guide).map(|g| (g, described)));
+                }
+            }
         }
-        let Some(text) = p.input("In a few words, what is happening?")? else {
+        // The full list, by title.
+        let mut guides: Vec<&Guide> = library.guides.iter().collect();
+        guides.sort_by_key(|g| g.title.to_lowercase());
+        let mut items: Vec<String> = guides.iter().map(|g| g.title.clone()).collect();
+        items.push(DESCRIBE.to_owned());
+        let Some(i) = p.select("Which problem is it?", &items, 0)? else {
             return Ok(None);
         };
-        let hits = crate::search::search(library, &text);
-        if hits.is_empty() {
-            p.say("No guide matches that. Pick from the list instead.")?;
-            continue;
-        }
-        let mut options: Vec<String> = hits.iter().take(5).map(|h| h.title.clone()).collect();
-        options.push("None of these: show the full list".to_owned());
-        let Some(i) = p.select("Is it one of these?", &options, 0)? else {
-            return Ok(None);
-        };
-        if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
-            return Ok(library.guide(&hit.guide));
+        if let Some(guide) = guides.get(i) {
+            return Ok(Some((guide, described)));
         }
     }
+}
+
+/// The top hit when it stands out: a good match on its own, and the next one scores at most
+/// two thirds of it ("cant log in" fits a login loop and a locked account about as well).
+fn clear_winner(hits: &[crate::search::Hit]) -> Option<&crate::search::Hit> {
+    let first = hits.first()?;
+    let second = hits.get(1).map_or(0.0, |h| h.score);
+    (first.score >= 0.6 && second <= first.score * 0.66).then_some(first)
 }
 
 /// The next question worth asking: shared context questions first, then the guide's own that
@@ -227,6 +304,23 @@ fn questions(
         session.phase = Phase::Steps;
         return Ok(Flow::Continue);
     };
+    if let Some(presumed) = session.presumed.remove(&q.id) {
+        // Answered by the description: shown, not asked. The checkpoint comes after the
+        // removal, so Back asks the question.
+        session.checkpoint();
+        session.asked.push(q.id.clone());
+        let label = q
+            .choice(&presumed.value)
+            .map_or(presumed.value.as_str(), |c| c.label.as_str());
+        let paint = p.paint().clone();
+        let note = format!("You said {}: {label} (change with Back)", presumed.said);
+        p.say(&paint.wrap(&paint.dim(&note), "", "  "))?;
+        session
+            .situation
+            .answers
+            .insert(q.id.clone(), presumed.value);
+        return Ok(Flow::Continue);
+    }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
     items.push(BACK.to_owned());
@@ -235,7 +329,7 @@ fn questions(
     };
     if items[i] == BACK {
         if !session.back() {
-            p.say("This is the first question: there is nothing to go back to.")?;
+            return Ok(Flow::Restart);
         }
         return Ok(Flow::Continue);
     }

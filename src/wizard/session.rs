@@ -70,6 +70,20 @@ pub struct Session {
     /// Earlier states, for "Back".
     #[serde(default)]
     pub undo: Vec<Session>,
+    /// The problem in the user's own words, from the first screen.
+    #[serde(default)]
+    pub described: String,
+    /// Shared questions the description already answers, not yet applied: question id to
+    /// the answer and the words that said so.
+    #[serde(default)]
+    pub presumed: BTreeMap<String, Presumed>,
+}
+
+/// A shared question answered by the user's own words ("iPad" for the device).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presumed {
+    pub value: String,
+    pub said: String,
 }
 
 impl Session {
@@ -84,6 +98,8 @@ impl Session {
             provided: BTreeMap::new(),
             started: now(),
             undo: Vec::new(),
+            described: String::new(),
+            presumed: BTreeMap::new(),
         }
     }
 

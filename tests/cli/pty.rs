@@ -128,18 +128,20 @@ fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty 
     s
 }
 
-/// Answers device (iPhone), network (good), scope (just me) from the top of the list.
-fn answer_context(s: &mut Pty) {
-    for (question, downs) in [
-        ("What is the problem happening on", 1),
-        ("How is the internet connection", 0),
-        ("Who else has this problem", 0),
-    ] {
-        s.expect(question);
-        pick(s, downs);
+/// Answers each question by picking the item `downs` rows below the first.
+fn answer(s: &mut Pty, answers: &[(&str, usize)]) {
+    for (question, downs) in answers {
+        s.expect(*question);
+        pick(s, *downs);
         s.expect("✔");
     }
 }
+
+/// "Good" connection, "just me".
+const GOOD_JUST_ME: [(&str, usize); 2] = [
+    ("How is the internet connection", 0),
+    ("Who else has this problem", 0),
+];
 
 /// Says "I don't know" to every guide question until the first step shows; returns the step
 /// card's first line ("Step 1: ...").
@@ -229,14 +231,13 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
 }
 
 #[test]
-fn pick_by_typing_then_didnt_help_then_fixed() {
+fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed() {
     let state = tempfile::tempdir().unwrap();
     let mut s = spawn(state.path(), &[]);
-    s.expect("What's going wrong?");
-    s.send("photos not");
-    s.expect("Photos not uploading");
-    s.send(ENTER);
-    answer_context(&mut s);
+    s.expect("press Enter for the list");
+    s.send_line("photos stuck uploading on my iPad");
+    s.expect("You said iPad");
+    answer(&mut s, &GOOD_JUST_ME);
     skip_questions(&mut s);
     let i = menu_index(&mut s, "Didn't help");
     pick(&mut s, i);
@@ -249,6 +250,37 @@ fn pick_by_typing_then_didnt_help_then_fixed() {
         !state.path().join("session.json").exists(),
         "a finished session is cleared"
     );
+}
+
+#[test]
+fn enter_on_the_first_screen_shows_the_list_by_title() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        let mut s = spawn_sized(state.path(), &[], size);
+        s.expect("press Enter for the list");
+        s.send(ENTER);
+        s.expect("Something else");
+        let screen = s.screen();
+        let visible = if size == SIZES[0] {
+            // At 80x24 every problem is on screen, none cut off.
+            &[
+                "Photos not uploading",
+                "Permission denied",
+                "Sync error",
+                "File upload failed",
+                "Stuck in a login loop",
+                "Account locked",
+            ][..]
+        } else {
+            &["Account locked"][..]
+        };
+        for title in visible {
+            assert!(screen.contains(title), "{title} at {size:?}:\n{screen}");
+        }
+        assert!(!screen.contains("(photos"), "no raw aliases:\n{screen}");
+        s.send("\x03");
+        assert_eq!(s.exit_code(), 130);
+    }
 }
 
 #[test]
@@ -282,14 +314,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
     s.expect("What is the problem happening on");
     pick(&mut s, 0); // a computer instead
     s.expect("✔");
-    for question in [
-        "How is the internet connection",
-        "Who else has this problem",
-    ] {
-        s.expect(question);
-        pick(&mut s, 0);
-        s.expect("✔");
-    }
+    answer(&mut s, &GOOD_JUST_ME);
     skip_questions(&mut s);
     s.expect("Save and quit");
     s.send("\x03"); // Ctrl-C: stop here

@@ -228,21 +228,156 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
 #[test]
 fn the_problem_can_be_picked_from_a_description() {
     let dir = tempfile::tempdir().unwrap();
+    // Not one clear winner: "Is it one of these?".
     let script = vec![
-        pick("Describe it in my own words"),
-        typed("change order approved but budget didnt move"),
-        pick("Budget"),
+        typed("cant log in"),
+        pick("Stuck in a login loop"),
         Scripted::Quit,
     ];
     let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
     assert_eq!(ending, Ending::Saved);
+    let text = transcript.join("\n");
+    assert!(text.contains("? Is it one of these?"), "{text}");
     let saved = Store::at(dir.path()).load().expect("the session was saved");
+    assert_eq!(saved.guide, "login-loop", "{text}");
+    assert_eq!(saved.described, "cant log in");
+}
+
+#[test]
+fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
+    for (req, script) in [
+        // Typed on the first screen...
+        (
+            request(None, &[]),
+            vec![typed("photos stuck uploading on my iPad"), Scripted::Quit],
+        ),
+        // ...or given as words to `fix`.
+        (
+            request(Some("photos stuck uploading on my iPad"), &[]),
+            vec![Scripted::Quit],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (ending, transcript, _) = run(&req, script, dir.path());
+        assert_eq!(ending, Ending::Saved);
+        let text = transcript.join("\n");
+        assert!(
+            text.contains("You said iPad: An iPhone or iPad (Procore app) (change with Back)"),
+            "{text}"
+        );
+        assert!(!text.contains("What is the problem happening on"), "{text}");
+        assert!(text.contains("? How is the internet connection"), "{text}");
+        let saved = Store::at(dir.path()).load().unwrap();
+        assert_eq!(saved.guide, "photos-not-uploading");
+        assert_eq!(saved.situation.answer("device"), Some("ios"));
+    }
+}
+
+#[test]
+fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = vec![
+        typed("photos stuck uploading on my iPad"),
+        pick("Back"),              // at the connection: back to the device, now asked
+        pick("Back"),              // at the device, the first question: the problem list
+        pick("Permission denied"), // the description still says iPad
+        pick("Good"),
+        Scripted::Quit,
+    ];
+    let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
+    assert_eq!(ending, Ending::Saved);
+    let text = transcript.join("\n");
     assert_eq!(
-        saved.guide,
-        "budget-not-updating",
-        "{}",
-        transcript.join("\n")
+        text.matches("? What is the problem happening on?").count(),
+        1,
+        "{text}"
     );
+    assert!(text.contains("? Which problem is it?"), "{text}");
+    let saved = Store::at(dir.path()).load().unwrap();
+    assert_eq!(saved.guide, "permission-denied");
+    assert_eq!(saved.situation.answer("device"), Some("ios"));
+    assert_eq!(saved.situation.answer("network"), Some("good"));
+    assert_eq!(
+        saved.described, "photos stuck uploading on my iPad",
+        "the user's words are kept"
+    );
+}
+
+#[test]
+fn enter_on_the_first_screen_lists_the_problems_by_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
+    let seen = lists.clone();
+    let mut p = Auto::new(
+        Box::new(move |prompt, items| {
+            seen.borrow_mut().push(items.to_vec());
+            assert_eq!(prompt, "Which problem is it?");
+            Scripted::Quit
+        }),
+        Box::new(|_, _| typed("")),
+    );
+    walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
+    let lists = lists.borrow();
+    let items = &lists[0];
+    let titles = &items[..items.len() - 1];
+    let mut sorted = titles.to_vec();
+    sorted.sort_by_key(|t| t.to_lowercase());
+    assert_eq!(titles, sorted.as_slice());
+    assert_eq!(titles.len(), library().guides.len());
+    assert!(
+        titles.contains(&"Photos not uploading".to_owned()),
+        "{titles:?}"
+    );
+    assert!(
+        items.last().unwrap().starts_with("Something else"),
+        "{items:?}"
+    );
+}
+
+#[test]
+fn diagnose_describe_answers_the_shared_questions_it_mentions() {
+    let state = tempfile::tempdir().unwrap();
+    let out = fieldfix(state.path())
+        .args([
+            "diagnose",
+            "photos",
+            "--describe",
+            "pics stuck on my Galaxy, no signal",
+        ])
+        .args(["--network", "weak", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answers = json["answers"].to_string();
+    assert!(answers.contains("android"), "{answers}");
+    assert!(
+        answers.contains("weak") && !answers.contains("offline"),
+        "a flag wins over the description: {answers}"
+    );
+}
+
+#[test]
+fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
+    let state = tempfile::tempdir().unwrap();
+    for (name, meant) in [
+        ("fotos", "photos-not-uploading"),
+        ("premission", "permission-denied"),
+        ("photos not uploadng", "photos-not-uploading"),
+    ] {
+        for command in ["show", "diagnose"] {
+            let out = fieldfix(state.path())
+                .args([command, name])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(&format!("did you mean `{meant}`")),
+                "{command} {name}: {err}"
+            );
+        }
+    }
 }
 
 #[test]
