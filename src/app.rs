@@ -85,6 +85,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             commands::diagnose(&library, &request, args.format.into(), &mut out)
         }
         Some(Command::Fix(args)) => crate::wizard::run(&library, args.into_request(), &mut out),
+        Some(Command::Sessions(args)) => {
+            crate::wizard::sessions(&library, &args.into_request(), &mut out)
+        }
         None => crate::wizard::run(
             &library,
             crate::cli::FixArgs::default().into_request(),

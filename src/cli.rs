@@ -46,6 +46,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Fix a problem interactively, one step at a time (the default with no command).
     Fix(FixArgs),
+    /// List the wizard sessions saved for `fix --resume`, or discard one.
+    Sessions(SessionsArgs),
     /// Diagnose a problem from flags and print the plan; never asks anything.
     Diagnose(DiagnoseArgs),
     /// Find the guide for a problem described in your own words.
@@ -142,9 +144,36 @@ pub struct FixArgs {
     /// Where to write the support ticket (default: a new file in the current folder).
     #[arg(long, value_name = "PATH")]
     pub ticket: Option<PathBuf>,
-    /// Format of the support ticket.
-    #[arg(long, value_enum, default_value_t = TicketFormatArg::Markdown)]
-    pub ticket_format: TicketFormatArg,
+    /// Format of the support ticket [default: markdown, or the one the resumed session used].
+    #[arg(long, value_enum)]
+    pub ticket_format: Option<TicketFormatArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    #[command(subcommand)]
+    pub action: Option<SessionsAction>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// Remove a saved session (its ID is in `fieldfix sessions`).
+    Discard {
+        /// The session's ID.
+        id: String,
+    },
+}
+
+impl SessionsArgs {
+    pub fn into_request(self) -> crate::wizard::SessionsRequest {
+        crate::wizard::SessionsRequest {
+            discard: self.action.map(|SessionsAction::Discard { id }| id),
+            format: self.format.into(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -396,7 +425,7 @@ impl FixArgs {
                 .into_request(Some(self.guide.join(" ")).filter(|g| !g.is_empty())),
             resume: self.resume,
             ticket: self.ticket,
-            ticket_format: Some(self.ticket_format.into()),
+            ticket_format: self.ticket_format.map(Into::into),
         }
     }
 }

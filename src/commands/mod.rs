@@ -38,12 +38,12 @@ pub struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn text(&mut self, s: &str) -> std::io::Result<()> {
+    pub(crate) fn text(&mut self, s: &str) -> std::io::Result<()> {
         self.writer.write_all(s.as_bytes())?;
         self.writer.flush()
     }
 
-    fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
+    pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut *self.writer, value)?;
         writeln!(self.writer)?;
         self.writer.flush()

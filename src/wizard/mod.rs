@@ -3,6 +3,7 @@
 
 pub mod prompt;
 pub mod session;
+mod sessions;
 mod ticket;
 
 use std::io::IsTerminal;
@@ -19,6 +20,7 @@ use crate::output::{Paint, device_label, minutes, percent};
 use prompt::{Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
 
+pub use sessions::{SessionsRequest, sessions};
 pub use ticket::TicketPlan;
 
 /// What `fieldfix fix` was asked to do.
@@ -86,19 +88,37 @@ pub fn walk(
     p: &mut dyn Prompter,
     store: &Store,
 ) -> anyhow::Result<Ending> {
-    let mut session = if request.resume {
-        let session = store.load()?;
-        p.say(&p.paint().dim(&format!(
-            "Picking up where you left off (started {}).",
-            session.started
-        )))?;
-        session
-    } else {
-        match start(library, request, p)? {
-            Some(session) => session,
+    let resumed = if request.resume {
+        match choose_saved(library, store, p)? {
+            Some(session) => Some(session),
             None => return Ok(Ending::Saved),
         }
+    } else {
+        match unfinished(library, store, p)? {
+            Unfinished::Resume(session) => Some(*session),
+            Unfinished::Start => None,
+            Unfinished::Quit => return Ok(Ending::Saved),
+        }
     };
+    let (mut session, tickets) = match resumed {
+        Some(session) => {
+            p.say(&p.paint().dim(&format!(
+                "Picking up '{}' where you left off (started {}).",
+                title_of(library, &session.guide),
+                session.started
+            )))?;
+            let tickets = tickets.resumed(request, &session)?;
+            (session, tickets)
+        }
+        None => match start(library, request, p)? {
+            Some(mut session) => {
+                tickets.remember(&mut session);
+                (session, tickets.clone())
+            }
+            None => return Ok(Ending::Saved),
+        },
+    };
+    let tickets = &tickets;
     loop {
         store.save(&session)?;
         let Some(guide) = library.guide(&session.guide) else {
@@ -113,7 +133,7 @@ pub fn walk(
             Phase::Escalate => {
                 let ending = ticket::escalate(library, guide, &mut session, tickets, p, store)?;
                 if ending != Ending::Saved {
-                    store.clear();
+                    let _ = store.remove(&session.id);
                 }
                 return Ok(ending);
             }
@@ -128,12 +148,15 @@ pub fn walk(
                     } else {
                         described
                     };
+                    let id = std::mem::take(&mut session.id);
                     session = new_session(library, request, guide, described)?;
+                    session.id = id;
+                    tickets.remember(&mut session);
                 }
                 None => return Ok(Ending::Saved),
             },
             Flow::Fixed => {
-                store.clear();
+                let _ = store.remove(&session.id);
                 return Ok(Ending::Fixed);
             }
             Flow::Quit => {
@@ -147,6 +170,82 @@ pub fn walk(
         }
     }
 }
+
+/// The title of the guide `id`, or the id when it is gone.
+fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
+    library.guide(id).map_or(id, |g| g.title.as_str())
+}
+
+/// "'Photos not uploading' (saved 10:42)".
+fn saved_label(library: &Library, saved: &session::Saved) -> String {
+    format!(
+        "'{}' (saved {})",
+        title_of(library, &saved.session.guide),
+        saved.saved
+    )
+}
+
+/// `fix --resume`: the only saved session, or the one the user picks.
+fn choose_saved(
+    library: &Library,
+    store: &Store,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Option<Session>> {
+    let mut saved = store.list();
+    if saved.len() <= 1 {
+        return Ok(Some(store.latest()?));
+    }
+    let items: Vec<String> = saved.iter().map(|s| saved_label(library, s)).collect();
+    Ok(p.select("Which one do you want to pick up?", &items, 0)?
+        .map(|i| saved.swap_remove(i).session))
+}
+
+enum Unfinished {
+    Resume(Box<Session>),
+    Start,
+    Quit,
+}
+
+/// Before a new problem: what to do with the session already saved, if any. It is never
+/// replaced without asking.
+fn unfinished(
+    library: &Library,
+    store: &Store,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Unfinished> {
+    let mut saved = store.list();
+    if saved.is_empty() {
+        return Ok(Unfinished::Start);
+    }
+    let latest = saved.swap_remove(0);
+    let more = match saved.len() {
+        0 => String::new(),
+        n => format!(" You have {n} more saved (see `fieldfix sessions`)."),
+    };
+    let paint = p.paint().clone();
+    p.say(&paint.wrap(
+        &format!(
+            "You have an unfinished {}.{more}",
+            saved_label(library, &latest)
+        ),
+        "",
+        "",
+    ))?;
+    let items = [RESUME_IT, KEEP_IT, DISCARD_IT].map(str::to_owned);
+    match p.select("Resume it, keep it for later, or discard it?", &items, 0)? {
+        None => Ok(Unfinished::Quit),
+        Some(0) => Ok(Unfinished::Resume(Box::new(latest.session))),
+        Some(1) => Ok(Unfinished::Start),
+        Some(_) => {
+            store.remove(&latest.session.id)?;
+            Ok(Unfinished::Start)
+        }
+    }
+}
+
+const RESUME_IT: &str = "Resume it";
+const KEEP_IT: &str = "Keep it for later, start a new one";
+const DISCARD_IT: &str = "Discard it, start a new one";
 
 /// What to do after one screen.
 #[derive(PartialEq)]
@@ -478,8 +577,11 @@ fn steps(
             session.phase = Phase::Escalate;
         }
         StepChoice::Back => {
-            if !session.back() {
-                p.say("There is nothing to go back to.")?;
+            // The step before; at the first step, the last question (the state just before
+            // the steps began has every question answered, so go one further).
+            let back = session.back() && (session.phase != Phase::Questions || session.back());
+            if !back {
+                return Ok(Flow::Restart);
             }
         }
         StepChoice::SaveQuit => return Ok(Flow::Quit),

@@ -12,7 +12,6 @@ use crate::engine::Situation;
 
 /// The version of the saved session format.
 const SESSION_VERSION: u32 = 1;
-const SESSION_FILE: &str = "session.json";
 
 /// Where the wizard is in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +57,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub version: u32,
+    /// The name of its file in the state folder (without `.json`); each session has its own.
+    #[serde(default)]
+    pub id: String,
     pub guide: String,
     pub situation: Situation,
     /// Questions already put to the user (answered or "I don't know").
@@ -77,6 +79,12 @@ pub struct Session {
     /// the answer and the words that said so.
     #[serde(default)]
     pub presumed: BTreeMap<String, Presumed>,
+    /// The ticket file asked for with `--ticket`, kept for `--resume`.
+    #[serde(default)]
+    pub ticket: Option<PathBuf>,
+    /// The ticket format asked for (`markdown` or `json`), kept for `--resume`.
+    #[serde(default)]
+    pub ticket_format: Option<String>,
 }
 
 /// A shared question answered by the user's own words ("iPad" for the device).
@@ -88,8 +96,19 @@ pub struct Presumed {
 
 impl Session {
     pub fn new(guide: &str, situation: Situation) -> Self {
+        // Unique: the second, the process and a count within it, so that no two sessions, and
+        // no two wizards at once, share a file.
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let stamp = jiff::ZonedDateTime::now().strftime("%Y%m%d-%H%M%S");
+        let pid = std::process::id();
         Session {
             version: SESSION_VERSION,
+            id: if n == 0 {
+                format!("{stamp}-{pid}")
+            } else {
+                format!("{stamp}-{pid}-{n}")
+            },
             guide: guide.to_owned(),
             situation,
             asked: Vec::new(),
@@ -100,6 +119,8 @@ impl Session {
             undo: Vec::new(),
             described: String::new(),
             presumed: BTreeMap::new(),
+            ticket: None,
+            ticket_format: None,
         }
     }
 
@@ -130,7 +151,17 @@ pub fn now() -> String {
         .to_string()
 }
 
-/// Saves and loads the session in the user's state folder.
+/// A saved session, as listed.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub session: Session,
+    /// When it was last saved, for people ("10:42", or "2026-11-30 10:42" another day).
+    pub saved: String,
+    modified: std::time::SystemTime,
+}
+
+/// Saves and loads the sessions in the user's state folder, one file per session, so that
+/// several can wait to be resumed and two wizards at once never touch each other's.
 pub struct Store {
     dir: PathBuf,
 }
@@ -140,6 +171,8 @@ pub struct Store {
 pub enum StoreError {
     #[error("no saved session in {}: start one with `fieldfix fix`", .0.display())]
     Missing(PathBuf),
+    #[error("no saved session is called `{0}`; `fieldfix sessions` lists them")]
+    Unknown(String),
     #[error("cannot read the saved session {}: {message}; delete it to start afresh", path.display())]
     Unreadable { path: PathBuf, message: String },
     #[error("cannot save the session in {}: {source}", path.display())]
@@ -171,13 +204,14 @@ impl Store {
         }
     }
 
-    pub fn path(&self) -> PathBuf {
-        self.dir.join(SESSION_FILE)
+    /// The file of the session `id`.
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
     }
 
     /// Writes the session atomically: a temporary file, then a rename over the old one.
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
-        let path = self.path();
+        let path = self.path(&session.id);
         let write_err = |source| StoreError::Write {
             path: path.clone(),
             source,
@@ -191,12 +225,13 @@ impl Store {
         Ok(())
     }
 
-    pub fn load(&self) -> Result<Session, StoreError> {
-        let path = self.path();
+    /// The session `id`.
+    pub fn load(&self, id: &str) -> Result<Session, StoreError> {
+        let path = self.path(id);
         let text = match fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Missing(path));
+                return Err(StoreError::Unknown(id.to_owned()));
             }
             Err(e) => {
                 return Err(StoreError::Unreadable {
@@ -205,10 +240,11 @@ impl Store {
                 });
             }
         };
-        let session: Session = serde_json::from_str(&text).map_err(|e| StoreError::Unreadable {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        let mut session: Session =
+            serde_json::from_str(&text).map_err(|e| StoreError::Unreadable {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
         if session.version != SESSION_VERSION {
             return Err(StoreError::Unreadable {
                 path,
@@ -218,12 +254,68 @@ impl Store {
                 ),
             });
         }
+        session.id = id.to_owned();
         Ok(session)
     }
 
-    /// Removes the saved session (a finished session is not resumed).
-    pub fn clear(&self) {
-        let _ = fs::remove_file(self.path());
+    /// Every saved session, the most recently saved first. Files that cannot be read are
+    /// left out (and left alone).
+    pub fn list(&self) -> Vec<Saved> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut saved: Vec<Saved> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let id = name.strip_suffix(".json")?;
+                let session = self.load(id).ok()?;
+                let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                Some(Saved {
+                    session,
+                    saved: when(modified),
+                    modified,
+                })
+            })
+            .collect();
+        saved.sort_by_key(|s| std::cmp::Reverse(s.modified));
+        saved
+    }
+
+    /// The most recently saved session.
+    pub fn latest(&self) -> Result<Session, StoreError> {
+        self.list()
+            .into_iter()
+            .next()
+            .map(|s| s.session)
+            .ok_or_else(|| StoreError::Missing(self.dir.clone()))
+    }
+
+    /// Removes the session `id` (a finished or discarded one).
+    pub fn remove(&self, id: &str) -> Result<(), StoreError> {
+        match fs::remove_file(self.path(id)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::Unknown(id.to_owned()))
+            }
+            Err(source) => Err(StoreError::Write {
+                path: self.path(id),
+                source,
+            }),
+        }
+    }
+}
+
+/// A file time for people: the time today, the date and time another day.
+fn when(time: std::time::SystemTime) -> String {
+    let Ok(stamp) = jiff::Timestamp::try_from(time) else {
+        return String::new();
+    };
+    let zoned = stamp.to_zoned_datetime(jiff::tz::TimeZone::system());
+    if zoned.date() == jiff::ZonedDateTime::now().date() {
+        zoned.strftime("%H:%M").to_string()
+    } else {
+        zoned.strftime("%Y-%m-%d %H:%M").to_string()
     }
 }
 
@@ -246,18 +338,30 @@ mod tests {
     }
 
     #[test]
-    fn saved_sessions_load_back_identically() {
+    fn saved_sessions_load_back_identically_each_in_its_own_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path());
-        assert!(matches!(store.load(), Err(StoreError::Missing(_))));
+        assert!(matches!(store.latest(), Err(StoreError::Missing(_))));
         let mut s = Session::new("rfi-not-updating", Situation::default());
         s.checkpoint();
         s.phase = Phase::Steps;
         store.save(&s).unwrap();
-        assert_eq!(store.load().unwrap(), s);
-        fs::write(store.path(), "{ not json").unwrap();
-        assert!(matches!(store.load(), Err(StoreError::Unreadable { .. })));
-        store.clear();
-        assert!(matches!(store.load(), Err(StoreError::Missing(_))));
+        assert_eq!(store.load(&s.id).unwrap(), s);
+        let mut other = Session::new("photos-not-uploading", Situation::default());
+        other.id.push_str("-2");
+        store.save(&other).unwrap();
+        assert_eq!(store.list().len(), 2, "saving one never replaces another");
+        fs::write(store.path(&s.id), "{ not json").unwrap();
+        assert!(matches!(
+            store.load(&s.id),
+            Err(StoreError::Unreadable { .. })
+        ));
+        store.remove(&other.id).unwrap();
+        assert!(matches!(
+            store.remove(&other.id),
+            Err(StoreError::Unknown(_))
+        ));
+        assert!(store.list().is_empty(), "the unreadable one is not listed");
+        assert!(store.path(&s.id).exists(), "and not deleted");
     }
 }

@@ -31,34 +31,79 @@ pub struct TicketPlan {
 impl TicketPlan {
     /// Checks `--ticket` up front, so nobody answers ten questions to learn the path is taken.
     pub fn new(request: &FixRequest) -> Result<Self, Error> {
-        if let Some(path) = &request.ticket
-            && path.exists()
-        {
-            return Err(Error::Usage(format!(
-                "--ticket {}: the file already exists and fieldfix never overwrites; choose a new name",
-                path.display()
-            )));
-        }
-        if let Some(parent) = request
-            .ticket
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|p| !p.as_os_str().is_empty() && !p.is_dir())
-        {
-            return Err(Error::Usage(format!(
-                "--ticket: the folder {} does not exist; create it or choose another path",
-                parent.display()
-            )));
-        }
         let dir = std::env::current_dir().map_err(|e| {
             Error::Usage(format!("cannot use the current folder for the ticket: {e}"))
         })?;
+        match &request.ticket {
+            Some(path) => check_path(path)?,
+            None => check_folder(&dir, "the current folder")?,
+        }
         Ok(TicketPlan {
             path: request.ticket.clone(),
             dir,
             format: request.ticket_format.unwrap_or(Format::Markdown),
         })
     }
+
+    /// The plan for a resumed session: the ticket path and format the first run was given,
+    /// unless given again now.
+    pub fn resumed(&self, request: &FixRequest, session: &Session) -> Result<Self, Error> {
+        let mut plan = self.clone();
+        if request.ticket.is_none()
+            && let Some(path) = &session.ticket
+        {
+            check_path(path)?;
+            plan.path = Some(path.clone());
+        }
+        if request.ticket_format.is_none() {
+            match session.ticket_format.as_deref() {
+                Some("json") => plan.format = Format::Json,
+                Some("markdown") => plan.format = Format::Markdown,
+                _ => {}
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Keeps the path and format in the session, for `--resume`.
+    pub fn remember(&self, session: &mut Session) {
+        session.ticket = self.path.clone();
+        session.ticket_format = Some(
+            match self.format {
+                Format::Json => "json",
+                _ => "markdown",
+            }
+            .to_owned(),
+        );
+    }
+}
+
+/// A ticket file that can be written: not there yet, in a folder that exists and takes files.
+fn check_path(path: &Path) -> Result<(), Error> {
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "--ticket {}: the file already exists and fieldfix never overwrites; choose a new name",
+            path.display()
+        )));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    match parent {
+        Some(parent) if !parent.is_dir() => Err(Error::Usage(format!(
+            "--ticket: the folder {} does not exist; create it or choose another path",
+            parent.display()
+        ))),
+        Some(parent) => check_folder(parent, &parent.display().to_string()),
+        None => check_folder(Path::new("."), "the current folder"),
+    }
+}
+
+/// A folder fieldfix can write a ticket in (tried with a temporary file, removed at once).
+fn check_folder(dir: &Path, name: &str) -> Result<(), Error> {
+    tempfile::NamedTempFile::new_in(dir).map(drop).map_err(|e| {
+        Error::Usage(format!(
+            "cannot write the ticket in {name}: {e}; use --ticket PATH in a folder you can write to"
+        ))
+    })
 }
 
 static EMAIL: LazyLock<Regex> =

@@ -26,13 +26,16 @@ struct Pty {
 }
 
 impl Pty {
-    fn expect<N: Needle>(&mut self, needle: N) -> Captures {
-        let found = self
-            .s
-            .expect(needle)
-            .expect("fieldfix showed the expected text");
-        self.vt.process(found.as_bytes());
-        found
+    fn expect<N: Needle + std::fmt::Debug>(&mut self, needle: N) -> Captures {
+        let wanted = format!("{needle:?}");
+        match self.s.expect(needle) {
+            Ok(found) => {
+                self.vt.process(found.as_bytes());
+                found
+            }
+            // Show what the user would have seen.
+            Err(e) => panic!("no {wanted} on screen ({e}):\n{}", self.screen()),
+        }
     }
 
     fn send(&mut self, keys: &str) {
@@ -68,7 +71,7 @@ fn spawn_sized(state: &Path, args: &[&str], (cols, rows): (u16, u16)) -> Pty {
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env_remove("FIELDFIX_GUIDES")
-        .env("FIELDFIX_STATE_DIR", state)
+        .env("FIELDFIX_STATE_DIR", state.join("state"))
         .current_dir(state);
     let mut s = Session::spawn(cmd).expect("spawn fieldfix in a pty");
     s.set_expect_timeout(Some(Duration::from_secs(20)));
@@ -110,6 +113,16 @@ fn menu_index(s: &mut Pty, label: &str) -> usize {
         .position(|i| i.starts_with(label))
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
+
+/// On a computer with a good connection, just me.
+const ON_A_COMPUTER: [&str; 6] = [
+    "--device",
+    "computer",
+    "--network",
+    "good",
+    "--scope",
+    "just-me",
+];
 
 /// `fix permission` on a computer with a good connection, at the first step's menu.
 fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty {
@@ -165,6 +178,18 @@ fn skip_questions(s: &mut Pty) -> String {
         s.expect("✔");
     }
     panic!("no step after 30 questions")
+}
+
+/// The sessions saved under `state` (the test's folder), as JSON.
+fn saved(state: &Path) -> Vec<serde_json::Value> {
+    let Ok(files) = std::fs::read_dir(state.join("state")) else {
+        return Vec::new();
+    };
+    files
+        .filter_map(Result::ok)
+        .filter(|f| f.file_name().to_string_lossy().ends_with(".json"))
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f.path()).unwrap()).unwrap())
+        .collect()
 }
 
 /// The ticket fieldfix wrote in `dir`.
@@ -247,7 +272,7 @@ fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed
     s.expect("it's fixed");
     assert_eq!(s.exit_code(), 0);
     assert!(
-        !state.path().join("session.json").exists(),
+        saved(state.path()).is_empty(),
         "a finished session is cleared"
     );
 }
@@ -319,8 +344,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
     s.expect("Save and quit");
     s.send("\x03"); // Ctrl-C: stop here
     assert_eq!(s.exit_code(), 130);
-    let saved = std::fs::read_to_string(state.path().join("session.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let json = &saved(state.path())[0];
     assert_eq!(
         json["situation"]["answers"]["device"], "computer",
         "Back replaced the Android answer"
@@ -332,16 +356,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     let state = tempfile::tempdir().unwrap();
     let mut s = spawn(
         state.path(),
-        &[
-            "fix",
-            "rfi",
-            "--device",
-            "computer",
-            "--network",
-            "good",
-            "--scope",
-            "just-me",
-        ],
+        &[&["fix", "rfi"][..], &ON_A_COMPUTER].concat(),
     );
     let title = skip_questions(&mut s);
     assert!(title.starts_with("Step 1: "), "{title}");
@@ -349,10 +364,10 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     s.send("\x03"); // Ctrl-C
     s.expect("fieldfix fix --resume");
     assert_eq!(s.exit_code(), 130);
-    assert!(state.path().join("session.json").exists());
+    assert_eq!(saved(state.path()).len(), 1);
 
     let mut s = spawn(state.path(), &["fix", "--resume"]);
-    s.expect("Picking up where you left off");
+    s.expect("Picking up 'RFI not updating' where you left off");
     s.expect(title.as_str());
     s.expect("Save and quit");
     s.send("\x03"); // Ctrl-C
@@ -371,11 +386,67 @@ fn esc_at_a_text_prompt_saves_and_stops() {
     s.send("\x1b"); // Esc
     s.expect("fieldfix fix --resume");
     assert_eq!(s.exit_code(), 130);
-    let saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(state.path().join("session.json")).unwrap())
-            .unwrap();
     assert_eq!(
-        saved["phase"], "escalate",
+        saved(state.path())[0]["phase"],
+        "escalate",
         "resume will continue at the ticket"
+    );
+}
+
+#[test]
+fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        let mut first = spawn_sized(
+            state.path(),
+            &[&["fix", "rfi"][..], &ON_A_COMPUTER].concat(),
+            size,
+        );
+        skip_questions(&mut first);
+        // The second one starts while the first waits at its step: it asks, never replaces.
+        let mut second = spawn_sized(
+            state.path(),
+            &[&["fix", "photos"][..], &ON_A_COMPUTER].concat(),
+            size,
+        );
+        second.expect("keep it for later, or discard it?");
+        second.expect("Discard it");
+        let screen = second.screen();
+        assert!(
+            screen.contains("You have an unfinished 'RFI not updating' (saved"),
+            "{size:?}:\n{screen}"
+        );
+        pick(&mut second, 1); // Keep it for later
+        skip_questions(&mut second);
+        for s in [&mut first, &mut second] {
+            s.expect("Save and quit");
+            s.send("\x03");
+            assert_eq!(s.exit_code(), 130);
+        }
+        assert_eq!(saved(state.path()).len(), 2, "both sessions are kept");
+
+        let mut resume = spawn_sized(state.path(), &["fix", "--resume"], size);
+        resume.expect("Which one do you want to pick up?");
+        resume.expect(expectrl::Regex(
+            r"(?s)(RFI not updating.*Photos not uploading)|(Photos not uploading.*RFI not updating)",
+        ));
+        pick(&mut resume, 1);
+        resume.expect("where you left off");
+        resume.expect("Save and quit");
+        resume.send("\x03");
+        assert_eq!(resume.exit_code(), 130);
+    }
+}
+
+#[test]
+fn a_ticket_folder_that_does_not_exist_is_refused_before_the_first_question() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &["fix", "photos", "--ticket", "nowhere/t.md"]);
+    s.expect("does not exist");
+    assert_eq!(s.exit_code(), 2);
+    assert!(
+        !s.screen().contains("What is the problem"),
+        "{}",
+        s.screen()
     );
 }

@@ -103,6 +103,25 @@ impl Auto {
         }
     }
 
+    /// "I don't know" to questions, `first` at the first step, `then` at every later one.
+    fn first_then(first: &'static str, then: Scripted) -> Self {
+        let mut steps = 0;
+        Auto::new(
+            Box::new(move |prompt, _| {
+                if prompt != "How did it go?" {
+                    return pick("I don't know");
+                }
+                steps += 1;
+                if steps == 1 {
+                    pick(first)
+                } else {
+                    then.clone()
+                }
+            }),
+            quit_at_input(),
+        )
+    }
+
     /// "I don't know" to questions, `step` at every step.
     fn steps(step: &'static str, input: Policy) -> Self {
         Auto::new(
@@ -179,21 +198,7 @@ fn step_cards(transcript: &[String]) -> Vec<String> {
 fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
     let dir = tempfile::tempdir().unwrap();
     let req = request(Some("photos"), &CONTEXT);
-    let mut steps_seen = 0;
-    let mut p = Auto::new(
-        Box::new(move |prompt, _| {
-            if prompt != "How did it go?" {
-                return pick("I don't know");
-            }
-            steps_seen += 1;
-            pick(if steps_seen == 1 {
-                "Didn't help"
-            } else {
-                "Fixed it"
-            })
-        }),
-        quit_at_input(),
-    );
+    let mut p = Auto::first_then("Didn't help", pick("Fixed it"));
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = &p.inner.transcript;
     assert_eq!(ending, Ending::Fixed);
@@ -220,7 +225,7 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
         "prevention tips are shown"
     );
     assert!(
-        !Store::at(dir.path()).path().exists(),
+        Store::at(dir.path()).list().is_empty(),
         "a finished session is cleared"
     );
 }
@@ -238,7 +243,9 @@ fn the_problem_can_be_picked_from_a_description() {
     assert_eq!(ending, Ending::Saved);
     let text = transcript.join("\n");
     assert!(text.contains("? Is it one of these?"), "{text}");
-    let saved = Store::at(dir.path()).load().expect("the session was saved");
+    let saved = Store::at(dir.path())
+        .latest()
+        .expect("the session was saved");
     assert_eq!(saved.guide, "login-loop", "{text}");
     assert_eq!(saved.described, "cant log in");
 }
@@ -267,7 +274,7 @@ fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
         );
         assert!(!text.contains("What is the problem happening on"), "{text}");
         assert!(text.contains("? How is the internet connection"), "{text}");
-        let saved = Store::at(dir.path()).load().unwrap();
+        let saved = Store::at(dir.path()).latest().unwrap();
         assert_eq!(saved.guide, "photos-not-uploading");
         assert_eq!(saved.situation.answer("device"), Some("ios"));
     }
@@ -293,7 +300,7 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
         "{text}"
     );
     assert!(text.contains("? Which problem is it?"), "{text}");
-    let saved = Store::at(dir.path()).load().unwrap();
+    let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(saved.guide, "permission-denied");
     assert_eq!(saved.situation.answer("device"), Some("ios"));
     assert_eq!(saved.situation.answer("network"), Some("good"));
@@ -400,7 +407,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
     );
     let card = step_cards(&p.inner.transcript).pop().expect("a step card");
     assert!(card.contains("Step 1:"), "{card}");
-    assert_eq!(Store::at(dir.path()).load().unwrap().phase, Phase::Steps);
+    assert_eq!(Store::at(dir.path()).latest().unwrap().phase, Phase::Steps);
 
     let resume = FixRequest {
         resume: true,
@@ -411,7 +418,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
     assert!(
         again
             .iter()
-            .any(|l| l.contains("Picking up where you left off"))
+            .any(|l| l.contains("Picking up 'RFI not updating' where you left off"))
     );
     assert!(
         again.contains(&card),
@@ -441,7 +448,7 @@ fn back_changes_an_earlier_answer_and_the_plan_follows() {
         "{}",
         transcript.join("\n")
     );
-    let saved = Store::at(dir.path()).load().unwrap();
+    let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(saved.situation.answer("device"), Some("computer"));
 }
 
@@ -534,7 +541,7 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         );
     }
     assert!(
-        !Store::at(dir.path()).path().exists(),
+        Store::at(dir.path()).list().is_empty(),
         "the finished session is cleared"
     );
 
@@ -728,4 +735,176 @@ fn every_yes_question_can_be_answered_no() {
     let photos = lib.guide("photos-not-uploading").unwrap();
     let wifi = photos.question("wifi-test").unwrap();
     assert!(wifi.options.iter().any(|o| o.label == "No, not yet"));
+}
+
+#[test]
+fn back_from_the_first_step_returns_to_the_last_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::first_then("Back", Scripted::Quit);
+    walk_with(
+        &mut p,
+        &on_a_computer("permission", "just-me"),
+        dir.path(),
+        Format::Markdown,
+    );
+    let prompts: Vec<&String> = p
+        .inner
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("? "))
+        .collect();
+    let back_at = prompts
+        .iter()
+        .position(|l| *l == "? How did it go?")
+        .unwrap();
+    assert!(back_at > 0, "a guide question came first");
+    assert_eq!(
+        prompts[back_at + 1],
+        prompts[back_at - 1],
+        "Back from the first step asks the last question again:\n{}",
+        p.inner.transcript.join("\n")
+    );
+}
+
+/// Walks `req` to its first step and quits there, on `tickets`.
+fn save_at_first_step(req: &FixRequest, dir: &Path, tickets: &TicketPlan) -> Vec<String> {
+    let mut p = Auto::new(
+        Box::new(|prompt, _| {
+            if prompt == "How did it go?" || prompt.starts_with("Resume it") {
+                return if prompt == "How did it go?" {
+                    Scripted::Quit
+                } else {
+                    pick("Keep it for later")
+                };
+            }
+            pick("I don't know")
+        }),
+        quit_at_input(),
+    );
+    let ending = walk(&library(), req, tickets, &mut p, &Store::at(dir)).unwrap();
+    assert_eq!(ending, Ending::Saved);
+    p.inner.transcript
+}
+
+#[test]
+fn a_saved_session_is_never_replaced_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path());
+    let plan = tickets(dir.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), dir.path(), &plan);
+    // A new problem: asked about the saved one first; "keep it" saves both.
+    let transcript = save_at_first_step(&on_a_computer("photos", "just-me"), dir.path(), &plan);
+    let text = transcript.join("\n");
+    assert!(
+        text.contains("You have an unfinished 'RFI not updating' (saved "),
+        "{text}"
+    );
+    assert!(text.contains("? Resume it, keep it for later, or discard it?"));
+    assert_eq!(store.list().len(), 2);
+    // Resume with two saved: a picker.
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let (_, transcript, _) = run(
+        &resume,
+        vec![pick("RFI not updating"), Scripted::Quit],
+        dir.path(),
+    );
+    let text = transcript.join("\n");
+    assert!(
+        text.contains("? Which one do you want to pick up?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Picking up 'RFI not updating' where you left off"),
+        "{text}"
+    );
+    // Discard one when starting another.
+    let (_, transcript, _) = run(
+        &on_a_computer("login", "just-me"),
+        vec![pick("Discard it"), Scripted::Quit],
+        dir.path(),
+    );
+    assert!(transcript.join("\n").contains("unfinished"));
+    let left: Vec<String> = store.list().into_iter().map(|s| s.session.guide).collect();
+    assert_eq!(left.len(), 2, "one discarded, the new one saved: {left:?}");
+    assert!(left.contains(&"login-loop".to_owned()), "{left:?}");
+}
+
+#[test]
+fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let wanted = dir.path().join("for-dana.json");
+    let first = TicketPlan {
+        path: Some(wanted.clone()),
+        dir: dir.path().to_owned(),
+        format: Format::Json,
+    };
+    save_at_first_step(&on_a_computer("permission", "just-me"), dir.path(), &first);
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let ending = walk_with(&mut p, &resume, dir.path(), Format::Markdown);
+    assert_eq!(ending, Ending::Ticket(wanted.clone()));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&wanted).unwrap()).unwrap();
+    assert_eq!(json["guide"], "permission-denied");
+}
+
+#[test]
+fn a_ticket_path_that_cannot_be_written_is_refused_before_any_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    for (path, message) in [
+        (dir.path().join("missing").join("t.md"), "does not exist"),
+        (file.join("t.md"), "does not exist"),
+        (file.clone(), "already exists"),
+    ] {
+        let req = FixRequest {
+            ticket: Some(path.clone()),
+            ..FixRequest::default()
+        };
+        let err = TicketPlan::new(&req).unwrap_err().to_string();
+        assert!(err.contains(message), "{path:?}: {err}");
+    }
+}
+
+#[test]
+fn sessions_lists_and_discards_saved_sessions() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    let plan = tickets(state.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
+    save_at_first_step(&on_a_computer("photos", "just-me"), &dir, &plan);
+    let list = |args: &[&str]| {
+        fieldfix(state.path())
+            .env("FIELDFIX_STATE_DIR", &dir)
+            .arg("sessions")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = list(&["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sessions = json["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{json}");
+    assert_eq!(sessions[0]["title"], "Photos not uploading", "newest first");
+    assert_eq!(sessions[1]["phase"], "steps");
+    let text = String::from_utf8(list(&[]).stdout).unwrap();
+    assert!(text.contains("RFI not updating, saved "), "{text}");
+    let id = sessions[1]["id"].as_str().unwrap();
+    assert_eq!(list(&["discard", id]).status.code(), Some(0));
+    assert_eq!(
+        list(&["discard", id]).status.code(),
+        Some(2),
+        "already gone"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&list(&["--format", "json"]).stdout).unwrap();
+    assert_eq!(json["sessions"].as_array().unwrap().len(), 1);
 }
