@@ -15,7 +15,7 @@ use crate::commands::{self, DiagnoseRequest, Format, Out};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
-use crate::guides::model::{DEVICE, Guide, ProvideKind, Question};
+use crate::guides::model::{DEVICE, Guide, Question};
 use crate::output::{Paint, device_label, minutes, percent};
 use prompt::{Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
@@ -586,8 +586,7 @@ fn steps(
         }
         StepChoice::SaveQuit => return Ok(Flow::Quit),
         StepChoice::CheckFiles => {
-            let network = session.situation.answer(crate::guides::model::NETWORK);
-            if check_files(network, p)? == Flow::Quit {
+            if check_files(session, p)? == Flow::Quit {
                 return Ok(Flow::Quit);
             }
         }
@@ -603,7 +602,8 @@ fn steps(
 
 /// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and
 /// shows what `fieldfix preflight` finds, then returns to the same step.
-fn check_files(network: Option<&str>, p: &mut dyn Prompter) -> anyhow::Result<Flow> {
+fn check_files(session: &mut Session, p: &mut dyn Prompter) -> anyhow::Result<Flow> {
+    let network = session.situation.answer(crate::guides::model::NETWORK);
     let Some(typed) = p.input("File or folder to check (drag it here, or type its path)")? else {
         return Ok(Flow::Quit);
     };
@@ -615,6 +615,9 @@ fn check_files(network: Option<&str>, p: &mut dyn Prompter) -> anyhow::Result<Fl
         Ok(scan) => {
             let report = crate::preflight::render_text(&scan, p.paint());
             p.say(&report)?;
+            // The ticket gets the same findings, without colour.
+            let plain = crate::preflight::render_text(&scan, &Paint::plain());
+            session.checked.push(plain);
         }
         Err(e) => p.say(&p.paint().warn(&e.to_string()))?,
     }
@@ -710,7 +713,7 @@ fn show_step(
         card.push(paint.wrap(
             &paint.warn(&format!(
                 "Consider handing this over now: {}",
-                plan.escalation.reasons.join(" ")
+                ticket::reasons(guide, session, plan).join(" ")
             )),
             "  ",
             "  ",
@@ -731,17 +734,4 @@ fn fixed(guide: &Guide, step: &str, p: &mut dyn Prompter) -> anyhow::Result<()> 
         }
     }
     Ok(())
-}
-
-/// Whether a provide item is filled in automatically, and with what.
-fn automatic(kind: ProvideKind, session: &Session) -> Option<String> {
-    match kind {
-        ProvideKind::Time => Some(session::now()),
-        // The device answer stands in for the device; a model or version needs the user.
-        ProvideKind::Device => session
-            .situation
-            .answer(DEVICE)
-            .map(|d| device_label(d).to_owned()),
-        _ => None,
-    }
 }

@@ -79,6 +79,9 @@ pub struct Session {
     /// the answer and the words that said so.
     #[serde(default)]
     pub presumed: BTreeMap<String, Presumed>,
+    /// What "Check the files now" found, as shown (plain text), for the ticket.
+    #[serde(default)]
+    pub checked: Vec<String>,
     /// The ticket file asked for with `--ticket`, kept for `--resume`.
     #[serde(default)]
     pub ticket: Option<PathBuf>,
@@ -119,6 +122,7 @@ impl Session {
             undo: Vec::new(),
             described: String::new(),
             presumed: BTreeMap::new(),
+            checked: Vec::new(),
             ticket: None,
             ticket_format: None,
         }

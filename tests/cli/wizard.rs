@@ -599,15 +599,20 @@ fn an_existing_ticket_path_is_refused_before_any_question() {
     );
 }
 
-#[test]
-fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
+/// The built-in guides with a company override of the permission guide's contact.
+fn with_contact(contact: &str) -> Library {
     let guides = tempfile::tempdir().unwrap();
     std::fs::write(
         guides.path().join("permission-denied.override.yaml"),
-        "override: permission-denied\nescalate:\n  contact: Dana Ruiz, project controls (ext. 4410)\n",
+        format!("override: permission-denied\nescalate:\n  contact: {contact}\n"),
     )
     .unwrap();
-    let lib = guides::load(Some(guides.path())).expect("the override loads");
+    guides::load(Some(guides.path())).expect("the override loads")
+}
+
+#[test]
+fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
+    let lib = with_contact("Dana Ruiz, project controls (ext. 4410)");
     let dir = tempfile::tempdir().unwrap();
     let req = on_a_computer("permission", "just-me");
     let mut p = Auto::new(
@@ -640,7 +645,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
 }
 
 #[test]
-fn check_the_files_now_shows_preflight_findings_in_place() {
+fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
     let files = tempfile::tempdir().unwrap();
     std::fs::write(files.path().join("empty drawing.pdf"), b"").unwrap();
     let dropped = format!("'{}'", files.path().display()); // terminals quote dropped paths
@@ -656,18 +661,21 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
                 checked = true;
                 return pick("Check the files now");
             }
-            if checked {
-                Scripted::Quit
+            pick(if checked {
+                "Hand it to support now"
             } else {
-                pick("Didn't help")
-            }
+                "Didn't help"
+            })
         }),
-        Box::new(move |_, _| typed(&dropped)),
+        Box::new(move |prompt, _| {
+            typed(if prompt.starts_with("File or folder") {
+                &dropped
+            } else {
+                ""
+            })
+        }),
     );
-    assert_eq!(
-        walk_with(&mut p, &req, dir.path(), Format::Markdown),
-        Ending::Saved
-    );
+    let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = p.inner.transcript.join("\n");
     assert!(transcript.contains("empty drawing.pdf"), "{transcript}");
     assert!(transcript.to_lowercase().contains("empty"), "{transcript}");
@@ -678,6 +686,9 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
         cards[cards.len() - 2],
         "back to the same step:\n{transcript}"
     );
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(text.contains("## Files checked"), "{text}");
+    assert!(text.contains("empty drawing.pdf"), "{text}");
 }
 
 #[test]
@@ -907,4 +918,87 @@ fn sessions_lists_and_discards_saved_sessions() {
     let json: serde_json::Value =
         serde_json::from_slice(&list(&["--format", "json"]).stdout).unwrap();
     assert_eq!(json["sessions"].as_array().unwrap().len(), 1);
+}
+
+/// The text of the ticket the walk ended with.
+fn ticket_text(ending: &Ending, transcript: &[String]) -> String {
+    let Ending::Ticket(path) = ending else {
+        panic!("expected a ticket:\n{}", transcript.join("\n"))
+    };
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn the_ticket_tells_support_what_the_user_said_and_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = 0;
+    let mut p = Auto::new(
+        Box::new(move |prompt, _| {
+            if prompt.contains("when did it last happen") {
+                return pick("Yesterday");
+            }
+            if prompt == "Is it one of these?" {
+                return pick("Permission denied");
+            }
+            if prompt != "How did it go?" {
+                return pick("I don't know");
+            }
+            steps += 1;
+            pick(if steps == 1 {
+                "I can't do this"
+            } else {
+                "Didn't help"
+            })
+        }),
+        Box::new(|prompt, _| {
+            typed(if prompt.starts_with("What's going wrong") {
+                "permission denied opening drawings on my laptop"
+            } else if prompt.starts_with("Device") {
+                "Dell laptop, Edge 120"
+            } else {
+                ""
+            })
+        }),
+    );
+    let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(
+        text.contains("## In their words\n\n> permission denied opening drawings on my laptop"),
+        "{text}"
+    );
+    assert!(text.contains("**unknown (I don't know)**"), "{text}");
+    assert!(text.contains("## Needs an admin"), "{text}");
+    assert!(text.contains("Step 1 needs an admin: "), "{text}");
+    assert!(
+        text.contains("yesterday"),
+        "the time is what was picked:\n{text}"
+    );
+    assert!(text.contains("Dell laptop, Edge 120"), "{text}");
+    assert!(
+        !text.contains("chance of fixing it in about"),
+        "no engine arithmetic:\n{text}"
+    );
+    assert!(!text.contains("(filled in)"), "{text}");
+}
+
+#[test]
+fn a_contact_with_an_email_gets_a_ready_mailto_link() {
+    let lib = with_contact("Dana Ruiz (dana@example.com)");
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let ending = walk(
+        &lib,
+        &on_a_computer("permission", "just-me"),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    assert!(matches!(ending, Ending::Ticket(_)));
+    let transcript = p.inner.transcript.join("\n");
+    assert!(
+        transcript
+            .contains("mailto:dana@example.com?subject=fieldfix%3A%20Permission%20denied&body="),
+        "{transcript}"
+    );
 }
