@@ -59,7 +59,10 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
     }
     let tickets = TicketPlan::new(&request)?;
     prompt::catch_ctrl_c();
-    let mut prompter = TermPrompter::new(Paint::for_stream(&Term::stderr(), None));
+    let mut paint = Paint::for_stream(&Term::stderr(), None);
+    // One column kept free: a line that reaches the edge would make the terminal wrap it.
+    paint.width -= 1;
+    let mut prompter = TermPrompter::new(paint);
     let store = Store::default_location();
     let ending = walk(library, &request, &tickets, &mut prompter, &store)?;
     if let Ending::Ticket(path) = &ending {
@@ -455,9 +458,9 @@ fn summary(
     p.say(&paint.heading("\nMost likely:"))?;
     for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(3) {
         p.say(&paint.wrap(
-            &c.title,
-            &format!("  {:>4}  ", percent(c.probability)),
-            "        ",
+            &format!("{}: likely cause {}", c.title, percent(c.probability)),
+            "  - ",
+            "    ",
         ))?;
     }
     Ok(())
@@ -528,14 +531,13 @@ fn steps(
     let step = guide
         .step(&next.id)
         .expect("the engine only plans the guide's own steps");
-    show_step(guide, session, &plan, p)?;
-
     let related = step.see.as_deref().and_then(|id| library.guide(id));
     let menu = step_menu(
         related.map(|r| r.title.as_str()),
         step.check_files,
         plan.escalation.recommended,
     );
+    show_step(guide, session, &plan, menu.len(), p)?;
     let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
     let Some(i) = p.select("How did it go?", &labels, 0)? else {
         return Ok(Flow::Quit);
@@ -651,11 +653,14 @@ fn open_related(library: &Library, session: &mut Session, guide: &str) {
     session.phase = Phase::Questions;
 }
 
-/// The step card: title, what to do on this device, minutes, why.
+/// The step card: title, minutes and chance, what to do on this device, then the notes (why
+/// this step, admin only, handing over) as far as they fit above a menu of `menu` options:
+/// the title and the menu are always on screen together.
 fn show_step(
     guide: &Guide,
     session: &Session,
     plan: &Plan,
+    menu: usize,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<()> {
     let paint = p.paint().clone();
@@ -664,17 +669,16 @@ fn show_step(
         return Ok(());
     };
     let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
-    let mut card = vec![String::new()];
-    card.push(paint.wrap(
+    let mut card = vec![paint.wrap(
         &paint.heading(&format!("Step {number}: {}", step.title)),
         "",
         "  ",
-    ));
+    )];
     card.push(paint.dim(&format!(
-        "  About {}, {} chance it fixes it{}",
+        "  About {}; fixes it {} of the time{}",
         minutes(step.minutes),
         percent(next.probability),
-        if step.admin { " (needs an admin)" } else { "" }
+        if step.admin { "; needs an admin" } else { "" }
     )));
     let device = session.situation.answer(DEVICE);
     for (dev, line) in step.lines_for(device) {
@@ -684,6 +688,18 @@ fn show_step(
         };
         card.push(paint.wrap(&text, "  - ", "    "));
     }
+    // The notes, most needed first.
+    let mut notes = Vec::new();
+    if plan.escalation.recommended {
+        // One note, however many reasons: the menu marks the option as recommended.
+        notes.push(paint.warn(&format!(
+            "Consider handing this over now: {}",
+            ticket::reasons(guide, session, plan).join(" ")
+        )));
+    }
+    if step.admin {
+        notes.push(paint.dim("Only an admin can do this: ask them, or pick \"I can't do this\"."));
+    }
     let why: Vec<&str> = next
         .checks
         .iter()
@@ -692,32 +708,19 @@ fn show_step(
         .take(2)
         .collect();
     if !why.is_empty() {
-        card.push(paint.wrap(
-            &paint.dim(&format!(
-                "Why this step: it deals with \"{}\".",
-                why.join("\" and \"")
-            )),
-            "  ",
-            "  ",
-        ));
+        notes.push(paint.dim(&format!("Why this step: it deals with {}.", why.join("; "))));
     }
-    if step.admin {
-        card.push(paint.wrap(
-            &paint.dim("Only an admin can do this: ask them, or pick \"I can't do this\"."),
-            "  ",
-            "  ",
-        ));
+    let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
+    // The menu takes its options and the question; one row for the blank line above.
+    let room = p.rows().saturating_sub(menu + 2);
+    for note in notes {
+        let note = paint.wrap(&note, "  ", "  ");
+        if lines(&card) + note.lines().count() <= room {
+            card.push(note);
+        }
     }
-    if plan.escalation.recommended {
-        // One note, however many reasons: the menu marks the option as recommended.
-        card.push(paint.wrap(
-            &paint.warn(&format!(
-                "Consider handing this over now: {}",
-                ticket::reasons(guide, session, plan).join(" ")
-            )),
-            "  ",
-            "  ",
-        ));
+    if lines(&card) < room {
+        card.insert(0, String::new());
     }
     Ok(p.say(&card.join("\n"))?)
 }

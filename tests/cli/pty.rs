@@ -88,6 +88,14 @@ fn spawn_sized(state: &Path, args: &[&str], (cols, rows): (u16, u16)) -> Pty {
     }
 }
 
+/// The bare wizard at its first screen, in a fresh folder.
+fn first_screen(size: (u16, u16)) -> (tempfile::TempDir, Pty) {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn_sized(state.path(), &[], size);
+    s.expect("for the list");
+    (state, s)
+}
+
 /// Picks the item `downs` rows below the highlighted one.
 fn pick(s: &mut Pty, downs: usize) {
     s.send(&DOWN.repeat(downs));
@@ -209,9 +217,8 @@ fn ticket_in(dir: &Path, guide: &str) -> String {
 /// Types `answer` (or nothing) and Enter at every ticket detail until the ticket is written.
 fn fill_details(s: &mut Pty, answer: &str) {
     loop {
-        let next = s.expect(expectrl::Regex(
-            r"(\? [^\r\n]*›)|(Ticket written: [^\r\n]*)",
-        ));
+        // Every prompt ends in "›" (a long one on its last line).
+        let next = s.expect(expectrl::Regex(r"(›)|(Ticket written: [^\r\n]*)"));
         let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
         if text.starts_with("Ticket written") {
             return;
@@ -259,7 +266,7 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
 fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed() {
     let state = tempfile::tempdir().unwrap();
     let mut s = spawn(state.path(), &[]);
-    s.expect("press Enter for the list");
+    s.expect("for the list");
     s.send_line("photos stuck uploading on my iPad");
     s.expect("You said iPad");
     answer(&mut s, &GOOD_JUST_ME);
@@ -280,9 +287,7 @@ fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed
 #[test]
 fn enter_on_the_first_screen_shows_the_list_by_title() {
     for size in SIZES {
-        let state = tempfile::tempdir().unwrap();
-        let mut s = spawn_sized(state.path(), &[], size);
-        s.expect("press Enter for the list");
+        let (_state, mut s) = first_screen(size);
         s.send(ENTER);
         s.expect("Something else");
         let screen = s.screen();
@@ -449,4 +454,51 @@ fn a_ticket_folder_that_does_not_exist_is_refused_before_the_first_question() {
         "{}",
         s.screen()
     );
+}
+
+/// Rows the terminal had to wrap (text reaching the last column), and rows left over from
+/// earlier prompts ("? " lines besides the current one).
+fn layout_problems(s: &Pty) -> Vec<String> {
+    let screen = s.vt.screen();
+    let cols = screen.size().1.get();
+    let rows: Vec<String> = screen.rows(0, cols).collect();
+    let mut problems: Vec<String> = rows
+        .iter()
+        .filter(|r| r.chars().count() >= usize::from(cols))
+        .map(|r| format!("reaches the edge: {r:?}"))
+        .collect();
+    let prompts = rows.iter().filter(|r| r.starts_with("? ")).count();
+    if prompts > 1 {
+        problems.push(format!("{prompts} prompts on screen"));
+    }
+    problems
+}
+
+#[test]
+fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts() {
+    for size in SIZES {
+        let (_state, mut s) = first_screen(size);
+        s.send_line("photos");
+        answer(
+            &mut s,
+            &[
+                ("What is the problem happening on", 2), // Android
+                ("How is the internet connection", 1),   // the longest label
+                ("Who else has this problem", 1),
+            ],
+        );
+        skip_questions(&mut s);
+        s.expect("Save and quit");
+        let screen = s.screen();
+        assert!(screen.contains("Step 1: "), "{size:?}:\n{screen}");
+        assert!(
+            layout_problems(&s).is_empty(),
+            "{size:?}: {:?}\n{screen}",
+            layout_problems(&s)
+        );
+        assert!(!screen.contains("\"\""), "no doubled quotes:\n{screen}");
+        assert!(screen.contains("of the time"), "{screen}");
+        s.send("\x03");
+        assert_eq!(s.exit_code(), 130);
+    }
 }
