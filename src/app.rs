@@ -66,7 +66,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     // `diagnose` on the built-in guides needs one guide: load only that one (start-up speed).
     if let (Some(Command::Diagnose(args)), None) = (&cli.command, dir) {
         let library = crate::guides::embedded::library_with(&args.guide).map_err(Error::from)?;
-        let request = args.answers.clone().into_request(Some(args.guide.clone()));
+        let request = args.to_request();
         return commands::diagnose(&library, &request, args.format.into(), &mut out);
     }
     let library = commands::load_library(dir).with_context(|| match dir {
@@ -86,10 +86,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             &mut out,
         ),
         Some(Command::Diagnose(args)) => {
-            let request = args.answers.into_request(Some(args.guide));
+            let request = args.to_request();
             commands::diagnose(&library, &request, args.format.into(), &mut out)
         }
         Some(Command::Fix(args)) => crate::wizard::run(&library, args.into_request(), &mut out),
+        Some(Command::Sessions(args)) => {
+            crate::wizard::sessions(&library, &args.into_request(), &mut out)
+        }
         None => crate::wizard::run(
             &library,
             crate::cli::FixArgs::default().into_request(),

@@ -57,6 +57,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Fix a problem interactively, one step at a time (the default with no command).
     Fix(FixArgs),
+    /// List the wizard sessions saved for `fix --resume`, or discard one.
+    Sessions(SessionsArgs),
     /// Diagnose a problem from flags and print the plan; never asks anything.
     Diagnose(DiagnoseArgs),
     /// Find the guide for a problem described in your own words.
@@ -121,15 +123,30 @@ pub struct DiagnoseArgs {
     pub guide: String,
     #[command(flatten)]
     pub answers: AnswerArgs,
+    /// The problem in the user's words: the device or connection it mentions ("on my iPad",
+    /// "no signal") answers those questions unless a flag does.
+    #[arg(long, value_name = "TEXT")]
+    pub describe: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = FormatArg::Text)]
     pub format: FormatArg,
 }
 
+impl DiagnoseArgs {
+    pub fn to_request(&self) -> DiagnoseRequest {
+        DiagnoseRequest {
+            describe: self.describe.clone(),
+            ..self.answers.clone().into_request(Some(self.guide.clone()))
+        }
+    }
+}
+
 #[derive(Debug, Args, Default)]
 pub struct FixArgs {
-    /// The guide to start on: id, alias or unique prefix. Without it, you pick the problem.
-    pub guide: Option<String>,
+    /// The guide to start on (id, alias or unique prefix), or the problem in your own words.
+    /// Without it, you are asked.
+    #[arg(value_name = "GUIDE_OR_WORDS")]
+    pub guide: Vec<String>,
     #[command(flatten)]
     pub answers: AnswerArgs,
     /// Continue the session saved when the wizard was last interrupted.
@@ -138,9 +155,36 @@ pub struct FixArgs {
     /// Where to write the support ticket (default: a new file in the current folder).
     #[arg(long, value_name = "PATH")]
     pub ticket: Option<PathBuf>,
-    /// Format of the support ticket.
-    #[arg(long, value_enum, default_value_t = TicketFormatArg::Markdown)]
-    pub ticket_format: TicketFormatArg,
+    /// Format of the support ticket [default: markdown, or the one the resumed session used].
+    #[arg(long, value_enum)]
+    pub ticket_format: Option<TicketFormatArg>,
+}
+
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    #[command(subcommand)]
+    pub action: Option<SessionsAction>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SessionsAction {
+    /// Remove a saved session (its ID is in `fieldfix sessions`).
+    Discard {
+        /// The session's ID.
+        id: String,
+    },
+}
+
+impl SessionsArgs {
+    pub fn into_request(self) -> crate::wizard::SessionsRequest {
+        crate::wizard::SessionsRequest {
+            discard: self.action.map(|SessionsAction::Discard { id }| id),
+            format: self.format.into(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -383,6 +427,7 @@ impl AnswerArgs {
             answers_file: self.answers_file,
             tried: self.tried,
             skipped: self.skip,
+            describe: None,
         }
     }
 }
@@ -390,10 +435,12 @@ impl AnswerArgs {
 impl FixArgs {
     pub fn into_request(self) -> crate::wizard::FixRequest {
         crate::wizard::FixRequest {
-            diagnose: self.answers.into_request(self.guide),
+            diagnose: self
+                .answers
+                .into_request(Some(self.guide.join(" ")).filter(|g| !g.is_empty())),
             resume: self.resume,
             ticket: self.ticket,
-            ticket_format: Some(self.ticket_format.into()),
+            ticket_format: self.ticket_format.map(Into::into),
         }
     }
 }

@@ -26,6 +26,9 @@ pub struct DiagnoseRequest {
     pub answers_file: Option<PathBuf>,
     pub tried: Vec<String>,
     pub skipped: Vec<String>,
+    /// The problem in the user's own words: it answers the shared questions it mentions
+    /// (an iPad, no signal) that no flag or file answered.
+    pub describe: Option<String>,
 }
 
 /// Where a command writes, and how.
@@ -35,12 +38,12 @@ pub struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn text(&mut self, s: &str) -> std::io::Result<()> {
+    pub(crate) fn text(&mut self, s: &str) -> std::io::Result<()> {
         self.writer.write_all(s.as_bytes())?;
         self.writer.flush()
     }
 
-    fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
+    pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
         serde_json::to_writer_pretty(&mut *self.writer, value)?;
         writeln!(self.writer)?;
         self.writer.flush()
@@ -223,6 +226,12 @@ pub fn situation(
     }
     situation.tried.extend(request.tried.iter().cloned());
     situation.skipped.extend(request.skipped.iter().cloned());
+    for hint in crate::search::hints(request.describe.as_deref().unwrap_or_default()) {
+        situation
+            .answers
+            .entry(hint.question.to_owned())
+            .or_insert_with(|| hint.value.to_owned());
+    }
     engine::check_situation(&library.context, guide, &situation)?;
     Ok(situation)
 }

@@ -89,7 +89,19 @@ impl Library {
             .iter()
             .map(|g| (g.id.as_str(), g.aliases.as_slice()))
             .collect();
-        find_name(&names, name).map(|i| &self.guides[i])
+        match find_name(&names, name) {
+            Ok(i) => Ok(&self.guides[i]),
+            // Nothing close among ids and aliases: maybe a title ("photos-not-uploadng").
+            Err(LookupError::Unknown { name, hint }) if hint.is_empty() => {
+                let titles = self.guides.iter().map(|g| g.title.as_str());
+                let hint = crate::suggest::closest(&name.replace('-', " "), titles)
+                    .and_then(|t| self.guides.iter().find(|g| g.title == t))
+                    .map(|g| format!(" (did you mean `{}`?)", g.id))
+                    .unwrap_or_default();
+                Err(LookupError::Unknown { name, hint })
+            }
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -506,8 +506,11 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
             "{}",
             p.wrap(
                 &format!(
-                    "Not yet: try the first {} step(s) above, then go to {} (about {}).",
-                    plan.escalation.steps_worth_trying,
+                    "Not yet: try {} above, then go to {} (about {}).",
+                    match plan.escalation.steps_worth_trying {
+                        1 => "the first step".to_owned(),
+                        n => format!("the first {n} steps"),
+                    },
                     plan.escalation.contact,
                     minutes(plan.escalation.minutes)
                 ),

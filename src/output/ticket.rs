@@ -42,10 +42,16 @@ pub struct Ticket {
     pub guide: String,
     pub problem: String,
     pub contact: String,
+    /// The problem in the user's own words (empty when they picked it from the list).
+    pub described: String,
     pub answers: Vec<TicketAnswer>,
     pub likely_causes: Vec<String>,
     pub steps: Vec<TicketStep>,
     pub reasons: Vec<String>,
+    /// What to ask the admin for: the steps the user could not do themselves.
+    pub ask_for: Vec<String>,
+    /// What "Check the files now" found, as shown.
+    pub files_checked: Vec<String>,
     pub facts: Vec<TicketFact>,
     pub fieldfix_version: String,
     pub created: String,
@@ -59,10 +65,13 @@ impl Ticket {
             guide: guide.to_owned(),
             problem: problem.to_owned(),
             contact: contact.to_owned(),
+            described: String::new(),
             answers: Vec::new(),
             likely_causes: Vec::new(),
             steps: Vec::new(),
             reasons: Vec::new(),
+            ask_for: Vec::new(),
+            files_checked: Vec::new(),
             facts: Vec::new(),
             fieldfix_version: env!("CARGO_PKG_VERSION").to_owned(),
             created,
@@ -84,6 +93,9 @@ pub fn markdown(t: &Ticket) -> String {
     let _ = writeln!(out, "- Created: {}", t.created);
     let _ = writeln!(out, "- Guide: `{}`", t.guide);
     let _ = writeln!(out, "- fieldfix {} on {}\n", t.fieldfix_version, t.os);
+    if !t.described.is_empty() {
+        let _ = writeln!(out, "## In their words\n\n> {}\n", escape(&t.described));
+    }
     let _ = writeln!(out, "## Details for support\n");
     for f in &t.facts {
         let value = f.value.as_deref().map_or("(not given)".to_owned(), escape);
@@ -92,6 +104,12 @@ pub fn markdown(t: &Ticket) -> String {
     let _ = writeln!(out, "\n## Why it is escalated\n");
     for r in &t.reasons {
         let _ = writeln!(out, "- {}", escape(r));
+    }
+    if !t.ask_for.is_empty() {
+        let _ = writeln!(out, "\n## Needs an admin\n");
+        for a in &t.ask_for {
+            let _ = writeln!(out, "- {}", escape(a));
+        }
     }
     let _ = writeln!(out, "\n## Answers\n");
     if t.answers.is_empty() {
@@ -113,6 +131,13 @@ pub fn markdown(t: &Ticket) -> String {
             s.step,
             s.outcome,
             s.at
+        );
+    }
+    for report in &t.files_checked {
+        let _ = writeln!(
+            out,
+            "\n## Files checked\n\n```text\n{}\n```",
+            report.trim_end()
         );
     }
     let _ = writeln!(out, "\n## Most likely causes (fieldfix's estimate)\n");

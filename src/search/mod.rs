@@ -13,7 +13,10 @@
 //!
 //! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id.
 
+mod hints;
 mod text;
+
+pub use hints::{Hint, hints};
 
 #[cfg(test)]
 mod accuracy;

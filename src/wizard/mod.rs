@@ -3,6 +3,7 @@
 
 pub mod prompt;
 pub mod session;
+mod sessions;
 mod ticket;
 
 use std::io::IsTerminal;
@@ -14,11 +15,12 @@ use crate::commands::{self, DiagnoseRequest, Format, Out};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
-use crate::guides::model::{DEVICE, Guide, ProvideKind, Question, Risk};
+use crate::guides::model::{DEVICE, Guide, Question, Risk};
 use crate::output::{Paint, device_label, minutes, percent};
 use prompt::{Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
 
+pub use sessions::{SessionsRequest, sessions};
 pub use ticket::TicketPlan;
 
 /// What `fieldfix fix` was asked to do.
@@ -57,7 +59,10 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
     }
     let tickets = TicketPlan::new(&request)?;
     prompt::catch_ctrl_c();
-    let mut prompter = TermPrompter::new(Paint::for_stream(&Term::stderr(), None));
+    let mut paint = Paint::for_stream(&Term::stderr(), None);
+    // One column kept free: a line that reaches the edge would make the terminal wrap it.
+    paint.width -= 1;
+    let mut prompter = TermPrompter::new(paint);
     let store = Store::default_location();
     let ending = walk(library, &request, &tickets, &mut prompter, &store)?;
     if let Ending::Ticket(path) = &ending {
@@ -86,24 +91,38 @@ pub fn walk(
     p: &mut dyn Prompter,
     store: &Store,
 ) -> anyhow::Result<Ending> {
-    let mut session = if request.resume {
-        let session = store.load_for(library)?;
-        p.say(&p.paint().dim(&format!(
-            "Picking up where you left off (started {}).",
-            crate::safe::line(&session.started)
-        )))?;
-        session
+    let resumed = if request.resume {
+        match choose_saved(library, store, p)? {
+            Some(session) => Some(session),
+            None => return Ok(Ending::Saved),
+        }
     } else {
-        let guide = match &request.diagnose.guide {
-            Some(name) => library.find(name).map_err(Error::from)?,
-            None => match pick_problem(library, p)? {
-                Some(g) => g,
-                None => return Ok(Ending::Saved),
-            },
-        };
-        let situation = commands::situation(library, guide, &request.diagnose)?;
-        Session::new(&guide.id, situation)
+        match unfinished(library, store, p)? {
+            Unfinished::Resume(session) => Some(*session),
+            Unfinished::Start => None,
+            Unfinished::Quit => return Ok(Ending::Saved),
+        }
     };
+    let (mut session, tickets) = match resumed {
+        Some(session) => {
+            let session = store.check(session, library)?;
+            p.say(&p.paint().dim(&format!(
+                "Picking up '{}' where you left off (started {}).",
+                title_of(library, &session.guide),
+                session.started
+            )))?;
+            let tickets = tickets.resumed(request, &session)?;
+            (session, tickets)
+        }
+        None => match start(library, request, p)? {
+            Some(mut session) => {
+                tickets.remember(&mut session);
+                (session, tickets.clone())
+            }
+            None => return Ok(Ending::Saved),
+        },
+    };
+    let tickets = &tickets;
     loop {
         store.save(&session)?;
         let Some(guide) = library.guide(&session.guide) else {
@@ -118,15 +137,30 @@ pub fn walk(
             Phase::Escalate => {
                 let ending = ticket::escalate(library, guide, &mut session, tickets, p, store)?;
                 if ending != Ending::Saved {
-                    store.clear();
+                    let _ = store.remove(&session.id);
                 }
                 return Ok(ending);
             }
         };
         match next {
             Flow::Continue => {}
+            // Back from the first question: choose the problem again.
+            Flow::Restart => match pick_problem(library, p, Some(""))? {
+                Some((guide, described)) => {
+                    let described = if described.is_empty() {
+                        std::mem::take(&mut session.described)
+                    } else {
+                        described
+                    };
+                    let id = std::mem::take(&mut session.id);
+                    session = new_session(library, request, guide, described)?;
+                    session.id = id;
+                    tickets.remember(&mut session);
+                }
+                None => return Ok(Ending::Saved),
+            },
             Flow::Fixed => {
-                store.clear();
+                let _ = store.remove(&session.id);
                 return Ok(Ending::Fixed);
             }
             Flow::Quit => {
@@ -141,53 +175,199 @@ pub fn walk(
     }
 }
 
+/// The title of the guide `id`, or the id when it is gone.
+fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
+    library.guide(id).map_or(id, |g| g.title.as_str())
+}
+
+/// "'Photos not uploading' (saved 10:42)".
+fn saved_label(library: &Library, saved: &session::Saved) -> String {
+    format!(
+        "'{}' (saved {})",
+        title_of(library, &saved.session.guide),
+        saved.saved
+    )
+}
+
+/// `fix --resume`: the only saved session, or the one the user picks.
+fn choose_saved(
+    library: &Library,
+    store: &Store,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Option<Session>> {
+    let mut saved = store.list();
+    if saved.len() <= 1 {
+        return Ok(Some(store.latest()?));
+    }
+    let items: Vec<String> = saved.iter().map(|s| saved_label(library, s)).collect();
+    Ok(p.select("Which one do you want to pick up?", &items, 0)?
+        .map(|i| saved.swap_remove(i).session))
+}
+
+enum Unfinished {
+    Resume(Box<Session>),
+    Start,
+    Quit,
+}
+
+/// Before a new problem: what to do with the session already saved, if any. It is never
+/// replaced without asking.
+fn unfinished(
+    library: &Library,
+    store: &Store,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Unfinished> {
+    let mut saved = store.list();
+    if saved.is_empty() {
+        return Ok(Unfinished::Start);
+    }
+    let latest = saved.swap_remove(0);
+    let more = match saved.len() {
+        0 => String::new(),
+        n => format!(" You have {n} more saved (see `fieldfix sessions`)."),
+    };
+    let paint = p.paint().clone();
+    p.say(&paint.wrap(
+        &format!(
+            "You have an unfinished {}.{more}",
+            saved_label(library, &latest)
+        ),
+        "",
+        "",
+    ))?;
+    let items = [RESUME_IT, KEEP_IT, DISCARD_IT].map(str::to_owned);
+    match p.select("Resume it, keep it for later, or discard it?", &items, 0)? {
+        None => Ok(Unfinished::Quit),
+        Some(0) => Ok(Unfinished::Resume(Box::new(latest.session))),
+        Some(1) => Ok(Unfinished::Start),
+        Some(_) => {
+            store.remove(&latest.session.id)?;
+            Ok(Unfinished::Start)
+        }
+    }
+}
+
+const RESUME_IT: &str = "Resume it";
+const KEEP_IT: &str = "Keep it for later, start a new one";
+const DISCARD_IT: &str = "Discard it, start a new one";
+
 /// What to do after one screen.
 #[derive(PartialEq)]
 enum Flow {
     Continue,
     Fixed,
     Quit,
+    /// Back to the choice of problem.
+    Restart,
 }
 
-const DESCRIBE: &str = "Describe it in my own words";
+/// A new session: the guide named on the command line, or the one the user picks.
+fn start(
+    library: &Library,
+    request: &FixRequest,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Option<Session>> {
+    let named = request.diagnose.guide.as_deref();
+    let (guide, described) = match named.map(|name| library.find(name)) {
+        Some(Ok(guide)) => (guide, String::new()),
+        // Words that are not a guide's name are a description.
+        words => match pick_problem(library, p, words.and(named))? {
+            Some(picked) => picked,
+            None => return Ok(None),
+        },
+    };
+    new_session(library, request, guide, described).map(Some)
+}
 
-/// "What's going wrong?": the problems by title, or a free-text description.
+fn new_session(
+    library: &Library,
+    request: &FixRequest,
+    guide: &Guide,
+    described: String,
+) -> anyhow::Result<Session> {
+    let situation = commands::situation(library, guide, &request.diagnose)?;
+    let mut session = Session::new(&guide.id, situation);
+    for hint in crate::search::hints(&described) {
+        let known = library
+            .context_question(hint.question)
+            .is_some_and(|q| q.choice(hint.value).is_some());
+        if known && session.situation.answer(hint.question).is_none() {
+            session.presumed.insert(
+                hint.question.to_owned(),
+                session::Presumed {
+                    value: hint.value.to_owned(),
+                    said: hint.said,
+                },
+            );
+        }
+    }
+    session.described = described;
+    Ok(session)
+}
+
+const FIRST_SCREEN: &str = "What's going wrong? (describe it, or press Enter for the list)";
+const DESCRIBE: &str = "Something else: describe it in my own words";
+const FULL_LIST: &str = "None of these: show the full list";
+
+/// "What's going wrong?": the user's words go to the search; an empty answer shows the list.
+/// `typed` stands for the first answer (`Some("")`: straight to the list). Returns the guide
+/// and the description (empty when picked from the list straight away).
 fn pick_problem<'a>(
     library: &'a Library,
     p: &mut dyn Prompter,
-) -> anyhow::Result<Option<&'a Guide>> {
-    let mut items = vec![DESCRIBE.to_owned()];
-    items.extend(library.guides.iter().map(|g| {
-        if g.aliases.is_empty() {
-            g.title.clone()
-        } else {
-            format!("{} ({})", g.title, g.aliases.join(", "))
-        }
-    }));
+    typed: Option<&str>,
+) -> anyhow::Result<Option<(&'a Guide, String)>> {
+    let mut typed = typed.map(str::to_owned);
+    let mut described = String::new();
     loop {
-        let Some(choice) = p.fuzzy_select("What's going wrong? (type to filter)", &items)? else {
-            return Ok(None);
+        let text = match typed.take() {
+            Some(text) => text,
+            None => match p.input(FIRST_SCREEN)? {
+                Some(text) => text,
+                None => return Ok(None),
+            },
         };
-        if choice > 0 {
-            return Ok(Some(&library.guides[choice - 1]));
+        let text = text.trim();
+        if !text.is_empty() {
+            described = text.to_owned();
+            let hits = crate::search::search(library, text);
+            if let Some(hit) = clear_winner(&hits) {
+                return Ok(library.guide(&hit.guide).map(|g| (g, described)));
+            }
+            if hits.is_empty() {
+                p.say("No guide matches that. Pick from the list instead.")?;
+            } else {
+                let mut options: Vec<String> =
+                    hits.iter().take(5).map(|h| h.title.clone()).collect();
+                options.push(FULL_LIST.to_owned());
+                let Some(i) = p.select("Is it one of these?", &options, 0)? else {
+                    return Ok(None);
+                };
+                if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
+                    return Ok(library.guide(&hit.guide).map(|g| (g, described)));
+                }
+            }
         }
-        let Some(text) = p.input("In a few words, what is happening?")? else {
+        // The full list, by title.
+        let mut guides: Vec<&Guide> = library.guides.iter().collect();
+        guides.sort_by_key(|g| g.title.to_lowercase());
+        let mut items: Vec<String> = guides.iter().map(|g| g.title.clone()).collect();
+        items.push(DESCRIBE.to_owned());
+        let Some(i) = p.select("Which problem is it?", &items, 0)? else {
             return Ok(None);
         };
-        let hits = crate::search::search(library, &text);
-        if hits.is_empty() {
-            p.say("No guide matches that. Pick from the list instead.")?;
-            continue;
-        }
-        let mut options: Vec<String> = hits.iter().take(5).map(|h| h.title.clone()).collect();
-        options.push("None of these: show the full list".to_owned());
-        let Some(i) = p.select("Is it one of these?", &options, 0)? else {
-            return Ok(None);
-        };
-        if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
-            return Ok(library.guide(&hit.guide));
+        if let Some(guide) = guides.get(i) {
+            return Ok(Some((guide, described)));
         }
     }
+}
+
+/// The top hit when it stands out: a good match on its own, and the next one scores at most
+/// two thirds of it ("cant log in" fits a login loop and a locked account about as well).
+fn clear_winner(hits: &[crate::search::Hit]) -> Option<&crate::search::Hit> {
+    let first = hits.first()?;
+    let second = hits.get(1).map_or(0.0, |h| h.score);
+    (first.score >= 0.6 && second <= first.score * 0.66).then_some(first)
 }
 
 /// The next question worth asking: shared context questions first, then the guide's own that
@@ -227,6 +407,23 @@ fn questions(
         session.phase = Phase::Steps;
         return Ok(Flow::Continue);
     };
+    if let Some(presumed) = session.presumed.remove(&q.id) {
+        // Answered by the description: shown, not asked. The checkpoint comes after the
+        // removal, so Back asks the question.
+        session.checkpoint();
+        session.asked.push(q.id.clone());
+        let label = q
+            .choice(&presumed.value)
+            .map_or(presumed.value.as_str(), |c| c.label.as_str());
+        let paint = p.paint().clone();
+        let note = format!("You said {}: {label} (change with Back)", presumed.said);
+        p.say(&paint.wrap(&paint.dim(&note), "", "  "))?;
+        session
+            .situation
+            .answers
+            .insert(q.id.clone(), presumed.value);
+        return Ok(Flow::Continue);
+    }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
     items.push(BACK.to_owned());
@@ -235,7 +432,7 @@ fn questions(
     };
     if items[i] == BACK {
         if !session.back() {
-            p.say("This is the first question: there is nothing to go back to.")?;
+            return Ok(Flow::Restart);
         }
         return Ok(Flow::Continue);
     }
@@ -262,24 +459,65 @@ fn summary(
     p.say(&paint.heading("\nMost likely:"))?;
     for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(3) {
         p.say(&paint.wrap(
-            &c.title,
-            &format!("  {:>4}  ", percent(c.probability)),
-            "        ",
+            &format!("{}: likely cause {}", c.title, percent(c.probability)),
+            "  - ",
+            "    ",
         ))?;
     }
     Ok(())
 }
 
-const FIXED: &str = "Fixed it";
-const DIDNT_HELP: &str = "Didn't help";
-const SKIP: &str = "Skip for now";
-const CANT: &str = "I can't do this (needs an admin)";
-const ESCALATE: &str = "Hand it to support now (write a ticket)";
-const SAVE_QUIT: &str = "Save and quit";
-const RELATED: &str = "Open related guide: ";
-const CHECK_FILES: &str = "Check the files now";
+/// What can be said about a step, in the one order the menu always shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StepChoice {
+    Fixed,
+    DidntHelp,
+    Skip,
+    Cant,
+    Related,
+    CheckFiles,
+    Escalate,
+    Back,
+    SaveQuit,
+}
+
+const ESCALATE: &str = "Hand it to support now";
 const CONFIRM_DONE: &str = "Yes, I did it";
 const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
+
+/// The step menu. The options never move, so the same keys always record the same answer:
+/// only the optional ones (related guide, file check) come and go, after the four answers, and
+/// a recommendation to hand over is a mark on its option.
+fn step_menu(
+    related: Option<&str>,
+    check_files: bool,
+    recommended: bool,
+) -> Vec<(StepChoice, String)> {
+    let mut menu = vec![
+        (StepChoice::Fixed, "Fixed it".to_owned()),
+        (StepChoice::DidntHelp, "Didn't help".to_owned()),
+        (StepChoice::Skip, "Skip for now".to_owned()),
+        (
+            StepChoice::Cant,
+            "I can't do this (needs an admin)".to_owned(),
+        ),
+    ];
+    if let Some(title) = related {
+        menu.push((StepChoice::Related, format!("Open related guide: {title}")));
+    }
+    if check_files {
+        menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
+    }
+    let escalate = if recommended {
+        format!("{ESCALATE} (recommended)")
+    } else {
+        format!("{ESCALATE} (write a ticket)")
+    };
+    menu.push((StepChoice::Escalate, escalate));
+    menu.push((StepChoice::Back, BACK.to_owned()));
+    menu.push((StepChoice::SaveQuit, "Save and quit".to_owned()));
+    menu
+}
 
 fn steps(
     library: &Library,
@@ -296,26 +534,15 @@ fn steps(
     let step = guide
         .step(&next.id)
         .expect("the engine only plans the guide's own steps");
-    show_step(guide, session, &plan, p)?;
-
-    let mut items = Vec::new();
-    if plan.escalation.recommended {
-        items.push(ESCALATE.to_owned());
-    }
-    items.extend([FIXED, DIDNT_HELP, SKIP, CANT].map(str::to_owned));
     let related = step.see.as_deref().and_then(|id| library.guide(id));
-    if let Some(r) = related {
-        items.push(format!("{RELATED}{}", r.title));
-    }
-    if step.check_files {
-        items.push(CHECK_FILES.to_owned());
-    }
-    if !plan.escalation.recommended {
-        items.push(ESCALATE.to_owned());
-    }
-    items.push(BACK.to_owned());
-    items.push(SAVE_QUIT.to_owned());
-    let Some(i) = p.select("How did it go?", &items, 0)? else {
+    let menu = step_menu(
+        related.map(|r| r.title.as_str()),
+        step.check_files,
+        plan.escalation.recommended,
+    );
+    show_step(guide, session, &plan, menu.len(), p)?;
+    let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
+    let Some(i) = p.select("How did it go?", &labels, 0)? else {
         return Ok(Flow::Quit);
     };
     let record = |session: &mut Session, result: StepResult| {
@@ -328,7 +555,7 @@ fn steps(
             at: session::now(),
         });
     };
-    if matches!(items[i].as_str(), FIXED | DIDNT_HELP)
+    if matches!(menu[i].0, StepChoice::Fixed | StepChoice::DidntHelp)
         && let Some(risk) = at_risk(step, session.situation.answer(DEVICE))
     {
         let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
@@ -340,21 +567,21 @@ fn steps(
             Some(_) => return Ok(Flow::Continue),
         }
     }
-    match items[i].as_str() {
-        FIXED => {
+    match menu[i].0 {
+        StepChoice::Fixed => {
             record(session, StepResult::Fixed);
             fixed(guide, &step.id, p)?;
             return Ok(Flow::Fixed);
         }
-        DIDNT_HELP => {
+        StepChoice::DidntHelp => {
             record(session, StepResult::DidNotHelp);
             session.situation.tried.push(step.id.clone());
         }
-        SKIP => {
+        StepChoice::Skip => {
             record(session, StepResult::Skipped);
             session.situation.skipped.push(step.id.clone());
         }
-        CANT => {
+        StepChoice::Cant => {
             record(session, StepResult::NeedsAdmin);
             session.situation.skipped.push(step.id.clone());
             p.say(
@@ -362,23 +589,25 @@ fn steps(
                     .dim("Noted: it goes in the ticket for your admin if nothing else works."),
             )?;
         }
-        ESCALATE => {
+        StepChoice::Escalate => {
             session.checkpoint();
             session.phase = Phase::Escalate;
         }
-        BACK => {
-            if !session.back() {
-                p.say("There is nothing to go back to.")?;
+        StepChoice::Back => {
+            // The step before; at the first step, the last question (the state just before
+            // the steps began has every question answered, so go one further).
+            let back = session.back() && (session.phase != Phase::Questions || session.back());
+            if !back {
+                return Ok(Flow::Restart);
             }
         }
-        SAVE_QUIT => return Ok(Flow::Quit),
-        CHECK_FILES => {
-            let network = session.situation.answer(crate::guides::model::NETWORK);
-            if check_files(network, p)? == Flow::Quit {
+        StepChoice::SaveQuit => return Ok(Flow::Quit),
+        StepChoice::CheckFiles => {
+            if check_files(session, p)? == Flow::Quit {
                 return Ok(Flow::Quit);
             }
         }
-        _ => {
+        StepChoice::Related => {
             if let Some(r) = related {
                 session.checkpoint();
                 open_related(library, session, &r.id);
@@ -397,7 +626,8 @@ fn at_risk(step: &crate::guides::model::Step, device: Option<&str>) -> Option<Ri
 
 /// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and
 /// shows what `fieldfix preflight` finds, then returns to the same step.
-fn check_files(network: Option<&str>, p: &mut dyn Prompter) -> anyhow::Result<Flow> {
+fn check_files(session: &mut Session, p: &mut dyn Prompter) -> anyhow::Result<Flow> {
+    let network = session.situation.answer(crate::guides::model::NETWORK);
     let Some(typed) = p.input("File or folder to check (drag it here, or type its path)")? else {
         return Ok(Flow::Quit);
     };
@@ -409,6 +639,9 @@ fn check_files(network: Option<&str>, p: &mut dyn Prompter) -> anyhow::Result<Fl
         Ok(scan) => {
             let report = crate::preflight::render_text(&scan, p.paint());
             p.say(&report)?;
+            // The ticket gets the same findings, without colour.
+            let plain = crate::preflight::render_text(&scan, &Paint::plain());
+            session.checked.push(plain);
         }
         Err(e) => p.say(&p.paint().warn(&crate::safe::text(&e.to_string())))?,
     }
@@ -442,11 +675,14 @@ fn open_related(library: &Library, session: &mut Session, guide: &str) {
     session.phase = Phase::Questions;
 }
 
-/// The step card: title, what to do on this device, minutes, why.
+/// The step card: title, minutes and chance, what to do on this device, then the notes (why
+/// this step, admin only, handing over) as far as they fit above a menu of `menu` options:
+/// the title and the menu are always on screen together.
 fn show_step(
     guide: &Guide,
     session: &Session,
     plan: &Plan,
+    menu: usize,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<()> {
     let paint = p.paint().clone();
@@ -455,20 +691,19 @@ fn show_step(
         return Ok(());
     };
     let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
-    let mut card = vec![String::new()];
-    card.push(paint.wrap(
+    let mut card = vec![paint.wrap(
         &paint.heading(&format!("Step {number}: {}", step.title)),
         "",
         "  ",
-    ));
+    )];
     let needs = match (&step.role, step.admin) {
-        (Some(role), _) => format!(" (needs {role})"),
-        (None, true) => " (needs an admin)".to_owned(),
+        (Some(role), _) => format!("; needs {role}"),
+        (None, true) => "; needs an admin".to_owned(),
         (None, false) => String::new(),
     };
     card.push(paint.wrap(
         &paint.dim(&format!(
-            "About {}, {} chance it fixes it{needs}",
+            "About {}; fixes it {} of the time{needs}",
             minutes(step.minutes),
             percent(next.probability),
         )),
@@ -486,6 +721,18 @@ fn show_step(
         };
         card.push(paint.wrap(&text, "  - ", "    "));
     }
+    // The notes, most needed first.
+    let mut notes = Vec::new();
+    if plan.escalation.recommended {
+        // One note, however many reasons: the menu marks the option as recommended.
+        notes.push(paint.warn(&format!(
+            "Consider handing this over now: {}",
+            ticket::reasons(guide, session, plan).join(" ")
+        )));
+    }
+    if step.admin {
+        notes.push(paint.dim("Only an admin can do this: ask them, or pick \"I can't do this\"."));
+    }
     let why: Vec<&str> = next
         .checks
         .iter()
@@ -494,30 +741,19 @@ fn show_step(
         .take(2)
         .collect();
     if !why.is_empty() {
-        card.push(paint.wrap(
-            &paint.dim(&format!(
-                "Why this step: it deals with \"{}\".",
-                why.join("\" and \"")
-            )),
-            "  ",
-            "  ",
-        ));
+        notes.push(paint.dim(&format!("Why this step: it deals with {}.", why.join("; "))));
     }
-    if step.admin {
-        card.push(paint.wrap(
-            &paint.dim("Only an admin can do this: ask them, or pick \"I can't do this\"."),
-            "  ",
-            "  ",
-        ));
-    }
-    if plan.escalation.recommended {
-        for reason in &plan.escalation.reasons {
-            card.push(paint.wrap(
-                &paint.warn(&format!("Consider handing this over now: {reason}")),
-                "  ",
-                "  ",
-            ));
+    let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
+    // The menu takes its options and the question; one row for the blank line above.
+    let room = p.rows().saturating_sub(menu + 2);
+    for note in notes {
+        let note = paint.wrap(&note, "  ", "  ");
+        if lines(&card) + note.lines().count() <= room {
+            card.push(note);
         }
+    }
+    if lines(&card) < room {
+        card.insert(0, String::new());
     }
     Ok(p.say(&card.join("\n"))?)
 }
@@ -534,17 +770,4 @@ fn fixed(guide: &Guide, step: &str, p: &mut dyn Prompter) -> anyhow::Result<()> 
         }
     }
     Ok(())
-}
-
-/// Whether a provide item is filled in automatically, and with what.
-fn automatic(kind: ProvideKind, session: &Session) -> Option<String> {
-    match kind {
-        ProvideKind::Time => Some(session::now()),
-        // The device answer stands in for the device; a model or version needs the user.
-        ProvideKind::Device => session
-            .situation
-            .answer(DEVICE)
-            .map(|d| device_label(d).to_owned()),
-        _ => None,
-    }
 }

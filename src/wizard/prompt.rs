@@ -37,6 +37,10 @@ pub trait Prompter {
     fn say(&mut self, text: &str) -> io::Result<()>;
     /// How to style what is shown.
     fn paint(&self) -> &Paint;
+    /// How many rows the screen has (unlimited when there is no screen).
+    fn rows(&self) -> usize {
+        usize::MAX
+    }
 }
 
 /// The real terminal, through dialoguer, on stderr so stdout stays clean.
@@ -74,6 +78,87 @@ impl TermPrompter {
     }
 }
 
+impl TermPrompter {
+    /// The terminal's width; one column is kept free so that no line ever wraps by itself.
+    fn cols(&self) -> usize {
+        usize::from(self.term.size().1).max(20) - 1
+    }
+
+    /// A question too long for one line, wrapped between words: writes all its lines but the
+    /// last ("? " before the first); returns how many were written and the last line, for
+    /// the prompt itself. A question that fits is not written.
+    fn write_long_prompt(&self, prompt: &str) -> io::Result<(usize, Option<String>)> {
+        // "? " before, " › " after.
+        let lines = wrap(prompt, self.cols().saturating_sub(4), "");
+        let Some((last, above)) = lines.split_last().filter(|(_, above)| !above.is_empty()) else {
+            return Ok((0, None));
+        };
+        for (i, line) in above.iter().enumerate() {
+            let mark = if i == 0 { "?" } else { " " };
+            self.term
+                .write_line(&format!("{} {line}", self.paint.warn(mark)))?;
+        }
+        Ok((above.len(), Some(last.clone())))
+    }
+
+    /// "✔ question · answer", wrapped between words.
+    fn echo(&self, prompt: &str, answer: &str) -> io::Result<()> {
+        let text = format!("{prompt} · {answer}");
+        for (i, line) in wrap(&text, self.cols().saturating_sub(2), "")
+            .iter()
+            .enumerate()
+        {
+            let mark = if i == 0 {
+                self.paint.good("✔")
+            } else {
+                " ".to_owned()
+            };
+            self.term.write_line(&format!("{mark} {line}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// `text` wrapped to `width` columns between words, every line starting with `indent`.
+fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let options = textwrap::Options::new(width.max(10))
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect()
+}
+
+/// A menu option shortened to `width` columns so that it never wraps: a closing remark in
+/// brackets goes first, then words, with an ellipsis.
+pub fn fit(label: &str, width: usize) -> String {
+    let w = console::measure_text_width;
+    if w(label) <= width {
+        return label.to_owned();
+    }
+    if let Some(short) = label
+        .strip_suffix(')')
+        .and_then(|l| l.rfind(" (").map(|i| &label[..i]))
+        .filter(|short| w(short) <= width)
+    {
+        return short.to_owned();
+    }
+    let mut out = String::new();
+    for word in label.split(' ') {
+        if w(&out) + 1 + w(word) + 1 > width {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out.push('…');
+    out
+}
+
 impl Prompter for TermPrompter {
     fn select(
         &mut self,
@@ -84,12 +169,35 @@ impl Prompter for TermPrompter {
         if self.interrupted() {
             return Ok(None);
         }
-        let result = Select::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
+        // Nothing given to dialoguer may wrap: it would miscount the lines to redraw and
+        // leave old ones on screen. Long questions are wrapped here, long options shortened,
+        // and the answer is echoed here, wrapped between words.
+        let width = self.cols().saturating_sub(2);
+        let fitted: Vec<String> = items.iter().map(|i| fit(i, width)).collect();
+        let (mut above, last) = self.write_long_prompt(prompt)?;
+        let mut select = Select::with_theme(self.theme.as_ref());
+        match last {
+            Some(last) => {
+                // The last line of a long question, written here: dialoguer would put its own
+                // "?" before it.
+                self.term.write_line(&format!("  {last} ›"))?;
+                above += 1;
+            }
+            None => select = select.with_prompt(prompt),
+        }
+        let result = select
+            .items(&fitted)
             .default(default)
+            .report(false)
             .interact_on_opt(&self.term);
-        self.finish(result)
+        if above > 0 {
+            self.term.clear_last_lines(above)?;
+        }
+        let result = self.finish(result)?;
+        if let Some(i) = result {
+            self.echo(prompt, &items[i])?;
+        }
+        Ok(result)
     }
 
     fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
@@ -111,8 +219,14 @@ impl Prompter for TermPrompter {
         }
         // dialoguer's text prompt ignores Esc, and Esc must save and stop like everywhere else,
         // so this one line of input is read key by key with console, in dialoguer's theme.
+        let (above, last) = self.write_long_prompt(prompt)?;
         let mut shown = String::new();
-        let _ = self.theme.format_input_prompt(&mut shown, prompt, None);
+        match last {
+            Some(last) => shown = format!("  {last} › "),
+            None => {
+                let _ = self.theme.format_input_prompt(&mut shown, prompt, None);
+            }
+        }
         let mut line = String::new();
         self.term.write_str(&shown)?;
         let answer = loop {
@@ -140,15 +254,11 @@ impl Prompter for TermPrompter {
         let used = console::measure_text_width(&shown) + console::measure_text_width(&line);
         self.term.clear_line()?;
         let wrapped = used.saturating_sub(1) / cols;
-        if wrapped > 0 {
-            self.term.clear_last_lines(wrapped)?;
+        if wrapped + above > 0 {
+            self.term.clear_last_lines(wrapped + above)?;
         }
         if let Some(text) = &answer {
-            let mut done = String::new();
-            let _ = self
-                .theme
-                .format_input_prompt_selection(&mut done, prompt, text);
-            self.term.write_line(&done)?;
+            self.echo(prompt, text)?;
         } else {
             self.term.write_line("")?;
         }
@@ -157,11 +267,27 @@ impl Prompter for TermPrompter {
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
-        self.term.write_line(text.trim_end_matches('\n'))
+        // Any line still too long is wrapped between words here, keeping its indent.
+        let cols = self.cols();
+        for line in text.trim_end_matches('\n').split('\n') {
+            if console::measure_text_width(line) <= cols {
+                self.term.write_line(line)?;
+                continue;
+            }
+            let indent = &line[..line.len() - line.trim_start().len()];
+            for part in wrap(line.trim_start(), cols, indent) {
+                self.term.write_line(&part)?;
+            }
+        }
+        Ok(())
     }
 
     fn paint(&self) -> &Paint {
         &self.paint
+    }
+
+    fn rows(&self) -> usize {
+        usize::from(self.term.size().0)
     }
 }
 

@@ -12,7 +12,6 @@ use crate::engine::Situation;
 
 /// The version of the saved session format.
 const SESSION_VERSION: u32 = 1;
-const SESSION_FILE: &str = "session.json";
 
 /// Where the wizard is in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +57,9 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub version: u32,
+    /// The name of its file in the state folder (without `.json`); each session has its own.
+    #[serde(default)]
+    pub id: String,
     pub guide: String,
     pub situation: Situation,
     /// Questions already put to the user (answered or "I don't know").
@@ -70,12 +72,46 @@ pub struct Session {
     /// Earlier states, for "Back".
     #[serde(default)]
     pub undo: Vec<Session>,
+    /// The problem in the user's own words, from the first screen.
+    #[serde(default)]
+    pub described: String,
+    /// Shared questions the description already answers, not yet applied: question id to
+    /// the answer and the words that said so.
+    #[serde(default)]
+    pub presumed: BTreeMap<String, Presumed>,
+    /// What "Check the files now" found, as shown (plain text), for the ticket.
+    #[serde(default)]
+    pub checked: Vec<String>,
+    /// The ticket file asked for with `--ticket`, kept for `--resume`.
+    #[serde(default)]
+    pub ticket: Option<PathBuf>,
+    /// The ticket format asked for (`markdown` or `json`), kept for `--resume`.
+    #[serde(default)]
+    pub ticket_format: Option<String>,
+}
+
+/// A shared question answered by the user's own words ("iPad" for the device).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presumed {
+    pub value: String,
+    pub said: String,
 }
 
 impl Session {
     pub fn new(guide: &str, situation: Situation) -> Self {
+        // Unique: the second, the process and a count within it, so that no two sessions, and
+        // no two wizards at once, share a file.
+        static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = COUNT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let stamp = jiff::ZonedDateTime::now().strftime("%Y%m%d-%H%M%S");
+        let pid = std::process::id();
         Session {
             version: SESSION_VERSION,
+            id: if n == 0 {
+                format!("{stamp}-{pid}")
+            } else {
+                format!("{stamp}-{pid}-{n}")
+            },
             guide: guide.to_owned(),
             situation,
             asked: Vec::new(),
@@ -84,6 +120,11 @@ impl Session {
             provided: BTreeMap::new(),
             started: now(),
             undo: Vec::new(),
+            described: String::new(),
+            presumed: BTreeMap::new(),
+            checked: Vec::new(),
+            ticket: None,
+            ticket_format: None,
         }
     }
 
@@ -114,10 +155,38 @@ pub fn now() -> String {
         .to_string()
 }
 
+/// A saved session from its text; what is wrong with it, in words.
+pub fn parse(text: &str) -> Result<Session, String> {
+    let session: Session = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if session.version != SESSION_VERSION {
+        return Err(format!(
+            "it was saved by another version of fieldfix (format {})",
+            session.version
+        ));
+    }
+    Ok(session)
+}
+
 /// Saved sessions larger than this are refused unread (a real one is a few KiB).
 const MAX_SESSION_BYTES: u64 = 4 * 1024 * 1024;
 
-/// Saves and loads the session in the user's state folder.
+/// Whether `id` can name a session file: digits, letters and dashes only, so that no id (one
+/// typed for `fieldfix sessions discard`, say) reaches outside the state folder.
+fn valid_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+}
+
+/// A saved session, as listed.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    pub session: Session,
+    /// When it was last saved, for people ("10:42", or "2026-11-30 10:42" another day).
+    pub saved: String,
+    modified: std::time::SystemTime,
+}
+
+/// Saves and loads the sessions in the user's state folder, one file per session, so that
+/// several can wait to be resumed and two wizards at once never touch each other's.
 pub struct Store {
     dir: PathBuf,
 }
@@ -127,6 +196,11 @@ pub struct Store {
 pub enum StoreError {
     #[error("no saved session in {}: start one with `fieldfix fix`", .0.display())]
     Missing(PathBuf),
+    #[error(
+        "no saved session is called `{}`; `fieldfix sessions` lists them",
+        crate::safe::line(.0)
+    )]
+    Unknown(String),
     #[error(
         "cannot read the saved session {}: {message}; delete it to start afresh",
         crate::safe::path(path)
@@ -164,13 +238,14 @@ impl Store {
         }
     }
 
-    pub fn path(&self) -> PathBuf {
-        self.dir.join(SESSION_FILE)
+    /// The file of the session `id`.
+    pub fn path(&self, id: &str) -> PathBuf {
+        self.dir.join(format!("{id}.json"))
     }
 
     /// Writes the session atomically: a temporary file, then a rename over the old one.
     pub fn save(&self, session: &Session) -> Result<(), StoreError> {
-        let path = self.path();
+        let path = self.path(&session.id);
         let write_err = |source| StoreError::Write {
             path: path.clone(),
             source,
@@ -184,10 +259,14 @@ impl Store {
         Ok(())
     }
 
-    pub fn load(&self) -> Result<Session, StoreError> {
-        let path = self.path();
+    /// The session `id`.
+    pub fn load(&self, id: &str) -> Result<Session, StoreError> {
+        if !valid_id(id) {
+            return Err(StoreError::Unknown(id.to_owned()));
+        }
+        let path = self.path(id);
         if fs::symlink_metadata(&path).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound) {
-            return Err(StoreError::Missing(path));
+            return Err(StoreError::Unknown(id.to_owned()));
         }
         let text = crate::input::read_text(&path, MAX_SESSION_BYTES).map_err(|e| {
             StoreError::Unreadable {
@@ -195,34 +274,28 @@ impl Store {
                 message: e.reason,
             }
         })?;
-        let session: Session = serde_json::from_str(&text).map_err(|e| StoreError::Unreadable {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        if session.version != SESSION_VERSION {
-            return Err(StoreError::Unreadable {
-                path,
-                message: format!(
-                    "it was saved by another version of fieldfix (format {})",
-                    session.version
-                ),
-            });
-        }
+        let mut session =
+            parse(&text).map_err(|message| StoreError::Unreadable { path, message })?;
+        session.id = id.to_owned();
         Ok(session)
     }
 
-    /// The saved session, checked like any input against `library`: its guide, answers,
-    /// steps, questions asked and facts must all exist there.
-    pub fn load_for(&self, library: &crate::guides::Library) -> Result<Session, StoreError> {
-        let mut session = self.load()?;
+    /// `session`, as loaded from this store, checked like any input against `library`: its
+    /// guide, answers, steps, questions asked and facts must all exist there, and the free
+    /// text it holds is made safe to print.
+    pub fn check(
+        &self,
+        mut session: Session,
+        library: &crate::guides::Library,
+    ) -> Result<Session, StoreError> {
         let unusable = |message: String| StoreError::Unreadable {
-            path: self.path(),
+            path: self.path(&session.id),
             message,
         };
         let Some(guide) = library.guide(&session.guide) else {
             return Err(unusable(format!(
                 "it is for the guide `{}`, which does not exist",
-                session.guide
+                crate::safe::line(&session.guide)
             )));
         };
         crate::engine::check_situation(&library.context, guide, &session.situation)
@@ -235,15 +308,24 @@ impl Store {
                 .any(|q| q.id == *id)
         };
         if let Some(q) = session.asked.iter().find(|q| !known_question(q)) {
-            return Err(unusable(format!("it asked the unknown question `{q}`")));
+            return Err(unusable(format!(
+                "it asked the unknown question `{}`",
+                crate::safe::line(q)
+            )));
         }
         let known_step = |o: &Outcome| library.guide(&o.guide).and_then(|g| g.step(&o.step));
         if let Some(o) = session.log.iter().find(|o| known_step(o).is_none()) {
-            return Err(unusable(format!("it tried the unknown step `{}`", o.step)));
+            return Err(unusable(format!(
+                "it tried the unknown step `{}`",
+                crate::safe::line(&o.step)
+            )));
         }
         let known_fact = |id: &String| guide.escalate.provide.iter().any(|p| p.id == *id);
         if let Some(id) = session.provided.keys().find(|id| !known_fact(id)) {
-            return Err(unusable(format!("it holds the unknown fact `{id}`")));
+            return Err(unusable(format!(
+                "it holds the unknown fact `{}`",
+                crate::safe::line(id)
+            )));
         }
         // The free text it holds is shown again: make it safe to print.
         let safe = |s: &mut String| *s = crate::safe::line(s).into_owned();
@@ -258,9 +340,67 @@ impl Store {
         Ok(session)
     }
 
-    /// Removes the saved session (a finished session is not resumed).
-    pub fn clear(&self) {
-        let _ = fs::remove_file(self.path());
+    /// Every saved session, the most recently saved first. Files that cannot be read are
+    /// left out (and left alone).
+    pub fn list(&self) -> Vec<Saved> {
+        let Ok(entries) = fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let mut saved: Vec<Saved> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let id = name.strip_suffix(".json")?;
+                let session = self.load(id).ok()?;
+                let modified = e.metadata().and_then(|m| m.modified()).ok()?;
+                Some(Saved {
+                    session,
+                    saved: when(modified),
+                    modified,
+                })
+            })
+            .collect();
+        saved.sort_by_key(|s| std::cmp::Reverse(s.modified));
+        saved
+    }
+
+    /// The most recently saved session.
+    pub fn latest(&self) -> Result<Session, StoreError> {
+        self.list()
+            .into_iter()
+            .next()
+            .map(|s| s.session)
+            .ok_or_else(|| StoreError::Missing(self.dir.clone()))
+    }
+
+    /// Removes the session `id` (a finished or discarded one).
+    pub fn remove(&self, id: &str) -> Result<(), StoreError> {
+        if !valid_id(id) {
+            return Err(StoreError::Unknown(id.to_owned()));
+        }
+        match fs::remove_file(self.path(id)) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Err(StoreError::Unknown(id.to_owned()))
+            }
+            Err(source) => Err(StoreError::Write {
+                path: self.path(id),
+                source,
+            }),
+        }
+    }
+}
+
+/// A file time for people: the time today, the date and time another day.
+fn when(time: std::time::SystemTime) -> String {
+    let Ok(stamp) = jiff::Timestamp::try_from(time) else {
+        return String::new();
+    };
+    let zoned = stamp.to_zoned_datetime(jiff::tz::TimeZone::system());
+    if zoned.date() == jiff::ZonedDateTime::now().date() {
+        zoned.strftime("%H:%M").to_string()
+    } else {
+        zoned.strftime("%Y-%m-%d %H:%M").to_string()
     }
 }
 
@@ -283,19 +423,31 @@ mod tests {
     }
 
     #[test]
-    fn saved_sessions_load_back_identically() {
+    fn saved_sessions_load_back_identically_each_in_its_own_file() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path());
-        assert!(matches!(store.load(), Err(StoreError::Missing(_))));
+        assert!(matches!(store.latest(), Err(StoreError::Missing(_))));
         let mut s = Session::new("rfi-not-updating", Situation::default());
         s.checkpoint();
         s.phase = Phase::Steps;
         store.save(&s).unwrap();
-        assert_eq!(store.load().unwrap(), s);
-        fs::write(store.path(), "{ not json").unwrap();
-        assert!(matches!(store.load(), Err(StoreError::Unreadable { .. })));
-        store.clear();
-        assert!(matches!(store.load(), Err(StoreError::Missing(_))));
+        assert_eq!(store.load(&s.id).unwrap(), s);
+        let mut other = Session::new("photos-not-uploading", Situation::default());
+        other.id.push_str("-2");
+        store.save(&other).unwrap();
+        assert_eq!(store.list().len(), 2, "saving one never replaces another");
+        fs::write(store.path(&s.id), "{ not json").unwrap();
+        assert!(matches!(
+            store.load(&s.id),
+            Err(StoreError::Unreadable { .. })
+        ));
+        store.remove(&other.id).unwrap();
+        assert!(matches!(
+            store.remove(&other.id),
+            Err(StoreError::Unknown(_))
+        ));
+        assert!(store.list().is_empty(), "the unreadable one is not listed");
+        assert!(store.path(&s.id).exists(), "and not deleted");
     }
 
     #[cfg(unix)]
@@ -303,17 +455,35 @@ mod tests {
     fn a_session_that_is_not_a_file_is_refused_not_waited_on() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path());
-        std::os::unix::fs::symlink("/dev/zero", store.path()).unwrap();
-        let err = store.load().unwrap_err().to_string();
+        std::os::unix::fs::symlink("/dev/zero", store.path("zero")).unwrap();
+        let err = store.load("zero").unwrap_err().to_string();
         assert!(err.contains("not a regular file"), "{err}");
-        fs::remove_file(store.path()).unwrap();
         let made = std::process::Command::new("mkfifo")
-            .arg(store.path())
+            .arg(store.path("fifo"))
             .status()
             .unwrap();
         assert!(made.success());
-        let err = store.load().unwrap_err().to_string();
+        let err = store.load("fifo").unwrap_err().to_string();
         assert!(err.contains("not a regular file"), "{err}");
+    }
+
+    #[test]
+    fn an_id_never_reaches_outside_the_state_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("keep.json");
+        fs::write(&outside, "{}").unwrap();
+        let store = Store::at(&dir.path().join("state"));
+        for id in ["../keep", "..", "a/b", ""] {
+            assert!(
+                matches!(store.remove(id), Err(StoreError::Unknown(_))),
+                "{id}"
+            );
+            assert!(
+                matches!(store.load(id), Err(StoreError::Unknown(_))),
+                "{id}"
+            );
+        }
+        assert!(outside.exists());
     }
 
     #[test]
@@ -337,35 +507,24 @@ mod tests {
         let mut s = Session::new("photos-not-uploading", Situation::default());
         s.started = "today\u{1b}]52;c;ZXZpbA==\u{7}".to_owned();
         store.save(&s).unwrap();
-        let loaded = store.load_for(&library).unwrap();
+        let loaded = store.check(store.load(&s.id).unwrap(), &library).unwrap();
         assert_eq!(loaded.started, "today\\u{1b}]52;c;ZXZpbA==\\u{7}");
-        let broken = [
-            ("guide", Session::new("no-such-guide", Situation::default())),
-            ("answer", {
-                let mut b = s.clone();
-                b.situation
-                    .answers
-                    .insert("device".into(), "toaster".into());
-                b
-            }),
-            ("step", {
-                let mut b = s.clone();
-                b.situation.tried.push("no-such-step".into());
-                b
-            }),
-            ("asked", {
-                let mut b = s.clone();
-                b.asked.push("no-such-question".into());
-                b
-            }),
-        ];
-        for (what, session) in broken {
-            store.save(&session).unwrap();
-            let err = store.load_for(&library).unwrap_err().to_string();
-            assert!(
-                err.contains("cannot read the saved session"),
-                "{what}: {err}"
-            );
+        let mut broken = Vec::new();
+        broken.push(Session::new("no-such-guide", Situation::default()));
+        let mut b = s.clone();
+        b.situation
+            .answers
+            .insert("device".into(), "toaster".into());
+        broken.push(b);
+        let mut b = s.clone();
+        b.situation.tried.push("no-such-step".into());
+        broken.push(b);
+        let mut b = s.clone();
+        b.asked.push("no-such-question".into());
+        broken.push(b);
+        for b in broken {
+            let err = store.check(b, &library).unwrap_err();
+            assert!(matches!(err, StoreError::Unreadable { .. }), "{err}");
         }
     }
 }

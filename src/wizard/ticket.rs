@@ -8,8 +8,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::prompt::Prompter;
+use super::session::StepResult;
 use super::session::{Phase, Session};
-use super::{Ending, FixRequest, automatic};
+use super::{Ending, FixRequest};
 use crate::commands::Format;
 use crate::engine;
 use crate::error::Error;
@@ -31,34 +32,79 @@ pub struct TicketPlan {
 impl TicketPlan {
     /// Checks `--ticket` up front, so nobody answers ten questions to learn the path is taken.
     pub fn new(request: &FixRequest) -> Result<Self, Error> {
-        if let Some(path) = &request.ticket
-            && path.exists()
-        {
-            return Err(Error::Usage(format!(
-                "--ticket {}: the file already exists and fieldfix never overwrites; choose a new name",
-                path.display()
-            )));
-        }
-        if let Some(parent) = request
-            .ticket
-            .as_deref()
-            .and_then(Path::parent)
-            .filter(|p| !p.as_os_str().is_empty() && !p.is_dir())
-        {
-            return Err(Error::Usage(format!(
-                "--ticket: the folder {} does not exist; create it or choose another path",
-                parent.display()
-            )));
-        }
         let dir = std::env::current_dir().map_err(|e| {
             Error::Usage(format!("cannot use the current folder for the ticket: {e}"))
         })?;
+        match &request.ticket {
+            Some(path) => check_path(path)?,
+            None => check_folder(&dir, "the current folder")?,
+        }
         Ok(TicketPlan {
             path: request.ticket.clone(),
             dir,
             format: request.ticket_format.unwrap_or(Format::Markdown),
         })
     }
+
+    /// The plan for a resumed session: the ticket path and format the first run was given,
+    /// unless given again now.
+    pub fn resumed(&self, request: &FixRequest, session: &Session) -> Result<Self, Error> {
+        let mut plan = self.clone();
+        if request.ticket.is_none()
+            && let Some(path) = &session.ticket
+        {
+            check_path(path)?;
+            plan.path = Some(path.clone());
+        }
+        if request.ticket_format.is_none() {
+            match session.ticket_format.as_deref() {
+                Some("json") => plan.format = Format::Json,
+                Some("markdown") => plan.format = Format::Markdown,
+                _ => {}
+            }
+        }
+        Ok(plan)
+    }
+
+    /// Keeps the path and format in the session, for `--resume`.
+    pub fn remember(&self, session: &mut Session) {
+        session.ticket = self.path.clone();
+        session.ticket_format = Some(
+            match self.format {
+                Format::Json => "json",
+                _ => "markdown",
+            }
+            .to_owned(),
+        );
+    }
+}
+
+/// A ticket file that can be written: not there yet, in a folder that exists and takes files.
+fn check_path(path: &Path) -> Result<(), Error> {
+    if path.exists() {
+        return Err(Error::Usage(format!(
+            "--ticket {}: the file already exists and fieldfix never overwrites; choose a new name",
+            path.display()
+        )));
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    match parent {
+        Some(parent) if !parent.is_dir() => Err(Error::Usage(format!(
+            "--ticket: the folder {} does not exist; create it or choose another path",
+            parent.display()
+        ))),
+        Some(parent) => check_folder(parent, &parent.display().to_string()),
+        None => check_folder(Path::new("."), "the current folder"),
+    }
+}
+
+/// A folder fieldfix can write a ticket in (tried with a temporary file, removed at once).
+fn check_folder(dir: &Path, name: &str) -> Result<(), Error> {
+    tempfile::NamedTempFile::new_in(dir).map(drop).map_err(|e| {
+        Error::Usage(format!(
+            "cannot write the ticket in {name}: {e}; use --ticket PATH in a folder you can write to"
+        ))
+    })
 }
 
 static EMAIL: LazyLock<Regex> =
@@ -74,7 +120,8 @@ pub fn redact(text: &str, kind: ProvideKind) -> String {
     if kind != ProvideKind::Email {
         out = EMAIL.replace_all(&out, "[email removed]").into_owned();
     }
-    if kind == ProvideKind::Text {
+    // A phone number is kept only where one was asked for; a number asked for is never one.
+    if !matches!(kind, ProvideKind::Phone | ProvideKind::Number) {
         out = PHONE
             .replace_all(&out, |found: &regex::Captures| {
                 if looks_like_phone(&found[0]) {
@@ -99,6 +146,67 @@ fn looks_like_phone(found: &str) -> bool {
     (7..=15).contains(&digits) && last_group >= 3
 }
 
+/// Who the ticket is for: the hand-over target the plan names (the company's Procore admin,
+/// company IT or Procore support), with the company's contact for it.
+pub fn contact(plan: &engine::Plan) -> &str {
+    &plan.escalation.contact
+}
+
+/// Why it is handed over, as requests a person can act on: the guide's own words for answers
+/// that call for it, the steps that need an admin, and, instead of the engine's arithmetic,
+/// that the contact is now the quicker way.
+pub fn reasons(guide: &Guide, session: &Session, plan: &engine::Plan) -> Vec<String> {
+    let mut reasons = plan.escalation.reasons.clone();
+    // The engine's last reason is its time arithmetic exactly when steps are left but none is
+    // worth its time any more.
+    let arithmetic = !plan.steps.is_empty()
+        && plan.escalation.steps_worth_trying == 0
+        && plan.causes.iter().any(|c| c.probability > 0.0);
+    if arithmetic {
+        reasons.pop();
+        reasons.push(format!(
+            "The steps left are unlikely to fix it; {} can sort it out sooner.",
+            contact(plan)
+        ));
+    }
+    let steps = session.log.iter().filter(|o| o.guide == guide.id);
+    for (i, o) in steps.enumerate() {
+        if o.result == StepResult::NeedsAdmin {
+            reasons.push(format!("Step {} needs an admin: {}.", i + 1, o.title));
+        }
+    }
+    reasons
+}
+
+const WHEN: [&str; 4] = [
+    "Just now",
+    "Earlier today",
+    "Yesterday",
+    "Another time: type it",
+];
+const DONT_KNOW: &str = "I don't know";
+
+/// "When did it last happen?": picked or typed, never filled in by itself.
+fn ask_time(label: &str, p: &mut dyn Prompter) -> std::io::Result<Option<String>> {
+    let mut items: Vec<String> = WHEN.map(str::to_owned).to_vec();
+    items.push(DONT_KNOW.to_owned());
+    let prompt = format!("{label}: when did it last happen?");
+    let Some(i) = p.select(&prompt, &items, 0)? else {
+        return Ok(None);
+    };
+    let today = jiff::ZonedDateTime::now();
+    Ok(Some(match i {
+        0 => format!("just now (about {})", today.strftime("%Y-%m-%d %H:%M")),
+        1 => format!("earlier today ({})", today.strftime("%Y-%m-%d")),
+        2 => "yesterday".to_owned(),
+        3 => match p.input("When was it? (date and time)")? {
+            Some(typed) => typed.trim().to_owned(),
+            None => return Ok(None),
+        },
+        _ => String::new(),
+    }))
+}
+
 /// The escalation screen: why, the signs, then each fact support needs; then the ticket.
 pub fn escalate(
     library: &Library,
@@ -110,15 +218,12 @@ pub fn escalate(
 ) -> anyhow::Result<Ending> {
     let paint = p.paint().clone();
     let plan = engine::diagnose(&library.context, guide, &session.situation);
-    let mut reasons = plan.escalation.reasons.clone();
+    let mut reasons = reasons(guide, session, &plan);
     if reasons.is_empty() {
         reasons.push("You chose to hand it over before the steps ran out.".to_owned());
     }
     if session.provided.is_empty() {
-        p.say(&paint.heading(&format!(
-            "\nTime to hand this to {}",
-            plan.escalation.contact
-        )))?;
+        p.say(&paint.heading(&format!("\nTime to hand this to {}", contact(&plan))))?;
         for r in &reasons {
             p.say(&paint.wrap(r, "  - ", "    "))?;
         }
@@ -142,25 +247,18 @@ pub fn escalate(
         if session.provided.contains_key(&item.id) {
             continue;
         }
-        let value = match automatic(item.kind, session) {
-            Some(value) => {
-                p.say(&paint.dim(&format!(
-                    "  {}: {} (filled in)",
-                    item.label,
-                    crate::safe::line(&value)
-                )))?;
-                value
-            }
-            None => match p.input(&item.label)? {
-                Some(value) => redact(value.trim(), item.kind),
-                None => {
-                    p.say(&format!(
-                        "\nSaved. Run {} to finish the ticket.",
-                        paint.bold("fieldfix fix --resume")
-                    ))?;
-                    return Ok(Ending::Saved);
-                }
-            },
+        let answer = match item.kind {
+            ProvideKind::Time => ask_time(&item.label, p)?,
+            _ => p
+                .input(&item.label)?
+                .map(|value| redact(value.trim(), item.kind)),
+        };
+        let Some(value) = answer else {
+            p.say(&format!(
+                "\nSaved. Run {} to finish the ticket.",
+                paint.bold("fieldfix fix --resume")
+            ))?;
+            return Ok(Ending::Saved);
         };
         session.provided.insert(item.id.clone(), value);
         store.save(session)?;
@@ -175,8 +273,35 @@ pub fn escalate(
     })?;
     session.phase = Phase::Escalate;
     p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
-    p.say(&format!("Send it to {}.", plan.escalation.contact))?;
+    p.say(&paint.wrap(&format!("Send it to {}.", contact(&plan)), "", ""))?;
+    if let Some(link) = mailto(contact(&plan), &ticket) {
+        p.say(&paint.wrap(
+            "To send it by email in one step, open this link (then attach the ticket):",
+            "",
+            "",
+        ))?;
+        p.say(&link)?;
+    }
     Ok(Ending::Ticket(path))
+}
+
+/// A `mailto:` link to the contact's email, with a subject and a short body, when the contact
+/// has an email address.
+fn mailto(contact: &str, ticket: &Ticket) -> Option<String> {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    let email = EMAIL.find(contact)?.as_str();
+    let subject = format!("fieldfix: {}", ticket.problem);
+    let mut body = format!("Hello,\n\n{} is not fixed.", ticket.problem);
+    if !ticket.described.is_empty() {
+        body.push_str(&format!(" In my words: {}", ticket.described));
+    }
+    body.push_str("\nThe fieldfix ticket is attached: the steps I tried and the details.\n");
+    let enc = |s: &str| utf8_percent_encode(s, NON_ALPHANUMERIC).to_string();
+    Some(format!(
+        "mailto:{email}?subject={}&body={}",
+        enc(&subject),
+        enc(&body)
+    ))
 }
 
 fn build(
@@ -189,21 +314,31 @@ fn build(
     let mut t = Ticket::new(
         &guide.id,
         &guide.title,
-        &plan.escalation.contact,
+        contact(plan),
         super::session::now(),
     );
-    // In the order they were asked: shared questions first, then the guide's own.
+    t.described = session.described.clone();
+    // In the order they were asked: shared questions first, then the guide's own; "I don't
+    // know" is an answer too.
     for q in library.context.iter().chain(&guide.questions) {
-        if let Some(value) = session.situation.answer(&q.id) {
-            t.answers.push(TicketAnswer {
-                question: q.ask.clone(),
-                id: q.id.clone(),
-                value: value.to_owned(),
-                label: q
-                    .choice(value)
-                    .map_or_else(|| value.to_owned(), |c| c.label.clone()),
-            });
+        let answer = session.situation.answer(&q.id);
+        if answer.is_none() && !session.asked.contains(&q.id) {
+            continue;
         }
+        let (value, label) = match answer {
+            Some(value) => (
+                value.to_owned(),
+                q.choice(value)
+                    .map_or_else(|| value.to_owned(), |c| c.label.clone()),
+            ),
+            None => ("unknown".to_owned(), "unknown (I don't know)".to_owned()),
+        };
+        t.answers.push(TicketAnswer {
+            question: q.ask.clone(),
+            id: q.id.clone(),
+            value,
+            label,
+        });
     }
     t.steps = session
         .log
@@ -216,12 +351,19 @@ fn build(
             at: o.at.clone(),
         })
         .collect();
+    t.ask_for = session
+        .log
+        .iter()
+        .filter(|o| o.result == StepResult::NeedsAdmin)
+        .map(|o| o.title.clone())
+        .collect();
+    t.files_checked = session.checked.clone();
     t.likely_causes = plan
         .causes
         .iter()
         .filter(|c| c.probability > 0.0)
         .take(3)
-        .map(|c| format!("{} ({})", c.title, percent(c.probability)))
+        .map(|c| format!("{} (likely cause {})", c.title, percent(c.probability)))
         .collect();
     t.reasons = reasons;
     t.facts = guide

@@ -10,45 +10,102 @@ use std::time::Duration;
 
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
-use expectrl::{ControlCode, Expect, Session};
+use expectrl::{Captures, Expect, Needle, Session};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 
-fn spawn(state: &Path, args: &[&str]) -> OsSession {
+/// The two terminal sizes every screen test runs at: a laptop's default, and a small window.
+const SIZES: [(u16, u16); 2] = [(80, 24), (50, 20)];
+
+/// fieldfix in a pseudo-terminal. Everything it prints goes through a terminal emulator
+/// (`vt100`) as well, so tests can check what is on screen, not only what was written.
+struct Pty {
+    s: OsSession,
+    vt: vt100::Parser<()>,
+}
+
+impl Pty {
+    fn expect<N: Needle + std::fmt::Debug>(&mut self, needle: N) -> Captures {
+        let wanted = format!("{needle:?}");
+        match self.s.expect(needle) {
+            Ok(found) => {
+                self.vt.process(found.as_bytes());
+                found
+            }
+            // Show what the user would have seen.
+            Err(e) => panic!("no {wanted} on screen ({e}):\n{}", self.screen()),
+        }
+    }
+
+    fn send(&mut self, keys: &str) {
+        self.s.send(keys).expect("send keys");
+    }
+
+    fn send_line(&mut self, line: &str) {
+        self.s.send_line(line).expect("send a line");
+    }
+
+    /// What is visible on the screen now, row by row.
+    fn screen(&self) -> String {
+        self.vt.screen().contents()
+    }
+
+    /// Waits for the end; returns the exit code.
+    fn exit_code(&mut self) -> i32 {
+        self.expect(expectrl::Eof);
+        match self.s.get_process().wait().expect("wait for fieldfix") {
+            WaitStatus::Exited(_, code) => code,
+            other => panic!("fieldfix did not exit normally: {other:?}"),
+        }
+    }
+}
+
+fn spawn(state: &Path, args: &[&str]) -> Pty {
+    spawn_sized(state, args, SIZES[0])
+}
+
+fn spawn_sized(state: &Path, args: &[&str], (cols, rows): (u16, u16)) -> Pty {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
     cmd.args(args)
         .env("NO_COLOR", "1")
         .env("TERM", "xterm")
         .env_remove("FIELDFIX_GUIDES")
-        .env("FIELDFIX_STATE_DIR", state)
+        .env("FIELDFIX_STATE_DIR", state.join("state"))
         .current_dir(state);
-    let mut session = Session::spawn(cmd).expect("spawn fieldfix in a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(20)));
-    session
-        .get_process_mut()
-        .set_window_size(80, 24)
+    let mut s = Session::spawn(cmd).expect("spawn fieldfix in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(20)));
+    s.get_process_mut()
+        .set_window_size(cols, rows)
         .expect("window size");
-    session
+    Pty {
+        s,
+        vt: vt100::Parser::new(
+            rows.try_into().expect("rows"),
+            cols.try_into().expect("columns"),
+            0,
+        ),
+    }
+}
+
+/// The bare wizard at its first screen, in a fresh folder.
+fn first_screen(size: (u16, u16)) -> (tempfile::TempDir, Pty) {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn_sized(state.path(), &[], size);
+    s.expect("for the list");
+    (state, s)
 }
 
 /// Picks the item `downs` rows below the highlighted one.
-fn pick(s: &mut OsSession, downs: usize) {
-    s.send(DOWN.repeat(downs)).expect("send arrows");
-    s.send(ENTER).expect("send enter");
-}
-
-fn exit_code(s: &OsSession) -> i32 {
-    match s.get_process().wait().expect("wait for fieldfix") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("fieldfix did not exit normally: {other:?}"),
-    }
+fn pick(s: &mut Pty, downs: usize) {
+    s.send(&DOWN.repeat(downs));
+    s.send(ENTER);
 }
 
 /// Waits for the step menu and returns how many rows below the highlighted first item
 /// `label` is.
-fn menu_index(s: &mut OsSession, label: &str) -> usize {
-    let found = s.expect("Save and quit").unwrap();
+fn menu_index(s: &mut Pty, label: &str) -> usize {
+    let found = s.expect("Save and quit");
     let text = String::from_utf8_lossy(found.as_bytes()).to_string();
     let ansi = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
     let text = ansi.replace_all(&text, "");
@@ -65,8 +122,18 @@ fn menu_index(s: &mut OsSession, label: &str) -> usize {
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
 
+/// On a computer with a good connection, just me.
+const ON_A_COMPUTER: [&str; 6] = [
+    "--device",
+    "computer",
+    "--network",
+    "good",
+    "--scope",
+    "just-me",
+];
+
 /// `fix permission` on a computer with a good connection, at the first step's menu.
-fn permission_at_first_step(state: &Path, scope: &str) -> OsSession {
+fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty {
     let args = [
         "fix",
         "permission",
@@ -77,31 +144,33 @@ fn permission_at_first_step(state: &Path, scope: &str) -> OsSession {
         "--scope",
         scope,
     ];
-    let mut s = spawn(state, &args);
+    let mut s = spawn_sized(state, &args, size);
     skip_questions(&mut s);
     s
 }
 
-/// Answers device (iPhone), network (good), scope (just me) from the top of the list.
-fn answer_context(s: &mut OsSession) {
-    for (question, downs) in [
-        ("What are you using", 1),
-        ("How is the internet connection", 0),
-        ("Who else has this problem", 0),
-    ] {
-        s.expect(question).unwrap();
-        pick(s, downs);
-        s.expect("✔").unwrap();
+/// Answers each question by picking the item `downs` rows below the first.
+fn answer(s: &mut Pty, answers: &[(&str, usize)]) {
+    for (question, downs) in answers {
+        s.expect(*question);
+        pick(s, *downs);
+        s.expect("✔");
     }
 }
 
+/// "Good" connection, "just me".
+const GOOD_JUST_ME: [(&str, usize); 2] = [
+    ("How is the internet connection", 0),
+    ("Who else has this problem", 0),
+];
+
 /// Says "I don't know" to every guide question until the first step shows; returns the step
 /// card's first line ("Step 1: ...").
-fn skip_questions(s: &mut OsSession) -> String {
+fn skip_questions(s: &mut Pty) -> String {
     let step = regex::Regex::new(r"Step \d+: [^\r\n]*").unwrap();
     for _ in 0..30 {
         // Every prompt ends in "›"; each answer is confirmed with "✔" before the next.
-        let found = s.expect(expectrl::Regex(r"\? [^\r\n]*›")).unwrap();
+        let found = s.expect(expectrl::Regex(r"\? [^\r\n]*›"));
         let prompt = String::from_utf8_lossy(found.get(0).unwrap_or_default()).to_string();
         if prompt.contains("How did it go") {
             let screen = String::from_utf8_lossy(found.as_bytes()).to_string();
@@ -112,72 +181,182 @@ fn skip_questions(s: &mut OsSession) -> String {
             return title.as_str().trim().to_owned();
         }
         // "I don't know" sits just above "Back", the last item; Up wraps from the first.
-        s.send("\x1b[A\x1b[A").unwrap();
-        s.send(ENTER).unwrap();
-        s.expect("✔").unwrap();
+        s.send("\x1b[A\x1b[A");
+        s.send(ENTER);
+        s.expect("✔");
     }
     panic!("no step after 30 questions")
 }
 
-#[test]
-fn pick_by_typing_then_didnt_help_then_fixed() {
-    let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &[]);
-    s.expect("What's going wrong?").unwrap();
-    s.send("photos not").unwrap();
-    s.expect("Photos not uploading").unwrap();
-    s.send(ENTER).unwrap();
-    answer_context(&mut s);
-    skip_questions(&mut s);
-    let i = menu_index(&mut s, "Didn't help");
-    pick(&mut s, i);
-    s.expect("Step 2:").unwrap();
-    let i = menu_index(&mut s, "Fixed it");
-    pick(&mut s, i);
-    s.expect("it's fixed").unwrap();
-    s.expect(expectrl::Eof).unwrap();
-    assert_eq!(exit_code(&s), 0);
-    assert!(
-        !state.path().join("session.json").exists(),
-        "a finished session is cleared"
-    );
+/// The sessions saved under `state` (the test's folder), as JSON.
+fn saved(state: &Path) -> Vec<serde_json::Value> {
+    let Ok(files) = std::fs::read_dir(state.join("state")) else {
+        return Vec::new();
+    };
+    files
+        .filter_map(Result::ok)
+        .filter(|f| f.file_name().to_string_lossy().ends_with(".json"))
+        .map(|f| serde_json::from_str(&std::fs::read_to_string(f.path()).unwrap()).unwrap())
+        .collect()
 }
 
-#[test]
-fn handing_over_writes_a_ticket_with_the_steps_tried() {
-    let state = tempfile::tempdir().unwrap();
-    let mut s = permission_at_first_step(state.path(), "just-me");
-    let i = menu_index(&mut s, "Didn't help");
-    pick(&mut s, i);
-    s.expect("Step 2:").unwrap();
-    let i = menu_index(&mut s, "Hand it to support now");
-    pick(&mut s, i);
-    s.expect("Time to hand this").unwrap();
-    // Fill in every detail asked for, skipping with Enter.
-    loop {
-        let next = s
-            .expect(expectrl::Regex(
-                r"(\? [^\r\n]*›)|(Ticket written: [^\r\n]*)",
-            ))
-            .unwrap();
-        let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
-        if text.starts_with("Ticket written") {
-            break;
-        }
-        s.send_line("ask Dana at the site office").unwrap();
-    }
-    s.expect(expectrl::Eof).unwrap();
-    assert_eq!(exit_code(&s), 3);
-    let ticket = std::fs::read_dir(state.path())
+/// The ticket fieldfix wrote in `dir`.
+fn ticket_in(dir: &Path, guide: &str) -> String {
+    let ticket = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(Result::ok)
         .find(|e| {
             e.file_name()
                 .to_string_lossy()
-                .starts_with("fieldfix-ticket-permission-denied")
+                .starts_with(&format!("fieldfix-ticket-{guide}"))
         })
         .expect("a ticket file in the current folder");
-    let text = std::fs::read_to_string(ticket.path()).unwrap();
+    std::fs::read_to_string(ticket.path()).unwrap()
+}
+
+/// Types `answer` (or nothing) and Enter at every ticket detail until the ticket is written.
+fn fill_details(s: &mut Pty, answer: &str) {
+    loop {
+        // Every prompt ends in "›" (a long one on its last line).
+        let next = s.expect(expectrl::Regex(r"(›)|(Ticket written: [^\r\n]*)"));
+        let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
+        if text.starts_with("Ticket written") {
+            return;
+        }
+        s.send_line(answer);
+    }
+}
+
+#[test]
+fn the_same_keys_record_the_same_answer_at_every_step() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        // A company whose admin answers within minutes: handing over soon becomes the quicker
+        // way, so the walk sees the recommendation part-way.
+        let company = state.path().join("company");
+        std::fs::create_dir(&company).unwrap();
+        std::fs::write(
+            company.join("_context.yaml"),
+            "targets:\n  admin:\n    minutes: 20\n",
+        )
+        .unwrap();
+        let guides = company.to_str().unwrap();
+        let args = [
+            "--guides",
+            guides,
+            "fix",
+            "permission",
+            "--device",
+            "computer",
+            "--network",
+            "good",
+            "--scope",
+            "just-me",
+        ];
+        let mut s = spawn_sized(state.path(), &args, size);
+        skip_questions(&mut s);
+        let mut steps = 0;
+        let mut recommended = false;
+        loop {
+            s.expect("Save and quit");
+            recommended |= s.screen().contains("(recommended)");
+            // Down, Enter: "Didn't help", whether or not handing over is recommended.
+            pick(&mut s, 1);
+            steps += 1;
+            let next = s.expect(expectrl::Regex(r"(\? How did it go)|(Time to hand this)"));
+            if String::from_utf8_lossy(next.get(0).unwrap_or_default()).starts_with("Time") {
+                break;
+            }
+        }
+        fill_details(&mut s, "");
+        assert_eq!(s.exit_code(), 3, "{size:?}");
+        assert!(
+            recommended,
+            "handing over was recommended part-way at {size:?}"
+        );
+        assert!(steps >= 3, "a long walk: {steps} steps at {size:?}");
+        let ticket = ticket_in(state.path(), "permission-denied");
+        assert_eq!(
+            ticket.matches("did not help").count(),
+            steps,
+            "every step recorded \"did not help\" at {size:?}:\n{ticket}"
+        );
+        assert!(!ticket.contains("fixed it"), "{ticket}");
+    }
+}
+
+#[test]
+fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &[]);
+    s.expect("for the list");
+    s.send_line("photos stuck uploading on my iPad");
+    s.expect("You said iPad");
+    answer(&mut s, &GOOD_JUST_ME);
+    skip_questions(&mut s);
+    let i = menu_index(&mut s, "Didn't help");
+    pick(&mut s, i);
+    s.expect("Step 2:");
+    let i = menu_index(&mut s, "Fixed it");
+    pick(&mut s, i);
+    s.expect("it's fixed");
+    assert_eq!(s.exit_code(), 0);
+    assert!(
+        saved(state.path()).is_empty(),
+        "a finished session is cleared"
+    );
+}
+
+#[test]
+fn enter_on_the_first_screen_shows_the_list_by_title() {
+    for size in SIZES {
+        let (_state, mut s) = first_screen(size);
+        s.send(ENTER);
+        s.expect("Which problem is it?");
+        // The last item drawn: the way out at 80x24; further down the page at 50x20.
+        s.expect(if size == SIZES[0] {
+            "Something else"
+        } else {
+            "Permission denied"
+        });
+        let screen = s.screen();
+        let visible = if size == SIZES[0] {
+            // At 80x24 every problem is on screen, none cut off, and the way out.
+            &[
+                "Something else",
+                "Two-step sign-in code not working",
+                "Photos not uploading",
+                "Permission denied",
+                "Sync error",
+                "File upload failed",
+                "Stuck in a login loop",
+                "Account locked",
+            ][..]
+        } else {
+            &["Account locked"][..]
+        };
+        for title in visible {
+            assert!(screen.contains(title), "{title} at {size:?}:\n{screen}");
+        }
+        assert!(!screen.contains("(photos"), "no raw aliases:\n{screen}");
+        s.send("\x03");
+        assert_eq!(s.exit_code(), 130);
+    }
+}
+
+#[test]
+fn handing_over_writes_a_ticket_with_the_steps_tried() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = permission_at_first_step(state.path(), "just-me", SIZES[0]);
+    let i = menu_index(&mut s, "Didn't help");
+    pick(&mut s, i);
+    s.expect("Step 2:");
+    let i = menu_index(&mut s, "Hand it to support now");
+    pick(&mut s, i);
+    s.expect("Time to hand this");
+    fill_details(&mut s, "ask Dana at the site office");
+    assert_eq!(s.exit_code(), 3);
+    let text = ticket_in(state.path(), "permission-denied");
     assert!(text.contains("## Steps tried"), "{text}");
     assert!(text.contains("did not help"), "{text}");
     assert!(text.contains("ask Dana at the site office"), "{text}");
@@ -187,30 +366,21 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
 fn back_changes_an_earlier_answer_and_the_plan() {
     let state = tempfile::tempdir().unwrap();
     let mut s = spawn(state.path(), &["fix", "app"]);
-    s.expect("What are you using").unwrap();
+    s.expect("What is the problem happening on");
     pick(&mut s, 2); // Android
-    s.expect("✔").unwrap();
-    s.expect("How is the internet connection").unwrap();
+    s.expect("✔");
+    s.expect("How is the internet connection");
     pick(&mut s, 4); // Back (good, weak, offline, don't know, Back)
-    s.expect("✔").unwrap();
-    s.expect("What are you using").unwrap();
+    s.expect("✔");
+    s.expect("What is the problem happening on");
     pick(&mut s, 0); // a computer instead
-    s.expect("✔").unwrap();
-    for question in [
-        "How is the internet connection",
-        "Who else has this problem",
-    ] {
-        s.expect(question).unwrap();
-        pick(&mut s, 0);
-        s.expect("✔").unwrap();
-    }
+    s.expect("✔");
+    answer(&mut s, &GOOD_JUST_ME);
     skip_questions(&mut s);
-    s.expect("Save and quit").unwrap();
-    s.send(ControlCode::EndOfText).unwrap(); // Ctrl-C: stop here
-    s.expect(expectrl::Eof).unwrap();
-    assert_eq!(exit_code(&s), 130);
-    let saved = std::fs::read_to_string(state.path().join("session.json")).unwrap();
-    let json: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    s.expect("Save and quit");
+    s.send("\x03"); // Ctrl-C: stop here
+    assert_eq!(s.exit_code(), 130);
+    let json = &saved(state.path())[0];
     assert_eq!(
         json["situation"]["answers"]["device"], "computer",
         "Back replaced the Android answer"
@@ -222,55 +392,146 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     let state = tempfile::tempdir().unwrap();
     let mut s = spawn(
         state.path(),
-        &[
-            "fix",
-            "rfi",
-            "--device",
-            "computer",
-            "--network",
-            "good",
-            "--scope",
-            "just-me",
-        ],
+        &[&["fix", "rfi"][..], &ON_A_COMPUTER].concat(),
     );
     let title = skip_questions(&mut s);
     assert!(title.starts_with("Step 1: "), "{title}");
-    s.expect("Save and quit").unwrap();
-    s.send(ControlCode::EndOfText).unwrap();
-    s.expect("fieldfix fix --resume").unwrap();
-    s.expect(expectrl::Eof).unwrap();
-    assert_eq!(exit_code(&s), 130);
-    assert!(state.path().join("session.json").exists());
+    s.expect("Save and quit");
+    s.send("\x03"); // Ctrl-C
+    s.expect("fieldfix fix --resume");
+    assert_eq!(s.exit_code(), 130);
+    assert_eq!(saved(state.path()).len(), 1);
 
     let mut s = spawn(state.path(), &["fix", "--resume"]);
-    s.expect("Picking up where you left off").unwrap();
-    s.expect(title.as_str()).unwrap();
-    s.expect("Save and quit").unwrap();
-    s.send(ControlCode::EndOfText).unwrap();
-    s.expect(expectrl::Eof).unwrap();
-    assert_eq!(exit_code(&s), 130);
+    s.expect("Picking up 'RFI not updating' where you left off");
+    s.expect(title.as_str());
+    s.expect("Save and quit");
+    s.send("\x03"); // Ctrl-C
+    assert_eq!(s.exit_code(), 130);
 }
 
 #[test]
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = permission_at_first_step(state.path(), "several-people");
+    let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
     let i = menu_index(&mut s, "Hand it to support now");
     pick(&mut s, i);
-    s.expect("Time to hand this").unwrap();
-    s.expect("›").unwrap(); // the first detail's text prompt
-    s.send("half typed").unwrap();
-    s.send("\x1b").unwrap(); // Esc
-    s.expect("fieldfix fix --resume").unwrap();
-    s.expect(expectrl::Eof).unwrap();
-    assert_eq!(exit_code(&s), 130);
-    let saved: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(state.path().join("session.json")).unwrap())
-            .unwrap();
+    s.expect("Time to hand this");
+    s.expect("›"); // the first detail's text prompt
+    s.send("half typed");
+    s.send("\x1b"); // Esc
+    s.expect("fieldfix fix --resume");
+    assert_eq!(s.exit_code(), 130);
     assert_eq!(
-        saved["phase"], "escalate",
+        saved(state.path())[0]["phase"],
+        "escalate",
         "resume will continue at the ticket"
     );
+}
+
+#[test]
+fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        let mut first = spawn_sized(
+            state.path(),
+            &[&["fix", "rfi"][..], &ON_A_COMPUTER].concat(),
+            size,
+        );
+        skip_questions(&mut first);
+        // The second one starts while the first waits at its step: it asks, never replaces.
+        let mut second = spawn_sized(
+            state.path(),
+            &[&["fix", "photos"][..], &ON_A_COMPUTER].concat(),
+            size,
+        );
+        second.expect("keep it for later, or discard it?");
+        second.expect("Discard it");
+        let screen = second.screen();
+        assert!(
+            screen.contains("You have an unfinished 'RFI not updating' (saved"),
+            "{size:?}:\n{screen}"
+        );
+        pick(&mut second, 1); // Keep it for later
+        skip_questions(&mut second);
+        for s in [&mut first, &mut second] {
+            s.expect("Save and quit");
+            s.send("\x03");
+            assert_eq!(s.exit_code(), 130);
+        }
+        assert_eq!(saved(state.path()).len(), 2, "both sessions are kept");
+
+        let mut resume = spawn_sized(state.path(), &["fix", "--resume"], size);
+        resume.expect("Which one do you want to pick up?");
+        resume.expect(expectrl::Regex(
+            r"(?s)(RFI not updating.*Photos not uploading)|(Photos not uploading.*RFI not updating)",
+        ));
+        pick(&mut resume, 1);
+        resume.expect("where you left off");
+        resume.expect("Save and quit");
+        resume.send("\x03");
+        assert_eq!(resume.exit_code(), 130);
+    }
+}
+
+#[test]
+fn a_ticket_folder_that_does_not_exist_is_refused_before_the_first_question() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &["fix", "photos", "--ticket", "nowhere/t.md"]);
+    s.expect("does not exist");
+    assert_eq!(s.exit_code(), 2);
+    assert!(
+        !s.screen().contains("What is the problem"),
+        "{}",
+        s.screen()
+    );
+}
+
+/// Rows the terminal had to wrap (text reaching the last column), and rows left over from
+/// earlier prompts ("? " lines besides the current one).
+fn layout_problems(s: &Pty) -> Vec<String> {
+    let screen = s.vt.screen();
+    let cols = screen.size().1.get();
+    let rows: Vec<String> = screen.rows(0, cols).collect();
+    let mut problems: Vec<String> = rows
+        .iter()
+        .filter(|r| r.chars().count() >= usize::from(cols))
+        .map(|r| format!("reaches the edge: {r:?}"))
+        .collect();
+    let prompts = rows.iter().filter(|r| r.starts_with("? ")).count();
+    if prompts > 1 {
+        problems.push(format!("{prompts} prompts on screen"));
+    }
+    problems
+}
+
+#[test]
+fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts() {
+    for size in SIZES {
+        let (_state, mut s) = first_screen(size);
+        s.send_line("photos");
+        answer(
+            &mut s,
+            &[
+                ("What is the problem happening on", 2), // Android
+                ("How is the internet connection", 1),   // the longest label
+                ("Who else has this problem", 1),
+            ],
+        );
+        skip_questions(&mut s);
+        s.expect("Save and quit");
+        let screen = s.screen();
+        assert!(screen.contains("Step 1: "), "{size:?}:\n{screen}");
+        assert!(
+            layout_problems(&s).is_empty(),
+            "{size:?}: {:?}\n{screen}",
+            layout_problems(&s)
+        );
+        assert!(!screen.contains("\"\""), "no doubled quotes:\n{screen}");
+        assert!(screen.contains("of the time"), "{screen}");
+        s.send("\x03");
+        assert_eq!(s.exit_code(), 130);
+    }
 }
 
 #[test]

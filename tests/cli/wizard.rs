@@ -46,6 +46,18 @@ fn tickets(dir: &Path, format: Format) -> TicketPlan {
     }
 }
 
+/// `guide` on a computer with a good connection, for `scope` ("just-me" or "several-people").
+fn on_a_computer(guide: &str, scope: &str) -> FixRequest {
+    request(
+        Some(guide),
+        &[
+            ("device", "computer"),
+            ("network", "good"),
+            ("scope", scope),
+        ],
+    )
+}
+
 const CONTEXT: [(&str, &str); 3] = [("device", "ios"), ("network", "weak"), ("scope", "just-me")];
 
 /// Runs the wizard on a fixed script; returns the ending, the transcript and unused answers.
@@ -89,6 +101,25 @@ impl Auto {
             select,
             input,
         }
+    }
+
+    /// "I don't know" to questions, `first` at the first step, `then` at every later one.
+    fn first_then(first: &'static str, then: Scripted) -> Self {
+        let mut steps = 0;
+        Auto::new(
+            Box::new(move |prompt, _| {
+                if prompt != "How did it go?" {
+                    return pick("I don't know");
+                }
+                steps += 1;
+                if steps == 1 {
+                    pick(first)
+                } else {
+                    then.clone()
+                }
+            }),
+            quit_at_input(),
+        )
     }
 
     /// "I don't know" to questions, `step` at every step.
@@ -167,28 +198,15 @@ fn step_cards(transcript: &[String]) -> Vec<String> {
 fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
     let dir = tempfile::tempdir().unwrap();
     let req = request(Some("photos"), &CONTEXT);
-    let mut steps_seen = 0;
-    let mut p = Auto::new(
-        Box::new(move |prompt, _| {
-            if prompt != "How did it go?" {
-                return pick("I don't know");
-            }
-            steps_seen += 1;
-            pick(if steps_seen == 1 {
-                "Didn't help"
-            } else {
-                "Fixed it"
-            })
-        }),
-        quit_at_input(),
-    );
+    let mut p = Auto::first_then("Didn't help", pick("Fixed it"));
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = &p.inner.transcript;
     assert_eq!(ending, Ending::Fixed);
     assert!(
         !transcript
             .iter()
-            .any(|l| l.contains("What are you using") || l.contains("internet connection")),
+            .any(|l| l.contains("What is the problem happening on")
+                || l.contains("internet connection")),
         "context given by flags must not be asked:\n{}",
         transcript.join("\n")
     );
@@ -207,7 +225,7 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
         "prevention tips are shown"
     );
     assert!(
-        !Store::at(dir.path()).path().exists(),
+        Store::at(dir.path()).list().is_empty(),
         "a finished session is cleared"
     );
 }
@@ -215,34 +233,164 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
 #[test]
 fn the_problem_can_be_picked_from_a_description() {
     let dir = tempfile::tempdir().unwrap();
+    // Not one clear winner: "Is it one of these?".
     let script = vec![
-        pick("Describe it in my own words"),
-        typed("change order approved but budget didnt move"),
-        pick("Budget"),
+        typed("cant log in"),
+        pick("Stuck in a login loop"),
         Scripted::Quit,
     ];
     let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
     assert_eq!(ending, Ending::Saved);
-    let saved = Store::at(dir.path()).load().expect("the session was saved");
+    let text = transcript.join("\n");
+    assert!(text.contains("? Is it one of these?"), "{text}");
+    let saved = Store::at(dir.path())
+        .latest()
+        .expect("the session was saved");
+    assert_eq!(saved.guide, "login-loop", "{text}");
+    assert_eq!(saved.described, "cant log in");
+}
+
+#[test]
+fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
+    for (req, script) in [
+        // Typed on the first screen...
+        (
+            request(None, &[]),
+            vec![typed("photos stuck uploading on my iPad"), Scripted::Quit],
+        ),
+        // ...or given as words to `fix`.
+        (
+            request(Some("photos stuck uploading on my iPad"), &[]),
+            vec![Scripted::Quit],
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (ending, transcript, _) = run(&req, script, dir.path());
+        assert_eq!(ending, Ending::Saved);
+        let text = transcript.join("\n");
+        assert!(
+            text.contains("You said iPad: An iPhone or iPad (Procore app) (change with Back)"),
+            "{text}"
+        );
+        assert!(!text.contains("What is the problem happening on"), "{text}");
+        assert!(text.contains("? How is the internet connection"), "{text}");
+        let saved = Store::at(dir.path()).latest().unwrap();
+        assert_eq!(saved.guide, "photos-not-uploading");
+        assert_eq!(saved.situation.answer("device"), Some("ios"));
+    }
+}
+
+#[test]
+fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = vec![
+        typed("photos stuck uploading on my iPad"),
+        pick("Back"),              // at the connection: back to the device, now asked
+        pick("Back"),              // at the device, the first question: the problem list
+        pick("Permission denied"), // the description still says iPad
+        pick("Good"),
+        Scripted::Quit,
+    ];
+    let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
+    assert_eq!(ending, Ending::Saved);
+    let text = transcript.join("\n");
     assert_eq!(
-        saved.guide,
-        "budget-not-updating",
-        "{}",
-        transcript.join("\n")
+        text.matches("? What is the problem happening on?").count(),
+        1,
+        "{text}"
     );
+    assert!(text.contains("? Which problem is it?"), "{text}");
+    let saved = Store::at(dir.path()).latest().unwrap();
+    assert_eq!(saved.guide, "permission-denied");
+    assert_eq!(saved.situation.answer("device"), Some("ios"));
+    assert_eq!(saved.situation.answer("network"), Some("good"));
+    assert_eq!(
+        saved.described, "photos stuck uploading on my iPad",
+        "the user's words are kept"
+    );
+}
+
+#[test]
+fn enter_on_the_first_screen_lists_the_problems_by_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let lists = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
+    let seen = lists.clone();
+    let mut p = Auto::new(
+        Box::new(move |prompt, items| {
+            seen.borrow_mut().push(items.to_vec());
+            assert_eq!(prompt, "Which problem is it?");
+            Scripted::Quit
+        }),
+        Box::new(|_, _| typed("")),
+    );
+    walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
+    let lists = lists.borrow();
+    let items = &lists[0];
+    let titles = &items[..items.len() - 1];
+    let mut sorted = titles.to_vec();
+    sorted.sort_by_key(|t| t.to_lowercase());
+    assert_eq!(titles, sorted.as_slice());
+    assert_eq!(titles.len(), library().guides.len());
+    assert!(
+        titles.contains(&"Photos not uploading".to_owned()),
+        "{titles:?}"
+    );
+    assert!(
+        items.last().unwrap().starts_with("Something else"),
+        "{items:?}"
+    );
+}
+
+#[test]
+fn diagnose_describe_answers_the_shared_questions_it_mentions() {
+    let state = tempfile::tempdir().unwrap();
+    let out = fieldfix(state.path())
+        .args([
+            "diagnose",
+            "photos",
+            "--describe",
+            "pics stuck on my Galaxy, no signal",
+        ])
+        .args(["--network", "weak", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let answers = json["answers"].to_string();
+    assert!(answers.contains("android"), "{answers}");
+    assert!(
+        answers.contains("weak") && !answers.contains("offline"),
+        "a flag wins over the description: {answers}"
+    );
+}
+
+#[test]
+fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
+    let state = tempfile::tempdir().unwrap();
+    for (name, meant) in [
+        ("fotos", "photos-not-uploading"),
+        ("premission", "permission-denied"),
+        ("photos not uploadng", "photos-not-uploading"),
+    ] {
+        for command in ["show", "diagnose"] {
+            let out = fieldfix(state.path())
+                .args([command, name])
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2));
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                err.contains(&format!("did you mean `{meant}`")),
+                "{command} {name}: {err}"
+            );
+        }
+    }
 }
 
 #[test]
 fn quitting_saves_and_resume_continues_at_the_same_step() {
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("rfi"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("rfi", "just-me");
     let mut p = Auto::new(
         Box::new(|prompt, _| {
             if prompt == "How did it go?" {
@@ -259,7 +407,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
     );
     let card = step_cards(&p.inner.transcript).pop().expect("a step card");
     assert!(card.contains("Step 1:"), "{card}");
-    assert_eq!(Store::at(dir.path()).load().unwrap().phase, Phase::Steps);
+    assert_eq!(Store::at(dir.path()).latest().unwrap().phase, Phase::Steps);
 
     let resume = FixRequest {
         resume: true,
@@ -270,7 +418,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
     assert!(
         again
             .iter()
-            .any(|l| l.contains("Picking up where you left off"))
+            .any(|l| l.contains("Picking up 'RFI not updating' where you left off"))
     );
     assert!(
         again.contains(&card),
@@ -294,13 +442,13 @@ fn back_changes_an_earlier_answer_and_the_plan_follows() {
     assert_eq!(
         transcript
             .iter()
-            .filter(|l| l.contains("What are you using"))
+            .filter(|l| l.contains("What is the problem happening on"))
             .count(),
         2,
         "{}",
         transcript.join("\n")
     );
-    let saved = Store::at(dir.path()).load().unwrap();
+    let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(saved.situation.answer("device"), Some("computer"));
 }
 
@@ -321,14 +469,7 @@ fn steps_for_other_devices_are_never_shown() {
         .collect();
     assert!(!phone_only.is_empty(), "the app guide has phone-only steps");
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("app"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("app", "just-me");
     // Every step "Didn't help" until the ticket asks its first detail; stop there.
     let mut p = Auto::steps("Didn't help", quit_at_input());
     assert_eq!(
@@ -354,14 +495,7 @@ fn steps_for_other_devices_are_never_shown() {
 fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
-    let req = request(
-        Some("permission"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("permission", "just-me");
     let guide = lib.guide("permission-denied").unwrap();
     let typing = || -> Policy {
         Box::new(|prompt, _| {
@@ -407,7 +541,7 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         );
     }
     assert!(
-        !Store::at(dir.path()).path().exists(),
+        Store::at(dir.path()).list().is_empty(),
         "the finished session is cleared"
     );
 
@@ -465,24 +599,22 @@ fn an_existing_ticket_path_is_refused_before_any_question() {
     );
 }
 
-#[test]
-fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
+/// The built-in guides with a company override of the permission guide's contact.
+fn with_contact(contact: &str) -> Library {
     let guides = tempfile::tempdir().unwrap();
     std::fs::write(
         guides.path().join("permission-denied.override.yaml"),
-        "override: permission-denied\nescalate:\n  contact: Dana Ruiz, project controls (ext. 4410)\n",
+        format!("override: permission-denied\nescalate:\n  contact: {contact}\n"),
     )
     .unwrap();
-    let lib = guides::load(Some(guides.path())).expect("the override loads");
+    guides::load(Some(guides.path())).expect("the override loads")
+}
+
+#[test]
+fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
+    let lib = with_contact("Dana Ruiz, project controls (ext. 4410)");
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("permission"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("permission", "just-me");
     let mut p = Auto::new(
         Box::new(|prompt, _| {
             pick(if prompt == "How did it go?" {
@@ -513,19 +645,12 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
 }
 
 #[test]
-fn check_the_files_now_shows_preflight_findings_in_place() {
+fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
     let files = tempfile::tempdir().unwrap();
     std::fs::write(files.path().join("empty drawing.pdf"), b"").unwrap();
     let dropped = format!("'{}'", files.path().display()); // terminals quote dropped paths
     let dir = tempfile::tempdir().unwrap();
-    let req = request(
-        Some("upload"),
-        &[
-            ("device", "computer"),
-            ("network", "good"),
-            ("scope", "just-me"),
-        ],
-    );
+    let req = on_a_computer("upload", "just-me");
     let mut checked = false;
     let mut p = Auto::new(
         Box::new(move |prompt, items| {
@@ -536,18 +661,21 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
                 checked = true;
                 return pick("Check the files now");
             }
-            if checked {
-                Scripted::Quit
+            pick(if checked {
+                "Hand it to support now"
             } else {
-                pick("Didn't help")
-            }
+                "Didn't help"
+            })
         }),
-        Box::new(move |_, _| typed(&dropped)),
+        Box::new(move |prompt, _| {
+            typed(if prompt.starts_with("File or folder") {
+                &dropped
+            } else {
+                ""
+            })
+        }),
     );
-    assert_eq!(
-        walk_with(&mut p, &req, dir.path(), Format::Markdown),
-        Ending::Saved
-    );
+    let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = p.inner.transcript.join("\n");
     assert!(transcript.contains("empty drawing.pdf"), "{transcript}");
     assert!(transcript.to_lowercase().contains("empty"), "{transcript}");
@@ -557,6 +685,321 @@ fn check_the_files_now_shows_preflight_findings_in_place() {
         cards[cards.len() - 1],
         cards[cards.len() - 2],
         "back to the same step:\n{transcript}"
+    );
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(text.contains("## Files checked"), "{text}");
+    assert!(text.contains("empty drawing.pdf"), "{text}");
+}
+
+#[test]
+fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = on_a_computer("permission", "several-people");
+    let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
+    let seen = menus.clone();
+    let mut p = Auto::new(
+        Box::new(move |prompt, items| {
+            if prompt != "How did it go?" {
+                return pick("I don't know");
+            }
+            seen.borrow_mut().push(items.to_vec());
+            pick("Didn't help")
+        }),
+        quit_at_input(),
+    );
+    assert_eq!(
+        walk_with(&mut p, &req, dir.path(), Format::Markdown),
+        Ending::Saved
+    );
+    let menus = menus.borrow();
+    assert!(menus.len() >= 2, "several steps were shown");
+    for menu in menus.iter() {
+        assert_eq!(&menu[..2], ["Fixed it", "Didn't help"], "{menu:?}");
+        assert!(
+            menu.iter()
+                .any(|i| i == "Hand it to support now (recommended)"),
+            "the recommendation is a mark on its option: {menu:?}"
+        );
+    }
+    let transcript = p.inner.transcript.join("\n");
+    for card in step_cards(&p.inner.transcript) {
+        assert_eq!(
+            card.matches("Consider handing this over now").count(),
+            1,
+            "{card}"
+        );
+    }
+    assert!(transcript.contains("Consider handing this over now"));
+}
+
+#[test]
+fn every_yes_question_can_be_answered_no() {
+    let lib = library();
+    for guide in &lib.guides {
+        for q in &guide.questions {
+            let labels: Vec<&str> = q.options.iter().map(|o| o.label.as_str()).collect();
+            if labels.iter().all(|l| l.starts_with("Yes")) {
+                panic!("{} / {}: only yes answers: {labels:?}", guide.id, q.id);
+            }
+        }
+    }
+    let photos = lib.guide("photos-not-uploading").unwrap();
+    let wifi = photos.question("wifi-test").unwrap();
+    assert!(wifi.options.iter().any(|o| o.label == "No, not yet"));
+}
+
+#[test]
+fn back_from_the_first_step_returns_to_the_last_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::first_then("Back", Scripted::Quit);
+    walk_with(
+        &mut p,
+        &on_a_computer("permission", "just-me"),
+        dir.path(),
+        Format::Markdown,
+    );
+    let prompts: Vec<&String> = p
+        .inner
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("? "))
+        .collect();
+    let back_at = prompts
+        .iter()
+        .position(|l| *l == "? How did it go?")
+        .unwrap();
+    assert!(back_at > 0, "a guide question came first");
+    assert_eq!(
+        prompts[back_at + 1],
+        prompts[back_at - 1],
+        "Back from the first step asks the last question again:\n{}",
+        p.inner.transcript.join("\n")
+    );
+}
+
+/// Walks `req` to its first step and quits there, on `tickets`.
+fn save_at_first_step(req: &FixRequest, dir: &Path, tickets: &TicketPlan) -> Vec<String> {
+    let mut p = Auto::new(
+        Box::new(|prompt, _| {
+            if prompt == "How did it go?" || prompt.starts_with("Resume it") {
+                return if prompt == "How did it go?" {
+                    Scripted::Quit
+                } else {
+                    pick("Keep it for later")
+                };
+            }
+            pick("I don't know")
+        }),
+        quit_at_input(),
+    );
+    let ending = walk(&library(), req, tickets, &mut p, &Store::at(dir)).unwrap();
+    assert_eq!(ending, Ending::Saved);
+    p.inner.transcript
+}
+
+#[test]
+fn a_saved_session_is_never_replaced_without_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::at(dir.path());
+    let plan = tickets(dir.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), dir.path(), &plan);
+    // A new problem: asked about the saved one first; "keep it" saves both.
+    let transcript = save_at_first_step(&on_a_computer("photos", "just-me"), dir.path(), &plan);
+    let text = transcript.join("\n");
+    assert!(
+        text.contains("You have an unfinished 'RFI not updating' (saved "),
+        "{text}"
+    );
+    assert!(text.contains("? Resume it, keep it for later, or discard it?"));
+    assert_eq!(store.list().len(), 2);
+    // Resume with two saved: a picker.
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let (_, transcript, _) = run(
+        &resume,
+        vec![pick("RFI not updating"), Scripted::Quit],
+        dir.path(),
+    );
+    let text = transcript.join("\n");
+    assert!(
+        text.contains("? Which one do you want to pick up?"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Picking up 'RFI not updating' where you left off"),
+        "{text}"
+    );
+    // Discard one when starting another.
+    let (_, transcript, _) = run(
+        &on_a_computer("login", "just-me"),
+        vec![pick("Discard it"), Scripted::Quit],
+        dir.path(),
+    );
+    assert!(transcript.join("\n").contains("unfinished"));
+    let left: Vec<String> = store.list().into_iter().map(|s| s.session.guide).collect();
+    assert_eq!(left.len(), 2, "one discarded, the new one saved: {left:?}");
+    assert!(left.contains(&"login-loop".to_owned()), "{left:?}");
+}
+
+#[test]
+fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let wanted = dir.path().join("for-dana.json");
+    let first = TicketPlan {
+        path: Some(wanted.clone()),
+        dir: dir.path().to_owned(),
+        format: Format::Json,
+    };
+    save_at_first_step(&on_a_computer("permission", "just-me"), dir.path(), &first);
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let ending = walk_with(&mut p, &resume, dir.path(), Format::Markdown);
+    assert_eq!(ending, Ending::Ticket(wanted.clone()));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&wanted).unwrap()).unwrap();
+    assert_eq!(json["guide"], "permission-denied");
+}
+
+#[test]
+fn a_ticket_path_that_cannot_be_written_is_refused_before_any_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    for (path, message) in [
+        (dir.path().join("missing").join("t.md"), "does not exist"),
+        (file.join("t.md"), "does not exist"),
+        (file.clone(), "already exists"),
+    ] {
+        let req = FixRequest {
+            ticket: Some(path.clone()),
+            ..FixRequest::default()
+        };
+        let err = TicketPlan::new(&req).unwrap_err().to_string();
+        assert!(err.contains(message), "{path:?}: {err}");
+    }
+}
+
+#[test]
+fn sessions_lists_and_discards_saved_sessions() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    let plan = tickets(state.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
+    save_at_first_step(&on_a_computer("photos", "just-me"), &dir, &plan);
+    let list = |args: &[&str]| {
+        fieldfix(state.path())
+            .env("FIELDFIX_STATE_DIR", &dir)
+            .arg("sessions")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = list(&["--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sessions = json["sessions"].as_array().unwrap();
+    assert_eq!(sessions.len(), 2, "{json}");
+    assert_eq!(sessions[0]["title"], "Photos not uploading", "newest first");
+    assert_eq!(sessions[1]["phase"], "steps");
+    let text = String::from_utf8(list(&[]).stdout).unwrap();
+    assert!(text.contains("RFI not updating, saved "), "{text}");
+    let id = sessions[1]["id"].as_str().unwrap();
+    assert_eq!(list(&["discard", id]).status.code(), Some(0));
+    assert_eq!(
+        list(&["discard", id]).status.code(),
+        Some(2),
+        "already gone"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&list(&["--format", "json"]).stdout).unwrap();
+    assert_eq!(json["sessions"].as_array().unwrap().len(), 1);
+}
+
+/// The text of the ticket the walk ended with.
+fn ticket_text(ending: &Ending, transcript: &[String]) -> String {
+    let Ending::Ticket(path) = ending else {
+        panic!("expected a ticket:\n{}", transcript.join("\n"))
+    };
+    std::fs::read_to_string(path).unwrap()
+}
+
+#[test]
+fn the_ticket_tells_support_what_the_user_said_and_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = 0;
+    let mut p = Auto::new(
+        Box::new(move |prompt, _| {
+            if prompt.contains("when did it last happen") {
+                return pick("Yesterday");
+            }
+            if prompt == "Is it one of these?" {
+                return pick("Permission denied");
+            }
+            if prompt != "How did it go?" {
+                return pick("I don't know");
+            }
+            steps += 1;
+            pick(if steps == 1 {
+                "I can't do this"
+            } else {
+                "Didn't help"
+            })
+        }),
+        Box::new(|prompt, _| {
+            typed(if prompt.starts_with("What's going wrong") {
+                "permission denied opening drawings on my laptop"
+            } else if prompt.starts_with("Device") {
+                "Dell laptop, Edge 120"
+            } else {
+                ""
+            })
+        }),
+    );
+    let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(
+        text.contains("## In their words\n\n> permission denied opening drawings on my laptop"),
+        "{text}"
+    );
+    assert!(text.contains("**unknown (I don't know)**"), "{text}");
+    assert!(text.contains("## Needs an admin"), "{text}");
+    assert!(text.contains("Step 1 needs an admin: "), "{text}");
+    assert!(
+        text.contains("yesterday"),
+        "the time is what was picked:\n{text}"
+    );
+    assert!(text.contains("Dell laptop, Edge 120"), "{text}");
+    assert!(
+        !text.contains("chance of fixing it in about"),
+        "no engine arithmetic:\n{text}"
+    );
+    assert!(!text.contains("(filled in)"), "{text}");
+}
+
+#[test]
+fn a_contact_with_an_email_gets_a_ready_mailto_link() {
+    let lib = with_contact("Dana Ruiz (dana@example.com)");
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let ending = walk(
+        &lib,
+        &on_a_computer("permission", "just-me"),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    assert!(matches!(ending, Ending::Ticket(_)));
+    let transcript = p.inner.transcript.join("\n");
+    assert!(
+        transcript
+            .contains("mailto:dana@example.com?subject=fieldfix%3A%20Permission%20denied&body="),
+        "{transcript}"
     );
 }
 

@@ -1,0 +1,90 @@
+//! `fieldfix sessions`: the wizard sessions saved for `fix --resume`, listed or discarded.
+
+use serde::Serialize;
+
+use super::session::{Phase, Store};
+use crate::commands::{Format, Out};
+use crate::error::{Error, exit};
+use crate::guides::Library;
+use crate::output::SCHEMA_VERSION;
+
+/// What `fieldfix sessions` was asked to do.
+#[derive(Debug, Clone)]
+pub struct SessionsRequest {
+    /// Remove this session instead of listing.
+    pub discard: Option<String>,
+    pub format: Format,
+}
+
+#[derive(Serialize)]
+struct Listed {
+    schema_version: u32,
+    sessions: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    id: String,
+    guide: String,
+    title: String,
+    /// `questions`, `steps` or `escalate`.
+    phase: Phase,
+    /// Steps with an answer so far.
+    steps: usize,
+    started: String,
+    saved: String,
+}
+
+/// Lists the saved sessions (newest first), or discards one.
+pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let store = Store::default_location();
+    if let Some(id) = &request.discard {
+        store.remove(id).map_err(|e| Error::Usage(e.to_string()))?;
+        #[allow(clippy::print_stderr)] // a confirmation, not a result
+        {
+            eprintln!("Discarded the session {id}.");
+        }
+        return Ok(exit::OK);
+    }
+    let sessions: Vec<Entry> = store
+        .list()
+        .into_iter()
+        .map(|s| Entry {
+            title: super::title_of(library, &s.session.guide).to_owned(),
+            id: s.session.id,
+            guide: s.session.guide,
+            phase: s.session.phase,
+            steps: s.session.log.len(),
+            started: s.session.started,
+            saved: s.saved,
+        })
+        .collect();
+    match request.format {
+        Format::Json => out.json(&Listed {
+            schema_version: SCHEMA_VERSION,
+            sessions,
+        })?,
+        _ if sessions.is_empty() => out.text("No saved sessions.\n")?,
+        _ => {
+            let mut text = String::new();
+            for s in &sessions {
+                let at = match s.phase {
+                    Phase::Questions => "at the questions".to_owned(),
+                    Phase::Steps => format!("{} steps done", s.steps),
+                    Phase::Escalate => "writing the ticket".to_owned(),
+                };
+                text.push_str(&format!(
+                    "{}  {}, saved {}, {at}\n",
+                    out.paint.bold(&s.id),
+                    s.title,
+                    s.saved
+                ));
+            }
+            text.push_str(
+                "Resume with `fieldfix fix --resume`; remove one with `fieldfix sessions discard ID`.\n",
+            );
+            out.text(&text)?;
+        }
+    }
+    Ok(exit::OK)
+}
