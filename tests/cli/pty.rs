@@ -65,11 +65,15 @@ fn spawn(state: &Path, args: &[&str]) -> Pty {
     spawn_sized(state, args, SIZES[0])
 }
 
-fn spawn_sized(state: &Path, args: &[&str], (cols, rows): (u16, u16)) -> Pty {
+fn spawn_sized(state: &Path, args: &[&str], size: (u16, u16)) -> Pty {
+    spawn_on(state, args, size, "xterm")
+}
+
+fn spawn_on(state: &Path, args: &[&str], (cols, rows): (u16, u16), term: &str) -> Pty {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
     cmd.args(args)
         .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
+        .env("TERM", term)
         .env_remove("FIELDFIX_GUIDES")
         .env("FIELDFIX_STATE_DIR", state.join("state"))
         .current_dir(state);
@@ -500,5 +504,44 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
         assert!(screen.contains("of the time"), "{screen}");
         s.send("\x03");
         assert_eq!(s.exit_code(), 130);
+    }
+}
+
+#[test]
+fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
+    for (term, args) in [
+        ("dumb", &["fix", "photos"][..]),
+        ("xterm", &["fix", "photos", "--plain"][..]),
+    ] {
+        let state = tempfile::tempdir().unwrap();
+        let mut s = spawn_on(state.path(), args, SIZES[1], term);
+        let mut bytes = Vec::new();
+        let found = s.expect("(q to save and quit): ");
+        bytes.extend_from_slice(found.as_bytes());
+        assert!(
+            s.screen().contains("2) An iPhone or iPad"),
+            "{}",
+            s.screen()
+        );
+        s.send_line("2");
+        let found = s.expect("How is the internet connection");
+        bytes.extend_from_slice(found.as_bytes());
+        s.send_line("7"); // not an option: asked again
+        let found = s.expect("Type a number");
+        bytes.extend_from_slice(found.as_bytes());
+        s.send_line("q");
+        let found = s.expect("fieldfix fix --resume");
+        bytes.extend_from_slice(found.as_bytes());
+        assert_eq!(s.exit_code(), 130);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains('\x1b'),
+            "escape codes in plain mode: {text:?}"
+        );
+        assert!(!text.contains('✔') && !text.contains('❯'), "{text}");
+        assert_eq!(
+            saved(state.path())[0]["situation"]["answers"]["device"],
+            "ios"
+        );
     }
 }
