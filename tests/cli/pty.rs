@@ -545,3 +545,17 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         );
     }
 }
+
+#[test]
+fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
+    let state = tempfile::tempdir().unwrap();
+    let missing = state.path().join("company-guides");
+    let missing = missing.to_str().unwrap();
+    let mut s = spawn(state.path(), &["--guides", missing]);
+    s.expect("for the list");
+    let screen = s.screen();
+    assert_eq!(screen.matches("could not be loaded").count(), 1, "{screen}");
+    assert!(screen.contains("using the built-in guides"), "{screen}");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 130);
+}
