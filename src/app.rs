@@ -69,10 +69,21 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         let request = args.to_request();
         return commands::diagnose(&library, &request, args.format.into(), &mut out);
     }
-    let library = commands::load_library(dir).with_context(|| match dir {
-        Some(dir) => format!("cannot load the guides in {}", dir.display()),
-        None => "cannot load the built-in guides".to_owned(),
-    })?;
+    // Export publishes the folder, so it must load whole; the read commands and the wizard go
+    // on with every guide that is fine.
+    let library = if let Some(Command::Export(_)) = &cli.command {
+        commands::load_library(dir).with_context(|| match dir {
+            Some(dir) => format!("cannot load the guides in {}", dir.display()),
+            None => "cannot load the built-in guides".to_owned(),
+        })?
+    } else {
+        let (library, warning) = commands::load_library_lenient(dir);
+        if let Some(warning) = warning {
+            let paint = Paint::for_stream(&Term::stderr(), None);
+            let _ = writeln!(std::io::stderr(), "{} {warning}", paint.warn("warning:"));
+        }
+        library
+    };
     match cli.command {
         Some(Command::List(args)) => commands::list(&library, args.format.into(), &mut out),
         Some(Command::Show(args)) => {
@@ -112,6 +123,9 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     }
 }
 
+/// How many guide problems an error shows before "…and N more".
+const SHOWN_PROBLEMS: usize = 10;
+
 /// Prints the error (and, for invalid guides, each problem) and picks the exit code.
 fn report(err: &anyhow::Error) -> u8 {
     let broken_pipe = err
@@ -125,8 +139,16 @@ fn report(err: &anyhow::Error) -> u8 {
     let paint = Paint::for_stream(&Term::stderr(), None);
     let mut stderr = std::io::stderr().lock();
     if let Some(Error::Load(LoadError::Invalid(problems))) = ours {
-        for p in problems {
+        // A screenful at most.
+        for p in problems.iter().take(SHOWN_PROBLEMS) {
             let _ = writeln!(stderr, "{} {p}\n", paint.bad("error:"));
+        }
+        if problems.len() > SHOWN_PROBLEMS {
+            let more = commands::thousands(problems.len() - SHOWN_PROBLEMS);
+            let _ = writeln!(
+                stderr,
+                "…and {more} more; run `fieldfix validate DIR` for the full list\n"
+            );
         }
     }
     if let Some(Error::Interrupted) = ours {

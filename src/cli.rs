@@ -158,6 +158,10 @@ pub struct FixArgs {
     /// Format of the support ticket [default: markdown, or the one the resumed session used].
     #[arg(long, value_enum)]
     pub ticket_format: Option<TicketFormatArg>,
+    /// Plain mode: numbered options answered by typing the number; no cursor movement,
+    /// colour or symbols (also when TERM=dumb).
+    #[arg(long)]
+    pub plain: bool,
 }
 
 #[derive(Debug, Args)]
@@ -441,6 +445,7 @@ impl FixArgs {
             resume: self.resume,
             ticket: self.ticket,
             ticket_format: self.ticket_format.map(Into::into),
+            plain: self.plain,
         }
     }
 }

@@ -240,3 +240,106 @@ pub fn situation(
 pub fn load_library(dir: Option<&Path>) -> Result<Library, Error> {
     Ok(guides::load(dir)?)
 }
+
+/// Loads the guides for the commands that read them: a company folder that is missing,
+/// unreadable or partly broken never stops them. Every guide that is fine is used, and the
+/// warning to show once says what was left out.
+pub fn load_library_lenient(dir: Option<&Path>) -> (Library, Option<String>) {
+    let Some(dir) = dir else {
+        return (guides::embedded::library(), None);
+    };
+    let warn = |what: String, using: &str| {
+        let dir = crate::safe::path(dir);
+        Some(format!(
+            "company guides in {dir} could not be loaded: {what}; using {using} — run `fieldfix validate {dir}`"
+        ))
+    };
+    // The first few problems, one line each, so the warning says what is wrong where.
+    let first = |problems: &[guides::Problem]| -> String {
+        const SHOWN: usize = 3;
+        let mut lines: Vec<String> = problems
+            .iter()
+            .take(SHOWN)
+            .map(|p| {
+                let headline = p.to_string();
+                let headline = headline.lines().next().unwrap_or_default().to_owned();
+                format!("\n  {}", crate::safe::line(&headline))
+            })
+            .collect();
+        if problems.len() > SHOWN {
+            lines.push(format!(
+                "\n  …and {} more",
+                thousands(problems.len() - SHOWN)
+            ));
+        }
+        lines.concat()
+    };
+    let problems = match guides::load(Some(dir)) {
+        Ok(library) => return (library, None),
+        Err(guides::LoadError::Invalid(problems)) => problems,
+        Err(e @ guides::LoadError::Folder { .. }) => {
+            return (
+                guides::embedded::library(),
+                warn(e.to_string(), "the built-in guides"),
+            );
+        }
+    };
+    let what = match problems.len() {
+        1 => "1 problem".to_owned(),
+        n => format!("{} problems", thousands(n)),
+    };
+    let listed = first(&problems);
+    let warn = |what: String, using: &str| warn(what, using).map(|w| w + &listed);
+    // The files without a problem, assembled again; a problem between files can show up only
+    // then, so a few rounds.
+    let Ok((mut sources, _)) = guides::load::folder_sources(dir) else {
+        return (
+            guides::embedded::library(),
+            warn(what, "the built-in guides"),
+        );
+    };
+    let mut bad: Vec<String> = problems.into_iter().map(|p| p.file).collect();
+    for _ in 0..3 {
+        sources.retain(|s| !bad.contains(&s.name));
+        let checked =
+            guides::load::assemble(guides::embedded::library(), sources.clone(), Vec::new());
+        match checked.library {
+            Some(library) if checked.problems.is_empty() => {
+                let using = if sources.is_empty() {
+                    "the built-in guides"
+                } else {
+                    "the built-in guides and the company guides that are fine"
+                };
+                return (library, warn(what, using));
+            }
+            _ => bad.extend(checked.problems.into_iter().map(|p| p.file)),
+        }
+    }
+    (
+        guides::embedded::library(),
+        warn(what, "the built-in guides"),
+    )
+}
+
+/// `1376` as `1,376`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(7), "7");
+        assert_eq!(super::thousands(1376), "1,376");
+        assert_eq!(super::thousands(1_000_000), "1,000,000");
+    }
+}

@@ -17,7 +17,7 @@ use crate::error::{Error, exit};
 use crate::guides::Library;
 use crate::guides::model::{DEVICE, Guide, Question, Risk};
 use crate::output::{Paint, device_label, minutes, percent};
-use prompt::{Prompter, TermPrompter};
+use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
 
 pub use sessions::{SessionsRequest, sessions};
@@ -30,6 +30,8 @@ pub struct FixRequest {
     pub resume: bool,
     pub ticket: Option<PathBuf>,
     pub ticket_format: Option<Format>,
+    /// Plain mode: numbered options, no cursor movement or colour.
+    pub plain: bool,
 }
 
 /// How a walk-through ended.
@@ -58,13 +60,18 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
         return Err(Error::NoTerminal(no_terminal_message(&request)).into());
     }
     let tickets = TicketPlan::new(&request)?;
-    prompt::catch_ctrl_c();
     let mut paint = Paint::for_stream(&Term::stderr(), None);
     // One column kept free: a line that reaches the edge would make the terminal wrap it.
     paint.width -= 1;
-    let mut prompter = TermPrompter::new(paint);
+    let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+    let mut prompter: Box<dyn Prompter> = if request.plain || dumb {
+        Box::new(PlainPrompter::new(paint.width))
+    } else {
+        prompt::catch_ctrl_c();
+        Box::new(TermPrompter::new(paint))
+    };
     let store = Store::default_location();
-    let ending = walk(library, &request, &tickets, &mut prompter, &store)?;
+    let ending = walk(library, &request, &tickets, prompter.as_mut(), &store)?;
     if let Ending::Ticket(path) = &ending {
         // The result goes to stdout, so a script can pick the ticket up.
         writeln!(out.writer, "{}", crate::safe::path(path))?;

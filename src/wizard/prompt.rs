@@ -6,8 +6,8 @@ use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::{Key, Term};
+use dialoguer::Select;
 use dialoguer::theme::{ColorfulTheme, Theme};
-use dialoguer::{FuzzySelect, Select};
 
 use crate::output::Paint;
 
@@ -29,8 +29,6 @@ pub trait Prompter {
         items: &[String],
         default: usize,
     ) -> io::Result<Option<usize>>;
-    /// Pick one of `items`, filtering by typing.
-    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>>;
     /// A line of text; an empty line is allowed.
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
     /// Shows text (never a question).
@@ -200,19 +198,6 @@ impl Prompter for TermPrompter {
         Ok(result)
     }
 
-    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
-        if self.interrupted() {
-            return Ok(None);
-        }
-        let result = FuzzySelect::with_theme(self.theme.as_ref())
-            .with_prompt(prompt)
-            .items(items)
-            .default(0)
-            .max_length(12)
-            .interact_on_opt(&self.term);
-        self.finish(result)
-    }
-
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
         if self.interrupted() {
             return Ok(None);
@@ -291,6 +276,83 @@ impl Prompter for TermPrompter {
     }
 }
 
+/// Plain mode (`--plain`, or `TERM=dumb`): no cursor movement, no colour, nothing but
+/// ASCII from fieldfix itself; options are numbered and answered by typing the number.
+/// Ctrl-C stops at once (the session is saved after every answer); `q` saves and quits.
+pub struct PlainPrompter {
+    paint: Paint,
+}
+
+impl PlainPrompter {
+    pub fn new(width: usize) -> Self {
+        let mut paint = Paint::plain();
+        paint.width = width;
+        PlainPrompter { paint }
+    }
+
+    fn write(&self, text: &str) -> io::Result<()> {
+        let mut err = io::stderr().lock();
+        io::Write::write_all(&mut err, text.as_bytes())?;
+        io::Write::flush(&mut err)
+    }
+
+    /// A line typed by the user; `None` at the end of input.
+    fn read_line(&self) -> io::Result<Option<String>> {
+        let mut line = String::new();
+        if io::stdin().read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned()))
+    }
+}
+
+impl Prompter for PlainPrompter {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        _default: usize,
+    ) -> io::Result<Option<usize>> {
+        let mut text = format!("\n{}\n", self.paint.wrap(prompt, "", ""));
+        for (i, item) in items.iter().enumerate() {
+            let number = format!("{:>3}) ", i + 1);
+            text.push_str(&self.paint.wrap(item, &number, "     "));
+            text.push('\n');
+        }
+        self.write(&text)?;
+        loop {
+            self.write(&format!(
+                "Type a number, 1 to {} (q to save and quit): ",
+                items.len()
+            ))?;
+            let Some(typed) = self.read_line()? else {
+                return Ok(None);
+            };
+            let typed = typed.trim();
+            if typed.eq_ignore_ascii_case("q") {
+                return Ok(None);
+            }
+            match typed.parse::<usize>() {
+                Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
+                _ => {}
+            }
+        }
+    }
+
+    fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        self.write(&format!("\n{}\n> ", self.paint.wrap(prompt, "", "")))?;
+        self.read_line()
+    }
+
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        self.write(&format!("{}\n", text.trim_end_matches('\n')))
+    }
+
+    fn paint(&self) -> &Paint {
+        &self.paint
+    }
+}
+
 /// One scripted answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scripted {
@@ -352,10 +414,6 @@ impl Prompter for ScriptPrompter {
         items: &[String],
         _default: usize,
     ) -> io::Result<Option<usize>> {
-        self.pick(prompt, items)
-    }
-
-    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
         self.pick(prompt, items)
     }
 

@@ -1207,25 +1207,50 @@ fn search_without_a_match_says_so_and_succeeds() {
 // Exit codes, help and version
 
 #[test]
-fn broken_or_missing_company_guides_are_a_runtime_error() {
+fn broken_or_missing_company_guides_warn_once_and_the_good_ones_are_used() {
     let dir = GuideDir::new();
     dir.write("bad-syntax.yaml", "id: bad-syntax\ntitle: \"unclosed\n");
+    dir.write("crane-log-frozen.yaml", &minimal_guide("crane-log-frozen"));
     let folder = dir.path().to_str().expect("UTF-8 path");
-    let err = fails(&["list", "--guides", folder], 1);
+    let out = run(&["list", "--guides", folder]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("crane-log-frozen"), "{}", out.stdout);
     assert!(
-        err.contains("bad-syntax.yaml:2:"),
-        "names file and line: {err}"
+        out.stdout.contains("photos-not-uploading"),
+        "{}",
+        out.stdout
     );
-    assert!(err.contains("fieldfix validate"), "{err}");
+    let warning = format!("company guides in {folder} could not be loaded: 1 problem;");
+    assert_eq!(out.stderr.matches(&warning).count(), 1, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains(&format!("run `fieldfix validate {folder}`")),
+        "{}",
+        out.stderr
+    );
+    // `validate` itself still fails.
+    assert_eq!(run(&["validate", folder]).code, 1);
 
     let missing = dir.path().join("nowhere");
     let missing = missing.to_str().expect("UTF-8 path");
-    let err = fails(&["show", "photos", "--guides", missing], 1);
-    assert!(err.contains("cannot read the guides folder"), "{err}");
+    let out = run(&["show", "photos", "--guides", missing]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("Photos not uploading"));
+    assert!(
+        out.stderr.contains("cannot read the guides folder"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("using the built-in guides"),
+        "{}",
+        out.stderr
+    );
     assert_eq!(
-        err.matches("os error").count(),
+        out.stderr.matches("os error").count(),
         1,
-        "the reason is given once: {err}"
+        "the reason is given once: {}",
+        out.stderr
     );
 }
 
@@ -1616,4 +1641,29 @@ fn a_guides_folder_is_cached_until_a_file_changes() {
     // A broken cache is ignored.
     std::fs::write(&cache_file, "{ not json").unwrap();
     assert_eq!(title(state.path()), "Edited title");
+}
+
+#[test]
+fn a_long_list_of_guide_problems_is_capped_on_screen() {
+    let dir = GuideDir::new();
+    for i in 0..13 {
+        dir.write(&format!("bad-{i}.yaml"), "id: x\ntitle: \"unclosed\n");
+    }
+    let folder = dir.path().to_str().expect("UTF-8 path");
+    let out = tempfile::tempdir().unwrap();
+    let err = fails(
+        &[
+            "export",
+            "--guides",
+            folder,
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        1,
+    );
+    assert_eq!(err.matches("unclosed quote").count(), 10, "{err}");
+    assert!(
+        err.contains("…and 3 more; run `fieldfix validate DIR`"),
+        "{err}"
+    );
 }

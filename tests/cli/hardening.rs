@@ -159,16 +159,24 @@ fn validate_and_load_errors_never_echo_escape_sequences() {
     guides.write("hostile.yaml", &hostile_guide());
     guides.write("x\u{1b}[2J.yaml", "id: [\n");
     let state = tempfile::tempdir().unwrap();
-    for args in [
-        vec!["validate".to_owned(), guides.path().display().to_string()],
-        vec![
-            "--guides".to_owned(),
-            guides.path().display().to_string(),
-            "list".to_owned(),
-        ],
+    // `validate` fails; `list` warns and goes on with the built-in guides (a broken company
+    // folder never stops the field).
+    for (args, code) in [
+        (
+            vec!["validate".to_owned(), guides.path().display().to_string()],
+            1,
+        ),
+        (
+            vec![
+                "--guides".to_owned(),
+                guides.path().display().to_string(),
+                "list".to_owned(),
+            ],
+            0,
+        ),
     ] {
         let out = fieldfix(state.path()).args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_eq!(out.status.code(), Some(code), "{args:?}");
         assert_printable("stdout", &out.stdout);
         assert_printable("stderr", &out.stderr);
         let all = format!(
@@ -356,7 +364,7 @@ fn pipes_and_devices_are_refused_naming_the_file() {
     let pipe_arg = pipe.to_str().unwrap();
     for (args, code, names) in [
         (vec!["validate", guides_dir], 1, "p.yaml"),
-        (vec!["--guides", guides_dir, "list"], 1, "p.yaml"),
+        (vec!["--guides", guides_dir, "list"], 0, "p.yaml"),
         (vec!["diagnose", "photos", "--answers", pipe_arg], 2, "pipe"),
         (vec!["preflight", "--undo", pipe_arg], 2, "pipe"),
         (vec!["preflight", "--undo", "/dev/zero"], 2, "/dev/zero"),

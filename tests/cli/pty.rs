@@ -65,11 +65,15 @@ fn spawn(state: &Path, args: &[&str]) -> Pty {
     spawn_sized(state, args, SIZES[0])
 }
 
-fn spawn_sized(state: &Path, args: &[&str], (cols, rows): (u16, u16)) -> Pty {
+fn spawn_sized(state: &Path, args: &[&str], size: (u16, u16)) -> Pty {
+    spawn_on(state, args, size, "xterm")
+}
+
+fn spawn_on(state: &Path, args: &[&str], (cols, rows): (u16, u16), term: &str) -> Pty {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
     cmd.args(args)
         .env("NO_COLOR", "1")
-        .env("TERM", "xterm")
+        .env("TERM", term)
         .env_remove("FIELDFIX_GUIDES")
         .env("FIELDFIX_STATE_DIR", state.join("state"))
         .current_dir(state);
@@ -558,4 +562,57 @@ fn a_dumb_terminal_gets_no_colour_or_cursor_codes() {
         assert!(!text.is_empty(), "{args:?}");
         assert!(!text.contains('\u{1b}'), "{args:?}: {text:?}");
     }
+}
+
+#[test]
+fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
+    for (term, args) in [
+        ("dumb", &["fix", "photos"][..]),
+        ("xterm", &["fix", "photos", "--plain"][..]),
+    ] {
+        let state = tempfile::tempdir().unwrap();
+        let mut s = spawn_on(state.path(), args, SIZES[1], term);
+        let mut bytes = Vec::new();
+        let found = s.expect("(q to save and quit): ");
+        bytes.extend_from_slice(found.as_bytes());
+        assert!(
+            s.screen().contains("2) An iPhone or iPad"),
+            "{}",
+            s.screen()
+        );
+        s.send_line("2");
+        let found = s.expect("How is the internet connection");
+        bytes.extend_from_slice(found.as_bytes());
+        s.send_line("7"); // not an option: asked again
+        let found = s.expect("Type a number");
+        bytes.extend_from_slice(found.as_bytes());
+        s.send_line("q");
+        let found = s.expect("fieldfix fix --resume");
+        bytes.extend_from_slice(found.as_bytes());
+        assert_eq!(s.exit_code(), 130);
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains('\x1b'),
+            "escape codes in plain mode: {text:?}"
+        );
+        assert!(!text.contains('✔') && !text.contains('❯'), "{text}");
+        assert_eq!(
+            saved(state.path())[0]["situation"]["answers"]["device"],
+            "ios"
+        );
+    }
+}
+
+#[test]
+fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
+    let state = tempfile::tempdir().unwrap();
+    let missing = state.path().join("company-guides");
+    let missing = missing.to_str().unwrap();
+    let mut s = spawn(state.path(), &["--guides", missing]);
+    s.expect("for the list");
+    let screen = s.screen();
+    assert_eq!(screen.matches("could not be loaded").count(), 1, "{screen}");
+    assert!(screen.contains("using the built-in guides"), "{screen}");
+    s.send("\x03");
+    assert_eq!(s.exit_code(), 130);
 }

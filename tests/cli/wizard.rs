@@ -148,11 +148,6 @@ impl Prompter for Auto {
         self.inner.answers.push_front(answer);
         self.inner.select(prompt, items, default)
     }
-    fn fuzzy_select(&mut self, prompt: &str, items: &[String]) -> std::io::Result<Option<usize>> {
-        let answer = (self.select)(prompt, items);
-        self.inner.answers.push_front(answer);
-        self.inner.fuzzy_select(prompt, items)
-    }
     fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
         let answer = (self.input)(prompt, &[]);
         self.inner.answers.push_front(answer);
