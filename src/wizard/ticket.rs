@@ -175,6 +175,13 @@ fn build(
                     .choice(value)
                     .map_or_else(|| value.to_owned(), |c| c.label.clone()),
             });
+        } else if session.situation.unknown.contains(&q.id) {
+            t.answers.push(TicketAnswer {
+                question: q.ask.clone(),
+                id: q.id.clone(),
+                value: engine::UNKNOWN.to_owned(),
+                label: "I don't know".to_owned(),
+            });
         }
     }
     t.steps = session

@@ -229,6 +229,7 @@ pub fn question(id: &str, options: &[(&str, Effect)]) -> Question {
                 sources: Vec::new(),
             })
             .collect(),
+        minutes: None,
     }
 }
 
@@ -371,5 +372,6 @@ pub fn situation(
             .collect(),
         tried: ids(tried),
         skipped: ids(skipped),
+        ..Default::default()
     }
 }
