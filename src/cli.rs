@@ -99,7 +99,8 @@ pub struct AnswerArgs {
     #[arg(long, value_name = "SCOPE")]
     pub scope: Option<String>,
 
-    /// Answer a guide question (repeatable), e.g. `-a what-happens=never-start`.
+    /// Answer a guide question (repeatable), e.g. `-a what-happens=never-start`;
+    /// `-a QUESTION=unknown` for "I don't know" (it is not suggested again).
     #[arg(short, long = "answer", value_name = "QUESTION=VALUE", value_parser = parse_answer)]
     pub answers: Vec<(String, String)>,
 

@@ -224,6 +224,22 @@ pub fn situation(
     for (q, v) in &request.answers {
         situation.answers.insert(q.clone(), v.clone());
     }
+    // `QUESTION=unknown` is "I don't know" (unless the question offers `unknown` itself).
+    let unknown: Vec<String> = situation
+        .answers
+        .iter()
+        .filter(|(q, v)| {
+            v.as_str() == engine::UNKNOWN
+                && library
+                    .question(guide, q)
+                    .is_some_and(|q| q.choice(engine::UNKNOWN).is_none())
+        })
+        .map(|(q, _)| q.clone())
+        .collect();
+    for q in unknown {
+        situation.answers.remove(&q);
+        situation.unknown.push(q);
+    }
     situation.tried.extend(request.tried.iter().cloned());
     situation.skipped.extend(request.skipped.iter().cloned());
     for hint in crate::search::hints(request.describe.as_deref().unwrap_or_default()) {

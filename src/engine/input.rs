@@ -42,17 +42,7 @@ pub fn check_situation(
             .chain(&guide.questions)
             .find(|q| q.id == *question);
         let Some(q) = q else {
-            let valid: Vec<String> = context
-                .iter()
-                .chain(&guide.questions)
-                .map(|q| q.id.clone())
-                .collect();
-            return Err(InputError::UnknownQuestion {
-                guide: guide.id.clone(),
-                question: question.clone(),
-                hint: suggest::hint(question, valid.iter().map(String::as_str)),
-                valid,
-            });
+            return Err(unknown_question(context, guide, question));
         };
         if q.choice(value).is_none() {
             let valid: Vec<String> = q.values().iter().map(|v| v.to_string()).collect();
@@ -64,7 +54,17 @@ pub fn check_situation(
             });
         }
     }
-    for step in situation.tried.iter().chain(&situation.skipped) {
+    for question in &situation.unknown {
+        if !context
+            .iter()
+            .chain(&guide.questions)
+            .any(|q| q.id == *question)
+        {
+            return Err(unknown_question(context, guide, question));
+        }
+    }
+    let steps = situation.tried.iter().chain(&situation.skipped);
+    for step in steps.chain(&situation.for_admin) {
         if guide.step(step).is_none() {
             let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
             return Err(InputError::UnknownStep {
@@ -76,4 +76,19 @@ pub fn check_situation(
         }
     }
     Ok(())
+}
+
+/// The error for a question id neither the shared context nor the guide has.
+fn unknown_question(context: &[Question], guide: &Guide, question: &str) -> InputError {
+    let valid: Vec<String> = context
+        .iter()
+        .chain(&guide.questions)
+        .map(|q| q.id.clone())
+        .collect();
+    InputError::UnknownQuestion {
+        guide: guide.id.clone(),
+        question: question.to_owned(),
+        hint: suggest::hint(question, valid.iter().map(String::as_str)),
+        valid,
+    }
 }

@@ -5,16 +5,23 @@
 //! The model is the classic single-fault troubleshooter (Kadane & Simon; Heckerman, Breese &
 //! Rommelse): exactly one cause is behind the problem; a step fixes it with probability
 //! `success` when the cause is among the ones it fixes. Steps are ordered by probability of
-//! fixing divided by minutes; escalating is a step that always works and costs the minutes of
-//! the target it goes to (the company's Procore admin, company IT or Procore support).
+//! fixing divided by minutes (a step waiting for prerequisites is valued together with them;
+//! the admin steps that go to one person are one request, priced at that person's minutes);
+//! escalating is the action that always works and costs the minutes of the target it goes to
+//! (the company's Procore admin, company IT or Procore support), and it is recommended when the
+//! best plan's expected minutes say so. A question is worth asking when its answer is expected
+//! to save more minutes than asking it costs (its value of information). docs/engine.md has the
+//! formulas and a worked example.
 //!
 //! One rule comes before any arithmetic: a step that can lose work not yet uploaded
 //! (`risk: loses-unsynced`) is never offered on a phone before a safeguard step was done or a
 //! safeguard answer given (the upload queue is empty, photos are in the camera roll).
 
 mod input;
+mod order;
+mod value;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -27,18 +34,39 @@ use crate::guides::model::{
 /// What is known about one user's problem.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Situation {
-    /// Question id (shared context or the guide's own) to the chosen value. Questions answered
-    /// "I don't know" are simply absent.
+    /// Question id (shared context or the guide's own) to the chosen value.
     pub answers: BTreeMap<String, String>,
+    /// Questions answered "I don't know": they move nothing and are not asked again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
     /// Steps tried that did not help, in the order they were tried.
     pub tried: Vec<String>,
     /// Steps the user put aside (not tried: the causes they address keep their weight).
     pub skipped: Vec<String>,
+    /// Admin steps the user cannot do: they go in the request the hand-over makes (not tried:
+    /// the causes they address keep their weight).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub for_admin: Vec<String>,
 }
+
+/// The value scripts give for "I don't know": `-a QUESTION=unknown`.
+pub const UNKNOWN: &str = "unknown";
 
 impl Situation {
     pub fn answer(&self, question: &str) -> Option<&str> {
         self.answers.get(question).map(String::as_str)
+    }
+
+    /// Whether the question was answered, "I don't know" included.
+    pub fn settled(&self, question: &str) -> bool {
+        self.answers.contains_key(question) || self.unknown.iter().any(|q| q == question)
+    }
+
+    /// Whether a step is out of the user's plan: tried, set aside or handed to an admin.
+    fn done(&self, step: &str) -> bool {
+        [&self.tried, &self.skipped, &self.for_admin]
+            .iter()
+            .any(|list| list.iter().any(|s| s == step))
     }
 }
 
@@ -63,10 +91,12 @@ pub struct RankedStep {
     pub admin: bool,
     /// The role that must do an admin step.
     pub role: Option<String>,
+    /// Who an admin step goes to: admin steps for one target are one request, listed together.
+    pub to: Option<Target>,
     pub risk: Option<Risk>,
 }
 
-/// A question still open whose answer would change the plan.
+/// A question worth asking: its answer is expected to save more minutes than asking costs.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct OpenQuestion {
     pub id: String,
@@ -74,14 +104,22 @@ pub struct OpenQuestion {
     /// True for the shared device/network/scope-style questions.
     pub shared: bool,
     pub values: Vec<String>,
+    /// Expected minutes saved by asking, the cost of asking already taken off (> 0).
+    pub value_minutes: f64,
+    /// The causes its answers tell apart, most likely first: why it is asked.
+    pub separates: Vec<String>,
 }
 
 /// Whether to go to the admin or Procore support now, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Escalation {
+    /// Handing it over now is the quicker way to a fix (or nothing is left to try).
     pub recommended: bool,
+    /// Why handing it over is recommended, or may be needed: answers that point at the admin,
+    /// IT or Procore are listed even while steps are still worth trying.
     pub reasons: Vec<String>,
-    /// How many of the planned steps are worth trying before escalating.
+    /// How many of the planned steps are worth trying before escalating: the plan's best
+    /// stopping point, looking over every remaining step.
     pub steps_worth_trying: usize,
     /// Who to hand it to: the target of the first answer that calls for a hand-over, or the
     /// guide's own.
@@ -90,6 +128,9 @@ pub struct Escalation {
     pub contact: String,
     /// The user's minutes to a fix that way, waiting included.
     pub minutes: f64,
+    /// Admin steps that go with the hand-over: those the user could not do, then those for
+    /// this target that may still help.
+    pub request: Vec<String>,
 }
 
 /// The engine's answer.
@@ -99,17 +140,25 @@ pub struct Plan {
     pub causes: Vec<RankedCause>,
     /// Remaining steps in the order to try them.
     pub steps: Vec<RankedStep>,
-    /// Unanswered questions whose answer would change the plan.
+    /// Unanswered questions worth asking, best first.
     pub questions: Vec<OpenQuestion>,
     pub escalation: Escalation,
+    /// Expected minutes to a fix following this plan: the steps worth trying, then escalating.
+    pub expected_minutes: f64,
 }
 
 /// Diagnoses: the shared `context` questions, a guide, and what is known.
 pub fn diagnose(context: &[Question], guide: &Guide, situation: &Situation) -> Plan {
     let situation = &effective(guide, situation);
-    let mut plan = plan(guide, situation);
-    plan.questions = open_questions(context, guide, situation, &plan);
+    let mut plan = plan_effective(guide, situation);
+    plan.questions = value::questions(context, guide, situation, plan.expected_minutes);
     plan
+}
+
+/// The plan without the questions (for a caller that will not ask any): cheaper than
+/// [`diagnose`], otherwise the same.
+pub fn plan(guide: &Guide, situation: &Situation) -> Plan {
+    plan_effective(guide, &effective(guide, situation))
 }
 
 /// The situation without answers to guide questions that no longer apply (say, a phone
@@ -149,7 +198,7 @@ pub fn probabilities(guide: &Guide, situation: &Situation) -> Vec<f64> {
     weights(guide, &effective(guide, situation))
 }
 
-/// [`probabilities`] for a situation already made [`effective`].
+/// [`probabilities`] for a situation already made [`effective`] (so every answer in it applies).
 fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
     let mut weights: Vec<f64> = guide
         .causes
@@ -164,13 +213,6 @@ fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
         .collect();
     let index = |id: &str| guide.causes.iter().position(|c| c.id == id);
     for (question, value) in &situation.answers {
-        // An answer to a question that no longer applies (say, a phone question after the
-        // device was changed to a computer) moves nothing.
-        if let Some(q) = guide.question(question)
-            && !applies(&q.when, situation)
-        {
-            continue;
-        }
         let Some(effect) = guide.effect(question, value) else {
             continue;
         };
@@ -193,7 +235,7 @@ fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
 
 /// Bayes' rule for a step that did not help: each cause it fixes keeps `1 - success` of its
 /// weight.
-fn fail(guide: &Guide, step: &crate::guides::model::Step, weights: &mut [f64]) {
+fn fail(guide: &Guide, step: &Step, weights: &mut [f64]) {
     for (i, cause) in guide.causes.iter().enumerate() {
         if step.fixes.contains(&cause.id) {
             weights[i] *= 1.0 - step.success;
@@ -214,7 +256,7 @@ fn maybe_phone(situation: &Situation) -> bool {
 }
 
 /// Whether work not yet uploaded is known to be safe: a safeguard step was done (tried), or an
-/// answer that applies says so.
+/// answer says so (the situation is [`effective`]: every answer in it applies).
 fn safeguarded(guide: &Guide, situation: &Situation) -> bool {
     let step_done = situation
         .tried
@@ -225,7 +267,6 @@ fn safeguarded(guide: &Guide, situation: &Situation) -> bool {
         || situation.answers.iter().any(|(q, v)| {
             guide
                 .question(q)
-                .filter(|q| applies(&q.when, situation))
                 .and_then(|q| q.choice(v))
                 .is_some_and(|c| c.safeguard)
         })
@@ -237,137 +278,9 @@ fn needs_guard(step: &Step, situation: &Situation) -> bool {
     step.risk == Some(Risk::LosesUnsynced) && step.on_phone() && maybe_phone(situation)
 }
 
-/// The chance a step fixes the problem under these cause probabilities.
-fn fix_probability(guide: &Guide, step: &crate::guides::model::Step, probs: &[f64]) -> f64 {
-    let mass: f64 = guide
-        .causes
-        .iter()
-        .zip(probs)
-        .filter(|(c, _)| step.fixes.contains(&c.id))
-        .map(|(_, p)| p)
-        .sum();
-    step.success * mass
-}
-
-/// The plan without the open questions.
-fn plan(guide: &Guide, situation: &Situation) -> Plan {
-    plan_up_to(guide, situation, usize::MAX)
-}
-
-/// The plan without the open questions, with at most `steps` steps (escalation advice, which
-/// depends only on the first step, is the same as the full plan's).
-fn plan_up_to(guide: &Guide, situation: &Situation, steps: usize) -> Plan {
-    let situation = &effective(guide, situation);
-    let probs = weights(guide, situation);
-    let mut causes: Vec<RankedCause> = guide
-        .causes
-        .iter()
-        .zip(&probs)
-        .filter(|(c, _)| applies(&c.when, situation))
-        .map(|(c, p)| RankedCause {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            probability: *p,
-        })
-        .collect();
-    // Stable sort: ties keep file order.
-    causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-
-    let steps = order_steps(guide, situation, probs.clone(), steps);
-    let escalation = escalation(guide, situation, &probs, &steps);
-    Plan {
-        causes,
-        steps,
-        questions: Vec::new(),
-        escalation,
-    }
-}
-
-/// The remaining steps, greedily by probability-of-fixing per minute, each chosen assuming the
-/// ones before it did not help, and never before its prerequisites.
-fn order_steps(
-    guide: &Guide,
-    situation: &Situation,
-    mut probs: Vec<f64>,
-    limit: usize,
-) -> Vec<RankedStep> {
-    let mut placed: BTreeSet<&str> = situation
-        .tried
-        .iter()
-        .chain(&situation.skipped)
-        .map(String::as_str)
-        .collect();
-    let mut candidates: Vec<&crate::guides::model::Step> = Vec::new();
-    for step in &guide.steps {
-        if !applies(&step.when, situation) || fix_probability(guide, step, &probs) <= 0.0 {
-            // A step that does not apply is no prerequisite for anything; nor is one whose
-            // causes are all ruled out: their weight stays 0 whatever fails next, so it is never
-            // recommended and must not hold back the steps that come after it.
-            placed.insert(&step.id);
-        } else if !placed.contains(step.id.as_str()) {
-            candidates.push(step);
-        }
-    }
-    let mut order = Vec::new();
-    // Work not yet uploaded is safe once a safeguard step was done, or comes earlier in the plan.
-    let mut guarded = safeguarded(guide, situation);
-    while order.len() < limit {
-        let mut best: Option<(usize, f64, f64)> = None;
-        for (i, step) in candidates.iter().enumerate() {
-            if !step.after.iter().all(|a| placed.contains(a.as_str()))
-                || (!guarded && needs_guard(step, situation))
-            {
-                continue;
-            }
-            let p = fix_probability(guide, step, &probs);
-            let value = p / step.minutes;
-            if best.is_none_or(|(_, v, _)| value > v) {
-                best = Some((i, value, p));
-            }
-        }
-        let Some((i, _, p)) = best else { break };
-        let step = candidates.remove(i);
-        placed.insert(&step.id);
-        guarded |= step.safeguard;
-        if p <= 0.0 {
-            // Every cause this step addresses is ruled out; so is every other candidate left
-            // with probability 0, but a later one may still have weight: keep looking.
-            continue;
-        }
-        let mut checks: Vec<(usize, f64)> = guide
-            .causes
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| step.fixes.contains(&c.id))
-            .map(|(i, _)| (i, probs[i]))
-            .filter(|(_, p)| *p > 0.0)
-            .collect();
-        checks.sort_by(|a, b| b.1.total_cmp(&a.1));
-        order.push(RankedStep {
-            id: step.id.clone(),
-            title: step.title.clone(),
-            minutes: step.minutes,
-            probability: p,
-            checks: checks
-                .into_iter()
-                .map(|(i, _)| guide.causes[i].id.clone())
-                .collect(),
-            admin: step.admin,
-            role: step.role.clone(),
-            risk: step.risk,
-        });
-        fail(guide, step, &mut probs);
-        normalise(&mut probs);
-    }
-    order
-}
-
-fn escalation(
-    guide: &Guide,
-    situation: &Situation,
-    probs: &[f64],
-    steps: &[RankedStep],
-) -> Escalation {
+/// Who a hand-over goes to: the target of the first answer (in the order asked) that calls for
+/// one, or the guide's own. Also the reasons those answers give.
+fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
     let mut reasons = Vec::new();
     let mut to = None;
     // In the order the questions are asked: the shared ones, then the guide's in file order.
@@ -385,11 +298,6 @@ fn escalation(
         }
     });
     for (question, value) in answers {
-        if let Some(q) = guide.question(question)
-            && !applies(&q.when, situation)
-        {
-            continue;
-        }
         if let Some(effect) = guide.effect(question, value)
             && let Some(reason) = &effect.escalate
         {
@@ -397,114 +305,149 @@ fn escalation(
             to = to.or(Some(effect.escalate_to.unwrap_or(guide.escalate.to)));
         }
     }
-    let to = to.unwrap_or(guide.escalate.to);
-    let target = guide.escalate.target(to);
-    let minutes = target.minutes;
-    let worth = 1.0 / minutes;
-    let steps_worth_trying = steps
+    (to.unwrap_or(guide.escalate.to), reasons)
+}
+
+/// Expected minutes to a fix from this situation ([`effective`]) following the best plan.
+fn expected_minutes(guide: &Guide, situation: &Situation) -> f64 {
+    let situation = &effective(guide, situation);
+    let (to, _) = target(guide, situation);
+    let escalate = guide.escalate.target(to).minutes;
+    let order = order::order(guide, situation, weights(guide, situation), to, false);
+    order.best_stop(escalate).1
+}
+
+/// The plan without the questions, for a situation already made [`effective`].
+fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
+    let probs = weights(guide, situation);
+    let mut causes: Vec<RankedCause> = guide
+        .causes
         .iter()
-        .take_while(|s| s.probability / s.minutes >= worth)
-        .count();
+        .zip(&probs)
+        .filter(|(c, _)| applies(&c.when, situation))
+        .map(|(c, p)| RankedCause {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            probability: *p,
+        })
+        .collect();
+    // Stable sort: ties keep file order.
+    causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+
+    let (to, mut reasons) = target(guide, situation);
+    let contact = guide.escalate.target(to);
+    let order = order::order(guide, situation, probs.clone(), to, true);
+    let (stop, expected_minutes) = order.best_stop(contact.minutes);
+    let ranked = |p: &order::Placed| {
+        let step = &guide.steps[p.step];
+        RankedStep {
+            id: step.id.clone(),
+            title: step.title.clone(),
+            minutes: step.minutes,
+            probability: p.probability,
+            checks: p
+                .checks
+                .iter()
+                .map(|&c| guide.causes[c].id.clone())
+                .collect(),
+            admin: step.admin,
+            role: step.role.clone(),
+            to: step.admin.then(|| order::target_of(step)),
+            risk: step.risk,
+        }
+    };
+    let steps: Vec<RankedStep> = order
+        .units
+        .iter()
+        .flat_map(|u| &u.steps)
+        .chain(&order.request)
+        .map(ranked)
+        .collect();
+    let steps_worth_trying = order.units[..stop].iter().map(|u| u.steps.len()).sum();
+
+    let rest_count = reasons.len();
     if probs.iter().all(|p| *p == 0.0) {
         reasons.push("Your answers rule out every cause this guide knows about.".into());
-    } else if steps.is_empty() {
-        let done = |id: &String| situation.tried.contains(id) || situation.skipped.contains(id);
-        let untried = guide
-            .steps
-            .iter()
-            .any(|s| applies(&s.when, situation) && !done(&s.id));
-        let waiting = guide
-            .steps
-            .iter()
-            .find(|s| applies(&s.when, situation) && !done(&s.id) && needs_guard(s, situation));
-        let safeguard = guide
-            .steps
-            .iter()
-            .find(|s| s.safeguard && applies(&s.when, situation));
-        reasons.push(if let Some(step) = waiting.filter(|_| !safeguarded(guide, situation)) {
-            match safeguard {
-                Some(first) => format!(
-                    "The step left, \"{}\", can delete photos and entries not yet uploaded from the phone. Do \"{}\" first, or hand it over.",
-                    step.title, first.title
-                ),
-                None => format!(
-                    "The step left, \"{}\", can delete photos and entries not yet uploaded from the phone, so hand it over instead.",
-                    step.title
-                ),
-            }
-        } else if untried {
-            "None of the steps left deals with the causes still possible.".into()
+    } else if order.units.is_empty() {
+        reasons.push(nothing_left(guide, situation, &order, &contact.contact));
+    } else if stop == 0 {
+        let best = &order.units[0];
+        let first = &steps[0];
+        let minutes = if first.admin {
+            format!(
+                "{} min for {}",
+                best.cost,
+                guide.escalate.target(first.to.unwrap_or_default()).contact
+            )
         } else {
-            "Every step in this guide has been tried or set aside.".into()
-        });
-    } else if steps_worth_trying == 0 {
-        let best = &steps[0];
+            format!("about {} min", best.cost)
+        };
         reasons.push(format!(
-            "The best remaining step has only a {:.0}% chance of fixing it in about {} min; handing it to {} (about {} min) is now the quicker way to a fix.",
+            "The best remaining step has only a {:.0}% chance of fixing it in {minutes}; handing it to {} (about {} min) is now the quicker way to a fix.",
             best.probability * 100.0,
-            best.minutes,
-            target.contact,
-            minutes
+            contact.contact,
+            contact.minutes
         ));
     }
-    Escalation {
-        recommended: !reasons.is_empty(),
-        reasons,
-        steps_worth_trying,
-        to,
-        contact: target.contact.clone(),
-        minutes,
+    let recommended = reasons.len() > rest_count;
+    let request = situation
+        .for_admin
+        .iter()
+        .cloned()
+        .chain(order.request.iter().map(|p| guide.steps[p.step].id.clone()))
+        .collect();
+    Plan {
+        causes,
+        steps,
+        questions: Vec::new(),
+        escalation: Escalation {
+            recommended,
+            reasons,
+            steps_worth_trying,
+            to,
+            contact: contact.contact.clone(),
+            minutes: contact.minutes,
+            request,
+        },
+        expected_minutes,
     }
 }
 
-/// Unanswered questions that apply and whose answer, for at least one option, would change
-/// the order of the next steps, the leading cause or the escalation advice. Shared questions
-/// come first, then the guide's, in file order.
-fn open_questions(
-    context: &[Question],
+/// Why no step is left to try.
+fn nothing_left(
     guide: &Guide,
     situation: &Situation,
-    current: &Plan,
-) -> Vec<OpenQuestion> {
-    let shared = context.iter().map(|q| (q, true));
-    let own = guide.questions.iter().map(|q| (q, false));
-    shared
-        .chain(own)
-        .filter(|(q, _)| situation.answer(&q.id).is_none() && applies(&q.when, situation))
-        .filter(|(q, _)| {
-            q.options.iter().any(|option| {
-                let mut what_if = situation.clone();
-                what_if.answers.insert(q.id.clone(), option.value.clone());
-                // `changes` looks at the first two steps only.
-                changes(current, &plan_up_to(guide, &what_if, 2))
-            })
-        })
-        .map(|(q, shared)| OpenQuestion {
-            id: q.id.clone(),
-            ask: q.ask.clone(),
-            shared,
-            values: q.values().iter().map(|v| v.to_string()).collect(),
-        })
-        .collect()
-}
-
-/// Whether a plan differs from another in what the user would do next: the next two steps,
-/// the leading cause, or the escalation advice.
-fn changes(a: &Plan, b: &Plan) -> bool {
-    let head = |p: &Plan| {
-        p.steps
-            .iter()
-            .take(2)
-            .map(|s| s.id.clone())
-            .collect::<Vec<_>>()
-    };
-    let top = |p: &Plan| {
-        p.causes
-            .first()
-            .filter(|c| c.probability > 0.0)
-            .map(|c| c.id.clone())
-    };
-    head(a) != head(b) || top(a) != top(b) || a.escalation.recommended != b.escalation.recommended
+    order: &order::Order,
+    contact: &str,
+) -> String {
+    let untried = |s: &&Step| applies(&s.when, situation) && !situation.done(&s.id);
+    let waiting = guide
+        .steps
+        .iter()
+        .filter(untried)
+        .find(|s| needs_guard(s, situation));
+    let safeguard = guide
+        .steps
+        .iter()
+        .find(|s| s.safeguard && applies(&s.when, situation));
+    if let Some(step) = waiting.filter(|_| !safeguarded(guide, situation)) {
+        match safeguard {
+            Some(first) => format!(
+                "The step left, \"{}\", can delete photos and entries not yet uploaded from the phone. Do \"{}\" first, or hand it over.",
+                step.title, first.title
+            ),
+            None => format!(
+                "The step left, \"{}\", can delete photos and entries not yet uploaded from the phone, so hand it over instead.",
+                step.title
+            ),
+        }
+    } else if !order.request.is_empty() {
+        format!("The steps left need {contact}: hand it over with them.")
+    } else if guide.steps.iter().any(|s| untried(&s)) {
+        "None of the steps left deals with the causes still possible.".into()
+    } else {
+        "Every step in this guide has been tried or set aside.".into()
+    }
 }
 
 /// The prevention tips that fit a fix: those tied to a cause the fixing step addresses, and the

@@ -376,6 +376,10 @@ impl Checker<'_> {
             ask: self.text(&raw.ask, "question"),
             when: self.when(&raw.when, questions),
             options,
+            minutes: raw
+                .minutes
+                .as_ref()
+                .map(|m| self.positive(m, "question minutes")),
         }
     }
 }

@@ -178,7 +178,15 @@ pub struct Question {
     #[serde(default, skip_serializing_if = "Condition::is_empty")]
     pub when: Condition,
     pub options: Vec<Choice>,
+    /// The user's minutes to read the question and its options and answer it (the engine's
+    /// default, [`QUESTION_MINUTES`], when not set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minutes: Option<f64>,
 }
+
+/// What asking a question costs the user when it does not say: reading it and its options on
+/// a phone and deciding, in minutes.
+pub const QUESTION_MINUTES: f64 = 0.5;
 
 impl Question {
     /// The option with this value.
@@ -189,6 +197,11 @@ impl Question {
     /// The valid values, in file order.
     pub fn values(&self) -> Vec<&str> {
         self.options.iter().map(|c| c.value.as_str()).collect()
+    }
+
+    /// The user's minutes to answer it.
+    pub fn cost(&self) -> f64 {
+        self.minutes.unwrap_or(QUESTION_MINUTES)
     }
 }
 

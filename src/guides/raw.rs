@@ -264,6 +264,12 @@ pub struct RawQuestion {
     /// At least two; never write "I don't know": fieldfix adds it.
     #[schemars(length(min = 2))]
     pub options: Vec<RawChoice>,
+    /// Optional: the user's minutes to read and answer it (default 0.5). Raise it for a
+    /// question that sends the user to look something up; the engine asks a question only
+    /// when its answer is expected to save more than this.
+    #[serde(default)]
+    #[schemars(with = "Option<f64>", extend("exclusiveMinimum" = 0))]
+    pub minutes: Option<Spanned<f64>>,
 }
 
 /// One answer to a question, and how it moves the causes.

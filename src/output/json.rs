@@ -106,6 +106,8 @@ struct QuestionDoc<'a> {
     ask: &'a str,
     shared: bool,
     options: Vec<OptionDoc<'a>>,
+    /// Expected minutes the answer saves, the cost of asking taken off.
+    value_minutes: f64,
 }
 
 #[derive(Serialize)]
@@ -130,12 +132,18 @@ fn round(p: f64) -> f64 {
     (p * 10_000.0).round() / 10_000.0
 }
 
+/// Minutes to one decimal.
+fn round_minutes(m: f64) -> f64 {
+    (m * 10.0).round() / 10.0
+}
+
 pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
     let Plan {
         causes,
         steps,
         questions,
         escalation,
+        ..
     } = d.plan;
     let device = d.situation.answer(crate::guides::model::DEVICE);
     let esc = &d.guide.escalate;
@@ -201,6 +209,7 @@ pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
                             .collect()
                     })
                     .unwrap_or_default(),
+                value_minutes: round_minutes(q.value_minutes),
             })
             .collect(),
         escalation: EscalationDoc {

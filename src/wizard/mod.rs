@@ -377,23 +377,18 @@ fn clear_winner(hits: &[crate::search::Hit]) -> Option<&crate::search::Hit> {
     (first.score >= 0.6 && second <= first.score * 0.66).then_some(first)
 }
 
-/// The next question worth asking: shared context questions first, then the guide's own that
-/// would change the plan.
+/// The question worth the most (by the engine's value of information), not yet put to the
+/// user; shared and guide questions compete alike. `None` when no question pays.
 fn next_question<'a>(
     library: &'a Library,
     guide: &'a Guide,
     session: &Session,
-) -> Option<&'a Question> {
-    let open =
-        |id: &str| !session.asked.iter().any(|a| a == id) && session.situation.answer(id).is_none();
-    if let Some(q) = library.context.iter().find(|q| open(&q.id)) {
-        return Some(q);
-    }
+) -> Option<(&'a Question, engine::OpenQuestion)> {
     let plan = engine::diagnose(&library.context, guide, &session.situation);
     plan.questions
-        .iter()
-        .filter(|q| !q.shared && open(&q.id))
-        .find_map(|q| guide.question(&q.id))
+        .into_iter()
+        .filter(|q| !session.asked.contains(&q.id))
+        .find_map(|q| library.question(guide, &q.id).map(|full| (full, q)))
 }
 
 const DONT_KNOW: &str = "I don't know";
@@ -408,16 +403,21 @@ fn questions(
     if session.asked.is_empty() && session.undo.is_empty() {
         p.say(&p.paint().heading(&format!("\n{}", guide.title)))?;
     }
-    let Some(q) = next_question(library, guide, session) else {
-        summary(library, guide, session, p)?;
-        session.checkpoint();
-        session.phase = Phase::Steps;
-        return Ok(Flow::Continue);
-    };
-    if let Some(presumed) = session.presumed.remove(&q.id) {
+    // What the user's own words already answered is used first, whatever it is worth: they
+    // said it, and it costs nothing to take.
+    let said = session
+        .presumed
+        .keys()
+        .find(|id| !session.asked.contains(id))
+        .and_then(|id| library.question(guide, id));
+    if let Some(q) = said
+        && let Some(presumed) = session.presumed.remove(&q.id)
+    {
         // Answered by the description: shown, not asked. The checkpoint comes after the
-        // removal, so Back asks the question.
+        // removal and marks the question to be asked, so Back asks it, whatever it is worth.
+        session.reask.push(q.id.clone());
         session.checkpoint();
+        session.reask.retain(|id| *id != q.id);
         session.asked.push(q.id.clone());
         let label = q
             .choice(&presumed.value)
@@ -430,6 +430,32 @@ fn questions(
             .answers
             .insert(q.id.clone(), presumed.value);
         return Ok(Flow::Continue);
+    }
+    let reasked = session
+        .reask
+        .iter()
+        .find(|id| !session.asked.contains(id) && session.situation.answer(id).is_none())
+        .and_then(|id| library.question(guide, id));
+    let next = match reasked {
+        Some(q) => Some((q, None)),
+        None => next_question(library, guide, session).map(|(q, open)| (q, Some(open))),
+    };
+    let Some((q, open)) = next else {
+        summary(library, guide, session, p)?;
+        session.checkpoint();
+        session.phase = Phase::Steps;
+        return Ok(Flow::Continue);
+    };
+    let told: Vec<&str> = open
+        .iter()
+        .flat_map(|open| &open.separates)
+        .filter_map(|c| guide.cause(c))
+        .map(|c| c.title.as_str())
+        .take(2)
+        .collect();
+    if !told.is_empty() {
+        let why = format!("Why I ask: it tells apart \"{}\".", told.join("\" and \""));
+        p.say(&p.paint().wrap(&p.paint().dim(&why), "", ""))?;
     }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
@@ -445,11 +471,15 @@ fn questions(
     }
     session.checkpoint();
     session.asked.push(q.id.clone());
-    if let Some(option) = q.options.get(i) {
-        session
-            .situation
-            .answers
-            .insert(q.id.clone(), option.value.clone());
+    match q.options.get(i) {
+        Some(option) => {
+            session
+                .situation
+                .answers
+                .insert(q.id.clone(), option.value.clone());
+        }
+        // "I don't know" is an answer too: kept, and never asked again.
+        None => session.situation.unknown.push(q.id.clone()),
     }
     Ok(Flow::Continue)
 }
@@ -470,6 +500,12 @@ fn summary(
             "  - ",
             "    ",
         ))?;
+    }
+    if !plan.escalation.recommended {
+        // Answers that point at a hand-over weigh in, but steps with a real chance come first.
+        for reason in &plan.escalation.reasons {
+            p.say(&paint.wrap(&paint.dim(&format!("Note: {reason}")), "  ", "  "))?;
+        }
     }
     Ok(())
 }
@@ -590,7 +626,7 @@ fn steps(
         }
         StepChoice::Cant => {
             record(session, StepResult::NeedsAdmin);
-            session.situation.skipped.push(step.id.clone());
+            session.situation.for_admin.push(step.id.clone());
             p.say(
                 &p.paint()
                     .dim("Noted: it goes in the ticket for your admin if nothing else works."),

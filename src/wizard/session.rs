@@ -79,6 +79,9 @@ pub struct Session {
     /// the answer and the words that said so.
     #[serde(default)]
     pub presumed: BTreeMap<String, Presumed>,
+    /// Questions to ask whatever they are worth: a presumed answer the user went Back from.
+    #[serde(default)]
+    pub reask: Vec<String>,
     /// What "Check the files now" found, as shown (plain text), for the ticket.
     #[serde(default)]
     pub checked: Vec<String>,
@@ -122,6 +125,7 @@ impl Session {
             undo: Vec::new(),
             described: String::new(),
             presumed: BTreeMap::new(),
+            reask: Vec::new(),
             checked: Vec::new(),
             ticket: None,
             ticket_format: None,

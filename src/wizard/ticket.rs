@@ -322,7 +322,8 @@ fn build(
     // know" is an answer too.
     for q in library.context.iter().chain(&guide.questions) {
         let answer = session.situation.answer(&q.id);
-        if answer.is_none() && !session.asked.contains(&q.id) {
+        let unknown = session.asked.contains(&q.id) || session.situation.unknown.contains(&q.id);
+        if answer.is_none() && !unknown {
             continue;
         }
         let (value, label) = match answer {

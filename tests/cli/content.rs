@@ -138,7 +138,14 @@ fn a_single_sign_on_answer_hands_two_step_login_to_company_it() {
     let mut s = Situation::default();
     s.answers.insert(question.id.clone(), option.value.clone());
     let plan = engine::diagnose(&LIBRARY.context, g, &s);
-    assert!(plan.escalation.recommended);
+    // The reason is given whether or not handing over is already the quicker way.
+    assert!(
+        plan.escalation
+            .reasons
+            .contains(option.effect.escalate.as_ref().expect("a reason")),
+        "{:?}",
+        plan.escalation.reasons
+    );
     assert_eq!(plan.escalation.to, Target::It);
     assert_eq!(
         plan.escalation.contact,

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use fieldfix::engine::{self, InputError, Plan, Situation};
-use fieldfix::guides::model::{Cause, Condition, Effect, Guide, Library, Question, Step};
+use fieldfix::guides::model::{Cause, Condition, Effect, Guide, Library, Question, Step, Target};
 use proptest::prelude::*;
 
 use crate::support::{
@@ -296,9 +296,36 @@ fn when_hides_steps_only_for_other_answers() {
     }
 }
 
+/// Two equally likely causes, each fixed for sure by its own `minutes` step, escalation at
+/// `escalate` minutes.
+fn telling_apart(minutes: f64, escalate: f64) -> GuideBuilder {
+    GuideBuilder::new("apart")
+        .escalate_minutes(escalate)
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .step(Step {
+            success: 1.0,
+            ..step("fix-a", minutes, &["a"])
+        })
+        .step(Step {
+            success: 1.0,
+            ..step("fix-b", minutes, &["b"])
+        })
+}
+
+/// A question whose answers tell a from b for sure.
+fn apart_question(id: &str) -> Question {
+    question(id, &[("x", rules_out(&["b"])), ("y", rules_out(&["a"]))])
+}
+
 #[test]
 fn when_hides_questions_only_for_other_answers() {
-    let guide = phones();
+    let guide = telling_apart(20.0, 1000.0)
+        .question(Question {
+            when: when(&[("device", &["ios", "android"])]),
+            ..apart_question("queue")
+        })
+        .build();
     let computer = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
     assert!(!question_ids(&computer).contains(&"queue"), "{computer:#?}");
 
@@ -322,7 +349,7 @@ fn answers_to_a_question_that_no_longer_applies_move_nothing() {
     let fresh = situation(&[("device", "computer")], &[], &[]);
     assert_probs(&probs(&guide, &stale), &probs(&guide, &fresh));
     assert_eq!(diagnose(&guide, &stale), diagnose(&guide, &fresh));
-    assert!(!diagnose(&guide, &stale).escalation.recommended);
+    assert!(diagnose(&guide, &stale).escalation.reasons.is_empty());
 
     // Control: the same answer does move things while the question applies.
     let live = diagnose(
@@ -330,7 +357,6 @@ fn answers_to_a_question_that_no_longer_applies_move_nothing() {
         &situation(&[("device", "ios"), ("queue", "waiting")], &[], &[]),
     );
     assert_eq!(cause_prob(&live, "signal"), Some(0.0));
-    assert!(live.escalation.recommended);
     assert!(
         live.escalation
             .reasons
@@ -480,7 +506,15 @@ fn prerequisites_come_first() {
             ..step("best", 1.0, &["c"])
         })
         .build();
+    // The chain prepare + best is worth (0.09 + 0.72) / 21 = 0.039 a minute, more than middle
+    // (0.09 / 5 = 0.018): the slow prerequisite inherits the value of what it unlocks.
     let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["prepare", "best", "middle"]);
+
+    // A prerequisite too slow for what it unlocks waits: (0.09 + 0.72) / 201 < 0.018.
+    let mut slow = guide.clone();
+    slow.steps[0].minutes = 200.0;
+    let plan = diagnose(&slow, &Situation::default());
     assert_eq!(step_ids(&plan), ["middle", "prepare", "best"]);
 
     // Once the prerequisite was tried or set aside, the best step leads.
@@ -617,8 +651,10 @@ fn no_escalation_while_steps_are_worth_trying() {
 }
 
 #[test]
-fn an_answer_with_escalate_recommends_escalating() {
+fn an_answer_with_escalate_is_a_reason_not_the_end_of_the_walk() {
     let guide = four_causes()
+        .cause(cause("locked", 5.0))
+        .escalate_minutes(60.0)
         .question(question(
             "q",
             &[
@@ -626,29 +662,49 @@ fn an_answer_with_escalate_recommends_escalating() {
                 ("fine", no_effect()),
             ],
         ))
+        .question(question(
+            "sure",
+            &[(
+                "locked",
+                Effect {
+                    raises: vec!["locked".into()],
+                    rules_out: vec!["a".into(), "b".into()],
+                    ..escalates("It is locked for good.")
+                },
+            )],
+        ))
         .context(
             "scope",
             "several-people",
             escalates("Several people see it."),
         )
         .build();
+    // Four 5-minute steps with a 10% chance each, against 60 minutes: the reason is shown, the
+    // steps come first (5 * (1 + 0.9 + 0.8 + 0.7) + 0.6 * 60 = 53 minutes).
     let plan = diagnose(&guide, &situation(&[("q", "locked")], &[], &[]));
-    assert!(plan.escalation.recommended);
+    assert!(!plan.escalation.recommended, "{:#?}", plan.escalation);
     assert_eq!(plan.escalation.reasons, ["Only the admin can unlock it."]);
-    assert_eq!(step_ids(&plan).len(), 4, "the steps are still listed");
+    assert_eq!(step_ids(&plan).len(), 4);
+    assert_eq!(plan.escalation.steps_worth_trying, 4);
 
     let plan = diagnose(&guide, &situation(&[("scope", "several-people")], &[], &[]));
-    assert!(plan.escalation.recommended);
     assert_eq!(plan.escalation.reasons, ["Several people see it."]);
-
     let both = situation(&[("q", "locked"), ("scope", "several-people")], &[], &[]);
     assert_eq!(diagnose(&guide, &both).escalation.reasons.len(), 2);
+
+    // It weighs in through the causes it moves: with the lock raised and a and b ruled out, the
+    // steps left have too little chance, and handing over is recommended.
+    let plan = diagnose(&guide, &situation(&[("sure", "locked")], &[], &[]));
+    assert!(plan.escalation.recommended, "{:#?}", plan);
+    assert_eq!(plan.escalation.steps_worth_trying, 0);
 
     for fine in [
         situation(&[("q", "fine")], &[], &[]),
         situation(&[("scope", "just-me")], &[], &[]),
     ] {
-        assert!(!diagnose(&guide, &fine).escalation.recommended, "{fine:?}");
+        let plan = diagnose(&guide, &fine);
+        assert!(!plan.escalation.recommended, "{fine:?}");
+        assert!(plan.escalation.reasons.is_empty(), "{fine:?}");
     }
 }
 
@@ -772,7 +828,7 @@ fn steps_worth_trying_counts_the_leading_steps_worth_their_minutes() {
 }
 
 #[test]
-fn steps_worth_trying_stops_at_the_first_step_not_worth_it() {
+fn escalating_now_wins_when_no_part_of_the_plan_beats_it() {
     // fix-a: 0.9 / 30 = 0.03 < 1/30, not worth it; once it failed, fix-b is certain and worth
     // 1 / 10, but it comes after a step that is not worth trying.
     let guide = GuideBuilder::new("leading")
@@ -798,82 +854,114 @@ fn steps_worth_trying_stops_at_the_first_step_not_worth_it() {
 // Open questions
 
 #[test]
-fn open_questions_are_those_whose_answer_changes_the_plan() {
-    let guide = GuideBuilder::new("questions")
-        .cause(cause("a", 10.0))
-        .cause(cause("b", 2.0))
-        .cause(cause("c", 1.0))
-        .step(step("fix-a", 5.0, &["a"]))
-        .step(step("fix-b", 5.0, &["b"]))
-        .step(step("fix-c", 5.0, &["c"]))
-        // Lowering c changes nothing the user would do next.
-        .question(question(
-            "minor",
-            &[("x", lowers(&["c"])), ("y", no_effect())],
-        ))
-        // Raising c puts fix-c before fix-b.
-        .question(question(
-            "major",
-            &[("x", no_effect()), ("y", raises(&["c"]))],
-        ))
-        // An answer that means escalating changes the advice.
-        .question(question("urgent", &[("x", escalates("Now."))]))
-        // Never applies on a computer.
-        .question(Question {
-            when: when(&[("device", &["ios"])]),
-            ..question("phone", &[("x", rules_out(&["a"]))])
-        })
+fn a_question_is_worth_the_minutes_its_answer_saves_less_its_cost() {
+    // Now: fix-a (20 min), then fix-b half the time: 20 + 0.5 * 20 = 30 minutes.
+    // Either answer leaves one cause: 20 minutes. P(x) = P(y) = 0.5 (x rules b out, so
+    // P(x | a) = 1 and P(x | b) = 0). "I don't know" (20%) saves nothing, asking costs 0.5:
+    // VOI = 0.8 * (30 - 20) - 0.5 = 7.5.
+    let guide = telling_apart(20.0, 1000.0)
+        .question(apart_question("q"))
         .build();
     let plan = diagnose(&guide, &Situation::default());
-    assert_eq!(question_ids(&plan), ["major", "urgent", "phone"]);
-    let major = &plan.questions[0];
-    assert!(!major.shared);
-    assert_eq!(major.values, ["x", "y"]);
-    assert_eq!(major.ask, "Question major?");
+    assert_close(plan.expected_minutes, 30.0, "ECR now");
+    assert_eq!(question_ids(&plan), ["q"]);
+    assert_close(plan.questions[0].value_minutes, 7.5, "VOI");
+    assert_eq!(plan.questions[0].separates, ["a", "b"]);
+    assert_eq!(plan.questions[0].values, ["x", "y"]);
+    assert!(!plan.questions[0].shared);
 
-    // Answered questions are not open any more; nor is one that does not apply.
-    let plan = diagnose(
-        &guide,
-        &situation(&[("major", "x"), ("device", "computer")], &[], &[]),
-    );
-    assert_eq!(question_ids(&plan), ["urgent"]);
+    // The same question on 1-minute steps saves 0.8 * 0.5 = 0.4 minutes, less than asking.
+    let quick = telling_apart(1.0, 1000.0)
+        .question(apart_question("q"))
+        .build();
+    assert!(question_ids(&diagnose(&quick, &Situation::default())).is_empty());
 
-    // A question that only hides a step: open while it applies, not once it does not.
-    let guide = GuideBuilder::new("hiding")
-        .cause(cause("a", 1.0))
-        .cause(cause("b", 1.0))
-        .question(Question {
-            when: when(&[("device", &["ios"])]),
-            ..question("phone", &[("x", no_effect()), ("y", no_effect())])
-        })
-        .step(Step {
-            when: when(&[("phone", &["x"])]),
-            ..step("phone-step", 1.0, &["a"])
-        })
-        .step(step("other", 5.0, &["b"]))
+    // A question that says it takes 10 minutes (looking something up) is not worth 8.
+    let mut slow = guide.clone();
+    slow.questions[0].minutes = Some(10.0);
+    assert!(question_ids(&diagnose(&slow, &Situation::default())).is_empty());
+    slow.questions[0].minutes = Some(2.0);
+    let plan = diagnose(&slow, &Situation::default());
+    assert_close(plan.questions[0].value_minutes, 6.0, "VOI at 2 minutes");
+}
+
+#[test]
+fn questions_come_best_first_and_only_with_positive_value() {
+    let guide = telling_apart(20.0, 1000.0)
+        // Tells a from b only partly: worth less than `sharp`.
+        .question(question(
+            "vague",
+            &[("x", raises(&["a"])), ("y", raises(&["b"]))],
+        ))
+        // Moves nothing the plan depends on.
+        .question(question("idle", &[("x", no_effect()), ("y", no_effect())]))
+        .question(apart_question("sharp"))
+        // Calls for a hand-over but moves no cause: worth nothing.
+        .question(question(
+            "urgent",
+            &[("x", escalates("Now.")), ("y", no_effect())],
+        ))
         .build();
     let plan = diagnose(&guide, &Situation::default());
-    assert_eq!(question_ids(&plan), ["phone"]);
-    let plan = diagnose(&guide, &situation(&[("device", "computer")], &[], &[]));
+    assert_eq!(question_ids(&plan), ["sharp", "vague"]);
+    assert!(plan.questions[0].value_minutes > plan.questions[1].value_minutes);
+    assert!(plan.questions.iter().all(|q| q.value_minutes > 0.0));
+
+    // Once `sharp` is answered, nothing is left to learn.
+    let plan = diagnose(&guide, &situation(&[("sharp", "x")], &[], &[]));
     assert!(plan.questions.is_empty(), "{:#?}", plan.questions);
 }
 
 #[test]
-fn shared_questions_come_first_when_they_matter() {
-    let guide = phones();
-    let plan = diagnose(&guide, &Situation::default());
-    let ids = question_ids(&plan);
-    // Device hides steps and causes; this guide has no network or scope effects.
-    assert_eq!(ids, ["device", "queue"]);
-    assert!(plan.questions[0].shared);
-    assert_eq!(plan.questions[0].values, ["computer", "ios", "android"]);
-    assert!(!plan.questions[1].shared);
+fn i_dont_know_is_kept_moves_nothing_and_is_not_asked_again() {
+    let guide = telling_apart(20.0, 1000.0)
+        .question(apart_question("sharp"))
+        .question(question(
+            "vague",
+            &[("x", raises(&["a"])), ("y", raises(&["b"]))],
+        ))
+        .build();
+    let mut s = Situation::default();
+    s.unknown.push("sharp".into());
+    let plan = diagnose(&guide, &s);
+    assert_eq!(question_ids(&plan), ["vague"], "the next best question");
+    assert_probs(&probs(&guide, &s), &[0.5, 0.5]);
+    assert_eq!(plan.causes, diagnose(&guide, &Situation::default()).causes);
+    assert_eq!(
+        engine::check_situation(&shared_context(), &guide, &s),
+        Ok(())
+    );
 
-    let guide = four_causes()
+    s.unknown.push("nope".into());
+    assert!(matches!(
+        engine::check_situation(&shared_context(), &guide, &s),
+        Err(InputError::UnknownQuestion { .. })
+    ));
+}
+
+#[test]
+fn shared_questions_compete_on_the_same_footing() {
+    // A guide where the network changes nothing never asks about it, nor about the device.
+    let guide = telling_apart(20.0, 1000.0)
+        .question(apart_question("q"))
+        .build();
+    assert_eq!(
+        question_ids(&diagnose(&guide, &Situation::default())),
+        ["q"]
+    );
+
+    // Here the network tells the causes apart as well as `q`, and comes first (shared
+    // questions win ties).
+    let guide = telling_apart(20.0, 1000.0)
+        .question(apart_question("q"))
+        .context("network", "good", rules_out(&["b"]))
+        .context("network", "weak", rules_out(&["a"]))
         .context("network", "offline", rules_out(&["a"]))
         .build();
     let plan = diagnose(&guide, &Situation::default());
-    assert_eq!(question_ids(&plan), ["network"]);
+    assert_eq!(question_ids(&plan), ["network", "q"]);
+    assert!(plan.questions[0].shared);
+    assert_eq!(plan.questions[0].values, ["good", "weak", "offline"]);
     let plan = diagnose(&guide, &situation(&[("network", "good")], &[], &[]));
     assert!(plan.questions.is_empty());
 }
@@ -1074,7 +1162,7 @@ fn same_input_same_output() {
             .map(|(q, v)| (q.to_owned(), v.to_owned()))
             .collect(),
         tried: vec![guide.steps[0].id.clone()],
-        skipped: Vec::new(),
+        ..Situation::default()
     };
     let first = engine::diagnose(&library.context, guide, &s);
     assert!(!first.steps.is_empty());
@@ -1785,11 +1873,237 @@ fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
         .unwrap()
         .minutes = 480.0;
     let plan = diagnose(&g, &situation(&[("login", "company-page")], &[], &[]));
-    assert!(plan.escalation.recommended);
+    // Two 5-minute steps with a real chance come before 480 minutes with IT.
+    assert!(!plan.escalation.recommended);
+    assert_eq!(
+        plan.escalation.reasons,
+        ["Your company's sign-in page is run by company IT."]
+    );
     assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::It);
     assert_eq!(plan.escalation.contact, "the it");
     assert_eq!(plan.escalation.minutes, 480.0);
     let plan = diagnose(&g, &situation(&[("login", "procore")], &[], &[]));
     assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::Admin);
     assert_eq!(plan.escalation.contact, "the admin");
+}
+
+// ---- Admin steps, lookahead escalation and the value of questions -----------------------------
+
+/// Causes a, b (fixed by admin steps for the company admin, 240 min) and c (a 10-minute user
+/// step); the guide hands over to Procore support (1440 min).
+fn admin_guide() -> Guide {
+    let mut g = GuideBuilder::new("admin")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .cause(cause("c", 2.0))
+        .step(Step {
+            admin: true,
+            to: Some(Target::Admin),
+            ..step("ask-a", 15.0, &["a"])
+        })
+        .step(step("fix-c", 10.0, &["c"]))
+        .step(Step {
+            admin: true,
+            to: Some(Target::Admin),
+            ..step("ask-b", 20.0, &["b"])
+        })
+        .build();
+    g.escalate.to = Target::Support;
+    g.escalate.targets.get_mut(&Target::Admin).unwrap().minutes = 240.0;
+    g.escalate
+        .targets
+        .get_mut(&Target::Support)
+        .unwrap()
+        .minutes = 1440.0;
+    g
+}
+
+#[test]
+fn admin_steps_for_one_person_are_one_request_priced_at_their_minutes() {
+    let g = admin_guide();
+    let plan = diagnose(&g, &Situation::default());
+    // fix-c: 0.45 in 10 min. The request to the admin (both steps, one wait of 240 min) fixes
+    // 0.45 of the start: after fix-c failed (0.55 left), 0.45 / 0.55 of what is left.
+    assert_eq!(step_ids(&plan), ["fix-c", "ask-a", "ask-b"]);
+    assert_eq!(plan.steps[1].to, Some(Target::Admin));
+    assert_eq!(plan.steps[2].to, Some(Target::Admin));
+    assert_eq!(plan.escalation.steps_worth_trying, 3);
+    assert!(!plan.escalation.recommended);
+    // 10 + 0.55 * 240 (one request, not two) + 0.1 * 1440 (support, when nothing helped).
+    assert_close(
+        plan.expected_minutes,
+        10.0 + 0.55 * 240.0 + 0.1 * 1440.0,
+        "ECR",
+    );
+
+    // Handed to the admin directly, the admin steps go with the hand-over, after the steps.
+    let mut direct = admin_guide();
+    direct.escalate.to = Target::Admin;
+    let plan = diagnose(&direct, &Situation::default());
+    assert_eq!(step_ids(&plan), ["fix-c", "ask-a", "ask-b"]);
+    assert_eq!(plan.escalation.steps_worth_trying, 1);
+    assert_eq!(plan.escalation.request, ["ask-a", "ask-b"]);
+    assert_close(plan.expected_minutes, 10.0 + 0.55 * 240.0, "ECR");
+}
+
+#[test]
+fn a_step_the_user_cannot_do_goes_in_the_request_not_the_skips() {
+    let mut g = admin_guide();
+    g.escalate.to = Target::Admin;
+    let mut s = Situation::default();
+    s.for_admin.push("ask-b".into());
+    let plan = diagnose(&g, &s);
+    assert!(!step_ids(&plan).contains(&"ask-b"));
+    assert_eq!(plan.escalation.request, ["ask-b", "ask-a"]);
+    // Its cause keeps its weight: nobody tried it.
+    assert_probs(&probs(&g, &s), &probs(&g, &Situation::default()));
+    assert_eq!(engine::check_situation(&shared_context(), &g, &s), Ok(()));
+}
+
+#[test]
+fn escalation_looks_ahead_over_the_whole_plan() {
+    // Escalating costs 30. first (19 min, 0.5) is worth less per minute than escalating
+    // (0.026 < 0.033), but once it failed, second is certain in 20 minutes:
+    // 19 + 0.5 * 20 = 29 < 30. Stopping at the first step below the bar would hand over.
+    let guide = GuideBuilder::new("lookahead")
+        .cause(cause("a", 1.0))
+        .cause(cause("b", 1.0))
+        .step(Step {
+            success: 1.0,
+            ..step("second", 20.0, &["a"])
+        })
+        .step(Step {
+            success: 1.0,
+            ..step("first", 19.0, &["b"])
+        })
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["first", "second"]);
+    assert!(plan.steps[0].probability / plan.steps[0].minutes < 1.0 / 30.0);
+    assert!(!plan.escalation.recommended, "{:#?}", plan.escalation);
+    assert_eq!(plan.escalation.steps_worth_trying, 2);
+    assert_close(plan.expected_minutes, 29.0, "ECR");
+
+    // At 21 minutes for `second` the plan costs 19 + 10.5 = 29.5: still worth it; at 23 it
+    // costs 30.5, and handing over now wins.
+    let mut dear = guide.clone();
+    dear.steps[0].minutes = 23.0;
+    let plan = diagnose(&dear, &Situation::default());
+    assert!(plan.escalation.recommended);
+    assert_eq!(plan.escalation.steps_worth_trying, 0);
+    assert_close(plan.expected_minutes, 30.0, "ECR");
+}
+
+/// P(option | cause) worked out here from the effects and `when`, independently of the engine.
+fn likelihood(guide: &Guide, q: &Question, option: usize, cause: usize) -> f64 {
+    let c = &guide.causes[cause];
+    let w = |o: &fieldfix::guides::model::Choice| -> f64 {
+        if c.when.0.get(&q.id).is_some_and(|v| !v.contains(&o.value)) {
+            return 0.0;
+        }
+        let Some(e) = guide.effect(&q.id, &o.value) else {
+            return 1.0;
+        };
+        if e.rules_out.contains(&c.id) {
+            0.0
+        } else {
+            let up = if e.raises.contains(&c.id) { 3.0 } else { 1.0 };
+            let down = if e.lowers.contains(&c.id) { 3.0 } else { 1.0 };
+            up / down
+        }
+    };
+    let total: f64 = q.options.iter().map(w).sum();
+    if total == 0.0 {
+        1.0 / q.options.len() as f64
+    } else {
+        w(&q.options[option]) / total
+    }
+}
+
+/// Every question listed has the value the formula gives, above zero, best first; every
+/// question that applies and is not listed is worth nothing.
+fn check_question_values(context: &[Question], guide: &Guide, s: &Situation) {
+    let plan = engine::diagnose(context, guide, s);
+    let now = engine::plan(guide, s).expected_minutes;
+    assert!((plan.expected_minutes - now).abs() < 1e-9);
+    let p = engine::probabilities(guide, s);
+    let answer = |q: &str| s.answer(q).map(str::to_owned);
+    let mut effective = s.clone();
+    effective
+        .answers
+        .retain(|q, _| guide.question(q).is_none_or(|q| q.when.holds(answer)));
+    for q in context.iter().chain(&guide.questions) {
+        if s.settled(&q.id) || !q.when.holds(answer) || p.iter().all(|x| *x == 0.0) {
+            assert!(!question_ids(&plan).contains(&q.id.as_str()), "{}", q.id);
+            continue;
+        }
+        let mut expected = 0.0;
+        for (o, option) in q.options.iter().enumerate() {
+            let chance: f64 = (0..guide.causes.len())
+                .map(|c| p[c] * likelihood(guide, q, o, c))
+                .sum();
+            if chance > 0.0 {
+                let mut after = s.clone();
+                after.answers.insert(q.id.clone(), option.value.clone());
+                expected += chance * engine::plan(guide, &after).expected_minutes;
+            }
+        }
+        let value = 0.8 * (now - expected) - q.cost();
+        match plan.questions.iter().find(|x| x.id == q.id) {
+            Some(listed) => {
+                assert!(value > 0.0, "{} listed at {value}", q.id);
+                assert!(
+                    (listed.value_minutes - value).abs() < 1e-6,
+                    "{}: {} vs {value}",
+                    q.id,
+                    listed.value_minutes
+                );
+            }
+            None => assert!(value <= 1e-9, "{} worth {value} but not listed", q.id),
+        }
+    }
+    for pair in plan.questions.windows(2) {
+        assert!(pair[0].value_minutes >= pair[1].value_minutes);
+    }
+    // Escalation is recommended exactly when no step is worth trying first.
+    assert_eq!(
+        plan.escalation.steps_worth_trying == 0,
+        plan.escalation.recommended || plan.steps.is_empty(),
+        "{:#?}",
+        plan.escalation
+    );
+    assert!(plan.expected_minutes <= plan.escalation.minutes + 1e-9);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_guides_ask_only_questions_that_pay(spec in guide_spec(), sit in situation_spec()) {
+        let guide = build_guide(&spec);
+        let mut s = build_situation(&guide, &sit);
+        // Leave some questions open, one of them answered "I don't know".
+        let open: Vec<String> = s.answers.keys().filter(|q| guide.question(q).is_some()).cloned().collect();
+        for (i, q) in open.iter().enumerate() {
+            if i % 2 == 0 {
+                s.answers.remove(q);
+            }
+            if i == 2 {
+                s.unknown.push(q.clone());
+            }
+        }
+        check_question_values(&shared_context(), &guide, &s);
+    }
+
+    #[test]
+    fn real_guides_ask_only_questions_that_pay(
+        index in any::<prop::sample::Index>(),
+        picks in prop::collection::vec(any::<u8>(), 1..12),
+        tried in any::<u64>().prop_map(|t| t & t.rotate_left(7) & t.rotate_left(19)),
+    ) {
+        let library = &*LIBRARY;
+        let guide = &library.guides[index.index(library.guides.len())];
+        let s = real_situation(&library.context, guide, &picks, tried, 0);
+        check_question_values(&library.context, guide, &s);
+    }
 }

@@ -257,6 +257,7 @@ pub fn question(id: &str, options: &[(&str, Effect)]) -> Question {
                 sources: Vec::new(),
             })
             .collect(),
+        minutes: None,
     }
 }
 
@@ -399,5 +400,6 @@ pub fn situation(
             .collect(),
         tried: ids(tried),
         skipped: ids(skipped),
+        ..Default::default()
     }
 }

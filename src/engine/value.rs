@@ -1,0 +1,133 @@
+//! Which questions are worth asking: the value of information of each open question, in
+//! minutes (Heckerman, Breese & Rommelse 1995, one-step lookahead).
+//!
+//! For a question q: VOI(q) = ECR(now) − [u·ECR(now) + (1 − u)·Σ_o P(o)·ECR(after o)] − cost(q),
+//! where ECR is the expected minutes to a fix of the best plan (see `order`), u the chance of
+//! "I don't know" (which changes nothing), and P(o) = Σ_c P(c)·P(o|c). A question is worth
+//! asking when its value is above zero; the best one is asked first.
+
+use crate::guides::model::{Guide, Question, RAISE_FACTOR};
+
+use super::{OpenQuestion, Situation, applies, expected_minutes, weights};
+
+/// The chance a user answers "I don't know" to a question.
+pub const DONT_KNOW: f64 = 0.2;
+
+/// The questions worth asking in `situation` (already made effective), whose best plan takes
+/// `now` minutes: positive value only, best first (ties: shared first, then file order).
+pub(super) fn questions(
+    context: &[Question],
+    guide: &Guide,
+    situation: &Situation,
+    now: f64,
+) -> Vec<OpenQuestion> {
+    let probs = weights(guide, situation);
+    if probs.iter().all(|p| *p == 0.0) {
+        return Vec::new();
+    }
+    let shared = context.iter().map(|q| (q, true));
+    let own = guide.questions.iter().map(|q| (q, false));
+    let mut open: Vec<OpenQuestion> = shared
+        .chain(own)
+        .filter(|(q, _)| !situation.settled(&q.id) && applies(&q.when, situation))
+        .filter_map(|(q, shared)| {
+            let likelihood = answer_likelihoods(guide, q);
+            let mut expected = 0.0;
+            for (option, given_cause) in q.options.iter().zip(&likelihood) {
+                let p: f64 = probs.iter().zip(given_cause).map(|(p, l)| p * l).sum();
+                if p > 0.0 {
+                    let mut after = situation.clone();
+                    after.answers.insert(q.id.clone(), option.value.clone());
+                    expected += p * expected_minutes(guide, &after);
+                }
+            }
+            let value = (1.0 - DONT_KNOW) * (now - expected) - q.cost();
+            (value > 1e-9).then(|| OpenQuestion {
+                id: q.id.clone(),
+                ask: q.ask.clone(),
+                shared,
+                values: q.values().iter().map(|v| v.to_string()).collect(),
+                value_minutes: value,
+                separates: separates(guide, &likelihood, &probs),
+            })
+        })
+        .collect();
+    // Stable: ties keep the order above.
+    open.sort_by(|a, b| b.value_minutes.total_cmp(&a.value_minutes));
+    open
+}
+
+/// P(option | cause) for each option (rows, in file order) and cause (columns).
+///
+/// Derived from the effects: an option weighs a cause 3 when it raises it, 1/3 when it lowers
+/// it, 0 when it rules it out or hides it (a `when` on this question without that value), 1
+/// otherwise; each cause's weights are then normalised over the options. This is the one place
+/// to read explicit per-option probabilities from, should a guide give them.
+pub(super) fn answer_likelihoods(guide: &Guide, question: &Question) -> Vec<Vec<f64>> {
+    let mut rows: Vec<Vec<f64>> = question
+        .options
+        .iter()
+        .map(|option| {
+            let effect = guide.effect(&question.id, &option.value);
+            guide
+                .causes
+                .iter()
+                .map(|cause| {
+                    if cause
+                        .when
+                        .0
+                        .get(&question.id)
+                        .is_some_and(|values| !values.contains(&option.value))
+                    {
+                        return 0.0;
+                    }
+                    let Some(effect) = effect else { return 1.0 };
+                    let has = |ids: &[String]| ids.contains(&cause.id);
+                    let mut w = 1.0;
+                    if has(&effect.raises) {
+                        w *= RAISE_FACTOR;
+                    }
+                    if has(&effect.lowers) {
+                        w /= RAISE_FACTOR;
+                    }
+                    if has(&effect.rules_out) {
+                        w = 0.0;
+                    }
+                    w
+                })
+                .collect()
+        })
+        .collect();
+    let options = rows.len() as f64;
+    for c in 0..guide.causes.len() {
+        let total: f64 = rows.iter().map(|r| r[c]).sum();
+        for row in &mut rows {
+            row[c] = if total > 0.0 {
+                row[c] / total
+            } else {
+                1.0 / options
+            };
+        }
+    }
+    rows
+}
+
+/// The causes still possible whose answer chances differ between options, most likely first.
+fn separates(guide: &Guide, likelihood: &[Vec<f64>], probs: &[f64]) -> Vec<String> {
+    let mut told: Vec<(usize, f64)> = probs
+        .iter()
+        .enumerate()
+        .filter(|(c, p)| {
+            let column = likelihood.iter().map(|row| row[*c]);
+            let (low, high) = column.fold((f64::INFINITY, 0.0f64), |(lo, hi), x| {
+                (lo.min(x), hi.max(x))
+            });
+            **p > 0.0 && high - low > 1e-9
+        })
+        .map(|(c, p)| (c, *p))
+        .collect();
+    told.sort_by(|a, b| b.1.total_cmp(&a.1));
+    told.into_iter()
+        .map(|(c, _)| guide.causes[c].id.clone())
+        .collect()
+}
