@@ -51,6 +51,7 @@ pub fn source_label(source: &str) -> (String, Option<&str>) {
                 .next()
                 .filter(|last| *last != host && !last.is_empty())
                 .map(|slug| {
+                    let slug = slug.strip_prefix("faq-").unwrap_or(slug);
                     let words = slug.replace(['-', '_'], " ");
                     let mut chars = words.chars();
                     chars.next().map_or(String::new(), |first| {
@@ -202,5 +203,42 @@ mod tests {
             width: 80,
         };
         assert!(colored.heading("Causes").contains('\u{1b}'));
+    }
+}
+
+#[cfg(test)]
+mod source_tests {
+    use super::source_label;
+
+    #[test]
+    fn sources_read_as_the_site_and_the_page_title() {
+        assert_eq!(
+            source_label(
+                "https://support.procore.com/products/online/user-guide/company-level/directory/tutorials/unlock-a-user-account-in-the-company-directory"
+            ),
+            (
+                "Procore support — Unlock a user account in the company directory".to_owned(),
+                Some(
+                    "https://support.procore.com/products/online/user-guide/company-level/directory/tutorials/unlock-a-user-account-in-the-company-directory"
+                )
+            )
+        );
+        assert_eq!(
+            source_label("https://v2.support.procore.com/faq-trouble-logging-in-to-procore/").0,
+            "Procore support — Trouble logging in to procore"
+        );
+        assert_eq!(
+            source_label("https://developers.procore.com/documentation/content/rate-limiting").0,
+            "Procore developer docs — Rate limiting"
+        );
+        assert_eq!(
+            source_label("https://status.procore.com").0,
+            "Procore status"
+        );
+        assert_eq!(
+            source_label("seed"),
+            ("fieldfix's source articles".to_owned(), None)
+        );
+        assert_eq!(source_label("device").1, None);
     }
 }
