@@ -114,6 +114,18 @@ pub fn now() -> String {
         .to_string()
 }
 
+/// A saved session from its text; what is wrong with it, in words.
+pub fn parse(text: &str) -> Result<Session, String> {
+    let session: Session = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if session.version != SESSION_VERSION {
+        return Err(format!(
+            "it was saved by another version of fieldfix (format {})",
+            session.version
+        ));
+    }
+    Ok(session)
+}
+
 /// Saved sessions larger than this are refused unread (a real one is a few KiB).
 const MAX_SESSION_BYTES: u64 = 4 * 1024 * 1024;
 
@@ -195,20 +207,7 @@ impl Store {
                 message: e.reason,
             }
         })?;
-        let session: Session = serde_json::from_str(&text).map_err(|e| StoreError::Unreadable {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        if session.version != SESSION_VERSION {
-            return Err(StoreError::Unreadable {
-                path,
-                message: format!(
-                    "it was saved by another version of fieldfix (format {})",
-                    session.version
-                ),
-            });
-        }
-        Ok(session)
+        parse(&text).map_err(|message| StoreError::Unreadable { path, message })
     }
 
     /// The saved session, checked like any input against `library`: its guide, answers,

@@ -7,6 +7,7 @@ mod commands;
 mod engine;
 mod hardening;
 mod preflight;
+mod properties;
 mod pty;
 mod validate;
 mod wizard;
