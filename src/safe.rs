@@ -50,6 +50,76 @@ pub fn path(p: &Path) -> String {
     line(&p.to_string_lossy()).into_owned()
 }
 
+/// Writes `value` as pretty JSON in which every unsafe character (see [`is_unsafe`]) is a
+/// `\uXXXX` escape: the same data for a program, nothing that drives a terminal for a person.
+/// (`serde_json` escapes only C0 controls; C1 and direction controls would pass raw.)
+pub fn write_json<W: std::io::Write + ?Sized>(
+    writer: &mut W,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
+    value.serialize(&mut ser).map_err(std::io::Error::from)
+}
+
+/// serde_json's pretty formatter, escaping unsafe characters in strings.
+#[derive(Default)]
+struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for SafeFormatter {
+    fn write_string_fragment<W: std::io::Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        for c in fragment.chars() {
+            if is_unsafe(c) {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(w, "\\u{unit:04x}")?;
+                }
+            } else {
+                w.write_all(c.encode_utf8(&mut [0; 4]).as_bytes())?;
+            }
+        }
+        Ok(())
+    }
+    fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: std::io::Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: std::io::Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,5 +132,19 @@ mod tests {
         assert_eq!(text("two\nlines\tok\u{9b}"), "two\nlines\tok\\u{9b}");
         assert_eq!(line("rtl\u{202e}txt.exe"), "rtl\\u{202e}txt.exe");
         assert!(matches!(line("plain é"), Cow::Borrowed("plain é")));
+    }
+
+    #[test]
+    fn json_escapes_what_serde_json_leaves_raw_and_means_the_same() {
+        let value = serde_json::json!({"name": "rtl\u{202e}txt.exe \u{9b}2J \u{1b} é 😀"});
+        let mut out = Vec::new();
+        write_json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("rtl\\u202etxt.exe \\u009b2J \\u001b é 😀"),
+            "{text}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, value);
     }
 }

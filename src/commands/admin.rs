@@ -69,8 +69,9 @@ pub fn completion_guides(dir: Option<&Path>) -> Vec<(String, String)> {
         Some((d, Err(e))) => {
             let _ = writeln!(
                 std::io::stderr(),
-                "warning: the guides in {} are left out of the completions: {e}",
-                d.display()
+                "warning: the guides in {} are left out of the completions: {}",
+                crate::safe::path(d),
+                crate::safe::text(&e.to_string())
             );
             guides::load(None)
         }

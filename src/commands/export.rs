@@ -105,7 +105,7 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
         "Wrote {} guide pages and {} to {}",
         pages.len() - 1,
         pages[0].0,
-        dir.display()
+        crate::safe::path(dir)
     )?;
     out.writer.flush()?;
     Ok(exit::OK)

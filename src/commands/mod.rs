@@ -44,7 +44,7 @@ impl Out<'_> {
     }
 
     pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        serde_json::to_writer_pretty(&mut *self.writer, value)?;
+        crate::safe::write_json(&mut *self.writer, value)?;
         writeln!(self.writer)?;
         self.writer.flush()
     }
@@ -163,7 +163,14 @@ fn read_answers_file(path: &Path) -> Result<Situation, Error> {
         message,
     };
     let source = load::folder_file(path).map_err(fail)?;
-    let entries: BTreeMap<String, FileEntry> = load::parse(&source).map_err(|p| {
+    answers(&source).map_err(fail)
+}
+
+/// The situation an answers file (its text in `source`) describes; what is wrong with it, in
+/// words, with its line and column.
+pub fn answers(source: &load::Source) -> Result<Situation, String> {
+    let fail = |message: String| message;
+    let entries: BTreeMap<String, FileEntry> = load::parse(source).map_err(|p| {
         fail(if p.line > 0 {
             format!("line {}, column {}: {}", p.line, p.column, p.message)
         } else {

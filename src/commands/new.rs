@@ -84,7 +84,7 @@ pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
     let wrote_schema =
         !schema.exists() && write_new(dir, &schema, &super::admin::schema_text()).is_ok();
 
-    writeln!(out.writer, "{}", path.display())?;
+    writeln!(out.writer, "{}", crate::safe::path(&path))?;
     out.writer.flush()?;
     let mut err = std::io::stderr().lock();
     if let Some(title) = replaces {
@@ -104,13 +104,13 @@ pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
         let _ = writeln!(
             err,
             "wrote {} too, so editors check the guide as you type",
-            schema.display()
+            crate::safe::path(&schema)
         );
     }
     let _ = writeln!(
         err,
         "Replace the placeholder text, then check the folder with `fieldfix validate {}`.",
-        dir.display()
+        crate::safe::path(dir)
     );
     Ok(exit::OK)
 }

@@ -78,7 +78,8 @@ pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadErr
     let mut sources = Vec::new();
     let mut problems = Vec::new();
     for path in paths {
-        let name = path.display().to_string();
+        // The name is shown in messages and pages: made safe once, here.
+        let name = crate::safe::path(&path);
         match read_limited(&path) {
             Ok(text) => sources.push(Source {
                 stem: guide_stem(&path),
@@ -95,7 +96,7 @@ pub fn folder_sources(dir: &Path) -> Result<(Vec<Source>, Vec<Problem>), LoadErr
 /// One file named by the user (an answers file, say), read like a guide file.
 pub fn folder_file(path: &Path) -> Result<Source, String> {
     Ok(Source {
-        name: path.display().to_string(),
+        name: crate::safe::path(path),
         stem: path
             .file_stem()
             .unwrap_or_default()

@@ -218,7 +218,7 @@ pub fn run(request: &PreflightRequest, out: &mut Out) -> anyhow::Result<u8> {
         match request.format {
             Format::Json => {
                 let doc = report::json(&scan, &request.options, renames.as_ref());
-                serde_json::to_writer_pretty(&mut *out.writer, &doc)?;
+                crate::safe::write_json(&mut *out.writer, &doc)?;
                 writeln!(out.writer)?;
             }
             _ => {
@@ -261,7 +261,7 @@ fn undo(list: &Path, format: Format, out: &mut Out) -> anyhow::Result<u8> {
     let mut write = || -> std::io::Result<()> {
         match format {
             Format::Json => {
-                serde_json::to_writer_pretty(&mut *out.writer, &report::undo_json(list, &undone))?;
+                crate::safe::write_json(&mut *out.writer, &report::undo_json(list, &undone))?;
                 writeln!(out.writer)?;
             }
             _ => out

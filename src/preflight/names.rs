@@ -322,8 +322,19 @@ const MAX_UNDO_BYTES: u64 = 64 * 1024 * 1024;
 /// from the list's own folder.
 pub fn read_undo_list(path: &Path) -> Result<UndoList, String> {
     let text = crate::input::read_text(path, MAX_UNDO_BYTES).map_err(|e| e.reason)?;
+    let base = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
+    parse_undo_list(&text, &base)
+}
+
+/// An undo list from its text, checked as [`read_undo_list`] says, its relative paths taken
+/// from `base`.
+pub fn parse_undo_list(text: &str, base: &Path) -> Result<UndoList, String> {
     let mut list: UndoList =
-        serde_json::from_str(&text).map_err(|e| format!("not a fieldfix undo list ({e})"))?;
+        serde_json::from_str(text).map_err(|e| format!("not a fieldfix undo list ({e})"))?;
     if list.kind != UNDO_KIND {
         return Err(format!(
             "not a fieldfix undo list (kind is `{}`)",
@@ -338,11 +349,6 @@ pub fn read_undo_list(path: &Path) -> Result<UndoList, String> {
             crate::output::SCHEMA_VERSION
         ));
     }
-    let base = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let base = std::fs::canonicalize(base).unwrap_or_else(|_| base.to_path_buf());
     for (n, r) in list.renames.iter_mut().enumerate() {
         if !within_one_folder(&r.from, &r.to) {
             return Err(format!(

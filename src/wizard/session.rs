@@ -254,6 +254,11 @@ impl Store {
             path: path.clone(),
             source,
         };
+        if !valid_id(&session.id) {
+            return Err(write_err(std::io::Error::other(
+                "a session id is letters, digits and dashes only",
+            )));
+        }
         fs::create_dir_all(&self.dir).map_err(write_err)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_err)?;
         serde_json::to_writer_pretty(&mut tmp, session).map_err(|e| write_err(e.into()))?;

@@ -617,3 +617,96 @@ fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
         .code(1)
         .stdout(predicates::str::contains("1 problem in 1 guide files"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Every string-bearing output, for guides, flags and files full of escape sequences.
+
+#[cfg(unix)]
+#[test]
+fn no_control_character_reaches_the_terminal_from_any_output() {
+    let state = tempfile::tempdir().unwrap();
+    let s = state.path();
+    let hostile = s.join(format!("guides{EVIL}"));
+    std::fs::create_dir_all(&hostile).unwrap();
+    std::fs::write(hostile.join("hostile.yaml"), hostile_guide()).unwrap();
+    std::fs::write(hostile.join(format!("x{EVIL}.yaml")), "id: [\n").unwrap();
+    let clean = s.join(format!("clean{EVIL}"));
+    std::fs::create_dir_all(&clean).unwrap();
+    std::fs::write(clean.join("crane-log.yaml"), minimal_guide("crane-log")).unwrap();
+    let files = s.join(format!("files{EVIL}"));
+    std::fs::create_dir_all(files.join(EVIL)).unwrap();
+    std::fs::write(files.join(EVIL).join(EVIL), "").unwrap();
+    std::fs::write(files.join("two\nlines#.pdf"), "<html>").unwrap();
+    std::fs::write(files.join("rtl\u{202e}txt.exe"), "x").unwrap();
+    let answers = s.join(format!("answers{EVIL}.yaml"));
+    std::fs::write(&answers, "device: \"\\e[2J\"\n\"\\e]52;c;eA==\\a\": x\n").unwrap();
+    let (h, c, f) = (
+        hostile.to_str().unwrap(),
+        clean.to_str().unwrap(),
+        files.to_str().unwrap(),
+    );
+    let site = s.join(format!("site{EVIL}"));
+    let md = s.join(format!("md{EVIL}"));
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["validate", h],
+        vec!["validate", h, "--format", "json"],
+        vec!["--guides", h, "list"],
+        vec!["--guides", h, "show", "hostile"],
+        vec!["--guides", h, "completions", "bash"],
+        vec!["--guides", c, "list"],
+        vec!["--guides", c, "show", "crane-log"],
+        vec!["--guides", c, "show", "crane-log", "--format", "markdown"],
+        vec!["--guides", c, "show", EVIL],
+        vec!["--guides", c, "search", EVIL],
+        vec![
+            "--guides",
+            c,
+            "diagnose",
+            "crane-log",
+            "-a",
+            &"which=\u{1b}[2J",
+        ],
+        vec![
+            "--guides",
+            c,
+            "diagnose",
+            "crane-log",
+            "-a",
+            &"\u{1b}[2J=one",
+        ],
+        vec!["--guides", c, "diagnose", "crane-log", "--tried", EVIL],
+        vec!["diagnose", "photos", "--answers", answers.to_str().unwrap()],
+        vec!["diagnose", "photos", "--device", EVIL],
+        vec!["--guides", c, "export", "--out", site.to_str().unwrap()],
+        vec![
+            "--guides",
+            c,
+            "export",
+            "--out",
+            md.to_str().unwrap(),
+            "--format",
+            "markdown",
+        ],
+        vec!["new", EVIL, "--guides", c],
+        vec!["preflight", f],
+        vec!["preflight", f, "--format", "json"],
+        vec!["preflight", f, "--fix-names"],
+        vec!["preflight", f, "--warn-size", EVIL],
+        vec!["preflight", f, "--fix-names", "--apply"],
+    ];
+    for args in &runs {
+        let out = fieldfix(s).args(args).output().unwrap();
+        assert_printable(&format!("{args:?} stdout"), &out.stdout);
+        assert_printable(&format!("{args:?} stderr"), &out.stderr);
+    }
+    let undo = run_undo(s, &the_undo_list(s));
+    assert_printable("undo stdout", &undo.stdout);
+    assert_printable("undo stderr", &undo.stderr);
+    // The exported pages too.
+    for dir in [&site, &md] {
+        for page in std::fs::read_dir(dir).unwrap() {
+            let page = page.unwrap().path();
+            assert_printable(&page.display().to_string(), &std::fs::read(&page).unwrap());
+        }
+    }
+}

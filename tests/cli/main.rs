@@ -8,6 +8,7 @@ mod content;
 mod engine;
 mod hardening;
 mod preflight;
+mod properties;
 mod pty;
 mod validate;
 mod wizard;
