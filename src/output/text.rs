@@ -73,19 +73,22 @@ pub fn problems(checked: &crate::guides::Checked, guides: usize, p: &Paint) -> S
     for warning in &checked.warnings {
         let _ = writeln!(out, "{} {warning}\n", p.warn("warning:"));
     }
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let files = count(files, "guide file", "guide files");
     if problems.is_empty() {
         let _ = writeln!(
             out,
-            "{} {files} guide files checked, {guides} guides, no problems",
-            p.good("ok:")
+            "{} {files} checked, {}, no problems",
+            p.good("ok:"),
+            count(guides, "guide", "guides")
         );
     } else {
         let _ = writeln!(
             out,
-            "{} {} problem{} in {files} guide files",
+            "{} {} in {files}",
             p.bad("failed:"),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
+            count(problems.len(), "problem", "problems")
         );
     }
     out

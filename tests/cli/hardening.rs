@@ -615,7 +615,7 @@ fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
         .arg(guides.path())
         .assert()
         .code(1)
-        .stdout(predicates::str::contains("1 problem in 1 guide files"));
+        .stdout(predicates::str::contains("1 problem in 1 guide file"));
 }
 
 // ---------------------------------------------------------------------------------------------

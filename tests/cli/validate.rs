@@ -201,7 +201,7 @@ fn a_valid_folder_adds_its_guides() {
     let n = builtin_ids().len() + 1;
     assert_eq!(
         stdout,
-        format!("ok: 1 guide files checked, {n} guides, no problems\n")
+        format!("ok: 1 guide file checked, {n} guides, no problems\n")
     );
 }
 
@@ -218,7 +218,7 @@ fn a_valid_guide_may_replace_a_built_in_one() {
     let n = builtin.len();
     assert_eq!(
         stdout,
-        format!("ok: 1 guide files checked, {n} guides, no problems\n")
+        format!("ok: 1 guide file checked, {n} guides, no problems\n")
     );
 
     // And the replacement is the one used.
