@@ -18,6 +18,11 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
 }
 
+/// `fieldfix --version`: the package version, then the built-in guides' content version (a short
+/// hash of the guide files and their count, computed by build.rs), e.g.
+/// `fieldfix 0.1.0 (guides 1a2b3c4d, 21 guides)`.
+pub const VERSION: &str = env!("FIELDFIX_VERSION");
+
 /// The exit codes, as `--help` and the man page list them.
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -32,7 +37,7 @@ Exit codes:
 /// Run with no arguments for the interactive wizard. Admins can script the same engine with
 /// `diagnose`, `search`, `list` and `show`, and check their own guides with `validate`.
 #[derive(Debug, Parser)]
-#[command(name = "fieldfix", version, after_help = EXIT_CODES, max_term_width = 100)]
+#[command(name = "fieldfix", version = VERSION, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

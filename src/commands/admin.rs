@@ -138,8 +138,7 @@ pub fn man(command: clap::Command, page: Option<&str>, out: &mut Out) -> anyhow:
                         names.join(", ")
                     ))
                 })?;
-            clap_mangen::Man::new(sub.clone().version(env!("CARGO_PKG_VERSION")))
-                .render(&mut roff)?;
+            clap_mangen::Man::new(sub.clone().version(crate::cli::VERSION)).render(&mut roff)?;
         }
         None => {
             let man = clap_mangen::Man::new(command);

@@ -1286,11 +1286,43 @@ fn help_documents_the_exit_codes() {
 }
 
 #[test]
-fn version_prints_the_package_version() {
-    assert_eq!(
-        ok(&["--version"]),
-        format!("fieldfix {}\n", env!("CARGO_PKG_VERSION"))
-    );
+fn version_prints_the_package_and_guides_versions() {
+    let out = ok(&["--version"]);
+    let shape = regex::Regex::new(r"^fieldfix (\S+) \(guides ([0-9a-f]{8}), (\d+) guides\)\n$")
+        .expect("regex");
+    let caps = shape
+        .captures(&out)
+        .unwrap_or_else(|| panic!("--version printed {out:?}"));
+    assert_eq!(&caps[1], env!("CARGO_PKG_VERSION"));
+    // The count is the number of built-in guides `list` shows.
+    let list = json_of(&["list", "--format", "json"]);
+    let count = list["guides"].as_array().expect("guides array").len();
+    assert_eq!(caps[3].parse::<usize>().expect("count"), count, "{out}");
+    // The hash is of the files in guides/: names and contents, in name order, LF line ends.
+    use sha2::{Digest, Sha256};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("guides/")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|ext| ext == "yaml"))
+        .collect();
+    files.sort();
+    let mut hash = Sha256::new();
+    for path in &files {
+        let name = path.file_name().expect("name").to_string_lossy();
+        let text = std::fs::read_to_string(path)
+            .expect("read")
+            .replace("\r\n", "\n");
+        hash.update(format!("{name}\n{}\n", text.len()).as_bytes());
+        hash.update(text.as_bytes());
+    }
+    let digest: String = hash.finalize()[..4]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(&caps[2], digest, "{out}");
+    // -V prints the same line.
+    assert_eq!(ok(&["-V"]), out);
 }
 
 // ---------------------------------------------------------------------------------------------
