@@ -8,10 +8,10 @@ use clap::CommandFactory;
 use console::Term;
 
 use crate::cli::{Cli, ColorChoice, Command};
-use crate::commands::{self, Out};
+use crate::commands;
 use crate::error::{Error, exit};
 use crate::guides::LoadError;
-use crate::output::Paint;
+use crate::output::{Out, Paint};
 
 /// Runs the command and returns the exit code, having reported any error on stderr.
 pub fn main(cli: Cli) -> u8 {

@@ -8,6 +8,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use serde::Serialize;
 
+use super::rules::{BAD_CHARS, MAX_NAME_BYTES, is_reserved, safe_name};
 use super::{Network, Severity};
 
 /// What kind of problem a finding is; findings are grouped by it.
@@ -107,32 +108,13 @@ const DOWNLOAD_FIRST: &str = "Download it locally first (in Finder or File Explo
 // ---------------------------------------------------------------------------------------------
 // Names and paths
 
-/// Characters that break uploads, downloads or syncing somewhere along the way.
-pub const BAD_CHARS: &[char] = &[
-    '#', '%', '&', '{', '}', '<', '>', '*', '?', '/', '\\', '|', ':', '"',
-];
-
-/// Longest name, in UTF-8 bytes, that every file system and Procore's own storage keep.
-pub const MAX_NAME_BYTES: usize = 255;
-
 /// Paths longer than this (in characters) break on Windows (MAX_PATH).
 pub const MAX_PATH_CHARS: usize = 260;
-
-const RESERVED: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
-/// Whether `name` (before its first dot, ignoring case) is a device name Windows reserves.
-pub(super) fn is_reserved(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).trim_end();
-    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem))
-}
 
 /// The problems with a file or folder name, or `None` when it is safe. Fails for characters,
 /// spaces and dots that break uploads; only warns for a leading dot (a hidden file).
 pub fn name(name: &OsStr) -> Option<Issue> {
-    let safe = super::names::safe_name(name);
+    let safe = safe_name(name);
     let fix = format!(
         "Rename it, e.g. to \"{safe}\" (`fieldfix preflight --fix-names` does it for you)."
     );

@@ -11,12 +11,12 @@ use std::path::PathBuf;
 
 use console::Term;
 
-use crate::commands::{self, DiagnoseRequest, Format, Out};
+use crate::commands::{self, DiagnoseRequest};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
 use crate::guides::model::{DEVICE, Guide, Question, Risk};
-use crate::output::{Paint, device_label, minutes, percent};
+use crate::output::{Format, Out, Paint, device_label, minutes, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
 
