@@ -688,37 +688,7 @@ pub fn content(ext: Option<&str>, src: &dyn Source) -> io::Result<Content> {
         (Some(ext), Some(family)) => {
             let matches = detected.is_some_and(|k| family.content.contains(&k.extension()));
             if !matches {
-                found.issues.push(match detected {
-                    Some(_) if heic => Issue::fail(
-                        Check::WrongType,
-                        format!("this .{ext} file is really a HEIC photo"),
-                        "Convert it to JPEG (on a Mac: open in Preview > File > Export > JPEG; on \
-                         Windows: open in Photos > Save as > .jpg), or rename it to .heic.",
-                    ),
-                    Some(kind) if kind.extension() == "html" => Issue::fail(
-                        Check::WrongType,
-                        format!(
-                            "this .{ext} file is really a web page (HTML), probably a sign-in \
-                             or error page saved instead of the file"
-                        ),
-                        "Download the real file again (sign in first if you need to).",
-                    ),
-                    Some(kind) => Issue::fail(
-                        Check::WrongType,
-                        format!("this .{ext} file is really a {}", label(&kind)),
-                        format!("Rename it to end in .{}.", suggest_ext(&kind)),
-                    ),
-                    None => Issue::fail(
-                        Check::WrongType,
-                        format!(
-                            "this .{ext} file is not a {}: its content is not recognised \
-                             (damaged, partly downloaded, or saved wrongly)",
-                            family.label
-                        ),
-                        "Open it on this computer; if it does not open, get a new copy from \
-                         the sender or export it again.",
-                    ),
-                });
+                found.issues.push(mismatch(ext, family, detected, heic));
                 return Ok(found);
             }
             found.is_pdf = family.extensions.contains(&"pdf");
@@ -744,36 +714,79 @@ pub fn content(ext: Option<&str>, src: &dyn Source) -> io::Result<Content> {
             }
         }
         (Some(ext), None) if KNOWN.contains(&ext) => {}
-        (Some(ext), None) => found.issues.push(Issue::warn(
-            Check::UnusualType,
-            format!("an unusual file type (.{ext})"),
-            match detected {
-                Some(kind) => format!(
-                    "It looks like a {}: rename it to end in .{}.",
-                    label(&kind),
-                    suggest_ext(&kind)
-                ),
-                None => "Make sure it is meant to be uploaded: Procore keeps any file, but may \
-                         not be able to show this type."
-                    .to_owned(),
-            },
-        )),
-        (None, _) => found.issues.push(Issue::warn(
-            Check::UnusualType,
-            "the name has no extension, so nothing knows how to open it",
-            match detected {
-                Some(kind) => format!(
-                    "It looks like a {}: add .{} to its name.",
-                    label(&kind),
-                    suggest_ext(&kind)
-                ),
-                None => {
-                    "Add the extension of the program that made it (like .pdf or .jpg).".to_owned()
-                }
-            },
-        )),
+        (Some(ext), None) => found.issues.push(unusual_type(ext, detected)),
+        (None, _) => found.issues.push(no_extension(detected)),
     }
     Ok(found)
+}
+
+/// The finding for a file whose content is not what its extension says.
+fn mismatch(ext: &str, family: &Family, detected: Option<infer::Type>, heic: bool) -> Issue {
+    match detected {
+        Some(_) if heic => Issue::fail(
+            Check::WrongType,
+            format!("this .{ext} file is really a HEIC photo"),
+            "Convert it to JPEG (on a Mac: open in Preview > File > Export > JPEG; on \
+                         Windows: open in Photos > Save as > .jpg), or rename it to .heic.",
+        ),
+        Some(kind) if kind.extension() == "html" => Issue::fail(
+            Check::WrongType,
+            format!(
+                "this .{ext} file is really a web page (HTML), probably a sign-in \
+                             or error page saved instead of the file"
+            ),
+            "Download the real file again (sign in first if you need to).",
+        ),
+        Some(kind) => Issue::fail(
+            Check::WrongType,
+            format!("this .{ext} file is really a {}", label(&kind)),
+            format!("Rename it to end in .{}.", suggest_ext(&kind)),
+        ),
+        None => Issue::fail(
+            Check::WrongType,
+            format!(
+                "this .{ext} file is not a {}: its content is not recognised \
+                             (damaged, partly downloaded, or saved wrongly)",
+                family.label
+            ),
+            "Open it on this computer; if it does not open, get a new copy from \
+                         the sender or export it again.",
+        ),
+    }
+}
+
+/// The finding for an extension fieldfix does not know, with what the content looks like.
+fn unusual_type(ext: &str, detected: Option<infer::Type>) -> Issue {
+    Issue::warn(
+        Check::UnusualType,
+        format!("an unusual file type (.{ext})"),
+        match detected {
+            Some(kind) => format!(
+                "It looks like a {}: rename it to end in .{}.",
+                label(&kind),
+                suggest_ext(&kind)
+            ),
+            None => "Make sure it is meant to be uploaded: Procore keeps any file, but may \
+                         not be able to show this type."
+                .to_owned(),
+        },
+    )
+}
+
+/// The finding for a name with no extension, with what the content looks like.
+fn no_extension(detected: Option<infer::Type>) -> Issue {
+    Issue::warn(
+        Check::UnusualType,
+        "the name has no extension, so nothing knows how to open it",
+        match detected {
+            Some(kind) => format!(
+                "It looks like a {}: add .{} to its name.",
+                label(&kind),
+                suggest_ext(&kind)
+            ),
+            None => "Add the extension of the program that made it (like .pdf or .jpg).".to_owned(),
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
