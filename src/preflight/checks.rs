@@ -126,57 +126,8 @@ pub fn name(name: &OsStr) -> Option<Issue> {
             fix,
         ));
     };
-    let mut reasons = Vec::new();
-    let mut fails = false;
-    let mut bad: Vec<char> = Vec::new();
-    for c in text.chars().filter(|c| BAD_CHARS.contains(c)) {
-        if !bad.contains(&c) {
-            bad.push(c);
-        }
-    }
-    if !bad.is_empty() {
-        let list: Vec<String> = bad.iter().map(|c| format!("{c}")).collect();
-        reasons.push(format!("contains {}", list.join(" ")));
-        fails = true;
-    }
-    if text.chars().any(char::is_control) {
-        reasons.push("contains invisible control characters".to_owned());
-        fails = true;
-    }
-    if text
-        .chars()
-        .any(|c| crate::safe::is_unsafe(c) && !c.is_control())
-    {
-        reasons.push(
-            "contains characters that change the direction text is shown in, so the name is \
-             not what it looks like (`x\u{202e}fdp.exe` shows as `xexe.pdf`)"
-                .to_owned(),
-        );
-        fails = true;
-    }
-    if text.starts_with(char::is_whitespace) {
-        reasons.push("starts with a space".to_owned());
-        fails = true;
-    }
-    if text.ends_with(char::is_whitespace) {
-        reasons.push("ends with a space".to_owned());
-        fails = true;
-    }
-    if text.ends_with('.') && !text.trim_matches('.').is_empty() {
-        reasons.push("ends with a dot".to_owned());
-        fails = true;
-    }
-    if is_reserved(text) {
-        reasons.push("is a name Windows reserves for devices".to_owned());
-        fails = true;
-    }
-    if text.len() > MAX_NAME_BYTES {
-        reasons.push(format!(
-            "is {} bytes long (more than {MAX_NAME_BYTES})",
-            text.len()
-        ));
-        fails = true;
-    }
+    let mut reasons = failing_reasons(text);
+    let fails = !reasons.is_empty();
     if text.starts_with('.') {
         reasons
             .push("starts with a dot, so it is hidden and folder uploads may skip it".to_owned());
@@ -195,6 +146,53 @@ pub fn name(name: &OsStr) -> Option<Issue> {
         format!("the name {}", join_reasons(&reasons)),
         fix,
     ))
+}
+
+/// Why a name will fail an upload, in the order a person reads them; empty when nothing does.
+fn failing_reasons(text: &str) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let mut bad: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| BAD_CHARS.contains(c)) {
+        if !bad.contains(&c) {
+            bad.push(c);
+        }
+    }
+    if !bad.is_empty() {
+        let list: Vec<String> = bad.iter().map(|c| format!("{c}")).collect();
+        reasons.push(format!("contains {}", list.join(" ")));
+    }
+    if text.chars().any(char::is_control) {
+        reasons.push("contains invisible control characters".to_owned());
+    }
+    if text
+        .chars()
+        .any(|c| crate::safe::is_unsafe(c) && !c.is_control())
+    {
+        reasons.push(
+            "contains characters that change the direction text is shown in, so the name is \
+             not what it looks like (`x\u{202e}fdp.exe` shows as `xexe.pdf`)"
+                .to_owned(),
+        );
+    }
+    if text.starts_with(char::is_whitespace) {
+        reasons.push("starts with a space".to_owned());
+    }
+    if text.ends_with(char::is_whitespace) {
+        reasons.push("ends with a space".to_owned());
+    }
+    if text.ends_with('.') && !text.trim_matches('.').is_empty() {
+        reasons.push("ends with a dot".to_owned());
+    }
+    if is_reserved(text) {
+        reasons.push("is a name Windows reserves for devices".to_owned());
+    }
+    if text.len() > MAX_NAME_BYTES {
+        reasons.push(format!(
+            "is {} bytes long (more than {MAX_NAME_BYTES})",
+            text.len()
+        ));
+    }
+    reasons
 }
 
 fn join_reasons(reasons: &[String]) -> String {
