@@ -11,8 +11,8 @@ use super::model::{
 };
 use super::problem::Problem;
 use super::raw::{
-    RawChoice, RawContext, RawEffect, RawGuide, RawOverride, RawQuestion, RawSign, RawStep, Text,
-    When,
+    RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawQuestion,
+    RawSign, RawStep, Text, When,
 };
 use super::text::forbidden_char;
 use crate::suggest;
@@ -975,34 +975,7 @@ pub fn apply_override(
         return c.problems;
     };
     if let Some(esc) = &raw.escalate {
-        let to = guide.escalate.to;
-        if let Some(contact) = &esc.contact {
-            let contact = c.text(contact, "escalation contact");
-            if let Some(target) = guide.escalate.targets.get_mut(&to) {
-                target.contact = contact;
-            }
-        }
-        if let Some(minutes) = &esc.minutes {
-            let minutes = c.positive(minutes, "escalation minutes");
-            if let Some(target) = guide.escalate.targets.get_mut(&to) {
-                target.minutes = minutes;
-            }
-        }
-        if let Some(signs) = &esc.signs {
-            guide.escalate.signs = c.signs(signs, to, false);
-        }
-        if let Some(provide) = &esc.provide {
-            c.unique(provide.iter().map(|p| &p.id), "provide id");
-            guide.escalate.provide = provide
-                .iter()
-                .map(|p| Provide {
-                    id: c.id(&p.id, "provide id"),
-                    label: c.text(&p.label, "provide label"),
-                    kind: p.kind,
-                })
-                .collect();
-        }
-        guide.escalate.origin = Origin::Company;
+        override_escalation(&mut c, esc, guide);
     }
     c.unique(raw.steps.iter().map(|s| &s.id), "step id");
     for change in &raw.steps {
@@ -1035,4 +1008,37 @@ pub fn apply_override(
         step.origin = Origin::Company;
     }
     c.problems
+}
+
+/// What an override changes in a guide's escalation: the contact and time of its target, the
+/// signs, what to provide.
+fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut Guide) {
+    let to = guide.escalate.to;
+    if let Some(contact) = &esc.contact {
+        let contact = c.text(contact, "escalation contact");
+        if let Some(target) = guide.escalate.targets.get_mut(&to) {
+            target.contact = contact;
+        }
+    }
+    if let Some(minutes) = &esc.minutes {
+        let minutes = c.positive(minutes, "escalation minutes");
+        if let Some(target) = guide.escalate.targets.get_mut(&to) {
+            target.minutes = minutes;
+        }
+    }
+    if let Some(signs) = &esc.signs {
+        guide.escalate.signs = c.signs(signs, to, false);
+    }
+    if let Some(provide) = &esc.provide {
+        c.unique(provide.iter().map(|p| &p.id), "provide id");
+        guide.escalate.provide = provide
+            .iter()
+            .map(|p| Provide {
+                id: c.id(&p.id, "provide id"),
+                label: c.text(&p.label, "provide label"),
+                kind: p.kind,
+            })
+            .collect();
+    }
+    guide.escalate.origin = Origin::Company;
 }
