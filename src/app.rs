@@ -2,16 +2,17 @@
 //! and any failure into a message and a documented exit code.
 
 use std::io::Write;
+use std::path::Path;
 
 use anyhow::Context;
 use clap::CommandFactory;
 use console::Term;
 
 use crate::cli::{Cli, ColorChoice, Command};
-use crate::commands::{self, Out};
+use crate::commands;
 use crate::error::{Error, exit};
-use crate::guides::LoadError;
-use crate::output::Paint;
+use crate::guides::{Library, LoadError};
+use crate::output::{Out, Paint};
 
 /// Runs the command and returns the exit code, having reported any error on stderr.
 pub fn main(cli: Cli) -> u8 {
@@ -35,43 +36,77 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
     };
     let dir = cli.guides.as_deref();
 
+    if let Some(code) = run_without_library(&cli.command, dir, &mut out) {
+        return code;
+    }
+    let library = library_for(cli.command.as_ref(), dir)?;
+    run_with_library(cli.command, &library, &mut out)
+}
+
+/// The commands that need no library, or load the guides their own way; `None` for the others.
+fn run_without_library(
+    command: &Option<Command>,
+    dir: Option<&Path>,
+    out: &mut Out,
+) -> Option<anyhow::Result<u8>> {
     // `validate` reports broken guides itself; everything else needs a loadable library.
-    if let Some(Command::Validate(args)) = &cli.command {
-        return commands::validate(
+    if let Some(Command::Validate(args)) = command {
+        return Some(commands::validate(
             args.dir.as_deref().or(dir),
             args.strict,
             args.format.into(),
-            &mut out,
-        );
+            out,
+        ));
     }
-    if let Some(Command::Preflight(args)) = &cli.command {
-        return crate::preflight::run(&args.to_request(), &mut out);
+    if let Some(Command::Preflight(args)) = command {
+        return Some(crate::preflight::run(&args.to_request(), out));
     }
     // The admin commands that need no library (or load the guides their own way).
-    match &cli.command {
-        Some(Command::Schema) => return commands::admin::schema(&mut out),
+    match command {
+        Some(Command::Schema) => return Some(commands::admin::schema(out)),
         Some(Command::Man(args)) => {
-            return commands::admin::man(Cli::command(), args.command.as_deref(), &mut out);
+            return Some(commands::admin::man(
+                Cli::command(),
+                args.command.as_deref(),
+                out,
+            ));
         }
         Some(Command::Completions(args)) => {
             let guides = commands::admin::completion_guides(dir);
-            return commands::admin::completions(Cli::command(), args.shell, &guides, &mut out);
+            return Some(commands::admin::completions(
+                Cli::command(),
+                args.shell,
+                &guides,
+                out,
+            ));
         }
         Some(Command::New(args)) => {
             let request = args.to_request(dir.map(ToOwned::to_owned));
-            return commands::new::new_guide(&request, &mut out);
+            return Some(commands::new::new_guide(&request, out));
         }
         _ => {}
     }
     // `diagnose` on the built-in guides needs one guide: load only that one (start-up speed).
-    if let (Some(Command::Diagnose(args)), None) = (&cli.command, dir) {
-        let library = crate::guides::embedded::library_with(&args.guide).map_err(Error::from)?;
+    if let (Some(Command::Diagnose(args)), None) = (command, dir) {
+        let library = match crate::guides::embedded::library_with(&args.guide) {
+            Ok(library) => library,
+            Err(e) => return Some(Err(Error::from(e).into())),
+        };
         let request = args.to_request();
-        return commands::diagnose(&library, &request, args.format.into(), &mut out);
+        return Some(commands::diagnose(
+            &library,
+            &request,
+            args.format.into(),
+            out,
+        ));
     }
-    // Export publishes the folder, so it must load whole; the read commands and the wizard go
-    // on with every guide that is fine.
-    let library = if let Some(Command::Export(_)) = &cli.command {
+    None
+}
+
+/// The library for the other commands. Export publishes the folder, so it must load whole; the
+/// read commands and the wizard go on with every guide that is fine.
+fn library_for(command: Option<&Command>, dir: Option<&Path>) -> anyhow::Result<Library> {
+    Ok(if let Some(Command::Export(_)) = command {
         commands::load_library(dir).with_context(|| match dir {
             Some(dir) => format!("cannot load the guides in {}", dir.display()),
             None => "cannot load the built-in guides".to_owned(),
@@ -83,35 +118,35 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
             let _ = writeln!(std::io::stderr(), "{} {warning}", paint.warn("warning:"));
         }
         library
-    };
-    match cli.command {
-        Some(Command::List(args)) => commands::list(&library, args.format.into(), &mut out),
-        Some(Command::Show(args)) => {
-            commands::show(&library, &args.guide, args.format.into(), &mut out)
-        }
+    })
+}
+
+/// The commands that read the library.
+fn run_with_library(
+    command: Option<Command>,
+    library: &Library,
+    out: &mut Out,
+) -> anyhow::Result<u8> {
+    match command {
+        Some(Command::List(args)) => commands::list(library, args.format.into(), out),
+        Some(Command::Show(args)) => commands::show(library, &args.guide, args.format.into(), out),
         Some(Command::Search(args)) => commands::search(
-            &library,
+            library,
             &args.text.join(" "),
             usize::from(args.limit),
             args.format.into(),
-            &mut out,
+            out,
         ),
         Some(Command::Diagnose(args)) => {
             let request = args.to_request();
-            commands::diagnose(&library, &request, args.format.into(), &mut out)
+            commands::diagnose(library, &request, args.format.into(), out)
         }
-        Some(Command::Fix(args)) => crate::wizard::run(&library, args.into_request(), &mut out),
+        Some(Command::Fix(args)) => crate::wizard::run(library, args.into_request(), out),
         Some(Command::Sessions(args)) => {
-            crate::wizard::sessions(&library, &args.into_request(), &mut out)
+            crate::wizard::sessions(library, &args.into_request(), out)
         }
-        None => crate::wizard::run(
-            &library,
-            crate::cli::FixArgs::default().into_request(),
-            &mut out,
-        ),
-        Some(Command::Export(args)) => {
-            commands::export::export(&library, &args.into_request(), &mut out)
-        }
+        None => crate::wizard::run(library, crate::cli::FixArgs::default().into_request(), out),
+        Some(Command::Export(args)) => commands::export::export(library, &args.into_request(), out),
         Some(
             Command::Validate(_)
             | Command::Preflight(_)

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::commands::{DiagnoseRequest, Format};
+use crate::commands::DiagnoseRequest;
+use crate::output::Format;
 
 /// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
 /// alone would call it a missing value).
@@ -23,21 +24,12 @@ pub fn parse() -> Cli {
 /// `fieldfix 0.1.0 (guides 1a2b3c4d, 21 guides)`.
 pub const VERSION: &str = env!("FIELDFIX_VERSION");
 
-/// The exit codes, as `--help` and the man page list them.
-pub const EXIT_CODES: &str = "\
-Exit codes:
-  0    success (the problem is fixed, or the command did what was asked)
-  1    runtime error, invalid guides (validate), or files that will fail (preflight)
-  2    usage error: bad flag, unknown guide, question, value or step
-  3    escalate: not fixed, a support ticket was written
-  130  interrupted (Ctrl-C or Esc); the session was saved, resume with `fieldfix fix --resume`";
-
 /// Walks construction teams through fixing Procore problems, one step at a time.
 ///
 /// Run with no arguments for the interactive wizard. Admins can script the same engine with
 /// `diagnose`, `search`, `list` and `show`, and check their own guides with `validate`.
 #[derive(Debug, Parser)]
-#[command(name = "fieldfix", version = VERSION, after_help = EXIT_CODES, max_term_width = 100)]
+#[command(name = "fieldfix", version = VERSION, after_help = crate::error::exit::HELP, max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -1,13 +1,16 @@
 //! fieldfix: a troubleshooting wizard for construction teams who use Procore.
 //!
-//! The layers, each in its own module:
-//! - [`guides`]: the knowledge base (file format, loading, validation);
+//! The layers, each in its own module, each using only those before it:
+//! - [`guides`]: the knowledge base (file format, loading, validation, the schema);
 //! - [`engine`]: pure diagnosis logic (answers in, ranked causes and steps out);
 //! - [`search`]: free-text matching of a description to guides;
-//! - [`commands`]: the scriptable subcommands; [`wizard`]: the interactive front end;
-//! - [`output`]: text, Markdown and JSON rendering;
+//! - [`output`]: text, Markdown and JSON rendering, and where a command writes ([`output::Out`]);
 //! - [`preflight`]: checks files before they are uploaded (`fieldfix preflight`);
-//! - [`safe`]: makes outside text safe to print; [`input`]: reads the files it is given.
+//! - [`commands`]: the scriptable subcommands; [`wizard`]: the interactive front end;
+//! - [`cli`]: the command line (clap); [`app`]: runs it.
+//!
+//! Beside them: [`error`] (the errors and the exit codes), [`safe`] (makes outside text safe to
+//! print), [`input`] (reads the files it is given), [`suggest`] (did-you-mean).
 
 pub mod app;
 pub mod cli;

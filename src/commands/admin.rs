@@ -7,10 +7,9 @@ use std::path::Path;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap_complete::Shell;
 
-use super::Out;
-use crate::cli::EXIT_CODES;
 use crate::error::{Error, exit};
 use crate::guides::{self, text};
+use crate::output::Out;
 
 /// The subcommands whose `GUIDE` argument names a guide.
 const GUIDE_ARGS: [&str; 3] = ["show", "diagnose", "fix"];
@@ -18,15 +17,8 @@ const GUIDE_ARGS: [&str; 3] = ["show", "diagnose", "fix"];
 /// `fieldfix schema`: the JSON Schema of a guide file, generated from the types the loader
 /// reads, so it cannot drift from what `validate` accepts.
 pub fn schema(out: &mut Out) -> anyhow::Result<u8> {
-    out.text(&schema_text())?;
+    out.text(&guides::schema_text())?;
     Ok(exit::OK)
-}
-
-/// The schema as `fieldfix schema` prints it (and `docs/guide.schema.json` holds it).
-pub fn schema_text() -> String {
-    let mut text = serde_json::to_string_pretty(&guides::raw::guide_schema()).unwrap_or_default();
-    text.push('\n');
-    text
 }
 
 /// `fieldfix completions SHELL`. `command` is the real command line; the guide ids (with their
@@ -163,7 +155,7 @@ pub fn man(command: clap::Command, page: Option<&str>, out: &mut Out) -> anyhow:
 /// The EXIT STATUS section, from the table `--help` shows.
 fn exit_status() -> String {
     let mut roff = String::from(".SH \"EXIT STATUS\"\n");
-    for line in EXIT_CODES
+    for line in exit::HELP
         .lines()
         .skip_while(|l| !l.trim().is_empty() && !l.starts_with(' '))
     {

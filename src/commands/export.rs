@@ -5,9 +5,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Out;
 use crate::error::{Error, exit};
 use crate::guides::Library;
+use crate::output::Out;
 use crate::output::{html, markdown};
 
 /// What the pages are written in.

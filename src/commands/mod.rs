@@ -6,7 +6,6 @@ pub mod export;
 pub mod new;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -14,8 +13,7 @@ use serde::Deserialize;
 use crate::engine::{self, Situation};
 use crate::error::{Error, exit};
 use crate::guides::{self, Guide, Library, load};
-pub use crate::output::Format;
-use crate::output::{Diagnosis, Paint, json, markdown, text};
+use crate::output::{Diagnosis, Format, Out, json, keep_verdict, markdown, text};
 
 /// Answers and steps as given on the command line, before they are checked.
 #[derive(Debug, Clone, Default)]
@@ -29,35 +27,6 @@ pub struct DiagnoseRequest {
     /// The problem in the user's own words: it answers the shared questions it mentions
     /// (an iPad, no signal) that no flag or file answered.
     pub describe: Option<String>,
-}
-
-/// Where a command writes, and how.
-pub struct Out<'a> {
-    pub writer: &'a mut dyn Write,
-    pub paint: Paint,
-}
-
-impl Out<'_> {
-    pub(crate) fn text(&mut self, s: &str) -> std::io::Result<()> {
-        self.writer.write_all(s.as_bytes())?;
-        self.writer.flush()
-    }
-
-    pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        crate::safe::write_json(&mut *self.writer, value)?;
-        writeln!(self.writer)?;
-        self.writer.flush()
-    }
-}
-
-/// The exit code of a command whose result is a verdict (`validate`, `preflight`): `code`, even
-/// when the reader closed the pipe early (`fieldfix validate dir | head -1` must still fail);
-/// other write errors are errors.
-pub fn keep_verdict(written: std::io::Result<()>, code: u8) -> anyhow::Result<u8> {
-    match written {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
-        _ => Ok(code),
-    }
 }
 
 /// `fieldfix list`

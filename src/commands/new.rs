@@ -5,12 +5,12 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::Out;
 use crate::error::{Error, exit};
 use crate::guides::load::{self, Source};
 use crate::guides::model::Origin;
 use crate::guides::raw::ID_PATTERN;
 use crate::guides::{embedded, text};
+use crate::output::Out;
 
 /// The schema file written beside the guides, which the starter's first line points editors to.
 pub const SCHEMA_FILE: &str = "guide.schema.json";
@@ -82,7 +82,7 @@ pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
     write_new(dir, &path, &yaml)?;
     let schema = dir.join(SCHEMA_FILE);
     let wrote_schema =
-        !schema.exists() && write_new(dir, &schema, &super::admin::schema_text()).is_ok();
+        !schema.exists() && write_new(dir, &schema, &crate::guides::schema_text()).is_ok();
 
     writeln!(out.writer, "{}", crate::safe::path(&path))?;
     out.writer.flush()?;

@@ -11,7 +11,8 @@ use super::model::{
 };
 use super::problem::Problem;
 use super::raw::{
-    RawChoice, RawContext, RawEffect, RawGuide, RawOverride, RawQuestion, RawSign, Text, When,
+    RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawQuestion,
+    RawSign, RawStep, Text, When,
 };
 use super::text::forbidden_char;
 use crate::suggest;
@@ -477,102 +478,10 @@ pub fn guide(
         src,
         problems: Vec::new(),
     };
-    let id = c.id(&raw.id, "guide id");
-    if id != stem {
-        c.report(
-            raw.id.referenced,
-            format!("guide id `{id}` does not match its file name `{stem}`: name the file `{id}.yaml` or change the id"),
-        );
-    }
-    let cause_ids = c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
-    let step_ids = c.unique(raw.steps.iter().map(|x| &x.id), "step id");
-    c.unique(raw.questions.iter().map(|x| &x.id), "question id");
-    c.unique(raw.escalate.provide.iter().map(|x| &x.id), "provide id");
-    if raw.causes.is_empty() {
-        c.report(
-            raw.id.referenced,
-            "the guide has no causes: add at least one under `causes:`",
-        );
-    }
-    if raw.steps.is_empty() {
-        c.report(
-            raw.id.referenced,
-            "the guide has no steps: add at least one under `steps:`",
-        );
-    }
-
-    // Every question a condition may name, with its values.
-    let mut questions: BTreeMap<String, Vec<String>> = known
-        .context
-        .iter()
-        .map(|q| {
-            (
-                q.id.clone(),
-                q.values().iter().map(|v| v.to_string()).collect(),
-            )
-        })
-        .collect();
-    for q in &raw.questions {
-        if known.context.iter().any(|cq| cq.id == q.id.value) {
-            c.report(
-                q.id.referenced,
-                format!("question id `{}` is a shared context question: use the guide's `context:` section for it", q.id.value),
-            );
-        }
-        questions
-            .entry(q.id.value.clone())
-            .or_insert_with(|| q.options.iter().map(|o| o.value.value.clone()).collect());
-    }
-
-    let causes = raw
-        .causes
-        .iter()
-        .map(|x| Cause {
-            id: c.id(&x.id, "cause id"),
-            title: c.text(&x.title, "cause title"),
-            explain: c.text(&x.explain, "cause explanation"),
-            likelihood: c.positive(&x.likelihood, "likelihood"),
-            when: c.when(&x.when, &questions),
-            sources: c.sources(
-                &x.sources,
-                known.strict,
-                Some((x.id.referenced, &format!("cause `{}`", x.id.value))),
-            ),
-        })
-        .collect();
-
-    let mut context = BTreeMap::new();
-    for (question, answers) in sorted(&raw.context) {
-        let Some(q) = known.context.iter().find(|q| q.id == question.value) else {
-            let hint = suggest::hint(&question.value, known.context.iter().map(|q| q.id.as_str()));
-            c.report(
-                question.referenced,
-                format!(
-                    "`context` names unknown context question `{}`{hint}",
-                    question.value
-                ),
-            );
-            continue;
-        };
-        let mut effects = BTreeMap::new();
-        for (value, effect) in sorted(answers) {
-            if q.choice(&value.value).is_none() {
-                let hint = suggest::hint(&value.value, q.values());
-                c.report(
-                    value.referenced,
-                    format!(
-                        "`{}` has no value `{}`{hint} (valid: {})",
-                        q.id,
-                        value.value,
-                        q.values().join(", ")
-                    ),
-                );
-            }
-            effects.insert(value.value.clone(), c.effect(effect, &cause_ids));
-        }
-        context.insert(q.id.clone(), effects);
-    }
-
+    let (id, cause_ids, step_ids) = check_ids(&mut c, raw, stem);
+    let questions = condition_values(&mut c, raw, known);
+    let causes = guide_causes(&mut c, raw, known, &questions);
+    let context = guide_context(&mut c, raw, known, &cause_ids);
     let guide_questions = raw
         .questions
         .iter()
@@ -585,168 +494,24 @@ pub fn guide(
         .unwrap_or_default()
         .into_iter()
         .collect();
-    let mut steps = Vec::new();
-    for x in &raw.steps {
-        let step_id = c.id(&x.id, "step id");
-        if x.fixes.is_empty() {
-            c.report(
-                x.id.referenced,
-                format!(
-                    "step `{step_id}` fixes nothing: list the causes it resolves under `fixes:`"
-                ),
-            );
-        }
-        let success = match &x.success {
-            Some(s) if !(s.value > 0.0 && s.value <= 1.0) => {
-                c.report(
-                    s.referenced,
-                    format!(
-                        "success must be a number above 0 and at most 1, found {}",
-                        s.value
-                    ),
-                );
-                s.value
-            }
-            Some(s) => s.value,
-            None => DEFAULT_SUCCESS,
-        };
-        if x.actions.is_empty() && x.devices.is_empty() {
-            c.report(
-                x.id.referenced,
-                format!("step `{step_id}` says nothing to do: add lines under `do:` or `devices:`"),
-            );
-        }
-        let lines_by_device = c.device_lines(&x.devices, &devices);
-        let role = x.admin.as_ref().map(|role| {
-            let text = c.text(role, "admin role");
-            if matches!(text.to_lowercase().as_str(), "true" | "false" | "yes" | "no") {
-                c.report(
-                    role.referenced,
-                    "`admin` names the role that must do the step, like `admin: Drawings admin` or `admin: Company Directory admin`",
-                );
-            }
-            text
-        });
-        if let (Some(to), None) = (&x.to, &x.admin) {
-            c.report(
-                to.referenced,
-                "`to` says who does an admin step: add `admin: ROLE` beside it",
-            );
-        }
-        let risk = x.risk.as_ref().and_then(|r| match r.value.trim() {
-            "loses-unsynced" => Some(Risk::LosesUnsynced),
-            other => {
-                c.report(
-                    r.referenced,
-                    format!(
-                        "unknown risk `{}` (valid: loses-unsynced)",
-                        crate::guides::text::sanitize(other)
-                    ),
-                );
-                None
-            }
-        });
-        if x.after.iter().any(|a| a.value == step_id) {
-            c.report(
-                x.id.referenced,
-                format!("step `{step_id}` lists itself in `after`"),
-            );
-        }
-        let see = x.see.as_ref().map(|s| {
-            c.refs(std::slice::from_ref(s), known.guide_ids, "guide in `see`");
-            s.value.clone()
-        });
-        steps.push(Step {
-            title: c.text(&x.title, "step title"),
-            minutes: c.positive(&x.minutes, "minutes"),
-            fixes: c.refs(&x.fixes, &cause_ids, "cause in `fixes`"),
-            success,
-            when: c.when(&x.when, &questions),
-            after: c.refs(&x.after, &step_ids, "step in `after`"),
-            admin: role.is_some(),
-            to: role
-                .is_some()
-                .then(|| c.target(x.to.as_ref(), Target::Admin)),
-            role,
-            risk,
-            safeguard: x.safeguard,
-            sources: c.sources(
-                &x.sources,
-                known.strict,
-                Some((x.id.referenced, &format!("step `{step_id}`"))),
-            ),
-            check_files: x.check_files,
-            see,
-            actions: c.texts(&x.actions, "step line"),
-            devices: lines_by_device,
-            origin,
-            id: step_id,
-        });
-    }
+    let names = StepNames {
+        questions: &questions,
+        devices: &devices,
+        causes: &cause_ids,
+        steps: &step_ids,
+    };
+    let steps: Vec<Step> = raw
+        .steps
+        .iter()
+        .map(|x| step(&mut c, x, known, &names, origin))
+        .collect();
     check_guards(&mut c, raw, &steps);
-
-    // A cause no step fixes can never be resolved by the walk-through.
-    for x in &raw.causes {
-        if !raw
-            .steps
-            .iter()
-            .any(|s| s.fixes.iter().any(|f| f.value == x.id.value))
-        {
-            c.report(
-                x.id.referenced,
-                format!(
-                    "no step fixes cause `{}`: add it to the `fixes:` of a step",
-                    x.id.value
-                ),
-            );
-        }
-    }
+    check_unfixed_causes(&mut c, raw);
     check_cycles(&mut c, raw);
 
-    let to = c.target(raw.escalate.to.as_ref(), Target::Admin);
-    let mut targets = known.targets.clone();
-    if let Some(target) = targets.get_mut(&to) {
-        if let Some(contact) = &raw.escalate.contact {
-            target.contact = c.text(contact, "escalation contact");
-        }
-        if let Some(minutes) = &raw.escalate.minutes {
-            target.minutes = c.positive(minutes, "escalation minutes");
-        }
-    }
-    let escalate = Escalate {
-        to,
-        targets,
-        signs: c.signs(&raw.escalate.signs, to, known.strict),
-        provide: raw
-            .escalate
-            .provide
-            .iter()
-            .map(|p| Provide {
-                id: c.id(&p.id, "provide id"),
-                label: c.text(&p.label, "provide label"),
-                kind: p.kind,
-            })
-            .collect(),
-        origin,
-    };
-    let prevent = raw
-        .prevent
-        .iter()
-        .map(|t| Tip {
-            tip: c.text(&t.tip, "prevention tip"),
-            causes: c.refs(&t.causes, &cause_ids, "cause in prevention tip"),
-        })
-        .collect();
-    for r in raw
-        .related
-        .iter()
-        .chain(raw.steps.iter().filter_map(|s| s.see.as_ref()))
-    {
-        if r.value == id {
-            c.report(r.referenced, format!("guide `{id}` links to itself"));
-        }
-    }
-    let related = c.refs(&raw.related, known.guide_ids, "guide in `related`");
+    let escalate = escalate(&mut c, raw, known, origin);
+    let prevent = prevent(&mut c, raw, &cause_ids);
+    let related = related(&mut c, raw, known, &id);
 
     let guide = Guide {
         title: c.text(&raw.title, "title"),
@@ -774,6 +539,326 @@ pub fn guide(
     } else {
         Err(c.problems)
     }
+}
+
+/// The guide id (which must match the file name), and the cause and step ids, each reported
+/// when given twice; a guide needs at least one cause and one step.
+fn check_ids(
+    c: &mut Checker,
+    raw: &RawGuide,
+    stem: &str,
+) -> (String, BTreeSet<String>, BTreeSet<String>) {
+    let id = c.id(&raw.id, "guide id");
+    if id != stem {
+        c.report(
+            raw.id.referenced,
+            format!("guide id `{id}` does not match its file name `{stem}`: name the file `{id}.yaml` or change the id"),
+        );
+    }
+    let cause_ids = c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
+    let step_ids = c.unique(raw.steps.iter().map(|x| &x.id), "step id");
+    c.unique(raw.questions.iter().map(|x| &x.id), "question id");
+    c.unique(raw.escalate.provide.iter().map(|x| &x.id), "provide id");
+    if raw.causes.is_empty() {
+        c.report(
+            raw.id.referenced,
+            "the guide has no causes: add at least one under `causes:`",
+        );
+    }
+    if raw.steps.is_empty() {
+        c.report(
+            raw.id.referenced,
+            "the guide has no steps: add at least one under `steps:`",
+        );
+    }
+    (id, cause_ids, step_ids)
+}
+
+/// Every question a condition may name (the shared context questions and the guide's own),
+/// with its values.
+fn condition_values(
+    c: &mut Checker,
+    raw: &RawGuide,
+    known: &Known,
+) -> BTreeMap<String, Vec<String>> {
+    let mut questions: BTreeMap<String, Vec<String>> = known
+        .context
+        .iter()
+        .map(|q| {
+            (
+                q.id.clone(),
+                q.values().iter().map(|v| v.to_string()).collect(),
+            )
+        })
+        .collect();
+    for q in &raw.questions {
+        if known.context.iter().any(|cq| cq.id == q.id.value) {
+            c.report(
+                q.id.referenced,
+                format!("question id `{}` is a shared context question: use the guide's `context:` section for it", q.id.value),
+            );
+        }
+        questions
+            .entry(q.id.value.clone())
+            .or_insert_with(|| q.options.iter().map(|o| o.value.value.clone()).collect());
+    }
+    questions
+}
+
+/// The guide's causes.
+fn guide_causes(
+    c: &mut Checker,
+    raw: &RawGuide,
+    known: &Known,
+    questions: &BTreeMap<String, Vec<String>>,
+) -> Vec<Cause> {
+    raw.causes
+        .iter()
+        .map(|x| Cause {
+            id: c.id(&x.id, "cause id"),
+            title: c.text(&x.title, "cause title"),
+            explain: c.text(&x.explain, "cause explanation"),
+            likelihood: c.positive(&x.likelihood, "likelihood"),
+            when: c.when(&x.when, questions),
+            sources: c.sources(
+                &x.sources,
+                known.strict,
+                Some((x.id.referenced, &format!("cause `{}`", x.id.value))),
+            ),
+        })
+        .collect()
+}
+
+/// What the answers to the shared context questions do in this guide.
+fn guide_context(
+    c: &mut Checker,
+    raw: &RawGuide,
+    known: &Known,
+    cause_ids: &BTreeSet<String>,
+) -> BTreeMap<String, BTreeMap<String, Effect>> {
+    let mut context = BTreeMap::new();
+    for (question, answers) in sorted(&raw.context) {
+        let Some(q) = known.context.iter().find(|q| q.id == question.value) else {
+            let hint = suggest::hint(&question.value, known.context.iter().map(|q| q.id.as_str()));
+            c.report(
+                question.referenced,
+                format!(
+                    "`context` names unknown context question `{}`{hint}",
+                    question.value
+                ),
+            );
+            continue;
+        };
+        let mut effects = BTreeMap::new();
+        for (value, effect) in sorted(answers) {
+            if q.choice(&value.value).is_none() {
+                let hint = suggest::hint(&value.value, q.values());
+                c.report(
+                    value.referenced,
+                    format!(
+                        "`{}` has no value `{}`{hint} (valid: {})",
+                        q.id,
+                        value.value,
+                        q.values().join(", ")
+                    ),
+                );
+            }
+            effects.insert(value.value.clone(), c.effect(effect, cause_ids));
+        }
+        context.insert(q.id.clone(), effects);
+    }
+    context
+}
+
+/// The ids a step may name: questions (with their values) and devices in its conditions, causes
+/// it fixes, steps it comes after.
+struct StepNames<'n> {
+    questions: &'n BTreeMap<String, Vec<String>>,
+    devices: &'n BTreeSet<String>,
+    causes: &'n BTreeSet<String>,
+    steps: &'n BTreeSet<String>,
+}
+
+/// One step.
+fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: Origin) -> Step {
+    let step_id = c.id(&x.id, "step id");
+    if x.fixes.is_empty() {
+        c.report(
+            x.id.referenced,
+            format!("step `{step_id}` fixes nothing: list the causes it resolves under `fixes:`"),
+        );
+    }
+    let success = step_success(c, x);
+    if x.actions.is_empty() && x.devices.is_empty() {
+        c.report(
+            x.id.referenced,
+            format!("step `{step_id}` says nothing to do: add lines under `do:` or `devices:`"),
+        );
+    }
+    let lines_by_device = c.device_lines(&x.devices, names.devices);
+    let role = x.admin.as_ref().map(|role| {
+            let text = c.text(role, "admin role");
+            if matches!(text.to_lowercase().as_str(), "true" | "false" | "yes" | "no") {
+                c.report(
+                    role.referenced,
+                    "`admin` names the role that must do the step, like `admin: Drawings admin` or `admin: Company Directory admin`",
+                );
+            }
+            text
+        });
+    if let (Some(to), None) = (&x.to, &x.admin) {
+        c.report(
+            to.referenced,
+            "`to` says who does an admin step: add `admin: ROLE` beside it",
+        );
+    }
+    let risk = step_risk(c, x);
+    if x.after.iter().any(|a| a.value == step_id) {
+        c.report(
+            x.id.referenced,
+            format!("step `{step_id}` lists itself in `after`"),
+        );
+    }
+    let see = x.see.as_ref().map(|s| {
+        c.refs(std::slice::from_ref(s), known.guide_ids, "guide in `see`");
+        s.value.clone()
+    });
+    Step {
+        title: c.text(&x.title, "step title"),
+        minutes: c.positive(&x.minutes, "minutes"),
+        fixes: c.refs(&x.fixes, names.causes, "cause in `fixes`"),
+        success,
+        when: c.when(&x.when, names.questions),
+        after: c.refs(&x.after, names.steps, "step in `after`"),
+        admin: role.is_some(),
+        to: role
+            .is_some()
+            .then(|| c.target(x.to.as_ref(), Target::Admin)),
+        role,
+        risk,
+        safeguard: x.safeguard,
+        sources: c.sources(
+            &x.sources,
+            known.strict,
+            Some((x.id.referenced, &format!("step `{step_id}`"))),
+        ),
+        check_files: x.check_files,
+        see,
+        actions: c.texts(&x.actions, "step line"),
+        devices: lines_by_device,
+        origin,
+        id: step_id,
+    }
+}
+
+/// A step's chance of success: above 0 and at most 1, by default [`DEFAULT_SUCCESS`].
+fn step_success(c: &mut Checker, x: &RawStep) -> f64 {
+    match &x.success {
+        Some(s) if !(s.value > 0.0 && s.value <= 1.0) => {
+            c.report(
+                s.referenced,
+                format!(
+                    "success must be a number above 0 and at most 1, found {}",
+                    s.value
+                ),
+            );
+            s.value
+        }
+        Some(s) => s.value,
+        None => DEFAULT_SUCCESS,
+    }
+}
+
+/// The risk a step declares, if it is a known one.
+fn step_risk(c: &mut Checker, x: &RawStep) -> Option<Risk> {
+    x.risk.as_ref().and_then(|r| match r.value.trim() {
+        "loses-unsynced" => Some(Risk::LosesUnsynced),
+        other => {
+            c.report(
+                r.referenced,
+                format!(
+                    "unknown risk `{}` (valid: loses-unsynced)",
+                    crate::guides::text::sanitize(other)
+                ),
+            );
+            None
+        }
+    })
+}
+
+/// A cause no step fixes can never be resolved by the walk-through.
+fn check_unfixed_causes(c: &mut Checker, raw: &RawGuide) {
+    for x in &raw.causes {
+        if !raw
+            .steps
+            .iter()
+            .any(|s| s.fixes.iter().any(|f| f.value == x.id.value))
+        {
+            c.report(
+                x.id.referenced,
+                format!(
+                    "no step fixes cause `{}`: add it to the `fixes:` of a step",
+                    x.id.value
+                ),
+            );
+        }
+    }
+}
+
+/// Who the guide hands over to, with this guide's contact and time for them, the signs that
+/// call for it, and what to provide.
+fn escalate(c: &mut Checker, raw: &RawGuide, known: &Known, origin: Origin) -> Escalate {
+    let to = c.target(raw.escalate.to.as_ref(), Target::Admin);
+    let mut targets = known.targets.clone();
+    if let Some(target) = targets.get_mut(&to) {
+        if let Some(contact) = &raw.escalate.contact {
+            target.contact = c.text(contact, "escalation contact");
+        }
+        if let Some(minutes) = &raw.escalate.minutes {
+            target.minutes = c.positive(minutes, "escalation minutes");
+        }
+    }
+    Escalate {
+        to,
+        targets,
+        signs: c.signs(&raw.escalate.signs, to, known.strict),
+        provide: raw
+            .escalate
+            .provide
+            .iter()
+            .map(|p| Provide {
+                id: c.id(&p.id, "provide id"),
+                label: c.text(&p.label, "provide label"),
+                kind: p.kind,
+            })
+            .collect(),
+        origin,
+    }
+}
+
+/// The prevention tips, each with the causes it prevents.
+fn prevent(c: &mut Checker, raw: &RawGuide, cause_ids: &BTreeSet<String>) -> Vec<Tip> {
+    raw.prevent
+        .iter()
+        .map(|t| Tip {
+            tip: c.text(&t.tip, "prevention tip"),
+            causes: c.refs(&t.causes, cause_ids, "cause in prevention tip"),
+        })
+        .collect()
+}
+
+/// The related guides (none of them this one, nor any step's `see`).
+fn related(c: &mut Checker, raw: &RawGuide, known: &Known, id: &str) -> Vec<String> {
+    for r in raw
+        .related
+        .iter()
+        .chain(raw.steps.iter().filter_map(|s| s.see.as_ref()))
+    {
+        if r.value == id {
+            c.report(r.referenced, format!("guide `{id}` links to itself"));
+        }
+    }
+    c.refs(&raw.related, known.guide_ids, "guide in `related`")
 }
 
 /// A step that can lose work not yet uploaded, and that can be offered on a phone, needs a
@@ -890,34 +975,7 @@ pub fn apply_override(
         return c.problems;
     };
     if let Some(esc) = &raw.escalate {
-        let to = guide.escalate.to;
-        if let Some(contact) = &esc.contact {
-            let contact = c.text(contact, "escalation contact");
-            if let Some(target) = guide.escalate.targets.get_mut(&to) {
-                target.contact = contact;
-            }
-        }
-        if let Some(minutes) = &esc.minutes {
-            let minutes = c.positive(minutes, "escalation minutes");
-            if let Some(target) = guide.escalate.targets.get_mut(&to) {
-                target.minutes = minutes;
-            }
-        }
-        if let Some(signs) = &esc.signs {
-            guide.escalate.signs = c.signs(signs, to, false);
-        }
-        if let Some(provide) = &esc.provide {
-            c.unique(provide.iter().map(|p| &p.id), "provide id");
-            guide.escalate.provide = provide
-                .iter()
-                .map(|p| Provide {
-                    id: c.id(&p.id, "provide id"),
-                    label: c.text(&p.label, "provide label"),
-                    kind: p.kind,
-                })
-                .collect();
-        }
-        guide.escalate.origin = Origin::Company;
+        override_escalation(&mut c, esc, guide);
     }
     c.unique(raw.steps.iter().map(|s| &s.id), "step id");
     for change in &raw.steps {
@@ -950,4 +1008,37 @@ pub fn apply_override(
         step.origin = Origin::Company;
     }
     c.problems
+}
+
+/// What an override changes in a guide's escalation: the contact and time of its target, the
+/// signs, what to provide.
+fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut Guide) {
+    let to = guide.escalate.to;
+    if let Some(contact) = &esc.contact {
+        let contact = c.text(contact, "escalation contact");
+        if let Some(target) = guide.escalate.targets.get_mut(&to) {
+            target.contact = contact;
+        }
+    }
+    if let Some(minutes) = &esc.minutes {
+        let minutes = c.positive(minutes, "escalation minutes");
+        if let Some(target) = guide.escalate.targets.get_mut(&to) {
+            target.minutes = minutes;
+        }
+    }
+    if let Some(signs) = &esc.signs {
+        guide.escalate.signs = c.signs(signs, to, false);
+    }
+    if let Some(provide) = &esc.provide {
+        c.unique(provide.iter().map(|p| &p.id), "provide id");
+        guide.escalate.provide = provide
+            .iter()
+            .map(|p| Provide {
+                id: c.id(&p.id, "provide id"),
+                label: c.text(&p.label, "provide label"),
+                kind: p.kind,
+            })
+            .collect();
+    }
+    guide.escalate.origin = Origin::Company;
 }

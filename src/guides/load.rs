@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde::de::DeserializeOwned;
 
 use super::check::{self, Known};
-use super::model::{DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE, Target};
+use super::model::{Contact, DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE, Target};
 use super::problem::Problem;
 use super::raw::{RawContext, RawGuide, RawOverride};
 
@@ -306,10 +306,69 @@ pub fn assemble_with(
         .into_iter()
         .partition(|s| s.stem.ends_with(OVERRIDE_SUFFIX));
 
-    let mut context: Vec<Question> = base.context;
     let base_targets = base.targets.clone();
-    let mut targets = base.targets;
-    for source in &contexts {
+    let (context, targets) = shared_context(base.context, base.targets, &contexts, &mut problems);
+    let by_id = guides_by_id(guide_sources, &mut problems);
+    let kept = kept_guides(base.guides, &by_id, &base_targets, &targets);
+    let guide_ids: BTreeSet<String> = by_id
+        .keys()
+        .chain(kept.iter().map(|g| &g.id))
+        .cloned()
+        .collect();
+    let known = Known {
+        context: &context,
+        guide_ids: &guide_ids,
+        targets: &targets,
+        strict,
+    };
+
+    let files = by_id.len() + overrides.len() + unreadable;
+    let mut guides = kept;
+    let mut parsed: Vec<(&Source, RawGuide)> = Vec::new();
+    for source in by_id.values() {
+        match parse::<RawGuide>(source) {
+            Ok(raw) => parsed.push((source, raw)),
+            Err(p) => problems.push(p),
+        }
+    }
+    check_aliases(&parsed, &guide_ids, &guides, &mut problems);
+    for (source, raw) in &parsed {
+        match check::guide(
+            &source.name,
+            &source.stem,
+            &source.text,
+            raw,
+            &known,
+            source.origin,
+        ) {
+            Ok(guide) => guides.push(guide),
+            Err(found) => problems.extend(found),
+        }
+    }
+    guides.sort_by(|a, b| a.id.cmp(&b.id));
+    apply_overrides(&overrides, &context, &mut guides, &mut problems);
+    let library = problems.is_empty().then_some(Library {
+        context,
+        targets,
+        guides,
+    });
+    Checked {
+        library,
+        problems,
+        warnings: Vec::new(),
+        files,
+    }
+}
+
+/// The shared context questions and hand-over targets: the base's, extended by the context
+/// files; the required ones must be there (reported only when nothing else is wrong).
+fn shared_context(
+    mut context: Vec<Question>,
+    mut targets: BTreeMap<Target, Contact>,
+    contexts: &[Source],
+    problems: &mut Vec<Problem>,
+) -> (Vec<Question>, BTreeMap<Target, Contact>) {
+    for source in contexts {
         match parse::<RawContext>(source)
             .map_err(|p| vec![p])
             .and_then(|raw| {
@@ -338,8 +397,15 @@ pub fn assemble_with(
             ));
         }
     }
+    (context, targets)
+}
 
-    // The last file for an id wins: company guides come after the built-in ones.
+/// The guide files by id. The last file for an id wins: company guides come after the
+/// built-in ones; two files of one folder for the same guide are a problem.
+fn guides_by_id(
+    guide_sources: Vec<Source>,
+    problems: &mut Vec<Problem>,
+) -> BTreeMap<String, Source> {
     let mut by_id: BTreeMap<String, Source> = BTreeMap::new();
     for source in guide_sources {
         if source.stem.starts_with('_') {
@@ -375,11 +441,18 @@ pub fn assemble_with(
         }
         by_id.insert(source.stem.clone(), source);
     }
-    // The base guides that no source replaces stay as they are, but for the company's contacts:
-    // a target a guide did not change itself takes the company's contact and minutes.
-    let kept: Vec<Guide> = base
-        .guides
-        .into_iter()
+    by_id
+}
+
+/// The base guides that no source replaces stay as they are, but for the company's contacts:
+/// a target a guide did not change itself takes the company's contact and minutes.
+fn kept_guides(
+    base: Vec<Guide>,
+    by_id: &BTreeMap<String, Source>,
+    base_targets: &BTreeMap<Target, Contact>,
+    targets: &BTreeMap<Target, Contact>,
+) -> Vec<Guide> {
+    base.into_iter()
         .filter(|g| !by_id.contains_key(&g.id))
         .map(|mut g| {
             for (target, contact) in g.escalate.targets.iter_mut() {
@@ -391,43 +464,30 @@ pub fn assemble_with(
             }
             g
         })
-        .collect();
-    let guide_ids: BTreeSet<String> = by_id
-        .keys()
-        .chain(kept.iter().map(|g| &g.id))
-        .cloned()
-        .collect();
-    let known = Known {
-        context: &context,
-        guide_ids: &guide_ids,
-        targets: &targets,
-        strict,
-    };
+        .collect()
+}
 
-    let files = by_id.len() + overrides.len() + unreadable;
-    let mut guides = kept;
+/// An alias must name one guide only: not another guide's id or alias, new or kept.
+fn check_aliases(
+    parsed: &[(&Source, RawGuide)],
+    guide_ids: &BTreeSet<String>,
+    guides: &[Guide],
+    problems: &mut Vec<Problem>,
+) {
     // Every name a user may type (ids and aliases), and the guide it names.
     let mut names: BTreeMap<String, String> = guide_ids
         .iter()
         .map(|id| (id.clone(), id.clone()))
         .collect();
     // The base guides that stay keep their aliases: a new guide cannot take them.
-    for guide in &guides {
+    for guide in guides {
         for alias in &guide.aliases {
             names
                 .entry(alias.clone())
                 .or_insert_with(|| guide.id.clone());
         }
     }
-    let mut parsed: Vec<(&Source, RawGuide)> = Vec::new();
-    for source in by_id.values() {
-        match parse::<RawGuide>(source) {
-            Ok(raw) => parsed.push((source, raw)),
-            Err(p) => problems.push(p),
-        }
-    }
-    // An alias must name one guide only.
-    for (source, raw) in &parsed {
+    for (source, raw) in parsed {
         for alias in &raw.aliases {
             let key = alias.value.trim().to_lowercase();
             match names.get(&key) {
@@ -445,48 +505,31 @@ pub fn assemble_with(
             }
         }
     }
-    for (source, raw) in &parsed {
-        match check::guide(
-            &source.name,
-            &source.stem,
-            &source.text,
-            raw,
-            &known,
-            source.origin,
-        ) {
-            Ok(guide) => guides.push(guide),
-            Err(found) => problems.extend(found),
-        }
-    }
-    guides.sort_by(|a, b| a.id.cmp(&b.id));
-    // Overrides change finished guides, in file name order.
+}
+
+/// Overrides change finished guides, in file name order.
+fn apply_overrides(
+    overrides: &[Source],
+    context: &[Question],
+    guides: &mut [Guide],
+    problems: &mut Vec<Problem>,
+) {
     let devices: BTreeSet<String> = context
         .iter()
         .find(|q| q.id == DEVICE)
         .map(|q| q.options.iter().map(|o| o.value.clone()).collect())
         .unwrap_or_default();
-    for source in &overrides {
+    for source in overrides {
         match parse::<RawOverride>(source) {
             Ok(raw) => problems.extend(check::apply_override(
                 &source.name,
                 &source.text,
                 &raw,
-                &mut guides,
+                guides,
                 &devices,
             )),
             Err(p) => problems.push(p),
         }
-    }
-    let library = problems.is_empty().then_some(Library {
-        context,
-        targets,
-        guides,
-    });
-    Checked {
-        library,
-        problems,
-        warnings: Vec::new(),
-        files,
     }
 }
 

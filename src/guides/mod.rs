@@ -65,6 +65,15 @@ pub fn check_all(extra: Option<&Path>, strict: bool) -> Result<Checked, LoadErro
     Ok(checked)
 }
 
+/// The JSON Schema of a guide file as `fieldfix schema` prints it (and `docs/guide.schema.json`
+/// holds it), generated from the types the loader reads, so it cannot drift from what
+/// `validate` accepts.
+pub fn schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&raw::guide_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 fn check_folder(base: Library, dir: &Path) -> Result<Checked, LoadError> {
     let (sources, unreadable) = load::folder_sources(dir)?;
     Ok(load::assemble(base, sources, unreadable))

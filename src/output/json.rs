@@ -139,11 +139,7 @@ fn round_minutes(m: f64) -> f64 {
 
 pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
     let Plan {
-        causes,
-        steps,
-        questions,
-        escalation,
-        ..
+        causes, escalation, ..
     } = d.plan;
     let device = d.situation.answer(crate::guides::model::DEVICE);
     let esc = &d.guide.escalate;
@@ -165,53 +161,8 @@ pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
                 explain: d.guide.cause(&c.id).map(|x| x.explain.as_str()),
             })
             .collect(),
-        steps: steps
-            .iter()
-            .filter_map(|s| d.guide.step(&s.id).map(|full| (s, full)))
-            .map(|(s, full)| StepDoc {
-                id: &s.id,
-                title: &s.title,
-                minutes: s.minutes,
-                probability: round(s.probability),
-                checks: &s.checks,
-                admin: s.admin,
-                role: full.role.as_deref(),
-                to: full.to,
-                risk: full.risk,
-                safeguard: full.safeguard,
-                actions: &full.actions,
-                devices: full
-                    .devices
-                    .iter()
-                    .filter(|(dev, _)| device.is_none_or(|d| d == dev.as_str()))
-                    .map(|(dev, lines)| (dev.as_str(), lines.as_slice()))
-                    .collect(),
-                see: full.see.as_deref(),
-                sources: &full.sources,
-            })
-            .collect(),
-        questions: questions
-            .iter()
-            .map(|q| QuestionDoc {
-                id: &q.id,
-                ask: &q.ask,
-                shared: q.shared,
-                options: d
-                    .library
-                    .question(d.guide, &q.id)
-                    .map(|full| {
-                        full.options
-                            .iter()
-                            .map(|o| OptionDoc {
-                                value: &o.value,
-                                label: &o.label,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                value_minutes: round_minutes(q.value_minutes),
-            })
-            .collect(),
+        steps: step_docs(d, device),
+        questions: question_docs(d),
         escalation: EscalationDoc {
             recommended: escalation.recommended,
             reasons: &escalation.reasons,
@@ -223,4 +174,61 @@ pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
             provide: &esc.provide,
         },
     }
+}
+
+/// The diagnosis's steps, with their lines for the device when it is known.
+fn step_docs<'a>(d: &Diagnosis<'a>, device: Option<&str>) -> Vec<StepDoc<'a>> {
+    d.plan
+        .steps
+        .iter()
+        .filter_map(|s| d.guide.step(&s.id).map(|full| (s, full)))
+        .map(|(s, full)| StepDoc {
+            id: &s.id,
+            title: &s.title,
+            minutes: s.minutes,
+            probability: round(s.probability),
+            checks: &s.checks,
+            admin: s.admin,
+            role: full.role.as_deref(),
+            to: full.to,
+            risk: full.risk,
+            safeguard: full.safeguard,
+            actions: &full.actions,
+            devices: full
+                .devices
+                .iter()
+                .filter(|(dev, _)| device.is_none_or(|d| d == dev.as_str()))
+                .map(|(dev, lines)| (dev.as_str(), lines.as_slice()))
+                .collect(),
+            see: full.see.as_deref(),
+            sources: &full.sources,
+        })
+        .collect()
+}
+
+/// The open questions, with the options of each.
+fn question_docs<'a>(d: &Diagnosis<'a>) -> Vec<QuestionDoc<'a>> {
+    d.plan
+        .questions
+        .iter()
+        .map(|q| QuestionDoc {
+            id: &q.id,
+            ask: &q.ask,
+            shared: q.shared,
+            options: d
+                .library
+                .question(d.guide, &q.id)
+                .map(|full| {
+                    full.options
+                        .iter()
+                        .map(|o| OptionDoc {
+                            value: &o.value,
+                            label: &o.label,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            value_minutes: round_minutes(q.value_minutes),
+        })
+        .collect()
 }

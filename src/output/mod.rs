@@ -7,6 +7,8 @@ pub mod markdown;
 pub mod text;
 pub mod ticket;
 
+use std::io::Write;
+
 use console::Style;
 
 /// Whether `term` is a terminal that understands colour and cursor codes (`TERM=dumb` is a
@@ -21,6 +23,35 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+}
+
+/// Where a command writes, and how.
+pub struct Out<'a> {
+    pub writer: &'a mut dyn Write,
+    pub paint: Paint,
+}
+
+impl Out<'_> {
+    pub(crate) fn text(&mut self, s: &str) -> std::io::Result<()> {
+        self.writer.write_all(s.as_bytes())?;
+        self.writer.flush()
+    }
+
+    pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
+        crate::safe::write_json(&mut *self.writer, value)?;
+        writeln!(self.writer)?;
+        self.writer.flush()
+    }
+}
+
+/// The exit code of a command whose result is a verdict (`validate`, `preflight`): `code`, even
+/// when the reader closed the pipe early (`fieldfix validate dir | head -1` must still fail);
+/// other write errors are errors.
+pub fn keep_verdict(written: std::io::Result<()>, code: u8) -> anyhow::Result<u8> {
+    match written {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(code),
+    }
 }
 
 /// The version of every JSON document fieldfix prints; bumped on incompatible changes.

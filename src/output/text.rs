@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{Diagnosis, Paint, device_label, minutes, percent};
+use crate::engine::{Plan, Situation};
 use crate::guides::model::{Guide, Library, Origin, Question, Step};
 use crate::search::Hit;
 
@@ -222,7 +223,28 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
     for s in &guide.symptoms {
         let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
     }
-    section(&mut out, p, "Causes");
+    show_causes(&mut out, p, guide);
+    show_context(&mut out, p, guide);
+    section(&mut out, p, "Questions");
+    for q in library.context.iter().chain(&guide.questions) {
+        question(&mut out, p, q);
+    }
+    show_steps(&mut out, p, guide);
+    show_escalation(&mut out, p, guide);
+    section(&mut out, p, "Prevention");
+    for t in &guide.prevent {
+        let _ = writeln!(out, "{}", p.wrap(&t.tip, "  - ", "    "));
+    }
+    if !guide.related.is_empty() {
+        section(&mut out, p, "Related guides");
+        let _ = writeln!(out, "{}", p.wrap(&guide.related.join(", "), "  ", "  "));
+    }
+    out
+}
+
+/// `show`'s causes, each with its share of the likelihood.
+fn show_causes(out: &mut String, p: &Paint, guide: &Guide) {
+    section(out, p, "Causes");
     let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
     for c in &guide.causes {
         let _ = writeln!(
@@ -241,10 +263,14 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
             )
         );
         let _ = writeln!(out, "{}", p.wrap(&c.explain, "    ", "    "));
-        sources(&mut out, p, &c.sources, "    ");
+        sources(out, p, &c.sources, "    ");
     }
+}
+
+/// `show`'s effects of the shared answers on the causes.
+fn show_context(out: &mut String, p: &Paint, guide: &Guide) {
     if !guide.context.is_empty() {
-        section(&mut out, p, "How the shared answers move the causes");
+        section(out, p, "How the shared answers move the causes");
         for (q, values) in &guide.context {
             for (v, e) in values {
                 let mut parts = Vec::new();
@@ -268,11 +294,11 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
             }
         }
     }
-    section(&mut out, p, "Questions");
-    for q in library.context.iter().chain(&guide.questions) {
-        question(&mut out, p, q);
-    }
-    section(&mut out, p, "Steps");
+}
+
+/// `show`'s steps, every field.
+fn show_steps(out: &mut String, p: &Paint, guide: &Guide) {
+    section(out, p, "Steps");
     for (i, s) in guide.steps.iter().enumerate() {
         let mut tags = vec![minutes(s.minutes)];
         if s.admin {
@@ -306,7 +332,7 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
         if let Some(risk) = s.risk {
             let _ = writeln!(out, "{}", p.wrap(&p.warn(risk.warning()), "     ", "     "));
         }
-        step_lines(&mut out, p, s, None, "     ");
+        step_lines(out, p, s, None, "     ");
         let mut meta = vec![format!("fixes: {}", s.fixes.join(", "))];
         if !s.after.is_empty() {
             meta.push(format!("after: {}", s.after.join(", ")));
@@ -319,9 +345,13 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
             "{}",
             p.wrap(&p.dim(&meta.join(" · ")), "     ", "     ")
         );
-        sources(&mut out, p, &s.sources, "     ");
+        sources(out, p, &s.sources, "     ");
     }
-    section(&mut out, p, "When to escalate");
+}
+
+/// `show`'s escalation: the contact, the signs, what to have ready.
+fn show_escalation(out: &mut String, p: &Paint, guide: &Guide) {
+    section(out, p, "When to escalate");
     let origin = if guide.escalate.origin == Origin::Company {
         p.warn(" [company]")
     } else {
@@ -344,15 +374,6 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
     for item in &guide.escalate.provide {
         let _ = writeln!(out, "{}", p.wrap(&item.label, "  - ", "    "));
     }
-    section(&mut out, p, "Prevention");
-    for t in &guide.prevent {
-        let _ = writeln!(out, "{}", p.wrap(&t.tip, "  - ", "    "));
-    }
-    if !guide.related.is_empty() {
-        section(&mut out, p, "Related guides");
-        let _ = writeln!(out, "{}", p.wrap(&guide.related.join(", "), "  ", "  "));
-    }
-    out
 }
 
 /// A diagnosis: answers, likely causes, next steps, questions, escalation.
@@ -365,6 +386,32 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
         p.heading(&guide.title),
         p.dim(&format!("({})", guide.id))
     );
+    diagnosis_situation(&mut out, p, situation);
+
+    section(&mut out, p, "Most likely causes");
+    for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(5) {
+        let _ = writeln!(
+            out,
+            "{}",
+            p.wrap(
+                &format!("{:>4}  {}", percent(c.probability), c.title),
+                "  ",
+                "        "
+            )
+        );
+    }
+
+    let device = situation.answer(crate::guides::model::DEVICE);
+    diagnosis_steps(&mut out, p, guide, plan, device);
+
+    diagnosis_questions(&mut out, p, plan);
+
+    diagnosis_escalation(&mut out, p, guide, plan);
+    out
+}
+
+/// The diagnosis's answers so far and the steps tried.
+fn diagnosis_situation(out: &mut String, p: &Paint, situation: &Situation) {
     if !situation.answers.is_empty() {
         let answers: Vec<String> = situation
             .answers
@@ -395,22 +442,11 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
             )
         );
     }
+}
 
-    section(&mut out, p, "Most likely causes");
-    for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(5) {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(
-                &format!("{:>4}  {}", percent(c.probability), c.title),
-                "  ",
-                "        "
-            )
-        );
-    }
-
-    let device = situation.answer(crate::guides::model::DEVICE);
-    section(&mut out, p, "Next steps, in this order");
+/// The diagnosis's next steps, in order, with where escalating becomes quicker.
+fn diagnosis_steps(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan, device: Option<&str>) {
+    section(out, p, "Next steps, in this order");
     if plan.steps.is_empty() {
         let _ = writeln!(out, "  No steps left to try.");
     }
@@ -450,7 +486,7 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
             )
         );
         if let Some(step) = guide.step(&s.id) {
-            step_lines(&mut out, p, step, device, "     ");
+            step_lines(out, p, step, device, "     ");
             let why: Vec<&str> = s
                 .checks
                 .iter()
@@ -475,9 +511,12 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
             }
         }
     }
+}
 
+/// The questions that would narrow the diagnosis down, with the flags that answer them.
+fn diagnosis_questions(out: &mut String, p: &Paint, plan: &Plan) {
     if !plan.questions.is_empty() {
-        section(&mut out, p, "Questions that would narrow it down");
+        section(out, p, "Questions that would narrow it down");
         for q in &plan.questions {
             let flag = if q.shared {
                 format!("--{} {}", q.id, q.values.join("|"))
@@ -491,8 +530,11 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
             );
         }
     }
+}
 
-    section(&mut out, p, "Escalation");
+/// The diagnosis's escalation: now or not yet, the signs, what to have ready.
+fn diagnosis_escalation(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan) {
+    section(out, p, "Escalation");
     let esc = &guide.escalate;
     if plan.escalation.recommended {
         let _ = writeln!(
@@ -534,5 +576,4 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
         "{}",
         p.wrap(&format!("Have ready: {}", items.join("; ")), "  ", "    ")
     );
-    out
 }

@@ -8,6 +8,7 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use serde::Serialize;
 
+use super::rules::{BAD_CHARS, MAX_NAME_BYTES, is_reserved, safe_name};
 use super::{Network, Severity};
 
 /// What kind of problem a finding is; findings are grouped by it.
@@ -107,32 +108,13 @@ const DOWNLOAD_FIRST: &str = "Download it locally first (in Finder or File Explo
 // ---------------------------------------------------------------------------------------------
 // Names and paths
 
-/// Characters that break uploads, downloads or syncing somewhere along the way.
-pub const BAD_CHARS: &[char] = &[
-    '#', '%', '&', '{', '}', '<', '>', '*', '?', '/', '\\', '|', ':', '"',
-];
-
-/// Longest name, in UTF-8 bytes, that every file system and Procore's own storage keep.
-pub const MAX_NAME_BYTES: usize = 255;
-
 /// Paths longer than this (in characters) break on Windows (MAX_PATH).
 pub const MAX_PATH_CHARS: usize = 260;
-
-const RESERVED: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
-    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
-];
-
-/// Whether `name` (before its first dot, ignoring case) is a device name Windows reserves.
-pub(super) fn is_reserved(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).trim_end();
-    RESERVED.iter().any(|r| r.eq_ignore_ascii_case(stem))
-}
 
 /// The problems with a file or folder name, or `None` when it is safe. Fails for characters,
 /// spaces and dots that break uploads; only warns for a leading dot (a hidden file).
 pub fn name(name: &OsStr) -> Option<Issue> {
-    let safe = super::names::safe_name(name);
+    let safe = safe_name(name);
     let fix = format!(
         "Rename it, e.g. to \"{safe}\" (`fieldfix preflight --fix-names` does it for you)."
     );
@@ -144,57 +126,8 @@ pub fn name(name: &OsStr) -> Option<Issue> {
             fix,
         ));
     };
-    let mut reasons = Vec::new();
-    let mut fails = false;
-    let mut bad: Vec<char> = Vec::new();
-    for c in text.chars().filter(|c| BAD_CHARS.contains(c)) {
-        if !bad.contains(&c) {
-            bad.push(c);
-        }
-    }
-    if !bad.is_empty() {
-        let list: Vec<String> = bad.iter().map(|c| format!("{c}")).collect();
-        reasons.push(format!("contains {}", list.join(" ")));
-        fails = true;
-    }
-    if text.chars().any(char::is_control) {
-        reasons.push("contains invisible control characters".to_owned());
-        fails = true;
-    }
-    if text
-        .chars()
-        .any(|c| crate::safe::is_unsafe(c) && !c.is_control())
-    {
-        reasons.push(
-            "contains characters that change the direction text is shown in, so the name is \
-             not what it looks like (`x\u{202e}fdp.exe` shows as `xexe.pdf`)"
-                .to_owned(),
-        );
-        fails = true;
-    }
-    if text.starts_with(char::is_whitespace) {
-        reasons.push("starts with a space".to_owned());
-        fails = true;
-    }
-    if text.ends_with(char::is_whitespace) {
-        reasons.push("ends with a space".to_owned());
-        fails = true;
-    }
-    if text.ends_with('.') && !text.trim_matches('.').is_empty() {
-        reasons.push("ends with a dot".to_owned());
-        fails = true;
-    }
-    if is_reserved(text) {
-        reasons.push("is a name Windows reserves for devices".to_owned());
-        fails = true;
-    }
-    if text.len() > MAX_NAME_BYTES {
-        reasons.push(format!(
-            "is {} bytes long (more than {MAX_NAME_BYTES})",
-            text.len()
-        ));
-        fails = true;
-    }
+    let mut reasons = failing_reasons(text);
+    let fails = !reasons.is_empty();
     if text.starts_with('.') {
         reasons
             .push("starts with a dot, so it is hidden and folder uploads may skip it".to_owned());
@@ -213,6 +146,53 @@ pub fn name(name: &OsStr) -> Option<Issue> {
         format!("the name {}", join_reasons(&reasons)),
         fix,
     ))
+}
+
+/// Why a name will fail an upload, in the order a person reads them; empty when nothing does.
+fn failing_reasons(text: &str) -> Vec<String> {
+    let mut reasons = Vec::new();
+    let mut bad: Vec<char> = Vec::new();
+    for c in text.chars().filter(|c| BAD_CHARS.contains(c)) {
+        if !bad.contains(&c) {
+            bad.push(c);
+        }
+    }
+    if !bad.is_empty() {
+        let list: Vec<String> = bad.iter().map(|c| format!("{c}")).collect();
+        reasons.push(format!("contains {}", list.join(" ")));
+    }
+    if text.chars().any(char::is_control) {
+        reasons.push("contains invisible control characters".to_owned());
+    }
+    if text
+        .chars()
+        .any(|c| crate::safe::is_unsafe(c) && !c.is_control())
+    {
+        reasons.push(
+            "contains characters that change the direction text is shown in, so the name is \
+             not what it looks like (`x\u{202e}fdp.exe` shows as `xexe.pdf`)"
+                .to_owned(),
+        );
+    }
+    if text.starts_with(char::is_whitespace) {
+        reasons.push("starts with a space".to_owned());
+    }
+    if text.ends_with(char::is_whitespace) {
+        reasons.push("ends with a space".to_owned());
+    }
+    if text.ends_with('.') && !text.trim_matches('.').is_empty() {
+        reasons.push("ends with a dot".to_owned());
+    }
+    if is_reserved(text) {
+        reasons.push("is a name Windows reserves for devices".to_owned());
+    }
+    if text.len() > MAX_NAME_BYTES {
+        reasons.push(format!(
+            "is {} bytes long (more than {MAX_NAME_BYTES})",
+            text.len()
+        ));
+    }
+    reasons
 }
 
 fn join_reasons(reasons: &[String]) -> String {
@@ -706,37 +686,7 @@ pub fn content(ext: Option<&str>, src: &dyn Source) -> io::Result<Content> {
         (Some(ext), Some(family)) => {
             let matches = detected.is_some_and(|k| family.content.contains(&k.extension()));
             if !matches {
-                found.issues.push(match detected {
-                    Some(_) if heic => Issue::fail(
-                        Check::WrongType,
-                        format!("this .{ext} file is really a HEIC photo"),
-                        "Convert it to JPEG (on a Mac: open in Preview > File > Export > JPEG; on \
-                         Windows: open in Photos > Save as > .jpg), or rename it to .heic.",
-                    ),
-                    Some(kind) if kind.extension() == "html" => Issue::fail(
-                        Check::WrongType,
-                        format!(
-                            "this .{ext} file is really a web page (HTML), probably a sign-in \
-                             or error page saved instead of the file"
-                        ),
-                        "Download the real file again (sign in first if you need to).",
-                    ),
-                    Some(kind) => Issue::fail(
-                        Check::WrongType,
-                        format!("this .{ext} file is really a {}", label(&kind)),
-                        format!("Rename it to end in .{}.", suggest_ext(&kind)),
-                    ),
-                    None => Issue::fail(
-                        Check::WrongType,
-                        format!(
-                            "this .{ext} file is not a {}: its content is not recognised \
-                             (damaged, partly downloaded, or saved wrongly)",
-                            family.label
-                        ),
-                        "Open it on this computer; if it does not open, get a new copy from \
-                         the sender or export it again.",
-                    ),
-                });
+                found.issues.push(mismatch(ext, family, detected, heic));
                 return Ok(found);
             }
             found.is_pdf = family.extensions.contains(&"pdf");
@@ -762,36 +712,79 @@ pub fn content(ext: Option<&str>, src: &dyn Source) -> io::Result<Content> {
             }
         }
         (Some(ext), None) if KNOWN.contains(&ext) => {}
-        (Some(ext), None) => found.issues.push(Issue::warn(
-            Check::UnusualType,
-            format!("an unusual file type (.{ext})"),
-            match detected {
-                Some(kind) => format!(
-                    "It looks like a {}: rename it to end in .{}.",
-                    label(&kind),
-                    suggest_ext(&kind)
-                ),
-                None => "Make sure it is meant to be uploaded: Procore keeps any file, but may \
-                         not be able to show this type."
-                    .to_owned(),
-            },
-        )),
-        (None, _) => found.issues.push(Issue::warn(
-            Check::UnusualType,
-            "the name has no extension, so nothing knows how to open it",
-            match detected {
-                Some(kind) => format!(
-                    "It looks like a {}: add .{} to its name.",
-                    label(&kind),
-                    suggest_ext(&kind)
-                ),
-                None => {
-                    "Add the extension of the program that made it (like .pdf or .jpg).".to_owned()
-                }
-            },
-        )),
+        (Some(ext), None) => found.issues.push(unusual_type(ext, detected)),
+        (None, _) => found.issues.push(no_extension(detected)),
     }
     Ok(found)
+}
+
+/// The finding for a file whose content is not what its extension says.
+fn mismatch(ext: &str, family: &Family, detected: Option<infer::Type>, heic: bool) -> Issue {
+    match detected {
+        Some(_) if heic => Issue::fail(
+            Check::WrongType,
+            format!("this .{ext} file is really a HEIC photo"),
+            "Convert it to JPEG (on a Mac: open in Preview > File > Export > JPEG; on \
+                         Windows: open in Photos > Save as > .jpg), or rename it to .heic.",
+        ),
+        Some(kind) if kind.extension() == "html" => Issue::fail(
+            Check::WrongType,
+            format!(
+                "this .{ext} file is really a web page (HTML), probably a sign-in \
+                             or error page saved instead of the file"
+            ),
+            "Download the real file again (sign in first if you need to).",
+        ),
+        Some(kind) => Issue::fail(
+            Check::WrongType,
+            format!("this .{ext} file is really a {}", label(&kind)),
+            format!("Rename it to end in .{}.", suggest_ext(&kind)),
+        ),
+        None => Issue::fail(
+            Check::WrongType,
+            format!(
+                "this .{ext} file is not a {}: its content is not recognised \
+                             (damaged, partly downloaded, or saved wrongly)",
+                family.label
+            ),
+            "Open it on this computer; if it does not open, get a new copy from \
+                         the sender or export it again.",
+        ),
+    }
+}
+
+/// The finding for an extension fieldfix does not know, with what the content looks like.
+fn unusual_type(ext: &str, detected: Option<infer::Type>) -> Issue {
+    Issue::warn(
+        Check::UnusualType,
+        format!("an unusual file type (.{ext})"),
+        match detected {
+            Some(kind) => format!(
+                "It looks like a {}: rename it to end in .{}.",
+                label(&kind),
+                suggest_ext(&kind)
+            ),
+            None => "Make sure it is meant to be uploaded: Procore keeps any file, but may \
+                         not be able to show this type."
+                .to_owned(),
+        },
+    )
+}
+
+/// The finding for a name with no extension, with what the content looks like.
+fn no_extension(detected: Option<infer::Type>) -> Issue {
+    Issue::warn(
+        Check::UnusualType,
+        "the name has no extension, so nothing knows how to open it",
+        match detected {
+            Some(kind) => format!(
+                "It looks like a {}: add .{} to its name.",
+                label(&kind),
+                suggest_ext(&kind)
+            ),
+            None => "Add the extension of the program that made it (like .pdf or .jpg).".to_owned(),
+        },
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

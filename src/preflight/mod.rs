@@ -5,7 +5,8 @@
 //!
 //! - [`checks`]: the checks, on names, sizes and bytes (no file system);
 //! - `scan`: the parallel walk that feeds files to the checks;
-//! - [`names`]: safe names, renaming and the undo list;
+//! - [`rules`]: the file-name rules the checks and the renames share, and safe names;
+//! - [`names`]: renaming and the undo list;
 //! - `report`: the text and JSON output.
 //!
 //! The wizard calls [`check`] and [`render_text`].
@@ -13,6 +14,7 @@
 pub mod checks;
 pub mod names;
 mod report;
+pub mod rules;
 mod scan;
 
 use std::path::{Path, PathBuf};
@@ -22,9 +24,9 @@ use serde::Serialize;
 pub use checks::{Check, parse_size};
 pub use report::render_text;
 
-use crate::commands::Out;
 use crate::error::{Error, exit};
 use crate::output::Format;
+use crate::output::Out;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -239,7 +241,7 @@ pub fn run(request: &PreflightRequest, out: &mut Out) -> anyhow::Result<u8> {
     } else {
         exit::OK
     };
-    crate::commands::keep_verdict(written, code)
+    crate::output::keep_verdict(written, code)
 }
 
 /// After renaming: the bad-name findings that were fixed go, and the others point at where
@@ -274,5 +276,5 @@ fn undo(list: &Path, format: Format, out: &mut Out) -> anyhow::Result<u8> {
     let failed = undone
         .iter()
         .any(|u| matches!(u, names::Undone::Failed(..)));
-    crate::commands::keep_verdict(written, if failed { exit::FAILURE } else { exit::OK })
+    crate::output::keep_verdict(written, if failed { exit::FAILURE } else { exit::OK })
 }

@@ -9,60 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::checks::{BAD_CHARS, MAX_NAME_BYTES};
-
-/// Characters that stand between parts of a name (dates, times): replaced by `-`, the others
-/// by `_`.
-const SEPARATORS: &[char] = &['/', '\\', ':', '|'];
-
-/// A name that uploads well: bad characters replaced, control characters dropped, no leading
-/// or trailing spaces and dots, not a reserved Windows name, at most 255 bytes (the extension
-/// kept). Applying it twice changes nothing.
-pub fn safe_name(name: &OsStr) -> String {
-    let text = name.to_string_lossy();
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        let replacement = if SEPARATORS.contains(&c) {
-            '-'
-        } else if BAD_CHARS.contains(&c) || c == char::REPLACEMENT_CHARACTER {
-            '_'
-        } else if crate::safe::is_unsafe(c) {
-            continue;
-        } else {
-            c
-        };
-        // No runs of `_` from neighbouring bad characters.
-        if replacement == '_' && out.ends_with('_') {
-            continue;
-        }
-        out.push(replacement);
-    }
-    let trim = |c: char| c == '.' || c.is_whitespace();
-    let mut name = out.trim_matches(trim).to_owned();
-    if name.is_empty() {
-        name = "unnamed".to_owned();
-    }
-    if super::checks::is_reserved(&name) {
-        let at = name.find('.').unwrap_or(name.len());
-        name.insert(at, '_');
-    }
-    fit(&name, "")
-}
-
-/// `name` with `suffix` added before the extension, cut to fit in 255 bytes.
-fn fit(name: &str, suffix: &str) -> String {
-    let (stem, ext) = match name.rsplit_once('.') {
-        Some((stem, ext)) if !stem.is_empty() && ext.len() <= 16 => (stem, format!(".{ext}")),
-        _ => (name, String::new()),
-    };
-    let room = MAX_NAME_BYTES.saturating_sub(ext.len() + suffix.len());
-    let mut cut = stem.len().min(room);
-    while !stem.is_char_boundary(cut) {
-        cut -= 1;
-    }
-    let stem = stem[..cut].trim_end_matches(|c: char| c == '.' || c.is_whitespace());
-    format!("{stem}{suffix}{ext}")
-}
+use super::rules::{fit, safe_name};
 
 /// One rename: `from` and `to` are in the same folder.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -484,6 +431,7 @@ mod stored_path {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preflight::rules::MAX_NAME_BYTES;
     use proptest::prelude::*;
 
     fn safe(s: &str) -> String {

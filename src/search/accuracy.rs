@@ -3,7 +3,7 @@
 //! Each set is a TSV file: the expected guide id (several, comma-separated, when any of them is
 //! right), a tab, and the user's words. Lines starting with `#` are comments.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::search;
 use crate::guides::Library;
@@ -80,26 +80,13 @@ fn check_set(library: &Library, path: &Path, min_top1: f64, min_top3: f64) {
     assert!(top3 >= min_top3, "top-3 {top3:.3} below {min_top3}");
 }
 
-fn data_file(shared: &str, local: &str) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let shared = root.join(shared);
-    if shared.exists() {
-        shared
-    } else {
-        root.join(local)
-    }
-}
-
 fn library() -> Library {
     crate::guides::load(None).expect("the built-in guides load")
 }
 
 #[test]
 fn dev_set_accuracy() {
-    let path = data_file(
-        "../shared/reference/triage-dev-set.tsv",
-        "tests/data/triage-dev-set.tsv",
-    );
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/triage-dev-set.tsv");
     check_set(&library(), &path, 0.95, 1.0);
 }
 

@@ -11,12 +11,12 @@ use std::path::PathBuf;
 
 use console::Term;
 
-use crate::commands::{self, DiagnoseRequest, Format, Out};
+use crate::commands::{self, DiagnoseRequest};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
 use crate::guides::model::{DEVICE, Guide, Question, Risk};
-use crate::output::{Paint, device_label, minutes, percent};
+use crate::output::{Format, Out, Paint, device_label, minutes, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
 
@@ -588,44 +588,27 @@ fn steps(
     let Some(i) = p.select("How did it go?", &labels, 0)? else {
         return Ok(Flow::Quit);
     };
-    let record = |session: &mut Session, result: StepResult| {
-        session.checkpoint();
-        session.log.push(Outcome {
-            guide: guide.id.clone(),
-            step: step.id.clone(),
-            title: step.title.clone(),
-            result,
-            at: session::now(),
-        });
-    };
     if matches!(menu[i].0, StepChoice::Fixed | StepChoice::DidntHelp)
-        && let Some(risk) = at_risk(step, session.situation.answer(DEVICE))
+        && let Some(flow) = confirm_risky(step, session, p)?
     {
-        let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
-        p.say(&warning)?;
-        let sure = [CONFIRM_DONE.to_owned(), CONFIRM_NOT_YET.to_owned()];
-        match p.select("Did you do this step?", &sure, 1)? {
-            None => return Ok(Flow::Quit),
-            Some(0) => {}
-            Some(_) => return Ok(Flow::Continue),
-        }
+        return Ok(flow);
     }
     match menu[i].0 {
         StepChoice::Fixed => {
-            record(session, StepResult::Fixed);
+            record(session, guide, step, StepResult::Fixed);
             fixed(guide, &step.id, p)?;
             return Ok(Flow::Fixed);
         }
         StepChoice::DidntHelp => {
-            record(session, StepResult::DidNotHelp);
+            record(session, guide, step, StepResult::DidNotHelp);
             session.situation.tried.push(step.id.clone());
         }
         StepChoice::Skip => {
-            record(session, StepResult::Skipped);
+            record(session, guide, step, StepResult::Skipped);
             session.situation.skipped.push(step.id.clone());
         }
         StepChoice::Cant => {
-            record(session, StepResult::NeedsAdmin);
+            record(session, guide, step, StepResult::NeedsAdmin);
             session.situation.for_admin.push(step.id.clone());
             p.say(
                 &p.paint()
@@ -658,6 +641,43 @@ fn steps(
         }
     }
     Ok(Flow::Continue)
+}
+
+/// Logs what came of `step` (a checkpoint first, so Back can undo it).
+fn record(
+    session: &mut Session,
+    guide: &Guide,
+    step: &crate::guides::model::Step,
+    result: StepResult,
+) {
+    session.checkpoint();
+    session.log.push(Outcome {
+        guide: guide.id.clone(),
+        step: step.id.clone(),
+        title: step.title.clone(),
+        result,
+        at: session::now(),
+    });
+}
+
+/// Before a step that can lose unsynced work on this device counts as done or tried, the user
+/// confirms they did it. `Some` when the answer quits, or goes back to the step.
+fn confirm_risky(
+    step: &crate::guides::model::Step,
+    session: &Session,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Option<Flow>> {
+    let Some(risk) = at_risk(step, session.situation.answer(DEVICE)) else {
+        return Ok(None);
+    };
+    let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
+    p.say(&warning)?;
+    let sure = [CONFIRM_DONE.to_owned(), CONFIRM_NOT_YET.to_owned()];
+    Ok(match p.select("Did you do this step?", &sure, 1)? {
+        None => Some(Flow::Quit),
+        Some(0) => None,
+        Some(_) => Some(Flow::Continue),
+    })
 }
 
 /// The risk a step carries on this device: steps that can lose unsynced work warn on a phone,

@@ -1,7 +1,6 @@
 //! The prompts the wizard asks, behind a trait: dialoguer on a real terminal (stderr), or a
 //! script of answers in tests.
 
-use std::collections::VecDeque;
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,6 +9,14 @@ use dialoguer::Select;
 use dialoguer::theme::{ColorfulTheme, Theme};
 
 use crate::output::Paint;
+
+// The scripted prompter is a test double: built for this crate's own tests, and for the
+// integration tests through the `test-support` feature (a dev-dependency turns it on), never
+// part of the shipped library.
+#[cfg(any(test, feature = "test-support"))]
+mod script;
+#[cfg(any(test, feature = "test-support"))]
+pub use script::{ScriptPrompter, Scripted};
 
 /// Set by the Ctrl-C handler; the next prompt then reports an interruption.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -346,93 +353,6 @@ impl Prompter for PlainPrompter {
 
     fn say(&mut self, text: &str) -> io::Result<()> {
         self.write(&format!("{}\n", text.trim_end_matches('\n')))
-    }
-
-    fn paint(&self) -> &Paint {
-        &self.paint
-    }
-}
-
-/// One scripted answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Scripted {
-    /// Pick the first item that contains this text.
-    Pick(String),
-    /// Type this line.
-    Type(String),
-    /// Press Esc / Ctrl-C.
-    Quit,
-}
-
-/// Replays answers in tests, and records everything shown and asked.
-pub struct ScriptPrompter {
-    pub answers: VecDeque<Scripted>,
-    /// Everything shown, prompts included, in order.
-    pub transcript: Vec<String>,
-    paint: Paint,
-}
-
-impl ScriptPrompter {
-    pub fn new(answers: impl IntoIterator<Item = Scripted>) -> Self {
-        ScriptPrompter {
-            answers: answers.into_iter().collect(),
-            transcript: Vec::new(),
-            paint: Paint::plain(),
-        }
-    }
-
-    fn next(&mut self, prompt: &str) -> io::Result<Scripted> {
-        self.transcript.push(format!("? {prompt}"));
-        self.answers
-            .pop_front()
-            .ok_or_else(|| io::Error::other(format!("the script ran out of answers at: {prompt}")))
-    }
-
-    fn pick(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
-        match self.next(prompt)? {
-            Scripted::Quit => Ok(None),
-            Scripted::Pick(text) => match items.iter().position(|i| i.contains(&text)) {
-                Some(i) => {
-                    self.transcript.push(format!("> {}", items[i]));
-                    Ok(Some(i))
-                }
-                None => Err(io::Error::other(format!(
-                    "no item contains {text:?} at {prompt:?}; items: {items:?}"
-                ))),
-            },
-            Scripted::Type(text) => Err(io::Error::other(format!(
-                "expected a pick at {prompt:?}, script typed {text:?}"
-            ))),
-        }
-    }
-}
-
-impl Prompter for ScriptPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        _default: usize,
-    ) -> io::Result<Option<usize>> {
-        self.pick(prompt, items)
-    }
-
-    fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
-        match self.next(prompt)? {
-            Scripted::Quit => Ok(None),
-            Scripted::Type(text) => {
-                self.transcript.push(format!("> {text}"));
-                Ok(Some(text))
-            }
-            Scripted::Pick(text) => Err(io::Error::other(format!(
-                "expected typing at {prompt:?}, script picked {text:?}"
-            ))),
-        }
-    }
-
-    fn say(&mut self, text: &str) -> io::Result<()> {
-        self.transcript.push(text.to_owned());
-        Ok(())
     }
 
     fn paint(&self) -> &Paint {

@@ -3,10 +3,10 @@
 use serde::Serialize;
 
 use super::session::{Phase, Store};
-use crate::commands::{Format, Out};
 use crate::error::{Error, exit};
 use crate::guides::Library;
 use crate::output::SCHEMA_VERSION;
+use crate::output::{Format, Out};
 
 /// What `fieldfix sessions` was asked to do.
 #[derive(Debug, Clone)]

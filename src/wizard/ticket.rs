@@ -11,11 +11,11 @@ use super::prompt::Prompter;
 use super::session::StepResult;
 use super::session::{Phase, Session};
 use super::{Ending, FixRequest};
-use crate::commands::Format;
 use crate::engine;
 use crate::error::Error;
 use crate::guides::Library;
 use crate::guides::model::{Guide, ProvideKind};
+use crate::output::Format;
 use crate::output::percent;
 use crate::output::ticket::{self, Ticket, TicketAnswer, TicketFact, TicketStep};
 

@@ -3,9 +3,10 @@
 
 use std::path::Path;
 
-use fieldfix::commands::{DiagnoseRequest, Format};
+use fieldfix::commands::DiagnoseRequest;
 use fieldfix::guides::model::Target;
 use fieldfix::guides::{self, Library};
+use fieldfix::output::Format;
 use fieldfix::output::Paint;
 use fieldfix::wizard::prompt::{Prompter, ScriptPrompter, Scripted};
 use fieldfix::wizard::session::{Phase, Store};

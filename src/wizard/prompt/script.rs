@@ -1,0 +1,95 @@
+//! A prompter that replays scripted answers and records everything it shows: a test double,
+//! compiled only for tests (`cfg(test)` or the `test-support` feature).
+
+use std::collections::VecDeque;
+use std::io;
+
+use super::Prompter;
+use crate::output::Paint;
+
+/// One scripted answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scripted {
+    /// Pick the first item that contains this text.
+    Pick(String),
+    /// Type this line.
+    Type(String),
+    /// Press Esc / Ctrl-C.
+    Quit,
+}
+
+/// Replays answers in tests, and records everything shown and asked.
+pub struct ScriptPrompter {
+    pub answers: VecDeque<Scripted>,
+    /// Everything shown, prompts included, in order.
+    pub transcript: Vec<String>,
+    paint: Paint,
+}
+
+impl ScriptPrompter {
+    pub fn new(answers: impl IntoIterator<Item = Scripted>) -> Self {
+        ScriptPrompter {
+            answers: answers.into_iter().collect(),
+            transcript: Vec::new(),
+            paint: Paint::plain(),
+        }
+    }
+
+    fn next(&mut self, prompt: &str) -> io::Result<Scripted> {
+        self.transcript.push(format!("? {prompt}"));
+        self.answers
+            .pop_front()
+            .ok_or_else(|| io::Error::other(format!("the script ran out of answers at: {prompt}")))
+    }
+
+    fn pick(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
+        match self.next(prompt)? {
+            Scripted::Quit => Ok(None),
+            Scripted::Pick(text) => match items.iter().position(|i| i.contains(&text)) {
+                Some(i) => {
+                    self.transcript.push(format!("> {}", items[i]));
+                    Ok(Some(i))
+                }
+                None => Err(io::Error::other(format!(
+                    "no item contains {text:?} at {prompt:?}; items: {items:?}"
+                ))),
+            },
+            Scripted::Type(text) => Err(io::Error::other(format!(
+                "expected a pick at {prompt:?}, script typed {text:?}"
+            ))),
+        }
+    }
+}
+
+impl Prompter for ScriptPrompter {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        _default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.pick(prompt, items)
+    }
+
+    fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
+        match self.next(prompt)? {
+            Scripted::Quit => Ok(None),
+            Scripted::Type(text) => {
+                self.transcript.push(format!("> {text}"));
+                Ok(Some(text))
+            }
+            Scripted::Pick(text) => Err(io::Error::other(format!(
+                "expected typing at {prompt:?}, script picked {text:?}"
+            ))),
+        }
+    }
+
+    fn say(&mut self, text: &str) -> io::Result<()> {
+        self.transcript.push(text.to_owned());
+        Ok(())
+    }
+
+    fn paint(&self) -> &Paint {
+        &self.paint
+    }
+}
