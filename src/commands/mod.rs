@@ -313,18 +313,7 @@ pub fn load_library_lenient(dir: Option<&Path>) -> (Library, Option<String>) {
     )
 }
 
-/// `1376` as `1,376`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::output::thousands;
 
 #[cfg(test)]
 mod tests {

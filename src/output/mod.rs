@@ -57,6 +57,19 @@ pub fn keep_verdict(written: std::io::Result<()>, code: u8) -> anyhow::Result<u8
 /// The version of every JSON document fieldfix prints; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 2;
 
+/// `1376` as `1,376` (any whole number).
+pub fn thousands(n: impl std::fmt::Display) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A `sources` entry as a person reads it: a name, and the page address when there is one.
 /// `seed` is the source articles fieldfix was first written from; `device` is general phone and
 /// computer knowledge; an address is named by its site and the page's title (from its path).

@@ -18,15 +18,7 @@ pub(super) fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::O
 
 /// `1234` as `1,234`.
 fn count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::output::thousands(n)
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {
