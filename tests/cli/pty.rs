@@ -138,7 +138,18 @@ const ON_A_COMPUTER: [&str; 6] = [
 
 /// `fix permission` on a computer with a good connection, at the first step's menu.
 fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty {
-    let args = [
+    permission_at_first_step_with(state, &[], scope, size)
+}
+
+/// [`permission_at_first_step`], with `global` flags (`--guides DIR`) before the command.
+fn permission_at_first_step_with(
+    state: &Path,
+    global: &[&str],
+    scope: &str,
+    size: (u16, u16),
+) -> Pty {
+    let mut args = global.to_vec();
+    args.extend([
         "fix",
         "permission",
         "--device",
@@ -147,7 +158,7 @@ fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty 
         "good",
         "--scope",
         scope,
-    ];
+    ]);
     let mut s = spawn_sized(state, &args, size);
     skip_questions(&mut s);
     s
@@ -235,20 +246,8 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
         )
         .unwrap();
         let guides = company.to_str().unwrap();
-        let args = [
-            "--guides",
-            guides,
-            "fix",
-            "permission",
-            "--device",
-            "computer",
-            "--network",
-            "good",
-            "--scope",
-            "just-me",
-        ];
-        let mut s = spawn_sized(state.path(), &args, size);
-        skip_questions(&mut s);
+        let mut s =
+            permission_at_first_step_with(state.path(), &["--guides", guides], "just-me", size);
         let mut steps = 0;
         let mut recommended = false;
         loop {
