@@ -42,6 +42,34 @@ impl Pty {
         self.s.send(keys).expect("send keys");
     }
 
+    /// Ctrl-C, once fieldfix is reading a key. Sent while the terminal is between two reads
+    /// (cooked mode), Ctrl-C is a signal the wizard only sees at its next prompt, and the test
+    /// would wait for an exit that never comes.
+    fn interrupt(&mut self) {
+        self.wait_for_key_read();
+        self.send("\x03");
+    }
+
+    /// Esc, once fieldfix is reading a key.
+    fn escape(&mut self) {
+        self.wait_for_key_read();
+        self.send("\x1b");
+    }
+
+    /// Waits (a state, not a fixed time) until the terminal is in raw mode: echo off means a
+    /// prompt is reading keys one by one.
+    fn wait_for_key_read(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self.s.get_process().get_echo().unwrap_or(false) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "fieldfix never started reading keys:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     fn send_line(&mut self, line: &str) {
         self.s.send_line(line).expect("send a line");
     }
@@ -334,7 +362,7 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
             assert!(screen.contains(title), "{title} at {size:?}:\n{screen}");
         }
         assert!(!screen.contains("(photos"), "no raw aliases:\n{screen}");
-        s.send("\x03");
+        s.interrupt();
         assert_eq!(s.exit_code(), 130);
     }
 }
@@ -379,7 +407,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
     pick(&mut s, 1); // the second answer instead
     s.expect("✔");
     s.expect("›");
-    s.send("\x03"); // Ctrl-C: stop here
+    s.interrupt(); // Ctrl-C: stop here
     assert_eq!(s.exit_code(), 130);
     let json = &saved(state.path())[0];
     assert_eq!(
@@ -398,7 +426,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     let title = skip_questions(&mut s);
     assert!(title.starts_with("Step 1: "), "{title}");
     s.expect("Save and quit");
-    s.send("\x03"); // Ctrl-C
+    s.interrupt(); // Ctrl-C
     s.expect("fieldfix fix --resume");
     assert_eq!(s.exit_code(), 130);
     assert_eq!(saved(state.path()).len(), 1);
@@ -407,7 +435,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     s.expect("Picking up 'RFI not updating' where you left off");
     s.expect(title.as_str());
     s.expect("Save and quit");
-    s.send("\x03"); // Ctrl-C
+    s.interrupt(); // Ctrl-C
     assert_eq!(s.exit_code(), 130);
 }
 
@@ -420,7 +448,7 @@ fn esc_at_a_text_prompt_saves_and_stops() {
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt
     s.send("half typed");
-    s.send("\x1b"); // Esc
+    s.escape(); // Esc
     s.expect("fieldfix fix --resume");
     assert_eq!(s.exit_code(), 130);
     assert_eq!(
@@ -457,7 +485,7 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
         skip_questions(&mut second);
         for s in [&mut first, &mut second] {
             s.expect("Save and quit");
-            s.send("\x03");
+            s.interrupt();
             assert_eq!(s.exit_code(), 130);
         }
         assert_eq!(saved(state.path()).len(), 2, "both sessions are kept");
@@ -470,7 +498,7 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
         pick(&mut resume, 1);
         resume.expect("where you left off");
         resume.expect("Save and quit");
-        resume.send("\x03");
+        resume.interrupt();
         assert_eq!(resume.exit_code(), 130);
     }
 }
@@ -532,7 +560,7 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
         );
         assert!(!screen.contains("\"\""), "no doubled quotes:\n{screen}");
         assert!(screen.contains("of the time"), "{screen}");
-        s.send("\x03");
+        s.interrupt();
         assert_eq!(s.exit_code(), 130);
     }
 }
@@ -609,6 +637,6 @@ fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
     let screen = s.screen();
     assert_eq!(screen.matches("could not be loaded").count(), 1, "{screen}");
     assert!(screen.contains("using the built-in guides"), "{screen}");
-    s.send("\x03");
+    s.interrupt();
     assert_eq!(s.exit_code(), 130);
 }
