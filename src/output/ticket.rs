@@ -140,7 +140,10 @@ pub fn markdown(t: &Ticket) -> String {
             report.trim_end()
         );
     }
-    let _ = writeln!(out, "\n## Most likely causes (fieldfix's estimate)\n");
+    // A problem no guide covers has no causes to estimate: no empty heading.
+    if !t.likely_causes.is_empty() {
+        let _ = writeln!(out, "\n## Most likely causes (fieldfix's estimate)\n");
+    }
     for c in &t.likely_causes {
         let _ = writeln!(out, "- {}", escape(c));
     }

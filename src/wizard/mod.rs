@@ -130,9 +130,11 @@ pub fn walk(
         },
     };
     let tickets = &tickets;
+    let unlisted = ticket::unlisted(library);
     loop {
         store.save(&session)?;
-        let Some(guide) = library.guide(&session.guide) else {
+        let found = library.guide(&session.guide);
+        let Some(guide) = found.or((session.guide == ticket::UNLISTED).then_some(&unlisted)) else {
             anyhow::bail!(
                 "the saved session is for the guide `{}`, which no longer exists",
                 session.guide
@@ -184,7 +186,11 @@ pub fn walk(
 
 /// The title of the guide `id`, or the id when it is gone.
 fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
-    library.guide(id).map_or(id, |g| g.title.as_str())
+    match library.guide(id) {
+        Some(g) => g.title.as_str(),
+        None if id == ticket::UNLISTED => ticket::UNLISTED_TITLE,
+        None => id,
+    }
 }
 
 /// "'Photos not uploading' (saved 10:42)".
@@ -275,25 +281,44 @@ fn start(
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Option<Session>> {
     let named = request.diagnose.guide.as_deref();
-    let (guide, described) = match named.map(|name| library.find(name)) {
-        Some(Ok(guide)) => (guide, String::new()),
+    let (picked, described) = match named.map(|name| library.find(name)) {
+        Some(Ok(guide)) => (Picked::Guide(guide), String::new()),
         // Words that are not a guide's name are a description.
         words => match pick_problem(library, p, words.and(named))? {
             Some(picked) => picked,
             None => return Ok(None),
         },
     };
-    new_session(library, request, guide, described).map(Some)
+    new_session(library, request, picked, described).map(Some)
+}
+
+/// What the user picked on the first screen.
+#[derive(Clone, Copy)]
+enum Picked<'a> {
+    Guide(&'a Guide),
+    /// None of the guides fits: straight to a ticket.
+    Unlisted,
 }
 
 fn new_session(
     library: &Library,
     request: &FixRequest,
-    guide: &Guide,
+    picked: Picked,
     described: String,
 ) -> anyhow::Result<Session> {
+    let unlisted;
+    let guide = match picked {
+        Picked::Guide(guide) => guide,
+        Picked::Unlisted => {
+            unlisted = ticket::unlisted(library);
+            &unlisted
+        }
+    };
     let situation = commands::situation(library, guide, &request.diagnose)?;
     let mut session = Session::new(&guide.id, situation);
+    if matches!(picked, Picked::Unlisted) {
+        session.phase = Phase::Escalate;
+    }
     for hint in crate::search::hints(&described) {
         let known = library
             .context_question(hint.question)
@@ -315,15 +340,22 @@ fn new_session(
 const FIRST_SCREEN: &str = "What's going wrong? (describe it, or press Enter for the list)";
 const DESCRIBE: &str = "Something else: describe it in my own words";
 const FULL_LIST: &str = "None of these: show the full list";
+/// The last entry of the full list: no guide fits, so the details go straight into a ticket.
+fn none_fit(library: &Library) -> String {
+    format!(
+        "None of these: write a ticket for {}",
+        ticket::unlisted(library).escalate.contact()
+    )
+}
 
 /// "What's going wrong?": the user's words go to the search; an empty answer shows the list.
-/// `typed` stands for the first answer (`Some("")`: straight to the list). Returns the guide
-/// and the description (empty when picked from the list straight away).
+/// `typed` stands for the first answer (`Some("")`: straight to the list). Returns what was
+/// picked and the description (empty when picked from the list straight away).
 fn pick_problem<'a>(
     library: &'a Library,
     p: &mut dyn Prompter,
     typed: Option<&str>,
-) -> anyhow::Result<Option<(&'a Guide, String)>> {
+) -> anyhow::Result<Option<(Picked<'a>, String)>> {
     let mut typed = typed.map(str::to_owned);
     let mut described = String::new();
     loop {
@@ -339,7 +371,9 @@ fn pick_problem<'a>(
             described = text.to_owned();
             let hits = crate::search::search(library, text);
             if let Some(hit) = clear_winner(&hits) {
-                return Ok(library.guide(&hit.guide).map(|g| (g, described)));
+                return Ok(library
+                    .guide(&hit.guide)
+                    .map(|g| (Picked::Guide(g), described)));
             }
             if hits.is_empty() {
                 p.say("No guide matches that. Pick from the list instead.")?;
@@ -351,7 +385,9 @@ fn pick_problem<'a>(
                     return Ok(None);
                 };
                 if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
-                    return Ok(library.guide(&hit.guide).map(|g| (g, described)));
+                    return Ok(library
+                        .guide(&hit.guide)
+                        .map(|g| (Picked::Guide(g), described)));
                 }
             }
         }
@@ -360,11 +396,15 @@ fn pick_problem<'a>(
         guides.sort_by_key(|g| g.title.to_lowercase());
         let mut items: Vec<String> = guides.iter().map(|g| g.title.clone()).collect();
         items.push(DESCRIBE.to_owned());
+        items.push(none_fit(library));
         let Some(i) = p.select("Which problem is it?", &items, 0)? else {
             return Ok(None);
         };
         if let Some(guide) = guides.get(i) {
-            return Ok(Some((guide, described)));
+            return Ok(Some((Picked::Guide(guide), described)));
+        }
+        if i == items.len() - 1 {
+            return Ok(Some((Picked::Unlisted, described)));
         }
     }
 }
@@ -519,12 +559,14 @@ enum StepChoice {
     Cant,
     Related,
     CheckFiles,
+    Switch,
     Escalate,
     Back,
     SaveQuit,
 }
 
 const ESCALATE: &str = "Hand it to support now";
+const SWITCH: &str = "It's a different problem: switch, keeping my answers";
 const CONFIRM_DONE: &str = "Yes, I did it";
 const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
 
@@ -551,6 +593,7 @@ fn step_menu(
     if check_files {
         menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
     }
+    menu.push((StepChoice::Switch, SWITCH.to_owned()));
     let escalate = if recommended {
         format!("{ESCALATE} (recommended)")
     } else {
@@ -636,9 +679,45 @@ fn steps(
         StepChoice::Related => {
             if let Some(r) = related {
                 session.checkpoint();
-                open_related(library, session, &r.id);
+                switch_guide(library, session, &r.id);
             }
         }
+        StepChoice::Switch => return switch_problem(library, session, p),
+    }
+    Ok(Flow::Continue)
+}
+
+/// "It's a different problem": the first screen again; the answers given so far are kept
+/// (see [`Session::switch_to`]) and the new words join the description.
+fn switch_problem(
+    library: &Library,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Flow> {
+    let Some((picked, described)) = pick_problem(library, p, None)? else {
+        return Ok(Flow::Quit);
+    };
+    let to = match picked {
+        Picked::Guide(g) => g.id.as_str(),
+        Picked::Unlisted => ticket::UNLISTED,
+    };
+    if to == session.guide {
+        p.say(
+            &p.paint()
+                .dim("That is the problem you are on: carrying on with it."),
+        )?;
+        return Ok(Flow::Continue);
+    }
+    session.checkpoint();
+    switch_guide(library, session, to);
+    if !described.is_empty() {
+        if !session.described.is_empty() {
+            session.described.push_str(" / ");
+        }
+        session.described.push_str(&described);
+    }
+    if to == ticket::UNLISTED {
+        session.phase = Phase::Escalate;
     }
     Ok(Flow::Continue)
 }
@@ -727,15 +806,9 @@ fn dropped_path(typed: &str) -> PathBuf {
     }
 }
 
-/// Switches to a related guide, keeping the shared answers.
-fn open_related(library: &Library, session: &mut Session, guide: &str) {
-    let shared = |id: &String| library.context_question(id).is_some();
-    session.guide = guide.to_owned();
-    session.situation.answers.retain(|q, _| shared(q));
-    session.situation.tried.clear();
-    session.situation.skipped.clear();
-    session.asked.retain(shared);
-    session.phase = Phase::Questions;
+/// Switches to another guide, keeping every answer given (see [`Session::switch_to`]).
+fn switch_guide(library: &Library, session: &mut Session, guide: &str) {
+    session.switch_to(guide, |id| library.context_question(id).is_some());
 }
 
 /// The step card: title, minutes and chance, what to do on this device, then the notes (why

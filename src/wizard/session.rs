@@ -91,6 +91,21 @@ pub struct Session {
     /// The ticket format asked for (`markdown` or `json`), kept for `--resume`.
     #[serde(default)]
     pub ticket_format: Option<String>,
+    /// The answers given to other guides' own questions before switching away from them:
+    /// kept for the ticket, and given back on switching to that guide again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<Earlier>,
+}
+
+/// What was answered to one guide's own questions before the user switched to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Earlier {
+    pub guide: String,
+    /// Question id to the value chosen.
+    pub answers: BTreeMap<String, String>,
+    /// Questions answered "I don't know".
+    #[serde(default)]
+    pub unknown: Vec<String>,
 }
 
 /// A shared question answered by the user's own words ("iPad" for the device).
@@ -129,7 +144,53 @@ impl Session {
             checked: Vec::new(),
             ticket: None,
             ticket_format: None,
+            before: Vec::new(),
         }
+    }
+
+    /// Switches to the guide `to`, keeping every answer: the shared ones (`shared` says which
+    /// questions those are) go on, the old guide's own are put aside (and come back if the
+    /// user returns to it). Steps tried belong to their guide and start afresh; the step log
+    /// keeps them all. The caller makes the checkpoint.
+    pub fn switch_to(&mut self, to: &str, shared: impl Fn(&str) -> bool) {
+        let own = |id: &String| !shared(id);
+        let mut earlier = Earlier {
+            guide: std::mem::replace(&mut self.guide, to.to_owned()),
+            answers: BTreeMap::new(),
+            unknown: Vec::new(),
+        };
+        let answers = std::mem::take(&mut self.situation.answers);
+        for (q, v) in answers {
+            if own(&q) {
+                earlier.answers.insert(q, v);
+            } else {
+                self.situation.answers.insert(q, v);
+            }
+        }
+        let (unknown, kept): (Vec<String>, Vec<String>) =
+            std::mem::take(&mut self.situation.unknown)
+                .into_iter()
+                .partition(own);
+        earlier.unknown = unknown;
+        self.situation.unknown = kept;
+        self.asked.retain(|q| !own(q));
+        self.reask.retain(|q| !own(q));
+        self.situation.tried.clear();
+        self.situation.skipped.clear();
+        self.situation.for_admin.clear();
+        self.before.retain(|e| e.guide != earlier.guide);
+        if !earlier.answers.is_empty() || !earlier.unknown.is_empty() {
+            self.before.push(earlier);
+        }
+        // Back at a guide answered before: its answers count again.
+        if let Some(i) = self.before.iter().position(|e| e.guide == to) {
+            let again = self.before.remove(i);
+            self.asked.extend(again.answers.keys().cloned());
+            self.asked.extend(again.unknown.iter().cloned());
+            self.situation.answers.extend(again.answers);
+            self.situation.unknown.extend(again.unknown);
+        }
+        self.phase = Phase::Questions;
     }
 
     /// Remembers the current state so that "Back" can return to it.
@@ -301,12 +362,30 @@ impl Store {
             path: self.path(&session.id),
             message,
         };
-        let Some(guide) = library.guide(&session.guide) else {
+        let unlisted = super::ticket::unlisted(library);
+        let found = library.guide(&session.guide);
+        let unlisted = (session.guide == super::ticket::UNLISTED).then_some(&unlisted);
+        let Some(guide) = found.or(unlisted) else {
             return Err(unusable(format!(
                 "it is for the guide `{}`, which does not exist",
                 crate::safe::line(&session.guide)
             )));
         };
+        for earlier in &session.before {
+            let Some(other) = library.guide(&earlier.guide) else {
+                return Err(unusable(format!(
+                    "it kept answers for the guide `{}`, which does not exist",
+                    crate::safe::line(&earlier.guide)
+                )));
+            };
+            let answers = Situation {
+                answers: earlier.answers.clone(),
+                unknown: earlier.unknown.clone(),
+                ..Situation::default()
+            };
+            crate::engine::check_situation(&library.context, other, &answers)
+                .map_err(|e| unusable(e.to_string()))?;
+        }
         crate::engine::check_situation(&library.context, guide, &session.situation)
             .map_err(|e| unusable(e.to_string()))?;
         let known_question = |id: &String| {
@@ -416,6 +495,38 @@ fn when(time: std::time::SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn switching_guides_puts_own_answers_aside_and_returning_gives_them_back() {
+        let shared = |q: &str| q == "device";
+        let mut s = Session::new("photos", Situation::default());
+        s.situation.answers.insert("device".into(), "ios".into());
+        s.situation.answers.insert("queue".into(), "empty".into());
+        s.situation.unknown.push("storage".into());
+        s.situation.tried.push("restart".into());
+        s.asked = vec!["device".into(), "queue".into(), "storage".into()];
+        s.phase = Phase::Steps;
+
+        s.switch_to("permission", shared);
+        assert_eq!(s.guide, "permission");
+        assert_eq!(s.phase, Phase::Questions);
+        assert_eq!(s.situation.answer("device"), Some("ios"));
+        assert_eq!(s.situation.answer("queue"), None);
+        assert!(s.situation.tried.is_empty());
+        assert_eq!(s.asked, ["device"]);
+        assert_eq!(s.before.len(), 1);
+        assert_eq!(s.before[0].guide, "photos");
+        assert_eq!(s.before[0].unknown, ["storage"]);
+
+        s.situation.answers.insert("role".into(), "none".into());
+        s.switch_to("photos", shared);
+        assert_eq!(s.situation.answer("queue"), Some("empty"));
+        assert!(s.situation.unknown.contains(&"storage".to_owned()));
+        assert!(s.asked.contains(&"queue".to_owned()));
+        assert_eq!(s.before.len(), 1, "{:?}", s.before);
+        assert_eq!(s.before[0].guide, "permission");
+        assert_eq!(s.before[0].answers["role"], "none");
+    }
 
     #[test]
     fn back_returns_to_the_last_checkpoint_and_keeps_older_ones() {

@@ -152,6 +152,75 @@ pub fn contact(plan: &engine::Plan) -> &str {
     &plan.escalation.contact
 }
 
+/// The session's guide when no guide fits the problem: it goes straight to a ticket.
+pub const UNLISTED: &str = "unlisted";
+/// How that problem is named on screen and in the ticket.
+pub const UNLISTED_TITLE: &str = "A problem none of the guides covers";
+
+/// The stand-in guide for a problem none of the guides covers: no causes and no steps, only
+/// the facts support needs, addressed to the company's Procore admin (the first person to
+/// sort out what kind of problem it is, and who to take it to).
+pub fn unlisted(library: &Library) -> Guide {
+    use crate::guides::model::{Escalate, Origin, Provide, Target};
+    let fact = |id: &str, label: &str, kind: ProvideKind| Provide {
+        id: id.to_owned(),
+        label: label.to_owned(),
+        kind,
+    };
+    Guide {
+        id: UNLISTED.to_owned(),
+        title: UNLISTED_TITLE.to_owned(),
+        summary: String::new(),
+        sources: Vec::new(),
+        aliases: Vec::new(),
+        symptoms: Vec::new(),
+        escalate: Escalate {
+            to: Target::Admin,
+            targets: library.targets.clone(),
+            signs: Vec::new(),
+            provide: vec![
+                fact(
+                    "what",
+                    "What you were doing, and what happened instead",
+                    ProvideKind::Text,
+                ),
+                fact(
+                    "message",
+                    "The exact message on screen, if there was one",
+                    ProvideKind::Text,
+                ),
+                fact(
+                    "email",
+                    "The email address you sign in to Procore with",
+                    ProvideKind::Email,
+                ),
+                fact("company", "Company name in Procore", ProvideKind::Text),
+                fact("project", "Project name", ProvideKind::Text),
+                fact(
+                    "page",
+                    "The tool and item (say, RFI 12), or the address of the page",
+                    ProvideKind::Text,
+                ),
+                fact("when", "The problem", ProvideKind::Time),
+                fact(
+                    "device",
+                    "Device, browser or app version",
+                    ProvideKind::Device,
+                ),
+            ],
+            origin: Origin::BuiltIn,
+        },
+        causes: Vec::new(),
+        context: Default::default(),
+        questions: Vec::new(),
+        steps: Vec::new(),
+        prevent: Vec::new(),
+        related: Vec::new(),
+        origin: Origin::BuiltIn,
+        file: String::new(),
+    }
+}
+
 /// Why it is handed over, as requests a person can act on: the guide's own words for answers
 /// that call for it, the steps that need an admin, and, instead of the engine's arithmetic,
 /// that the contact is now the quicker way.
@@ -207,6 +276,45 @@ fn ask_time(label: &str, p: &mut dyn Prompter) -> std::io::Result<Option<String>
     }))
 }
 
+/// Who the ticket goes to, why, and the likely causes to name in it.
+struct Handover {
+    contact: String,
+    reasons: Vec<String>,
+    likely: Vec<String>,
+}
+
+impl Handover {
+    fn new(library: &Library, guide: &Guide, session: &Session) -> Self {
+        if guide.id == UNLISTED {
+            let contact = guide.escalate.contact().to_owned();
+            return Handover {
+                reasons: vec![format!(
+                    "None of fieldfix's guides fits this problem, so it goes to {contact} \
+                     with the details below."
+                )],
+                contact,
+                likely: Vec::new(),
+            };
+        }
+        let plan = engine::diagnose(&library.context, guide, &session.situation);
+        let mut reasons = reasons(guide, session, &plan);
+        if reasons.is_empty() {
+            reasons.push("You chose to hand it over before the steps ran out.".to_owned());
+        }
+        Handover {
+            contact: contact(&plan).to_owned(),
+            reasons,
+            likely: plan
+                .causes
+                .iter()
+                .filter(|c| c.probability > 0.0)
+                .take(3)
+                .map(|c| format!("{} (likely cause {})", c.title, percent(c.probability)))
+                .collect(),
+        }
+    }
+}
+
 /// The escalation screen: why, the signs, then each fact support needs; then the ticket.
 pub fn escalate(
     library: &Library,
@@ -217,14 +325,10 @@ pub fn escalate(
     store: &super::session::Store,
 ) -> anyhow::Result<Ending> {
     let paint = p.paint().clone();
-    let plan = engine::diagnose(&library.context, guide, &session.situation);
-    let mut reasons = reasons(guide, session, &plan);
-    if reasons.is_empty() {
-        reasons.push("You chose to hand it over before the steps ran out.".to_owned());
-    }
+    let handover = Handover::new(library, guide, session);
     if session.provided.is_empty() {
-        p.say(&paint.heading(&format!("\nTime to hand this to {}", contact(&plan))))?;
-        for r in &reasons {
+        p.say(&paint.heading(&format!("\nTime to hand this to {}", handover.contact)))?;
+        for r in &handover.reasons {
             p.say(&paint.wrap(r, "  - ", "    "))?;
         }
         if !guide.escalate.signs.is_empty() {
@@ -243,6 +347,47 @@ pub fn escalate(
             ),
         )?;
     }
+    let done = if guide.id == UNLISTED {
+        ask_shared(library, session, p, store)?
+    } else {
+        true
+    };
+    if !done || !ask_facts(guide, session, p, store)? {
+        p.say(&format!(
+            "\nSaved. Run {} to finish the ticket.",
+            paint.bold("fieldfix fix --resume")
+        ))?;
+        return Ok(Ending::Saved);
+    }
+    let ticket = build(library, guide, session, handover);
+    let path = write(&ticket, tickets).map_err(|e| {
+        anyhow::anyhow!(
+            "{e:#}; your answers are saved: run `fieldfix fix --resume --ticket NEW-FILE` to \
+             write the ticket somewhere else"
+        )
+    })?;
+    session.phase = Phase::Escalate;
+    p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
+    p.say(&paint.wrap(&format!("Send it to {}.", ticket.contact), "", ""))?;
+    if let Some(link) = mailto(&ticket.contact, &ticket) {
+        p.say(&paint.wrap(
+            "To send it by email in one step, open this link (then attach the ticket):",
+            "",
+            "",
+        ))?;
+        p.say(&link)?;
+    }
+    Ok(Ending::Ticket(path))
+}
+
+/// Each fact support needs that is not collected yet, saved one by one; false when the user
+/// stops (Esc or Ctrl-C).
+fn ask_facts(
+    guide: &Guide,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+    store: &super::session::Store,
+) -> anyhow::Result<bool> {
     for item in &guide.escalate.provide {
         if session.provided.contains_key(&item.id) {
             continue;
@@ -254,35 +399,45 @@ pub fn escalate(
                 .map(|value| redact(value.trim(), item.kind)),
         };
         let Some(value) = answer else {
-            p.say(&format!(
-                "\nSaved. Run {} to finish the ticket.",
-                paint.bold("fieldfix fix --resume")
-            ))?;
-            return Ok(Ending::Saved);
+            return Ok(false);
         };
         session.provided.insert(item.id.clone(), value);
         store.save(session)?;
     }
+    Ok(true)
+}
 
-    let ticket = build(library, guide, session, &plan, reasons);
-    let path = write(&ticket, tickets).map_err(|e| {
-        anyhow::anyhow!(
-            "{e:#}; your answers are saved: run `fieldfix fix --resume --ticket NEW-FILE` to \
-             write the ticket somewhere else"
-        )
-    })?;
-    session.phase = Phase::Escalate;
-    p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
-    p.say(&paint.wrap(&format!("Send it to {}.", contact(&plan)), "", ""))?;
-    if let Some(link) = mailto(contact(&plan), &ticket) {
-        p.say(&paint.wrap(
-            "To send it by email in one step, open this link (then attach the ticket):",
-            "",
-            "",
-        ))?;
-        p.say(&link)?;
+/// For a problem no guide covers: the shared questions not answered yet (what it happens on,
+/// the connection, who else has it), so support gets them like any other ticket. False when
+/// the user stops.
+fn ask_shared(
+    library: &Library,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+    store: &super::session::Store,
+) -> anyhow::Result<bool> {
+    for q in &library.context {
+        if session.situation.settled(&q.id) {
+            continue;
+        }
+        let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
+        items.push(DONT_KNOW.to_owned());
+        let Some(i) = p.select(&q.ask, &items, 0)? else {
+            return Ok(false);
+        };
+        match q.options.get(i) {
+            Some(option) => {
+                session
+                    .situation
+                    .answers
+                    .insert(q.id.clone(), option.value.clone());
+            }
+            None => session.situation.unknown.push(q.id.clone()),
+        }
+        session.asked.push(q.id.clone());
+        store.save(session)?;
     }
-    Ok(Ending::Ticket(path))
+    Ok(true)
 }
 
 /// A `mailto:` link to the contact's email, with a subject and a short body, when the contact
@@ -304,42 +459,35 @@ fn mailto(contact: &str, ticket: &Ticket) -> Option<String> {
     ))
 }
 
-fn build(
-    library: &Library,
-    guide: &Guide,
-    session: &Session,
-    plan: &engine::Plan,
-    reasons: Vec<String>,
-) -> Ticket {
+fn build(library: &Library, guide: &Guide, session: &Session, handover: Handover) -> Ticket {
     let mut t = Ticket::new(
         &guide.id,
         &guide.title,
-        contact(plan),
+        &handover.contact,
         super::session::now(),
     );
     t.described = session.described.clone();
-    // In the order they were asked: shared questions first, then the guide's own; "I don't
-    // know" is an answer too.
+    // In the order they were asked: shared questions first, then the guide's own, then those
+    // of guides the user switched away from; "I don't know" is an answer too.
+    let unknown = |id: &str| {
+        session.asked.iter().any(|q| q == id) || session.situation.unknown.iter().any(|q| q == id)
+    };
     for q in library.context.iter().chain(&guide.questions) {
-        let answer = session.situation.answer(&q.id);
-        let unknown = session.asked.contains(&q.id) || session.situation.unknown.contains(&q.id);
-        if answer.is_none() && !unknown {
-            continue;
+        if let Some(answer) = answer(q, session.situation.answer(&q.id), unknown(&q.id)) {
+            t.answers.push(answer);
         }
-        let (value, label) = match answer {
-            Some(value) => (
-                value.to_owned(),
-                q.choice(value)
-                    .map_or_else(|| value.to_owned(), |c| c.label.clone()),
-            ),
-            None => ("unknown".to_owned(), "unknown (I don't know)".to_owned()),
+    }
+    for earlier in &session.before {
+        let Some(other) = library.guide(&earlier.guide) else {
+            continue;
         };
-        t.answers.push(TicketAnswer {
-            question: q.ask.clone(),
-            id: q.id.clone(),
-            value,
-            label,
-        });
+        for q in &other.questions {
+            let said = earlier.answers.get(&q.id).map(String::as_str);
+            if let Some(mut answer) = answer(q, said, earlier.unknown.contains(&q.id)) {
+                answer.question = format!("{} ({})", answer.question, other.title);
+                t.answers.push(answer);
+            }
+        }
     }
     t.steps = session
         .log
@@ -359,14 +507,8 @@ fn build(
         .map(|o| o.title.clone())
         .collect();
     t.files_checked = session.checked.clone();
-    t.likely_causes = plan
-        .causes
-        .iter()
-        .filter(|c| c.probability > 0.0)
-        .take(3)
-        .map(|c| format!("{} (likely cause {})", c.title, percent(c.probability)))
-        .collect();
-    t.reasons = reasons;
+    t.likely_causes = handover.likely;
+    t.reasons = handover.reasons;
     t.facts = guide
         .escalate
         .provide
@@ -382,6 +524,30 @@ fn build(
         })
         .collect();
     t
+}
+
+/// The ticket's line for question `q`: the value chosen, or "unknown" when it was put to the
+/// user and not answered; `None` when it was never asked.
+fn answer(
+    q: &crate::guides::model::Question,
+    value: Option<&str>,
+    asked: bool,
+) -> Option<TicketAnswer> {
+    let (value, label) = match value {
+        Some(value) => (
+            value.to_owned(),
+            q.choice(value)
+                .map_or_else(|| value.to_owned(), |c| c.label.clone()),
+        ),
+        None if asked => ("unknown".to_owned(), "unknown (I don't know)".to_owned()),
+        None => return None,
+    };
+    Some(TicketAnswer {
+        question: q.ask.clone(),
+        id: q.id.clone(),
+        value,
+        label,
+    })
 }
 
 /// Writes the ticket through a temporary file and a rename that never replaces a file.

@@ -640,3 +640,27 @@ fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
     s.interrupt();
     assert_eq!(s.exit_code(), 130);
 }
+
+#[test]
+fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        let mut s = spawn_sized(state.path(), &["fix"], size);
+        s.expect("What's going wrong?");
+        s.send(ENTER);
+        s.expect("Which problem is it?");
+        // The last entry (below the fold at these sizes); Up wraps from the first.
+        s.send("\x1b[A");
+        s.expect("None of these: write a ticket");
+        s.send(ENTER);
+        s.expect("Time to hand this to your company's Procore admin");
+        fill_details(&mut s, "schedule page blank");
+        assert_eq!(s.exit_code(), 3, "at {size:?}");
+        let text = ticket_in(state.path(), "unlisted");
+        assert!(
+            text.contains("A problem none of the guides covers"),
+            "{text}"
+        );
+        assert!(text.contains("schedule page blank"), "{text}");
+    }
+}

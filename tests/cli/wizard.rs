@@ -321,7 +321,7 @@ fn enter_on_the_first_screen_lists_the_problems_by_title() {
     walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
     let lists = lists.borrow();
     let items = &lists[0];
-    let titles = &items[..items.len() - 1];
+    let titles = &items[..items.len() - 2];
     let mut sorted = titles.to_vec();
     sorted.sort_by_key(|t| t.to_lowercase());
     assert_eq!(titles, sorted.as_slice());
@@ -331,7 +331,14 @@ fn enter_on_the_first_screen_lists_the_problems_by_title() {
         "{titles:?}"
     );
     assert!(
-        items.last().unwrap().starts_with("Something else"),
+        items[items.len() - 2].starts_with("Something else"),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .last()
+            .unwrap()
+            .starts_with("None of these: write a ticket"),
         "{items:?}"
     );
 }
@@ -1134,4 +1141,215 @@ fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
             }
         }
     }
+}
+
+/// Answers a fact prompt of the ticket screen: the time is picked, the rest typed.
+fn fact_answers(prompt: &str) -> Scripted {
+    typed(if prompt.starts_with("What you were doing") {
+        "the schedule page shows a blank grid"
+    } else if prompt.starts_with("The email") {
+        "jo@example.com"
+    } else if prompt.starts_with("Device") {
+        "iPhone 13"
+    } else {
+        ""
+    })
+}
+
+#[test]
+fn none_of_these_on_the_list_still_writes_a_ticket_for_the_admin() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::new(
+        Box::new(|prompt, items| match prompt {
+            "Which problem is it?" => {
+                let last = items.last().unwrap();
+                assert!(
+                    last.starts_with("None of these: write a ticket"),
+                    "{items:?}"
+                );
+                pick(last)
+            }
+            "What is the problem happening on?" => pick("An iPhone or iPad"),
+            p if p.contains("when did it last happen") => pick("Yesterday"),
+            _ => pick("I don't know"),
+        }),
+        Box::new(|prompt, _| {
+            if prompt.starts_with("What's going wrong") {
+                typed("")
+            } else {
+                fact_answers(prompt)
+            }
+        }),
+    );
+    let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
+    let transcript = p.inner.transcript.join("\n");
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(
+        transcript.contains("Time to hand this to your company's Procore admin"),
+        "{transcript}"
+    );
+    assert!(
+        text.contains("A problem none of the guides covers"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the schedule page shows a blank grid"),
+        "{text}"
+    );
+    assert!(text.contains("An iPhone or iPad"), "{text}");
+    // Network and scope were answered "I don't know": shown as such, not left out.
+    assert_eq!(text.matches("unknown (I don't know)").count(), 2, "{text}");
+    assert!(text.contains("yesterday"), "{text}");
+    assert!(text.contains("iPhone 13"), "{text}");
+    assert!(
+        !text.contains("likely cause"),
+        "no causes are invented:\n{text}"
+    );
+    assert!(
+        !transcript.contains("How did it go?"),
+        "no steps are offered:\n{transcript}"
+    );
+}
+
+#[test]
+fn words_no_guide_matches_reach_a_ticket_with_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let words = "the trailer printer jams on every page";
+    let mut p = Auto::new(
+        Box::new(|prompt, items| match prompt {
+            "Is it one of these?" => pick("None of these: show the full list"),
+            "Which problem is it?" => pick(items.last().unwrap()),
+            p if p.contains("when did it last happen") => pick("Just now"),
+            "Who else has this problem?" => pick("Several people"),
+            _ => pick(&items[0]),
+        }),
+        Box::new(move |prompt, _| {
+            if prompt.starts_with("What's going wrong") {
+                typed(words)
+            } else {
+                fact_answers(prompt)
+            }
+        }),
+    );
+    let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
+    let Ending::Ticket(path) = &ending else {
+        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(json["guide"], "unlisted");
+    assert_eq!(json["described"], words);
+    assert_eq!(json["contact"], "your company's Procore admin");
+    let scope = json["answers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == "scope")
+        .expect("the scope answer is in the ticket");
+    assert_eq!(scope["value"], "several-people");
+}
+
+#[test]
+fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = request(None, &CONTEXT);
+    // Stop at the second fact.
+    let script = vec![
+        typed(""),
+        pick("None of these: write a ticket"),
+        typed("the schedule page shows a blank grid"),
+        Scripted::Quit,
+    ];
+    let (ending, _, left) = run(&req, script, dir.path());
+    assert_eq!(ending, Ending::Saved);
+    assert!(left.is_empty(), "{left:?}");
+    let resume = FixRequest {
+        resume: true,
+        ..request(None, &[])
+    };
+    let mut script = vec![typed("")];
+    script.extend([typed("jo@example.com"), typed(""), typed("")]);
+    script.extend([typed(""), pick("Earlier today"), typed("")]);
+    let (ending, transcript, left) = run(&resume, script, dir.path());
+    assert!(left.is_empty(), "{left:?}");
+    let text = ticket_text(&ending, &transcript);
+    let transcript = transcript.join("\n");
+    assert!(
+        transcript.contains("Picking up 'A problem none of the guides covers'"),
+        "{transcript}"
+    );
+    assert!(
+        !transcript.contains("? What you were doing"),
+        "what was given is not asked again:\n{transcript}"
+    );
+    assert!(
+        text.contains("the schedule page shows a blank grid"),
+        "{text}"
+    );
+    assert!(text.contains("jo@example.com"), "{text}");
+}
+
+#[test]
+fn switching_to_another_problem_part_way_keeps_every_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut steps = 0;
+    let mut asked: Vec<String> = Vec::new();
+    let mut p = Auto::new(
+        Box::new(move |prompt, items| {
+            if prompt == "Is it one of these?" {
+                return pick(&items[0]);
+            }
+            if prompt != "How did it go?" {
+                // Every question once: the first answer the first time.
+                assert!(
+                    !asked.iter().any(|a| a == prompt),
+                    "asked again after switching: {prompt}"
+                );
+                asked.push(prompt.to_owned());
+                return pick(&items[0]);
+            }
+            steps += 1;
+            match steps {
+                1 => pick("Didn't help"),
+                2 | 3 => pick("It's a different problem"),
+                _ => pick("Hand it to support now"),
+            }
+        }),
+        Box::new({
+            let mut switches = 0;
+            move |prompt, _| {
+                if prompt.starts_with("What's going wrong") {
+                    switches += 1;
+                    return typed(match switches {
+                        1 => "photos not uploading from my phone",
+                        2 => "permission denied when I open the drawings",
+                        _ => "photos not uploading",
+                    });
+                }
+                fact_answers(prompt)
+            }
+        }),
+    );
+    let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
+    let transcript = p.inner.transcript.join("\n");
+    let Ending::Ticket(path) = &ending else {
+        panic!("expected a ticket:\n{transcript}")
+    };
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    assert_eq!(json["guide"], "photos-not-uploading", "{transcript}");
+    // Its description has both sets of words, and the ticket has the answers given to both
+    // guides, the other one's marked with its title.
+    let described = json["described"].as_str().unwrap();
+    assert!(described.contains("permission denied"), "{described}");
+    let answers = json["answers"].as_array().unwrap();
+    assert!(
+        answers.iter().any(|a| a["question"]
+            .as_str()
+            .unwrap()
+            .ends_with("(Permission denied)")),
+        "{answers:#?}"
+    );
+    let steps = json["steps"].as_array().unwrap();
+    assert_eq!(steps[0]["outcome"], "did not help", "{steps:#?}");
 }
