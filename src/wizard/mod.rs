@@ -98,38 +98,57 @@ pub fn walk(
     p: &mut dyn Prompter,
     store: &Store,
 ) -> anyhow::Result<Ending> {
+    match begin(library, request, tickets, p, store)? {
+        Some((session, tickets)) => go_on(library, request, session, &tickets, p, store),
+        None => Ok(Ending::Saved),
+    }
+}
+
+/// The session to work on, and where its ticket goes: a saved one picked up, or a new one.
+/// `None` when the user stops before it starts.
+fn begin(
+    library: &Library,
+    request: &FixRequest,
+    tickets: &TicketPlan,
+    p: &mut dyn Prompter,
+    store: &Store,
+) -> anyhow::Result<Option<(Session, TicketPlan)>> {
     let resumed = if request.resume {
         match choose_saved(library, store, p)? {
-            Some(session) => Some(session),
-            None => return Ok(Ending::Saved),
+            Some(session) => session,
+            None => return Ok(None),
         }
     } else {
         match unfinished(library, store, p)? {
-            Unfinished::Resume(session) => Some(*session),
-            Unfinished::Start => None,
-            Unfinished::Quit => return Ok(Ending::Saved),
-        }
-    };
-    let (mut session, tickets) = match resumed {
-        Some(session) => {
-            let session = store.check(session, library)?;
-            p.say(&p.paint().dim(&format!(
-                "Picking up '{}' where you left off (started {}).",
-                title_of(library, &session.guide),
-                session.started
-            )))?;
-            let tickets = tickets.resumed(request, &session)?;
-            (session, tickets)
-        }
-        None => match start(library, request, p)? {
-            Some(mut session) => {
-                tickets.remember(&mut session);
-                (session, tickets.clone())
+            Unfinished::Resume(session) => *session,
+            Unfinished::Start => {
+                return Ok(start(library, request, p)?.map(|mut session| {
+                    tickets.remember(&mut session);
+                    (session, tickets.clone())
+                }));
             }
-            None => return Ok(Ending::Saved),
-        },
+            Unfinished::Quit => return Ok(None),
+        }
     };
-    let tickets = &tickets;
+    let session = store.check(resumed, library)?;
+    p.say(&p.paint().dim(&format!(
+        "Picking up '{}' where you left off (started {}).",
+        title_of(library, &session.guide),
+        session.started
+    )))?;
+    let tickets = tickets.resumed(request, &session)?;
+    Ok(Some((session, tickets)))
+}
+
+/// One screen after another until the session ends, saving before each.
+fn go_on(
+    library: &Library,
+    request: &FixRequest,
+    mut session: Session,
+    tickets: &TicketPlan,
+    p: &mut dyn Prompter,
+    store: &Store,
+) -> anyhow::Result<Ending> {
     let unlisted = ticket::unlisted(library);
     loop {
         store.save(&session)?;
@@ -443,32 +462,7 @@ fn questions(
     if session.asked.is_empty() && session.undo.is_empty() {
         p.say(&p.paint().heading(&format!("\n{}", guide.title)))?;
     }
-    // What the user's own words already answered is used first, whatever it is worth: they
-    // said it, and it costs nothing to take.
-    let said = session
-        .presumed
-        .keys()
-        .find(|id| !session.asked.contains(id))
-        .and_then(|id| library.question(guide, id));
-    if let Some(q) = said
-        && let Some(presumed) = session.presumed.remove(&q.id)
-    {
-        // Answered by the description: shown, not asked. The checkpoint comes after the
-        // removal and marks the question to be asked, so Back asks it, whatever it is worth.
-        session.reask.push(q.id.clone());
-        session.checkpoint();
-        session.reask.retain(|id| *id != q.id);
-        session.asked.push(q.id.clone());
-        let label = q
-            .choice(&presumed.value)
-            .map_or(presumed.value.as_str(), |c| c.label.as_str());
-        let paint = p.paint().clone();
-        let note = format!("You said {}: {label} (change with Back)", presumed.said);
-        p.say(&paint.wrap(&paint.dim(&note), "", "  "))?;
-        session
-            .situation
-            .answers
-            .insert(q.id.clone(), presumed.value);
+    if take_presumed(library, guide, session, p)? {
         return Ok(Flow::Continue);
     }
     let reasked = session
@@ -522,6 +516,43 @@ fn questions(
         None => session.situation.unknown.push(q.id.clone()),
     }
     Ok(Flow::Continue)
+}
+
+/// What the user's own words already answered is used first, whatever it is worth: they
+/// said it, and it costs nothing to take. True when an answer was taken (and shown).
+fn take_presumed(
+    library: &Library,
+    guide: &Guide,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<bool> {
+    let said = session
+        .presumed
+        .keys()
+        .find(|id| !session.asked.contains(id))
+        .and_then(|id| library.question(guide, id));
+    if let Some(q) = said
+        && let Some(presumed) = session.presumed.remove(&q.id)
+    {
+        // Answered by the description: shown, not asked. The checkpoint comes after the
+        // removal and marks the question to be asked, so Back asks it, whatever it is worth.
+        session.reask.push(q.id.clone());
+        session.checkpoint();
+        session.reask.retain(|id| *id != q.id);
+        session.asked.push(q.id.clone());
+        let label = q
+            .choice(&presumed.value)
+            .map_or(presumed.value.as_str(), |c| c.label.as_str());
+        let paint = p.paint().clone();
+        let note = format!("You said {}: {label} (change with Back)", presumed.said);
+        p.say(&paint.wrap(&paint.dim(&note), "", "  "))?;
+        session
+            .situation
+            .answers
+            .insert(q.id.clone(), presumed.value);
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// "Most likely": the top causes, one line each.
@@ -636,7 +667,20 @@ fn steps(
     {
         return Ok(flow);
     }
-    match menu[i].0 {
+    act(library, guide, step, related, menu[i].0, session, p)
+}
+
+/// Does what the user chose at `step`.
+fn act(
+    library: &Library,
+    guide: &Guide,
+    step: &crate::guides::model::Step,
+    related: Option<&Guide>,
+    choice: StepChoice,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Flow> {
+    match choice {
         StepChoice::Fixed => {
             record(session, guide, step, StepResult::Fixed);
             fixed(guide, &step.id, p)?;
