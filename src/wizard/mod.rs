@@ -762,6 +762,14 @@ fn switch_problem(
     }
     if to == ticket::UNLISTED {
         session.phase = Phase::Escalate;
+    } else {
+        let paint = p.paint().clone();
+        p.say(&paint.heading(&format!("\n{}", title_of(library, to))))?;
+        p.say(&paint.wrap(
+            &paint.dim("Your answers so far are kept; Back returns to the last problem."),
+            "",
+            "",
+        ))?;
     }
     Ok(Flow::Continue)
 }

@@ -1338,6 +1338,10 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_eq!(json["guide"], "photos-not-uploading", "{transcript}");
+    assert!(
+        transcript.contains("\nPermission denied\nYour answers so far are kept"),
+        "the new problem is named:\n{transcript}"
+    );
     // Its description has both sets of words, and the ticket has the answers given to both
     // guides, the other one's marked with its title.
     let described = json["described"].as_str().unwrap();
