@@ -27,45 +27,7 @@ pub struct NewRequest {
 /// Writes `DIR/ID.yaml`, never over an existing file, and `DIR/guide.schema.json` when the folder
 /// has none yet. Prints the new file's path.
 pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
-    let dir = request.dir.as_deref().ok_or_else(|| {
-        Error::Usage(
-            "`fieldfix new` writes into your company guides folder: name it with `--guides DIR` \
-             (or the FIELDFIX_GUIDES environment variable)"
-                .to_owned(),
-        )
-    })?;
-    let id = request.id.trim();
-    if !regex::Regex::new(ID_PATTERN)?.is_match(id) {
-        return Err(Error::Usage(format!(
-            "`{}` is not a valid guide id: use lowercase letters, digits and single dashes, \
-             like `crane-log-frozen`",
-            text::sanitize(id)
-        ))
-        .into());
-    }
-    let title = request.title.trim();
-    if title.is_empty() {
-        let hint = "say the problem as a user would, like `--title \"Crane log frozen\"`";
-        return Err(Error::Usage(format!("the title is empty: {hint}")).into());
-    }
-    if let Some(c) = text::forbidden_char(title) {
-        return Err(Error::Usage(format!(
-            "the title contains the control character {}: use plain text",
-            c.escape_unicode()
-        ))
-        .into());
-    }
-    for ext in ["yaml", "yml"] {
-        let existing = dir.join(format!("{id}.{ext}"));
-        if existing.exists() {
-            return Err(Error::Usage(format!(
-                "{} already exists: fieldfix never overwrites a guide; edit it, or pick another id",
-                existing.display()
-            ))
-            .into());
-        }
-    }
-
+    let (dir, id, title) = checked_request(request)?;
     let path = dir.join(format!("{id}.yaml"));
     let yaml = starter(id, title);
     check_starter(dir, &path, id, &yaml)?;
@@ -113,6 +75,50 @@ pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
         crate::safe::path(dir)
     );
     Ok(exit::OK)
+}
+
+/// The folder, id and title of `request`, trimmed, or why they cannot make a guide: no folder,
+/// an id that is not an id, an empty or unprintable title, or a file of that id already there.
+fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> {
+    let dir = request.dir.as_deref().ok_or_else(|| {
+        Error::Usage(
+            "`fieldfix new` writes into your company guides folder: name it with `--guides DIR` \
+             (or the FIELDFIX_GUIDES environment variable)"
+                .to_owned(),
+        )
+    })?;
+    let id = request.id.trim();
+    if !regex::Regex::new(ID_PATTERN)?.is_match(id) {
+        return Err(Error::Usage(format!(
+            "`{}` is not a valid guide id: use lowercase letters, digits and single dashes, \
+             like `crane-log-frozen`",
+            text::sanitize(id)
+        ))
+        .into());
+    }
+    let title = request.title.trim();
+    if title.is_empty() {
+        let hint = "say the problem as a user would, like `--title \"Crane log frozen\"`";
+        return Err(Error::Usage(format!("the title is empty: {hint}")).into());
+    }
+    if let Some(c) = text::forbidden_char(title) {
+        return Err(Error::Usage(format!(
+            "the title contains the control character {}: use plain text",
+            c.escape_unicode()
+        ))
+        .into());
+    }
+    for ext in ["yaml", "yml"] {
+        let existing = dir.join(format!("{id}.{ext}"));
+        if existing.exists() {
+            return Err(Error::Usage(format!(
+                "{} already exists: fieldfix never overwrites a guide; edit it, or pick another id",
+                existing.display()
+            ))
+            .into());
+        }
+    }
+    Ok((dir, id, title))
 }
 
 /// Refuses a starter that would not validate beside the folder's other guides (an id that is

@@ -106,7 +106,9 @@ struct RawLibrary<'a> {
 const MARK: &str = "fieldfix-guide-cache ";
 
 /// Whether the cache folder is private: not writable by others (Unix), so no one else can
-/// plant a cache file there.
+/// plant a cache file there. On Windows the folder is under the user's own
+/// `%LOCALAPPDATA%`, which by default only that user (and administrators) can write; its ACL
+/// is not inspected, and a cache file must still pass its checksum and every check on load.
 fn private(dir: &Path) -> bool {
     let Ok(meta) = fs::symlink_metadata(dir) else {
         return false;
@@ -261,7 +263,8 @@ fn after_cycle(g: &Guide) -> bool {
     done != g.steps.len()
 }
 
-/// Creates the cache folder, owner-only on Unix.
+/// Creates the cache folder, owner-only on Unix; on Windows it inherits the ACL of the user's
+/// `%LOCALAPPDATA%`, already private to that user.
 fn create_private(dir: &Path) -> std::io::Result<()> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);

@@ -187,9 +187,70 @@ fn step(guide: &Guide, library: &Library, s: &Step) -> Markup {
     }
 }
 
+/// A guide's causes, each with its prior share, condition, explanation and sources.
+fn causes(guide: &Guide) -> Markup {
+    let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
+    html! {
+        ul.causes {
+            @for c in &guide.causes {
+                li id={ "cause-" (c.id) } {
+                    span.pct { (percent(c.likelihood / total)) }
+                    div {
+                        strong { (c.title) } " " (when(&c.when))
+                        p { (c.explain) }
+                        (sources(&c.sources))
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A guide's own questions, each with its options.
+fn questions(guide: &Guide) -> Markup {
+    html! {
+        ul {
+            @for q in &guide.questions {
+                li {
+                    (q.ask) " " (when(&q.when))
+                    ul { @for o in &q.options { li { (o.label) } } }
+                }
+            }
+        }
+    }
+}
+
+/// Whom to go to, the signs that call for it (and where each goes), what to have ready.
+fn escalation(guide: &Guide) -> Markup {
+    html! {
+        div.escalate {
+            p {
+                "Go to " strong { (guide.escalate.contact()) }
+                " (about " (minutes(guide.escalate.minutes())) ")"
+                @if guide.escalate.signs.is_empty() { "." } @else { " when:" }
+            }
+            @if !guide.escalate.signs.is_empty() {
+                ul {
+                    @for s in &guide.escalate.signs {
+                        li {
+                            (s.sign)
+                            @if s.to != guide.escalate.to {
+                                " (go to " (guide.escalate.target(s.to).contact) ")"
+                            }
+                        }
+                    }
+                }
+            }
+            @if !guide.escalate.provide.is_empty() {
+                p { "Have ready:" }
+                ul { @for p in &guide.escalate.provide { li { (p.label) } } }
+            }
+        }
+    }
+}
+
 /// A guide's page: everything in it, other guides linked.
 pub fn guide(guide: &Guide, library: &Library) -> String {
-    let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
     let body = html! {
         header { nav { a href=(INDEX_FILE) { "← All guides" } } }
         main {
@@ -205,55 +266,15 @@ pub fn guide(guide: &Guide, library: &Library) -> String {
                 ul { @for s in &guide.symptoms { li { (s) } } }
             }
             h2 { "Causes" }
-            ul.causes {
-                @for c in &guide.causes {
-                    li id={ "cause-" (c.id) } {
-                        span.pct { (percent(c.likelihood / total)) }
-                        div {
-                            strong { (c.title) } " " (when(&c.when))
-                            p { (c.explain) }
-                            (sources(&c.sources))
-                        }
-                    }
-                }
-            }
+            (causes(guide))
             @if !guide.questions.is_empty() {
                 h2 { "Questions that narrow it down" }
-                ul {
-                    @for q in &guide.questions {
-                        li {
-                            (q.ask) " " (when(&q.when))
-                            ul { @for o in &q.options { li { (o.label) } } }
-                        }
-                    }
-                }
+                (questions(guide))
             }
             h2 { "Steps" }
             ol.steps { @for s in &guide.steps { (step(guide, library, s)) } }
             h2 { "When to escalate" }
-            div.escalate {
-                p {
-                    "Go to " strong { (guide.escalate.contact()) }
-                    " (about " (minutes(guide.escalate.minutes())) ")"
-                    @if guide.escalate.signs.is_empty() { "." } @else { " when:" }
-                }
-                @if !guide.escalate.signs.is_empty() {
-                    ul {
-                        @for s in &guide.escalate.signs {
-                            li {
-                                (s.sign)
-                                @if s.to != guide.escalate.to {
-                                    " (go to " (guide.escalate.target(s.to).contact) ")"
-                                }
-                            }
-                        }
-                    }
-                }
-                @if !guide.escalate.provide.is_empty() {
-                    p { "Have ready:" }
-                    ul { @for p in &guide.escalate.provide { li { (p.label) } } }
-                }
-            }
+            (escalation(guide))
             @if !guide.prevent.is_empty() {
                 h2 { "Prevention" }
                 ul { @for t in &guide.prevent { li { (t.tip) } } }

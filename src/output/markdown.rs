@@ -92,6 +92,26 @@ pub fn show(guide: &Guide, library: &Library) -> String {
 /// A whole guide, naming other guides as `links` says.
 pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
     let mut out = String::new();
+    page_head(&mut out, guide);
+    page_causes(&mut out, guide);
+    page_questions(&mut out, guide, library);
+    page_steps(&mut out, guide, library, links);
+    page_escalation(&mut out, guide);
+    let _ = writeln!(out, "\n## Prevention\n");
+    for t in &guide.prevent {
+        let _ = writeln!(out, "- {}", escape(&t.tip));
+    }
+    if !guide.related.is_empty() {
+        let _ = writeln!(out, "\n## Related guides\n");
+        for r in &guide.related {
+            let _ = writeln!(out, "- {}", links.guide(library, r));
+        }
+    }
+    out
+}
+
+/// The title, summary, id, aliases and the symptoms.
+fn page_head(out: &mut String, guide: &Guide) {
     let _ = writeln!(
         out,
         "# {}\n\n{}\n",
@@ -106,6 +126,10 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
     for s in &guide.symptoms {
         let _ = writeln!(out, "- {}", escape(s));
     }
+}
+
+/// Every cause with its prior share, condition, explanation and sources.
+fn page_causes(out: &mut String, guide: &Guide) {
     let _ = writeln!(out, "\n## Causes\n");
     let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
     for c in &guide.causes {
@@ -117,8 +141,12 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
             condition(&c.when),
             escape(&c.explain)
         );
-        sources(&mut out, &c.sources, "  ");
+        sources(out, &c.sources, "  ");
     }
+}
+
+/// The shared questions, then the guide's own, each with its options.
+fn page_questions(out: &mut String, guide: &Guide, library: &Library) {
     let _ = writeln!(out, "\n## Questions\n");
     for q in library.context.iter().chain(&guide.questions) {
         let _ = writeln!(out, "- **{}**{}", escape(&q.ask), condition(&q.when));
@@ -126,6 +154,10 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
             let _ = writeln!(out, "  - `{}`: {}", o.value, escape(&o.label));
         }
     }
+}
+
+/// The numbered steps: who may do each, its time, risk, instructions, links and sources.
+fn page_steps(out: &mut String, guide: &Guide, library: &Library, links: Links) {
     let _ = writeln!(out, "\n## Steps\n");
     for (i, s) in guide.steps.iter().enumerate() {
         let admin = match (&s.role, s.admin) {
@@ -144,12 +176,16 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
         if let Some(risk) = s.risk {
             let _ = writeln!(out, "   - **{}**", escape(risk.warning()));
         }
-        step_lines(&mut out, s, None);
+        step_lines(out, s, None);
         if let Some(see) = &s.see {
             let _ = writeln!(out, "   - See also: {}", links.guide(library, see));
         }
-        sources(&mut out, &s.sources, "   ");
+        sources(out, &s.sources, "   ");
     }
+}
+
+/// Whom to contact, the signs that call for it (and where each goes), what to have ready.
+fn page_escalation(out: &mut String, guide: &Guide) {
     let _ = writeln!(
         out,
         "\n## When to escalate\n\nContact: {} (about {}).\n",
@@ -168,17 +204,6 @@ pub fn page(guide: &Guide, library: &Library, links: Links) -> String {
     for p in &guide.escalate.provide {
         let _ = writeln!(out, "- {}", escape(&p.label));
     }
-    let _ = writeln!(out, "\n## Prevention\n");
-    for t in &guide.prevent {
-        let _ = writeln!(out, "- {}", escape(&t.tip));
-    }
-    if !guide.related.is_empty() {
-        let _ = writeln!(out, "\n## Related guides\n");
-        for r in &guide.related {
-            let _ = writeln!(out, "- {}", links.guide(library, r));
-        }
-    }
-    out
 }
 
 pub fn diagnosis(d: &Diagnosis) -> String {

@@ -17,6 +17,21 @@ pub fn capable(term: &console::Term) -> bool {
     term.is_term() && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
 }
 
+/// Whether the terminal shows ANSI colour codes as colour. A Windows console does only once
+/// its VT processing is on: console's colour check turns it on (Windows 10 and later), and a
+/// console that refuses gets plain text instead of codes printed as `←[1m`. Every Unix terminal
+/// that is not `TERM=dumb` does.
+#[cfg(windows)]
+fn takes_ansi_colour(term: &console::Term) -> bool {
+    term.features().colors_supported()
+}
+
+/// Whether the terminal shows ANSI colour codes as colour: every Unix terminal does.
+#[cfg(not(windows))]
+fn takes_ansi_colour(_term: &console::Term) -> bool {
+    true
+}
+
 /// An output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -128,11 +143,21 @@ impl Paint {
         }
     }
 
-    /// For a stream: colour only when asked for, or when it is a terminal and NO_COLOR is unset.
+    /// For a stream: colour only when asked for, or when it is a terminal that takes colour
+    /// codes and NO_COLOR is unset.
     pub fn for_stream(term: &console::Term, choice: Option<bool>) -> Self {
         let is_term = term.is_term();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let colors = choice.unwrap_or(capable(term) && !no_color);
+        let colors = match choice {
+            Some(forced) => {
+                if forced && is_term {
+                    // Asked for: still switch a Windows console into ANSI mode if it can be.
+                    let _ = takes_ansi_colour(term);
+                }
+                forced
+            }
+            None => capable(term) && !no_color && takes_ansi_colour(term),
+        };
         let width = if is_term {
             usize::from(term.size().1).clamp(40, 100)
         } else {
