@@ -224,16 +224,14 @@ pub enum StoreError {
 impl Store {
     /// The platform's usual state folder (`FIELDFIX_STATE_DIR` overrides it).
     pub fn default_location() -> Self {
-        let dir = crate::input::env_path("FIELDFIX_STATE_DIR")
-            .or_else(|| {
-                directories::ProjectDirs::from("", "", "fieldfix").map(|d| {
-                    d.state_dir()
-                        .unwrap_or_else(|| d.data_local_dir())
-                        .to_owned()
-                })
-            })
-            .unwrap_or_else(|| std::env::temp_dir().join("fieldfix"));
-        Store { dir }
+        Store {
+            dir: crate::outcomes::log::state_dir(),
+        }
+    }
+
+    /// The folder the sessions are kept in (the outcome log is kept beside them).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn at(dir: &Path) -> Self {
