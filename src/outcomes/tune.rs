@@ -14,15 +14,20 @@
 //! - a fixed session is attributed to the causes the fixing step fixes, in proportion to their
 //!   probability at that moment; a ticket session to the causes still possible at its end, in
 //!   proportion to their probability then (counting only fixed sessions would shrink, every
-//!   round, the causes no step fixes); a cause's likelihood is the mean of the Dirichlet
-//!   posterior with the guide's likelihoods as the prior, worth `prior_sessions` sessions.
+//!   round, the causes no step fixes). The engine weighs a cause by its likelihood times the
+//!   factors of the answers, so a cause's new likelihood is the sessions attributed to it over
+//!   its exposure (the weight the answers gave it, session by session), the guide's own
+//!   likelihoods counting as `prior_sessions` sessions without answers: the mean of a
+//!   Dirichlet posterior with the guide's likelihoods as the prior when no answer moves any
+//!   cause, and the right generalisation of it when answers do.
 //!
-//! The 90% intervals are those posteriors' 5% and 95% quantiles (the Dirichlet's marginal Beta
-//! for a cause) with the expected counts of the last round taken as data: a fair guide to how
-//! much the data says, a little narrow since the attribution itself is uncertain. A change is
+//! The 90% intervals are those posteriors' 5% and 95% quantiles with the expected counts of the
+//! last round taken as data (for a cause, the marginal Beta of a Dirichlet centred on the
+//! suggestion, worth `prior_sessions` plus the sessions counted): a fair guide to how much the
+//! data says, a little narrow since the attribution itself is uncertain. A change is
 //! flagged as supported only when the interval leaves out the guide's current value.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -136,10 +141,11 @@ pub struct StepEstimate {
 }
 
 /// Tunes the guides of `library` (the company's, built-in guides included) from `records`.
-/// A record counts when its guide hash is that guide's in `library` or in `builtin`.
+/// A record counts when its guide hash is that guide's in `library` or in one of the `known`
+/// earlier versions (the built-in guides; the company's before its last tuning).
 pub fn tune(
     library: &Library,
-    builtin: &Library,
+    known: &[Library],
     records: &[Record],
     options: &TuneOptions,
 ) -> Tuning {
@@ -155,11 +161,10 @@ pub fn tune(
         let reason = match library.guide(&r.guide) {
             None => Some(SkipReason::UnknownGuide),
             Some(guide) => {
-                let known = [Some(guide), builtin.guide(&r.guide)]
-                    .into_iter()
-                    .flatten()
+                let matches = std::iter::once(guide)
+                    .chain(known.iter().filter_map(|l| l.guide(&r.guide)))
                     .any(|g| guide_hash(g) == r.guide_hash);
-                if known {
+                if matches {
                     match walked(library, guide, r) {
                         Some(w) => {
                             by_guide.entry(guide.id.as_str()).or_default().push(w);
@@ -251,6 +256,9 @@ struct Counts {
     fixed: Vec<usize>,
     /// Per cause: sessions attributed.
     cause: Vec<f64>,
+    /// Per cause: its exposure, the sum over the sessions counted of P(cause | answers) divided
+    /// by its weight: how many sessions it would have got with a weight of 1.
+    exposure: Vec<f64>,
     /// Sessions attributed to some cause.
     counted: f64,
 }
@@ -264,11 +272,18 @@ fn expected_counts(model: &Guide, walks: &[Walked]) -> Counts {
         tried: vec![0; n_steps],
         fixed: vec![0; n_steps],
         cause: vec![0.0; n_causes],
+        exposure: vec![0.0; n_causes],
         counted: 0.0,
     };
     let fixes = |j: usize, c: usize| model.steps[j].fixes.contains(&model.causes[c].id);
     for walk in walks {
         let mut s = walk.answers.clone();
+        let before = engine::probabilities(model, &s);
+        if before.iter().sum::<f64>() > 0.0 {
+            for (c, cause) in model.causes.iter().enumerate() {
+                k.exposure[c] += before[c] / cause.likelihood;
+            }
+        }
         let mut ended_fixed = false;
         for &(j, result) in &walk.steps {
             let id = model.steps[j].id.clone();
@@ -340,9 +355,8 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
             change = change.max((next - step.success).abs());
             step.success = next;
         }
-        let total = n0 + k.counted;
-        for (i, cause) in model.causes.iter_mut().enumerate() {
-            let next = (n0 * prior_l[i] + k.cause[i]) / total;
+        let next = likelihoods(&prior_l, n0, &k);
+        for (cause, next) in model.causes.iter_mut().zip(next) {
             change = change.max((next - cause.likelihood).abs());
             cause.likelihood = next;
         }
@@ -352,18 +366,19 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
         }
     }
     let total = n0 + k.counted;
+    let shares = likelihoods(&prior_l, n0, &k);
     let causes = guide
         .causes
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let a = n0 * prior_l[i] + k.cause[i];
-            let b = (total - a).max(1e-9);
+            let a = (shares[i] * total).max(1e-9);
+            let b = ((1.0 - shares[i]) * total).max(1e-9);
             let interval = [
                 beta::quantile(TAILS.0, a, b) * scale,
                 beta::quantile(TAILS.1, a, b) * scale,
             ];
-            let suggested = significant(a / total * scale);
+            let suggested = significant(shares[i] * scale);
             CauseEstimate {
                 id: c.id.clone(),
                 current: c.likelihood,
@@ -407,6 +422,21 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
     }
 }
 
+/// The likelihoods (summing to 1) the counts point to. The engine weighs a cause by its
+/// likelihood times the factors of the answers, normalised over the causes; so a cause's weight
+/// is its attributed sessions over its exposure (a session whose answers made it three times
+/// as likely counts three times), with the guide's numbers as `n0` sessions without answers.
+fn likelihoods(prior: &[f64], n0: f64, k: &Counts) -> Vec<f64> {
+    let mut l: Vec<f64> = prior
+        .iter()
+        .enumerate()
+        .map(|(c, p)| (n0 * p + k.cause[c]) / (n0 + k.exposure[c]))
+        .collect();
+    let sum: f64 = l.iter().sum();
+    l.iter_mut().for_each(|x| *x /= sum);
+    l
+}
+
 /// Whether `value` lies outside the interval.
 fn outside(value: f64, interval: [f64; 2]) -> bool {
     value < interval[0] || value > interval[1]
@@ -415,7 +445,7 @@ fn outside(value: f64, interval: [f64; 2]) -> bool {
 /// `x` to three significant digits, kept within what a guide accepts (above 0, at most
 /// [`crate::guides::check::MAX_NUMBER`]).
 fn significant(x: f64) -> f64 {
-    if !(x > 0.0) {
+    if x.is_nan() || x <= 0.0 {
         return 0.001;
     }
     let digits = 2 - x.log10().floor() as i32;
@@ -440,16 +470,6 @@ pub fn apply(guide: &Guide, tuning: &GuideTuning) -> Guide {
         }
     }
     tuned
-}
-
-/// The guides in `tuning` that have a supported change.
-pub fn changed(tuning: &Tuning) -> BTreeSet<&str> {
-    tuning
-        .guides
-        .iter()
-        .filter(|g| g.causes.iter().any(|c| c.supported) || g.steps.iter().any(|s| s.supported))
-        .map(|g| g.guide.as_str())
-        .collect()
 }
 
 #[cfg(test)]

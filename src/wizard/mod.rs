@@ -1,6 +1,7 @@
 //! The interactive wizard for field staff: pick the problem, answer the questions that matter,
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
+mod outcome_log;
 pub mod prompt;
 pub mod session;
 mod sessions;
@@ -32,6 +33,8 @@ pub struct FixRequest {
     pub ticket_format: Option<Format>,
     /// Plain mode: numbered options, no cursor movement or colour.
     pub plain: bool,
+    /// Keep no outcome log of this session (`--no-log`, `FIELDFIX_NO_LOG`).
+    pub no_log: bool,
 }
 
 /// How a walk-through ended.
@@ -98,13 +101,14 @@ pub fn walk(
     p: &mut dyn Prompter,
     store: &Store,
 ) -> anyhow::Result<Ending> {
+    let run = outcome_log::Run::start(request);
     let resumed = if request.resume {
         match choose_saved(library, store, p)? {
             Some(session) => Some(session),
             None => return Ok(Ending::Saved),
         }
     } else {
-        match unfinished(library, store, p)? {
+        match unfinished(library, store, p, &run)? {
             Unfinished::Resume(session) => Some(*session),
             Unfinished::Start => None,
             Unfinished::Quit => return Ok(Ending::Saved),
@@ -143,6 +147,7 @@ pub fn walk(
             Phase::Steps => steps(library, guide, &mut session, p)?,
             Phase::Escalate => {
                 let ending = ticket::escalate(library, guide, &mut session, tickets, p, store)?;
+                run.ended(library, store, &mut session, &ending, p);
                 if ending != Ending::Saved {
                     let _ = store.remove(&session.id);
                 }
@@ -164,13 +169,18 @@ pub fn walk(
                     session.id = id;
                     tickets.remember(&mut session);
                 }
-                None => return Ok(Ending::Saved),
+                None => {
+                    run.ended(library, store, &mut session, &Ending::Saved, p);
+                    return Ok(Ending::Saved);
+                }
             },
             Flow::Fixed => {
+                run.ended(library, store, &mut session, &Ending::Fixed, p);
                 let _ = store.remove(&session.id);
                 return Ok(Ending::Fixed);
             }
             Flow::Quit => {
+                run.ended(library, store, &mut session, &Ending::Saved, p);
                 store.save(&session)?;
                 p.say(&format!(
                     "\nSaved. Run {} to pick up where you left off.",
@@ -223,6 +233,7 @@ fn unfinished(
     library: &Library,
     store: &Store,
     p: &mut dyn Prompter,
+    run: &outcome_log::Run,
 ) -> anyhow::Result<Unfinished> {
     let mut saved = store.list();
     if saved.is_empty() {
@@ -248,6 +259,7 @@ fn unfinished(
         Some(0) => Ok(Unfinished::Resume(Box::new(latest.session))),
         Some(1) => Ok(Unfinished::Start),
         Some(_) => {
+            run.discarded(library, store, &latest.session, p);
             store.remove(&latest.session.id)?;
             Ok(Unfinished::Start)
         }

@@ -91,6 +91,10 @@ pub struct Session {
     /// The ticket format asked for (`markdown` or `json`), kept for `--resume`.
     #[serde(default)]
     pub ticket_format: Option<String>,
+    /// Minutes spent on it in earlier runs of the wizard (it was saved and resumed), for the
+    /// outcome log.
+    #[serde(default)]
+    pub minutes: f64,
 }
 
 /// A shared question answered by the user's own words ("iPad" for the device).
@@ -129,6 +133,7 @@ impl Session {
             checked: Vec::new(),
             ticket: None,
             ticket_format: None,
+            minutes: 0.0,
         }
     }
 
@@ -144,6 +149,8 @@ impl Session {
         match self.undo.pop() {
             Some(mut previous) => {
                 previous.undo = std::mem::take(&mut self.undo);
+                // Time spent is not undone.
+                previous.minutes = self.minutes;
                 *self = previous;
                 true
             }
