@@ -58,7 +58,7 @@ pub fn tune(library: &Library, request: &TuneRequest, out: &mut Out) -> anyhow::
             0 => writeln!(err, "No override written: the data supports no change yet."),
             n => writeln!(
                 err,
-                "Wrote {n} override file{} to {dir}. Review them, check with `fieldfix validate {dir}`, \
+                "Wrote {n} override file{} to {dir}. Review each number, check with `fieldfix validate {dir}`, \
                  then copy them into the company guides folder (see docs/outcomes.md).",
                 if n == 1 { "" } else { "s" }
             ),

@@ -9,6 +9,11 @@ use crate::outcomes::summary::Summary;
 use crate::outcomes::tune::{GuideTuning, SkipReason, Tuning};
 use crate::safe;
 
+/// `1 session`, `3 sessions`.
+fn sessions(n: usize) -> String {
+    format!("{n} session{}", if n == 1 { "" } else { "s" })
+}
+
 /// The heading line of a guide: its id and title (the id alone when no guide has it).
 fn guide_line(library: &Library, id: &str, paint: &Paint) -> String {
     let id = safe::line(id);
@@ -26,14 +31,19 @@ pub fn summary(summary: &Summary, library: &Library, log: &str, paint: &Paint) -
         );
     }
     let mut text = format!(
-        "{} sessions ({} records) in {log}\n",
-        summary.sessions, summary.records
+        "{} ({} records) in {log}\n",
+        sessions(summary.sessions),
+        summary.records
     );
     for g in &summary.guides {
         text.push_str(&format!("\n{}\n", guide_line(library, &g.guide, paint)));
         text.push_str(&format!(
-            "  {} sessions: {} fixed, {} ticket, {} saved, {} abandoned\n",
-            g.sessions, g.fixed, g.ticket, g.saved, g.abandoned
+            "  {}: {} fixed, {} ticket, {} saved, {} abandoned\n",
+            sessions(g.sessions),
+            g.fixed,
+            g.ticket,
+            g.saved,
+            g.abandoned
         ));
         if let (Some(share), Some(median)) = (g.share_fixed, g.median_minutes) {
             text.push_str(&format!(
@@ -133,14 +143,17 @@ fn interval(i: [f64; 2]) -> String {
 /// `fieldfix tune`, as text.
 pub fn tuning(tuning: &Tuning, library: &Library, paint: &Paint) -> String {
     let mut text = format!(
-        "{} sessions used ({} records, {} sessions; {} unfinished)\n",
-        tuning.used, tuning.records, tuning.sessions, tuning.unfinished
+        "{} used ({} records, {}; {} unfinished)\n",
+        sessions(tuning.used),
+        tuning.records,
+        sessions(tuning.sessions),
+        tuning.unfinished
     );
     for g in &tuning.guides {
         text.push_str(&format!(
-            "\n{}: {} sessions, {} fixed\n",
+            "\n{}: {}, {} fixed\n",
             guide_line(library, &g.guide, paint),
-            g.sessions,
+            sessions(g.sessions),
             g.fixed
         ));
         text.push_str(&guide_tables(g));
@@ -166,8 +179,8 @@ pub fn tuning(tuning: &Tuning, library: &Library, paint: &Paint) -> String {
         };
         text.push_str(&paint.wrap(
             &format!(
-                "Skipped {} sessions of {} (version {}): {why}",
-                s.sessions,
+                "Skipped {} of {} (version {}): {why}",
+                sessions(s.sessions),
                 safe::line(&s.guide),
                 safe::line(&s.guide_hash)
             ),

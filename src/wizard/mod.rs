@@ -180,12 +180,12 @@ pub fn walk(
                 return Ok(Ending::Fixed);
             }
             Flow::Quit => {
-                run.ended(library, store, &mut session, &Ending::Saved, p);
                 store.save(&session)?;
                 p.say(&format!(
                     "\nSaved. Run {} to pick up where you left off.",
                     p.paint().bold("fieldfix fix --resume")
                 ))?;
+                run.ended(library, store, &mut session, &Ending::Saved, p);
                 return Ok(Ending::Saved);
             }
         }
