@@ -65,7 +65,7 @@ pub enum Command {
     Fix(FixArgs),
     /// List the wizard sessions saved for `fix --resume`, or discard one.
     Sessions(SessionsArgs),
-    /// Summarise the local outcome log: per guide, how sessions ended and which steps fixed it.
+    /// Summarise the local outcome log: how sessions ended, which steps fixed it.
     Outcomes(OutcomesArgs),
     /// Suggest better likelihoods and success chances from outcome logs collected from crews.
     ///
