@@ -18,6 +18,11 @@
 //! minutes, a request to an admin (all the admin steps for that person the plan lists together)
 //! the target's minutes, and a hand-over the escalation target's minutes (a hand-over always
 //! fixes it). Figures, not pass/fail: the targets are printed and quoted in README.md.
+//!
+//! Then tuning (issue 16): per guide, a true model that differs from the guide's numbers, 500
+//! sessions walked by (a) on the guide's numbers and logged as outcome records, `fieldfix tune`
+//! on that log, and `POLICY_TUNE_FAULTS` fresh faults (default 2,000) from the true model walked
+//! by (a) on the guide's numbers and on the tuned ones: mean minutes before and after.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::collections::BTreeMap;
@@ -444,5 +449,150 @@ fn main() {
         100.0 * a_questions / b_questions
     );
     println!("  diagnose within 2x a hello-world process: see `cargo bench --bench perf`");
+    let fresh = std::env::var("POLICY_TUNE_FAULTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000);
+    tuning::run(&library, 500, fresh);
     eprintln!("({:.1?})", start.elapsed());
+}
+
+/// The tuning benchmark: for each guide, a "true" model that differs from the guide's numbers
+/// (every likelihood and success chance moved at random), 500 sessions the wizard would run on
+/// the guide's numbers logged as outcome records, `fieldfix tune` on them, then fresh faults from
+/// the true model walked with the engine on the guide's numbers and on the tuned ones.
+mod tuning {
+    use super::*;
+    use fieldfix::outcomes::tune::{self, TuneOptions};
+    use fieldfix::outcomes::{Ending, Record, StepOutcome, StepResult, guide_hash};
+
+    /// The guide with its numbers moved: likelihoods by a factor of 1/4 to 4, success chances by
+    /// up to ±0.35 (kept within 0.05 and 1).
+    fn truth(guide: &Guide, rng: &mut Rng) -> Guide {
+        let mut truth = guide.clone();
+        for c in &mut truth.causes {
+            c.likelihood *= 4f64.powf(2.0 * rng.next() - 1.0);
+        }
+        for s in &mut truth.steps {
+            s.success = (s.success + 0.7 * rng.next() - 0.35).clamp(0.05, 1.0);
+        }
+        truth
+    }
+
+    /// The record of one walk on `guide` (the engine's questions, then its steps), the fault
+    /// drawn from `truth`.
+    fn logged(library: &Library, guide: &Guide, fault: &Fault, i: usize) -> Record {
+        let mut walk = Walk::new(library, guide, fault);
+        let mut steps = Vec::new();
+        let mut outcome = Ending::Ticket;
+        for _ in 0..200 {
+            let plan = engine::diagnose(&library.context, guide, &walk.s);
+            if plan.escalation.recommended || plan.steps.is_empty() {
+                break;
+            }
+            if let Some(q) = plan.questions.first() {
+                walk.ask(&q.id.clone());
+                continue;
+            }
+            let tried = walk.s.tried.len();
+            let fixed = walk.step(&plan);
+            steps.extend(walk.s.tried[tried..].iter().map(|id| StepOutcome {
+                step: id.clone(),
+                result: StepResult::DidNotHelp,
+            }));
+            if fixed {
+                let done: Vec<&String> = walk.s.tried[tried..].iter().collect();
+                let unit = plan
+                    .steps
+                    .iter()
+                    .take_while(|s| s.admin && s.to == plan.steps[0].to);
+                let fixer = if plan.steps[0].admin {
+                    unit.map(|s| &s.id).find(|id| !done.contains(id)).cloned()
+                } else {
+                    Some(plan.steps[0].id.clone())
+                };
+                steps.push(StepOutcome {
+                    step: fixer.expect("the step that fixed it"),
+                    result: StepResult::Fixed,
+                });
+                outcome = Ending::Fixed;
+                break;
+            }
+        }
+        Record {
+            record: fieldfix::outcomes::RECORD_VERSION,
+            fieldfix: "bench".to_owned(),
+            guide: guide.id.clone(),
+            guide_hash: guide_hash(guide),
+            session: format!("bench-{i}"),
+            answers: walk.s.answers.clone(),
+            unknown: walk.s.unknown.clone(),
+            steps,
+            outcome,
+            minutes: walk.out.minutes,
+            at: format!("2026-01-01T00:00:00.{i:06}Z"),
+        }
+    }
+
+    /// Faults drawn from `truth` that the engine can work on.
+    fn faults(library: &Library, truth: &Guide, rng: &mut Rng, n: usize) -> Vec<Fault> {
+        let mut faults = Vec::new();
+        while faults.len() < n {
+            faults.extend(sample(library, truth, rng));
+        }
+        faults
+    }
+
+    /// Runs it: one row per guide, then all guides.
+    pub fn run(library: &Library, log_size: usize, fresh: usize) {
+        println!();
+        println!(
+            "Tuning: a true model per guide (likelihoods x1/4..x4, success ±0.35), {log_size} logged sessions, `tune` (prior 10 sessions), {fresh} fresh faults"
+        );
+        println!(
+            "{:<26} {:>8} {:>8} {:>7}  {:>7}",
+            "guide", "before", "after", "change", "changed"
+        );
+        let (mut before_all, mut after_all) = (0.0, 0.0);
+        for (g, guide) in library.guides.iter().enumerate() {
+            let mut rng =
+                Rng(0xA076_1D64_78BD_642F ^ (g as u64 + 1).wrapping_mul(0xE703_7ED1_A0B4_28DB));
+            let truth = truth(guide, &mut rng);
+            let records: Vec<Record> = faults(library, &truth, &mut rng, log_size)
+                .iter()
+                .enumerate()
+                .map(|(i, f)| logged(library, guide, f, i))
+                .collect();
+            let tuning = tune::tune(library, &[], &records, &TuneOptions::default());
+            let tuned = tuning
+                .guides
+                .first()
+                .map_or_else(|| guide.clone(), |t| tune::apply(guide, t));
+            let changed = tuning.guides.first().map_or(0, |t| {
+                t.causes.iter().filter(|c| c.supported).count()
+                    + t.steps.iter().filter(|s| s.supported).count()
+            });
+            let (mut before, mut after) = (0.0, 0.0);
+            for fault in faults(library, &truth, &mut rng, fresh) {
+                before += Walk::new(library, guide, &fault).follow(true).minutes;
+                after += Walk::new(library, &tuned, &fault).follow(true).minutes;
+            }
+            let (before, after) = (before / fresh as f64, after / fresh as f64);
+            println!(
+                "{:<26} {before:>8.1} {after:>8.1} {:>6.1}%  {changed:>7}",
+                guide.id,
+                100.0 * (after - before) / before
+            );
+            before_all += before;
+            after_all += after;
+        }
+        let n = library.guides.len() as f64;
+        println!(
+            "{:<26} {:>8.1} {:>8.1} {:>6.1}%",
+            "all guides (mean)",
+            before_all / n,
+            after_all / n,
+            100.0 * (after_all - before_all) / before_all
+        );
+    }
 }

@@ -40,7 +40,7 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         return code;
     }
     let library = library_for(cli.command.as_ref(), dir)?;
-    run_with_library(cli.command, &library, &mut out)
+    run_with_library(cli.command, &library, (dir, cli.no_log), &mut out)
 }
 
 /// The commands that need no library, or load the guides their own way; `None` for the others.
@@ -125,6 +125,7 @@ fn library_for(command: Option<&Command>, dir: Option<&Path>) -> anyhow::Result<
 fn run_with_library(
     command: Option<Command>,
     library: &Library,
+    (dir, no_log): (Option<&Path>, bool),
     out: &mut Out,
 ) -> anyhow::Result<u8> {
     match command {
@@ -141,11 +142,20 @@ fn run_with_library(
             let request = args.to_request();
             commands::diagnose(library, &request, args.format.into(), out)
         }
-        Some(Command::Fix(args)) => crate::wizard::run(library, args.into_request(), out),
+        Some(Command::Fix(args)) => crate::wizard::run(library, args.into_request(no_log), out),
         Some(Command::Sessions(args)) => {
-            crate::wizard::sessions(library, &args.into_request(), out)
+            crate::wizard::sessions(library, &args.into_request(no_log), out)
         }
-        None => crate::wizard::run(library, crate::cli::FixArgs::default().into_request(), out),
+        None => {
+            let request = crate::cli::FixArgs::default().into_request(no_log);
+            crate::wizard::run(library, request, out)
+        }
+        Some(Command::Outcomes(args)) => {
+            commands::outcomes::outcomes(library, &args.into_request(), out)
+        }
+        Some(Command::Tune(args)) => {
+            commands::tune::tune(library, &args.into_request(dir.map(Path::to_owned)), out)
+        }
         Some(Command::Export(args)) => commands::export::export(library, &args.into_request(), out),
         Some(
             Command::Validate(_)

@@ -41,6 +41,15 @@ pub struct Cli {
     /// When to use colour in text output (NO_COLOR is honoured).
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// Keep no local outcome log of wizard sessions (see `fieldfix outcomes`).
+    #[arg(
+        long,
+        global = true,
+        env = "FIELDFIX_NO_LOG",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub no_log: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -56,6 +65,15 @@ pub enum Command {
     Fix(FixArgs),
     /// List the wizard sessions saved for `fix --resume`, or discard one.
     Sessions(SessionsArgs),
+    /// Summarise the local outcome log: how sessions ended, which steps fixed it.
+    Outcomes(OutcomesArgs),
+    /// Suggest better likelihoods and success chances from outcome logs collected from crews.
+    ///
+    /// Sessions count when their guide is the built-in one or the one in `--guides` as it is now
+    /// (others are listed and skipped). Every suggestion comes with the sessions behind it and a
+    /// 90% interval; `*` marks a change the data supports (the interval leaves out the current
+    /// value). docs/outcomes.md explains the estimate and how to roll a change out.
+    Tune(TuneArgs),
     /// Diagnose a problem from flags and print the plan; never asks anything.
     Diagnose(DiagnoseArgs),
     /// Find the guide for a problem described in your own words.
@@ -181,11 +199,80 @@ pub enum SessionsAction {
 }
 
 impl SessionsArgs {
-    pub fn into_request(self) -> crate::wizard::SessionsRequest {
+    pub fn into_request(self, no_log: bool) -> crate::wizard::SessionsRequest {
         crate::wizard::SessionsRequest {
             discard: self.action.map(|SessionsAction::Discard { id }| id),
             format: self.format.into(),
+            no_log,
         }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct OutcomesArgs {
+    #[command(subcommand)]
+    pub action: Option<OutcomesAction>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutcomesAction {
+    /// Write every record of the log as JSON Lines on stdout (for a shared drive, `tune` or a
+    /// spreadsheet).
+    Export,
+}
+
+impl OutcomesArgs {
+    pub fn into_request(self) -> crate::commands::outcomes::OutcomesRequest {
+        crate::commands::outcomes::OutcomesRequest {
+            export: matches!(self.action, Some(OutcomesAction::Export)),
+            format: self.format.into(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TuneArgs {
+    /// Outcome logs (`outcomes.jsonl`, or `fieldfix outcomes export` output), or folders of them.
+    #[arg(required = true, value_name = "LOG_OR_FOLDER")]
+    pub paths: Vec<PathBuf>,
+    /// How many sessions the guides' own numbers count for, against the logs.
+    #[arg(long, default_value_t = crate::outcomes::tune::DEFAULT_PRIOR_SESSIONS, value_name = "N", value_parser = parse_prior)]
+    pub prior_sessions: f64,
+    /// Write the supported changes as company override files (`GUIDE.tuned.override.yaml`),
+    /// each number with its evidence, into DIR to review and copy into the `--guides` folder.
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
+    /// With --write: replace override files already there.
+    #[arg(long, requires = "write")]
+    pub force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormatArg::Text)]
+    pub format: ListFormatArg,
+}
+
+impl TuneArgs {
+    /// The request; `guides` is the global `--guides`.
+    pub fn into_request(self, guides: Option<PathBuf>) -> crate::commands::tune::TuneRequest {
+        crate::commands::tune::TuneRequest {
+            paths: self.paths,
+            guides,
+            prior_sessions: self.prior_sessions,
+            write: self.write,
+            force: self.force,
+            format: self.format.into(),
+        }
+    }
+}
+
+fn parse_prior(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 => Ok(n),
+        _ => Err(format!(
+            "expected a number of sessions greater than 0, got `{s}`"
+        )),
     }
 }
 
@@ -435,7 +522,8 @@ impl AnswerArgs {
 }
 
 impl FixArgs {
-    pub fn into_request(self) -> crate::wizard::FixRequest {
+    /// The request; `no_log` is the global `--no-log`.
+    pub fn into_request(self, no_log: bool) -> crate::wizard::FixRequest {
         crate::wizard::FixRequest {
             diagnose: self
                 .answers
@@ -444,6 +532,7 @@ impl FixArgs {
             ticket: self.ticket,
             ticket_format: self.ticket_format.map(Into::into),
             plain: self.plain,
+            no_log,
         }
     }
 }

@@ -13,7 +13,8 @@ pub mod exit {
     pub const OK: u8 = 0;
     /// A runtime error, invalid guides (`validate`), or files that will fail (`preflight`).
     pub const FAILURE: u8 = 1;
-    /// A usage error: bad flag, unknown guide, question, value or step.
+    /// A usage error: bad flag, unknown guide, question, value or step, or an input file that
+    /// cannot be used (answers file, outcome log).
     pub const USAGE: u8 = 2;
     /// Not fixed: a support ticket was written.
     pub const ESCALATE: u8 = 3;
@@ -25,7 +26,7 @@ pub mod exit {
 Exit codes:
   0    success (the problem is fixed, or the command did what was asked)
   1    runtime error, invalid guides (validate), or files that will fail (preflight)
-  2    usage error: bad flag, unknown guide, question, value or step
+  2    usage error: bad flag; unknown guide, question, value or step; unusable input file
   3    escalate: not fixed, a support ticket was written
   130  interrupted (Ctrl-C or Esc); the session was saved, resume with `fieldfix fix --resume`";
 }
@@ -43,6 +44,9 @@ pub enum Error {
     AnswersFile { path: PathBuf, message: String },
     #[error(transparent)]
     Load(#[from] LoadError),
+    /// An outcome log that is missing, unreadable or not a log.
+    #[error(transparent)]
+    Outcomes(#[from] crate::outcomes::ReadError),
     #[error("{0}")]
     NoTerminal(String),
     #[error("interrupted")]
@@ -56,6 +60,7 @@ impl Error {
             | Error::Input(_)
             | Error::Usage(_)
             | Error::AnswersFile { .. }
+            | Error::Outcomes(_)
             | Error::NoTerminal(_) => exit::USAGE,
             Error::Load(_) => exit::FAILURE,
             Error::Interrupted => exit::INTERRUPTED,

@@ -3,6 +3,7 @@
 //! The layers, each in its own module, each using only those before it:
 //! - [`guides`]: the knowledge base (file format, loading, validation, the schema);
 //! - [`engine`]: pure diagnosis logic (answers in, ranked causes and steps out);
+//! - [`outcomes`]: the outcome log the wizard keeps, its summary, and tuning the guides from it;
 //! - [`search`]: free-text matching of a description to guides;
 //! - [`output`]: text, Markdown and JSON rendering, and where a command writes ([`output::Out`]);
 //! - [`preflight`]: checks files before they are uploaded (`fieldfix preflight`);
@@ -19,6 +20,7 @@ pub mod engine;
 pub mod error;
 pub mod guides;
 pub mod input;
+pub mod outcomes;
 pub mod output;
 pub mod preflight;
 pub mod safe;

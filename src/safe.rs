@@ -61,6 +61,47 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     value.serialize(&mut ser).map_err(std::io::Error::from)
 }
 
+/// [`write_json`] on one line, then a line break: one line of JSON Lines.
+pub fn write_json_line<W: std::io::Write + ?Sized>(
+    writer: &mut W,
+    value: &impl serde::Serialize,
+) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(&mut *writer, SafeCompact);
+    value.serialize(&mut ser).map_err(std::io::Error::from)?;
+    writer.write_all(b"\n")
+}
+
+/// A string fragment with every unsafe character as a `\uXXXX` escape.
+fn write_safe_fragment<W: std::io::Write + ?Sized>(
+    w: &mut W,
+    fragment: &str,
+) -> std::io::Result<()> {
+    for c in fragment.chars() {
+        if is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                write!(w, "\\u{unit:04x}")?;
+            }
+        } else {
+            w.write_all(c.encode_utf8(&mut [0; 4]).as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// serde_json's compact formatter, escaping unsafe characters in strings.
+struct SafeCompact;
+
+impl serde_json::ser::Formatter for SafeCompact {
+    fn write_string_fragment<W: std::io::Write + ?Sized>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> std::io::Result<()> {
+        write_safe_fragment(w, fragment)
+    }
+}
+
 /// serde_json's pretty formatter, escaping unsafe characters in strings.
 #[derive(Default)]
 struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
@@ -71,17 +112,7 @@ impl serde_json::ser::Formatter for SafeFormatter {
         w: &mut W,
         fragment: &str,
     ) -> std::io::Result<()> {
-        for c in fragment.chars() {
-            if is_unsafe(c) {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    write!(w, "\\u{unit:04x}")?;
-                }
-            } else {
-                w.write_all(c.encode_utf8(&mut [0; 4]).as_bytes())?;
-            }
-        }
-        Ok(())
+        write_safe_fragment(w, fragment)
     }
     fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
         self.0.begin_array(w)
@@ -146,5 +177,14 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(back, value);
+        let mut line = Vec::new();
+        write_json_line(&mut line, &value).unwrap();
+        let line = String::from_utf8(line).unwrap();
+        assert_eq!(line.lines().count(), 1);
+        assert!(line.contains("rtl\\u202etxt.exe"), "{line}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&line).unwrap(),
+            value
+        );
     }
 }

@@ -4,6 +4,8 @@
 pub mod admin;
 pub mod export;
 pub mod new;
+pub mod outcomes;
+pub mod tune;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -688,7 +688,7 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
             format!("step `{step_id}` fixes nothing: list the causes it resolves under `fixes:`"),
         );
     }
-    let success = step_success(c, x);
+    let success = step_success(c, x.success.as_ref()).unwrap_or(DEFAULT_SUCCESS);
     if x.actions.is_empty() && x.devices.is_empty() {
         c.report(
             x.id.referenced,
@@ -751,9 +751,9 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
     }
 }
 
-/// A step's chance of success: above 0 and at most 1, by default [`DEFAULT_SUCCESS`].
-fn step_success(c: &mut Checker, x: &RawStep) -> f64 {
-    match &x.success {
+/// A step's chance of success as given: above 0 and at most 1 (`None` when not given).
+fn step_success(c: &mut Checker, success: Option<&Spanned<f64>>) -> Option<f64> {
+    match success {
         Some(s) if !(s.value > 0.0 && s.value <= 1.0) => {
             c.report(
                 s.referenced,
@@ -762,10 +762,10 @@ fn step_success(c: &mut Checker, x: &RawStep) -> f64 {
                     s.value
                 ),
             );
-            s.value
+            Some(s.value)
         }
-        Some(s) => s.value,
-        None => DEFAULT_SUCCESS,
+        Some(s) => Some(s.value),
+        None => None,
     }
 }
 
@@ -977,6 +977,7 @@ pub fn apply_override(
     if let Some(esc) = &raw.escalate {
         override_escalation(&mut c, esc, guide);
     }
+    override_causes(&mut c, raw, guide);
     c.unique(raw.steps.iter().map(|s| &s.id), "step id");
     for change in &raw.steps {
         let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
@@ -999,6 +1000,9 @@ pub fn apply_override(
         if let Some(minutes) = &change.minutes {
             step.minutes = c.positive(minutes, "minutes");
         }
+        if let Some(success) = step_success(&mut c, change.success.as_ref()) {
+            step.success = success;
+        }
         if let Some(actions) = &change.actions {
             step.actions = c.texts(actions, "step line");
         }
@@ -1008,6 +1012,31 @@ pub fn apply_override(
         step.origin = Origin::Company;
     }
     c.problems
+}
+
+/// What an override changes in a guide's causes: their likelihoods (the numbers
+/// `fieldfix tune --write` suggests).
+fn override_causes(c: &mut Checker, raw: &RawOverride, guide: &mut Guide) {
+    c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
+    for change in &raw.causes {
+        let valid: Vec<String> = guide.causes.iter().map(|x| x.id.clone()).collect();
+        let Some(cause) = guide.causes.iter_mut().find(|x| x.id == change.id.value) else {
+            let hint = suggest::hint(&change.id.value, valid.iter().map(String::as_str));
+            c.report(
+                change.id.referenced,
+                format!(
+                    "guide `{}` has no cause `{}`{hint} (causes: {})",
+                    raw.guide.value,
+                    change.id.value,
+                    valid.join(", ")
+                ),
+            );
+            continue;
+        };
+        if let Some(likelihood) = &change.likelihood {
+            cause.likelihood = c.positive(likelihood, "likelihood");
+        }
+    }
 }
 
 /// What an override changes in a guide's escalation: the contact and time of its target, the

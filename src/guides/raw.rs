@@ -27,8 +27,20 @@ pub struct RawOverride {
     pub guide: Text,
     #[serde(default)]
     pub escalate: Option<RawEscalateOverride>,
+    /// Causes by id, with a new `likelihood` (what `fieldfix tune --write` suggests).
+    #[serde(default)]
+    pub causes: Vec<RawCauseOverride>,
     #[serde(default)]
     pub steps: Vec<RawStepOverride>,
+}
+
+/// A new likelihood for one cause of an overridden guide, named by its id.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCauseOverride {
+    pub id: Text,
+    #[serde(default)]
+    pub likelihood: Option<Spanned<f64>>,
 }
 
 /// New escalation details for an overridden guide.
@@ -55,6 +67,9 @@ pub struct RawStepOverride {
     pub title: Option<Text>,
     #[serde(default)]
     pub minutes: Option<Spanned<f64>>,
+    /// A new chance that the step fixes one of its causes (above 0, at most 1).
+    #[serde(default)]
+    pub success: Option<Spanned<f64>>,
     #[serde(rename = "do", default)]
     pub actions: Option<Vec<Text>>,
     #[serde(default)]

@@ -4,6 +4,7 @@
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod outcomes;
 pub mod text;
 pub mod ticket;
 

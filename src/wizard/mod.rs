@@ -1,6 +1,7 @@
 //! The interactive wizard for field staff: pick the problem, answer the questions that matter,
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
+mod outcome_log;
 pub mod prompt;
 pub mod session;
 mod sessions;
@@ -32,6 +33,8 @@ pub struct FixRequest {
     pub ticket_format: Option<Format>,
     /// Plain mode: numbered options, no cursor movement or colour.
     pub plain: bool,
+    /// Keep no outcome log of this session (`--no-log`, `FIELDFIX_NO_LOG`).
+    pub no_log: bool,
 }
 
 /// How a walk-through ended.
@@ -98,8 +101,9 @@ pub fn walk(
     p: &mut dyn Prompter,
     store: &Store,
 ) -> anyhow::Result<Ending> {
-    match begin(library, request, tickets, p, store)? {
-        Some((session, tickets)) => go_on(library, request, session, &tickets, p, store),
+    let run = outcome_log::Run::start(request);
+    match begin(library, request, tickets, p, store, &run)? {
+        Some((session, tickets)) => go_on(library, request, session, &tickets, p, store, &run),
         None => Ok(Ending::Saved),
     }
 }
@@ -112,6 +116,7 @@ fn begin(
     tickets: &TicketPlan,
     p: &mut dyn Prompter,
     store: &Store,
+    run: &outcome_log::Run,
 ) -> anyhow::Result<Option<(Session, TicketPlan)>> {
     let resumed = if request.resume {
         match choose_saved(library, store, p)? {
@@ -119,7 +124,7 @@ fn begin(
             None => return Ok(None),
         }
     } else {
-        match unfinished(library, store, p)? {
+        match unfinished(library, store, p, run)? {
             Unfinished::Resume(session) => *session,
             Unfinished::Start => {
                 return Ok(start(library, request, p)?.map(|mut session| {
@@ -148,6 +153,7 @@ fn go_on(
     tickets: &TicketPlan,
     p: &mut dyn Prompter,
     store: &Store,
+    run: &outcome_log::Run,
 ) -> anyhow::Result<Ending> {
     let unlisted = ticket::unlisted(library);
     loop {
@@ -164,6 +170,7 @@ fn go_on(
             Phase::Steps => steps(library, guide, &mut session, p)?,
             Phase::Escalate => {
                 let ending = ticket::escalate(library, guide, &mut session, tickets, p, store)?;
+                run.ended(library, store, &mut session, &ending, p);
                 if ending != Ending::Saved {
                     let _ = store.remove(&session.id);
                 }
@@ -185,9 +192,13 @@ fn go_on(
                     session.id = id;
                     tickets.remember(&mut session);
                 }
-                None => return Ok(Ending::Saved),
+                None => {
+                    run.ended(library, store, &mut session, &Ending::Saved, p);
+                    return Ok(Ending::Saved);
+                }
             },
             Flow::Fixed => {
+                run.ended(library, store, &mut session, &Ending::Fixed, p);
                 let _ = store.remove(&session.id);
                 return Ok(Ending::Fixed);
             }
@@ -197,6 +208,7 @@ fn go_on(
                     "\nSaved. Run {} to pick up where you left off.",
                     p.paint().bold("fieldfix fix --resume")
                 ))?;
+                run.ended(library, store, &mut session, &Ending::Saved, p);
                 return Ok(Ending::Saved);
             }
         }
@@ -248,6 +260,7 @@ fn unfinished(
     library: &Library,
     store: &Store,
     p: &mut dyn Prompter,
+    run: &outcome_log::Run,
 ) -> anyhow::Result<Unfinished> {
     let mut saved = store.list();
     if saved.is_empty() {
@@ -273,6 +286,7 @@ fn unfinished(
         Some(0) => Ok(Unfinished::Resume(Box::new(latest.session))),
         Some(1) => Ok(Unfinished::Start),
         Some(_) => {
+            run.discarded(library, store, &latest.session, p);
             store.remove(&latest.session.id)?;
             Ok(Unfinished::Start)
         }

@@ -95,6 +95,10 @@ pub struct Session {
     /// kept for the ticket, and given back on switching to that guide again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub before: Vec<Earlier>,
+    /// Minutes spent on it in earlier runs of the wizard (it was saved and resumed), for the
+    /// outcome log.
+    #[serde(default)]
+    pub minutes: f64,
 }
 
 /// What was answered to one guide's own questions before the user switched to another.
@@ -145,6 +149,7 @@ impl Session {
             ticket: None,
             ticket_format: None,
             before: Vec::new(),
+            minutes: 0.0,
         }
     }
 
@@ -205,6 +210,8 @@ impl Session {
         match self.undo.pop() {
             Some(mut previous) => {
                 previous.undo = std::mem::take(&mut self.undo);
+                // Time spent is not undone.
+                previous.minutes = self.minutes;
                 *self = previous;
                 true
             }
@@ -285,16 +292,14 @@ pub enum StoreError {
 impl Store {
     /// The platform's usual state folder (`FIELDFIX_STATE_DIR` overrides it).
     pub fn default_location() -> Self {
-        let dir = crate::input::env_path("FIELDFIX_STATE_DIR")
-            .or_else(|| {
-                directories::ProjectDirs::from("", "", "fieldfix").map(|d| {
-                    d.state_dir()
-                        .unwrap_or_else(|| d.data_local_dir())
-                        .to_owned()
-                })
-            })
-            .unwrap_or_else(|| std::env::temp_dir().join("fieldfix"));
-        Store { dir }
+        Store {
+            dir: crate::outcomes::log::state_dir(),
+        }
+    }
+
+    /// The folder the sessions are kept in (the outcome log is kept beside them).
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn at(dir: &Path) -> Self {

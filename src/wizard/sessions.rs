@@ -14,6 +14,8 @@ pub struct SessionsRequest {
     /// Remove this session instead of listing.
     pub discard: Option<String>,
     pub format: Format,
+    /// Keep no outcome log of a discarded session (`--no-log`).
+    pub no_log: bool,
 }
 
 #[derive(Serialize)]
@@ -39,10 +41,19 @@ struct Entry {
 pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> anyhow::Result<u8> {
     let store = Store::default_location();
     if let Some(id) = &request.discard {
+        let session = store.load(id).ok();
         store.remove(id).map_err(|e| Error::Usage(e.to_string()))?;
+        let ending = crate::outcomes::Ending::Abandoned;
+        let notes = match session.filter(|_| !request.no_log) {
+            Some(s) => super::outcome_log::append(library, &store, &s, ending, s.minutes),
+            None => Vec::new(),
+        };
         #[allow(clippy::print_stderr)] // a confirmation, not a result
         {
             eprintln!("Discarded the session {id}.");
+            for note in notes {
+                eprintln!("{note}");
+            }
         }
         return Ok(exit::OK);
     }

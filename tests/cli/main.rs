@@ -7,6 +7,7 @@ mod commands;
 mod content;
 mod engine;
 mod hardening;
+mod outcomes;
 mod preflight;
 mod properties;
 mod pty;

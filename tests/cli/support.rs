@@ -11,6 +11,7 @@ use assert_cmd::Command;
 pub fn fieldfix(state: &Path) -> Command {
     let mut cmd = Command::cargo_bin("fieldfix").expect("the fieldfix binary is built");
     cmd.env_remove("FIELDFIX_GUIDES")
+        .env_remove("FIELDFIX_NO_LOG")
         .env("NO_COLOR", "1")
         .env("FIELDFIX_STATE_DIR", state)
         .env("FIELDFIX_CACHE_DIR", state.join("cache"))

@@ -1,0 +1,53 @@
+//! `fieldfix outcomes`: the local outcome log, summarised per guide or exported as JSON Lines.
+
+use std::io::Write;
+
+use crate::error::{Error, exit};
+use crate::guides::Library;
+use crate::outcomes::{Log, read, summary};
+use crate::output::outcomes::SummaryDoc;
+use crate::output::{Format, Out, SCHEMA_VERSION};
+
+/// What `fieldfix outcomes` was asked to do.
+#[derive(Debug, Clone)]
+pub struct OutcomesRequest {
+    /// Write the records as JSON Lines instead of the summary.
+    pub export: bool,
+    pub format: Format,
+}
+
+/// `fieldfix outcomes [export]`.
+pub fn outcomes(library: &Library, request: &OutcomesRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let log = Log::default_location();
+    let read = read::read_paths(&log.files()).map_err(Error::from)?;
+    warn(&read.warnings);
+    if request.export {
+        for record in &read.records {
+            crate::safe::write_json_line(&mut *out.writer, record)?;
+        }
+        out.writer.flush()?;
+        return Ok(exit::OK);
+    }
+    let summary = summary::summarise(&read.records);
+    match request.format {
+        Format::Json => out.json(&SummaryDoc {
+            schema_version: SCHEMA_VERSION,
+            summary: &summary,
+        })?,
+        _ => {
+            let path = crate::safe::path(&log.path());
+            let text = crate::output::outcomes::summary(&summary, library, &path, &out.paint);
+            out.text(&text)?;
+        }
+    }
+    Ok(exit::OK)
+}
+
+/// Prints the lines skipped while reading, as warnings on stderr (they are already safe).
+pub(super) fn warn(warnings: &[String]) {
+    let paint = crate::output::Paint::for_stream(&console::Term::stderr(), None);
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "{} {w}", paint.warn("warning:"));
+    }
+}

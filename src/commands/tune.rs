@@ -1,0 +1,127 @@
+//! `fieldfix tune`: suggestions for the guides' numbers from collected outcome logs, printed
+//! with their evidence and, with `--write`, written as company override files.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, exit};
+use crate::guides::Library;
+use crate::outcomes::read;
+use crate::outcomes::tune::{self, TuneOptions, Tuning};
+use crate::output::outcomes::{TuningDoc, override_yaml};
+use crate::output::{Format, Out};
+
+/// What `fieldfix tune` was asked to do.
+#[derive(Debug, Clone)]
+pub struct TuneRequest {
+    /// Outcome logs, or folders of them.
+    pub paths: Vec<PathBuf>,
+    /// The company guides folder (`--guides`) the library was loaded from.
+    pub guides: Option<PathBuf>,
+    /// How many sessions the guides' own numbers count for.
+    pub prior_sessions: f64,
+    /// Write override files here.
+    pub write: Option<PathBuf>,
+    /// Replace override files already there.
+    pub force: bool,
+    pub format: Format,
+}
+
+/// The suffix of the files `--write` writes: `GUIDE.tuned.override.yaml`, an override that sits
+/// beside a company's own `GUIDE.override.yaml` without replacing it.
+pub const TUNED_SUFFIX: &str = ".tuned.override.yaml";
+
+/// `fieldfix tune`.
+pub fn tune(library: &Library, request: &TuneRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let read = read::read_paths(&request.paths).map_err(Error::from)?;
+    super::outcomes::warn(&read.warnings);
+    let mut known = vec![crate::guides::embedded::library()];
+    known.extend(request.guides.as_deref().and_then(untuned));
+    let options = TuneOptions {
+        prior_sessions: request.prior_sessions,
+    };
+    let tuning = tune::tune(library, &known, &read.records, &options);
+    let files = match &request.write {
+        Some(dir) => overrides(&tuning, dir, request.force)?,
+        None => Vec::new(),
+    };
+    match request.format {
+        Format::Json => out.json(&TuningDoc::new(&tuning, request.prior_sessions))?,
+        _ => out.text(&crate::output::outcomes::tuning(
+            &tuning, library, &out.paint,
+        ))?,
+    }
+    if let Some(dir) = &request.write {
+        let mut err = std::io::stderr().lock();
+        let dir = crate::safe::path(dir);
+        let _ = match files.len() {
+            0 => writeln!(err, "No override written: the data supports no change yet."),
+            n => writeln!(
+                err,
+                "Wrote {n} override file{} to {dir}. Review each number, check with `fieldfix validate {dir}`, \
+                 then copy them into the company guides folder (see docs/outcomes.md).",
+                if n == 1 { "" } else { "s" }
+            ),
+        };
+    }
+    Ok(exit::OK)
+}
+
+/// The company guides without the overrides `tune` wrote (`*.tuned.override.yaml`): the
+/// version the crews ran before the last tuning was rolled out, whose sessions still count.
+/// `None` when there are none, or the rest does not load.
+fn untuned(dir: &Path) -> Option<Library> {
+    let (mut sources, _) = crate::guides::load::folder_sources(dir).ok()?;
+    let before = sources.len();
+    sources.retain(|s| !s.name.ends_with(TUNED_SUFFIX));
+    if sources.len() == before {
+        return None;
+    }
+    let base = crate::guides::embedded::library();
+    crate::guides::load::assemble(base, sources, Vec::new()).library
+}
+
+/// Writes one override file per guide with a supported change; returns their paths. Every file
+/// is checked before the first is written: none is replaced without `force`.
+fn overrides(tuning: &Tuning, dir: &Path, force: bool) -> anyhow::Result<Vec<PathBuf>> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "{} is a file, not a folder",
+            crate::safe::path(dir)
+        ))
+        .into());
+    }
+    let date = jiff::ZonedDateTime::now().strftime("%Y-%m-%d").to_string();
+    let files: Vec<(PathBuf, String)> = tuning
+        .guides
+        .iter()
+        .filter_map(|g| {
+            override_yaml(g, env!("CARGO_PKG_VERSION"), &date)
+                .map(|yaml| (dir.join(format!("{}{TUNED_SUFFIX}", g.guide)), yaml))
+        })
+        .collect();
+    if !force && let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
+        return Err(Error::Usage(format!(
+            "{} already exists: move it away, or pass --force to replace it",
+            crate::safe::path(path)
+        ))
+        .into());
+    }
+    if files.is_empty() {
+        return Ok(Vec::new());
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", crate::safe::path(dir)))?;
+    for (path, yaml) in &files {
+        let tmp = super::export::temp_with(dir, yaml)?;
+        let written = if force {
+            tmp.persist(path).map(drop)
+        } else {
+            tmp.persist_noclobber(path).map(drop)
+        };
+        written.map_err(|e| {
+            anyhow::anyhow!("cannot write {}: {}", crate::safe::path(path), e.error)
+        })?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}

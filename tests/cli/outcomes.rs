@@ -1,0 +1,621 @@
+//! The outcome log (issue 16): the wizard appends a record per session, `fieldfix outcomes`
+//! summarises and exports it, `fieldfix tune` learns better numbers from many logs and writes
+//! overrides that validate.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::path::Path;
+
+use fieldfix::commands::DiagnoseRequest;
+use fieldfix::engine::{self, Situation};
+use fieldfix::guides::{self, Library, model::Guide};
+use fieldfix::outcomes::{Ending, Record, StepOutcome, StepResult, guide_hash};
+use fieldfix::output::{Format, Paint};
+use fieldfix::wizard::prompt::Prompter;
+use fieldfix::wizard::session::Store;
+use fieldfix::wizard::{FixRequest, TicketPlan, walk};
+
+use crate::support::fieldfix;
+
+/// Answers "I don't know" to every question, the next of `steps` at every step, and Esc to
+/// anything typed.
+struct Steps {
+    steps: VecDeque<&'static str>,
+    transcript: Vec<String>,
+    paint: Paint,
+}
+
+impl Steps {
+    fn new(steps: &[&'static str]) -> Self {
+        Steps {
+            steps: steps.iter().copied().collect(),
+            transcript: Vec::new(),
+            paint: Paint::plain(),
+        }
+    }
+}
+
+impl Prompter for Steps {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        _default: usize,
+    ) -> std::io::Result<Option<usize>> {
+        let want = if prompt == "How did it go?" {
+            match self.steps.pop_front() {
+                Some(label) => label,
+                None => return Ok(None),
+            }
+        } else {
+            "I don't know"
+        };
+        Ok(items.iter().position(|i| i.starts_with(want)))
+    }
+    fn input(&mut self, _prompt: &str) -> std::io::Result<Option<String>> {
+        Ok(None)
+    }
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.transcript.push(text.to_owned());
+        Ok(())
+    }
+    fn paint(&self) -> &Paint {
+        &self.paint
+    }
+}
+
+fn library() -> Library {
+    guides::load(None).expect("built-in guides load")
+}
+
+fn photos_request(no_log: bool) -> FixRequest {
+    FixRequest {
+        diagnose: DiagnoseRequest {
+            guide: Some("photos".to_owned()),
+            answers: [("device", "ios"), ("network", "weak"), ("scope", "just-me")]
+                .iter()
+                .map(|(q, v)| (q.to_string(), v.to_string()))
+                .collect(),
+            ..DiagnoseRequest::default()
+        },
+        no_log,
+        ..FixRequest::default()
+    }
+}
+
+/// Runs the wizard on the photos guide in `dir` (its state folder and ticket folder).
+fn wizard(dir: &Path, request: &FixRequest, steps: &[&'static str]) -> Vec<String> {
+    let mut p = Steps::new(steps);
+    let tickets = TicketPlan {
+        path: None,
+        dir: dir.to_owned(),
+        format: Format::Markdown,
+    };
+    walk(&library(), request, &tickets, &mut p, &Store::at(dir)).expect("the walk ends");
+    p.transcript
+}
+
+fn records_in(path: &Path) -> Vec<Record> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a record per line"))
+        .collect()
+}
+
+const NOTE: &str = "keeps a local log";
+
+#[test]
+fn the_wizard_appends_one_record_per_session_and_says_so_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = wizard(
+        dir.path(),
+        &photos_request(false),
+        &["Didn't help", "Fixed it"],
+    );
+    assert_eq!(said.iter().filter(|l| l.contains(NOTE)).count(), 1);
+    assert!(said.iter().any(|l| l.contains("--no-log")));
+    let log = dir.path().join("outcomes.jsonl");
+    let records = records_in(&log);
+    assert_eq!(records.len(), 1);
+    let r = &records[0];
+    let library = library();
+    let guide = library.guide("photos-not-uploading").unwrap();
+    assert_eq!(r.record, 1);
+    assert_eq!(r.guide, "photos-not-uploading");
+    assert_eq!(r.guide_hash, guide_hash(guide));
+    assert_eq!(r.outcome, Ending::Fixed);
+    assert_eq!(r.answers.get("device").map(String::as_str), Some("ios"));
+    let results: Vec<StepResult> = r.steps.iter().map(|s| s.result).collect();
+    assert_eq!(results, [StepResult::DidNotHelp, StepResult::Fixed]);
+    assert!(r.minutes >= 0.0);
+    // Values only: no titles, no free text.
+    let line = std::fs::read_to_string(&log).unwrap();
+    assert!(!line.contains(&guide.title), "{line}");
+
+    // A second session: a ticket this time, appended, and no second note.
+    let said = wizard(
+        dir.path(),
+        &photos_request(false),
+        &["Hand it to support"; 1],
+    );
+    assert!(!said.iter().any(|l| l.contains(NOTE)));
+    let records = records_in(&log);
+    assert_eq!(records.len(), 2);
+    assert_eq!(
+        records[1].outcome,
+        Ending::Saved,
+        "Esc at the ticket details saves"
+    );
+}
+
+#[test]
+fn no_log_keeps_no_log_and_says_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = wizard(dir.path(), &photos_request(true), &["Fixed it"]);
+    assert!(!said.iter().any(|l| l.contains(NOTE)));
+    assert!(!dir.path().join("outcomes.jsonl").exists());
+}
+
+#[test]
+fn saved_then_discarded_sessions_are_logged_unless_fieldfix_no_log_is_set() {
+    for (env, logged) in [(None, true), (Some("1"), false), (Some("0"), true)] {
+        let dir = tempfile::tempdir().unwrap();
+        // Save and quit at the first step, keeping no log.
+        wizard(dir.path(), &photos_request(true), &["Save and quit"]);
+        let saved = Store::at(dir.path()).latest().expect("a saved session");
+        let mut cmd = fieldfix(dir.path());
+        cmd.args(["sessions", "discard", &saved.id]);
+        if let Some(v) = env {
+            cmd.env("FIELDFIX_NO_LOG", v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let records = records_in(&dir.path().join("outcomes.jsonl"));
+        assert_eq!(
+            records.len(),
+            usize::from(logged),
+            "FIELDFIX_NO_LOG={env:?}"
+        );
+        if logged {
+            assert_eq!(records[0].outcome, Ending::Abandoned);
+            assert!(String::from_utf8_lossy(&out.stderr).contains(NOTE));
+        }
+    }
+    // The flag does the same as the variable.
+    let dir = tempfile::tempdir().unwrap();
+    wizard(dir.path(), &photos_request(true), &["Save and quit"]);
+    let saved = Store::at(dir.path()).latest().unwrap();
+    let out = fieldfix(dir.path())
+        .args(["--no-log", "sessions", "discard", &saved.id])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!dir.path().join("outcomes.jsonl").exists());
+}
+
+/// A record by hand.
+fn record(session: &str, guide: &Guide, outcome: Ending, steps: &[(&str, StepResult)]) -> Record {
+    Record {
+        record: 1,
+        fieldfix: "0.1.0".to_owned(),
+        guide: guide.id.clone(),
+        guide_hash: guide_hash(guide),
+        session: session.to_owned(),
+        answers: BTreeMap::from([("device".to_owned(), "computer".to_owned())]),
+        unknown: Vec::new(),
+        steps: steps
+            .iter()
+            .map(|(s, r)| StepOutcome {
+                step: s.to_string(),
+                result: *r,
+            })
+            .collect(),
+        outcome,
+        minutes: 4.0 + session.len() as f64,
+        at: format!("2026-03-01T10:00:{:02}Z", session.len()),
+    }
+}
+
+fn lines(records: &[Record]) -> String {
+    records
+        .iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect()
+}
+
+/// Three sessions of error-429: fixed by stop-and-wait, fixed after it failed, and a ticket.
+fn small_log() -> Vec<Record> {
+    let library = library();
+    let g = library.guide("error-429").unwrap();
+    use StepResult::*;
+    vec![
+        record("a", g, Ending::Fixed, &[("stop-and-wait", Fixed)]),
+        record(
+            "bb",
+            g,
+            Ending::Fixed,
+            &[("stop-and-wait", DidNotHelp), ("upload-in-batches", Fixed)],
+        ),
+        record("ccc", g, Ending::Ticket, &[("stop-and-wait", DidNotHelp)]),
+    ]
+}
+
+#[test]
+fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
+    let out = fieldfix(dir.path()).arg("outcomes").output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("3 sessions (3 records)"), "{text}");
+    assert!(text.contains("error-429 — "), "{text}");
+    assert!(text.contains("2 fixed, 1 ticket"), "{text}");
+    assert!(
+        text.contains("67% of the sessions that ended were fixed; median 6 min"),
+        "{text}"
+    );
+    let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
+    assert_eq!(
+        row.split_whitespace().collect::<Vec<_>>(),
+        ["stop-and-wait", "1", "2", "0", "0"]
+    );
+
+    let out = fieldfix(dir.path())
+        .args(["outcomes", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["schema_version"], 2);
+    assert_eq!(json["sessions"], 3);
+    let g = &json["guides"][0];
+    assert_eq!(g["guide"], "error-429");
+    assert_eq!(g["fixed"], 2);
+    assert_eq!(g["median_minutes"], 6.0);
+    assert_eq!(g["steps"][0]["step"], "stop-and-wait");
+    assert_eq!(g["steps"][0]["did_not_help"], 2);
+
+    let out = fieldfix(dir.path())
+        .args(["outcomes", "export"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let exported: Vec<Record> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(exported, small_log());
+}
+
+#[test]
+fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = lines(&small_log());
+    text.push_str(r#"{"record":1,"fieldfix":"0.1.0","gui"#);
+    std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
+    let out = fieldfix(dir.path()).arg("outcomes").output().unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("outcomes.jsonl:4: skipped a line cut short"),
+        "{err}"
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3 sessions"));
+
+    // The wizard's next record goes on a line of its own after the torn one.
+    wizard(dir.path(), &photos_request(false), &["Fixed it"]);
+    let out = fieldfix(dir.path()).arg("outcomes").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("4 sessions"));
+}
+
+#[test]
+fn the_log_rotates_past_its_cap_and_outcomes_reads_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("outcomes.jsonl");
+    let one = lines(&small_log()[..1]);
+    let copies = fieldfix::outcomes::log::MAX_LOG_BYTES as usize / one.len() + 1;
+    std::fs::write(&log, one.repeat(copies)).unwrap();
+    wizard(dir.path(), &photos_request(false), &["Fixed it"]);
+    assert_eq!(records_in(&log).len(), 1, "a fresh log");
+    let old = dir.path().join("outcomes.1.jsonl");
+    assert_eq!(records_in(&old).len(), copies);
+    let out = fieldfix(dir.path())
+        .args(["outcomes", "--format", "json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["records"], copies + 1);
+}
+
+/// Runs fieldfix in `dir` with `args`; it must exit 2 (usage error). Its stderr.
+fn usage_error(dir: &Path, args: &[&str]) -> String {
+    let out = fieldfix(dir).args(args).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{args:?}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = usage_error(dir.path(), &["tune", "no-such.jsonl"]);
+    assert!(
+        err.contains("no-such.jsonl: no such file or folder"),
+        "{err}"
+    );
+    std::fs::write(dir.path().join("sheet.jsonl"), "guide,minutes\nphotos,3\n").unwrap();
+    let err = usage_error(dir.path(), &["tune", "sheet.jsonl"]);
+    assert!(
+        err.contains("sheet.jsonl:1: not an outcome record"),
+        "{err}"
+    );
+    // The same for the local log.
+    std::fs::write(dir.path().join("outcomes.jsonl"), "not json\n").unwrap();
+    let err = usage_error(dir.path(), &["outcomes"]);
+    assert!(
+        err.contains("outcomes.jsonl:1: not an outcome record"),
+        "{err}"
+    );
+}
+
+/// `fieldfix validate DIR` passes.
+fn assert_validates(state: &Path, dir: &Path) {
+    let out = fieldfix(state).arg("validate").arg(dir).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// The item of a JSON list whose `id` is `id`.
+fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    let items = list.as_array().expect("a list");
+    items
+        .iter()
+        .find(|x| x["id"] == id)
+        .expect("an item with that id")
+}
+
+/// A tiny deterministic PRNG (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    fn pick(&mut self, weights: &[f64]) -> usize {
+        let mut x = self.next() * weights.iter().sum::<f64>();
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+}
+
+/// `n` sessions of `guide` as the wizard would run them (the engine's plan on the guide's
+/// numbers), the faults drawn from `truth`: the same guide with other numbers.
+fn simulate(library: &Library, guide: &Guide, truth: &Guide, n: usize) -> Vec<Record> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let mut records = Vec::new();
+    for i in 0..n {
+        let mut s = Situation::default();
+        for q in &library.context {
+            let k = rng.pick(&vec![1.0; q.options.len()]);
+            s.answers.insert(q.id.clone(), q.options[k].value.clone());
+        }
+        let cause = &truth.causes[rng.pick(&engine::probabilities(truth, &s))].id;
+        let answers = s.answers.clone();
+        let mut steps = Vec::new();
+        let outcome = loop {
+            let plan = engine::plan(guide, &s);
+            let Some(next) = plan.steps.first().filter(|_| !plan.escalation.recommended) else {
+                break Ending::Ticket;
+            };
+            let step = truth.step(&next.id).unwrap();
+            if step.fixes.contains(cause) && rng.next() < step.success {
+                steps.push((next.id.clone(), StepResult::Fixed));
+                break Ending::Fixed;
+            }
+            steps.push((next.id.clone(), StepResult::DidNotHelp));
+            s.tried.push(next.id.clone());
+        };
+        records.push(Record {
+            record: 1,
+            fieldfix: "0.1.0".to_owned(),
+            guide: guide.id.clone(),
+            guide_hash: guide_hash(guide),
+            session: format!("sim-{i}"),
+            answers,
+            unknown: Vec::new(),
+            steps: steps
+                .into_iter()
+                .map(|(step, result)| StepOutcome { step, result })
+                .collect(),
+            outcome,
+            minutes: 5.0,
+            at: format!("2026-03-01T10:{:02}:{:02}Z", i / 60 % 60, i % 60),
+        });
+    }
+    records
+}
+
+#[test]
+fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    // The company's guide says stop-and-wait fixes its causes 40% of the time; really 90%. And
+    // many uploads are the usual cause, not the third.
+    let company = dir.path().join("company");
+    std::fs::create_dir(&company).unwrap();
+    std::fs::write(
+        company.join("error-429.override.yaml"),
+        "override: error-429\nsteps:\n  - id: stop-and-wait\n    success: 0.4\n",
+    )
+    .unwrap();
+    let library = guides::load(Some(&company)).unwrap();
+    let guide = library.guide("error-429").unwrap();
+    let mut truth = guide.clone();
+    truth
+        .steps
+        .iter_mut()
+        .find(|s| s.id == "stop-and-wait")
+        .unwrap()
+        .success = 0.9;
+    for (cause, likelihood) in [
+        ("integration", 10.0),
+        ("own-script", 10.0),
+        ("many-uploads", 60.0),
+        ("sync-backlog", 20.0),
+    ] {
+        truth
+            .causes
+            .iter_mut()
+            .find(|c| c.id == cause)
+            .unwrap()
+            .likelihood = likelihood;
+    }
+    let mut records = simulate(&library, guide, &truth, 400);
+    // Sessions of another version of the guide are reported and skipped.
+    let mut other = records[0].clone();
+    other.guide_hash = "0000000000000000".to_owned();
+    other.session = "old".to_owned();
+    records.push(other);
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(logs.join("crew-b")).unwrap();
+    std::fs::write(logs.join("crew-a.jsonl"), lines(&records[..200])).unwrap();
+    std::fs::write(logs.join("crew-b/outcomes.jsonl"), lines(&records[200..])).unwrap();
+
+    let out_dir = dir.path().join("tuned");
+    let tune = |extra: &[&str]| {
+        fieldfix(dir.path())
+            .arg("--guides")
+            .arg(&company)
+            .arg("tune")
+            .arg(&logs)
+            .args(["--format", "json", "--write"])
+            .arg(&out_dir)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    let out = tune(&[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["used"], 400);
+    assert_eq!(json["skipped"][0]["reason"], "other-version");
+    assert_eq!(json["skipped"][0]["sessions"], 1);
+    let g = &json["guides"][0];
+    let step = by_id(&g["steps"], "stop-and-wait");
+    let suggested = step["suggested"].as_f64().unwrap();
+    assert!(
+        (suggested - 0.9).abs() < 0.08,
+        "stop-and-wait: suggested {suggested}, truth 0.9, guide 0.4"
+    );
+    assert_eq!(step["supported"], true);
+    let cause = |id: &str| by_id(&g["causes"], id).clone();
+    let many = cause("many-uploads");
+    let share = |c: &serde_json::Value, key: &str| c[key].as_f64().unwrap() / 100.0;
+    // The guide says 18 of 100, the truth 60 of 100; integration 40, the truth 10.
+    assert!((share(&many, "suggested") - 0.6).abs() < 0.1, "{many}");
+    assert_eq!(many["supported"], true);
+    let integration = cause("integration");
+    assert!(
+        (share(&integration, "suggested") - 0.1).abs() < 0.1,
+        "{integration}"
+    );
+    assert_eq!(integration["supported"], true);
+
+    let written = out_dir.join("error-429.tuned.override.yaml");
+    let yaml = std::fs::read_to_string(&written).unwrap();
+    assert!(yaml.contains("- id: stop-and-wait"), "{yaml}");
+    assert!(yaml.contains("# was 0.4; tried in"), "{yaml}");
+    assert_validates(dir.path(), &out_dir);
+    // Never overwritten without --force.
+    let out = tune(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
+    assert!(tune(&["--force"]).status.success());
+
+    // Rolled out beside the company's own override: it validates, and the sessions run before
+    // it still count (the version without the tuned overrides is a known one).
+    std::fs::copy(&written, company.join("error-429.tuned.override.yaml")).unwrap();
+    assert_validates(dir.path(), &company);
+
+    let out = tune(&["--force"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["used"], 400);
+    let now = &json["guides"][0]["steps"][0];
+    assert_eq!(now["id"], "stop-and-wait");
+    assert_eq!(
+        now["current"], suggested,
+        "the guide now has the tuned number"
+    );
+}
+
+#[test]
+fn tune_prints_current_and_suggested_values_with_their_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("log.jsonl"), lines(&small_log())).unwrap();
+    let out = fieldfix(dir.path())
+        .args(["tune", "log.jsonl"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("3 sessions used"), "{text}");
+    assert!(text.contains("step success"), "{text}");
+    assert!(text.contains("90% interval"), "{text}");
+    let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(
+        cells[0], "stop-and-wait",
+        "three sessions support no change: {row}"
+    );
+    assert_eq!(cells[1], "0.6");
+    assert!(text.contains("No change is supported"), "{text}");
+}
+
+#[test]
+fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
+    let guides = crate::support::GuideDir::new();
+    guides.write(
+        "error-429.override.yaml",
+        "override: error-429\ncauses:\n  - id: many-uploads\n    likelihood: 0\nsteps:\n  - id: stop-and-wait\n    success: 1.5\n",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = fieldfix(dir.path())
+        .arg("validate")
+        .arg(guides.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("likelihood must be a number greater than 0"),
+        "{text}"
+    );
+    assert!(
+        text.contains("success must be a number above 0 and at most 1"),
+        "{text}"
+    );
+    guides.write(
+        "error-429.override.yaml",
+        "override: error-429\ncauses:\n  - id: many-uploads\n    likelihood: 55\nsteps:\n  - id: stop-and-wait\n    success: 0.75\n",
+    );
+    let show = crate::support::show_json(dir.path(), guides.path(), "error-429");
+    let guide = show.get("guide").unwrap_or(&show);
+    let many = by_id(&guide["causes"], "many-uploads");
+    assert_eq!(many["likelihood"], 55.0);
+    let step = by_id(&guide["steps"], "stop-and-wait");
+    assert_eq!(step["success"], 0.75);
+}
