@@ -30,11 +30,11 @@ pub fn summary(summary: &Summary, library: &Library, log: &str, paint: &Paint) -
             "No sessions logged yet in {log}. The wizard adds one record per session.\n"
         );
     }
-    let mut text = format!(
-        "{} ({} records) in {log}\n",
-        sessions(summary.sessions),
-        summary.records
-    );
+    let records = match summary.records {
+        1 => "1 record".to_owned(),
+        n => format!("{} records", crate::output::thousands(n)),
+    };
+    let mut text = format!("{} ({records}) in {log}\n", sessions(summary.sessions));
     for g in &summary.guides {
         text.push_str(&format!("\n{}\n", guide_line(library, &g.guide, paint)));
         text.push_str(&format!(

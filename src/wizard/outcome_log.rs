@@ -92,9 +92,9 @@ pub fn append(
     match log.append(&record) {
         Ok(appended) if appended.first => vec![format!(
             "fieldfix keeps a local log of how each session ends (the guide, the answers chosen \
-             and which steps helped; no names, free text or ticket details) in {}, so your admin \
-             can improve the guides. `fieldfix outcomes` shows it; turn it off with --no-log or \
-             FIELDFIX_NO_LOG=1.",
+             and which steps helped; no names, free text or ticket details), so your admin can \
+             improve the guides. `fieldfix outcomes` shows it; turn it off with --no-log or \
+             FIELDFIX_NO_LOG=1. The log:\n  {}",
             crate::safe::path(&log.path())
         )],
         Ok(_) => Vec::new(),
