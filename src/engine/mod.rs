@@ -28,7 +28,8 @@ use serde::Serialize;
 pub use input::{InputError, check_situation};
 
 use crate::guides::model::{
-    COMPUTER, DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, Risk, SCOPE, Step, Target, Tip,
+    COMPUTER, Contact, DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, Risk, SCOPE, Step, Target,
+    Tip,
 };
 
 /// What is known about one user's problem.
@@ -320,76 +321,34 @@ fn expected_minutes(guide: &Guide, situation: &Situation) -> f64 {
 /// The plan without the questions, for a situation already made [`effective`].
 fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
     let probs = weights(guide, situation);
-    let mut causes: Vec<RankedCause> = guide
-        .causes
-        .iter()
-        .zip(&probs)
-        .filter(|(c, _)| applies(&c.when, situation))
-        .map(|(c, p)| RankedCause {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            probability: *p,
-        })
-        .collect();
-    // Stable sort: ties keep file order.
-    causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-
     let (to, mut reasons) = target(guide, situation);
     let contact = guide.escalate.target(to);
     let order = order::order(guide, situation, probs.clone(), to, true);
     let (stop, expected_minutes) = order.best_stop(contact.minutes);
-    let ranked = |p: &order::Placed| {
-        let step = &guide.steps[p.step];
-        RankedStep {
-            id: step.id.clone(),
-            title: step.title.clone(),
-            minutes: step.minutes,
-            probability: p.probability,
-            checks: p
-                .checks
-                .iter()
-                .map(|&c| guide.causes[c].id.clone())
-                .collect(),
-            admin: step.admin,
-            role: step.role.clone(),
-            to: step.admin.then(|| order::target_of(step)),
-            risk: step.risk,
-        }
-    };
     let steps: Vec<RankedStep> = order
         .units
         .iter()
         .flat_map(|u| &u.steps)
         .chain(&order.request)
-        .map(ranked)
+        .map(|p| ranked_step(guide, p))
         .collect();
     let steps_worth_trying = order.units[..stop].iter().map(|u| u.steps.len()).sum();
-
-    let rest_count = reasons.len();
-    if probs.iter().all(|p| *p == 0.0) {
-        reasons.push("Your answers rule out every cause this guide knows about.".into());
+    let why_now = if probs.iter().all(|p| *p == 0.0) {
+        Some("Your answers rule out every cause this guide knows about.".into())
     } else if order.units.is_empty() {
-        reasons.push(nothing_left(guide, situation, &order, &contact.contact));
+        Some(nothing_left(guide, situation, &order, &contact.contact))
     } else if stop == 0 {
-        let best = &order.units[0];
-        let first = &steps[0];
-        let minutes = if first.admin {
-            format!(
-                "{} min for {}",
-                best.cost,
-                guide.escalate.target(first.to.unwrap_or_default()).contact
-            )
-        } else {
-            format!("about {} min", best.cost)
-        };
-        reasons.push(format!(
-            "The best remaining step has only a {:.0}% chance of fixing it in {minutes}; handing it to {} (about {} min) is now the quicker way to a fix.",
-            best.probability * 100.0,
-            contact.contact,
-            contact.minutes
-        ));
-    }
-    let recommended = reasons.len() > rest_count;
+        Some(quicker_to_hand_over(
+            guide,
+            &order.units[0],
+            &steps[0],
+            contact,
+        ))
+    } else {
+        None
+    };
+    let recommended = why_now.is_some();
+    reasons.extend(why_now);
     let request = situation
         .for_admin
         .iter()
@@ -397,7 +356,7 @@ fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
         .chain(order.request.iter().map(|p| guide.steps[p.step].id.clone()))
         .collect();
     Plan {
-        causes,
+        causes: ranked_causes(guide, situation, &probs),
         steps,
         questions: Vec::new(),
         escalation: Escalation {
@@ -411,6 +370,69 @@ fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
         },
         expected_minutes,
     }
+}
+
+/// The causes that apply with their probabilities `probs`, most likely first (ties: file
+/// order).
+fn ranked_causes(guide: &Guide, situation: &Situation, probs: &[f64]) -> Vec<RankedCause> {
+    let mut causes: Vec<RankedCause> = guide
+        .causes
+        .iter()
+        .zip(probs)
+        .filter(|(c, _)| applies(&c.when, situation))
+        .map(|(c, p)| RankedCause {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            probability: *p,
+        })
+        .collect();
+    // Stable sort: ties keep file order.
+    causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    causes
+}
+
+/// A placed step as the plan shows it.
+fn ranked_step(guide: &Guide, placed: &order::Placed) -> RankedStep {
+    let step = &guide.steps[placed.step];
+    RankedStep {
+        id: step.id.clone(),
+        title: step.title.clone(),
+        minutes: step.minutes,
+        probability: placed.probability,
+        checks: placed
+            .checks
+            .iter()
+            .map(|&c| guide.causes[c].id.clone())
+            .collect(),
+        admin: step.admin,
+        role: step.role.clone(),
+        to: step.admin.then(|| order::target_of(step)),
+        risk: step.risk,
+    }
+}
+
+/// Why handing over now beats `best`, the best unit left (whose first step is `first`).
+fn quicker_to_hand_over(
+    guide: &Guide,
+    best: &order::Unit,
+    first: &RankedStep,
+    contact: &Contact,
+) -> String {
+    let minutes = if first.admin {
+        format!(
+            "{} min for {}",
+            best.cost,
+            guide.escalate.target(first.to.unwrap_or_default()).contact
+        )
+    } else {
+        format!("about {} min", best.cost)
+    };
+    format!(
+        "The best remaining step has only a {:.0}% chance of fixing it in {minutes}; handing it to {} (about {} min) is now the quicker way to a fix.",
+        best.probability * 100.0,
+        contact.contact,
+        contact.minutes
+    )
 }
 
 /// Why no step is left to try.
