@@ -152,7 +152,7 @@ pub struct Plan {
 pub fn diagnose(context: &[Question], guide: &Guide, situation: &Situation) -> Plan {
     let situation = &effective(guide, situation);
     let mut plan = plan_effective(guide, situation);
-    plan.questions = value::questions(context, guide, situation, plan.expected_minutes);
+    plan.questions = value::questions(context, guide, situation);
     plan
 }
 
@@ -214,6 +214,30 @@ fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
         .collect();
     let index = |id: &str| guide.causes.iter().position(|c| c.id == id);
     for (question, value) in &situation.answers {
+        // A guide question's answer is evidence about the cause: Bayes' rule with the answer
+        // model the question values are computed from, P(answer | cause).
+        // A cause every option rules out is ruled out, not left at the even chance the answer
+        // model gives a cause no option allows.
+        if let Some(q) = guide.question(question) {
+            if let Some(option) = q.options.iter().position(|o| o.value == *value) {
+                let likelihood = &value::answer_likelihoods(guide, q)[option];
+                weights
+                    .iter_mut()
+                    .zip(likelihood)
+                    .for_each(|(w, l)| *w *= l);
+                for i in q.options[option]
+                    .effect
+                    .rules_out
+                    .iter()
+                    .filter_map(|id| index(id))
+                {
+                    weights[i] = 0.0;
+                }
+            }
+            continue;
+        }
+        // A shared answer sets the scene: the guide's `context` block says how it moves the
+        // priors.
         let Some(effect) = guide.effect(question, value) else {
             continue;
         };
@@ -309,13 +333,39 @@ fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
     (to.unwrap_or(guide.escalate.to), reasons)
 }
 
-/// Expected minutes to a fix from this situation ([`effective`]) following the best plan.
-fn expected_minutes(guide: &Guide, situation: &Situation) -> f64 {
+/// What the best plan does first: hand over, send a request to a target, or try a step.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    HandOver(Target),
+    Request(Target),
+    Try(usize),
+}
+
+/// The first action of a plan that does the first `stop` units of `order` and then hands over
+/// to `to`.
+fn first_action(guide: &Guide, order: &order::Order, stop: usize, to: Target) -> Action {
+    match order.units.first().and_then(|u| u.steps.first()) {
+        Some(placed) if stop > 0 => {
+            let step = &guide.steps[placed.step];
+            if step.admin {
+                Action::Request(order::target_of(step))
+            } else {
+                Action::Try(placed.step)
+            }
+        }
+        _ => Action::HandOver(to),
+    }
+}
+
+/// Expected minutes to a fix from this situation ([`effective`]) following the best plan, and
+/// that plan's first action.
+fn expected_minutes(guide: &Guide, situation: &Situation) -> (f64, Action) {
     let situation = &effective(guide, situation);
     let (to, _) = target(guide, situation);
     let escalate = guide.escalate.target(to).minutes;
     let order = order::order(guide, situation, weights(guide, situation), to, false);
-    order.best_stop(escalate).1
+    let (stop, minutes) = order.best_stop(escalate);
+    (minutes, first_action(guide, &order, stop, to))
 }
 
 /// The plan without the questions, for a situation already made [`effective`].
