@@ -28,7 +28,8 @@ use serde::Serialize;
 pub use input::{InputError, check_situation};
 
 use crate::guides::model::{
-    COMPUTER, DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, Risk, SCOPE, Step, Target, Tip,
+    COMPUTER, Contact, DEVICE, Guide, NETWORK, Question, RAISE_FACTOR, Risk, SCOPE, Step, Target,
+    Tip,
 };
 
 /// What is known about one user's problem.
@@ -151,7 +152,7 @@ pub struct Plan {
 pub fn diagnose(context: &[Question], guide: &Guide, situation: &Situation) -> Plan {
     let situation = &effective(guide, situation);
     let mut plan = plan_effective(guide, situation);
-    plan.questions = value::questions(context, guide, situation, plan.expected_minutes);
+    plan.questions = value::questions(context, guide, situation);
     plan
 }
 
@@ -213,6 +214,30 @@ fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
         .collect();
     let index = |id: &str| guide.causes.iter().position(|c| c.id == id);
     for (question, value) in &situation.answers {
+        // A guide question's answer is evidence about the cause: Bayes' rule with the answer
+        // model the question values are computed from, P(answer | cause).
+        // A cause every option rules out is ruled out, not left at the even chance the answer
+        // model gives a cause no option allows.
+        if let Some(q) = guide.question(question) {
+            if let Some(option) = q.options.iter().position(|o| o.value == *value) {
+                let likelihood = &value::answer_likelihoods(guide, q)[option];
+                weights
+                    .iter_mut()
+                    .zip(likelihood)
+                    .for_each(|(w, l)| *w *= l);
+                for i in q.options[option]
+                    .effect
+                    .rules_out
+                    .iter()
+                    .filter_map(|id| index(id))
+                {
+                    weights[i] = 0.0;
+                }
+            }
+            continue;
+        }
+        // A shared answer sets the scene: the guide's `context` block says how it moves the
+        // priors.
         let Some(effect) = guide.effect(question, value) else {
             continue;
         };
@@ -308,88 +333,72 @@ fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
     (to.unwrap_or(guide.escalate.to), reasons)
 }
 
-/// Expected minutes to a fix from this situation ([`effective`]) following the best plan.
-fn expected_minutes(guide: &Guide, situation: &Situation) -> f64 {
+/// What the best plan does first: hand over, send a request to a target, or try a step.
+#[derive(Debug, Clone, PartialEq)]
+enum Action {
+    HandOver(Target),
+    Request(Target),
+    Try(usize),
+}
+
+/// The first action of a plan that does the first `stop` units of `order` and then hands over
+/// to `to`.
+fn first_action(guide: &Guide, order: &order::Order, stop: usize, to: Target) -> Action {
+    match order.units.first().and_then(|u| u.steps.first()) {
+        Some(placed) if stop > 0 => {
+            let step = &guide.steps[placed.step];
+            if step.admin {
+                Action::Request(order::target_of(step))
+            } else {
+                Action::Try(placed.step)
+            }
+        }
+        _ => Action::HandOver(to),
+    }
+}
+
+/// Expected minutes to a fix from this situation ([`effective`]) following the best plan, and
+/// that plan's first action.
+fn expected_minutes(guide: &Guide, situation: &Situation) -> (f64, Action) {
     let situation = &effective(guide, situation);
     let (to, _) = target(guide, situation);
     let escalate = guide.escalate.target(to).minutes;
     let order = order::order(guide, situation, weights(guide, situation), to, false);
-    order.best_stop(escalate).1
+    let (stop, minutes) = order.best_stop(escalate);
+    (minutes, first_action(guide, &order, stop, to))
 }
 
 /// The plan without the questions, for a situation already made [`effective`].
 fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
     let probs = weights(guide, situation);
-    let mut causes: Vec<RankedCause> = guide
-        .causes
-        .iter()
-        .zip(&probs)
-        .filter(|(c, _)| applies(&c.when, situation))
-        .map(|(c, p)| RankedCause {
-            id: c.id.clone(),
-            title: c.title.clone(),
-            probability: *p,
-        })
-        .collect();
-    // Stable sort: ties keep file order.
-    causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-
     let (to, mut reasons) = target(guide, situation);
     let contact = guide.escalate.target(to);
     let order = order::order(guide, situation, probs.clone(), to, true);
     let (stop, expected_minutes) = order.best_stop(contact.minutes);
-    let ranked = |p: &order::Placed| {
-        let step = &guide.steps[p.step];
-        RankedStep {
-            id: step.id.clone(),
-            title: step.title.clone(),
-            minutes: step.minutes,
-            probability: p.probability,
-            checks: p
-                .checks
-                .iter()
-                .map(|&c| guide.causes[c].id.clone())
-                .collect(),
-            admin: step.admin,
-            role: step.role.clone(),
-            to: step.admin.then(|| order::target_of(step)),
-            risk: step.risk,
-        }
-    };
     let steps: Vec<RankedStep> = order
         .units
         .iter()
         .flat_map(|u| &u.steps)
         .chain(&order.request)
-        .map(ranked)
+        .map(|p| ranked_step(guide, p))
         .collect();
     let steps_worth_trying = order.units[..stop].iter().map(|u| u.steps.len()).sum();
-
-    let rest_count = reasons.len();
-    if probs.iter().all(|p| *p == 0.0) {
-        reasons.push("Your answers rule out every cause this guide knows about.".into());
+    let why_now = if probs.iter().all(|p| *p == 0.0) {
+        Some("Your answers rule out every cause this guide knows about.".into())
     } else if order.units.is_empty() {
-        reasons.push(nothing_left(guide, situation, &order, &contact.contact));
+        Some(nothing_left(guide, situation, &order, &contact.contact))
     } else if stop == 0 {
-        let best = &order.units[0];
-        let first = &steps[0];
-        let minutes = if first.admin {
-            format!(
-                "{} min for {}",
-                best.cost,
-                guide.escalate.target(first.to.unwrap_or_default()).contact
-            )
-        } else {
-            format!("about {} min", best.cost)
-        };
-        reasons.push(format!(
-            "The best remaining step has only a {:.0}% chance of fixing it in {minutes}; handing it to {} (about {} min) is now the quicker way to a fix.",
-            best.probability * 100.0,
-            contact.contact,
-            contact.minutes
-        ));
-    }
-    let recommended = reasons.len() > rest_count;
+        Some(quicker_to_hand_over(
+            guide,
+            &order.units[0],
+            &steps[0],
+            contact,
+        ))
+    } else {
+        None
+    };
+    let recommended = why_now.is_some();
+    reasons.extend(why_now);
     let request = situation
         .for_admin
         .iter()
@@ -397,7 +406,7 @@ fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
         .chain(order.request.iter().map(|p| guide.steps[p.step].id.clone()))
         .collect();
     Plan {
-        causes,
+        causes: ranked_causes(guide, situation, &probs),
         steps,
         questions: Vec::new(),
         escalation: Escalation {
@@ -411,6 +420,69 @@ fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
         },
         expected_minutes,
     }
+}
+
+/// The causes that apply with their probabilities `probs`, most likely first (ties: file
+/// order).
+fn ranked_causes(guide: &Guide, situation: &Situation, probs: &[f64]) -> Vec<RankedCause> {
+    let mut causes: Vec<RankedCause> = guide
+        .causes
+        .iter()
+        .zip(probs)
+        .filter(|(c, _)| applies(&c.when, situation))
+        .map(|(c, p)| RankedCause {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            probability: *p,
+        })
+        .collect();
+    // Stable sort: ties keep file order.
+    causes.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+    causes
+}
+
+/// A placed step as the plan shows it.
+fn ranked_step(guide: &Guide, placed: &order::Placed) -> RankedStep {
+    let step = &guide.steps[placed.step];
+    RankedStep {
+        id: step.id.clone(),
+        title: step.title.clone(),
+        minutes: step.minutes,
+        probability: placed.probability,
+        checks: placed
+            .checks
+            .iter()
+            .map(|&c| guide.causes[c].id.clone())
+            .collect(),
+        admin: step.admin,
+        role: step.role.clone(),
+        to: step.admin.then(|| order::target_of(step)),
+        risk: step.risk,
+    }
+}
+
+/// Why handing over now beats `best`, the best unit left (whose first step is `first`).
+fn quicker_to_hand_over(
+    guide: &Guide,
+    best: &order::Unit,
+    first: &RankedStep,
+    contact: &Contact,
+) -> String {
+    let minutes = if first.admin {
+        format!(
+            "{} min for {}",
+            best.cost,
+            guide.escalate.target(first.to.unwrap_or_default()).contact
+        )
+    } else {
+        format!("about {} min", best.cost)
+    };
+    format!(
+        "The best remaining step has only a {:.0}% chance of fixing it in {minutes}; handing it to {} (about {} min) is now the quicker way to a fix.",
+        best.probability * 100.0,
+        contact.contact,
+        contact.minutes
+    )
 }
 
 /// Why no step is left to try.

@@ -77,17 +77,10 @@ struct Info<'a> {
     after: Vec<usize>,
 }
 
-/// Orders the remaining steps for `situation` (already made effective), whose cause
-/// probabilities are `probs`; `to` is where escalating goes. `checks` fills in
-/// [`Placed::checks`].
-pub(super) fn order(
-    guide: &Guide,
-    situation: &Situation,
-    mut probs: Vec<f64>,
-    to: Target,
-    checks: bool,
-) -> Order {
-    let info: Vec<Info> = guide
+/// What the planner knows about every step of `guide`, in file order.
+fn infos(guide: &Guide) -> Vec<Info<'_>> {
+    let index = |id: &String| guide.steps.iter().position(|s| s.id == *id);
+    guide
         .steps
         .iter()
         .map(|step| Info {
@@ -99,114 +92,198 @@ pub(super) fn order(
                 .filter(|(_, c)| step.fixes.contains(&c.id))
                 .map(|(i, _)| i)
                 .collect(),
-            after: step
-                .after
-                .iter()
-                .filter_map(|a| guide.steps.iter().position(|s| s.id == *a))
-                .collect(),
+            after: step.after.iter().filter_map(index).collect(),
         })
-        .collect();
-    let chance = |i: usize, probs: &[f64]| -> f64 {
-        info[i].step.success * info[i].fixes.iter().map(|&c| probs[c]).sum::<f64>()
-    };
-    // Done, or never recommended: no prerequisite for anything. A step whose causes are all
-    // ruled out keeps weight 0 whatever fails next, so it must not hold back its dependents.
-    let mut placed: Vec<bool> = info
-        .iter()
-        .enumerate()
-        .map(|(i, x)| {
-            !applies(&x.step.when, situation)
-                || situation.done(&x.step.id)
-                || chance(i, &probs) <= 0.0
-        })
-        .collect();
-    let escalation_target = |i: usize| info[i].step.admin && target_of(info[i].step) == to;
-    let request: Vec<usize> = (0..info.len())
-        .filter(|&i| !placed[i] && escalation_target(i))
-        .collect();
-    for &i in &request {
-        placed[i] = true;
-    }
-    let mut candidate: Vec<bool> = placed.iter().map(|p| !p).collect();
-    let mut guarded = safeguarded(guide, situation);
+        .collect()
+}
 
+/// Orders the remaining steps for `situation` (already made effective), whose cause
+/// probabilities are `probs`; `to` is where escalating goes. `checks` fills in
+/// [`Placed::checks`].
+pub(super) fn order(
+    guide: &Guide,
+    situation: &Situation,
+    probs: Vec<f64>,
+    to: Target,
+    checks: bool,
+) -> Order {
+    let info = infos(guide);
+    let mut planner = Planner::new(guide, situation, &info, probs, checks);
+    let request = planner.set_aside_request(to);
     let mut units = Vec::new();
-    loop {
-        let ready = |i: usize, placed: &[bool], guarded: bool| {
-            info[i].after.iter().all(|&a| placed[a])
-                && (guarded || !needs_guard(info[i].step, situation))
+    while let Some(first) = planner.best_next() {
+        let (members, cost) = planner.unit_of(first);
+        units.push(planner.take(&members, cost));
+    }
+    let request = request
+        .into_iter()
+        .filter_map(|i| planner.placed_if_possible(i))
+        .collect();
+    Order { units, request }
+}
+
+/// The greedy planner's state: which steps are placed, which may still be, the cause
+/// probabilities given that every unit placed so far failed, and whether unsynced work is safe.
+struct Planner<'a> {
+    guide: &'a Guide,
+    situation: &'a Situation,
+    info: &'a [Info<'a>],
+    probs: Vec<f64>,
+    /// Done, never recommended or already in the plan: no prerequisite for anything.
+    placed: Vec<bool>,
+    /// May still go in the plan.
+    candidate: Vec<bool>,
+    guarded: bool,
+    checks: bool,
+}
+
+impl<'a> Planner<'a> {
+    fn new(
+        guide: &'a Guide,
+        situation: &'a Situation,
+        info: &'a [Info<'a>],
+        probs: Vec<f64>,
+        checks: bool,
+    ) -> Self {
+        let mut planner = Planner {
+            guide,
+            situation,
+            info,
+            probs,
+            placed: Vec::new(),
+            candidate: Vec::new(),
+            guarded: safeguarded(guide, situation),
+            checks,
         };
-        // The admin steps for `target` that can go in one request now.
-        let bundle = |target: Target, placed: &[bool], guarded: bool| -> Vec<usize> {
-            (0..info.len())
-                .filter(|&i| {
-                    candidate[i]
-                        && info[i].step.admin
-                        && target_of(info[i].step) == target
-                        && ready(i, placed, guarded)
-                })
-                .collect()
-        };
+        // A step whose causes are all ruled out keeps weight 0 whatever fails next, so it
+        // must not hold back its dependents.
+        planner.placed = (0..info.len())
+            .map(|i| {
+                !applies(&info[i].step.when, situation)
+                    || situation.done(&info[i].step.id)
+                    || planner.chance(i) <= 0.0
+            })
+            .collect();
+        planner.candidate = planner.placed.iter().map(|p| !p).collect();
+        planner
+    }
+
+    /// The chance step `i` fixes the problem now.
+    fn chance(&self, i: usize) -> f64 {
+        let info = &self.info[i];
+        info.step.success * info.fixes.iter().map(|&c| self.probs[c]).sum::<f64>()
+    }
+
+    /// Takes the admin steps for the escalation target `to` out of the plan: handing over is
+    /// that request. Returns them.
+    fn set_aside_request(&mut self, to: Target) -> Vec<usize> {
+        let request: Vec<usize> = (0..self.info.len())
+            .filter(|&i| {
+                let step = self.info[i].step;
+                !self.placed[i] && step.admin && target_of(step) == to
+            })
+            .collect();
+        for &i in &request {
+            self.placed[i] = true;
+            self.candidate[i] = false;
+        }
+        request
+    }
+
+    /// Whether step `i` can be done now: its prerequisites are placed and, if it can lose
+    /// unsynced work on a phone, that work is safe.
+    fn ready(&self, i: usize) -> bool {
+        self.info[i].after.iter().all(|&a| self.placed[a])
+            && (self.guarded || !needs_guard(self.info[i].step, self.situation))
+    }
+
+    /// The admin steps for `target` that can go in one request now.
+    fn bundle(&self, target: Target) -> Vec<usize> {
+        (0..self.info.len())
+            .filter(|&i| {
+                let step = self.info[i].step;
+                self.candidate[i] && step.admin && target_of(step) == target && self.ready(i)
+            })
+            .collect()
+    }
+
+    /// The first step of the best thing to do next (a step, the chain it leads, or a
+    /// request), by chance of fixing per minute; `None` when nothing left can help.
+    fn best_next(&self) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
-        for i in (0..info.len()).filter(|&i| candidate[i]) {
-            let chain = if info[i].step.admin && ready(i, &placed, guarded) {
-                bundle(target_of(info[i].step), &placed, guarded)
+        for i in (0..self.info.len()).filter(|&i| self.candidate[i]) {
+            let chain = if self.info[i].step.admin && self.ready(i) {
+                self.bundle(target_of(self.info[i].step))
             } else {
-                match chain(&info, i, &placed, &candidate, guarded, situation) {
+                match chain(
+                    self.info,
+                    i,
+                    &self.placed,
+                    &self.candidate,
+                    self.guarded,
+                    self.situation,
+                ) {
                     Some(chain) => chain,
                     None => continue,
                 }
             };
-            let value = chain_chance(&info, &chain, &probs) / chain_cost(guide, &info, &chain);
+            let value = chain_chance(self.info, &chain, &self.probs)
+                / chain_cost(self.guide, self.info, &chain);
             if best.is_none_or(|(v, _)| value > v) {
                 best = Some((value, chain[0]));
             }
         }
-        let Some((value, first)) = best else { break };
-        if value <= 0.0 {
-            break;
+        best.filter(|(value, _)| *value > 0.0)
+            .map(|(_, first)| first)
+    }
+
+    /// The steps of the unit that starts with `first` (a step alone, or every admin step in
+    /// its request) and the user's minutes for it.
+    fn unit_of(&self, first: usize) -> (Vec<usize>, f64) {
+        let step = self.info[first].step;
+        if !step.admin {
+            return (vec![first], step.minutes);
         }
-        let (members, cost) = if info[first].step.admin {
-            let target = target_of(info[first].step);
-            let mut members = bundle(target, &placed, guarded);
-            if members.is_empty() {
-                members.push(first);
-            }
-            (members, guide.escalate.target(target).minutes)
-        } else {
-            (vec![first], info[first].step.minutes)
-        };
+        let target = target_of(step);
+        let mut members = self.bundle(target);
+        if members.is_empty() {
+            members.push(first);
+        }
+        (members, self.guide.escalate.target(target).minutes)
+    }
+
+    /// Places a unit, and updates the probabilities as if it failed.
+    fn take(&mut self, members: &[usize], cost: f64) -> Unit {
         let mut unit = Unit {
             steps: Vec::new(),
             cost,
             probability: 0.0,
         };
         let mut unfixed = 1.0;
-        for i in members {
-            let p = chance(i, &probs);
-            placed[i] = true;
-            candidate[i] = false;
+        for &i in members {
+            let p = self.chance(i);
+            self.placed[i] = true;
+            self.candidate[i] = false;
             if p <= 0.0 {
                 // An earlier step in the request already ruled its causes out.
                 continue;
             }
-            unit.steps.push(place(&info, i, p, &probs, checks));
+            unit.steps
+                .push(place(self.info, i, p, &self.probs, self.checks));
             unfixed *= 1.0 - p;
-            fail(guide, info[i].step, &mut probs);
-            normalise(&mut probs);
-            guarded |= info[i].step.safeguard;
+            fail(self.guide, self.info[i].step, &mut self.probs);
+            normalise(&mut self.probs);
+            self.guarded |= self.info[i].step.safeguard;
         }
         unit.probability = 1.0 - unfixed;
-        units.push(unit);
+        unit
     }
-    let request = request
-        .into_iter()
-        .filter_map(|i| {
-            let p = chance(i, &probs);
-            (p > 0.0).then(|| place(&info, i, p, &probs, checks))
-        })
-        .collect();
-    Order { units, request }
+
+    /// Step `i` placed with its chance now, unless it has none left.
+    fn placed_if_possible(&self, i: usize) -> Option<Placed> {
+        let p = self.chance(i);
+        (p > 0.0).then(|| place(self.info, i, p, &self.probs, self.checks))
+    }
 }
 
 fn place(info: &[Info], i: usize, probability: f64, probs: &[f64], checks: bool) -> Placed {

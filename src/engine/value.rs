@@ -8,23 +8,28 @@
 
 use crate::guides::model::{Guide, Question, RAISE_FACTOR};
 
-use super::{OpenQuestion, Situation, applies, expected_minutes, weights};
+use super::{Action, OpenQuestion, Situation, applies, expected_minutes, weights};
 
 /// The chance a user answers "I don't know" to a question.
 pub const DONT_KNOW: f64 = 0.2;
 
-/// The questions worth asking in `situation` (already made effective), whose best plan takes
-/// `now` minutes: positive value only, best first (ties: shared first, then file order).
+/// The questions worth asking in `situation` (already made effective): positive value only,
+/// best first (ties: shared first, then file order).
+///
+/// A question none of whose answers ("I don't know" included) changes what the best plan does
+/// first is not worth asking now, whatever its value: doing that first thing and asking
+/// afterwards, if it did not fix the problem, reaches the same knowledge at the same cost and
+/// saves the question whenever it did.
 pub(super) fn questions(
     context: &[Question],
     guide: &Guide,
     situation: &Situation,
-    now: f64,
 ) -> Vec<OpenQuestion> {
     let probs = weights(guide, situation);
     if probs.iter().all(|p| *p == 0.0) {
         return Vec::new();
     }
+    let (now, first) = expected_minutes(guide, situation);
     let shared = context.iter().map(|q| (q, true));
     let own = guide.questions.iter().map(|q| (q, false));
     let mut open: Vec<OpenQuestion> = shared
@@ -32,17 +37,10 @@ pub(super) fn questions(
         .filter(|(q, _)| !situation.settled(&q.id) && applies(&q.when, situation))
         .filter_map(|(q, shared)| {
             let likelihood = answer_likelihoods(guide, q);
-            let mut expected = 0.0;
-            for (option, given_cause) in q.options.iter().zip(&likelihood) {
-                let p: f64 = probs.iter().zip(given_cause).map(|(p, l)| p * l).sum();
-                if p > 0.0 {
-                    let mut after = situation.clone();
-                    after.answers.insert(q.id.clone(), option.value.clone());
-                    expected += p * expected_minutes(guide, &after);
-                }
-            }
+            let (expected, changes_first) =
+                after_answers(guide, situation, q, &likelihood, &probs, &first);
             let value = (1.0 - DONT_KNOW) * (now - expected) - q.cost();
-            (value > 1e-9).then(|| OpenQuestion {
+            (changes_first && value > 1e-9).then(|| OpenQuestion {
                 id: q.id.clone(),
                 ask: q.ask.clone(),
                 shared,
@@ -55,6 +53,31 @@ pub(super) fn questions(
     // Stable: ties keep the order above.
     open.sort_by(|a, b| b.value_minutes.total_cmp(&a.value_minutes));
     open
+}
+
+/// Σ_o P(o)·ECR(after o) for question `q`, and whether some answer makes the best plan start
+/// with something other than `first`, what it starts with now.
+fn after_answers(
+    guide: &Guide,
+    situation: &Situation,
+    q: &Question,
+    likelihood: &[Vec<f64>],
+    probs: &[f64],
+    first: &Action,
+) -> (f64, bool) {
+    let mut expected = 0.0;
+    let mut changes_first = false;
+    for (option, given_cause) in q.options.iter().zip(likelihood) {
+        let p: f64 = probs.iter().zip(given_cause).map(|(p, l)| p * l).sum();
+        if p > 0.0 {
+            let mut after = situation.clone();
+            after.answers.insert(q.id.clone(), option.value.clone());
+            let (minutes, action) = expected_minutes(guide, &after);
+            expected += p * minutes;
+            changes_first |= action != *first;
+        }
+    }
+    (expected, changes_first)
 }
 
 /// P(option | cause) for each option (rows, in file order) and cause (columns).

@@ -129,9 +129,10 @@ fn guide_answers_raise_lower_and_rule_out() {
     let guide = four_causes()
         .question(question("q", &[("x", effect), ("nothing", no_effect())]))
         .build();
-    // Weights 3, 1/3, 0, 1: total 13/3.
+    // Bayes' rule with P(answer | cause): weights 3, 1/3, 0, 1 for x against 1 for `nothing`
+    // give P(x | a..d) = 3/4, 1/4, 0, 1/2; total 3/2.
     let p = probs(&guide, &situation(&[("q", "x")], &[], &[]));
-    assert_probs(&p, &[9.0 / 13.0, 1.0 / 13.0, 0.0, 3.0 / 13.0]);
+    assert_probs(&p, &[0.5, 1.0 / 6.0, 0.0, 1.0 / 3.0]);
 
     let plan = diagnose(&guide, &situation(&[("q", "x")], &[], &[]));
     assert_eq!(
@@ -141,24 +142,36 @@ fn guide_answers_raise_lower_and_rule_out() {
     );
     assert_eq!(cause_prob(&plan, "c"), Some(0.0));
 
-    // An option without effects moves nothing.
+    // An option without effects is evidence too: not x. P(nothing | a..d) = 1/4, 3/4, 1, 1/2.
     let p = probs(&guide, &situation(&[("q", "nothing")], &[], &[]));
+    assert_probs(&p, &[0.1, 0.3, 0.4, 0.2]);
+
+    // A question whose options all say the same about every cause moves nothing.
+    let idle = four_causes()
+        .question(question("q", &[("x", no_effect()), ("y", no_effect())]))
+        .build();
+    let p = probs(&idle, &situation(&[("q", "x")], &[], &[]));
     assert_probs(&p, &[0.25; 4]);
 }
 
 #[test]
 fn effects_compound_across_answers() {
+    let two = |id: &str, effect: Effect| question(id, &[("x", effect), ("y", no_effect())]);
     let guide = four_causes()
-        .question(question("q1", &[("x", raises(&["a"]))]))
-        .question(question("q2", &[("x", raises(&["a"]))]))
-        .question(question("q3", &[("x", lowers(&["a"]))]))
+        .question(two("q1", raises(&["a"])))
+        .question(two("q2", raises(&["a"])))
+        .question(two("q3", lowers(&["a"])))
         .build();
-    // Raised twice: weight 9 against 1, 1, 1.
+    // Each x: P(x | a) = 3/4 against 1/2 for the others. Twice: 9/16 against 1/4.
     let p = probs(&guide, &situation(&[("q1", "x"), ("q2", "x")], &[], &[]));
-    assert_probs(&p, &[0.75, 1.0 / 12.0, 1.0 / 12.0, 1.0 / 12.0]);
-    // Raised and lowered: back to the prior.
+    let total = 9.0 / 16.0 + 3.0 / 4.0;
+    assert_probs(
+        &p,
+        &[9.0 / 16.0 / total, 0.25 / total, 0.25 / total, 0.25 / total],
+    );
+    // Raised by one answer and lowered by another: 3/4 · 1/4 = 3/16 against 1/2 · 1/2.
     let p = probs(&guide, &situation(&[("q1", "x"), ("q3", "x")], &[], &[]));
-    assert_probs(&p, &[0.25; 4]);
+    assert_probs(&p, &[0.2, 4.0 / 15.0, 4.0 / 15.0, 4.0 / 15.0]);
 }
 
 #[test]
@@ -664,14 +677,18 @@ fn an_answer_with_escalate_is_a_reason_not_the_end_of_the_walk() {
         ))
         .question(question(
             "sure",
-            &[(
-                "locked",
-                Effect {
-                    raises: vec!["locked".into()],
-                    rules_out: vec!["a".into(), "b".into()],
-                    ..escalates("It is locked for good.")
-                },
-            )],
+            &[
+                (
+                    "locked",
+                    Effect {
+                        raises: vec!["locked".into()],
+                        lowers: vec!["c".into(), "d".into()],
+                        rules_out: vec!["a".into(), "b".into()],
+                        ..escalates("It is locked for good.")
+                    },
+                ),
+                ("open", no_effect()),
+            ],
         ))
         .context(
             "scope",
@@ -692,8 +709,8 @@ fn an_answer_with_escalate_is_a_reason_not_the_end_of_the_walk() {
     let both = situation(&[("q", "locked"), ("scope", "several-people")], &[], &[]);
     assert_eq!(diagnose(&guide, &both).escalation.reasons.len(), 2);
 
-    // It weighs in through the causes it moves: with the lock raised and a and b ruled out, the
-    // steps left have too little chance, and handing over is recommended.
+    // It weighs in through the causes it moves: with the lock raised, c and d lowered and a and b
+    // ruled out, the steps left have too little chance, and handing over is recommended.
     let plan = diagnose(&guide, &situation(&[("sure", "locked")], &[], &[]));
     assert!(plan.escalation.recommended, "{:#?}", plan);
     assert_eq!(plan.escalation.steps_worth_trying, 0);
@@ -883,6 +900,35 @@ fn a_question_is_worth_the_minutes_its_answer_saves_less_its_cost() {
     slow.questions[0].minutes = Some(2.0);
     let plan = diagnose(&slow, &Situation::default());
     assert_close(plan.questions[0].value_minutes, 6.0, "VOI at 2 minutes");
+}
+
+#[test]
+fn a_question_that_cannot_change_the_first_step_waits_until_it_can() {
+    // A 1-minute step for the likeliest cause comes first whatever `q` says; `q` only orders the
+    // two 20-minute steps after it. Its value is positive (now 1 + 0.4 * 30 = 13 minutes, after
+    // an answer 1 + 0.4 * 20 = 9: 0.8 * 4 - 0.5 = 2.7), but trying the quick step first and
+    // asking afterwards is never worse, and saves the question when the quick step works.
+    let guide = telling_apart(20.0, 1000.0)
+        .cause(cause("quick", 3.0))
+        .step(Step {
+            success: 1.0,
+            ..step("fix-quick", 1.0, &["quick"])
+        })
+        .question(apart_question("q"))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_close(plan.expected_minutes, 13.0, "ECR now");
+    assert_eq!(step_ids(&plan)[0], "fix-quick");
+    assert!(question_ids(&plan).is_empty(), "{:#?}", plan.questions);
+
+    // Once the quick step failed, the answer decides the next step, and `q` is asked.
+    let plan = diagnose(&guide, &situation(&[], &["fix-quick"], &[]));
+    assert_eq!(question_ids(&plan), ["q"]);
+    assert_close(
+        plan.questions[0].value_minutes,
+        7.5,
+        "VOI after the quick step",
+    );
 }
 
 #[test]
@@ -2020,8 +2066,37 @@ fn likelihood(guide: &Guide, q: &Question, option: usize, cause: usize) -> f64 {
     }
 }
 
-/// Every question listed has the value the formula gives, above zero, best first; every
-/// question that applies and is not listed is worth nothing.
+/// Each answer to `q` that can happen when the causes have chances `p`: its chance and the
+/// situation once it is given.
+fn answered(guide: &Guide, q: &Question, p: &[f64], s: &Situation) -> Vec<(f64, Situation)> {
+    q.options
+        .iter()
+        .enumerate()
+        .filter_map(|(o, option)| {
+            let chance: f64 = (0..p.len())
+                .map(|c| p[c] * likelihood(guide, q, o, c))
+                .sum();
+            let mut after = s.clone();
+            after.answers.insert(q.id.clone(), option.value.clone());
+            (chance > 0.0).then_some((chance, after))
+        })
+        .collect()
+}
+
+/// What a plan does first: hand over (to whom), send a request (to whom), or try a step.
+fn first_action(plan: &Plan) -> String {
+    match plan.steps.first() {
+        _ if plan.escalation.recommended => format!("hand over to {:?}", plan.escalation.to),
+        None => format!("hand over to {:?}", plan.escalation.to),
+        Some(step) if step.admin => format!("request to {:?}", step.to),
+        Some(step) => format!("try {}", step.id),
+    }
+}
+
+/// Every question listed has the value the formula gives, above zero, best first, and some
+/// answer to it changes what the plan does first; every question that applies and is not listed
+/// is worth nothing, or none of its answers changes what the plan does first (doing that
+/// first and asking afterwards is never worse).
 fn check_question_values(context: &[Question], guide: &Guide, s: &Situation) {
     let plan = engine::diagnose(context, guide, s);
     let now = engine::plan(guide, s).expected_minutes;
@@ -2038,20 +2113,22 @@ fn check_question_values(context: &[Question], guide: &Guide, s: &Situation) {
             continue;
         }
         let mut expected = 0.0;
-        for (o, option) in q.options.iter().enumerate() {
-            let chance: f64 = (0..guide.causes.len())
-                .map(|c| p[c] * likelihood(guide, q, o, c))
-                .sum();
-            if chance > 0.0 {
-                let mut after = s.clone();
-                after.answers.insert(q.id.clone(), option.value.clone());
-                expected += chance * engine::plan(guide, &after).expected_minutes;
-            }
+        let first = first_action(&plan);
+        let mut changes_first = false;
+        for (chance, after) in answered(guide, q, &p, s) {
+            let then = engine::plan(guide, &after);
+            expected += chance * then.expected_minutes;
+            changes_first |= first_action(&then) != first;
         }
         let value = 0.8 * (now - expected) - q.cost();
         match plan.questions.iter().find(|x| x.id == q.id) {
             Some(listed) => {
                 assert!(value > 0.0, "{} listed at {value}", q.id);
+                assert!(
+                    changes_first,
+                    "{} listed, but every answer starts with {first}",
+                    q.id
+                );
                 assert!(
                     (listed.value_minutes - value).abs() < 1e-6,
                     "{}: {} vs {value}",
@@ -2059,7 +2136,11 @@ fn check_question_values(context: &[Question], guide: &Guide, s: &Situation) {
                     listed.value_minutes
                 );
             }
-            None => assert!(value <= 1e-9, "{} worth {value} but not listed", q.id),
+            None => assert!(
+                value <= 1e-9 || !changes_first,
+                "{} worth {value}, changes the first action, but not listed",
+                q.id
+            ),
         }
     }
     for pair in plan.questions.windows(2) {
@@ -2073,6 +2154,46 @@ fn check_question_values(context: &[Question], guide: &Guide, s: &Situation) {
         plan.escalation
     );
     assert!(plan.expected_minutes <= plan.escalation.minutes + 1e-9);
+}
+
+/// Bayes' rule with the answer model the question values use: before a guide question is
+/// answered, the chances expected after it (Σ_o P(o)·P(c | o)) are the chances now. An update
+/// that drifted would make answers look more telling than they are, and questions worth more.
+fn check_no_drift(guide: &Guide, s: &Situation) {
+    let now = engine::probabilities(guide, s);
+    if now.iter().all(|p| *p == 0.0) {
+        return;
+    }
+    let answer = |q: &str| s.answer(q).map(str::to_owned);
+    for q in guide.questions.iter().filter(|q| q.when.holds(answer)) {
+        let mut expected = vec![0.0; now.len()];
+        for (chance, after) in answered(guide, q, &now, s) {
+            let then = engine::probabilities(guide, &after);
+            for (e, p) in expected.iter_mut().zip(then) {
+                *e += chance * p;
+            }
+        }
+        // A cause every option rules out is gone whatever the answer: only the rest add up.
+        let open = |c: usize| (0..q.options.len()).any(|o| likelihood(guide, q, o, c) > 0.0);
+        let everywhere = |c: usize| {
+            q.options.iter().all(|o| {
+                guide
+                    .effect(&q.id, &o.value)
+                    .is_some_and(|e| e.rules_out.contains(&guide.causes[c].id))
+            })
+        };
+        if (0..now.len()).any(|c| now[c] > 0.0 && (everywhere(c) || !open(c))) {
+            continue;
+        }
+        for (c, (e, p)) in expected.iter().zip(&now).enumerate() {
+            assert!(
+                (e - p).abs() < 1e-9,
+                "{}: cause {} expected {e} after the answer, {p} now",
+                q.id,
+                guide.causes[c].id
+            );
+        }
+    }
 }
 
 proptest! {
@@ -2096,6 +2217,14 @@ proptest! {
     }
 
     #[test]
+    fn random_guides_expect_no_drift_from_a_question(spec in guide_spec(), sit in situation_spec()) {
+        let guide = build_guide(&spec);
+        let mut s = build_situation(&guide, &sit);
+        s.answers.retain(|q, _| guide.question(q).is_none());
+        check_no_drift(&guide, &s);
+    }
+
+    #[test]
     fn real_guides_ask_only_questions_that_pay(
         index in any::<prop::sample::Index>(),
         picks in prop::collection::vec(any::<u8>(), 1..12),
@@ -2105,5 +2234,8 @@ proptest! {
         let guide = &library.guides[index.index(library.guides.len())];
         let s = real_situation(&library.context, guide, &picks, tried, 0);
         check_question_values(&library.context, guide, &s);
+        let mut unasked = s;
+        unasked.answers.retain(|q, _| guide.question(q).is_none());
+        check_no_drift(guide, &unasked);
     }
 }
