@@ -342,29 +342,7 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
     let scale: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
     let prior_l: Vec<f64> = guide.causes.iter().map(|c| c.likelihood / scale).collect();
     let prior_s: Vec<f64> = guide.steps.iter().map(|s| s.success).collect();
-    let mut model = guide.clone();
-    for (step, p) in model.steps.iter_mut().zip(&prior_s) {
-        step.success = open_unit(*p);
-    }
-    let mut k = expected_counts(&model, walks);
-    for _ in 0..200 {
-        let mut change: f64 = 0.0;
-        for (j, step) in model.steps.iter_mut().enumerate() {
-            let (a, b) = step_posterior(prior_s[j], n0, &k, j);
-            let next = a / (a + b);
-            change = change.max((next - step.success).abs());
-            step.success = next;
-        }
-        let next = likelihoods(&prior_l, n0, &k);
-        for (cause, next) in model.causes.iter_mut().zip(next) {
-            change = change.max((next - cause.likelihood).abs());
-            cause.likelihood = next;
-        }
-        k = expected_counts(&model, walks);
-        if change < 1e-7 {
-            break;
-        }
-    }
+    let k = fit(guide, walks, n0, &prior_l, &prior_s);
     let total = n0 + k.counted;
     let shares = likelihoods(&prior_l, n0, &k);
     let causes = guide
@@ -420,6 +398,35 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
         causes,
         steps,
     }
+}
+
+/// The counts the log points to: the guide's numbers and the attributed counts, improved in
+/// turn until they agree (each fix is credited to the causes by the numbers of the moment).
+fn fit(guide: &Guide, walks: &[Walked], n0: f64, prior_l: &[f64], prior_s: &[f64]) -> Counts {
+    let mut model = guide.clone();
+    for (step, p) in model.steps.iter_mut().zip(prior_s) {
+        step.success = open_unit(*p);
+    }
+    let mut k = expected_counts(&model, walks);
+    for _ in 0..200 {
+        let mut change: f64 = 0.0;
+        for (j, step) in model.steps.iter_mut().enumerate() {
+            let (a, b) = step_posterior(prior_s[j], n0, &k, j);
+            let next = a / (a + b);
+            change = change.max((next - step.success).abs());
+            step.success = next;
+        }
+        let next = likelihoods(prior_l, n0, &k);
+        for (cause, next) in model.causes.iter_mut().zip(next) {
+            change = change.max((next - cause.likelihood).abs());
+            cause.likelihood = next;
+        }
+        k = expected_counts(&model, walks);
+        if change < 1e-7 {
+            break;
+        }
+    }
+    k
 }
 
 /// The likelihoods (summing to 1) the counts point to. The engine weighs a cause by its
