@@ -205,10 +205,37 @@ impl Paint {
         let options = textwrap::Options::new(self.width)
             .initial_indent(first)
             .subsequent_indent(indent)
+            .word_separator(BREAKS)
             .word_splitter(textwrap::WordSplitter::NoHyphenation)
             .break_words(false);
         textwrap::fill(s, options)
     }
+}
+
+/// Where text may break: at spaces, and after the `|` between the values a question takes
+/// (`what=cant-find|cant-see-answers|…`), never inside a path or an address.
+pub const BREAKS: textwrap::WordSeparator = textwrap::WordSeparator::Custom(spaces_and_bars);
+
+fn spaces_and_bars(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'_>> + '_> {
+    let mut words = Vec::new();
+    let mut start = 0;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next_is_space = chars.peek().is_some_and(|(_, n)| *n == ' ');
+        let end = match c {
+            // A word ends after its run of spaces (textwrap keeps them as its whitespace)...
+            ' ' if !next_is_space => i + 1,
+            // ...or right after a bar.
+            '|' if !next_is_space => i + 1,
+            _ => continue,
+        };
+        words.push(textwrap::core::Word::from(&line[start..end]));
+        start = end;
+    }
+    if start < line.len() {
+        words.push(textwrap::core::Word::from(&line[start..]));
+    }
+    Box::new(words.into_iter())
 }
 
 /// A probability as a whole percentage, never showing 0% for something possible.
@@ -253,6 +280,35 @@ pub struct Diagnosis<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_breaks_at_spaces_and_after_bars_only() {
+        let words: Vec<(&str, &str)> = spaces_and_bars("a b|c  d /x/y-z.md")
+            .map(|w| (w.word, w.whitespace))
+            .collect();
+        assert_eq!(
+            words,
+            [
+                ("a", " "),
+                ("b|", ""),
+                ("c", "  "),
+                ("d", " "),
+                ("/x/y-z.md", "")
+            ]
+        );
+        let paint = Paint {
+            width: 20,
+            ..Paint::plain()
+        };
+        assert_eq!(
+            paint.wrap("see /tmp/tickets/fieldfix-ticket.md now", "", ""),
+            "see\n/tmp/tickets/fieldfix-ticket.md\nnow"
+        );
+        assert_eq!(
+            paint.wrap("what=cant-find|cant-see|status", "", "  "),
+            "what=cant-find|\n  cant-see|status"
+        );
+    }
 
     #[test]
     fn numbers_read_naturally() {

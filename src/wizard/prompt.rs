@@ -129,6 +129,7 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     let options = textwrap::Options::new(width.max(10))
         .initial_indent(indent)
         .subsequent_indent(indent)
+        .word_separator(crate::output::BREAKS)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::wrap(text, options)
         .into_iter()
