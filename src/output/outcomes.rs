@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Paint, SCHEMA_VERSION, minutes, percent};
+use super::{Paint, SCHEMA_VERSION, minutes, percent, thousands};
 use crate::guides::Library;
 use crate::outcomes::summary::Summary;
 use crate::outcomes::tune::{GuideTuning, SkipReason, Tuning};
@@ -11,7 +11,11 @@ use crate::safe;
 
 /// `1 session`, `3 sessions`.
 fn sessions(n: usize) -> String {
-    format!("{n} session{}", if n == 1 { "" } else { "s" })
+    format!("{} session{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
+fn records(n: usize) -> String {
+    format!("{} record{}", thousands(n), if n == 1 { "" } else { "s" })
 }
 
 /// The heading line of a guide: its id and title (the id alone when no guide has it).
@@ -30,11 +34,11 @@ pub fn summary(summary: &Summary, library: &Library, log: &str, paint: &Paint) -
             "No sessions logged yet in {log}. The wizard adds one record per session.\n"
         );
     }
-    let records = match summary.records {
-        1 => "1 record".to_owned(),
-        n => format!("{} records", crate::output::thousands(n)),
-    };
-    let mut text = format!("{} ({records}) in {log}\n", sessions(summary.sessions));
+    let mut text = format!(
+        "{} ({}) in {log}\n",
+        sessions(summary.sessions),
+        records(summary.records)
+    );
     for g in &summary.guides {
         text.push_str(&format!("\n{}\n", guide_line(library, &g.guide, paint)));
         text.push_str(&format!(
@@ -143,9 +147,9 @@ fn interval(i: [f64; 2]) -> String {
 /// `fieldfix tune`, as text.
 pub fn tuning(tuning: &Tuning, library: &Library, paint: &Paint) -> String {
     let mut text = format!(
-        "{} used ({} records, {}; {} unfinished)\n",
+        "{} used ({}, {}; {} unfinished)\n",
         sessions(tuning.used),
-        tuning.records,
+        records(tuning.records),
         sessions(tuning.sessions),
         tuning.unfinished
     );
