@@ -204,10 +204,12 @@ fn go_on(
             }
             Flow::Quit => {
                 store.save(&session)?;
-                p.say(&format!(
+                let paint = p.paint().clone();
+                let saved = format!(
                     "\nSaved. Run {} to pick up where you left off.",
-                    p.paint().bold("fieldfix fix --resume")
-                ))?;
+                    paint.bold("fieldfix fix --resume")
+                );
+                p.say(&paint.wrap(&saved, "", ""))?;
                 run.ended(library, store, &mut session, &Ending::Saved, p);
                 return Ok(Ending::Saved);
             }

@@ -353,10 +353,11 @@ pub fn escalate(
         true
     };
     if !done || !ask_facts(guide, session, p, store)? {
-        p.say(&format!(
+        let saved = format!(
             "\nSaved. Run {} to finish the ticket.",
             paint.bold("fieldfix fix --resume")
-        ))?;
+        );
+        p.say(&paint.wrap(&saved, "", ""))?;
         return Ok(Ending::Saved);
     }
     let ticket = build(library, guide, session, handover);
