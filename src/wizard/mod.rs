@@ -504,7 +504,10 @@ fn questions(
         .take(2)
         .collect();
     if !told.is_empty() {
-        let why = format!("Why I ask: it tells apart \"{}\".", told.join("\" and \""));
+        let why = match told.as_slice() {
+            [one] => format!("Why I ask: it shows whether \"{one}\" is the cause."),
+            _ => format!("Why I ask: it tells apart \"{}\".", told.join("\" and \"")),
+        };
         p.say(&p.paint().wrap(&p.paint().dim(&why), "", ""))?;
     }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();

@@ -1357,3 +1357,33 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
     let steps = json["steps"].as_array().unwrap();
     assert_eq!(steps[0]["outcome"], "did not help", "{steps:#?}");
 }
+
+#[test]
+fn why_i_ask_names_two_causes_to_tell_apart_or_the_one_it_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::steps("Save and quit", quit_at_input());
+    walk_with(
+        &mut p,
+        &request(Some("permission"), &[]),
+        dir.path(),
+        Format::Markdown,
+    );
+    // One line each, as wrapped lines joined again.
+    let whys: Vec<String> = p
+        .inner
+        .transcript
+        .iter()
+        .filter(|l| l.starts_with("Why I ask"))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert!(!whys.is_empty(), "{:#?}", p.inner.transcript);
+    for why in &whys {
+        let apart = why.contains("tells apart") && why.contains("\" and \"");
+        let whether = why.contains("shows whether") && why.ends_with("is the cause.");
+        assert!(apart || whether, "{why}");
+    }
+    assert!(
+        whys.iter().any(|w| w.contains("shows whether")),
+        "a question that checks one cause says so: {whys:#?}"
+    );
+}
