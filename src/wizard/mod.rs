@@ -523,17 +523,7 @@ fn questions(
         return Ok(Flow::Continue);
     }
     session.checkpoint();
-    session.asked.push(q.id.clone());
-    match q.options.get(i) {
-        Some(option) => {
-            session
-                .situation
-                .answers
-                .insert(q.id.clone(), option.value.clone());
-        }
-        // "I don't know" is an answer too: kept, and never asked again.
-        None => session.situation.unknown.push(q.id.clone()),
-    }
+    session.answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
     Ok(Flow::Continue)
 }
 

@@ -153,6 +153,20 @@ impl Session {
         }
     }
 
+    /// Records the answer to `question` and marks it asked: the value chosen, or "I don't
+    /// know" (`None`), which is an answer too: kept, and never asked again.
+    pub fn answer(&mut self, question: &str, value: Option<&str>) {
+        self.asked.push(question.to_owned());
+        match value {
+            Some(value) => {
+                self.situation
+                    .answers
+                    .insert(question.to_owned(), value.to_owned());
+            }
+            None => self.situation.unknown.push(question.to_owned()),
+        }
+    }
+
     /// Switches to the guide `to`, keeping every answer: the shared ones (`shared` says which
     /// questions those are) go on, the old guide's own are put aside (and come back if the
     /// user returns to it). Steps tried belong to their guide and start afresh; the step log

@@ -426,16 +426,7 @@ fn ask_shared(
         let Some(i) = p.select(&q.ask, &items, 0)? else {
             return Ok(false);
         };
-        match q.options.get(i) {
-            Some(option) => {
-                session
-                    .situation
-                    .answers
-                    .insert(q.id.clone(), option.value.clone());
-            }
-            None => session.situation.unknown.push(q.id.clone()),
-        }
-        session.asked.push(q.id.clone());
+        session.answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
         store.save(session)?;
     }
     Ok(true)
