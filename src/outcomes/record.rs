@@ -43,6 +43,18 @@ pub enum StepResult {
     NeedsAdmin,
 }
 
+impl StepResult {
+    /// How a person reads it (the ticket's "Steps tried").
+    pub fn label(self) -> &'static str {
+        match self {
+            StepResult::Fixed => "fixed it",
+            StepResult::DidNotHelp => "did not help",
+            StepResult::Skipped => "skipped",
+            StepResult::NeedsAdmin => "needs an admin",
+        }
+    }
+}
+
 /// One step offered, and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StepOutcome {

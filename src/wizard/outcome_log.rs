@@ -4,10 +4,10 @@
 
 use std::time::Instant;
 
-use super::session::{Session, StepResult as SessionResult, Store};
+use super::session::{Session, Store};
 use super::{Ending, FixRequest};
 use crate::guides::Library;
-use crate::outcomes::{self, Log, Record, StepOutcome, StepResult};
+use crate::outcomes::{self, Log, Record, StepOutcome};
 
 /// This run of the wizard: when it started, and whether it logs.
 pub struct Run {
@@ -116,12 +116,7 @@ fn record(
         .filter(|o| o.guide == session.guide)
         .map(|o| StepOutcome {
             step: o.step.clone(),
-            result: match o.result {
-                SessionResult::Fixed => StepResult::Fixed,
-                SessionResult::DidNotHelp => StepResult::DidNotHelp,
-                SessionResult::Skipped => StepResult::Skipped,
-                SessionResult::NeedsAdmin => StepResult::NeedsAdmin,
-            },
+            result: o.result,
         })
         .collect();
     Some(Record {

@@ -22,26 +22,8 @@ pub enum Phase {
     Escalate,
 }
 
-/// What came of a step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepResult {
-    Fixed,
-    DidNotHelp,
-    Skipped,
-    NeedsAdmin,
-}
-
-impl StepResult {
-    pub fn label(self) -> &'static str {
-        match self {
-            StepResult::Fixed => "fixed it",
-            StepResult::DidNotHelp => "did not help",
-            StepResult::Skipped => "skipped",
-            StepResult::NeedsAdmin => "needs an admin",
-        }
-    }
-}
+/// What came of a step: the same values the outcome log records.
+pub use crate::outcomes::StepResult;
 
 /// One step and its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
