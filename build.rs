@@ -2,59 +2,20 @@
 //! the binary: the YAML as written, and the validated library as JSON, which loads far faster.
 //! A problem in a built-in guide stops the build with the validator's messages.
 //!
-//! Why the validator's source files are included here by `#[path]` (so they are compiled twice,
-//! once into this script, once into fieldfix), kept on purpose after measuring (issue 15):
-//! - The build script must run the validator to write the validated JSON the binary embeds;
-//!   without it every start would parse and check the YAML of all guides again.
-//! - Giving the validator a crate of its own, used as both a build-dependency and a dependency,
-//!   would not compile it once: Cargo builds build-dependencies separately, for the host and
-//!   with the build-script profile (unoptimised), and cross builds (the release targets) must
-//!   build it for two targets anyway. It would add a second package to publish before
-//!   `cargo install fieldfix` works, for no time saved.
-//! - The cost is small: compiling this script took 18 s and running it 1.4 s of a 377 s clean
-//!   release build of fieldfix (on a shared 2-core machine), most of which is the optimised,
-//!   LTO-linked fieldfix itself.
-//!
-//! The modules below see only what they need; the build's serde_json has none of fieldfix's
-//! features (it only writes JSON), and nothing here changes what the validator checks.
-#![allow(dead_code)]
+//! The validator is the `fieldfix-guides` crate (crates/fieldfix-guides), a build-dependency
+//! here and a dependency of fieldfix: one source, so the build checks exactly what
+//! `fieldfix validate` checks. Cargo still compiles it twice (once for this script, once into
+//! fieldfix), as it does every crate both use.
 
 use std::{env, fs, path::Path};
 
-// The validator's own modules, so the build checks exactly what `fieldfix validate` checks.
-#[path = "src/input.rs"]
-#[allow(dead_code)]
-mod input;
-#[path = "src/safe.rs"]
-#[allow(dead_code)]
-mod safe;
-#[path = "src/suggest.rs"]
-mod suggest;
-mod guides {
-    #[path = "../src/guides/check.rs"]
-    pub mod check;
-    #[path = "../src/guides/load.rs"]
-    pub mod load;
-    #[path = "../src/guides/model.rs"]
-    pub mod model;
-    #[path = "../src/guides/problem.rs"]
-    pub mod problem;
-    #[path = "../src/guides/raw.rs"]
-    pub mod raw;
-    #[path = "../src/guides/text.rs"]
-    pub mod text;
-}
-
-use guides::load::{Source, assemble_with};
-use guides::model::{Library, Origin};
+use fieldfix_guides::load::{Source, assemble_with};
+use fieldfix_guides::model::{Library, Origin};
 use sha2::{Digest, Sha256};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
     println!("cargo:rerun-if-changed={}", dir.display());
-    for module in ["input.rs", "safe.rs", "suggest.rs", "guides"] {
-        println!("cargo:rerun-if-changed=src/{module}");
-    }
     let mut files: Vec<_> = fs::read_dir(&dir)
         .expect("the guides/ folder is missing")
         .filter_map(|entry| entry.ok().map(|e| e.path()))

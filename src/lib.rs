@@ -19,11 +19,11 @@ pub mod commands;
 pub mod engine;
 pub mod error;
 pub mod guides;
-pub mod input;
 pub mod outcomes;
 pub mod output;
 pub mod preflight;
-pub mod safe;
 pub mod search;
-pub mod suggest;
 pub mod wizard;
+
+// Shared with the build script through the guide crate.
+pub use fieldfix_guides::{input, safe, suggest};

@@ -1,14 +1,16 @@
 //! The guides: the knowledge base of Procore problems, its file format, loading and validation.
+//!
+//! The file format and the validator live in the `fieldfix-guides` crate (re-exported here as
+//! [`raw`], [`model`], [`load`], [`check`], [`problem`] and [`text`]), which the build script
+//! also uses to check the built-in guides; this module adds what only the program needs: the
+//! built-in library ([`embedded`]), the cache of company folders ([`cache`]) and the YAML 1.1
+//! warnings ([`yaml11`]).
 
 pub mod cache;
-pub mod check;
 pub mod embedded;
-pub mod load;
-pub mod model;
-pub mod problem;
-pub mod raw;
-pub mod text;
 pub mod yaml11;
+
+pub use fieldfix_guides::{check, load, model, problem, raw, text};
 
 pub use load::{Checked, LoadError};
 
@@ -81,72 +83,4 @@ fn check_folder(base: Library, dir: &Path) -> Result<Checked, LoadError> {
 pub use model::{Guide, Library};
 pub use problem::Problem;
 
-/// Why a name did not pick out one guide.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LookupError {
-    #[error("no guide is called `{name}`{hint}; run `fieldfix list` to see them all")]
-    Unknown { name: String, hint: String },
-    #[error("`{name}` could mean {}: type more of the name", .matches.join(", "))]
-    Ambiguous { name: String, matches: Vec<String> },
-}
-
-impl Library {
-    /// Finds a guide by id, alias or unique id prefix (case does not matter).
-    pub fn find(&self, name: &str) -> Result<&Guide, LookupError> {
-        let names: Vec<(&str, &[String])> = self
-            .guides
-            .iter()
-            .map(|g| (g.id.as_str(), g.aliases.as_slice()))
-            .collect();
-        match find_name(&names, name) {
-            Ok(i) => Ok(&self.guides[i]),
-            // Nothing close among ids and aliases: maybe a title ("photos-not-uploadng").
-            Err(LookupError::Unknown { name, hint }) if hint.is_empty() => {
-                let titles = self.guides.iter().map(|g| g.title.as_str());
-                let hint = crate::suggest::closest(&name.replace('-', " "), titles)
-                    .and_then(|t| self.guides.iter().find(|g| g.title == t))
-                    .map(|g| format!(" (did you mean `{}`?)", g.id))
-                    .unwrap_or_default();
-                Err(LookupError::Unknown { name, hint })
-            }
-            Err(e) => Err(e),
-        }
-    }
-}
-
-/// Which of the guides `(id, aliases)` a user's `name` picks: an id, an alias, or a unique id
-/// prefix, in any case. Returns its position.
-pub fn find_name(guides: &[(&str, &[String])], name: &str) -> Result<usize, LookupError> {
-    let wanted = name.trim().to_lowercase();
-    if let Some(i) = guides
-        .iter()
-        .position(|(id, aliases)| *id == wanted || aliases.contains(&wanted))
-    {
-        return Ok(i);
-    }
-    let matches: Vec<usize> = (0..guides.len())
-        .filter(|&i| !wanted.is_empty() && guides[i].0.starts_with(&wanted))
-        .collect();
-    match matches.as_slice() {
-        [one] => Ok(*one),
-        [] => {
-            let names = guides.iter().flat_map(|(id, aliases)| {
-                std::iter::once(*id).chain(aliases.iter().map(String::as_str))
-            });
-            let hint = crate::suggest::closest(&wanted, names)
-                .map(|n| {
-                    let id = find_name(guides, n).map_or(n, |i| guides[i].0);
-                    format!(" (did you mean `{id}`?)")
-                })
-                .unwrap_or_default();
-            Err(LookupError::Unknown {
-                name: name.to_owned(),
-                hint,
-            })
-        }
-        many => Err(LookupError::Ambiguous {
-            name: name.to_owned(),
-            matches: many.iter().map(|&i| guides[i].0.to_owned()).collect(),
-        }),
-    }
-}
+pub use fieldfix_guides::lookup::{LookupError, find_name};

@@ -54,8 +54,11 @@ impl Out<'_> {
     }
 
     pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        crate::safe::write_json(&mut *self.writer, value)?;
-        writeln!(self.writer)?;
+        // Whole, then written at once: the terminal's line buffer would take it piece by piece.
+        let mut doc = Vec::new();
+        crate::safe::write_json(&mut doc, value)?;
+        doc.push(b'\n');
+        self.writer.write_all(&doc)?;
         self.writer.flush()
     }
 }

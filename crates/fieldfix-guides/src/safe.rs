@@ -76,17 +76,16 @@ fn write_safe_fragment<W: std::io::Write + ?Sized>(
     w: &mut W,
     fragment: &str,
 ) -> std::io::Result<()> {
-    for c in fragment.chars() {
-        if is_unsafe(c) {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                write!(w, "\\u{unit:04x}")?;
-            }
-        } else {
-            w.write_all(c.encode_utf8(&mut [0; 4]).as_bytes())?;
+    let mut rest = fragment;
+    while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_unsafe(c)) {
+        w.write_all(&rest.as_bytes()[..at])?;
+        let mut units = [0u16; 2];
+        for unit in c.encode_utf16(&mut units) {
+            write!(w, "\\u{unit:04x}")?;
         }
+        rest = &rest[at + c.len_utf8()..];
     }
-    Ok(())
+    w.write_all(rest.as_bytes())
 }
 
 /// serde_json's compact formatter, escaping unsafe characters in strings.

@@ -70,7 +70,7 @@ impl Problem {
         let snippet = (line > 0)
             .then(|| source.lines().nth((line - 1) as usize))
             .flatten()
-            .map(|l| super::text::sanitize(l.trim_end()));
+            .map(|l| crate::text::sanitize(l.trim_end()));
         Problem {
             file: file.to_owned(),
             line,

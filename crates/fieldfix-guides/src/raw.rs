@@ -1,5 +1,5 @@
 //! The guide file format as written in YAML, with source locations for every value the
-//! validator may need to point at. Converted to [`super::model`] once it validates.
+//! validator may need to point at. Converted to [`crate::model`] once it validates.
 //!
 //! The JSON Schema of the format (`fieldfix schema`, `docs/guide.schema.json`) is generated from
 //! these types, so the doc comments below are what editors show: keep them short and exact.
@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_saphyr::Spanned;
 
-use super::model::ProvideKind;
+use crate::model::ProvideKind;
 
 /// A located string.
 pub type Text = Spanned<String>;

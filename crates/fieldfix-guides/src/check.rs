@@ -5,16 +5,16 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_saphyr::{Location, Spanned};
 
-use super::model::{
+use crate::model::{
     Cause, Choice, Condition, Contact, DEVICE, Effect, Escalate, Guide, Origin, Provide, Question,
     Risk, Sign, Step, Target, Tip,
 };
-use super::problem::Problem;
-use super::raw::{
+use crate::problem::Problem;
+use crate::raw::{
     RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawQuestion,
     RawSign, RawStep, Text, When,
 };
-use super::text::forbidden_char;
+use crate::text::forbidden_char;
 use crate::suggest;
 
 /// Default chance that a step fixes its cause when that cause is the real one.
@@ -95,12 +95,12 @@ impl Checker<'_> {
     /// An id: lowercase letters, digits and single dashes.
     fn id(&mut self, id: &Text, what: &str) -> String {
         let v = &id.value;
-        if !super::text::is_id(v) {
+        if !crate::text::is_id(v) {
             self.report(
                 id.referenced,
                 format!(
                     "{what} `{}` is not a valid id: use lowercase letters, digits and single dashes, like `weak-signal`",
-                    crate::guides::text::sanitize(v)
+                    crate::text::sanitize(v)
                 ),
             );
         }
@@ -179,7 +179,7 @@ impl Checker<'_> {
                             source.referenced,
                             format!(
                                 "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
-                                crate::guides::text::sanitize(host),
+                                crate::text::sanitize(host),
                                 PROCORE_HOSTS.join(", ")
                             ),
                         );
@@ -189,7 +189,7 @@ impl Checker<'_> {
                     source.referenced,
                     format!(
                         "source `{}` is not valid: use `seed` (the source articles), `device` (phone or computer knowledge) or a page address starting with https://",
-                        crate::guides::text::sanitize(v)
+                        crate::text::sanitize(v)
                     ),
                 ),
             }
@@ -207,7 +207,7 @@ impl Checker<'_> {
                 raw.referenced,
                 format!(
                     "unknown hand-over target `{}`{hint} (valid: {})",
-                    crate::guides::text::sanitize(&raw.value),
+                    crate::text::sanitize(&raw.value),
                     ids.join(", ")
                 ),
             );
@@ -778,7 +778,7 @@ fn step_risk(c: &mut Checker, x: &RawStep) -> Option<Risk> {
                 r.referenced,
                 format!(
                     "unknown risk `{}` (valid: loses-unsynced)",
-                    crate::guides::text::sanitize(other)
+                    crate::text::sanitize(other)
                 ),
             );
             None

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
-use super::check::{self, Known};
-use super::model::{Contact, DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE, Target};
-use super::problem::Problem;
-use super::raw::{RawContext, RawGuide, RawOverride};
+use crate::check::{self, Known};
+use crate::model::{Contact, DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE, Target};
+use crate::problem::Problem;
+use crate::raw::{RawContext, RawGuide, RawOverride};
 
 /// The file that holds the shared context questions.
 pub const CONTEXT_FILE: &str = "_context.yaml";
@@ -225,7 +225,7 @@ fn plain_message(e: &serde_saphyr::Error) -> Option<String> {
         E::AliasError { error, .. } | E::WithSnippet { error, .. } => plain_message(error),
         E::DuplicateMappingKey { key: Some(key), .. } => Some(format!(
             "`{}` appears twice in the same map: keep one",
-            super::text::sanitize(key)
+            crate::text::sanitize(key)
         )),
         E::DuplicateMappingKey { key: None, .. } => {
             Some("a key appears twice in the same map: keep one".to_owned())
