@@ -177,10 +177,10 @@ fn validate_and_load_errors_never_echo_escape_sequences() {
         ),
     ] {
         let out = Test::new().state(state.path()).args(&args).output();
-        assert_eq!(Some(out.code), Some(code), "{args:?}");
+        assert_eq!(out.code, code, "{args:?}");
         assert_printable("stdout", out.stdout.as_bytes());
         assert_printable("stderr", out.stderr.as_bytes());
-        let all = format!("{}{}", out.stdout.as_str(), out.stderr.as_str());
+        let all = format!("{}{}", out.stdout, out.stderr);
         assert!(all.contains("\\u{1b}[2J"), "{all}");
         assert!(all.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}"), "{all}");
     }
@@ -371,8 +371,8 @@ fn pipes_and_devices_are_refused_naming_the_file() {
             .args(&args)
             .timeout(timeout)
             .output();
-        let all = format!("{}{}", out.stdout.as_str(), out.stderr.as_str());
-        assert_eq!(Some(out.code), Some(code), "{args:?}: {all}");
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert_eq!(out.code, code, "{args:?}: {all}");
         assert!(all.contains(names), "{args:?}: {all}");
         assert!(all.contains("not a regular file"), "{args:?}: {all}");
     }
@@ -442,7 +442,7 @@ fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
             )
         })
         .collect();
-    (Some(out.code).unwrap(), problems)
+    (out.code, problems)
 }
 
 #[test]
@@ -500,17 +500,14 @@ fn upper_case_extensions_are_loaded_or_reported() {
     let state = tempfile::tempdir().unwrap();
     assert_eq!(title(state.path(), guides.path()), "Test problem");
     guides.write("Other.YAML", &minimal_guide("other"));
-    let (code, problems) = {
-        let out = Test::new()
-            .state(state.path())
-            .arg("validate")
-            .arg(guides.path())
-            .output();
-        (Some(out.code), out.stdout.clone())
-    };
-    assert_eq!(code, Some(1), "{problems}");
-    assert!(problems.contains("Other.YAML"), "{problems}");
-    assert!(problems.contains("in 2 guide files"), "{problems}");
+    Test::new()
+        .state(state.path())
+        .arg("validate")
+        .arg(guides.path())
+        .status(1)
+        .stdout_contains("Other.YAML")
+        .stdout_contains("in 2 guide files")
+        .run();
 }
 
 #[test]

@@ -185,11 +185,10 @@ fn saved_then_discarded_sessions_are_logged_unless_fieldfix_no_log_is_set() {
     let dir = tempfile::tempdir().unwrap();
     wizard(dir.path(), &photos_request(true), &["Save and quit"]);
     let saved = Store::at(dir.path()).latest().unwrap();
-    let out = Test::new()
+    Test::new()
         .state(dir.path())
         .args(["--no-log", "sessions", "discard", &saved.id])
-        .output();
-    assert!((out.code == 0));
+        .run();
     assert!(!dir.path().join("outcomes.jsonl").exists());
 }
 
@@ -244,8 +243,7 @@ fn small_log() -> Vec<Record> {
 fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new().state(dir.path()).arg("outcomes").output();
-    assert!((out.code == 0));
+    let out = Test::new().state(dir.path()).arg("outcomes").run();
     let text = out.stdout;
     assert!(text.contains("3 sessions (3 records)"), "{text}");
     assert!(text.contains("error-429 — "), "{text}");
@@ -277,8 +275,7 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
     let out = Test::new()
         .state(dir.path())
         .args(["outcomes", "export"])
-        .output();
-    assert!((out.code == 0));
+        .run();
     let exported: Vec<Record> = out
         .stdout
         .lines()
@@ -293,8 +290,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
     let mut text = lines(&small_log());
     text.push_str(r#"{"record":1,"fieldfix":"0.1.0","gui"#);
     std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
-    let out = Test::new().state(dir.path()).arg("outcomes").output();
-    assert!((out.code == 0));
+    let out = Test::new().state(dir.path()).arg("outcomes").run();
     let err = out.stderr.as_str();
     assert!(
         err.contains("outcomes.jsonl:4: skipped a line cut short"),
@@ -359,8 +355,7 @@ fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
 
 /// `fieldfix validate DIR` passes.
 fn assert_validates(state: &Path, dir: &Path) {
-    let out = Test::new().state(state).arg("validate").arg(dir).output();
-    assert!((out.code == 0), "{}", out.stdout.as_str());
+    Test::new().state(state).arg("validate").arg(dir).run();
 }
 
 /// The item of a JSON list whose `id` is `id`.
@@ -501,7 +496,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
             .output()
     };
     let out = tune(&[]);
-    assert!((out.code == 0), "{}", out.stderr.as_str());
+    assert_eq!(out.code, 0, "{}", out.stderr);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["used"], 400);
     assert_eq!(json["skipped"][0]["reason"], "other-version");
@@ -561,8 +556,7 @@ fn tune_prints_current_and_suggested_values_with_their_evidence() {
     let out = Test::new()
         .state(dir.path())
         .args(["tune", "log.jsonl"])
-        .output();
-    assert!((out.code == 0));
+        .run();
     let text = out.stdout;
     assert!(text.contains("3 sessions used"), "{text}");
     assert!(text.contains("step success"), "{text}");

@@ -572,18 +572,17 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
 #[test]
 fn without_a_terminal_the_wizard_fails_fast_and_names_the_flags() {
     let state = tempfile::tempdir().unwrap();
-    let out = Test::new()
+    Test::new()
         .state(state.path())
         .args(["fix", "photos"])
         .stdin("")
-        .output();
-    assert_eq!(out.code, 2);
-    let err = out.stderr.as_str();
-    assert!(err.contains("needs a terminal"), "{err}");
-    assert!(err.contains("fieldfix diagnose photos --device"), "{err}");
-    assert!(out.stdout.is_empty());
-    let out = Test::new().state(state.path()).stdin("").output();
-    assert_eq!(Some(out.code), Some(2), "bare `fieldfix` with no terminal");
+        .status(2)
+        .stderr_contains("needs a terminal")
+        .stderr_contains("fieldfix diagnose photos --device")
+        .stdout("")
+        .run();
+    // Bare `fieldfix` with no terminal.
+    Test::new().state(state.path()).stdin("").status(2).run();
 }
 
 #[test]

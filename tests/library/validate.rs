@@ -81,6 +81,14 @@ impl Row {
         self.error_at(file, at, words)
     }
 
+    /// An error in `file` at the second occurrence of `marked`: `duplicate WHAT (first defined
+    /// on line N)`, N the line of the first.
+    fn duplicate(self, file: &str, what: &str, marked: &str) -> Self {
+        let first = loc_nth(self.text(file), marked, 1).0;
+        let words = format!("duplicate {what} (first defined on line {first})");
+        self.error_nth(file, marked, 2, &[&words])
+    }
+
     /// An error in `file` at 1-based (line, column), `(0, 0)` for the whole file.
     fn error_at(mut self, file: &str, at: (u64, u64), words: &[&str]) -> Self {
         self.errors.push(want(file, at, words));
@@ -338,13 +346,6 @@ fn ids() -> Vec<Row> {
             ),
         ],
     );
-    // Each duplicate says where the first one is.
-    let first = |what: &str, marked: &str| {
-        format!(
-            "duplicate {what} (first defined on line {})",
-            loc_nth(&dups, marked, 1).0
-        )
-    };
     let twice = Row::new("one guide in two files is an error")
         .guide("twice", &[])
         .file("twice.yml", &minimal_guide("twice"));
@@ -356,39 +357,15 @@ fn ids() -> Vec<Row> {
     vec![
         Row::new("duplicate ids within a guide are all reported")
             .file("dups.yaml", &dups)
-            .error_nth(
+            .duplicate("dups.yaml", "provide id `project`", "  - id: |project")
+            .duplicate("dups.yaml", "cause id `second`", "  - id: |second")
+            .duplicate(
                 "dups.yaml",
-                "  - id: |project",
-                2,
-                &[&first("provide id `project`", "  - id: |project")],
-            )
-            .error_nth(
-                "dups.yaml",
-                "  - id: |second",
-                2,
-                &[&first("cause id `second`", "  - id: |second")],
-            )
-            .error_nth(
-                "dups.yaml",
+                "option value in question `which` `one`",
                 "- value: |one",
-                2,
-                &[&first(
-                    "option value in question `which` `one`",
-                    "- value: |one",
-                )],
             )
-            .error_nth(
-                "dups.yaml",
-                "  - id: |which",
-                2,
-                &[&first("question id `which`", "  - id: |which")],
-            )
-            .error_nth(
-                "dups.yaml",
-                "  - id: |fix-first",
-                2,
-                &[&first("step id `fix-first`", "  - id: |fix-first")],
-            )
+            .duplicate("dups.yaml", "question id `which`", "  - id: |which")
+            .duplicate("dups.yaml", "step id `fix-first`", "  - id: |fix-first")
             // The second `which`'s labels, as YAML 1.1 tools would read them.
             .warning(
                 "dups.yaml",
