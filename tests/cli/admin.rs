@@ -8,54 +8,18 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{GuideDir, fieldfix, minimal_guide, show_json};
-
-/// What a run printed, and how it ended.
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `fieldfix ARGS` in a fresh state folder, which is also the working folder.
-fn run(args: &[&str]) -> Output {
-    let state = tempfile::tempdir().expect("temp dir");
-    run_with(state.path(), &[], args)
-}
-
-/// Runs `fieldfix ARGS` in `dir` with extra environment variables.
-fn run_with(dir: &Path, env: &[(&str, &Path)], args: &[&str]) -> Output {
-    let mut cmd = fieldfix(dir);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.args(args).output().expect("fieldfix runs");
-    Output {
-        code: out.status.code().expect("fieldfix exits normally"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
+use crate::support::{GuideDir, Test, minimal_guide, show_json};
 
 /// Runs a command that must succeed; returns its stdout.
 #[track_caller]
 fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    assert_eq!(out.code, 0, "fieldfix {args:?} failed:\n{}", out.stderr);
-    out.stdout
+    Test::new().args(args).run().stdout
 }
 
 /// Runs a command that must fail with `code`, printing nothing on stdout; returns stderr.
 #[track_caller]
 fn fails(args: &[&str], code: i32) -> String {
-    let out = run(args);
-    assert_eq!(
-        out.code, code,
-        "fieldfix {args:?}: exit code; stderr:\n{}",
-        out.stderr
-    );
-    assert_eq!(out.stdout, "", "fieldfix {args:?}: nothing on stdout");
-    out.stderr
+    Test::new().args(args).status(code).stdout("").run().stderr
 }
 
 fn repo() -> &'static Path {
@@ -227,12 +191,13 @@ fn the_schema_flags_what_the_validator_flags() {
         );
         let dir = GuideDir::new();
         dir.write("crane.yaml", &text);
-        let out = run(&["validate", dir.path().to_str().unwrap()]);
-        assert_eq!(
-            out.code, 1,
-            "`fieldfix validate` rejects {what} too: {}",
-            out.stdout
-        );
+        // `fieldfix validate` rejects it too.
+        Test::new()
+            .arg("validate")
+            .arg(dir.path())
+            .status(1)
+            .stdout_contains("crane.yaml")
+            .run();
     }
 }
 
@@ -244,19 +209,11 @@ fn new_writes_a_commented_starter_that_validates_as_written() {
     let state = tempfile::tempdir().unwrap();
     let dir = state.path().join("company guides");
     let title = r#"Crane log "frozen": won't scroll #2"#;
-    let out = run_with(
-        state.path(),
-        &[],
-        &[
-            "new",
-            "crane-log-frozen",
-            "--title",
-            title,
-            "--guides",
-            dir.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .state(state.path())
+        .args(["new", "crane-log-frozen", "--title", title, "--guides"])
+        .arg(&dir)
+        .run();
     let path = dir.join("crane-log-frozen.yaml");
     assert_eq!(
         out.stdout.trim_end(),
@@ -278,8 +235,7 @@ fn new_writes_a_commented_starter_that_validates_as_written() {
     );
 
     // Valid as written, for fieldfix and for the schema.
-    let v = run(&["validate", dir.to_str().unwrap()]);
-    assert_eq!(v.code, 0, "{}{}", v.stdout, v.stderr);
+    Test::new().args(["validate", dir.to_str().unwrap()]).run();
     assert!(schema_errors(&validator(), &yaml_to_json(&text)).is_empty());
 
     // Every section of the format, each introduced by a comment.
@@ -315,15 +271,16 @@ fn new_writes_a_commented_starter_that_validates_as_written() {
     );
 
     // The title arrives exactly as given, quotes and all.
-    let shown = run(&[
-        "--guides",
-        dir.to_str().unwrap(),
-        "show",
-        "crane-log-frozen",
-        "--format",
-        "json",
-    ]);
-    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    let shown = Test::new()
+        .args([
+            "--guides",
+            dir.to_str().unwrap(),
+            "show",
+            "crane-log-frozen",
+            "--format",
+            "json",
+        ])
+        .run();
     let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
     assert_eq!(shown["guide"]["title"], title);
 }
@@ -333,12 +290,11 @@ fn new_takes_the_folder_from_fieldfix_guides() {
     let state = tempfile::tempdir().unwrap();
     let dir = state.path().join("guides");
     fs::create_dir(&dir).unwrap();
-    let out = run_with(
-        state.path(),
-        &[("FIELDFIX_GUIDES", &dir)],
-        &["new", "gate-code", "--title", "Gate code missing"],
-    );
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    Test::new()
+        .state(state.path())
+        .env("FIELDFIX_GUIDES", &dir)
+        .args(["new", "gate-code", "--title", "Gate code missing"])
+        .run();
     assert!(dir.join("gate-code.yaml").is_file());
 }
 
@@ -384,15 +340,16 @@ fn new_never_overwrites_a_guide() {
 fn new_keeps_an_existing_schema_file() {
     let dir = GuideDir::new();
     let schema = dir.write("guide.schema.json", "{\"mine\": true}\n");
-    let out = run(&[
-        "new",
-        "gate-code",
-        "--title",
-        "Gate",
-        "--guides",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    Test::new()
+        .args([
+            "new",
+            "gate-code",
+            "--title",
+            "Gate",
+            "--guides",
+            dir.path().to_str().unwrap(),
+        ])
+        .run();
     assert_eq!(fs::read_to_string(schema).unwrap(), "{\"mine\": true}\n");
 }
 
@@ -430,22 +387,24 @@ fn new_checks_the_id_and_title() {
 #[test]
 fn new_over_a_built_in_id_says_it_replaces_it() {
     let dir = GuideDir::new();
-    let out = run(&[
-        "new",
-        "error-404",
-        "--title",
-        "Our 404",
-        "--guides",
-        dir.path().to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .args([
+            "new",
+            "error-404",
+            "--title",
+            "Our 404",
+            "--guides",
+            dir.path().to_str().unwrap(),
+        ])
+        .run();
     assert!(
         out.stderr.contains("built-in guide") && out.stderr.contains("replaces"),
         "{}",
         out.stderr
     );
-    let v = run(&["validate", dir.path().to_str().unwrap()]);
-    assert_eq!(v.code, 0, "{}", v.stdout);
+    Test::new()
+        .args(["validate", dir.path().to_str().unwrap()])
+        .run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -475,16 +434,17 @@ fn export(format: &str) -> (GuideDir, tempfile::TempDir) {
     company.write("crane-log.yaml", &hostile_guide());
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
-    let run = run(&[
-        "--guides",
-        company.path().to_str().unwrap(),
-        "export",
-        "--format",
-        format,
-        "--out",
-        site.to_str().unwrap(),
-    ]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    Test::new()
+        .args([
+            "--guides",
+            company.path().to_str().unwrap(),
+            "export",
+            "--format",
+            format,
+            "--out",
+            site.to_str().unwrap(),
+        ])
+        .run();
     (company, out)
 }
 
@@ -509,14 +469,16 @@ fn expected_pages(ext: &str) -> BTreeSet<String> {
 
 /// Each guide's related ids and step `see` ids, from `show --format json`.
 fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
-    let out = run(&[
-        "--guides",
-        company.to_str().unwrap(),
-        "show",
-        id,
-        "--format",
-        "json",
-    ]);
+    let out = Test::new()
+        .args([
+            "--guides",
+            company.to_str().unwrap(),
+            "show",
+            id,
+            "--format",
+            "json",
+        ])
+        .run();
     let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     let g = &doc["guide"];
     let mut ids: BTreeSet<String> = g["related"]
@@ -719,8 +681,9 @@ fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
     );
 
     // --force replaces it; the unrelated file stays.
-    let first = run(&["export", "--out", site_arg, "--force"]);
-    assert_eq!(first.code, 0, "{}", first.stderr);
+    Test::new()
+        .args(["export", "--out", site_arg, "--force"])
+        .run();
     assert_ne!(
         fs::read_to_string(site.join("error-404.html")).unwrap(),
         "<p>my own page</p>"
@@ -734,8 +697,7 @@ fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
         fs::read_to_string(site.join("error-404.html")).unwrap(),
     )
     .unwrap();
-    let again = run(&["export", "--out", site_arg]);
-    assert_eq!(again.code, 0, "{}", again.stderr);
+    let again = Test::new().args(["export", "--out", site_arg]).run();
     assert!(
         again.stdout.contains(&site.display().to_string()),
         "{}",
@@ -845,22 +807,25 @@ fn completions_include_company_guides_yet_any_name_is_still_accepted() {
         "{fish}"
     );
     // Completions are hints: names not in them (aliases, prefixes) still work.
-    assert_eq!(run(&["show", "photos"]).code, 0);
-    assert_eq!(run(&["show", "photos-not"]).code, 0);
-    assert_eq!(run(&["--guides", folder, "show", "crane-log"]).code, 0);
+    Test::new().args(["show", "photos"]).run();
+    Test::new().args(["show", "photos-not"]).run();
+    Test::new()
+        .args(["--guides", folder, "show", "crane-log"])
+        .run();
 }
 
 #[test]
 fn completions_survive_a_broken_company_folder() {
     let dir = GuideDir::new();
     dir.write("broken.yaml", "id: [");
-    let out = run(&[
-        "--guides",
-        dir.path().to_str().unwrap(),
-        "completions",
-        "zsh",
-    ]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .args([
+            "--guides",
+            dir.path().to_str().unwrap(),
+            "completions",
+            "zsh",
+        ])
+        .run();
     assert!(
         out.stdout.contains("photos-not-uploading"),
         "the built-in guides are offered"
@@ -964,13 +929,13 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
             assert_eq!(step["origin"], "built-in", "step {id} was not overridden");
         }
     }
-    let text = fieldfix(state.path())
-        .args(["--guides"])
+    let text = Test::new()
+        .state(state.path())
+        .arg("--guides")
         .arg(guides.path())
         .args(["show", "permission"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
+        .run()
+        .stdout;
     assert!(
         text.contains("Contact: Dana Ruiz, project controls (ext. 4410) [company]"),
         "{text}"
@@ -999,14 +964,12 @@ fn an_override_of_something_that_does_not_exist_is_an_error_with_its_line() {
         "fields.override.yaml",
         "override: permission-denied\nescalation:\n  contact: x\n",
     );
-    let state = tempfile::tempdir().unwrap();
-    let out = fieldfix(state.path())
+    let text = Test::new()
         .arg("validate")
         .arg(guides.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stdout);
+        .status(1)
+        .run()
+        .stdout;
     assert!(
         text.contains("perm.override.yaml:9:9: guide `permission-denied` has no step `ask-tool-levle` (did you mean `ask-tool-level`?)"),
         "{text}"
@@ -1043,14 +1006,10 @@ fn exported_html_passes_the_tidy_validator() {
         );
     }
     let out = tempfile::tempdir().unwrap();
-    let state = tempfile::tempdir().unwrap();
-    let status = fieldfix(state.path())
+    Test::new()
         .args(["export", "--format", "html", "--out"])
         .arg(out.path())
-        .output()
-        .unwrap()
-        .status;
-    assert!(status.success());
+        .run();
     let mut pages = 0;
     for entry in fs::read_dir(out.path()).unwrap() {
         let path = entry.unwrap().path();

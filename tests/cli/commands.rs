@@ -8,56 +8,21 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{GuideDir, fieldfix, minimal_guide, show_json};
+use crate::support::{GuideDir, Test, minimal_guide, show_json};
 
-/// What a run printed, and how it ended.
-struct Output {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs `fieldfix ARGS` in a fresh state folder, which is also the working folder.
-fn run(args: &[&str]) -> Output {
-    let state = tempfile::tempdir().expect("temp dir");
-    run_in(state.path(), args)
-}
-
-/// Runs `fieldfix ARGS` with `dir` as the working folder (and state folder).
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let out = fieldfix(dir)
-        .env_remove("COLUMNS")
-        .args(args)
-        .output()
-        .expect("fieldfix runs");
-    Output {
-        code: out
-            .status
-            .code()
-            .expect("fieldfix exits, not killed by a signal"),
-        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
-        stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-    }
-}
-
-/// Checks a run succeeded with the result on stdout and nothing on stderr.
+/// Runs `fieldfix ARGS` in `dir` (the working and state folder) that must succeed, printing
+/// its result on stdout and nothing on stderr; returns stdout.
 #[track_caller]
-fn check_ok(out: &Output, args: &[&str]) {
-    assert_eq!(
-        out.code, 0,
-        "fieldfix {args:?} failed; stderr:\n{}",
-        out.stderr
-    );
-    assert_eq!(out.stderr, "", "fieldfix {args:?} wrote to stderr");
+fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let out = Test::new().state(dir).args(args).stderr("").run();
     assert!(!out.stdout.is_empty(), "fieldfix {args:?} printed nothing");
+    out.stdout
 }
 
-/// Runs a command that must succeed; returns its stdout.
+/// [`ok_in`] a fresh state folder.
 #[track_caller]
 fn ok(args: &[&str]) -> String {
-    let out = run(args);
-    check_ok(&out, args);
-    out.stdout
+    ok_in(tempfile::tempdir().expect("temp dir").path(), args)
 }
 
 /// Parses a JSON document and checks it carries the schema version.
@@ -88,13 +53,12 @@ fn fails(args: &[&str], code: i32) -> String {
 
 #[track_caller]
 fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
-    let out = run_in(dir, args);
-    assert_eq!(
-        out.code, code,
-        "fieldfix {args:?}: wrong exit code; stderr:\n{}",
-        out.stderr
-    );
-    assert_eq!(out.stdout, "", "fieldfix {args:?}: nothing on stdout");
+    let out = Test::new()
+        .state(dir)
+        .args(args)
+        .status(code)
+        .stdout("")
+        .run();
     assert!(
         !out.stderr.is_empty(),
         "fieldfix {args:?}: says why on stderr"
@@ -619,11 +583,7 @@ fn answers_files_in_yaml_and_json_mean_the_same_as_flags() {
             "tried": ["check-signal"], "skipped": ["reduce-size"]}"#,
     )
     .expect("write");
-    let in_dir = |args: &[&str]| {
-        let out = run_in(dir.path(), args);
-        check_ok(&out, args);
-        parse(&out.stdout, args)
-    };
+    let in_dir = |args: &[&str]| parse(&ok_in(dir.path(), args), args);
     let flags = in_dir(&[
         "diagnose",
         "photos",
@@ -681,9 +641,7 @@ fn flags_win_over_the_answers_file() {
         "--format",
         "json",
     ];
-    let out = run_in(dir.path(), &args);
-    check_ok(&out, &args);
-    let doc = parse(&out.stdout, &args);
+    let doc = parse(&ok_in(dir.path(), &args), &args);
     assert_eq!(
         doc["answers"],
         json!({ "device": "android", "network": "weak" })
@@ -1116,8 +1074,7 @@ fn broken_or_missing_company_guides_warn_once_and_the_good_ones_are_used() {
     dir.write("bad-syntax.yaml", "id: bad-syntax\ntitle: \"unclosed\n");
     dir.write("crane-log-frozen.yaml", &minimal_guide("crane-log-frozen"));
     let folder = dir.path().to_str().expect("UTF-8 path");
-    let out = run(&["list", "--guides", folder]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new().args(["list", "--guides", folder]).run();
     assert!(out.stdout.contains("crane-log-frozen"), "{}", out.stdout);
     assert!(
         out.stdout.contains("photos-not-uploading"),
@@ -1133,12 +1090,13 @@ fn broken_or_missing_company_guides_warn_once_and_the_good_ones_are_used() {
         out.stderr
     );
     // `validate` itself still fails.
-    assert_eq!(run(&["validate", folder]).code, 1);
+    Test::new().args(["validate", folder]).status(1).run();
 
     let missing = dir.path().join("nowhere");
     let missing = missing.to_str().expect("UTF-8 path");
-    let out = run(&["show", "photos", "--guides", missing]);
-    assert_eq!(out.code, 0, "{}", out.stderr);
+    let out = Test::new()
+        .args(["show", "photos", "--guides", missing])
+        .run();
     assert!(out.stdout.contains("Photos not uploading"));
     assert!(
         out.stderr.contains("cannot read the guides folder"),
@@ -1234,20 +1192,9 @@ fn version_prints_the_package_and_guides_versions() {
 
 #[cfg(unix)]
 mod pipes {
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
 
-    /// The binary, set up like `support::fieldfix`, for runs that need their own pipes.
-    fn command(state: &std::path::Path, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
-        cmd.env_remove("FIELDFIX_GUIDES")
-            .env("NO_COLOR", "1")
-            .env("FIELDFIX_STATE_DIR", state)
-            .current_dir(state)
-            .args(args)
-            .stdin(Stdio::null())
-            .stderr(Stdio::piped());
-        cmd
-    }
+    use crate::support::Test;
 
     #[test]
     fn output_into_a_closed_pipe_ends_quietly_with_success() {
@@ -1264,7 +1211,12 @@ mod pipes {
             // usually reads everything first: small outputs fit in the pipe's buffer.)
             let (reader, writer) = std::io::pipe().expect("pipe");
             drop(reader);
-            let out = command(state.path(), args)
+            let out = Test::new()
+                .state(state.path())
+                .args(args)
+                .command()
+                .stdin(Stdio::null())
+                .stderr(Stdio::piped())
                 .stdout(writer)
                 .output()
                 .expect("fieldfix runs");
@@ -1292,32 +1244,30 @@ fn piped_output_has_no_escape_codes_unless_colour_is_forced() {
     ];
     for args in commands {
         for no_color in [true, false] {
-            let mut cmd = fieldfix(state.path());
+            let mut test = Test::new().state(state.path()).args(args);
             if !no_color {
-                cmd.env_remove("NO_COLOR");
+                test = test.env_remove("NO_COLOR");
             }
-            let out = cmd.args(args).output().expect("fieldfix runs");
-            assert!(out.status.success());
+            let out = test.run();
             assert!(
-                !out.stdout.contains(&0x1b),
+                !out.stdout.contains('\x1b'),
                 "fieldfix {args:?} (NO_COLOR set: {no_color}) printed escape codes"
             );
         }
     }
-    let forced = fieldfix(state.path())
+    Test::new()
         .env_remove("NO_COLOR")
         .args(["--color", "always", "show", "photos"])
-        .output()
-        .expect("fieldfix runs");
-    assert!(forced.stdout.contains(&0x1b), "--color always colours");
+        .stdout_contains("\x1b")
+        .run();
 
-    let err = fieldfix(state.path())
+    let err = Test::new()
         .env_remove("NO_COLOR")
         .args(["show", "photoz"])
-        .output()
-        .expect("fieldfix runs");
+        .status(2)
+        .run();
     assert!(
-        !err.stderr.is_empty() && !err.stderr.contains(&0x1b),
+        !err.stderr.is_empty() && !err.stderr.contains('\x1b'),
         "plain errors"
     );
 }
@@ -1438,10 +1388,9 @@ fn on_fixture_guide(args: &[&str]) -> String {
     .expect("write");
     let mut all = vec!["--guides", "company"];
     all.extend_from_slice(args);
-    let out = run_in(work.path(), &all);
-    check_ok(&out, &all);
-    parse(&out.stdout, &all);
-    out.stdout
+    let stdout = ok_in(work.path(), &all);
+    parse(&stdout, &all);
+    stdout
 }
 
 #[test]
@@ -1490,9 +1439,12 @@ fn snapshot_validate_json_of_a_broken_folder() {
 
     // A relative path from the working folder keeps the temp folder out of the output.
     let args = ["validate", "company", "--format", "json"];
-    let out = run_in(work.path(), &args);
-    assert_eq!(out.code, 1, "invalid guides exit 1: {}", out.stderr);
-    assert_eq!(out.stderr, "");
+    let out = Test::new()
+        .state(work.path())
+        .args(args)
+        .status(1)
+        .stderr("")
+        .run();
     let doc = parse(&out.stdout, &args);
     assert_eq!(doc["ok"], false);
     assert_eq!(doc["files"], 3, "the files in the folder");
@@ -1518,26 +1470,20 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
         ][..],
         &["diagnose", "rfis", "--tried", "refresh"][..],
     ] {
-        let one = fieldfix(state.path()).args(args).output().unwrap();
-        let whole = fieldfix(state.path())
+        let one = Test::new().state(state.path()).args(args).run();
+        let whole = Test::new()
+            .state(state.path())
             .arg("--guides")
             .arg(empty.path())
             .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            one.status.success(),
-            "{}",
-            String::from_utf8_lossy(&one.stderr)
-        );
+            .run();
         assert_eq!(one.stdout, whole.stdout, "{args:?}");
     }
-    let typo = fieldfix(state.path())
+    Test::new()
         .args(["diagnose", "photoes"])
-        .output()
-        .unwrap();
-    assert_eq!(typo.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `photos-not-uploading`?"));
+        .status(2)
+        .stderr_contains("did you mean `photos-not-uploading`?")
+        .run();
 }
 
 /// Sets a file's modification time well in the past, so the folder is old enough to cache.

@@ -9,7 +9,7 @@ use fieldfix::engine::{self, Situation};
 use fieldfix::guides::model::{COMPUTER, DEVICE, Guide, Library, ProvideKind, Risk, Step, Target};
 use proptest::prelude::*;
 
-use crate::support::fieldfix;
+use crate::support::Test;
 
 /// The built-in knowledge base, loaded once.
 static LIBRARY: LazyLock<Library> =
@@ -60,15 +60,10 @@ fn the_built_in_guides_pass_validate_strict_and_read_the_same_in_yaml_1_1_tools(
     assert!(warnings.is_empty(), "{}", warnings.join("\n\n"));
     // The same through the command line, as an admin would run it.
     let state = tempfile::tempdir().unwrap();
-    let out = fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .args(["validate", "--strict"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+        .run();
 }
 
 #[test]

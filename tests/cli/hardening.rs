@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
-use crate::support::{GuideDir, assert_printable, fieldfix, minimal_guide, reseal_cache};
+use crate::support::{GuideDir, Output, Test, assert_printable, minimal_guide, reseal_cache};
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
 const EVIL: &str = "a\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}.txt";
@@ -23,12 +23,12 @@ fn undo_list(renames: Value) -> String {
 }
 
 /// `fieldfix preflight --undo LIST`, run in `dir`.
-fn run_undo(dir: &Path, list: &Path) -> std::process::Output {
-    fieldfix(dir)
+fn run_undo(dir: &Path, list: &Path) -> Output {
+    Test::new()
+        .state(dir)
         .args(["preflight", "--undo"])
         .arg(list)
         .output()
-        .unwrap()
 }
 
 /// The undo list `--apply` wrote into `dir`.
@@ -61,8 +61,8 @@ fn undo_refuses_to_move_a_file_out_of_its_folder() {
         let list = state.join("fieldfix-undo-1.json");
         std::fs::write(&list, undo_list(renames.clone())).unwrap();
         let out = run_undo(&state, &list);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{renames}: {stderr}");
+        let stderr = out.stderr.as_str();
+        assert_eq!(out.code, 2, "{renames}: {stderr}");
         assert!(
             stderr.contains("not a rename within one folder"),
             "{stderr}"
@@ -79,12 +79,13 @@ fn undo_checks_the_kind_and_version_of_the_list() {
     let mut doc: Value = serde_json::from_str(&undo_list(json!([]))).unwrap();
     doc["schema_version"] = json!(99);
     std::fs::write(&list, doc.to_string()).unwrap();
-    fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .args(["preflight", "--undo"])
         .arg(&list)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("schema_version 99"));
+        .status(2)
+        .stderr_contains("schema_version 99")
+        .run();
 }
 
 #[test]
@@ -93,17 +94,17 @@ fn undo_prints_full_paths_and_works_after_its_folder_is_renamed() {
     let run = root.path().join("run");
     std::fs::create_dir_all(run.join("photos")).unwrap();
     std::fs::write(run.join("photos").join("Q&A.txt"), "x").unwrap();
-    fieldfix(&run)
+    Test::new()
+        .state(&run)
         .args(["preflight", "photos", "--fix-names", "--apply"])
-        .assert()
-        .code(0);
+        .run();
     assert!(run.join("photos").join("Q_A.txt").exists());
     // The whole folder moves: the undo list (inside it) still finds the files.
     let moved = root.path().join("moved");
     std::fs::rename(&run, &moved).unwrap();
     let out = run_undo(&moved, &the_undo_list(&moved));
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let stdout = out.stdout.as_str();
+    assert_eq!(out.code, 0, "{stdout}");
     assert!(moved.join("photos").join("Q&A.txt").exists());
     let full = moved.canonicalize().unwrap().join("photos").join("Q&A.txt");
     assert!(stdout.contains(&full.display().to_string()), "{stdout}");
@@ -121,10 +122,10 @@ fn escape_sequences_in_file_names_never_reach_the_terminal() {
     std::fs::write(files.join(EVIL), "").unwrap();
     std::fs::write(files.join("two\nlines#.txt"), "x").unwrap();
     let run = |args: &[&str]| {
-        let out = fieldfix(root.path()).args(args).output().unwrap();
-        assert_printable(&format!("{args:?} stdout"), &out.stdout);
-        assert_printable(&format!("{args:?} stderr"), &out.stderr);
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let out = Test::new().state(root.path()).args(args).output();
+        assert_printable(&format!("{args:?} stdout"), out.stdout.as_bytes());
+        assert_printable(&format!("{args:?} stderr"), out.stderr.as_bytes());
+        out.stdout.clone()
     };
     let text = run(&["preflight", "files"]);
     assert!(text.contains("a\\u{1b}[2J"), "{text}");
@@ -175,15 +176,11 @@ fn validate_and_load_errors_never_echo_escape_sequences() {
             0,
         ),
     ] {
-        let out = fieldfix(state.path()).args(&args).output().unwrap();
-        assert_eq!(out.status.code(), Some(code), "{args:?}");
-        assert_printable("stdout", &out.stdout);
-        assert_printable("stderr", &out.stderr);
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = Test::new().state(state.path()).args(&args).output();
+        assert_eq!(out.code, code, "{args:?}");
+        assert_printable("stdout", out.stdout.as_bytes());
+        assert_printable("stderr", out.stderr.as_bytes());
+        let all = format!("{}{}", out.stdout, out.stderr);
         assert!(all.contains("\\u{1b}[2J"), "{all}");
         assert!(all.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}"), "{all}");
     }
@@ -277,13 +274,13 @@ fn export_never_writes_outside_out_even_from_a_tampered_cache() {
     let (guides, cache) = cached_folder(state.path());
     tamper(&cache, |g| g["id"] = json!("../../x"));
     let out = state.path().join("a").join("b").join("site");
-    fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .arg("--guides")
         .arg(guides.path())
         .args(["export", "--out"])
         .arg(&out)
-        .assert()
-        .code(0);
+        .run();
     assert!(out.join("crane-log.html").exists());
     assert!(!state.path().join("a").join("x.html").exists());
 }
@@ -369,17 +366,13 @@ fn pipes_and_devices_are_refused_naming_the_file() {
         (vec!["preflight", "--undo", pipe_arg], 2, "pipe"),
         (vec!["preflight", "--undo", "/dev/zero"], 2, "/dev/zero"),
     ] {
-        let out = fieldfix(state.path())
+        let out = Test::new()
+            .state(state.path())
             .args(&args)
             .timeout(timeout)
-            .output()
-            .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_eq!(out.status.code(), Some(code), "{args:?}: {all}");
+            .output();
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert_eq!(out.code, code, "{args:?}: {all}");
         assert!(all.contains(names), "{args:?}: {all}");
         assert!(all.contains("not a regular file"), "{args:?}: {all}");
     }
@@ -390,12 +383,10 @@ fn pipes_and_devices_are_refused_naming_the_file() {
 
 /// Runs fieldfix with its stdout closed by the reader before anything is read; the exit code.
 fn exit_with_closed_pipe(state: &Path, args: &[&str]) -> Option<i32> {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("fieldfix"))
+    let mut child = Test::new()
+        .state(state)
         .args(args)
-        .env("FIELDFIX_STATE_DIR", state)
-        .env("FIELDFIX_CACHE_DIR", state.join("cache"))
-        .env_remove("FIELDFIX_GUIDES")
-        .current_dir(state)
+        .command()
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -434,12 +425,12 @@ fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
     let guides = GuideDir::new();
     guides.write(name, text);
     let state = tempfile::tempdir().unwrap();
-    let out = fieldfix(state.path())
+    let out = Test::new()
+        .state(state.path())
         .args(["validate", "--format", "json"])
         .arg(guides.path())
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        .output();
+    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
     let problems = doc["problems"]
         .as_array()
         .unwrap()
@@ -451,7 +442,7 @@ fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
             )
         })
         .collect();
-    (out.status.code().unwrap(), problems)
+    (out.code, problems)
 }
 
 #[test]
@@ -509,30 +500,24 @@ fn upper_case_extensions_are_loaded_or_reported() {
     let state = tempfile::tempdir().unwrap();
     assert_eq!(title(state.path(), guides.path()), "Test problem");
     guides.write("Other.YAML", &minimal_guide("other"));
-    let (code, problems) = {
-        let out = fieldfix(state.path())
-            .arg("validate")
-            .arg(guides.path())
-            .output()
-            .unwrap();
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
-    };
-    assert_eq!(code, Some(1), "{problems}");
-    assert!(problems.contains("Other.YAML"), "{problems}");
-    assert!(problems.contains("in 2 guide files"), "{problems}");
+    Test::new()
+        .state(state.path())
+        .arg("validate")
+        .arg(guides.path())
+        .status(1)
+        .stdout_contains("Other.YAML")
+        .stdout_contains("in 2 guide files")
+        .run();
 }
 
 #[test]
 fn empty_folder_variables_count_as_unset() {
     let state = tempfile::tempdir().unwrap();
-    fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .env("FIELDFIX_GUIDES", "")
         .arg("list")
-        .assert()
-        .code(0);
+        .run();
     let guides = GuideDir::new();
     let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
     // Old enough to be cached by any version.
@@ -543,15 +528,15 @@ fn empty_folder_variables_count_as_unset() {
         .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
         .unwrap();
     let xdg = state.path().join("xdg");
-    fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .env("FIELDFIX_CACHE_DIR", "")
         .env("XDG_CACHE_HOME", &xdg)
         .env("HOME", state.path())
         .arg("--guides")
         .arg(guides.path())
         .arg("list")
-        .assert()
-        .code(0);
+        .run();
     let in_cwd: Vec<_> = std::fs::read_dir(state.path())
         .unwrap()
         .map(|e| e.unwrap().file_name())
@@ -570,12 +555,12 @@ fn names_with_direction_controls_fail_and_folders_are_not_files() {
     std::fs::create_dir_all(root.join("Q&A")).unwrap();
     std::fs::write(root.join("Q&A").join("fine.txt"), "x").unwrap();
     std::fs::write(root.join("rtl\u{202e}txt.exe"), "x").unwrap();
-    let out = fieldfix(state.path())
+    let out = Test::new()
+        .state(state.path())
         .args(["preflight", "up"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{text}");
+        .output();
+    let text = out.stdout.as_str();
+    assert_eq!(out.code, 1, "{text}");
     assert!(text.contains("rtl\\u{202e}txt.exe"), "{text}");
     assert!(text.contains("change the direction"), "{text}");
     assert!(
@@ -610,12 +595,13 @@ fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
     let guides = GuideDir::new();
     guides.write("big.yaml", &"#".repeat(2 * 1024 * 1024));
     let state = tempfile::tempdir().unwrap();
-    fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .arg("validate")
         .arg(guides.path())
-        .assert()
-        .code(1)
-        .stdout(predicates::str::contains("1 problem in 1 guide file"));
+        .status(1)
+        .stdout_contains("1 problem in 1 guide file")
+        .run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -695,13 +681,13 @@ fn no_control_character_reaches_the_terminal_from_any_output() {
         vec!["preflight", f, "--fix-names", "--apply"],
     ];
     for args in &runs {
-        let out = fieldfix(s).args(args).output().unwrap();
-        assert_printable(&format!("{args:?} stdout"), &out.stdout);
-        assert_printable(&format!("{args:?} stderr"), &out.stderr);
+        let out = Test::new().state(s).args(args).output();
+        assert_printable(&format!("{args:?} stdout"), out.stdout.as_bytes());
+        assert_printable(&format!("{args:?} stderr"), out.stderr.as_bytes());
     }
     let undo = run_undo(s, &the_undo_list(s));
-    assert_printable("undo stdout", &undo.stdout);
-    assert_printable("undo stderr", &undo.stderr);
+    assert_printable("undo stdout", undo.stdout.as_bytes());
+    assert_printable("undo stderr", undo.stderr.as_bytes());
     // The exported pages too.
     for dir in [&site, &md] {
         for page in std::fs::read_dir(dir).unwrap() {

@@ -1,15 +1,15 @@
-//! The integration tests: one binary, one module per area, a shared helper module.
+//! The command-line tests: the real binary, run through the shared `Test` builder, one module
+//! per area. The library's own tests (engine, properties, validator rules) are in tests/library.
 
+#[path = "../support/mod.rs"]
 mod support;
 
 mod admin;
 mod commands;
 mod content;
-mod engine;
 mod hardening;
 mod outcomes;
 mod preflight;
-mod properties;
 mod pty;
 mod validate;
 mod wizard;

@@ -14,7 +14,7 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::Store;
 use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
-use crate::support::fieldfix;
+use crate::support::Test;
 
 /// Answers "I don't know" to every question, the next of `steps` at every step, and Esc to
 /// anything typed.
@@ -163,13 +163,13 @@ fn saved_then_discarded_sessions_are_logged_unless_fieldfix_no_log_is_set() {
         // Save and quit at the first step, keeping no log.
         wizard(dir.path(), &photos_request(true), &["Save and quit"]);
         let saved = Store::at(dir.path()).latest().expect("a saved session");
-        let mut cmd = fieldfix(dir.path());
-        cmd.args(["sessions", "discard", &saved.id]);
+        let mut test = Test::new()
+            .state(dir.path())
+            .args(["sessions", "discard", &saved.id]);
         if let Some(v) = env {
-            cmd.env("FIELDFIX_NO_LOG", v);
+            test = test.env("FIELDFIX_NO_LOG", v);
         }
-        let out = cmd.output().unwrap();
-        assert!(out.status.success(), "{out:?}");
+        let out = test.run();
         let records = records_in(&dir.path().join("outcomes.jsonl"));
         assert_eq!(
             records.len(),
@@ -178,18 +178,17 @@ fn saved_then_discarded_sessions_are_logged_unless_fieldfix_no_log_is_set() {
         );
         if logged {
             assert_eq!(records[0].outcome, Ending::Abandoned);
-            assert!(String::from_utf8_lossy(&out.stderr).contains(NOTE));
+            assert!(out.stderr.contains(NOTE));
         }
     }
     // The flag does the same as the variable.
     let dir = tempfile::tempdir().unwrap();
     wizard(dir.path(), &photos_request(true), &["Save and quit"]);
     let saved = Store::at(dir.path()).latest().unwrap();
-    let out = fieldfix(dir.path())
+    Test::new()
+        .state(dir.path())
         .args(["--no-log", "sessions", "discard", &saved.id])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+        .run();
     assert!(!dir.path().join("outcomes.jsonl").exists());
 }
 
@@ -244,9 +243,8 @@ fn small_log() -> Vec<Record> {
 fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
-    let out = fieldfix(dir.path()).arg("outcomes").output().unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+    let out = Test::new().state(dir.path()).arg("outcomes").run();
+    let text = out.stdout;
     assert!(text.contains("3 sessions (3 records)"), "{text}");
     assert!(text.contains("error-429 — "), "{text}");
     assert!(text.contains("2 fixed, 1 ticket"), "{text}");
@@ -260,11 +258,11 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
         ["stop-and-wait", "1", "2", "0", "0"]
     );
 
-    let out = fieldfix(dir.path())
+    let out = Test::new()
+        .state(dir.path())
         .args(["outcomes", "--format", "json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .output();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["schema_version"], 2);
     assert_eq!(json["sessions"], 3);
     let g = &json["guides"][0];
@@ -274,13 +272,12 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
     assert_eq!(g["steps"][0]["step"], "stop-and-wait");
     assert_eq!(g["steps"][0]["did_not_help"], 2);
 
-    let out = fieldfix(dir.path())
+    let out = Test::new()
+        .state(dir.path())
         .args(["outcomes", "export"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let exported: Vec<Record> = String::from_utf8(out.stdout)
-        .unwrap()
+        .run();
+    let exported: Vec<Record> = out
+        .stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
@@ -293,19 +290,18 @@ fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
     let mut text = lines(&small_log());
     text.push_str(r#"{"record":1,"fieldfix":"0.1.0","gui"#);
     std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
-    let out = fieldfix(dir.path()).arg("outcomes").output().unwrap();
-    assert!(out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = Test::new().state(dir.path()).arg("outcomes").run();
+    let err = out.stderr.as_str();
     assert!(
         err.contains("outcomes.jsonl:4: skipped a line cut short"),
         "{err}"
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("3 sessions"));
+    assert!(out.stdout.contains("3 sessions"));
 
     // The wizard's next record goes on a line of its own after the torn one.
     wizard(dir.path(), &photos_request(false), &["Fixed it"]);
-    let out = fieldfix(dir.path()).arg("outcomes").output().unwrap();
-    assert!(String::from_utf8_lossy(&out.stdout).contains("4 sessions"));
+    let out = Test::new().state(dir.path()).arg("outcomes").output();
+    assert!(out.stdout.contains("4 sessions"));
 }
 
 #[test]
@@ -319,19 +315,19 @@ fn the_log_rotates_past_its_cap_and_outcomes_reads_both_files() {
     assert_eq!(records_in(&log).len(), 1, "a fresh log");
     let old = dir.path().join("outcomes.1.jsonl");
     assert_eq!(records_in(&old).len(), copies);
-    let out = fieldfix(dir.path())
+    let out = Test::new()
+        .state(dir.path())
         .args(["outcomes", "--format", "json"])
-        .output()
-        .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .output();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["records"], copies + 1);
 }
 
 /// Runs fieldfix in `dir` with `args`; it must exit 2 (usage error). Its stderr.
 fn usage_error(dir: &Path, args: &[&str]) -> String {
-    let out = fieldfix(dir).args(args).output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "{args:?}");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    let out = Test::new().state(dir).args(args).output();
+    assert_eq!(out.code, 2, "{args:?}");
+    out.stderr.clone()
 }
 
 #[test]
@@ -359,12 +355,7 @@ fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
 
 /// `fieldfix validate DIR` passes.
 fn assert_validates(state: &Path, dir: &Path) {
-    let out = fieldfix(state).arg("validate").arg(dir).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    Test::new().state(state).arg("validate").arg(dir).run();
 }
 
 /// The item of a JSON list whose `id` is `id`.
@@ -493,7 +484,8 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
 
     let out_dir = dir.path().join("tuned");
     let tune = |extra: &[&str]| {
-        fieldfix(dir.path())
+        Test::new()
+            .state(dir.path())
             .arg("--guides")
             .arg(&company)
             .arg("tune")
@@ -502,15 +494,10 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
             .arg(&out_dir)
             .args(extra)
             .output()
-            .unwrap()
     };
     let out = tune(&[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["used"], 400);
     assert_eq!(json["skipped"][0]["reason"], "other-version");
     assert_eq!(json["skipped"][0]["sessions"], 1);
@@ -542,9 +529,9 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     assert_validates(dir.path(), &out_dir);
     // Never overwritten without --force.
     let out = tune(&[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--force"));
-    assert!(tune(&["--force"]).status.success());
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--force"));
+    assert!(tune(&["--force"]).code == 0);
 
     // Rolled out beside the company's own override: it validates, and the sessions run before
     // it still count (the version without the tuned overrides is a known one).
@@ -552,7 +539,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     assert_validates(dir.path(), &company);
 
     let out = tune(&["--force"]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["used"], 400);
     let now = &json["guides"][0]["steps"][0];
     assert_eq!(now["id"], "stop-and-wait");
@@ -566,12 +553,11 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
 fn tune_prints_current_and_suggested_values_with_their_evidence() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("log.jsonl"), lines(&small_log())).unwrap();
-    let out = fieldfix(dir.path())
+    let out = Test::new()
+        .state(dir.path())
         .args(["tune", "log.jsonl"])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+        .run();
+    let text = out.stdout;
     assert!(text.contains("3 sessions used"), "{text}");
     assert!(text.contains("step success"), "{text}");
     assert!(text.contains("90% interval"), "{text}");
@@ -593,13 +579,13 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
         "override: error-429\ncauses:\n  - id: many-uploads\n    likelihood: 0\nsteps:\n  - id: stop-and-wait\n    success: 1.5\n",
     );
     let dir = tempfile::tempdir().unwrap();
-    let out = fieldfix(dir.path())
+    let out = Test::new()
+        .state(dir.path())
         .arg("validate")
         .arg(guides.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let text = String::from_utf8_lossy(&out.stdout);
+        .output();
+    assert_eq!(out.code, 1);
+    let text = out.stdout.as_str();
     assert!(
         text.contains("likelihood must be a number greater than 0"),
         "{text}"

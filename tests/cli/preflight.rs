@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::fieldfix;
+use crate::support::Test;
 
 /// A folder of fixture files, and a separate state folder the binary runs in (where undo lists
 /// go).
@@ -49,8 +49,9 @@ impl Tree {
         path
     }
 
-    fn cmd(&self) -> assert_cmd::Command {
-        fieldfix(self.state.path())
+    /// A run in this tree's state folder.
+    fn cmd(&self) -> Test {
+        Test::new().state(self.state.path())
     }
 
     /// `preflight --format json` on the tree with extra flags: the document and the exit code.
@@ -61,16 +62,8 @@ impl Tree {
             .arg(self.root())
             .args(flags)
             .args(["--format", "json"])
-            .output()
-            .expect("run fieldfix");
-        let doc = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "not JSON ({e}): {}\nstderr: {}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            )
-        });
-        (doc, out.status.code().expect("exit code"))
+            .output();
+        (out.json(), out.code)
     }
 
     /// `preflight` as text: stdout and the exit code.
@@ -80,12 +73,8 @@ impl Tree {
             .arg("preflight")
             .arg(self.root())
             .args(flags)
-            .output()
-            .expect("run fieldfix");
-        (
-            String::from_utf8(out.stdout).expect("UTF-8 output"),
-            out.status.code().expect("exit code"),
-        )
+            .output();
+        (out.stdout, out.code)
     }
 }
 
@@ -588,13 +577,10 @@ fn a_missing_path_is_a_usage_error_naming_it() {
         .arg("preflight")
         .arg(t.root())
         .arg(&missing)
-        .assert()
-        .code(2)
+        .status(2)
         .stdout("")
-        .stderr(predicates::str::contains(format!(
-            "no such file or folder: {}",
-            missing.display()
-        )));
+        .stderr_contains(format!("no such file or folder: {}", missing.display()))
+        .run();
 }
 
 #[test]
@@ -610,17 +596,17 @@ fn bad_flag_values_are_usage_errors() {
             .arg("preflight")
             .arg(t.root())
             .args(&flags)
-            .assert()
-            .code(2);
+            .status(2)
+            .run();
     }
-    t.cmd().arg("preflight").assert().code(2);
+    t.cmd().arg("preflight").status(2).run();
     let not_a_list = t.file("x.json", b"{}");
     t.cmd()
         .args(["preflight", "--undo"])
         .arg(&not_a_list)
-        .assert()
-        .code(2)
-        .stderr(predicates::str::contains("not a fieldfix undo list"));
+        .status(2)
+        .stderr_contains("not a fieldfix undo list")
+        .run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -709,9 +695,8 @@ fn apply_renames_without_overwriting_and_undo_restores() {
     t.cmd()
         .args(["preflight", "--undo"])
         .arg(&lists[0])
-        .assert()
-        .code(0)
-        .stdout(predicates::str::contains("Restored 4 names."));
+        .stdout_contains("Restored 4 names.")
+        .run();
     assert_eq!(read("Q&A/site #1.txt"), "first");
     assert_eq!(read("Q&A/site ?1.txt"), "second");
     assert_eq!(read("Q&A/site _1.txt"), "was already here");
@@ -724,9 +709,8 @@ fn apply_renames_without_overwriting_and_undo_restores() {
         .args(["preflight", "--undo"])
         .arg(&lists[0])
         .args(["--format", "json"])
-        .assert()
-        .code(0)
-        .stdout(predicates::str::contains("\"already-restored\""));
+        .stdout_contains("\"already-restored\"")
+        .run();
 }
 
 #[test]
@@ -741,9 +725,9 @@ fn undo_never_overwrites_a_file_that_took_the_old_name() {
     t.cmd()
         .args(["preflight", "--undo"])
         .arg(&lists[0])
-        .assert()
-        .code(1)
-        .stdout(predicates::str::contains("NOT RESTORED"));
+        .status(1)
+        .stdout_contains("NOT RESTORED")
+        .run();
     let read = |rel: &str| std::fs::read_to_string(t.root().join(rel)).unwrap();
     assert_eq!(read("plan #1.txt"), "newcomer");
     assert_eq!(read("plan _1.txt"), "original");
@@ -784,9 +768,8 @@ fn folders_given_keep_their_names_but_files_given_are_checked() {
         .cmd()
         .args(["preflight", "--fix-names", "--apply", "--format", "json"])
         .arg(&folder)
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .run();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     // Only the file inside was renamed; the folder named on the command line is untouched.
     assert_eq!(doc["renames"].as_array().unwrap().len(), 1, "{doc:#}");
     assert!(folder.join("x _1.txt").exists());
@@ -797,10 +780,9 @@ fn folders_given_keep_their_names_but_files_given_are_checked() {
         .cmd()
         .args(["preflight", "--format", "json"])
         .arg(&given)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        .status(1)
+        .run();
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(findings(&doc, "RFI #9.txt"), [pair("bad-name", "fail")]);
     assert_eq!(doc["checked"]["files"], 1);
     assert_eq!(doc["checked"]["folders"], 0);

@@ -12,7 +12,7 @@ use fieldfix::wizard::prompt::{Prompter, ScriptPrompter, Scripted};
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::fieldfix;
+use crate::support::Test;
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
@@ -346,7 +346,8 @@ fn enter_on_the_first_screen_lists_the_problems_by_title() {
 #[test]
 fn diagnose_describe_answers_the_shared_questions_it_mentions() {
     let state = tempfile::tempdir().unwrap();
-    let out = fieldfix(state.path())
+    let out = Test::new()
+        .state(state.path())
         .args([
             "diagnose",
             "photos",
@@ -354,10 +355,9 @@ fn diagnose_describe_answers_the_shared_questions_it_mentions() {
             "pics stuck on my Galaxy, no signal",
         ])
         .args(["--network", "weak", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        .output();
+    assert_eq!(out.code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let answers = json["answers"].to_string();
     assert!(answers.contains("android"), "{answers}");
     assert!(
@@ -375,12 +375,12 @@ fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
         ("photos not uploadng", "photos-not-uploading"),
     ] {
         for command in ["show", "diagnose"] {
-            let out = fieldfix(state.path())
+            let out = Test::new()
+                .state(state.path())
                 .args([command, name])
-                .output()
-                .unwrap();
-            assert_eq!(out.status.code(), Some(2));
-            let err = String::from_utf8_lossy(&out.stderr);
+                .output();
+            assert_eq!(out.code, 2);
+            let err = out.stderr.as_str();
             assert!(
                 err.contains(&format!("did you mean `{meant}`")),
                 "{command} {name}: {err}"
@@ -572,22 +572,17 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
 #[test]
 fn without_a_terminal_the_wizard_fails_fast_and_names_the_flags() {
     let state = tempfile::tempdir().unwrap();
-    let out = fieldfix(state.path())
+    Test::new()
+        .state(state.path())
         .args(["fix", "photos"])
-        .write_stdin("")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("needs a terminal"), "{err}");
-    assert!(err.contains("fieldfix diagnose photos --device"), "{err}");
-    assert!(out.stdout.is_empty());
-    let out = fieldfix(state.path()).write_stdin("").output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(2),
-        "bare `fieldfix` with no terminal"
-    );
+        .stdin("")
+        .status(2)
+        .stderr_contains("needs a terminal")
+        .stderr_contains("fieldfix diagnose photos --device")
+        .stdout("")
+        .run();
+    // Bare `fieldfix` with no terminal.
+    Test::new().state(state.path()).stdin("").status(2).run();
 }
 
 #[test]
@@ -914,31 +909,27 @@ fn sessions_lists_and_discards_saved_sessions() {
     save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
     save_at_first_step(&on_a_computer("photos", "just-me"), &dir, &plan);
     let list = |args: &[&str]| {
-        fieldfix(state.path())
+        Test::new()
+            .state(state.path())
             .env("FIELDFIX_STATE_DIR", &dir)
             .arg("sessions")
             .args(args)
             .output()
-            .unwrap()
     };
     let out = list(&["--format", "json"]);
-    assert_eq!(out.status.code(), Some(0));
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.code, 0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let sessions = json["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2, "{json}");
     assert_eq!(sessions[0]["title"], "Photos not uploading", "newest first");
     assert_eq!(sessions[1]["phase"], "steps");
-    let text = String::from_utf8(list(&[]).stdout).unwrap();
+    let text = list(&[]).stdout;
     assert!(text.contains("RFI not updating, saved "), "{text}");
     let id = sessions[1]["id"].as_str().unwrap();
-    assert_eq!(list(&["discard", id]).status.code(), Some(0));
-    assert_eq!(
-        list(&["discard", id]).status.code(),
-        Some(2),
-        "already gone"
-    );
+    assert_eq!(list(&["discard", id]).code, 0);
+    assert_eq!(list(&["discard", id]).code, 2, "already gone");
     let json: serde_json::Value =
-        serde_json::from_slice(&list(&["--format", "json"]).stdout).unwrap();
+        serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
     assert_eq!(json["sessions"].as_array().unwrap().len(), 1);
 }
 
