@@ -14,8 +14,8 @@ use crate::raw::{
     RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawQuestion,
     RawSign, RawStep, Text, When,
 };
-use crate::text::forbidden_char;
 use crate::suggest;
+use crate::text::forbidden_char;
 
 /// Default chance that a step fixes its cause when that cause is the real one.
 pub const DEFAULT_SUCCESS: f64 = 0.9;
