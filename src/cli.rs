@@ -19,10 +19,7 @@ pub fn parse() -> Cli {
     Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
 }
 
-/// `fieldfix --version`: the package version, then the built-in guides' content version (a short
-/// hash of the guide files and their count, computed by build.rs), e.g.
-/// `fieldfix 0.1.0 (guides 1a2b3c4d, 21 guides)`.
-pub const VERSION: &str = env!("FIELDFIX_VERSION");
+pub use crate::guides::embedded::VERSION;
 
 /// Walks construction teams through fixing Procore problems, one step at a time.
 ///

@@ -130,7 +130,8 @@ pub fn man(command: clap::Command, page: Option<&str>, out: &mut Out) -> anyhow:
                         names.join(", ")
                     ))
                 })?;
-            clap_mangen::Man::new(sub.clone().version(crate::cli::VERSION)).render(&mut roff)?;
+            clap_mangen::Man::new(sub.clone().version(crate::guides::embedded::VERSION))
+                .render(&mut roff)?;
         }
         None => {
             let man = clap_mangen::Man::new(command);

@@ -6,6 +6,11 @@ use super::model::{Library, Origin};
 
 include!(concat!(env!("OUT_DIR"), "/embedded_guides.rs"));
 
+/// `fieldfix --version`: the package version, then the built-in guides' content version (a short
+/// hash of the guide files and their count, computed by build.rs), e.g.
+/// `fieldfix 0.1.0 (guides 1a2b3c4d, 21 guides)`.
+pub const VERSION: &str = env!("FIELDFIX_VERSION");
+
 /// The built-in guide files, as written.
 pub fn sources() -> Vec<Source> {
     EMBEDDED

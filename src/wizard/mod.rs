@@ -6,6 +6,7 @@ pub mod prompt;
 pub mod session;
 mod sessions;
 mod ticket;
+mod unlisted;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -155,11 +156,12 @@ fn go_on(
     store: &Store,
     run: &outcome_log::Run,
 ) -> anyhow::Result<Ending> {
-    let unlisted = ticket::unlisted(library);
+    let unlisted = unlisted::unlisted(library);
     loop {
         store.save(&session)?;
         let found = library.guide(&session.guide);
-        let Some(guide) = found.or((session.guide == ticket::UNLISTED).then_some(&unlisted)) else {
+        let Some(guide) = found.or((session.guide == unlisted::UNLISTED).then_some(&unlisted))
+        else {
             anyhow::bail!(
                 "the saved session is for the guide `{}`, which no longer exists",
                 session.guide
@@ -221,7 +223,7 @@ fn go_on(
 fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
     match library.guide(id) {
         Some(g) => g.title.as_str(),
-        None if id == ticket::UNLISTED => ticket::UNLISTED_TITLE,
+        None if id == unlisted::UNLISTED => unlisted::UNLISTED_TITLE,
         None => id,
     }
 }
@@ -345,7 +347,7 @@ fn new_session(
     let guide = match picked {
         Picked::Guide(guide) => guide,
         Picked::Unlisted => {
-            unlisted = ticket::unlisted(library);
+            unlisted = unlisted::unlisted(library);
             &unlisted
         }
     };
@@ -379,7 +381,7 @@ const FULL_LIST: &str = "None of these: show the full list";
 fn none_fit(library: &Library) -> String {
     format!(
         "None of these: write a ticket for {}",
-        ticket::unlisted(library).escalate.contact()
+        unlisted::unlisted(library).escalate.contact()
     )
 }
 
@@ -752,7 +754,7 @@ fn switch_problem(
     };
     let to = match picked {
         Picked::Guide(g) => g.id.as_str(),
-        Picked::Unlisted => ticket::UNLISTED,
+        Picked::Unlisted => unlisted::UNLISTED,
     };
     if to == session.guide {
         p.say(
@@ -769,7 +771,7 @@ fn switch_problem(
         }
         session.described.push_str(&described);
     }
-    if to == ticket::UNLISTED {
+    if to == unlisted::UNLISTED {
         session.phase = Phase::Escalate;
     } else {
         let paint = p.paint().clone();

@@ -363,9 +363,9 @@ impl Store {
             path: self.path(&session.id),
             message,
         };
-        let unlisted = super::ticket::unlisted(library);
+        let unlisted = super::unlisted::unlisted(library);
         let found = library.guide(&session.guide);
-        let unlisted = (session.guide == super::ticket::UNLISTED).then_some(&unlisted);
+        let unlisted = (session.guide == super::unlisted::UNLISTED).then_some(&unlisted);
         let Some(guide) = found.or(unlisted) else {
             return Err(unusable(format!(
                 "it is for the guide `{}`, which does not exist",
