@@ -287,10 +287,10 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
         let mut steps = 0;
         let mut recommended = false;
         loop {
-            s.expect("Save and quit");
+            let didnt_help = menu_index(&mut s, "Didn't help");
             recommended |= s.screen().contains("(recommended)");
-            // Down, Enter: "Didn't help", whether or not handing over is recommended.
-            pick(&mut s, 1);
+            // "Didn't help", whether or not handing over is recommended.
+            pick(&mut s, didnt_help);
             steps += 1;
             let next = s.expect(expectrl::Regex(r"(\? How did it go)|(Time to hand this)"));
             if String::from_utf8_lossy(next.get(0).unwrap_or_default()).starts_with("Time") {
