@@ -4,6 +4,11 @@
 /// line break), which include the ESC that starts terminal escape sequences, and the Unicode
 /// bidirectional overrides that can make text display differently from what it says.
 pub fn forbidden_char(text: &str) -> Option<char> {
+    // Printable ASCII and line breaks, nearly all guide text, need no decoding (this runs on
+    // every string of a cached company library on every start).
+    if text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b)) {
+        return None;
+    }
     text.chars()
         .find(|&c| c != '\n' && crate::safe::is_unsafe(c))
 }
