@@ -6,7 +6,10 @@
 pub fn forbidden_char(text: &str) -> Option<char> {
     // Printable ASCII and line breaks, nearly all guide text, need no decoding (this runs on
     // every string of a cached company library on every start).
-    if text.bytes().all(|b| b == b'\n' || (b' '..=b'~').contains(&b)) {
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+    {
         return None;
     }
     text.chars()
