@@ -25,6 +25,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use order::Model;
+
 pub use input::{InputError, check_situation};
 
 use crate::guides::model::{
@@ -151,15 +153,16 @@ pub struct Plan {
 /// Diagnoses: the shared `context` questions, a guide, and what is known.
 pub fn diagnose(context: &[Question], guide: &Guide, situation: &Situation) -> Plan {
     let situation = &effective(guide, situation);
-    let mut plan = plan_effective(guide, situation);
-    plan.questions = value::questions(context, guide, situation);
+    let model = Model::new(guide);
+    let mut plan = plan_effective(&model, situation);
+    plan.questions = value::questions(context, &model, situation);
     plan
 }
 
 /// The plan without the questions (for a caller that will not ask any): cheaper than
 /// [`diagnose`], otherwise the same.
 pub fn plan(guide: &Guide, situation: &Situation) -> Plan {
-    plan_effective(guide, &effective(guide, situation))
+    plan_effective(&Model::new(guide), &effective(guide, situation))
 }
 
 /// The situation without answers to guide questions that no longer apply (say, a phone
@@ -190,17 +193,18 @@ fn effective(guide: &Guide, situation: &Situation) -> Situation {
 
 /// Whether an item with this condition applies.
 fn applies(condition: &crate::guides::model::Condition, situation: &Situation) -> bool {
-    condition.holds(|q| situation.answer(q).map(str::to_owned))
+    condition.holds(|q| situation.answer(q))
 }
 
 /// Cause weights after the answers and the failed steps, normalised to sum to 1 (all zero when
 /// every cause is ruled out or hidden).
 pub fn probabilities(guide: &Guide, situation: &Situation) -> Vec<f64> {
-    weights(guide, &effective(guide, situation))
+    weights(&Model::new(guide), &effective(guide, situation))
 }
 
 /// [`probabilities`] for a situation already made [`effective`] (so every answer in it applies).
-fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
+fn weights(model: &Model, situation: &Situation) -> Vec<f64> {
+    let guide = model.guide;
     let mut weights: Vec<f64> = guide
         .causes
         .iter()
@@ -251,20 +255,19 @@ fn weights(guide: &Guide, situation: &Situation) -> Vec<f64> {
             }
         }
     }
-    for step in situation.tried.iter().filter_map(|id| guide.step(id)) {
-        fail(guide, step, &mut weights);
+    let step_index = |id: &String| guide.steps.iter().position(|s| s.id == *id);
+    for i in situation.tried.iter().filter_map(step_index) {
+        fail(model.fixes(i), &guide.steps[i], &mut weights);
     }
     normalise(&mut weights);
     weights
 }
 
-/// Bayes' rule for a step that did not help: each cause it fixes keeps `1 - success` of its
-/// weight.
-fn fail(guide: &Guide, step: &Step, weights: &mut [f64]) {
-    for (i, cause) in guide.causes.iter().enumerate() {
-        if step.fixes.contains(&cause.id) {
-            weights[i] *= 1.0 - step.success;
-        }
+/// Bayes' rule for a step that did not help: each cause it fixes (indexes `fixes`) keeps
+/// `1 - success` of its weight.
+fn fail(fixes: &[usize], step: &Step, weights: &mut [f64]) {
+    for &i in fixes {
+        weights[i] *= 1.0 - step.success;
     }
 }
 
@@ -359,21 +362,23 @@ fn first_action(guide: &Guide, order: &order::Order, stop: usize, to: Target) ->
 
 /// Expected minutes to a fix from this situation ([`effective`]) following the best plan, and
 /// that plan's first action.
-fn expected_minutes(guide: &Guide, situation: &Situation) -> (f64, Action) {
+fn expected_minutes(model: &Model, situation: &Situation) -> (f64, Action) {
+    let guide = model.guide;
     let situation = &effective(guide, situation);
     let (to, _) = target(guide, situation);
     let escalate = guide.escalate.target(to).minutes;
-    let order = order::order(guide, situation, weights(guide, situation), to, false);
+    let order = order::order(model, situation, weights(model, situation), to, false);
     let (stop, minutes) = order.best_stop(escalate);
     (minutes, first_action(guide, &order, stop, to))
 }
 
 /// The plan without the questions, for a situation already made [`effective`].
-fn plan_effective(guide: &Guide, situation: &Situation) -> Plan {
-    let probs = weights(guide, situation);
+fn plan_effective(model: &Model, situation: &Situation) -> Plan {
+    let guide = model.guide;
+    let probs = weights(model, situation);
     let (to, mut reasons) = target(guide, situation);
     let contact = guide.escalate.target(to);
-    let order = order::order(guide, situation, probs.clone(), to, true);
+    let order = order::order(model, situation, probs.clone(), to, true);
     let (stop, expected_minutes) = order.best_stop(contact.minutes);
     let steps: Vec<RankedStep> = order
         .units

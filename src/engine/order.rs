@@ -77,38 +77,57 @@ struct Info<'a> {
     after: Vec<usize>,
 }
 
-/// What the planner knows about every step of `guide`, in file order.
-fn infos(guide: &Guide) -> Vec<Info<'_>> {
-    let index = |id: &String| guide.steps.iter().position(|s| s.id == *id);
+/// A guide as the planner reads it: each step's cause and prerequisite indexes, worked out
+/// once per diagnosis rather than once per plan (valuing the questions makes a plan for every
+/// answer of every open question).
+pub(super) struct Model<'a> {
+    pub guide: &'a Guide,
+    info: Vec<Info<'a>>,
+}
+
+impl<'a> Model<'a> {
+    pub fn new(guide: &'a Guide) -> Self {
+        let index = |id: &String| guide.steps.iter().position(|s| s.id == *id);
+        let info = guide
+            .steps
+            .iter()
+            .map(|step| Info {
+                step,
+                fixes: fixed_by(guide, step),
+                after: step.after.iter().filter_map(index).collect(),
+            })
+            .collect();
+        Model { guide, info }
+    }
+
+    /// Indexes of the causes step `i` fixes.
+    pub fn fixes(&self, i: usize) -> &[usize] {
+        &self.info[i].fixes
+    }
+}
+
+/// Indexes of the causes `step` fixes, in file order.
+fn fixed_by(guide: &Guide, step: &Step) -> Vec<usize> {
     guide
-        .steps
+        .causes
         .iter()
-        .map(|step| Info {
-            step,
-            fixes: guide
-                .causes
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| step.fixes.contains(&c.id))
-                .map(|(i, _)| i)
-                .collect(),
-            after: step.after.iter().filter_map(index).collect(),
-        })
+        .enumerate()
+        .filter(|(_, c)| step.fixes.contains(&c.id))
+        .map(|(i, _)| i)
         .collect()
 }
 
-/// Orders the remaining steps for `situation` (already made effective), whose cause
-/// probabilities are `probs`; `to` is where escalating goes. `checks` fills in
+/// Orders the remaining steps of `model`'s guide for `situation` (already made effective),
+/// whose cause probabilities are `probs`; `to` is where escalating goes. `checks` fills in
 /// [`Placed::checks`].
 pub(super) fn order(
-    guide: &Guide,
+    model: &Model,
     situation: &Situation,
     probs: Vec<f64>,
     to: Target,
     checks: bool,
 ) -> Order {
-    let info = infos(guide);
-    let mut planner = Planner::new(guide, situation, &info, probs, checks);
+    let mut planner = Planner::new(model, situation, probs, checks);
     let request = planner.set_aside_request(to);
     let mut units = Vec::new();
     while let Some(first) = planner.best_next() {
@@ -138,13 +157,8 @@ struct Planner<'a> {
 }
 
 impl<'a> Planner<'a> {
-    fn new(
-        guide: &'a Guide,
-        situation: &'a Situation,
-        info: &'a [Info<'a>],
-        probs: Vec<f64>,
-        checks: bool,
-    ) -> Self {
+    fn new(model: &'a Model<'a>, situation: &'a Situation, probs: Vec<f64>, checks: bool) -> Self {
+        let (guide, info) = (model.guide, model.info.as_slice());
         let mut planner = Planner {
             guide,
             situation,
@@ -197,36 +211,27 @@ impl<'a> Planner<'a> {
             && (self.guarded || !needs_guard(self.info[i].step, self.situation))
     }
 
-    /// The admin steps for `target` that can go in one request now.
-    fn bundle(&self, target: Target) -> Vec<usize> {
-        (0..self.info.len())
-            .filter(|&i| {
-                let step = self.info[i].step;
-                self.candidate[i] && step.admin && target_of(step) == target && self.ready(i)
-            })
-            .collect()
+    /// Adds to `out` the admin steps for `target` that can go in one request now.
+    fn bundle(&self, target: Target, out: &mut Vec<usize>) {
+        out.extend((0..self.info.len()).filter(|&i| {
+            let step = self.info[i].step;
+            self.candidate[i] && step.admin && target_of(step) == target && self.ready(i)
+        }));
     }
 
     /// The first step of the best thing to do next (a step, the chain it leads, or a
     /// request), by chance of fixing per minute; `None` when nothing left can help.
     fn best_next(&self) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
+        // One buffer for every candidate's chain.
+        let mut chain = Vec::new();
         for i in (0..self.info.len()).filter(|&i| self.candidate[i]) {
-            let chain = if self.info[i].step.admin && self.ready(i) {
-                self.bundle(target_of(self.info[i].step))
-            } else {
-                match chain(
-                    self.info,
-                    i,
-                    &self.placed,
-                    &self.candidate,
-                    self.guarded,
-                    self.situation,
-                ) {
-                    Some(chain) => chain,
-                    None => continue,
-                }
-            };
+            chain.clear();
+            if self.info[i].step.admin && self.ready(i) {
+                self.bundle(target_of(self.info[i].step), &mut chain);
+            } else if !self.chain(i, &mut chain) {
+                continue;
+            }
             let value = chain_chance(self.info, &chain, &self.probs)
                 / chain_cost(self.guide, self.info, &chain);
             if best.is_none_or(|(v, _)| value > v) {
@@ -245,7 +250,8 @@ impl<'a> Planner<'a> {
             return (vec![first], step.minutes);
         }
         let target = target_of(step);
-        let mut members = self.bundle(target);
+        let mut members = Vec::new();
+        self.bundle(target, &mut members);
         if members.is_empty() {
             members.push(first);
         }
@@ -271,12 +277,64 @@ impl<'a> Planner<'a> {
             unit.steps
                 .push(place(self.info, i, p, &self.probs, self.checks));
             unfixed *= 1.0 - p;
-            fail(self.guide, self.info[i].step, &mut self.probs);
+            fail(&self.info[i].fixes, self.info[i].step, &mut self.probs);
             normalise(&mut self.probs);
             self.guarded |= self.info[i].step.safeguard;
         }
         unit.probability = 1.0 - unfixed;
         unit
+    }
+
+    /// Fills `out` (empty) with step `i` and what must come before it, in a valid order: its
+    /// prerequisites not yet placed (recursively), and, for a step that can lose unsynced work
+    /// while nothing safeguards it, the quickest safeguard step ready now. False when it cannot
+    /// be planned yet.
+    fn chain(&self, i: usize, out: &mut Vec<usize>) -> bool {
+        fn visit(info: &[Info], i: usize, placed: &[bool], out: &mut Vec<usize>, depth: usize) {
+            if depth > info.len() || out.contains(&i) {
+                return;
+            }
+            for &a in &info[i].after {
+                if !placed[a] {
+                    visit(info, a, placed, out, depth + 1);
+                }
+            }
+            out.push(i);
+        }
+        visit(self.info, i, &self.placed, out, 0);
+        if out.iter().any(|&s| !self.candidate[s]) {
+            return false;
+        }
+        if self.guarded {
+            return true;
+        }
+        let risky = out
+            .iter()
+            .position(|&s| needs_guard(self.info[s].step, self.situation));
+        let guard = out.iter().position(|&s| self.info[s].step.safeguard);
+        if let Some(r) = risky
+            && guard.is_none_or(|g| g > r)
+        {
+            let Some(safeguard) = self.quickest_safeguard() else {
+                return false;
+            };
+            out.retain(|&s| s != safeguard);
+            out.insert(0, safeguard);
+        }
+        true
+    }
+
+    /// The quickest safeguard step that can be done now, if any.
+    fn quickest_safeguard(&self) -> Option<usize> {
+        let info = self.info;
+        (0..info.len())
+            .filter(|&s| {
+                self.candidate[s]
+                    && info[s].step.safeguard
+                    && !needs_guard(info[s].step, self.situation)
+                    && info[s].after.iter().all(|&a| self.placed[a])
+            })
+            .min_by(|a, b| info[*a].step.minutes.total_cmp(&info[*b].step.minutes))
     }
 
     /// Step `i` placed with its chance now, unless it has none left.
@@ -304,56 +362,6 @@ fn place(info: &[Info], i: usize, probability: f64, probs: &[f64], checks: bool)
         probability,
         checks: checked,
     }
-}
-
-/// Step `i` with what must come before it, in a valid order: its prerequisites not yet placed
-/// (recursively), and, for a step that can lose unsynced work while nothing safeguards it, the
-/// quickest safeguard step ready now. `None` when it cannot be planned yet.
-fn chain(
-    info: &[Info],
-    i: usize,
-    placed: &[bool],
-    candidate: &[bool],
-    guarded: bool,
-    situation: &Situation,
-) -> Option<Vec<usize>> {
-    fn visit(info: &[Info], i: usize, placed: &[bool], out: &mut Vec<usize>, depth: usize) {
-        if depth > info.len() || out.contains(&i) {
-            return;
-        }
-        for &a in &info[i].after {
-            if !placed[a] {
-                visit(info, a, placed, out, depth + 1);
-            }
-        }
-        out.push(i);
-    }
-    let mut out = Vec::new();
-    visit(info, i, placed, &mut out, 0);
-    if out.iter().any(|&s| !candidate[s]) {
-        return None;
-    }
-    if !guarded {
-        let risky = out
-            .iter()
-            .position(|&s| needs_guard(info[s].step, situation));
-        let guard = out.iter().position(|&s| info[s].step.safeguard);
-        if let Some(r) = risky
-            && guard.is_none_or(|g| g > r)
-        {
-            let safeguard = (0..info.len())
-                .filter(|&s| {
-                    candidate[s]
-                        && info[s].step.safeguard
-                        && !needs_guard(info[s].step, situation)
-                        && info[s].after.iter().all(|&a| placed[a])
-                })
-                .min_by(|a, b| info[*a].step.minutes.total_cmp(&info[*b].step.minutes))?;
-            out.retain(|&s| s != safeguard);
-            out.insert(0, safeguard);
-        }
-    }
-    Some(out)
 }
 
 /// The chance one of `chain` fixes the problem: Σ_c P(c)·(1 − Π (1 − success)) over the steps

@@ -8,7 +8,7 @@
 
 use crate::guides::model::{Guide, Question, RAISE_FACTOR};
 
-use super::{Action, OpenQuestion, Situation, applies, expected_minutes, weights};
+use super::{Action, Model, OpenQuestion, Situation, applies, expected_minutes, weights};
 
 /// The chance a user answers "I don't know" to a question.
 pub const DONT_KNOW: f64 = 0.2;
@@ -22,14 +22,15 @@ pub const DONT_KNOW: f64 = 0.2;
 /// saves the question whenever it did.
 pub(super) fn questions(
     context: &[Question],
-    guide: &Guide,
+    model: &Model,
     situation: &Situation,
 ) -> Vec<OpenQuestion> {
-    let probs = weights(guide, situation);
+    let guide = model.guide;
+    let probs = weights(model, situation);
     if probs.iter().all(|p| *p == 0.0) {
         return Vec::new();
     }
-    let (now, first) = expected_minutes(guide, situation);
+    let (now, first) = expected_minutes(model, situation);
     let shared = context.iter().map(|q| (q, true));
     let own = guide.questions.iter().map(|q| (q, false));
     let mut open: Vec<OpenQuestion> = shared
@@ -38,7 +39,7 @@ pub(super) fn questions(
         .filter_map(|(q, shared)| {
             let likelihood = answer_likelihoods(guide, q);
             let (expected, changes_first) =
-                after_answers(guide, situation, q, &likelihood, &probs, &first);
+                after_answers(model, situation, q, &likelihood, &probs, &first);
             let value = (1.0 - DONT_KNOW) * (now - expected) - q.cost();
             (changes_first && value > 1e-9).then(|| OpenQuestion {
                 id: q.id.clone(),
@@ -58,7 +59,7 @@ pub(super) fn questions(
 /// Σ_o P(o)·ECR(after o) for question `q`, and whether some answer makes the best plan start
 /// with something other than `first`, what it starts with now.
 fn after_answers(
-    guide: &Guide,
+    model: &Model,
     situation: &Situation,
     q: &Question,
     likelihood: &[Vec<f64>],
@@ -72,7 +73,7 @@ fn after_answers(
         if p > 0.0 {
             let mut after = situation.clone();
             after.answers.insert(q.id.clone(), option.value.clone());
-            let (minutes, action) = expected_minutes(guide, &after);
+            let (minutes, action) = expected_minutes(model, &after);
             expected += p * minutes;
             changes_first |= action != *first;
         }

@@ -30,11 +30,13 @@ pub struct Condition(pub BTreeMap<String, Vec<String>>);
 
 impl Condition {
     /// Whether the item applies, given the answers so far (unanswered questions hide nothing).
-    pub fn holds(&self, answer_of: impl Fn(&str) -> Option<String>) -> bool {
+    /// `answer_of` may hand out owned or borrowed answers (borrowing saves an allocation per
+    /// condition).
+    pub fn holds<A: AsRef<str>>(&self, answer_of: impl Fn(&str) -> Option<A>) -> bool {
         self.0
             .iter()
             .all(|(question, values)| match answer_of(question) {
-                Some(answer) => values.contains(&answer),
+                Some(answer) => values.iter().any(|v| v == answer.as_ref()),
                 None => true,
             })
     }
