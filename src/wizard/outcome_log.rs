@@ -71,7 +71,15 @@ impl Run {
             return;
         }
         for note in append(library, store, session, outcome, minutes) {
-            let _ = p.say(&p.paint().dim(&note));
+            // Wrapped between words to the screen; an indented line (a path) stays whole.
+            let lines: Vec<String> = note
+                .split('\n')
+                .map(|l| match l.starts_with("  ") {
+                    true => l.to_owned(),
+                    false => p.paint().wrap(l, "", ""),
+                })
+                .collect();
+            let _ = p.say(&p.paint().dim(&lines.join("\n")));
         }
     }
 }

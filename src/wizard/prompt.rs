@@ -342,7 +342,11 @@ impl Prompter for PlainPrompter {
             }
             match typed.parse::<usize>() {
                 Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
-                _ => {}
+                _ if typed.is_empty() => {}
+                _ => self.write(&format!(
+                    "\"{}\" is not one of the choices.\n",
+                    crate::safe::line(typed)
+                ))?,
             }
         }
     }

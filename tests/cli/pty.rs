@@ -587,6 +587,15 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
         assert!(!screen.contains("\"\""), "no doubled quotes:\n{screen}");
         assert!(screen.contains("of the time"), "{screen}");
         s.interrupt();
+        // The first session saved says once that a log is kept: wrapped like the rest.
+        s.expect("outcomes.jsonl");
+        let screen = s.screen();
+        assert!(screen.contains("--no-log"), "{size:?}:\n{screen}");
+        assert!(
+            layout_problems(&s).is_empty(),
+            "{size:?}: {:?}\n{screen}",
+            layout_problems(&s)
+        );
         assert_eq!(s.exit_code(), 130);
     }
 }
@@ -633,12 +642,24 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         s.send_line("2");
         let found = s.expect("(q to save and quit): ");
         bytes.extend_from_slice(found.as_bytes());
-        s.send_line("99"); // not an option: asked again
+        s.send_line("99"); // not an option: said so, and asked again
+        let found = s.expect("\"99\" is not one of the choices.");
+        bytes.extend_from_slice(found.as_bytes());
         let found = s.expect("Type a number");
         bytes.extend_from_slice(found.as_bytes());
         s.send_line("q");
         let found = s.expect("fieldfix fix --resume");
         bytes.extend_from_slice(found.as_bytes());
+        // The note that a log is kept (the first session saved) is wrapped between words.
+        // (The test's terminal does not echo what is typed, so the line where "99" was
+        // answered runs on into the reply; a real one shows the 99 and a line break.)
+        let found = s.expect("outcomes.jsonl");
+        bytes.extend_from_slice(found.as_bytes());
+        let problems: Vec<String> = layout_problems(&s)
+            .into_iter()
+            .filter(|p| !p.contains("Type a number"))
+            .collect();
+        assert!(problems.is_empty(), "{problems:?}\n{}", s.screen());
         assert_eq!(s.exit_code(), 130);
         let text = String::from_utf8_lossy(&bytes);
         assert!(
