@@ -1,0 +1,249 @@
+//! PDF security: a password to open, or only restrictions on changes.
+
+use super::*;
+
+/// Whether the start, end or last cross-reference section of a PDF names `/Encrypt`.
+///
+/// A PDF declares encryption with an `/Encrypt` entry in its trailer. Trailers (and the
+/// dictionaries of cross-reference streams, which replace them) are never compressed, and the
+/// one that counts is the last: near the end of the file, or at the offset `startxref` gives,
+/// or, in a linearized file, in the first-page trailer near the start. Looking there first
+/// means the whole file is read (and parsed by `lopdf`) only for the few PDFs that are
+/// encrypted, not for every big drawing set.
+pub fn pdf_declares_encryption(src: &dyn Source) -> io::Result<bool> {
+    let head = src.read_at(0, HEAD)?;
+    let tail_start = src.len().saturating_sub(TAIL as u64);
+    let tail = src.read_at(tail_start, TAIL)?;
+    if has_encrypt_key(&head) || has_encrypt_key(&tail) {
+        return Ok(true);
+    }
+    match startxref(&tail) {
+        Some(offset) if offset < src.len() => Ok(has_encrypt_key(&src.read_at(offset, HEAD)?)),
+        _ => Ok(false),
+    }
+}
+
+/// `/Encrypt` as a whole name (not `/EncryptMetadata`).
+pub(super) fn has_encrypt_key(bytes: &[u8]) -> bool {
+    let key = b"/Encrypt";
+    bytes
+        .windows(key.len() + 1)
+        .any(|w| &w[..key.len()] == key && !w[key.len()].is_ascii_alphanumeric())
+        || bytes.ends_with(key)
+}
+
+/// The offset after the last `startxref` keyword.
+pub(super) fn startxref(tail: &[u8]) -> Option<u64> {
+    let at = rfind(tail, b"startxref")? + b"startxref".len();
+    let rest = &tail[at..];
+    let digits: Vec<u8> = rest
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take_while(|b| b.is_ascii_digit())
+        .copied()
+        .collect();
+    std::str::from_utf8(&digits).ok()?.parse().ok()
+}
+
+/// The security findings for a whole PDF that declares encryption: a password to open it,
+/// or permissions that block changes and markups.
+pub fn pdf_security(bytes: &[u8]) -> Option<Issue> {
+    let password = || {
+        Issue::fail(
+            Check::PdfPassword,
+            "the PDF needs a password to open, so Procore's viewer cannot show it",
+            "Ask the sender for a copy without a password, or open it with the password and \
+             save it without one (Acrobat: File > Properties > Security > No Security).",
+        )
+    };
+    match lopdf::Document::load_mem(bytes) {
+        Ok(doc) => match &doc.encryption_state {
+            Some(state) => {
+                let p = state.permissions();
+                let mut blocked = Vec::new();
+                if !p.contains(lopdf::Permissions::MODIFIABLE) {
+                    blocked.push("changes");
+                }
+                if !p.contains(lopdf::Permissions::ANNOTABLE) {
+                    blocked.push("comments and markups");
+                }
+                (!blocked.is_empty()).then(|| {
+                    Issue::warn(
+                        Check::PdfRestricted,
+                        format!(
+                            "the PDF is protected against {}: markups in Procore may be blocked",
+                            blocked.join(" and ")
+                        ),
+                        "Ask the sender for an unrestricted copy (or remove the restriction: \
+                         Acrobat: File > Properties > Security > No Security).",
+                    )
+                })
+            }
+            None if doc.trailer.has(b"Encrypt") => Some(password()),
+            None => None,
+        },
+        Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => Some(password()),
+        Err(err) => Some(Issue::warn(
+            Check::PdfPassword,
+            format!("the PDF is encrypted and fieldfix could not read its settings ({err})"),
+            "Open it on this computer: if it asks for a password, ask the sender for a copy \
+             without one.",
+        )),
+    }
+}
+
+/// The security check of a PDF: reads the trailer regions, and the whole file only when it
+/// declares encryption and is not too big to open.
+pub fn pdf(src: &dyn Source) -> io::Result<Option<Issue>> {
+    if !pdf_declares_encryption(src)? {
+        return Ok(None);
+    }
+    let len = src.len();
+    match usize::try_from(len) {
+        Ok(whole) if len <= PDF_OPEN_LIMIT => Ok(pdf_security(&src.read_at(0, whole)?)),
+        _ => Ok(Some(pdf_encrypted_unchecked(len))),
+    }
+}
+
+/// An encrypted PDF too big to open here: say so without guessing which kind.
+pub fn pdf_encrypted_unchecked(len: u64) -> Issue {
+    Issue::warn(
+        Check::PdfPassword,
+        format!(
+            "the PDF is encrypted ({}; too big for fieldfix to tell whether it needs a password)",
+            human_size(len)
+        ),
+        "Open it on this computer: if it asks for a password or blocks markups, ask the sender \
+         for an unprotected copy.",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encrypt_keys_are_found_in_the_trailer_regions_only_as_whole_names() {
+        let plain = b"%PDF-1.7\n<</Type/Catalog>>\ntrailer\n<</Root 1 0 R>>\nstartxref\n9\n%%EOF";
+        assert!(!pdf_declares_encryption(&&plain[..]).unwrap());
+        let enc = b"%PDF-1.7\ntrailer\n<</Root 1 0 R/Encrypt 5 0 R>>\nstartxref\n9\n%%EOF";
+        assert!(pdf_declares_encryption(&&enc[..]).unwrap());
+        assert!(!has_encrypt_key(b"<</EncryptMetadata false>>"));
+        // An xref stream dictionary far from the end, found through `startxref`.
+        let mut far = b"%PDF-1.7\n".to_vec();
+        far.extend(std::iter::repeat_n(b'x', 3 * HEAD));
+        let at = far.len();
+        far.extend_from_slice(b"9 0 obj\n<</Type/XRef/Encrypt 5 0 R/Length 99999>>stream\n");
+        far.extend(std::iter::repeat_n(b'y', 2 * TAIL));
+        far.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
+        assert!(pdf_declares_encryption(&&far[..]).unwrap());
+        assert_eq!(startxref(b"startxref\r\n  1234\r\n%%EOF"), Some(1234));
+        assert_eq!(startxref(b"no keyword"), None);
+    }
+
+    /// A one-page PDF, encrypted (RC4, 128 bits) with these passwords and permissions when
+    /// `permissions` is given.
+    pub(crate) fn pdf_with(
+        user_password: &str,
+        permissions: Option<lopdf::Permissions>,
+    ) -> Vec<u8> {
+        use lopdf::{Document, Object, Stream, dictionary};
+        let mut doc = Document::with_version("1.5");
+        let pages_id = doc.new_object_id();
+        let content = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
+        let page = doc.add_object(dictionary! {
+            "Type" => "Page",
+            "Parent" => pages_id,
+            "Contents" => content,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        });
+        doc.objects.insert(
+            pages_id,
+            Object::Dictionary(dictionary! {
+                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
+            }),
+        );
+        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+        doc.trailer.set("Root", catalog);
+        let id = Object::string_literal(b"0123456789abcdef".to_vec());
+        doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+        if let Some(permissions) = permissions {
+            let version = lopdf::EncryptionVersion::V2 {
+                document: &doc,
+                owner_password: "owner secret",
+                user_password,
+                key_length: 128,
+                permissions,
+            };
+            let state = lopdf::EncryptionState::try_from(version).expect("encryption state");
+            doc.encrypt(&state).expect("encrypt");
+        }
+        let mut out = Vec::new();
+        doc.save_to(&mut out).expect("save");
+        out
+    }
+
+    #[test]
+    fn pdf_security_tells_passwords_from_restrictions() {
+        let plain = pdf_with("", None);
+        assert!(!pdf_declares_encryption(&&plain[..]).unwrap());
+        assert_eq!(pdf(&&plain[..]).unwrap(), None);
+
+        let locked = pdf_with("site123", Some(lopdf::Permissions::all()));
+        assert!(pdf_declares_encryption(&&locked[..]).unwrap());
+        let issue = pdf(&&locked[..]).unwrap().expect("needs a password");
+        assert_eq!(
+            (issue.check, issue.severity),
+            (Check::PdfPassword, Severity::Fail)
+        );
+
+        let no_markups = lopdf::Permissions::all() - lopdf::Permissions::ANNOTABLE;
+        let restricted = pdf_with("", Some(no_markups));
+        let issue = pdf(&&restricted[..]).unwrap().expect("restricted");
+        assert_eq!(
+            (issue.check, issue.severity),
+            (Check::PdfRestricted, Severity::Warn)
+        );
+        assert!(
+            issue.problem.contains("comments and markups"),
+            "{}",
+            issue.problem
+        );
+        assert!(!issue.problem.contains("changes"), "{}", issue.problem);
+
+        // Encrypted with an empty password and every permission: opens and edits normally.
+        let open = pdf_with("", Some(lopdf::Permissions::all()));
+        assert!(pdf_declares_encryption(&&open[..]).unwrap());
+        assert_eq!(pdf(&&open[..]).unwrap(), None);
+    }
+
+    #[test]
+    fn damaged_encrypted_pdfs_never_panic() {
+        let locked = pdf_with("site123", Some(lopdf::Permissions::all()));
+        for cut in (0..locked.len()).step_by(7) {
+            let _ = pdf_security(&locked[..cut]);
+            let mut flipped = locked.clone();
+            flipped[cut] ^= 0x5A;
+            let _ = pdf_security(&flipped);
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the bytes, behind whatever signature and name, the content checks answer.
+        #[test]
+        fn content_checks_never_panic(
+            magic in proptest::sample::select(vec![
+                &b""[..], b"\xFF\xD8\xFF", b"\x89PNG\r\n\x1a\n", b"%PDF-1.7\n",
+                b"PK\x03\x04", b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", b"\0\0\0\x18ftypheic",
+            ]),
+            body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..3000),
+            ext in proptest::sample::select(vec!["pdf", "jpg", "png", "docx", "doc", "heic", "zip", "qqq"]),
+        ) {
+            let mut bytes = magic.to_vec();
+            bytes.extend(body);
+            let found = content(Some(ext), &&bytes[..]).unwrap();
+            let _ = pdf(&&bytes[..]).unwrap();
+            proptest::prop_assert!(found.issues.iter().all(|i| !i.problem.is_empty() && !i.fix.is_empty()));
+        }
+    }
+}
