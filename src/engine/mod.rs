@@ -18,6 +18,7 @@
 //! safeguard answer given (the upload queue is empty, photos are in the camera roll).
 
 mod input;
+mod model;
 mod order;
 mod value;
 
@@ -25,7 +26,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use order::Model;
+use model::Model;
 
 pub use input::{InputError, check_situation};
 
@@ -224,7 +225,7 @@ fn weights(model: &Model, situation: &Situation) -> Vec<f64> {
         // model gives a cause no option allows.
         if let Some(q) = guide.question(question) {
             if let Some(option) = q.options.iter().position(|o| o.value == *value) {
-                let likelihood = &value::answer_likelihoods(guide, q)[option];
+                let likelihood = &model.likelihoods(q)[option];
                 weights
                     .iter_mut()
                     .zip(likelihood)
@@ -347,13 +348,13 @@ enum Action {
 /// The first action of a plan that does the first `stop` units of `order` and then hands over
 /// to `to`.
 fn first_action(guide: &Guide, order: &order::Order, stop: usize, to: Target) -> Action {
-    match order.units.first().and_then(|u| u.steps.first()) {
-        Some(placed) if stop > 0 => {
-            let step = &guide.steps[placed.step];
+    match order.units.first().and_then(|u| u.first) {
+        Some(first) if stop > 0 => {
+            let step = &guide.steps[first];
             if step.admin {
                 Action::Request(order::target_of(step))
             } else {
-                Action::Try(placed.step)
+                Action::Try(first)
             }
         }
         _ => Action::HandOver(to),

@@ -12,6 +12,7 @@
 
 use crate::guides::model::{Guide, Step, Target};
 
+use super::model::{Info, Model};
 use super::{Situation, applies, fail, needs_guard, normalise, safeguarded};
 
 /// A step in the plan with its chance of fixing, given everything planned before it failed.
@@ -20,13 +21,16 @@ pub(super) struct Placed {
     /// Index into the guide's steps.
     pub step: usize,
     pub probability: f64,
-    /// Indexes of the causes it checks, most likely first (filled in only when asked for).
+    /// Indexes of the causes it checks, most likely first.
     pub checks: Vec<usize>,
 }
 
 /// One thing to do next: a step, or one request to a hand-over target.
 #[derive(Debug, Clone)]
 pub(super) struct Unit {
+    /// The step done first (the first in a request that can still help).
+    pub first: Option<usize>,
+    /// Every step in it, with the causes it checks (filled in only for the plan's detail).
     pub steps: Vec<Placed>,
     /// The user's minutes.
     pub cost: f64,
@@ -38,7 +42,8 @@ pub(super) struct Unit {
 #[derive(Debug, Clone)]
 pub(super) struct Order {
     pub units: Vec<Unit>,
-    /// Admin steps for the escalation target that may still help: they go with the hand-over.
+    /// Admin steps for the escalation target that may still help: they go with the hand-over
+    /// (filled in only for the plan's detail).
     pub request: Vec<Placed>,
 }
 
@@ -68,76 +73,34 @@ pub(super) fn target_of(step: &Step) -> Target {
     step.to.unwrap_or(Target::Admin)
 }
 
-/// What the planner knows about one step.
-struct Info<'a> {
-    step: &'a Step,
-    /// Indexes of the causes it fixes.
-    fixes: Vec<usize>,
-    /// Indexes of its prerequisites.
-    after: Vec<usize>,
-}
-
-/// A guide as the planner reads it: each step's cause and prerequisite indexes, worked out
-/// once per diagnosis rather than once per plan (valuing the questions makes a plan for every
-/// answer of every open question).
-pub(super) struct Model<'a> {
-    pub guide: &'a Guide,
-    info: Vec<Info<'a>>,
-}
-
-impl<'a> Model<'a> {
-    pub fn new(guide: &'a Guide) -> Self {
-        let index = |id: &String| guide.steps.iter().position(|s| s.id == *id);
-        let info = guide
-            .steps
-            .iter()
-            .map(|step| Info {
-                step,
-                fixes: fixed_by(guide, step),
-                after: step.after.iter().filter_map(index).collect(),
-            })
-            .collect();
-        Model { guide, info }
-    }
-
-    /// Indexes of the causes step `i` fixes.
-    pub fn fixes(&self, i: usize) -> &[usize] {
-        &self.info[i].fixes
-    }
-}
-
-/// Indexes of the causes `step` fixes, in file order.
-fn fixed_by(guide: &Guide, step: &Step) -> Vec<usize> {
-    guide
-        .causes
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| step.fixes.contains(&c.id))
-        .map(|(i, _)| i)
-        .collect()
-}
-
 /// Orders the remaining steps of `model`'s guide for `situation` (already made effective),
-/// whose cause probabilities are `probs`; `to` is where escalating goes. `checks` fills in
-/// [`Placed::checks`].
+/// whose cause probabilities are `probs`; `to` is where escalating goes. `detail` fills in
+/// [`Unit::steps`], for showing the plan: valuing a question needs only the arithmetic and
+/// each unit's first step.
 pub(super) fn order(
     model: &Model,
     situation: &Situation,
     probs: Vec<f64>,
     to: Target,
-    checks: bool,
+    detail: bool,
 ) -> Order {
-    let mut planner = Planner::new(model, situation, probs, checks);
+    let mut planner = Planner::new(model, situation, probs, detail);
     let request = planner.set_aside_request(to);
     let mut units = Vec::new();
+    // One buffer for every unit's members.
+    let mut members = Vec::new();
     while let Some(first) = planner.best_next() {
-        let (members, cost) = planner.unit_of(first);
+        let cost = planner.unit_of(first, &mut members);
         units.push(planner.take(&members, cost));
     }
-    let request = request
-        .into_iter()
-        .filter_map(|i| planner.placed_if_possible(i))
-        .collect();
+    let request = if detail {
+        request
+            .into_iter()
+            .filter_map(|i| planner.placed_if_possible(i))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Order { units, request }
 }
 
@@ -145,29 +108,33 @@ pub(super) fn order(
 /// probabilities given that every unit placed so far failed, and whether unsynced work is safe.
 struct Planner<'a> {
     guide: &'a Guide,
-    situation: &'a Situation,
     info: &'a [Info<'a>],
     probs: Vec<f64>,
     /// Done, never recommended or already in the plan: no prerequisite for anything.
     placed: Vec<bool>,
     /// May still go in the plan.
     candidate: Vec<bool>,
+    /// Can lose unsynced work here (see `needs_guard`), worked out once per plan.
+    risky: Vec<bool>,
     guarded: bool,
-    checks: bool,
+    detail: bool,
 }
 
 impl<'a> Planner<'a> {
-    fn new(model: &'a Model<'a>, situation: &'a Situation, probs: Vec<f64>, checks: bool) -> Self {
-        let (guide, info) = (model.guide, model.info.as_slice());
+    fn new(model: &'a Model<'a>, situation: &'a Situation, probs: Vec<f64>, detail: bool) -> Self {
+        let (guide, info) = (model.guide, model.info());
         let mut planner = Planner {
             guide,
-            situation,
             info,
             probs,
             placed: Vec::new(),
             candidate: Vec::new(),
+            risky: info
+                .iter()
+                .map(|i| needs_guard(i.step, situation))
+                .collect(),
             guarded: safeguarded(guide, situation),
-            checks,
+            detail,
         };
         // A step whose causes are all ruled out keeps weight 0 whatever fails next, so it
         // must not hold back its dependents.
@@ -207,8 +174,7 @@ impl<'a> Planner<'a> {
     /// Whether step `i` can be done now: its prerequisites are placed and, if it can lose
     /// unsynced work on a phone, that work is safe.
     fn ready(&self, i: usize) -> bool {
-        self.info[i].after.iter().all(|&a| self.placed[a])
-            && (self.guarded || !needs_guard(self.info[i].step, self.situation))
+        self.info[i].after.iter().all(|&a| self.placed[a]) && (self.guarded || !self.risky[i])
     }
 
     /// Adds to `out` the admin steps for `target` that can go in one request now.
@@ -242,25 +208,27 @@ impl<'a> Planner<'a> {
             .map(|(_, first)| first)
     }
 
-    /// The steps of the unit that starts with `first` (a step alone, or every admin step in
-    /// its request) and the user's minutes for it.
-    fn unit_of(&self, first: usize) -> (Vec<usize>, f64) {
+    /// Fills `members` with the steps of the unit that starts with `first` (a step alone, or
+    /// every admin step in its request); returns the user's minutes for it.
+    fn unit_of(&self, first: usize, members: &mut Vec<usize>) -> f64 {
+        members.clear();
         let step = self.info[first].step;
         if !step.admin {
-            return (vec![first], step.minutes);
+            members.push(first);
+            return step.minutes;
         }
         let target = target_of(step);
-        let mut members = Vec::new();
-        self.bundle(target, &mut members);
+        self.bundle(target, members);
         if members.is_empty() {
             members.push(first);
         }
-        (members, self.guide.escalate.target(target).minutes)
+        self.guide.escalate.target(target).minutes
     }
 
     /// Places a unit, and updates the probabilities as if it failed.
     fn take(&mut self, members: &[usize], cost: f64) -> Unit {
         let mut unit = Unit {
+            first: None,
             steps: Vec::new(),
             cost,
             probability: 0.0,
@@ -274,8 +242,10 @@ impl<'a> Planner<'a> {
                 // An earlier step in the request already ruled its causes out.
                 continue;
             }
-            unit.steps
-                .push(place(self.info, i, p, &self.probs, self.checks));
+            unit.first.get_or_insert(i);
+            if self.detail {
+                unit.steps.push(place(self.info, i, p, &self.probs));
+            }
             unfixed *= 1.0 - p;
             fail(&self.info[i].fixes, self.info[i].step, &mut self.probs);
             normalise(&mut self.probs);
@@ -308,9 +278,7 @@ impl<'a> Planner<'a> {
         if self.guarded {
             return true;
         }
-        let risky = out
-            .iter()
-            .position(|&s| needs_guard(self.info[s].step, self.situation));
+        let risky = out.iter().position(|&s| self.risky[s]);
         let guard = out.iter().position(|&s| self.info[s].step.safeguard);
         if let Some(r) = risky
             && guard.is_none_or(|g| g > r)
@@ -331,7 +299,7 @@ impl<'a> Planner<'a> {
             .filter(|&s| {
                 self.candidate[s]
                     && info[s].step.safeguard
-                    && !needs_guard(info[s].step, self.situation)
+                    && !self.risky[s]
                     && info[s].after.iter().all(|&a| self.placed[a])
             })
             .min_by(|a, b| info[*a].step.minutes.total_cmp(&info[*b].step.minutes))
@@ -340,21 +308,17 @@ impl<'a> Planner<'a> {
     /// Step `i` placed with its chance now, unless it has none left.
     fn placed_if_possible(&self, i: usize) -> Option<Placed> {
         let p = self.chance(i);
-        (p > 0.0).then(|| place(self.info, i, p, &self.probs, self.checks))
+        (p > 0.0).then(|| place(self.info, i, p, &self.probs))
     }
 }
 
-fn place(info: &[Info], i: usize, probability: f64, probs: &[f64], checks: bool) -> Placed {
-    let mut checked: Vec<usize> = if checks {
-        info[i]
-            .fixes
-            .iter()
-            .copied()
-            .filter(|&c| probs[c] > 0.0)
-            .collect()
-    } else {
-        Vec::new()
-    };
+fn place(info: &[Info], i: usize, probability: f64, probs: &[f64]) -> Placed {
+    let mut checked: Vec<usize> = info[i]
+        .fixes
+        .iter()
+        .copied()
+        .filter(|&c| probs[c] > 0.0)
+        .collect();
     // Stable: ties keep file order.
     checked.sort_by(|a, b| probs[*b].total_cmp(&probs[*a]));
     Placed {
@@ -366,18 +330,28 @@ fn place(info: &[Info], i: usize, probability: f64, probs: &[f64], checks: bool)
 
 /// The chance one of `chain` fixes the problem: Σ_c P(c)·(1 − Π (1 − success)) over the steps
 /// in the chain that fix c.
+///
+/// Only the causes some step in the chain fixes add anything (for the others the product is
+/// empty), so only they are visited, in cause order as the sum always was: the result is the
+/// same to the last bit, without walking every cause for every candidate chain.
 fn chain_chance(info: &[Info], chain: &[usize], probs: &[f64]) -> f64 {
-    probs
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| **p > 0.0)
-        .map(|(c, p)| {
+    let fixes_of = |s: usize| info[s].fixes.iter().copied().filter(|&c| probs[c] > 0.0);
+    if let [s] = chain {
+        let missed = 1.0 - info[*s].step.success;
+        return fixes_of(*s).map(|c| probs[c] * (1.0 - missed)).sum();
+    }
+    let mut causes: Vec<usize> = chain.iter().flat_map(|&s| fixes_of(s)).collect();
+    causes.sort_unstable();
+    causes.dedup();
+    causes
+        .into_iter()
+        .map(|c| {
             let missed: f64 = chain
                 .iter()
                 .filter(|&&s| info[s].fixes.contains(&c))
                 .map(|&s| 1.0 - info[s].step.success)
                 .product();
-            p * (1.0 - missed)
+            probs[c] * (1.0 - missed)
         })
         .sum()
 }

@@ -6,7 +6,7 @@
 //! "I don't know" (which changes nothing), and P(o) = Σ_c P(c)·P(o|c). A question is worth
 //! asking when its value is above zero; the best one is asked first.
 
-use crate::guides::model::{Guide, Question, RAISE_FACTOR};
+use crate::guides::model::{Guide, Question};
 
 use super::{Action, Model, OpenQuestion, Situation, applies, expected_minutes, weights};
 
@@ -37,7 +37,7 @@ pub(super) fn questions(
         .chain(own)
         .filter(|(q, _)| !situation.settled(&q.id) && applies(&q.when, situation))
         .filter_map(|(q, shared)| {
-            let likelihood = answer_likelihoods(guide, q);
+            let likelihood = model.likelihoods(q);
             let (expected, changes_first) =
                 after_answers(model, situation, q, &likelihood, &probs, &first);
             let value = (1.0 - DONT_KNOW) * (now - expected) - q.cost();
@@ -79,61 +79,6 @@ fn after_answers(
         }
     }
     (expected, changes_first)
-}
-
-/// P(option | cause) for each option (rows, in file order) and cause (columns).
-///
-/// Derived from the effects: an option weighs a cause 3 when it raises it, 1/3 when it lowers
-/// it, 0 when it rules it out or hides it (a `when` on this question without that value), 1
-/// otherwise; each cause's weights are then normalised over the options. This is the one place
-/// to read explicit per-option probabilities from, should a guide give them.
-pub(super) fn answer_likelihoods(guide: &Guide, question: &Question) -> Vec<Vec<f64>> {
-    let mut rows: Vec<Vec<f64>> = question
-        .options
-        .iter()
-        .map(|option| {
-            let effect = guide.effect(&question.id, &option.value);
-            guide
-                .causes
-                .iter()
-                .map(|cause| {
-                    if cause
-                        .when
-                        .0
-                        .get(&question.id)
-                        .is_some_and(|values| !values.contains(&option.value))
-                    {
-                        return 0.0;
-                    }
-                    let Some(effect) = effect else { return 1.0 };
-                    let has = |ids: &[String]| ids.contains(&cause.id);
-                    let mut w = 1.0;
-                    if has(&effect.raises) {
-                        w *= RAISE_FACTOR;
-                    }
-                    if has(&effect.lowers) {
-                        w /= RAISE_FACTOR;
-                    }
-                    if has(&effect.rules_out) {
-                        w = 0.0;
-                    }
-                    w
-                })
-                .collect()
-        })
-        .collect();
-    let options = rows.len() as f64;
-    for c in 0..guide.causes.len() {
-        let total: f64 = rows.iter().map(|r| r[c]).sum();
-        for row in &mut rows {
-            row[c] = if total > 0.0 {
-                row[c] / total
-            } else {
-                1.0 / options
-            };
-        }
-    }
-    rows
 }
 
 /// The causes still possible whose answer chances differ between options, most likely first.

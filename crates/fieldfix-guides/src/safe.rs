@@ -76,6 +76,10 @@ fn write_safe_fragment<W: std::io::Write + ?Sized>(
     w: &mut W,
     fragment: &str,
 ) -> std::io::Result<()> {
+    // Printable ASCII, nearly all of the output, needs no decoding.
+    if fragment.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return w.write_all(fragment.as_bytes());
+    }
     let mut rest = fragment;
     while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_unsafe(c)) {
         w.write_all(&rest.as_bytes()[..at])?;
@@ -185,5 +189,20 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&line).unwrap(),
             value
         );
+    }
+
+    #[test]
+    fn json_takes_the_ascii_path_only_for_printable_ascii() {
+        // DEL is ASCII but a control character: it must not slip through the fast path.
+        let value =
+            serde_json::json!({"plain": "Check the upload queue (2 min).", "del": "a\u{7f}b"});
+        let mut out = Vec::new();
+        write_json(&mut out, &value).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("\"Check the upload queue (2 min).\""),
+            "{text}"
+        );
+        assert!(text.contains("\"a\\u007fb\""), "{text}");
     }
 }
