@@ -192,16 +192,28 @@ impl<'a> Planner<'a> {
         // One buffer for every candidate's chain.
         let mut chain = Vec::new();
         for i in (0..self.info.len()).filter(|&i| self.candidate[i]) {
-            chain.clear();
-            if self.info[i].step.admin && self.ready(i) {
-                self.bundle(target_of(self.info[i].step), &mut chain);
-            } else if !self.chain(i, &mut chain) {
-                continue;
-            }
-            let value = chain_chance(self.info, &chain, &self.probs)
-                / chain_cost(self.guide, self.info, &chain);
+            let step = self.info[i].step;
+            let (value, first) = if !step.admin && self.ready(i) {
+                // A step that can be done now is a chain of one (most candidates, most
+                // of the time): no chain to build.
+                let alone = std::slice::from_ref(&i);
+                (
+                    chain_chance(self.info, alone, &self.probs) / step.minutes,
+                    i,
+                )
+            } else {
+                chain.clear();
+                if step.admin && self.ready(i) {
+                    self.bundle(target_of(step), &mut chain);
+                } else if !self.chain(i, &mut chain) {
+                    continue;
+                }
+                let value = chain_chance(self.info, &chain, &self.probs)
+                    / chain_cost(self.guide, self.info, &chain);
+                (value, chain[0])
+            };
             if best.is_none_or(|(v, _)| value > v) {
-                best = Some((value, chain[0]));
+                best = Some((value, first));
             }
         }
         best.filter(|(value, _)| *value > 0.0)
