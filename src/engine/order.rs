@@ -386,3 +386,55 @@ fn chain_cost(guide: &Guide, info: &[Info], chain: &[usize]) -> f64 {
     }
     cost
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{effective, target, weights};
+
+    /// Situations to plan for on `guide`: nothing known, each device, and each step tried
+    /// in turn (so chains, requests and safeguards all come up).
+    fn situations(guide: &Guide) -> Vec<Situation> {
+        let mut all = vec![Situation::default()];
+        for device in ["ios", "android", "computer"] {
+            let mut s = Situation::default();
+            s.answers.insert("device".into(), device.into());
+            all.push(s.clone());
+            for step in &guide.steps {
+                s.tried.push(step.id.clone());
+                all.push(s.clone());
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_arithmetic_is_the_same_with_or_without_the_detail() {
+        let library = crate::guides::embedded::library();
+        let mut units = 0;
+        for guide in &library.guides {
+            let model = Model::new(guide);
+            for situation in situations(guide) {
+                let situation = effective(guide, &situation);
+                let (to, _) = target(guide, &situation);
+                let probs = weights(&model, &situation);
+                let shown = order(&model, &situation, probs.clone(), to, true);
+                let bare = order(&model, &situation, probs, to, false);
+                assert_eq!(shown.units.len(), bare.units.len(), "{}", guide.id);
+                for (a, b) in shown.units.iter().zip(&bare.units) {
+                    assert_eq!(a.first, a.steps.first().map(|p| p.step), "{}", guide.id);
+                    assert_eq!((a.first, a.cost), (b.first, b.cost), "{}", guide.id);
+                    assert_eq!(a.probability.to_bits(), b.probability.to_bits());
+                    assert!(b.steps.is_empty() && !a.steps.is_empty(), "{}", guide.id);
+                }
+                let escalate = guide.escalate.target(to).minutes;
+                assert_eq!(shown.best_stop(escalate), bare.best_stop(escalate));
+                units += shown.units.len();
+            }
+        }
+        assert!(
+            units > 1_000,
+            "only {units} units planned: the situations do not vary"
+        );
+    }
+}
