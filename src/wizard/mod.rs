@@ -940,7 +940,11 @@ fn show_step(
         .take(2)
         .collect();
     if !why.is_empty() {
-        notes.push(paint.dim(&format!("Why this step: it deals with {}.", why.join("; "))));
+        // Quoted, as "Why I ask" quotes them: a cause's title is a sentence of its own.
+        notes.push(paint.dim(&format!(
+            "Why this step: it deals with \"{}\".",
+            why.join("\" and \"")
+        )));
     }
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.

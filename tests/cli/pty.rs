@@ -562,6 +562,7 @@ fn layout_problems(s: &Pty) -> Vec<String> {
 
 #[test]
 fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts() {
+    let mut explained = 0;
     for size in SIZES {
         let (_state, mut s) = first_screen(size);
         s.send_line("photos");
@@ -586,6 +587,13 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
         );
         assert!(!screen.contains("\"\""), "no doubled quotes:\n{screen}");
         assert!(screen.contains("of the time"), "{screen}");
+        // Cause titles are sentences: quoted, never run into the note's own words. (A small
+        // screen leaves the note out to fit.)
+        if let Some(at) = screen.find("Why this step: it deals with ") {
+            let after = &screen[at + "Why this step: it deals with ".len()..];
+            assert!(after.starts_with('"'), "{size:?}:\n{screen}");
+            explained += 1;
+        }
         s.interrupt();
         // The first session saved says once that a log is kept: wrapped like the rest.
         s.expect("outcomes.jsonl");
@@ -598,6 +606,7 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
         );
         assert_eq!(s.exit_code(), 130);
     }
+    assert!(explained > 0, "no screen showed why the step is offered");
 }
 
 #[test]
