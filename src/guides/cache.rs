@@ -20,7 +20,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::model::{Contact, Guide, Library, Question, Target};
@@ -85,8 +85,8 @@ pub fn key(folder: &Path, build: &str) -> Option<Key> {
     })
 }
 
-/// The shape of the cache file with each guide left as raw JSON, so the guides can be decoded
-/// on several threads.
+/// The shape of the cache file with each part left as raw JSON, so each can be checked as
+/// text before it is decoded, and the guides decoded on several threads.
 #[derive(Deserialize)]
 struct RawEntry<'a> {
     key: Key,
@@ -96,10 +96,12 @@ struct RawEntry<'a> {
 
 #[derive(Deserialize)]
 struct RawLibrary<'a> {
-    context: Value,
-    targets: Value,
     #[serde(borrow)]
-    guides: Vec<&'a serde_json::value::RawValue>,
+    context: &'a RawValue,
+    #[serde(borrow)]
+    targets: &'a RawValue,
+    #[serde(borrow)]
+    guides: Vec<&'a RawValue>,
 }
 
 /// The first line of a cache file: this mark and the SHA-256 of the rest.
@@ -139,8 +141,8 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
     if entry.key != *key {
         return None;
     }
-    let context: Vec<Question> = checked_value(entry.library.context)?;
-    let targets: BTreeMap<Target, Contact> = checked_value(entry.library.targets)?;
+    let context: Vec<Question> = checked(entry.library.context)?;
+    let targets: BTreeMap<Target, Contact> = checked(entry.library.targets)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = entry.library.guides.len().div_ceil(threads).max(1);
     let guides: Option<Vec<Vec<Guide>>> = std::thread::scope(|scope| {
@@ -151,7 +153,7 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|raw| checked_value(serde_json::from_str(raw.get()).ok()?))
+                        .map(|raw| checked(raw))
                         .collect::<Option<Vec<Guide>>>()
                 })
             })
@@ -169,22 +171,64 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
     sound(&library).then_some(library)
 }
 
-/// `value` decoded, if none of its texts (keys included) has a forbidden character.
-fn checked_value<T: serde::de::DeserializeOwned>(value: Value) -> Option<T> {
-    fn clean(v: &Value) -> bool {
-        match v {
-            Value::String(s) => forbidden_char(s).is_none(),
-            Value::Array(items) => items.iter().all(clean),
-            Value::Object(map) => map
-                .iter()
-                .all(|(k, v)| forbidden_char(k).is_none() && clean(v)),
-            Value::Null | Value::Bool(_) | Value::Number(_) => true,
+/// `raw` decoded, if none of its texts (keys included) can hold a forbidden character.
+fn checked<T: serde::de::DeserializeOwned>(raw: &RawValue) -> Option<T> {
+    let text = raw.get();
+    clean_json(text)
+        .then(|| serde_json::from_str(text).ok())
+        .flatten()
+}
+
+/// Whether no string in the JSON text `json` (keys included) can decode to a character
+/// [`forbidden_char`] refuses. Every character of a decoded string is either written as it
+/// is or escaped, so checking each character and each escape of the text checks them all,
+/// without decoding the document twice (once to a `Value` to look, once to the model).
+/// Stricter than needed, never looser: whitespace between tokens other than a line break, and
+/// escaped halves of surrogate pairs, count as forbidden (the cache, written by serde_json from
+/// a validated library, has neither), and only cost a fresh parse.
+fn clean_json(json: &str) -> bool {
+    let bytes = json.as_bytes();
+    let plain = |b: &u8| (b' '..=b'~').contains(b) && *b != b'\\';
+    let mut i = 0;
+    while i < bytes.len() {
+        // Printable ASCII, nearly all of it, sixteen bytes at a time (a loop the compiler
+        // turns into vector instructions: `all` would stop early and stay byte by byte).
+        while let Some(run) = bytes.get(i..i + 16)
+            && run.iter().fold(true, |ok, b| ok & plain(b))
+        {
+            i += 16;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        if b == b'\\' {
+            let allowed = match bytes.get(i + 1) {
+                Some(b'n' | b'"' | b'\\' | b'/') => Some(2),
+                Some(b'u') => json
+                    .get(i + 2..i + 6)
+                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
+                    .and_then(char::from_u32)
+                    .filter(|&c| forbidden_char(&c.to_string()).is_none())
+                    .map(|_| 6),
+                _ => None,
+            };
+            let Some(len) = allowed else { return false };
+            i += len;
+        } else if b.is_ascii() {
+            if b != b'\n' && (b < b' ' || b == 0x7f) {
+                return false;
+            }
+            i += 1;
+        } else {
+            // The start of a character of two to four bytes: `json` is a `str`.
+            let Some(c) = json[i..].chars().next() else {
+                return false;
+            };
+            if forbidden_char(&json[i..i + c.len_utf8()]).is_some() {
+                return false;
+            }
+            i += c.len_utf8();
         }
     }
-    if !clean(&value) {
-        return None;
-    }
-    serde_json::from_value(value).ok()
+    true
 }
 
 /// The invariants the validator guarantees and the engine and export rely on: valid, unique
@@ -299,6 +343,35 @@ pub fn put(folder: &Path, key: &Key, library: &Library) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_text_is_clean_only_when_no_string_in_it_can_hold_a_forbidden_character() {
+        let clean = [
+            r#"{"title":"Photos \"stuck\" on the phone","do":["one\ntwo"],"path":"a\\b/c"}"#,
+            r#"{"name":"caf\u00e9 \u000a","emoji":"😀","accent":"é"}"#,
+            "[\n  1,\n  2\n]",
+        ];
+        for json in clean {
+            assert!(clean_json(json), "{json}");
+        }
+        let forbidden = [
+            r#"{"a":"\u001b]52;c;ZXZpbA==\u0007"}"#,
+            r#"{"a":"tab\there"}"#,
+            r#"{"a":"\r"}"#,
+            r#"{"a":"next\u0085line"}"#,
+            r#"{"a":"\u202e"}"#,
+            "{\"a\u{202e}b\":1}",
+            "{\"a\":\"del\u{7f}\"}",
+            "{\"a\":\"c1\u{9b}2J\"}",
+            r#"{"a":"\ud83d\ude00"}"#,
+            r#"{"a":"\u00"}"#,
+            r#"{"a":"\x41"}"#,
+            "{\"a\":\t1}",
+        ];
+        for json in forbidden {
+            assert!(!clean_json(json), "{json}");
+        }
+    }
 
     #[test]
     fn the_hash_is_sha256() {

@@ -242,6 +242,14 @@ fn a_tampered_cache_is_never_served() {
         ),
         ("bidi", Box::new(|g| g["summary"] = json!("a\u{202e}b"))),
         (
+            "escape in a key",
+            Box::new(|g| g["context"] = json!({"device": {"ios\u{1b}[2J": {}}})),
+        ),
+        (
+            "tab",
+            Box::new(|g| g["steps"][0]["do"] = json!(["one\ttwo"])),
+        ),
+        (
             "zero likelihood",
             Box::new(|g| g["causes"][0]["likelihood"] = json!(0.0)),
         ),
