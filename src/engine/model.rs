@@ -2,6 +2,7 @@
 //! question's answer model, worked out once per diagnosis rather than once per plan (valuing
 //! the questions makes a plan for every answer of every open question).
 
+use std::borrow::Cow;
 use std::cell::OnceCell;
 
 use crate::guides::model::{Guide, Question, RAISE_FACTOR, Step};
@@ -55,17 +56,19 @@ impl<'a> Model<'a> {
 
     /// [`answer_likelihoods`] for `question`: worked out once for a guide question, each time
     /// for a shared one (there are three).
-    pub fn likelihoods(&self, question: &Question) -> std::borrow::Cow<'_, [Vec<f64>]> {
+    pub fn likelihoods(&self, question: &Question) -> Cow<'_, [Vec<f64>]> {
+        // By identity, not id: the guide's own questions are borrowed from it, the shared
+        // ones from the library's context.
         let own = self
             .guide
             .questions
             .iter()
             .position(|q| std::ptr::eq(q, question));
         match own {
-            Some(i) => std::borrow::Cow::Borrowed(
+            Some(i) => Cow::Borrowed(
                 self.likelihoods[i].get_or_init(|| answer_likelihoods(self.guide, question)),
             ),
-            None => std::borrow::Cow::Owned(answer_likelihoods(self.guide, question)),
+            None => Cow::Owned(answer_likelihoods(self.guide, question)),
         }
     }
 }
