@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::CommandFactory;
 use console::Term;
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice, Command, Deferred};
 use crate::commands;
 use crate::error::{Error, exit};
 use crate::guides::{Library, LoadError};
@@ -50,7 +50,7 @@ fn run_without_library(
     out: &mut Out,
 ) -> Option<anyhow::Result<u8>> {
     // `validate` reports broken guides itself; everything else needs a loadable library.
-    if let Some(Command::Validate(args)) = command {
+    if let Some(Command::Validate(Deferred(args))) = command {
         return Some(commands::validate(
             args.dir.as_deref().or(dir),
             args.strict,
@@ -58,20 +58,20 @@ fn run_without_library(
             out,
         ));
     }
-    if let Some(Command::Preflight(args)) = command {
+    if let Some(Command::Preflight(Deferred(args))) = command {
         return Some(crate::preflight::run(&args.to_request(), out));
     }
     // The admin commands that need no library (or load the guides their own way).
     match command {
         Some(Command::Schema) => return Some(commands::admin::schema(out)),
-        Some(Command::Man(args)) => {
+        Some(Command::Man(Deferred(args))) => {
             return Some(commands::admin::man(
                 Cli::command(),
                 args.command.as_deref(),
                 out,
             ));
         }
-        Some(Command::Completions(args)) => {
+        Some(Command::Completions(Deferred(args))) => {
             let guides = commands::admin::completion_guides(dir);
             return Some(commands::admin::completions(
                 Cli::command(),
@@ -80,14 +80,14 @@ fn run_without_library(
                 out,
             ));
         }
-        Some(Command::New(args)) => {
+        Some(Command::New(Deferred(args))) => {
             let request = args.to_request(dir.map(ToOwned::to_owned));
             return Some(commands::new::new_guide(&request, out));
         }
         _ => {}
     }
     // `diagnose` on the built-in guides needs one guide: load only that one (start-up speed).
-    if let (Some(Command::Diagnose(args)), None) = (command, dir) {
+    if let (Some(Command::Diagnose(Deferred(args))), None) = (command, dir) {
         let library = match crate::guides::embedded::library_with(&args.guide) {
             Ok(library) => library,
             Err(e) => return Some(Err(Error::from(e).into())),
@@ -106,7 +106,7 @@ fn run_without_library(
 /// The library for the other commands. Export publishes the folder, so it must load whole; the
 /// read commands and the wizard go on with every guide that is fine.
 fn library_for(command: Option<&Command>, dir: Option<&Path>) -> anyhow::Result<Library> {
-    Ok(if let Some(Command::Export(_)) = command {
+    Ok(if let Some(Command::Export(Deferred(_))) = command {
         commands::load_library(dir).with_context(|| match dir {
             Some(dir) => format!("cannot load the guides in {}", dir.display()),
             None => "cannot load the built-in guides".to_owned(),
@@ -129,41 +129,47 @@ fn run_with_library(
     out: &mut Out,
 ) -> anyhow::Result<u8> {
     match command {
-        Some(Command::List(args)) => commands::list(library, args.format.into(), out),
-        Some(Command::Show(args)) => commands::show(library, &args.guide, args.format.into(), out),
-        Some(Command::Search(args)) => commands::search(
+        Some(Command::List(Deferred(args))) => commands::list(library, args.format.into(), out),
+        Some(Command::Show(Deferred(args))) => {
+            commands::show(library, &args.guide, args.format.into(), out)
+        }
+        Some(Command::Search(Deferred(args))) => commands::search(
             library,
             &args.text.join(" "),
             usize::from(args.limit),
             args.format.into(),
             out,
         ),
-        Some(Command::Diagnose(args)) => {
+        Some(Command::Diagnose(Deferred(args))) => {
             let request = args.to_request();
             commands::diagnose(library, &request, args.format.into(), out)
         }
-        Some(Command::Fix(args)) => crate::wizard::run(library, args.into_request(no_log), out),
-        Some(Command::Sessions(args)) => {
+        Some(Command::Fix(Deferred(args))) => {
+            crate::wizard::run(library, args.into_request(no_log), out)
+        }
+        Some(Command::Sessions(Deferred(args))) => {
             crate::wizard::sessions(library, &args.into_request(no_log), out)
         }
         None => {
             let request = crate::cli::FixArgs::default().into_request(no_log);
             crate::wizard::run(library, request, out)
         }
-        Some(Command::Outcomes(args)) => {
+        Some(Command::Outcomes(Deferred(args))) => {
             commands::outcomes::outcomes(library, &args.into_request(), out)
         }
-        Some(Command::Tune(args)) => {
+        Some(Command::Tune(Deferred(args))) => {
             commands::tune::tune(library, &args.into_request(dir.map(Path::to_owned)), out)
         }
-        Some(Command::Export(args)) => commands::export::export(library, &args.into_request(), out),
+        Some(Command::Export(Deferred(args))) => {
+            commands::export::export(library, &args.into_request(), out)
+        }
         Some(
-            Command::Validate(_)
-            | Command::Preflight(_)
+            Command::Validate(Deferred(_))
+            | Command::Preflight(Deferred(_))
             | Command::Schema
-            | Command::Man(_)
-            | Command::Completions(_)
-            | Command::New(_),
+            | Command::Man(Deferred(_))
+            | Command::Completions(Deferred(_))
+            | Command::New(Deferred(_)),
         ) => unreachable!("handled above"),
     }
 }

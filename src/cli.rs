@@ -1,9 +1,10 @@
 //! The command line: clap types only, converted once into the plain request types the
 //! commands take.
 
+use std::cell::Cell;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands::DiagnoseRequest;
 use crate::output::Format;
@@ -11,8 +12,8 @@ use crate::output::Format;
 /// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
 /// alone would call it a missing value).
 pub fn parse() -> Cli {
-    use clap::{CommandFactory, FromArgMatches};
-    let mut cmd = Cli::command();
+    use clap::FromArgMatches;
+    let mut cmd = parsing_command();
     if std::env::var_os("FIELDFIX_GUIDES").is_some_and(|v| v.is_empty()) {
         cmd = cmd.mut_arg("guides", |a| a.env(None::<&str>));
     }
@@ -59,41 +60,107 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fix a problem interactively, one step at a time (the default with no command).
-    Fix(FixArgs),
+    Fix(Deferred<FixArgs>),
     /// List the wizard sessions saved for `fix --resume`, or discard one.
-    Sessions(SessionsArgs),
+    Sessions(Deferred<SessionsArgs>),
     /// Summarise the local outcome log: how sessions ended, which steps fixed it.
-    Outcomes(OutcomesArgs),
+    Outcomes(Deferred<OutcomesArgs>),
     /// Suggest better likelihoods and success chances from outcome logs collected from crews.
     ///
     /// Sessions count when their guide is the built-in one or the one in `--guides` as it is now
     /// (others are listed and skipped). Every suggestion comes with the sessions behind it and a
     /// 90% interval; `*` marks a change the data supports (the interval leaves out the current
     /// value). docs/outcomes.md explains the estimate and how to roll a change out.
-    Tune(TuneArgs),
+    Tune(Deferred<TuneArgs>),
     /// Diagnose a problem from flags and print the plan; never asks anything.
-    Diagnose(DiagnoseArgs),
+    Diagnose(Deferred<DiagnoseArgs>),
     /// Find the guide for a problem described in your own words.
-    Search(SearchArgs),
+    Search(Deferred<SearchArgs>),
     /// List the guides.
-    List(ListArgs),
+    List(Deferred<ListArgs>),
     /// Show a whole guide.
-    Show(ShowArgs),
+    Show(Deferred<ShowArgs>),
     /// Check guide files and report every problem with file, line and column.
-    Validate(ValidateArgs),
+    Validate(Deferred<ValidateArgs>),
     /// Find the files an upload will fail on (empty, not downloaded, bad names, wrong type,
     /// protected PDFs, big files) before anyone tries, each with the fix.
-    Preflight(PreflightArgs),
+    Preflight(Deferred<PreflightArgs>),
     /// Print the JSON Schema of the guide file format, for editors and CI checks.
     Schema,
     /// Write a starter guide, with comments on what goes where, into the `--guides` folder.
-    New(NewArgs),
+    New(Deferred<NewArgs>),
     /// Write every guide as a folder of Markdown pages or a small offline website.
-    Export(ExportArgs),
+    Export(Deferred<ExportArgs>),
     /// Print a shell completion script (guide ids included where the shell allows).
-    Completions(CompletionsArgs),
+    Completions(Deferred<CompletionsArgs>),
     /// Print the manual page (roff) on stdout.
-    Man(ManArgs),
+    Man(Deferred<ManArgs>),
+}
+
+/// A subcommand's arguments, added to clap's command only when that subcommand is the one run
+/// (clap's `Command::defer`), when [`parse`] reads this process's command line. Building every
+/// subcommand's arguments on each run was a tenth of the instructions of a whole `fieldfix
+/// diagnose` process, and most of its heap. Everywhere else (completions, the man page, tests)
+/// `Cli::command()` builds the whole tree, as clap's generators expect.
+#[derive(Debug, Clone, Default)]
+pub struct Deferred<T>(pub T);
+
+thread_local! {
+    /// Whether [`Deferred`] defers: only while [`parsing_command`] makes its command.
+    static DEFER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The command [`parse`] reads the command line with: each subcommand's arguments are added
+/// only if that subcommand is the one run.
+fn parsing_command() -> clap::Command {
+    use clap::CommandFactory;
+    DEFER.set(true);
+    let cmd = Cli::command();
+    DEFER.set(false);
+    cmd
+}
+
+/// Adds `T`'s arguments to a subcommand, keeping the subcommand's own description: a doc
+/// comment on `T` or on a struct it flattens must not replace it, whenever this runs.
+fn add_args<T: Args>(cmd: clap::Command) -> clap::Command {
+    use clap::builder::Resettable;
+    let keep = |text: Option<&clap::builder::StyledStr>| match text {
+        Some(text) => Resettable::Value(text.clone()),
+        None => Resettable::Reset,
+    };
+    let (about, long_about) = (keep(cmd.get_about()), keep(cmd.get_long_about()));
+    T::augment_args(cmd).about(about).long_about(long_about)
+}
+
+impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches(matches).map(Self)
+    }
+    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
+        T::from_arg_matches_mut(matches).map(Self)
+    }
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches(matches)
+    }
+    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
+        self.0.update_from_arg_matches_mut(matches)
+    }
+}
+
+impl<T: Args> Args for Deferred<T> {
+    fn group_id() -> Option<clap::Id> {
+        T::group_id()
+    }
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        if DEFER.get() {
+            cmd.defer(add_args::<T>)
+        } else {
+            add_args::<T>(cmd)
+        }
+    }
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
 }
 
 /// Answers to the context and guide questions, shared by `diagnose` and `fix`.
@@ -553,6 +620,58 @@ mod tests {
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
+    }
+
+    /// What clap prints for `args`: help, version or an error, as the user would see it.
+    fn printed(command: clap::Command, args: &[&str]) -> String {
+        match command.try_get_matches_from(args) {
+            Ok(_) => "parsed".to_owned(),
+            Err(e) => format!("{:?}: {}", e.kind(), e.render()),
+        }
+    }
+
+    #[test]
+    fn deferring_the_subcommands_arguments_changes_nothing_printed() {
+        let eager = Cli::command();
+        let mut names: Vec<String> = eager
+            .get_subcommands()
+            .map(|c| c.get_name().to_owned())
+            .collect();
+        names.push("help".to_owned());
+        // The subcommands are deferred (or there would be nothing to compare).
+        let deferred = parsing_command();
+        let diagnose = deferred.find_subcommand("diagnose").expect("diagnose");
+        assert!(diagnose.get_arguments().next().is_none());
+        for name in &names {
+            for tail in [
+                &["--help"][..],
+                &["-h"],
+                &["--bogus"],
+                &["--guid"],
+                &["photos", "--device"],
+                &[],
+            ] {
+                let args: Vec<&str> = ["fieldfix", name]
+                    .into_iter()
+                    .chain(tail.iter().copied())
+                    .collect();
+                assert_eq!(
+                    printed(parsing_command(), &args),
+                    printed(Cli::command(), &args),
+                    "{args:?}"
+                );
+            }
+            let args = ["fieldfix", "help", name];
+            assert_eq!(
+                printed(parsing_command(), &args),
+                printed(Cli::command(), &args)
+            );
+        }
+        // Only the command made for parsing defers: help, completions and the man page need
+        // the whole tree, even after `parse` has run.
+        let again = Cli::command();
+        let diagnose = again.find_subcommand("diagnose").expect("diagnose");
+        assert!(diagnose.get_arguments().any(|a| a.get_id() == "guide"));
     }
 
     #[test]
