@@ -44,9 +44,10 @@ static PATTERNS: LazyLock<Vec<(&str, &str, Regex)>> = LazyLock::new(|| {
     WORDS
         .iter()
         .map(|(q, v, words)| {
-            // ASCII word boundaries: the words are English, and Unicode boundaries cost most
-            // of a `diagnose` run to compile.
-            let re = Regex::new(&format!(r"(?i)(?-u:\b)({words})(?-u:\b)")).expect("valid regex");
+            // ASCII case and word boundaries (`-u`): the words are English. Unicode boundaries
+            // cost most of a `diagnose` run to compile, and Unicode case folding a table that
+            // every fieldfix process would load (regex's `unicode-case`, left out).
+            let re = Regex::new(&format!(r"(?i-u)\b({words})\b")).expect("valid regex");
             (*q, *v, re)
         })
         .collect()
@@ -110,6 +111,14 @@ mod tests {
         assert_eq!(
             values("budget won't load in Chrome"),
             [(DEVICE, "computer", "Chrome".to_owned())]
+        );
+        // Case does not matter (typed in capitals, or by a phone's auto-capitalisation).
+        assert_eq!(
+            values("NO SIGNAL, Android PHONE"),
+            [
+                (NETWORK, "offline", "NO SIGNAL".to_owned()),
+                (DEVICE, "android", "Android".to_owned())
+            ]
         );
         assert!(values("photos not uploading").is_empty());
         // Words inside other words do not count.
