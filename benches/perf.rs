@@ -1,11 +1,10 @@
 //! Speed benchmarks (`cargo bench`): loading guides, one diagnosis, one search over 1,000
-//! guides, and a whole `fieldfix diagnose` process against a Rust hello-world process.
+//! guides. Whole processes are timed by `examples/startup.rs`.
 //! Figures, not pass/fail: the targets are in README.md.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use fieldfix::engine::{self, Situation};
@@ -49,13 +48,6 @@ fn generate(dir: &Path, n: usize) {
     }
 }
 
-fn bin(name: &str) -> PathBuf {
-    // benches run from target/release/deps; the binaries are one level up.
-    let exe = std::env::current_exe().expect("bench path");
-    let dir = exe.parent().and_then(Path::parent).expect("target dir");
-    dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX))
-}
-
 fn main() {
     let library = fieldfix::guides::load(None).expect("built-in guides load");
     measure("load the built-in guides", || {
@@ -89,67 +81,4 @@ fn main() {
     measure("one search over 1,016 guides", || {
         fieldfix::search::search(&big, "pics stuck uploading on ipad")
     });
-
-    let fieldfix = bin("fieldfix");
-    let hello = bin("examples/hello");
-    if fieldfix.exists() && hello.exists() {
-        processes(&hello, &fieldfix);
-    } else {
-        eprintln!(
-            "(build the binaries first for the process comparison: cargo build --release --bin fieldfix --example hello)"
-        );
-    }
-}
-
-/// Whole processes against a Rust hello-world process, output captured as a script would.
-/// They take turns, round after round, so that a machine that gets busier or quieter during
-/// the run moves every figure alike; each figure is the median of its rounds.
-fn processes(hello: &Path, fieldfix: &Path) {
-    let diagnose = ["diagnose", "photos", "--device", "ios", "--network", "weak"];
-    let json: Vec<&str> = diagnose
-        .iter()
-        .copied()
-        .chain(["--format", "json"])
-        .collect();
-    let runs: [(&str, &Path, &[&str]); 4] = [
-        ("process: Rust hello-world", hello, &[]),
-        ("process: fieldfix --version", fieldfix, &["--version"]),
-        (
-            "process: fieldfix diagnose photos (text)",
-            fieldfix,
-            &diagnose,
-        ),
-        (
-            "process: fieldfix diagnose photos --format json",
-            fieldfix,
-            &json,
-        ),
-    ];
-    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); runs.len()];
-    let start = Instant::now();
-    while times[0].len() < 20
-        || (start.elapsed() < Duration::from_secs(4) && times[0].len() < 2_000)
-    {
-        for ((_, cmd, args), times) in runs.iter().zip(&mut times) {
-            let t = Instant::now();
-            let output = Command::new(cmd).args(*args).output().expect("run process");
-            times.push(t.elapsed());
-            assert!(output.status.success(), "{} failed", cmd.display());
-        }
-    }
-    let medians: Vec<Duration> = times
-        .iter_mut()
-        .map(|t| {
-            t.sort();
-            t[t.len() / 2]
-        })
-        .collect();
-    for ((name, _, _), median) in runs.iter().zip(&medians) {
-        println!(
-            "{name:<48} {median:>12.3?}  ({:.2}x hello-world, median of {} rounds)",
-            median.as_secs_f64() / medians[0].as_secs_f64(),
-            times[0].len()
-        );
-    }
-    println!("(target: a diagnose process at most 2x a hello-world process)");
 }

@@ -448,7 +448,9 @@ fn main() {
         b_questions,
         100.0 * a_questions / b_questions
     );
-    println!("  diagnose within 2x a hello-world process: see `cargo bench --bench perf`");
+    println!(
+        "  diagnose within 2x a hello-world process: see `cargo run --release --example startup`"
+    );
     let fresh = std::env::var("POLICY_TUNE_FAULTS")
         .ok()
         .and_then(|n| n.parse().ok())

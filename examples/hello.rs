@@ -1,4 +1,4 @@
-//! A Rust hello-world, the baseline `cargo bench` compares a fieldfix process against.
+//! A Rust hello-world, the baseline `examples/startup.rs` compares fieldfix processes against.
 #![allow(clippy::print_stdout)]
 
 fn main() {
