@@ -343,9 +343,17 @@ impl Prompter for PlainPrompter {
             match typed.parse::<usize>() {
                 Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
                 _ if typed.is_empty() => {}
+                // Wrapped like the rest: what was typed can be longer than a narrow screen.
                 _ => self.write(&format!(
-                    "\"{}\" is not one of the choices.\n",
-                    crate::safe::line(typed)
+                    "{}\n",
+                    self.paint.wrap(
+                        &format!(
+                            "\"{}\" is not one of the choices.",
+                            crate::safe::line(typed)
+                        ),
+                        "",
+                        ""
+                    )
                 ))?,
             }
         }

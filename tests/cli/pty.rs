@@ -656,6 +656,12 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         bytes.extend_from_slice(found.as_bytes());
         let found = s.expect("Type a number");
         bytes.extend_from_slice(found.as_bytes());
+        // A description typed here instead of a number: refused in lines broken between words.
+        s.send_line("the photos from this morning are still not going up");
+        let found = s.expect("is not one of the choices.");
+        bytes.extend_from_slice(found.as_bytes());
+        let found = s.expect("Type a number");
+        bytes.extend_from_slice(found.as_bytes());
         s.send_line("q");
         let found = s.expect("fieldfix fix --resume");
         bytes.extend_from_slice(found.as_bytes());
