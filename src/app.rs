@@ -23,7 +23,7 @@ pub fn main(cli: Cli) -> u8 {
 }
 
 fn run(cli: Cli) -> anyhow::Result<u8> {
-    let choice = match cli.color {
+    let choice = match cli.shared.color {
         ColorChoice::Auto => None,
         ColorChoice::Always => Some(true),
         ColorChoice::Never => Some(false),
@@ -34,13 +34,13 @@ fn run(cli: Cli) -> anyhow::Result<u8> {
         writer: &mut lock,
         paint: Paint::for_stream(&Term::stdout(), choice),
     };
-    let dir = cli.guides.as_deref();
+    let dir = cli.shared.guides.as_deref();
 
     if let Some(code) = run_without_library(&cli.command, dir, &mut out) {
         return code;
     }
     let library = library_for(cli.command.as_ref(), dir)?;
-    run_with_library(cli.command, &library, (dir, cli.no_log), &mut out)
+    run_with_library(cli.command, &library, (dir, cli.shared.no_log), &mut out)
 }
 
 /// The commands that need no library, or load the guides their own way; `None` for the others.
@@ -63,7 +63,7 @@ fn run_without_library(
     }
     // The admin commands that need no library (or load the guides their own way).
     match command {
-        Some(Command::Schema) => return Some(commands::admin::schema(out)),
+        Some(Command::Schema(Deferred(_))) => return Some(commands::admin::schema(out)),
         Some(Command::Man(Deferred(args))) => {
             return Some(commands::admin::man(
                 Cli::command(),
@@ -166,7 +166,7 @@ fn run_with_library(
         Some(
             Command::Validate(Deferred(_))
             | Command::Preflight(Deferred(_))
-            | Command::Schema
+            | Command::Schema(Deferred(_))
             | Command::Man(Deferred(_))
             | Command::Completions(Deferred(_))
             | Command::New(Deferred(_)),

@@ -12,12 +12,17 @@ use crate::output::Format;
 /// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
 /// alone would call it a missing value).
 pub fn parse() -> Cli {
-    use clap::FromArgMatches;
-    let mut cmd = parsing_command();
-    if std::env::var_os("FIELDFIX_GUIDES").is_some_and(|v| v.is_empty()) {
-        cmd = cmd.mut_arg("guides", |a| a.env(None::<&str>));
-    }
+    let cmd = without_empty_guides_env(parsing_command());
     Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
+}
+
+/// `cmd` with `--guides` not read from an empty `FIELDFIX_GUIDES`.
+fn without_empty_guides_env(cmd: clap::Command) -> clap::Command {
+    if std::env::var_os("FIELDFIX_GUIDES").is_some_and(|v| v.is_empty()) {
+        cmd.mut_arg("guides", |a| a.env(None::<&str>))
+    } else {
+        cmd
+    }
 }
 
 pub use crate::guides::embedded::VERSION;
@@ -32,6 +37,14 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    #[command(flatten)]
+    pub shared: Shared,
+}
+
+// The options every command takes (clap's global arguments). No doc comment: on a struct that
+// is flattened, clap would take it for the command's description.
+#[derive(Debug, Args)]
+pub struct Shared {
     /// Folder of company guides: same id replaces a built-in guide, new ids are added.
     #[arg(long, global = true, env = "FIELDFIX_GUIDES", value_name = "DIR")]
     pub guides: Option<PathBuf>,
@@ -86,7 +99,7 @@ pub enum Command {
     /// protected PDFs, big files) before anyone tries, each with the fix.
     Preflight(Deferred<PreflightArgs>),
     /// Print the JSON Schema of the guide file format, for editors and CI checks.
-    Schema,
+    Schema(Deferred<SchemaArgs>),
     /// Write a starter guide, with comments on what goes where, into the `--guides` folder.
     New(Deferred<NewArgs>),
     /// Write every guide as a folder of Markdown pages or a small offline website.
@@ -102,6 +115,13 @@ pub enum Command {
 /// subcommand's arguments on each run was 0.12M of the 2.96M instructions of a whole `fieldfix
 /// diagnose` process. Everywhere else (completions, the man page, tests) `Cli::command()`
 /// builds the whole tree, as clap's generators expect.
+///
+/// The [`Shared`] options are deferred the same way. clap copies a global argument into every
+/// subcommand before parsing (three options into sixteen subcommands, 670 bytes each, about a
+/// sixth of the memory a `diagnose` process touches), so the command made for parsing has them
+/// as plain options at the top and global ones in the subcommand run. clap merges the values
+/// of arguments with one name across levels exactly as it merges a global argument's, so the
+/// result is the same; a unit test checks that it is.
 #[derive(Debug)]
 pub struct Deferred<T>(pub T);
 
@@ -110,15 +130,20 @@ thread_local! {
     static DEFER: Cell<bool> = const { Cell::new(false) };
 }
 
-/// The command [`parse`] reads the command line with: each subcommand's arguments are added
-/// only if that subcommand is the one run.
+/// The command [`parse`] reads the command line with: each subcommand's arguments, and the
+/// [`Shared`] options, are added only to the subcommand that is run.
 fn parsing_command() -> clap::Command {
     use clap::CommandFactory;
     DEFER.set(true);
     let cmd = Cli::command();
     DEFER.set(false);
-    cmd
+    SHARED
+        .iter()
+        .fold(cmd, |cmd, id| cmd.mut_arg(*id, |a| a.global(false)))
 }
+
+/// The ids of the [`Shared`] options.
+const SHARED: [&str; 3] = ["guides", "color", "no_log"];
 
 /// Adds `T`'s arguments to a subcommand, keeping the subcommand's own description: a doc
 /// comment on `T` or on a struct it flattens must not replace it, whenever this runs.
@@ -130,6 +155,12 @@ fn add_args<T: Args>(cmd: clap::Command) -> clap::Command {
     };
     let (about, long_about) = (keep(cmd.get_about()), keep(cmd.get_long_about()));
     T::augment_args(cmd).about(about).long_about(long_about)
+}
+
+/// [`add_args`] for the subcommand being run, then the [`Shared`] options, where clap puts the
+/// global ones it copies in.
+fn add_args_and_shared<T: Args>(cmd: clap::Command) -> clap::Command {
+    without_empty_guides_env(add_args::<Shared>(add_args::<T>(cmd)))
 }
 
 impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
@@ -153,7 +184,7 @@ impl<T: Args> Args for Deferred<T> {
     }
     fn augment_args(cmd: clap::Command) -> clap::Command {
         if DEFER.get() {
-            cmd.defer(add_args::<T>)
+            cmd.defer(add_args_and_shared::<T>)
         } else {
             add_args::<T>(cmd)
         }
@@ -162,6 +193,10 @@ impl<T: Args> Args for Deferred<T> {
         T::augment_args_for_update(cmd)
     }
 }
+
+/// `schema` takes no arguments of its own.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {}
 
 /// Answers to the context and guide questions, shared by `diagnose` and `fix`.
 #[derive(Debug, Clone, Args, Default)]
@@ -672,6 +707,62 @@ mod tests {
         let again = Cli::command();
         let diagnose = again.find_subcommand("diagnose").expect("diagnose");
         assert!(diagnose.get_arguments().any(|a| a.get_id() == "guide"));
+    }
+
+    /// What `command` makes of `args`: the parsed command line, or the error as printed.
+    fn parsed(command: clap::Command, args: &[&str]) -> String {
+        match command.try_get_matches_from(args) {
+            Ok(m) => format!("{:?}", Cli::from_arg_matches(&m).map_err(|e| e.kind())),
+            Err(e) => format!("{:?}: {}", e.kind(), e.render()),
+        }
+    }
+
+    #[test]
+    fn shared_options_parse_as_global_ones_wherever_they_are_given() {
+        // The command made for parsing has them as plain options at the top.
+        let deferred = parsing_command();
+        let top = deferred.get_arguments().find(|a| a.get_id() == "color");
+        assert!(top.is_some_and(|a| !a.is_global_set()));
+        let mut cases = 0;
+        for sub in [
+            &["diagnose", "photos"][..],
+            &["schema"],
+            &["sessions", "discard", "abc"],
+            &["outcomes", "export"],
+            &["list", "--format", "json"],
+            &[],
+        ] {
+            for before in [
+                &[][..],
+                &["--color", "never"],
+                &["--guides", "a", "--no-log"],
+            ] {
+                for after in [
+                    &[][..],
+                    &["--color", "always"],
+                    &["--guides", "b"],
+                    &["--no-log"],
+                ] {
+                    let args: Vec<&str> = ["fieldfix"]
+                        .into_iter()
+                        .chain(before.iter().copied())
+                        .chain(sub.iter().copied())
+                        .chain(after.iter().copied())
+                        .collect();
+                    let eager = parsed(Cli::command(), &args);
+                    assert_eq!(parsed(parsing_command(), &args), eager, "{args:?}");
+                    cases += 1;
+                }
+            }
+        }
+        assert_eq!(cases, 72);
+        // Given at both levels, the later one counts, as with a global option.
+        let args = ["fieldfix", "--color", "never", "list", "--color", "always"];
+        let m = parsing_command()
+            .try_get_matches_from(args)
+            .expect("parses");
+        let cli = Cli::from_arg_matches(&m).expect("converts");
+        assert_eq!(cli.shared.color, ColorChoice::Always);
     }
 
     #[test]
