@@ -22,6 +22,7 @@ mod model;
 mod order;
 mod value;
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -169,27 +170,33 @@ pub fn plan(guide: &Guide, situation: &Situation) -> Plan {
 /// The situation without answers to guide questions that no longer apply (say, a phone
 /// question after the device was changed to a computer): such answers move nothing and
 /// hide nothing. Dropping one answer can make another question stop applying, so this
-/// repeats until nothing changes.
-fn effective(guide: &Guide, situation: &Situation) -> Situation {
-    let mut current = situation.clone();
-    loop {
-        let stale: Vec<String> = current
+/// repeats until nothing changes. Borrowed when every answer applies (valuing the questions
+/// asks this of a situation for every answer of every open question).
+fn effective<'a>(guide: &Guide, situation: &'a Situation) -> Cow<'a, Situation> {
+    let stale = |current: &Situation| -> Vec<String> {
+        current
             .answers
             .keys()
             .filter(|q| {
                 guide
                     .question(q)
-                    .is_some_and(|q| !applies(&q.when, &current))
+                    .is_some_and(|q| !applies(&q.when, current))
             })
             .cloned()
-            .collect();
-        if stale.is_empty() {
-            return current;
-        }
-        for q in stale {
-            current.answers.remove(&q);
-        }
+            .collect()
+    };
+    let mut dropped = stale(situation);
+    if dropped.is_empty() {
+        return Cow::Borrowed(situation);
     }
+    let mut current = situation.clone();
+    while !dropped.is_empty() {
+        for q in &dropped {
+            current.answers.remove(q);
+        }
+        dropped = stale(&current);
+    }
+    Cow::Owned(current)
 }
 
 /// Whether an item with this condition applies.

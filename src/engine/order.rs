@@ -86,10 +86,10 @@ pub(super) fn order(
 ) -> Order {
     let mut planner = Planner::new(model, situation, probs, detail);
     let request = planner.set_aside_request(to);
-    let mut units = Vec::new();
-    // One buffer for every unit's members.
-    let mut members = Vec::new();
-    while let Some(first) = planner.best_next() {
+    let mut units = Vec::with_capacity(model.info().len());
+    // One buffer for every unit's members, and one for every candidate's chain.
+    let (mut members, mut chain) = (Vec::new(), Vec::new());
+    while let Some(first) = planner.best_next(&mut chain) {
         let cost = planner.unit_of(first, &mut members);
         units.push(planner.take(&members, cost));
     }
@@ -186,11 +186,10 @@ impl<'a> Planner<'a> {
     }
 
     /// The first step of the best thing to do next (a step, the chain it leads, or a
-    /// request), by chance of fixing per minute; `None` when nothing left can help.
-    fn best_next(&self) -> Option<usize> {
+    /// request), by chance of fixing per minute; `None` when nothing left can help. `chain`
+    /// is a buffer for each candidate's chain.
+    fn best_next(&self, chain: &mut Vec<usize>) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
-        // One buffer for every candidate's chain.
-        let mut chain = Vec::new();
         for i in (0..self.info.len()).filter(|&i| self.candidate[i]) {
             let step = self.info[i].step;
             let (value, first) = if !step.admin && self.ready(i) {
@@ -204,12 +203,12 @@ impl<'a> Planner<'a> {
             } else {
                 chain.clear();
                 if step.admin && self.ready(i) {
-                    self.bundle(target_of(step), &mut chain);
-                } else if !self.chain(i, &mut chain) {
+                    self.bundle(target_of(step), chain);
+                } else if !self.chain(i, chain) {
                     continue;
                 }
-                let value = chain_chance(self.info, &chain, &self.probs)
-                    / chain_cost(self.guide, self.info, &chain);
+                let value = chain_chance(self.info, chain, &self.probs)
+                    / chain_cost(self.guide, self.info, chain);
                 (value, chain[0])
             };
             if best.is_none_or(|(v, _)| value > v) {
@@ -344,26 +343,24 @@ fn place(info: &[Info], i: usize, probability: f64, probs: &[f64]) -> Placed {
 /// in the chain that fix c.
 ///
 /// Only the causes some step in the chain fixes add anything (for the others the product is
-/// empty), so only they are visited, in cause order as the sum always was: the result is the
-/// same to the last bit, without walking every cause for every candidate chain.
+/// empty), so only they are summed, in cause order as the sum always was: the result is the
+/// same to the last bit, without walking every step of the chain for every cause.
 fn chain_chance(info: &[Info], chain: &[usize], probs: &[f64]) -> f64 {
     let fixes_of = |s: usize| info[s].fixes.iter().copied().filter(|&c| probs[c] > 0.0);
     if let [s] = chain {
         let missed = 1.0 - info[*s].step.success;
         return fixes_of(*s).map(|c| probs[c] * (1.0 - missed)).sum();
     }
-    let mut causes: Vec<usize> = chain.iter().flat_map(|&s| fixes_of(s)).collect();
-    causes.sort_unstable();
-    causes.dedup();
-    causes
-        .into_iter()
-        .map(|c| {
-            let missed: f64 = chain
-                .iter()
-                .filter(|&&s| info[s].fixes.contains(&c))
+    (0..probs.len())
+        .filter(|&c| probs[c] > 0.0)
+        .filter_map(|c| {
+            let mut fixers = chain.iter().filter(|&&s| info[s].fixes.contains(&c));
+            let first = fixers.next()?;
+            let missed: f64 = std::iter::once(first)
+                .chain(fixers)
                 .map(|&s| 1.0 - info[s].step.success)
                 .product();
-            probs[c] * (1.0 - missed)
+            Some(probs[c] * (1.0 - missed))
         })
         .sum()
 }
@@ -415,7 +412,7 @@ mod tests {
         for guide in &library.guides {
             let model = Model::new(guide);
             for situation in situations(guide) {
-                let situation = effective(guide, &situation);
+                let situation = effective(guide, &situation).into_owned();
                 let (to, _) = target(guide, &situation);
                 let probs = weights(&model, &situation);
                 let shown = order(&model, &situation, probs.clone(), to, true);
