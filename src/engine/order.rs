@@ -343,24 +343,26 @@ fn place(info: &[Info], i: usize, probability: f64, probs: &[f64]) -> Placed {
 /// in the chain that fix c.
 ///
 /// Only the causes some step in the chain fixes add anything (for the others the product is
-/// empty), so only they are summed, in cause order as the sum always was: the result is the
-/// same to the last bit, without walking every step of the chain for every cause.
+/// empty), so only they are visited, in cause order as the sum always was: the result is the
+/// same to the last bit, without walking every cause for every candidate chain.
 fn chain_chance(info: &[Info], chain: &[usize], probs: &[f64]) -> f64 {
     let fixes_of = |s: usize| info[s].fixes.iter().copied().filter(|&c| probs[c] > 0.0);
     if let [s] = chain {
         let missed = 1.0 - info[*s].step.success;
         return fixes_of(*s).map(|c| probs[c] * (1.0 - missed)).sum();
     }
-    (0..probs.len())
-        .filter(|&c| probs[c] > 0.0)
-        .filter_map(|c| {
-            let mut fixers = chain.iter().filter(|&&s| info[s].fixes.contains(&c));
-            let first = fixers.next()?;
-            let missed: f64 = std::iter::once(first)
-                .chain(fixers)
+    let mut causes: Vec<usize> = chain.iter().flat_map(|&s| fixes_of(s)).collect();
+    causes.sort_unstable();
+    causes.dedup();
+    causes
+        .into_iter()
+        .map(|c| {
+            let missed: f64 = chain
+                .iter()
+                .filter(|&&s| info[s].fixes.contains(&c))
                 .map(|&s| 1.0 - info[s].step.success)
                 .product();
-            Some(probs[c] * (1.0 - missed))
+            probs[c] * (1.0 - missed)
         })
         .sum()
 }
