@@ -137,13 +137,16 @@ fn parsing_command() -> clap::Command {
     DEFER.set(true);
     let cmd = Cli::command();
     DEFER.set(false);
-    SHARED
+    // The top level's global arguments are the [`Shared`] options.
+    let shared: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.get_id().clone())
+        .collect();
+    shared
         .iter()
-        .fold(cmd, |cmd, id| cmd.mut_arg(*id, |a| a.global(false)))
+        .fold(cmd, |cmd, id| cmd.mut_arg(id, |a| a.global(false)))
 }
-
-/// The ids of the [`Shared`] options.
-const SHARED: [&str; 3] = ["guides", "color", "no_log"];
 
 /// Adds `T`'s arguments to a subcommand, keeping the subcommand's own description: a doc
 /// comment on `T` or on a struct it flattens must not replace it, whenever this runs.
