@@ -473,7 +473,10 @@ mod tuning {
     fn truth(guide: &Guide, rng: &mut Rng) -> Guide {
         let mut truth = guide.clone();
         for c in &mut truth.causes {
-            c.likelihood *= 4f64.powf(2.0 * rng.next() - 1.0);
+            // A benchmark, not fieldfix: it may load the system's libm.
+            #[allow(clippy::disallowed_methods)]
+            let factor = 4f64.powf(2.0 * rng.next() - 1.0);
+            c.likelihood *= factor;
         }
         for s in &mut truth.steps {
             s.success = (s.success + 0.7 * rng.next() - 0.35).clamp(0.05, 1.0);

@@ -54,12 +54,13 @@ impl Out<'_> {
     }
 
     pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        // Whole, then written at once: the terminal's line buffer would take it piece by piece.
-        let mut doc = Vec::new();
+        // Through a buffer, which the terminal's line buffer would otherwise be (taking the
+        // document a line at a time), and not whole: the heap pages a whole document would
+        // take are a cost at every start.
+        let mut doc = std::io::BufWriter::with_capacity(8 * 1024, &mut *self.writer);
         crate::safe::write_json(&mut doc, value)?;
-        doc.push(b'\n');
-        self.writer.write_all(&doc)?;
-        self.writer.flush()
+        doc.write_all(b"\n")?;
+        doc.flush()
     }
 }
 

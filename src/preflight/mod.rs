@@ -13,6 +13,7 @@
 
 pub mod checks;
 pub mod names;
+mod progress;
 mod report;
 pub mod rules;
 mod scan;
@@ -70,7 +71,7 @@ pub struct Options {
     pub network: Network,
     /// Follow symbolic links (otherwise they are counted and skipped).
     pub follow_links: bool,
-    /// Show a progress bar on stderr when it is a terminal.
+    /// Show a spinner with the count of files checked on stderr when it is a terminal.
     pub progress: bool,
 }
 
@@ -151,7 +152,7 @@ pub fn scan(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> {
 }
 
 /// For the wizard: checks `paths` for an upload over `network`, with the default warning size,
-/// links not followed, and a progress bar when stderr is a terminal. A path that does not
+/// links not followed, and a spinner when stderr is a terminal. A path that does not
 /// exist is an [`Error::Usage`] naming it.
 pub fn check(paths: &[PathBuf], network: Network) -> Result<Scan, Error> {
     scan(

@@ -3,14 +3,13 @@
 //! the checks, reading only the parts of it the checks ask for.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::{Mutex, mpsc};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::checks::{self, FileSource, Issue};
+use super::progress;
 use super::{Finding, Options, Scan};
 use crate::error::Error;
 
@@ -47,16 +46,27 @@ pub(super) fn walk(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> 
         files: AtomicU64::new(0),
         folders: AtomicU64::new(0),
         links: AtomicU64::new(0),
-        bar: progress_bar(options.progress),
     };
-    builder.build_parallel().run(|| {
-        let walker = &walker;
-        Box::new(move |entry| {
-            walker.visit(entry);
-            WalkState::Continue
-        })
+    let term = console::Term::stderr();
+    std::thread::scope(|scope| {
+        let (stop, stopped) = mpsc::channel();
+        if options.progress && crate::output::capable(&term) {
+            let (term, files) = (&term, &walker.files);
+            // No thread, no spinner: the walk does not need one.
+            let _ = std::thread::Builder::new()
+                .name("spinner".to_owned())
+                .spawn_scoped(scope, move || progress::spin(term, files, stopped));
+        }
+        builder.build_parallel().run(|| {
+            let walker = &walker;
+            Box::new(move |entry| {
+                walker.visit(entry);
+                WalkState::Continue
+            })
+        });
+        // The spinner clears its line before the scope ends, so before any result is printed.
+        drop(stop);
     });
-    walker.bar.finish_and_clear();
     Ok(Scan {
         findings: walker
             .findings
@@ -86,28 +96,12 @@ fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
         .collect()
 }
 
-/// A spinner with the count of files checked, on stderr when it is a terminal.
-fn progress_bar(wanted: bool) -> ProgressBar {
-    if !wanted || !crate::output::capable(&console::Term::stderr()) {
-        return ProgressBar::hidden();
-    }
-    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} checked {human_pos} files ({elapsed})")
-    {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(Duration::from_millis(120));
-    bar
-}
-
 struct Walker<'a> {
     options: &'a Options,
     findings: Mutex<Vec<Finding>>,
     files: AtomicU64,
     folders: AtomicU64,
     links: AtomicU64,
-    bar: ProgressBar,
 }
 
 impl Walker<'_> {
@@ -161,7 +155,6 @@ impl Walker<'_> {
             return self.report(path, [checks::special()]);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bar.inc(1);
         self.file(path, &entry, &mut issues);
         self.report(path, issues);
     }
