@@ -87,9 +87,9 @@ pub(super) fn order(
     let mut planner = Planner::new(model, situation, probs, detail);
     let request = planner.set_aside_request(to);
     let mut units = Vec::with_capacity(model.info().len());
-    // One buffer for every unit's members, and one for every candidate's chain.
-    let (mut members, mut chain) = (Vec::new(), Vec::new());
-    while let Some(first) = planner.best_next(&mut chain) {
+    // One buffer for every unit's members, and those for every candidate's chain.
+    let (mut members, mut scratch) = (Vec::new(), Scratch::default());
+    while let Some(first) = planner.best_next(&mut scratch) {
         let cost = planner.unit_of(first, &mut members);
         units.push(planner.take(&members, cost));
     }
@@ -186,9 +186,9 @@ impl<'a> Planner<'a> {
     }
 
     /// The first step of the best thing to do next (a step, the chain it leads, or a
-    /// request), by chance of fixing per minute; `None` when nothing left can help. `chain`
-    /// is a buffer for each candidate's chain.
-    fn best_next(&self, chain: &mut Vec<usize>) -> Option<usize> {
+    /// request), by chance of fixing per minute; `None` when nothing left can help.
+    fn best_next(&self, scratch: &mut Scratch) -> Option<usize> {
+        let Scratch { chain, causes } = scratch;
         let mut best: Option<(f64, usize)> = None;
         for i in (0..self.info.len()).filter(|&i| self.candidate[i]) {
             let step = self.info[i].step;
@@ -197,7 +197,7 @@ impl<'a> Planner<'a> {
                 // of the time): no chain to build.
                 let alone = std::slice::from_ref(&i);
                 (
-                    chain_chance(self.info, alone, &self.probs) / step.minutes,
+                    chain_chance(self.info, alone, &self.probs, causes) / step.minutes,
                     i,
                 )
             } else {
@@ -207,7 +207,7 @@ impl<'a> Planner<'a> {
                 } else if !self.chain(i, chain) {
                     continue;
                 }
-                let value = chain_chance(self.info, chain, &self.probs)
+                let value = chain_chance(self.info, chain, &self.probs, causes)
                     / chain_cost(self.guide, self.info, chain);
                 (value, chain[0])
             };
@@ -339,24 +339,33 @@ fn place(info: &[Info], i: usize, probability: f64, probs: &[f64]) -> Placed {
     }
 }
 
+/// Buffers [`Planner::best_next`] reuses from one candidate to the next: its chain of steps,
+/// and the causes the chain fixes.
+#[derive(Default)]
+struct Scratch {
+    chain: Vec<usize>,
+    causes: Vec<usize>,
+}
+
 /// The chance one of `chain` fixes the problem: Σ_c P(c)·(1 − Π (1 − success)) over the steps
 /// in the chain that fix c.
 ///
 /// Only the causes some step in the chain fixes add anything (for the others the product is
 /// empty), so only they are visited, in cause order as the sum always was: the result is the
 /// same to the last bit, without walking every cause for every candidate chain.
-fn chain_chance(info: &[Info], chain: &[usize], probs: &[f64]) -> f64 {
+fn chain_chance(info: &[Info], chain: &[usize], probs: &[f64], causes: &mut Vec<usize>) -> f64 {
     let fixes_of = |s: usize| info[s].fixes.iter().copied().filter(|&c| probs[c] > 0.0);
     if let [s] = chain {
         let missed = 1.0 - info[*s].step.success;
         return fixes_of(*s).map(|c| probs[c] * (1.0 - missed)).sum();
     }
-    let mut causes: Vec<usize> = chain.iter().flat_map(|&s| fixes_of(s)).collect();
+    causes.clear();
+    causes.extend(chain.iter().flat_map(|&s| fixes_of(s)));
     causes.sort_unstable();
     causes.dedup();
     causes
-        .into_iter()
-        .map(|c| {
+        .iter()
+        .map(|&c| {
             let missed: f64 = chain
                 .iter()
                 .filter(|&&s| info[s].fixes.contains(&c))

@@ -68,10 +68,11 @@ fn after_answers(
 ) -> (f64, bool) {
     let mut expected = 0.0;
     let mut changes_first = false;
+    // One copy for every answer: each one replaces the last.
+    let mut after = situation.clone();
     for (option, given_cause) in q.options.iter().zip(likelihood) {
         let p: f64 = probs.iter().zip(given_cause).map(|(p, l)| p * l).sum();
         if p > 0.0 {
-            let mut after = situation.clone();
             after.answers.insert(q.id.clone(), option.value.clone());
             let (minutes, action) = expected_minutes(model, &after);
             expected += p * minutes;
