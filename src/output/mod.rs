@@ -54,9 +54,8 @@ impl Out<'_> {
     }
 
     pub(crate) fn json(&mut self, value: &impl serde::Serialize) -> std::io::Result<()> {
-        // Through a buffer, which the terminal's line buffer would otherwise be (taking the
-        // document a line at a time), and not whole: the heap pages a whole document would
-        // take are a cost at every start.
+        // Through a buffer: stdout's own writes each line as it ends, and a document built
+        // whole first takes heap pages that every run pays for.
         let mut doc = std::io::BufWriter::with_capacity(8 * 1024, &mut *self.writer);
         crate::safe::write_json(&mut doc, value)?;
         doc.write_all(b"\n")?;
