@@ -195,4 +195,25 @@ mod tests {
         assert!(parse_size("0").is_err());
         assert!(parse_size("-5MB").is_err());
     }
+
+    /// As bytesize with std showed them (it took the unit from `f64::ln`; without std it
+    /// takes it by a loop), including the sizes at a unit's edge.
+    #[test]
+    fn sizes_show_in_si_units_with_one_decimal() {
+        let cases = [
+            (0, "0 B"),
+            (999, "999 B"),
+            (1_000, "1.0 kB"),
+            (1_500, "1.5 kB"),
+            (999_999, "1000.0 kB"),
+            (1_000_000, "1.0 MB"),
+            (3_000_000, "3.0 MB"),
+            (312_500_000, "312.5 MB"),
+            (1_000_000_000, "1.0 GB"),
+            (5_000_000_000_000, "5.0 TB"),
+        ];
+        for (bytes, shown) in cases {
+            assert_eq!(human_size(bytes), shown, "{bytes} bytes");
+        }
+    }
 }
