@@ -211,38 +211,27 @@ impl Paint {
         if simple && first.len() + s.len() <= self.width {
             return format!("{first}{}", s.trim_end_matches(' '));
         }
-        // Never break at hyphens: ids and flags (`-a queue=gone-missing`) must stay whole.
-        // Without a bar, [`BREAKS`] finds the words textwrap's own ASCII-space separator finds,
-        // which is a third quicker (no list of words made up front).
-        let breaks = if s.contains('|') {
-            BREAKS
-        } else {
-            textwrap::WordSeparator::AsciiSpace
-        };
-        fill(s, self.width, first, indent, &breaks)
+        fill(s, self.width, first, indent)
     }
 }
 
-/// `textwrap::fill` with first-fit lines, no hyphenation and no broken words, from textwrap's
-/// own parts: its words and its first-fit algorithm, minus its word-splitting stage. With
-/// nothing to split, that stage only measured every word a second time, and it was half of
-/// the text `diagnose` prints (0.5M instructions). A test holds the result to `fill`'s.
-fn fill(
-    s: &str,
-    width: usize,
-    first: &str,
-    indent: &str,
-    breaks: &textwrap::WordSeparator,
-) -> String {
+/// `textwrap::fill` with first-fit lines, never breaking at hyphens (ids and flags such as
+/// `-a queue=gone-missing` must stay whole) nor inside a word, from textwrap's own first-fit
+/// algorithm. Its whole `fill` rebuilt and re-measured every word in a no-op splitting stage,
+/// half the text `diagnose` prints; and a line of printable ASCII, nearly every line, needs no
+/// Unicode widths: its words are found here, a column a byte, the way textwrap's ASCII-space
+/// separator finds them. A test holds the result to `fill`'s.
+fn fill(s: &str, width: usize, first: &str, indent: &str) -> String {
     use textwrap::core::display_width;
     // As textwrap does: every line of `s` starts with the first width, then the indent's.
     let widths = [
         width.saturating_sub(display_width(first)) as f64,
         width.saturating_sub(display_width(indent)) as f64,
     ];
+    let bars = s.contains('|');
     let mut out = String::with_capacity(s.len() + 16);
     let mut started = false;
-    let mut words = Vec::new();
+    let (mut ascii, mut words) = (Vec::new(), Vec::new());
     for line in s.split('\n') {
         let prefix = if started { indent } else { first };
         if line.len() < width && prefix.is_empty() {
@@ -253,25 +242,119 @@ fn fill(
             started = true;
             continue;
         }
-        words.clear();
-        words.extend(breaks.find_words(line));
-        let mut at = 0;
-        for on_line in textwrap::wrap_algorithms::wrap_first_fit(&words, &widths) {
-            if started {
-                out.push('\n');
+        let mut lines = Lines {
+            line,
+            at: 0,
+            out: &mut out,
+            started: &mut started,
+            first,
+            indent,
+        };
+        if !bars && line.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            ascii.clear();
+            ascii.extend(AsciiWord::split(line));
+            for on_line in textwrap::wrap_algorithms::wrap_first_fit(&ascii, &widths) {
+                lines.put(on_line.iter().map(|w| (w.len, w.spaces)));
             }
-            let prefix = if started { indent } else { first };
-            started = true;
-            let Some(last) = on_line.last() else {
-                continue;
+        } else {
+            let breaks = if bars {
+                BREAKS
+            } else {
+                textwrap::WordSeparator::AsciiSpace
             };
-            let len: usize = on_line.iter().map(|w| w.len() + w.whitespace.len()).sum();
-            out.push_str(prefix);
-            out.push_str(&line[at..at + len - last.whitespace.len()]);
-            at += len;
+            words.clear();
+            words.extend(breaks.find_words(line));
+            for on_line in textwrap::wrap_algorithms::wrap_first_fit(&words, &widths) {
+                lines.put(on_line.iter().map(|w| (w.len(), w.whitespace.len())));
+            }
         }
     }
     out
+}
+
+/// Writes the wrapped lines of one line of text, as textwrap joins them.
+struct Lines<'a> {
+    line: &'a str,
+    /// Where the next output line starts in `line`.
+    at: usize,
+    out: &'a mut String,
+    /// Whether a line was written already (the next one takes the indent, after a break).
+    started: &'a mut bool,
+    first: &'a str,
+    indent: &'a str,
+}
+
+impl Lines<'_> {
+    /// One output line from its words, as (bytes of the word, bytes of the spaces after it):
+    /// the indent, then the words without the last one's spaces.
+    fn put(&mut self, words: impl Iterator<Item = (usize, usize)>) {
+        if *self.started {
+            self.out.push('\n');
+        }
+        let prefix = if *self.started {
+            self.indent
+        } else {
+            self.first
+        };
+        *self.started = true;
+        let (mut len, mut trailing) = (0, None);
+        for (word, spaces) in words {
+            len += word + spaces;
+            trailing = Some(spaces);
+        }
+        // No words: textwrap writes an empty line, without the indent.
+        let Some(trailing) = trailing else {
+            return;
+        };
+        self.out.push_str(prefix);
+        self.out
+            .push_str(&self.line[self.at..self.at + len - trailing]);
+        self.at += len;
+    }
+}
+
+/// A word and the spaces after it in a line of printable ASCII, where a byte is a column.
+#[derive(Debug)]
+struct AsciiWord {
+    len: usize,
+    spaces: usize,
+}
+
+impl AsciiWord {
+    /// The words textwrap's `WordSeparator::AsciiSpace` finds: each word with the run of
+    /// spaces after it (leading spaces are a word of their own, empty but for its spaces).
+    fn split(line: &str) -> impl Iterator<Item = AsciiWord> + '_ {
+        let bytes = line.as_bytes();
+        let mut start = 0;
+        let mut ends = bytes
+            .windows(2)
+            .enumerate()
+            .filter(|(_, pair)| pair[0] == b' ' && pair[1] != b' ')
+            .map(|(i, _)| i + 1)
+            .chain((!bytes.is_empty()).then_some(bytes.len()));
+        std::iter::from_fn(move || {
+            let end = ends.next()?;
+            let piece = &bytes[start..end];
+            start = end;
+            let spaces = piece.iter().rev().take_while(|b| **b == b' ').count();
+            Some(AsciiWord {
+                len: piece.len() - spaces,
+                spaces,
+            })
+        })
+    }
+}
+
+impl textwrap::core::Fragment for AsciiWord {
+    fn width(&self) -> f64 {
+        self.len as f64
+    }
+    fn whitespace_width(&self) -> f64 {
+        self.spaces as f64
+    }
+    fn penalty_width(&self) -> f64 {
+        0.0
+    }
 }
 
 /// Where text may break: at spaces, and after the `|` between the values a question takes
@@ -370,6 +453,28 @@ mod tests {
             paint.wrap("what=cant-find|cant-see|status", "", "  "),
             "what=cant-find|\n  cant-see|status"
         );
+    }
+
+    #[test]
+    fn ascii_words_are_the_words_textwrap_finds() {
+        for line in [
+            "",
+            " ",
+            "a",
+            "a b",
+            "  two leading",
+            "trailing  ",
+            "runs   of    spaces in  between ",
+            "-a queue=gone-missing --device ios",
+        ] {
+            let ours: Vec<(usize, usize)> =
+                AsciiWord::split(line).map(|w| (w.len, w.spaces)).collect();
+            let textwraps: Vec<(usize, usize)> = textwrap::WordSeparator::AsciiSpace
+                .find_words(line)
+                .map(|w| (w.len(), w.whitespace.len()))
+                .collect();
+            assert_eq!(ours, textwraps, "{line:?}");
+        }
     }
 
     #[test]
