@@ -1580,3 +1580,37 @@ fn the_binary_does_not_load_the_system_maths_library() {
          proves nothing"
     );
 }
+
+/// layout/fieldfix.order is in the form build.rs and the linker read: the rustc that made it
+/// on the first line (build.rs passes the file to the linker only for that rustc), then one
+/// symbol name a line. A file that names no compiler, or whose lines are not symbols, would
+/// silently lay the code out as before.
+#[test]
+fn the_code_layout_file_names_its_compiler_and_lists_symbols() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("layout/fieldfix.order");
+    let text = std::fs::read_to_string(&path).expect("layout/fieldfix.order");
+    let first = text.lines().next().unwrap_or_default();
+    let version = first
+        .strip_prefix("# rustc: rustc ")
+        .unwrap_or_else(|| panic!("the first line names no rustc: {first:?}"));
+    assert!(
+        version.split('.').take(3).count() == 3
+            && version.starts_with(|c: char| c.is_ascii_digit()),
+        "not a rustc version: {version:?}"
+    );
+    let symbols: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
+    assert!(symbols.len() > 100, "only {} symbols", symbols.len());
+    for symbol in &symbols {
+        assert!(
+            !symbol.is_empty()
+                && symbol
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_$.".contains(c)),
+            "not a symbol name: {symbol:?}"
+        );
+    }
+    assert!(
+        symbols.iter().any(|s| s.contains("8fieldfix6engine")),
+        "the engine's functions are missing"
+    );
+}
