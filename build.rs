@@ -130,41 +130,58 @@ fn main() {
 /// The names in the file are exact symbol names, which depend on the compiler version, so the
 /// file is used only by the rustc named on its first line, which links with its own lld (its
 /// `--symbol-ordering-file` option), and only when no other linker is asked for. Any other
-/// build links as before: the order changes where code sits, never what it does.
+/// build links as before: the order changes where code sits, never what it does. Whether it
+/// was used, and if not why, goes to `FIELDFIX_CODE_LAYOUT` (the startup example prints it).
 fn code_layout() {
     let order = Path::new(env!("CARGO_MANIFEST_DIR")).join("layout/fieldfix.order");
     println!("cargo:rerun-if-changed={}", order.display());
     println!("cargo:rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
-    if env::var("TARGET").as_deref() != Ok("x86_64-unknown-linux-gnu") {
-        return;
-    }
-    let Ok(text) = fs::read_to_string(&order) else {
-        return;
+    let state = match ordered(&order) {
+        Ok(()) => {
+            println!(
+                "cargo:rustc-link-arg-bin=fieldfix=-Wl,--symbol-ordering-file={}",
+                order.display()
+            );
+            // Functions renamed since the file was made are skipped, without a warning each.
+            println!("cargo:rustc-link-arg-bin=fieldfix=-Wl,--no-warn-symbol-ordering");
+            "used".to_owned()
+        }
+        Err(why) => format!("not used: {why}"),
     };
+    println!("cargo:rustc-env=FIELDFIX_CODE_LAYOUT={state}");
+}
+
+/// Whether this build can use the symbol order in `order`, and if not, why.
+fn ordered(order: &Path) -> Result<(), String> {
+    let target = env::var("TARGET").unwrap_or_default();
+    if target != "x86_64-unknown-linux-gnu" {
+        return Err(format!("made for x86_64-unknown-linux-gnu, not {target}"));
+    }
+    let text = fs::read_to_string(order).map_err(|e| format!("{}: {e}", order.display()))?;
     let made_by = text
         .lines()
         .next()
-        .and_then(|l| l.strip_prefix("# rustc: "));
+        .and_then(|l| l.strip_prefix("# rustc: "))
+        .ok_or("its first line names no rustc")?;
     let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
     let version = std::process::Command::new(rustc)
         .arg("-V")
         .output()
         .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok());
-    if made_by.is_none() || made_by != version.as_deref().map(str::trim) {
-        return;
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .unwrap_or_default();
+    if made_by != version.trim() {
+        return Err(format!(
+            "made by {made_by}, this build uses {} (layout/generate.sh remakes it)",
+            version.trim()
+        ));
     }
     let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
     if flags.contains("linker")
         || flags.contains("fuse-ld")
         || env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_some()
     {
-        return;
+        return Err("another linker is configured".to_owned());
     }
-    println!(
-        "cargo:rustc-link-arg-bin=fieldfix=-Wl,--symbol-ordering-file={}",
-        order.display()
-    );
-    // Functions renamed since the file was made are skipped, without a warning for each.
-    println!("cargo:rustc-link-arg-bin=fieldfix=-Wl,--no-warn-symbol-ordering");
+    Ok(())
 }

@@ -94,4 +94,9 @@ fn processes(hello: &Path, fieldfix: &Path) {
         );
     }
     println!("(target: a diagnose process at most 2x a hello-world process)");
+    // build.rs says whether the linker was given layout/fieldfix.order (README, "Performance").
+    println!(
+        "code layout (layout/fieldfix.order): {}",
+        option_env!("FIELDFIX_CODE_LAYOUT").unwrap_or("unknown")
+    );
 }
