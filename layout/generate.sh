@@ -36,8 +36,8 @@ runs=(
   echo "# rustc: $(rustc -V)"
   echo "# Made by layout/generate.sh: the functions these commands run, for the linker to place"
   echo "# together (README, \"Performance\"). One symbol a line."
-  # Each function once, symbols only: not callgrind's `(below main)`, nor code it names by
-  # address (0x...).
+  # Each function once, symbols only (not callgrind's `(below main)`, nor code it names by
+  # address, 0x...), sorted so that the file is the same from one run to the next.
   for args in "${runs[@]}"; do
     # shellcheck disable=SC2086 # the arguments are split on purpose
     valgrind --tool=callgrind --demangle=no --compress-strings=no \
@@ -48,7 +48,7 @@ runs=(
       /^ob=/ { ob = substr($0, 4) }
       /^fn=/ && ob == bin { name = substr($0, 4); sub(/\x27[0-9]+$/, "", name); print name }
     ' "$dir/callgrind.out"
-  done | grep -E '^[A-Za-z_][A-Za-z0-9_$.]*$' | awk '!seen[$0]++'
+  done | grep -E '^[A-Za-z_][A-Za-z0-9_$.]*$' | LC_ALL=C sort -u
 } >layout/fieldfix.order.new
 mv layout/fieldfix.order.new layout/fieldfix.order
 echo "layout/fieldfix.order: $(grep -vc '^#' layout/fieldfix.order) functions"
