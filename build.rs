@@ -49,6 +49,7 @@ fn main() {
             context: Vec::new(),
             targets: Default::default(),
             guides: Vec::new(),
+            vocabulary: Default::default(),
         },
         sources,
         Vec::new(),
@@ -78,6 +79,12 @@ fn main() {
         serde_json::to_string(&library.targets).unwrap(),
     )
     .unwrap();
+    fs::write(
+        out.join("vocabulary.json"),
+        serde_json::to_string(&library.vocabulary).unwrap(),
+    )
+    .unwrap();
+    embedded.push_str("\n/// The domain vocabulary, as JSON.\npub static VOCABULARY_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/vocabulary.json\"));\n");
     embedded.push_str("\n/// The shared hand-over targets, as JSON.\npub static TARGETS_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/targets.json\"));\n");
     embedded.push_str("\n/// The shared context questions, as JSON.\npub static CONTEXT_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/context.json\"));\n");
     embedded.push_str("\n/// Each validated guide: (id, aliases, the guide as JSON).\npub static GUIDES: &[(&str, &[&str], &str)] = &[\n");

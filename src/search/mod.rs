@@ -4,7 +4,7 @@
 //! 1. Guide text and the query become terms (see [`text`]): lowercase words, contractions
 //!    expanded, misspelt query words corrected against the guides' own words (Jaro-Winkler, at a
 //!    discount), stop words dropped, Snowball stems, and synonyms and abbreviations mapped to one
-//!    canonical term by a small table (`vocabulary.txt`: pics = photos, CO = change order, ...).
+//!    canonical term by the domain vocabulary (`guides/_vocabulary.yaml`: pics = photo, CO = change order, ...).
 //! 2. Each guide is scored with BM25F: its fields (id words, title, aliases, symptoms, summary,
 //!    cause titles) count with different weights, and rare terms count more than common ones.
 //! 3. Each guide phrase (title, alias, symptom) is compared with the whole query (weighted Dice
@@ -98,7 +98,7 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(library: &'a Library) -> Self {
-        let analyzer = Analyzer::new();
+        let analyzer = Analyzer::new(&library.vocabulary);
         let mut words = Vec::new();
         let mut docs: Vec<Doc> = library
             .guides

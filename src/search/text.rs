@@ -9,8 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// The synonym and abbreviation table: `canonical terms: variant, variant, ...`.
-const VOCABULARY: &str = include_str!("vocabulary.txt");
+use crate::guides::model::Vocabulary;
 
 /// Words that say nothing about the problem, separated by white space; `#` starts a comment.
 const STOP_WORDS: &str = include_str!("stopwords.txt");
@@ -59,8 +58,8 @@ pub struct Lexicon {
 /// Turns text into search terms.
 pub struct Analyzer {
     stemmer: Stemmer,
-    /// Stem sequence of a variant → its canonical terms.
-    synonyms: HashMap<Vec<String>, Vec<String>>,
+    /// Stem sequence of a variant → its canonical term (the stems of the vocabulary term).
+    synonyms: HashMap<Vec<String>, String>,
     /// The most stems a variant has.
     longest: usize,
     /// Every word the vocabulary knows, for spelling correction.
@@ -68,15 +67,9 @@ pub struct Analyzer {
     stop_words: BTreeSet<&'static str>,
 }
 
-impl Default for Analyzer {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Analyzer {
-    /// An analyzer with the built-in vocabulary.
-    pub fn new() -> Self {
+    /// An analyzer that reads every variant of `vocabulary` as its term.
+    pub fn new(vocabulary: &Vocabulary) -> Self {
         let mut analyzer = Analyzer {
             stemmer: Stemmer::create(Algorithm::English),
             synonyms: HashMap::new(),
@@ -86,20 +79,29 @@ impl Analyzer {
                 .flat_map(str::split_whitespace)
                 .collect(),
         };
-        for (canonical, variants) in parse_vocabulary(VOCABULARY) {
-            for variant in std::iter::once(canonical).chain(variants) {
-                let ws = words(variant);
-                analyzer.vocabulary_words.extend(ws.iter().cloned());
-                let stems = analyzer.content_stems(ws.into_iter().map(|w| (w, 1.0)).collect());
-                let key: Vec<String> = stems.into_iter().map(|t| t.text).collect();
+        for (term, variants) in &vocabulary.terms {
+            let canonical = analyzer.stems(term).join(" ");
+            if canonical.is_empty() {
+                continue;
+            }
+            for variant in std::iter::once(term).chain(variants) {
+                analyzer.vocabulary_words.extend(words(variant));
+                let key = analyzer.stems(variant);
                 if !key.is_empty() {
                     analyzer.longest = analyzer.longest.max(key.len());
-                    let terms = canonical.split_whitespace().map(str::to_owned).collect();
-                    analyzer.synonyms.entry(key).or_insert(terms);
+                    analyzer.synonyms.entry(key).or_insert(canonical.clone());
                 }
             }
         }
         analyzer
+    }
+
+    /// The stems of the words of `text` that are not stop words.
+    fn stems(&self, text: &str) -> Vec<String> {
+        self.content_stems(words(text).into_iter().map(|w| (w, 1.0)).collect())
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     /// The words a query may use without correction: `words` (the guides' own) and those the
@@ -183,10 +185,10 @@ impl Analyzer {
             match found {
                 Some((n, canonical)) => {
                     let weight = stems[i..i + n].iter().map(|t| t.weight).fold(1.0, f64::min);
-                    out.extend(canonical.iter().map(|text| Term {
-                        text: text.clone(),
+                    out.push(Term {
+                        text: canonical.clone(),
                         weight,
-                    }));
+                    });
                     i += n;
                 }
                 None => {
@@ -280,20 +282,14 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
         .map(|line| line.split('#').next().unwrap_or_default().trim())
 }
 
-/// The lines of the vocabulary table as (canonical, variants).
-fn parse_vocabulary(text: &str) -> Vec<(&str, Vec<&str>)> {
-    data_lines(text)
-        .filter_map(|line| line.split_once(':'))
-        .map(|(canonical, variants)| {
-            let variants = variants.split(',').map(str::trim).filter(|v| !v.is_empty());
-            (canonical.trim(), variants.collect())
-        })
-        .collect()
-}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vocabulary() -> Vocabulary {
+        crate::guides::embedded::library().vocabulary
+    }
 
     fn texts(terms: &[Term]) -> Vec<&str> {
         terms.iter().map(|t| t.text.as_str()).collect()
@@ -320,7 +316,7 @@ mod tests {
 
     #[test]
     fn stop_words_go_and_stems_stay() {
-        let a = Analyzer::new();
+        let a = Analyzer::new(&vocabulary());
         assert_eq!(
             texts(&a.terms("The flooring contractors are loading")),
             ["floor", "contractor", "load"]
@@ -330,7 +326,7 @@ mod tests {
 
     #[test]
     fn synonyms_and_abbreviations_meet() {
-        let a = Analyzer::new();
+        let a = Analyzer::new(&vocabulary());
         for (x, y) in [
             ("pics", "photos"),
             ("pictures", "images"),
@@ -348,7 +344,7 @@ mod tests {
 
     #[test]
     fn misspellings_are_corrected_at_a_discount() {
-        let a = Analyzer::new();
+        let a = Analyzer::new(&vocabulary());
         let lexicon =
             a.lexicon(["submittal", "uploading", "permission", "logged"].map(str::to_owned));
         let terms = a.query_terms("sumbittal uplaoding permision xyz", &lexicon);
@@ -368,15 +364,15 @@ mod tests {
 
     #[test]
     fn vocabulary_variants_are_unambiguous() {
-        let a = Analyzer::new();
-        let mut seen: HashMap<Vec<String>, &str> = HashMap::new();
-        for (canonical, variants) in parse_vocabulary(VOCABULARY) {
-            for variant in std::iter::once(canonical).chain(variants) {
-                let stems = a.content_stems(words(variant).into_iter().map(|w| (w, 1.0)).collect());
-                let key: Vec<String> = stems.into_iter().map(|t| t.text).collect();
+        let a = Analyzer::new(&vocabulary());
+        let mut seen: HashMap<Vec<String>, &String> = HashMap::new();
+        let vocabulary = vocabulary();
+        for (term, variants) in &vocabulary.terms {
+            for variant in std::iter::once(term).chain(variants) {
+                let key = a.stems(variant);
                 assert!(!key.is_empty(), "`{variant}` is only stop words");
-                if let Some(other) = seen.insert(key, canonical) {
-                    assert_eq!(other, canonical, "`{variant}` is listed under two terms");
+                if let Some(other) = seen.insert(key, term) {
+                    assert_eq!(other, term, "`{variant}` is listed under two terms");
                 }
             }
         }
