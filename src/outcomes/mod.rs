@@ -12,4 +12,4 @@ pub mod tune;
 
 pub use log::{Log, LogError};
 pub use read::{ReadError, Records};
-pub use record::{Ending, RECORD_VERSION, Record, StepOutcome, StepResult, guide_hash};
+pub use record::{Ending, RECORD_VERSION, Record, StepOutcome, StepResult, Switch, guide_hash};

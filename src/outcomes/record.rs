@@ -62,6 +62,15 @@ pub struct StepOutcome {
     pub result: StepResult,
 }
 
+/// One "It's a different problem" switch in the wizard: the guide left and the guide chosen
+/// instead. Ids only, never the words typed: `fieldfix outcomes` counts the pairs, so an admin
+/// sees which guides people mistake for which.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Switch {
+    pub from: String,
+    pub to: String,
+}
+
 /// One line of the outcome log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
@@ -86,6 +95,10 @@ pub struct Record {
     pub minutes: f64,
     /// When it ended, in UTC (RFC 3339).
     pub at: String,
+    /// The switches to another guide, in order (absent in logs written before fieldfix kept
+    /// them, and when there were none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switches: Vec<Switch>,
 }
 
 /// The content hash of a guide as used: the first 16 hex digits of the SHA-256 of its model as
@@ -145,10 +158,25 @@ mod tests {
             outcome: Ending::Ticket,
             minutes: 4.5,
             at: now(),
+            switches: vec![],
         };
         let line = serde_json::to_string(&record).unwrap();
         assert!(line.contains(r#""result":"did-not-help""#), "{line}");
         assert!(!line.contains("unknown"), "{line}");
+        assert!(!line.contains("switches"), "{line}");
         assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), record);
+        let switched = Record {
+            switches: vec![Switch {
+                from: "login-loop".into(),
+                to: "two-step-login".into(),
+            }],
+            ..record
+        };
+        let line = serde_json::to_string(&switched).unwrap();
+        assert!(
+            line.contains(r#""switches":[{"from":"login-loop","to":"two-step-login"}]"#),
+            "{line}"
+        );
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), switched);
     }
 }

@@ -764,6 +764,12 @@ fn switch_problem(
         return Ok(Flow::Continue);
     }
     session.checkpoint();
+    if to != unlisted::UNLISTED {
+        session.switches.push(crate::outcomes::Switch {
+            from: session.guide.clone(),
+            to: to.to_owned(),
+        });
+    }
     switch_guide(library, session, to);
     if !described.is_empty() {
         if !session.described.is_empty() {

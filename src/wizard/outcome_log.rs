@@ -139,5 +139,6 @@ fn record(
         outcome,
         minutes: (minutes * 10.0).round() / 10.0,
         at: outcomes::record::now(),
+        switches: session.switches.clone(),
     })
 }

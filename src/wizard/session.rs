@@ -81,6 +81,9 @@ pub struct Session {
     /// outcome log.
     #[serde(default)]
     pub minutes: f64,
+    /// Each "It's a different problem" switch between guides, for the outcome log.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switches: Vec<crate::outcomes::Switch>,
 }
 
 /// What was answered to one guide's own questions before the user switched to another.
@@ -132,6 +135,7 @@ impl Session {
             ticket_format: None,
             before: Vec::new(),
             minutes: 0.0,
+            switches: Vec::new(),
         }
     }
 

@@ -1347,6 +1347,18 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
     );
     let steps = json["steps"].as_array().unwrap();
     assert_eq!(steps[0]["outcome"], "did not help", "{steps:#?}");
+    // The outcome log has the two switches as guide ids, and none of the words typed.
+    let log = std::fs::read_to_string(dir.path().join("outcomes.jsonl")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        record["switches"],
+        serde_json::json!([
+            {"from": "photos-not-uploading", "to": "permission-denied"},
+            {"from": "permission-denied", "to": "photos-not-uploading"}
+        ]),
+        "{log}"
+    );
+    assert!(!log.contains("drawings") && !log.contains("phone"), "{log}");
 }
 
 #[test]
