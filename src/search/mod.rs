@@ -43,16 +43,24 @@ pub struct Hit {
 /// The fields of a guide that are searched, in the order of [`field_texts`], and how much a
 /// term in each counts: the words that name the problem most, then how users describe it, then
 /// the explanations.
-const FIELD_WEIGHTS: [(&str, f64); 6] = [
+const FIELD_WEIGHTS: [(&str, f64); 8] = [
     ("id", 3.0),
     ("title", 3.0),
     ("aliases", 3.0),
     ("symptoms", 1.5),
     ("summary", 1.0),
     ("cause titles", 0.25),
+    ("cause explanations", 0.1),
+    ("step text", 0.05),
 ];
 /// How many fields [`FIELD_WEIGHTS`] lists.
 const FIELDS: usize = FIELD_WEIGHTS.len();
+
+/// How many of [`FIELD_WEIGHTS`] (from the first) name a guide: a query term found in one of
+/// them in any guide (a tool, an error code, "locked") is a strong signal.
+const NAMING_FIELDS: usize = 3;
+/// How much more a query term that names some guide counts than any other word.
+const NAMING_BOOST: f64 = 1.0;
 
 /// BM25 term-frequency saturation: higher lets a term that a guide uses again and again (in its
 /// id, title, aliases and symptoms) count well above one that a guide mentions in passing.
@@ -68,6 +76,26 @@ const UNKNOWN_TERM_SHARE: f64 = 0.5;
 /// The guides that match `query`, best first. Empty when nothing matches.
 pub fn search(library: &Library, query: &str) -> Vec<Hit> {
     Index::new(library).search(query)
+}
+
+/// For two guides a description fits about equally, the phrase of each (title, alias or
+/// symptom) that tells it from the other: the one sharing the most query words the other
+/// guide's phrases lack (rare words counting more), or, when the query has none, its most
+/// distinctive phrase. `None` when a guide is unknown.
+pub fn tell_apart(library: &Library, query: &str, a: &str, b: &str) -> Option<(String, String)> {
+    let index = Index::new(library);
+    let doc = |id: &str| index.docs.iter().find(|d| d.guide.id == id);
+    let (da, db) = (doc(a)?, doc(b)?);
+    let terms: BTreeSet<String> = index
+        .analyzer
+        .query_terms(query, &index.lexicon)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    Some((
+        index.telling_phrase(da, db, &terms).to_owned(),
+        index.telling_phrase(db, da, &terms).to_owned(),
+    ))
 }
 
 /// A phrase of a guide a user might have typed, with its terms.
@@ -94,6 +122,8 @@ struct Index<'a> {
     idf: BTreeMap<String, f64>,
     /// Every word the guides use, for spelling correction.
     lexicon: Lexicon,
+    /// The terms of the fields that name a guide (see [`NAMING_FIELDS`]).
+    naming: BTreeSet<String>,
 }
 
 impl<'a> Index<'a> {
@@ -144,12 +174,18 @@ impl<'a> Index<'a> {
             }
         }
         let idf = inverse_document_frequency(&docs);
+        let naming = docs
+            .iter()
+            .flat_map(|d| d.fields[..NAMING_FIELDS].iter().flatten())
+            .map(|t| t.text.clone())
+            .collect();
         let lexicon = analyzer.lexicon(words);
         Index {
             analyzer,
             docs,
             idf,
             lexicon,
+            naming,
         }
     }
 
@@ -157,8 +193,13 @@ impl<'a> Index<'a> {
         // Each distinct query term once, at its best weight.
         let mut terms: BTreeMap<String, f64> = BTreeMap::new();
         for term in self.analyzer.query_terms(query, &self.lexicon) {
+            let boost = if self.naming.contains(&term.text) {
+                NAMING_BOOST
+            } else {
+                1.0
+            };
             let weight = terms.entry(term.text).or_default();
-            *weight = weight.max(term.weight);
+            *weight = weight.max(term.weight * boost);
         }
         let rarest = self.idf.values().copied().fold(0.0, f64::max);
         let query_total: f64 = terms
@@ -207,6 +248,35 @@ impl<'a> Index<'a> {
         hits
     }
 
+    /// The symptom of `doc` that best tells it from `other` for a query of `terms` (see
+    /// [`tell_apart`]): the most query weight on words `other` never uses in its title, aliases
+    /// or symptoms; on a tie, the first listed (authors put the typical ones first) that has
+    /// such a word at all, other than the title again. The title when no symptom has one.
+    fn telling_phrase(&self, doc: &'a Doc, other: &Doc, terms: &BTreeSet<String>) -> &'a str {
+        let theirs: BTreeSet<&String> = other.phrases.iter().flat_map(|p| &p.terms).collect();
+        let symptoms = &doc.phrases[1 + doc.guide.aliases.len()..];
+        let mut best: Option<(f64, &Phrase)> = None;
+        for phrase in symptoms {
+            let own: Vec<&String> = phrase
+                .terms
+                .iter()
+                .filter(|t| !theirs.contains(t))
+                .collect();
+            if own.is_empty() || phrase.text.eq_ignore_ascii_case(&doc.guide.title) {
+                continue;
+            }
+            let in_query: f64 = own
+                .iter()
+                .filter(|t| terms.contains(**t))
+                .filter_map(|t| self.idf.get(*t))
+                .sum();
+            if best.is_none_or(|(score, _)| in_query > score) {
+                best = Some((in_query, phrase));
+            }
+        }
+        best.map_or(doc.guide.title.as_str(), |(_, p)| p.text)
+    }
+
     /// The guide phrase that shares the most query weight for its length (weighted Dice
     /// overlap), and that overlap; the title when no phrase shares anything.
     fn best_phrase(
@@ -241,6 +311,13 @@ fn field_texts(guide: &Guide) -> [Vec<String>; FIELDS] {
         guide.symptoms.clone(),
         vec![guide.summary.clone()],
         guide.causes.iter().map(|c| c.title.clone()).collect(),
+        guide.causes.iter().map(|c| c.explain.clone()).collect(),
+        guide
+            .steps
+            .iter()
+            .flat_map(|s| std::iter::once(&s.title).chain(&s.actions))
+            .cloned()
+            .collect(),
     ]
 }
 
@@ -339,6 +416,59 @@ mod tests {
                 "{query}"
             );
         }
+    }
+
+    /// Every vocabulary term is used by some guide, as words in a row: the vocabulary leads to
+    /// what the guides say and never invents a meaning.
+    #[test]
+    fn every_vocabulary_term_is_used_by_a_guide() {
+        let library = library();
+        let analyzer = Analyzer::new(&Default::default());
+        let texts: Vec<Vec<String>> = library
+            .guides
+            .iter()
+            .flat_map(|g| field_texts(g).into_iter().flatten())
+            .map(|text| analyzer.terms(&text).into_iter().map(|t| t.text).collect())
+            .collect();
+        assert!(!library.vocabulary.terms.is_empty());
+        for term in library.vocabulary.terms.keys() {
+            let stems: Vec<String> = analyzer.terms(term).into_iter().map(|t| t.text).collect();
+            assert!(
+                texts.iter().any(|t| t.windows(stems.len()).any(|w| w == stems)),
+                "no guide uses the vocabulary term `{term}`"
+            );
+        }
+    }
+
+    #[test]
+    fn two_close_guides_are_told_apart_by_phrases_only_one_has() {
+        let library = library();
+        let (a, b) =
+            tell_apart(&library, "cant log in", "login-loop", "account-locked").unwrap();
+        let analyzer = Analyzer::new(&library.vocabulary);
+        let terms = |text: &str| -> BTreeSet<String> {
+            analyzer.terms(text).into_iter().map(|t| t.text).collect()
+        };
+        let phrases = |id: &str| -> Vec<String> {
+            let g = library.guide(id).unwrap();
+            std::iter::once(&g.title)
+                .chain(&g.aliases)
+                .chain(&g.symptoms)
+                .cloned()
+                .collect()
+        };
+        assert!(phrases("login-loop").contains(&a), "{a}");
+        assert!(phrases("account-locked").contains(&b), "{b}");
+        // Each line has a word the other guide's phrases never use.
+        for (line, other) in [(&a, "account-locked"), (&b, "login-loop")] {
+            let theirs: BTreeSet<String> = phrases(other).iter().flat_map(|p| terms(p)).collect();
+            assert!(
+                terms(line).iter().any(|t| !theirs.contains(t)),
+                "{line} vs {other}"
+            );
+        }
+        assert_ne!(a, b);
+        assert!(tell_apart(&library, "x", "login-loop", "no-such-guide").is_none());
     }
 
     #[test]

@@ -417,6 +417,7 @@ fn pick_problem<'a>(
             } else {
                 let mut options: Vec<String> =
                     hits.iter().take(5).map(|h| h.title.clone()).collect();
+                told_apart(library, text, &hits, &mut options);
                 options.push(FULL_LIST.to_owned());
                 let Some(i) = p.select("Is it one of these?", &options, 0)? else {
                     return Ok(None);
@@ -446,12 +447,37 @@ fn pick_problem<'a>(
     }
 }
 
+/// When the top two hits are close, each of their options gets the line of its guide that tells
+/// it from the other: `Title — "line"`.
+fn told_apart(
+    library: &Library,
+    text: &str,
+    hits: &[crate::search::Hit],
+    options: &mut [String],
+) {
+    let [first, second, ..] = hits else { return };
+    if second.score < first.score * CLOSE {
+        return;
+    }
+    if let Some((a, b)) = crate::search::tell_apart(library, text, &first.guide, &second.guide) {
+        for (option, line) in options.iter_mut().zip([a, b]) {
+            if !line.eq_ignore_ascii_case(option) {
+                option.push_str(&format!(" — \"{line}\""));
+            }
+        }
+    }
+}
+
+/// How close the second hit's score must be to the first's (as a share of it) for the two to
+/// count as close.
+const CLOSE: f64 = 0.66;
+
 /// The top hit when it stands out: a good match on its own, and the next one scores at most
 /// two thirds of it ("cant log in" fits a login loop and a locked account about as well).
 fn clear_winner(hits: &[crate::search::Hit]) -> Option<&crate::search::Hit> {
     let first = hits.first()?;
     let second = hits.get(1).map_or(0.0, |h| h.score);
-    (first.score >= 0.6 && second <= first.score * 0.66).then_some(first)
+    (first.score >= 0.6 && second <= first.score * CLOSE).then_some(first)
 }
 
 /// The question worth the most (by the engine's value of information), not yet put to the

@@ -1281,6 +1281,46 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
 }
 
 #[test]
+fn two_close_guides_each_say_the_line_that_tells_them_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let offered = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let mut p = Auto::new(
+        Box::new({
+            let offered = offered.clone();
+            move |prompt, items| {
+                if prompt == "Is it one of these?" {
+                    *offered.borrow_mut() = items.to_vec();
+                    return pick(&items[0]);
+                }
+                Scripted::Quit
+            }
+        }),
+        Box::new(|prompt, _| {
+            if prompt.starts_with("What's going wrong") {
+                return typed("cant log in");
+            }
+            Scripted::Quit
+        }),
+    );
+    walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
+    let offered = offered.borrow();
+    let library = library();
+    let hits = fieldfix::search::search(&library, "cant log in");
+    assert!(hits[1].score >= hits[0].score * 0.66, "close: {hits:?}");
+    // The two close ones: `Title — "a symptom of that guide"`, two different lines; the
+    // others, titles alone.
+    for (option, hit) in offered.iter().zip(&hits).take(2) {
+        let (title, line) = option.split_once(" — ").expect(option);
+        assert_eq!(title, hit.title);
+        let line = line.trim_matches('"');
+        let guide = library.guide(&hit.guide).unwrap();
+        assert!(guide.symptoms.iter().any(|s| s == line), "{option}");
+    }
+    assert_ne!(offered[0].split(" — ").nth(1), offered[1].split(" — ").nth(1));
+    assert_eq!(offered[2], hits[2].title, "{offered:?}");
+}
+
+#[test]
 fn switching_to_another_problem_part_way_keeps_every_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut steps = 0;
