@@ -90,11 +90,7 @@ fn confusions(summary: &Summary, paint: &Paint) -> String {
         "\n{}\n",
         paint.heading("Switched to another guide (\"It's a different problem\")")
     );
-    let mut rows = vec![[
-        "  from".to_owned(),
-        "to".to_owned(),
-        "sessions".to_owned(),
-    ]];
+    let mut rows = vec![["  from".to_owned(), "to".to_owned(), "sessions".to_owned()]];
     for c in summary.confusions.iter().take(SHOWN) {
         rows.push([
             format!("  {}", safe::line(&c.from)),

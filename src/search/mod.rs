@@ -49,18 +49,12 @@ const FIELD_WEIGHTS: [(&str, f64); 8] = [
     ("aliases", 3.0),
     ("symptoms", 1.5),
     ("summary", 1.0),
-    ("cause titles", 0.25),
+    ("cause titles", 0.5),
     ("cause explanations", 0.1),
     ("step text", 0.05),
 ];
 /// How many fields [`FIELD_WEIGHTS`] lists.
 const FIELDS: usize = FIELD_WEIGHTS.len();
-
-/// How many of [`FIELD_WEIGHTS`] (from the first) name a guide: a query term found in one of
-/// them in any guide (a tool, an error code, "locked") is a strong signal.
-const NAMING_FIELDS: usize = 3;
-/// How much more a query term that names some guide counts than any other word.
-const NAMING_BOOST: f64 = 1.0;
 
 /// BM25 term-frequency saturation: higher lets a term that a guide uses again and again (in its
 /// id, title, aliases and symptoms) count well above one that a guide mentions in passing.
@@ -122,8 +116,6 @@ struct Index<'a> {
     idf: BTreeMap<String, f64>,
     /// Every word the guides use, for spelling correction.
     lexicon: Lexicon,
-    /// The terms of the fields that name a guide (see [`NAMING_FIELDS`]).
-    naming: BTreeSet<String>,
 }
 
 impl<'a> Index<'a> {
@@ -174,32 +166,22 @@ impl<'a> Index<'a> {
             }
         }
         let idf = inverse_document_frequency(&docs);
-        let naming = docs
-            .iter()
-            .flat_map(|d| d.fields[..NAMING_FIELDS].iter().flatten())
-            .map(|t| t.text.clone())
-            .collect();
+
         let lexicon = analyzer.lexicon(words);
         Index {
             analyzer,
             docs,
             idf,
             lexicon,
-            naming,
         }
     }
 
     fn search(&self, query: &str) -> Vec<Hit> {
-        // Each distinct query term once, at its best weight.
+        // Each distinct query term, weighted by how often the query says it (BM25's query term
+        // frequency): "code ... wrong code" is about the code.
         let mut terms: BTreeMap<String, f64> = BTreeMap::new();
         for term in self.analyzer.query_terms(query, &self.lexicon) {
-            let boost = if self.naming.contains(&term.text) {
-                NAMING_BOOST
-            } else {
-                1.0
-            };
-            let weight = terms.entry(term.text).or_default();
-            *weight = weight.max(term.weight * boost);
+            *terms.entry(term.text).or_default() += term.weight;
         }
         let rarest = self.idf.values().copied().fold(0.0, f64::max);
         let query_total: f64 = terms
@@ -434,7 +416,9 @@ mod tests {
         for term in library.vocabulary.terms.keys() {
             let stems: Vec<String> = analyzer.terms(term).into_iter().map(|t| t.text).collect();
             assert!(
-                texts.iter().any(|t| t.windows(stems.len()).any(|w| w == stems)),
+                texts
+                    .iter()
+                    .any(|t| t.windows(stems.len()).any(|w| w == stems)),
                 "no guide uses the vocabulary term `{term}`"
             );
         }
@@ -443,8 +427,7 @@ mod tests {
     #[test]
     fn two_close_guides_are_told_apart_by_phrases_only_one_has() {
         let library = library();
-        let (a, b) =
-            tell_apart(&library, "cant log in", "login-loop", "account-locked").unwrap();
+        let (a, b) = tell_apart(&library, "cant log in", "login-loop", "account-locked").unwrap();
         let analyzer = Analyzer::new(&library.vocabulary);
         let terms = |text: &str| -> BTreeSet<String> {
             analyzer.terms(text).into_iter().map(|t| t.text).collect()

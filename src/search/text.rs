@@ -282,7 +282,6 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
         .map(|line| line.split('#').next().unwrap_or_default().trim())
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -449,12 +449,7 @@ fn pick_problem<'a>(
 
 /// When the top two hits are close, each of their options gets the line of its guide that tells
 /// it from the other: `Title — "line"`.
-fn told_apart(
-    library: &Library,
-    text: &str,
-    hits: &[crate::search::Hit],
-    options: &mut [String],
-) {
+fn told_apart(library: &Library, text: &str, hits: &[crate::search::Hit], options: &mut [String]) {
     let [first, second, ..] = hits else { return };
     if second.score < first.score * CLOSE {
         return;

@@ -1316,7 +1316,10 @@ fn two_close_guides_each_say_the_line_that_tells_them_apart() {
         let guide = library.guide(&hit.guide).unwrap();
         assert!(guide.symptoms.iter().any(|s| s == line), "{option}");
     }
-    assert_ne!(offered[0].split(" — ").nth(1), offered[1].split(" — ").nth(1));
+    assert_ne!(
+        offered[0].split(" — ").nth(1),
+        offered[1].split(" — ").nth(1)
+    );
     assert_eq!(offered[2], hits[2].title, "{offered:?}");
 }
 
