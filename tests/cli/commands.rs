@@ -452,6 +452,16 @@ fn unknown_guide_is_a_usage_error_with_a_suggestion() {
     let err = fails(&["diagnose", "permision-denied"], 2);
     assert!(err.contains("did you mean `permission-denied`?"), "{err}");
 
+    // Crews' words, read through the domain vocabulary (guides/_vocabulary.yaml).
+    for (typed, meant) in [
+        ("pics", "photos-not-uploading"),
+        ("dailies", "daily-log-not-showing"),
+        ("timed-out", "error-408"),
+    ] {
+        let err = fails(&["show", typed], 2);
+        assert!(err.contains(&format!("did you mean `{meant}`?")), "{err}");
+    }
+
     let err = fails(&["show", "qqqqqqqq"], 2);
     assert!(!err.contains("did you mean"), "no wild guess: {err}");
     assert!(err.contains("fieldfix list"), "points at the list: {err}");
@@ -981,6 +991,37 @@ fn search_finds_the_right_guide_for_everyday_words() {
         let doc = json_of(&["search", words, "--format", "json"]);
         assert_eq!(doc["results"][0]["guide"], guide, "`{words}`: {doc}");
     }
+}
+
+#[test]
+fn a_company_vocabulary_adds_its_own_words_and_a_clash_names_the_line() {
+    let query = ["search", "snaps stuck on the tablet", "--format", "json"];
+    let top = |doc: serde_json::Value| doc["results"][0]["guide"].clone();
+    assert_ne!(top(json_of(&query)), "photos-not-uploading");
+    let with_words = Test::new()
+        .guide("_vocabulary.yaml", "terms:\n  photo: [snaps, snap]\n")
+        .args(["--guides", crate::support::GUIDES])
+        .args(query)
+        .run();
+    assert_eq!(top(with_words.json()), "photos-not-uploading");
+
+    // A word that already means something else is refused, with its file and line.
+    let out = Test::new()
+        .guide(
+            "_vocabulary.yaml",
+            "terms:\n  budget:\n    - money\n    - pics\n",
+        )
+        .args(["validate", "--guides", crate::support::GUIDES])
+        .status(1)
+        .run();
+    assert!(
+        out.stdout.contains("_vocabulary.yaml:4:")
+            && out
+                .stdout
+                .contains("`pics` is listed under `photo` already"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

@@ -424,7 +424,7 @@ pub fn vocabulary(
             if said.is_empty() || said == name {
                 continue;
             }
-            match vocabulary.term_of(&said) {
+            match vocabulary.term_of_plural(&said) {
                 Some(other) if other != name => c.report(
                     variant.referenced,
                     format!(

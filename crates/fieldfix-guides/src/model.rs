@@ -444,6 +444,14 @@ impl Vocabulary {
             .find(|(term, variants)| **term == word || variants.contains(&word))
             .map(|(term, _)| term.as_str())
     }
+
+    /// [`Vocabulary::term_of`], also for the plural of a variant ("pics" for "pic").
+    pub fn term_of_plural(&self, word: &str) -> Option<&str> {
+        self.term_of(word).or_else(|| {
+            let word = normal_words(word);
+            self.term_of(word.strip_suffix('s')?)
+        })
+    }
 }
 
 /// `text` lowercase, its words separated by single spaces: how vocabulary entries are kept.
