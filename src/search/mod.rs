@@ -51,7 +51,7 @@ const FIELD_WEIGHTS: [(&str, f64); 8] = [
     ("summary", 1.0),
     ("cause titles", 0.5),
     ("cause explanations", 0.1),
-    ("step text", 0.05),
+    ("step titles", 0.05),
 ];
 /// How many fields [`FIELD_WEIGHTS`] lists.
 const FIELDS: usize = FIELD_WEIGHTS.len();
@@ -294,12 +294,7 @@ fn field_texts(guide: &Guide) -> [Vec<String>; FIELDS] {
         vec![guide.summary.clone()],
         guide.causes.iter().map(|c| c.title.clone()).collect(),
         guide.causes.iter().map(|c| c.explain.clone()).collect(),
-        guide
-            .steps
-            .iter()
-            .flat_map(|s| std::iter::once(&s.title).chain(&s.actions))
-            .cloned()
-            .collect(),
+        guide.steps.iter().map(|s| s.title.clone()).collect(),
     ]
 }
 

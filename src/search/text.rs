@@ -62,6 +62,8 @@ pub struct Analyzer {
     synonyms: HashMap<Vec<String>, String>,
     /// The most stems a variant has.
     longest: usize,
+    /// The first stem of every variant: only where one starts can a variant match.
+    starts: std::collections::HashSet<String>,
     /// Every word the vocabulary knows, for spelling correction.
     vocabulary_words: BTreeSet<String>,
     stop_words: BTreeSet<&'static str>,
@@ -74,6 +76,7 @@ impl Analyzer {
             stemmer: Stemmer::create(Algorithm::English),
             synonyms: HashMap::new(),
             longest: 1,
+            starts: std::collections::HashSet::new(),
             vocabulary_words: BTreeSet::new(),
             stop_words: data_lines(STOP_WORDS)
                 .flat_map(str::split_whitespace)
@@ -89,6 +92,7 @@ impl Analyzer {
                 let key = analyzer.stems(variant);
                 if !key.is_empty() {
                     analyzer.longest = analyzer.longest.max(key.len());
+                    analyzer.starts.insert(key[0].clone());
                     analyzer.synonyms.entry(key).or_insert(canonical.clone());
                 }
             }
@@ -178,6 +182,11 @@ impl Analyzer {
         let mut out = Vec::with_capacity(stems.len());
         let mut i = 0;
         while i < stems.len() {
+            if !self.starts.contains(&stems[i].text) {
+                out.push(stems[i].clone());
+                i += 1;
+                continue;
+            }
             let found = (1..=self.longest.min(stems.len() - i)).rev().find_map(|n| {
                 let key: Vec<String> = stems[i..i + n].iter().map(|t| t.text.clone()).collect();
                 self.synonyms.get(&key).map(|canonical| (n, canonical))
