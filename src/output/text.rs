@@ -502,6 +502,9 @@ fn diagnosis_steps(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan, devi
                     "     "
                 )
             );
+            if let Some(first) = &s.why_first {
+                let _ = writeln!(out, "{}", p.wrap(&p.dim(first), "     ", "     "));
+            }
             if let Some(see) = &step.see {
                 let _ = writeln!(
                     out,

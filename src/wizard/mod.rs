@@ -946,6 +946,10 @@ fn show_step(
             why.join("\" and \"")
         )));
     }
+    if let Some(first) = &next.why_first {
+        // One short line: a quick step ahead of a likelier, slower one is not a mistake.
+        notes.push(paint.dim(first));
+    }
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.
     let room = p.rows().saturating_sub(menu + 2);

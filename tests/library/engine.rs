@@ -489,6 +489,68 @@ fn steps_are_ordered_by_probability_per_minute() {
 }
 
 #[test]
+fn a_quick_step_before_a_likelier_slow_one_says_why() {
+    let guide = GuideBuilder::new("order")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .cause(cause("c", 2.0))
+        .step(step("slow-a", 30.0, &["a"]))
+        .step(step("quick-b", 1.0, &["b"]))
+        .step(step("c-step", 3.0, &["c"]))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["quick-b", "c-step", "slow-a"]);
+    // Both quick steps are less likely than "slow-a" (0.45 now) and quicker than it: each
+    // names it, with its own minutes and the slow step's.
+    assert_eq!(
+        plan.steps[0].why_first.as_deref(),
+        Some("A 1-minute step first: \"Step slow-a\" is likelier, but takes 30 minutes.")
+    );
+    assert_eq!(
+        plan.steps[1].why_first.as_deref(),
+        Some("A 3-minute step first: \"Step slow-a\" is likelier, but takes 30 minutes.")
+    );
+    // The last step has nothing after it to explain.
+    assert_eq!(plan.steps[2].why_first, None);
+
+    // When the quickest step is also the likeliest, the order needs no explaining.
+    let plain = GuideBuilder::new("plain")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .step(step("quick-a", 1.0, &["a"]))
+        .step(step("slow-b", 30.0, &["b"]))
+        .build();
+    let plan = diagnose(&plain, &Situation::default());
+    assert_eq!(step_ids(&plan), ["quick-a", "slow-b"]);
+    assert!(plan.steps.iter().all(|s| s.why_first.is_none()), "{plan:?}");
+}
+
+#[test]
+fn an_admin_step_is_weighed_at_its_targets_minutes_in_the_why() {
+    let mut ask = step("ask-admin", 15.0, &["a"]);
+    ask.admin = true;
+    ask.to = Some(Target::Support);
+    let mut guide = GuideBuilder::new("admin")
+        .cause(cause("a", 8.0))
+        .cause(cause("b", 2.0))
+        .step(ask)
+        .step(step("quick-b", 2.0, &["b"]))
+        .build();
+    guide
+        .escalate
+        .targets
+        .get_mut(&Target::Support)
+        .expect("support")
+        .minutes = 1440.0;
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(plan.steps[0].id, "quick-b");
+    let why = plan.steps[0].why_first.as_deref().expect("a why");
+    // Procore support's 1440 minutes, not the step's 15.
+    assert!(why.contains("takes about 1 day"), "{why}");
+    assert!(why.starts_with("A 2-minute step first"), "{why}");
+}
+
+#[test]
 fn checks_list_the_step_causes_most_likely_first() {
     let guide = GuideBuilder::new("checks")
         .cause(cause("a", 1.0))
