@@ -319,8 +319,9 @@ fn needs_guard(step: &Step, situation: &Situation) -> bool {
     step.risk == Some(Risk::LosesUnsynced) && step.on_phone() && maybe_phone(situation)
 }
 
-/// Who a hand-over goes to: the target of the first answer (in the order asked) that calls for
-/// one, or the guide's own. Also the reasons those answers give.
+/// Who a hand-over goes to: the target named by the first answer (in the order asked) that
+/// calls for a hand-over and names one (`escalate_to`), or the guide's own. Also the reasons
+/// every answer that calls for a hand-over gives.
 fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
     let mut reasons = Vec::new();
     let mut to = None;
@@ -343,7 +344,9 @@ fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
             && let Some(reason) = &effect.escalate
         {
             reasons.push(reason.clone());
-            to = to.or(Some(effect.escalate_to.unwrap_or(guide.escalate.to)));
+            // An answer that names its target wins over one that only gives a reason (a
+            // shared "several people" next to "nobody at my company gets any email": IT).
+            to = to.or(effect.escalate_to);
         }
     }
     (to.unwrap_or(guide.escalate.to), reasons)

@@ -1974,6 +1974,7 @@ fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
                 ("procore", no_effect()),
             ],
         ))
+        .context("scope", "several-people", escalates("Several people: ask around."))
         .build();
     g.escalate
         .targets
@@ -1993,6 +1994,19 @@ fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
     let plan = diagnose(&g, &situation(&[("login", "procore")], &[], &[]));
     assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::Admin);
     assert_eq!(plan.escalation.contact, "the admin");
+
+    // A shared answer asked earlier that gives only a reason does not take the hand-over from
+    // the answer that names its target.
+    let plan = diagnose(
+        &g,
+        &situation(
+            &[("scope", "several-people"), ("login", "company-page")],
+            &[],
+            &[],
+        ),
+    );
+    assert_eq!(plan.escalation.reasons.len(), 2, "{:?}", plan.escalation);
+    assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::It);
 }
 
 // ---- Admin steps, lookahead escalation and the value of questions -----------------------------
