@@ -1974,7 +1974,11 @@ fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
                 ("procore", no_effect()),
             ],
         ))
-        .context("scope", "several-people", escalates("Several people: ask around."))
+        .context(
+            "scope",
+            "several-people",
+            escalates("Several people: ask around."),
+        )
         .build();
     g.escalate
         .targets

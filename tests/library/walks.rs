@@ -110,7 +110,10 @@ fn every_guide_is_walked() {
     let walks = walks();
     let ids: BTreeSet<&str> = LIBRARY.guides.iter().map(|g| g.id.as_str()).collect();
     let walked: BTreeSet<&str> = walks.keys().map(String::as_str).collect();
-    assert_eq!(ids, walked, "tests/data/walks.yaml must walk every built-in guide");
+    assert_eq!(
+        ids, walked,
+        "tests/data/walks.yaml must walk every built-in guide"
+    );
     for (id, walk) in &walks {
         let guide = LIBRARY.find(id).expect("a guide");
         check_names(guide, &walk.common, "common");
@@ -123,7 +126,11 @@ fn every_guide_is_walked() {
         }
         for case in &walk.situations {
             check_names(guide, &case.answers, &case.said);
-            assert!(guide.step(&case.fix).is_some(), "{id}: no step `{}`", case.fix);
+            assert!(
+                guide.step(&case.fix).is_some(),
+                "{id}: no step `{}`",
+                case.fix
+            );
         }
     }
 }
@@ -171,13 +178,7 @@ fn actions(plan: &Plan) -> Vec<Vec<&str>> {
         last_to = step.admin.then_some(step.to);
         out.push(vec![&step.id]);
     }
-    out.push(
-        plan.escalation
-            .request
-            .iter()
-            .map(String::as_str)
-            .collect(),
-    );
+    out.push(plan.escalation.request.iter().map(String::as_str).collect());
     out
 }
 
