@@ -100,8 +100,8 @@ pub struct RankedStep {
     pub to: Option<Target>,
     pub risk: Option<Risk>,
     /// Why this step comes before a likelier one, in plain words, when it does: it is quicker
-    /// ("A 1-minute step first: ... is likelier, but takes about 4 hours."). None when no later
-    /// step in the plan is both likelier and slower. Derived from the numbers only.
+    /// ("A 1-minute step first: the likelier one takes about 4 hours.", one short line). None
+    /// when no later step in the plan is both likelier and slower. Derived from the numbers only.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why_first: Option<String>,
 }
@@ -486,7 +486,8 @@ fn ranked_step(guide: &Guide, placed: &order::Placed) -> RankedStep {
 
 /// Fills in [`RankedStep::why_first`]: a step placed before a later one that is likelier to fix
 /// the problem *now* (`probs`, before any step is tried) and slower for the user (an admin
-/// step costs its target's minutes, waiting included) says so, naming the likeliest such step.
+/// step costs its target's minutes, waiting included) says so, with the minutes of the likeliest
+/// such step.
 /// The plan's order is by chance per minute; this only puts that reason into words.
 fn explain_order(model: &Model, probs: &[f64], steps: &mut [RankedStep]) {
     let guide = model.guide;
@@ -513,9 +514,8 @@ fn explain_order(model: &Model, probs: &[f64], steps: &mut [RankedStep]) {
             .max_by(|&a, &b| numbers[a].0.total_cmp(&numbers[b].0));
         if let Some(j) = likelier {
             steps[k].why_first = Some(format!(
-                "{} first: \"{}\" is likelier, but takes {}.",
+                "{} first: the likelier one takes {}.",
                 quick(cost),
-                steps[j].title,
                 duration(numbers[j].1)
             ));
         }

@@ -501,14 +501,14 @@ fn a_quick_step_before_a_likelier_slow_one_says_why() {
     let plan = diagnose(&guide, &Situation::default());
     assert_eq!(step_ids(&plan), ["quick-b", "c-step", "slow-a"]);
     // Both quick steps are less likely than "slow-a" (0.45 now) and quicker than it: each
-    // names it, with its own minutes and the slow step's.
+    // says so, with its own minutes and the slow step's.
     assert_eq!(
         plan.steps[0].why_first.as_deref(),
-        Some("A 1-minute step first: \"Step slow-a\" is likelier, but takes 30 minutes.")
+        Some("A 1-minute step first: the likelier one takes 30 minutes.")
     );
     assert_eq!(
         plan.steps[1].why_first.as_deref(),
-        Some("A 3-minute step first: \"Step slow-a\" is likelier, but takes 30 minutes.")
+        Some("A 3-minute step first: the likelier one takes 30 minutes.")
     );
     // The last step has nothing after it to explain.
     assert_eq!(plan.steps[2].why_first, None);
