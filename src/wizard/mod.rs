@@ -945,6 +945,10 @@ fn show_step(
             "Why this step: it deals with \"{}\".",
             why.join("\" and \"")
         )));
+    } else if step.safeguard {
+        notes.push(paint.dim(
+            "Why this step: it keeps work not yet uploaded safe before a step that could lose it.",
+        ));
     }
     if let Some(first) = &next.why_first {
         // One short line: a quick step ahead of a likelier, slower one is not a mistake.

@@ -1376,8 +1376,23 @@ fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
     let plan_total: f64 = plan.causes.iter().map(|c| c.probability).sum();
     assert!((plan_total - total).abs() < 1e-9, "{plan_total} vs {total}");
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for ranked in &plan.steps {
+    for (at, ranked) in plan.steps.iter().enumerate() {
         let step = guide.step(&ranked.id).expect("a step of the guide");
+        if ranked.checks.is_empty() {
+            // Only a safeguard planned for its safety: a step that can lose unsynced work
+            // follows it.
+            assert!(step.safeguard, "{} checks nothing", ranked.id);
+            assert_eq!(ranked.probability, 0.0, "{}", ranked.id);
+            assert!(
+                plan.steps[at + 1..]
+                    .iter()
+                    .any(|r| r.risk == Some(fieldfix::guides::model::Risk::LosesUnsynced)),
+                "{} is planned for nothing",
+                ranked.id
+            );
+            assert!(seen.insert(&ranked.id), "{} listed twice", ranked.id);
+            continue;
+        }
         assert!(
             ranked
                 .checks
@@ -1923,6 +1938,28 @@ fn a_step_that_loses_unsynced_work_waits_for_its_safeguard_on_a_phone() {
     // On a computer nothing is at risk: the better step comes first.
     let plan = diagnose(&g, &situation(&[("device", "computer")], &[], &[]));
     assert_eq!(step_ids(&plan), ["sign-out", "check-queue"]);
+}
+
+#[test]
+fn a_safeguard_whose_causes_are_ruled_out_still_guards_the_risky_step() {
+    // "The queue is stuck" ruled out (say, items are waiting but moving): checking the queue
+    // fixes nothing left, yet signing out still needs it first on a phone.
+    let mut g = risky_guide();
+    g.questions[0].options[1].effect.rules_out = vec!["stuck-queue".to_owned()];
+    let plan = diagnose(
+        &g,
+        &situation(&[("device", "ios"), ("queue", "not-sure")], &[], &[]),
+    );
+    assert_eq!(step_ids(&plan), ["check-queue", "sign-out"], "{plan:?}");
+    assert_eq!(plan.steps[0].probability, 0.0);
+    assert!(plan.steps[0].checks.is_empty());
+    assert!(!plan.escalation.recommended, "{:?}", plan.escalation);
+    // On a computer nothing is at risk, and a step for nothing is not offered.
+    let plan = diagnose(
+        &g,
+        &situation(&[("device", "computer"), ("queue", "not-sure")], &[], &[]),
+    );
+    assert_eq!(step_ids(&plan), ["sign-out"]);
 }
 
 #[test]

@@ -94,9 +94,12 @@ fn check_excluded(guide: &Guide, walk: &Walk, s: &Situation, failures: &mut BTre
             ));
         }
     }
-    for step in &plan.steps {
-        let fixes = &guide.step(&step.id).expect("a planned step").fixes;
-        if fixes.iter().all(|c| out.contains(c.as_str())) {
+    for (at, step) in plan.steps.iter().enumerate() {
+        let full = guide.step(&step.id).expect("a planned step");
+        // A safeguard may come first for its safety alone, before a step that can lose work.
+        let guards = full.safeguard && plan.steps[at + 1..].iter().any(|s| s.risk.is_some());
+        let fixes = &full.fixes;
+        if !guards && fixes.iter().all(|c| out.contains(c.as_str())) {
             failures.insert(format!(
                 "{}: with {:?}, step `{}` is planned but fixes only excluded causes {fixes:?}",
                 guide.id, s.answers, step.id
