@@ -536,6 +536,7 @@ mod tuning {
             outcome,
             minutes: walk.out.minutes,
             at: format!("2026-01-01T00:00:00.{i:06}Z"),
+            switches: Vec::new(),
         }
     }
 

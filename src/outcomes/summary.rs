@@ -52,7 +52,7 @@ fn confusions(sessions: &[&Record]) -> Vec<Confusion> {
             sessions,
         })
         .collect();
-    confusions.sort_by(|a, b| b.sessions.cmp(&a.sessions));
+    confusions.sort_by_key(|c| std::cmp::Reverse(c.sessions));
     confusions
 }
 
