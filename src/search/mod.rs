@@ -121,7 +121,7 @@ struct Index<'a> {
 impl<'a> Index<'a> {
     fn new(library: &'a Library) -> Self {
         let analyzer = Analyzer::new(&library.vocabulary);
-        let mut words = Vec::new();
+        let mut words = std::collections::HashSet::new();
         let mut docs: Vec<Doc> = library
             .guides
             .iter()

@@ -67,6 +67,8 @@ pub struct Analyzer {
     /// Every word the vocabulary knows, for spelling correction.
     vocabulary_words: BTreeSet<String>,
     stop_words: BTreeSet<&'static str>,
+    /// Stems already worked out: guides repeat the same words again and again.
+    known_stems: std::cell::RefCell<HashMap<String, String>>,
 }
 
 impl Analyzer {
@@ -77,6 +79,7 @@ impl Analyzer {
             synonyms: HashMap::new(),
             longest: 1,
             starts: std::collections::HashSet::new(),
+            known_stems: Default::default(),
             vocabulary_words: BTreeSet::new(),
             stop_words: data_lines(STOP_WORDS)
                 .flat_map(str::split_whitespace)
@@ -98,6 +101,18 @@ impl Analyzer {
             }
         }
         analyzer
+    }
+
+    /// The Snowball stem of `word`.
+    fn stem(&self, word: &str) -> String {
+        if let Some(stem) = self.known_stems.borrow().get(word) {
+            return stem.clone();
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        self.known_stems
+            .borrow_mut()
+            .insert(word.to_owned(), stem.clone());
+        stem
     }
 
     /// The stems of the words of `text` that are not stop words.
@@ -123,10 +138,7 @@ impl Analyzer {
             )
             .chain(CONTRACTIONS.iter().map(|(w, _)| (*w).to_owned()));
         let words: BTreeSet<String> = own.chain(words).collect();
-        let stems = words
-            .iter()
-            .map(|w| self.stemmer.stem(w).into_owned())
-            .collect();
+        let stems = words.iter().map(|w| self.stem(w)).collect();
         Lexicon { words, stems }
     }
 
@@ -171,7 +183,7 @@ impl Analyzer {
             .into_iter()
             .filter(|(w, _)| !self.stop_words.contains(w.as_str()))
             .map(|(w, weight)| Term {
-                text: self.stemmer.stem(&w).into_owned(),
+                text: self.stem(&w),
                 weight,
             })
             .collect()
