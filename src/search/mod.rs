@@ -359,6 +359,21 @@ mod tests {
         }
     }
 
+    /// An HTTP status code weighs toward its own meaning, above the tool it happened in.
+    #[test]
+    fn a_status_code_outweighs_the_tool_it_happened_in() {
+        let library = library();
+        for (query, expected) in [
+            ("403 on the documents tool", "permission-denied"),
+            ("503 when uploading photos", "error-503"),
+            ("429 on the photos upload", "error-429"),
+            ("getting 404 on the rfi", "error-404"),
+            ("408 uploading drawings", "error-408"),
+        ] {
+            assert_eq!(top(&library, query), expected, "{query}");
+        }
+    }
+
     #[test]
     fn misspellings_abbreviations_and_synonyms_still_match() {
         let library = library();

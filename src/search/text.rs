@@ -162,6 +162,7 @@ impl Analyzer {
                 };
                 match fixed {
                     Some(fixed) => (fixed.to_owned(), FUZZY_WEIGHT),
+                    None if is_status_code(&w) => (w, CODE_WEIGHT),
                     None => (w, 1.0),
                 }
             })
@@ -205,7 +206,10 @@ impl Analyzer {
             });
             match found {
                 Some((n, canonical)) => {
-                    let weight = stems[i..i + n].iter().map(|t| t.weight).fold(1.0, f64::min);
+                    let weight = stems[i..i + n]
+                        .iter()
+                        .map(|t| t.weight)
+                        .fold(f64::INFINITY, f64::min);
                     out.push(Term {
                         text: canonical.clone(),
                         weight,
@@ -220,6 +224,15 @@ impl Analyzer {
         }
         out
     }
+}
+
+/// How much an HTTP status code in a query counts, against 1 for another word: "403" says
+/// more about the problem than any word around it.
+pub const CODE_WEIGHT: f64 = 3.0;
+
+/// Whether `word` is an HTTP status code (100 to 599).
+fn is_status_code(word: &str) -> bool {
+    word.len() == 3 && word.parse::<u16>().is_ok_and(|n| (100..600).contains(&n))
 }
 
 /// Lowercase words of `text`, with contractions expanded and letters split from digits
