@@ -3,15 +3,18 @@
 //! The method, in short:
 //! 1. Guide text and the query become terms (see [`text`]): lowercase words, contractions
 //!    expanded, misspelt query words corrected against the guides' own words (Jaro-Winkler, at a
-//!    discount), stop words dropped, Snowball stems, and synonyms and abbreviations mapped to one
-//!    canonical term by the domain vocabulary (`guides/_vocabulary.yaml`: pics = photo, CO = change order, ...).
+//!    discount), stop words dropped, Snowball stems, and crews' words mapped to the guides' own
+//!    by the domain vocabulary (`guides/_vocabulary.yaml`, loaded with the guides: pics = photo,
+//!    CO = change order, ...). An HTTP status code in the query counts three times another word.
 //! 2. Each guide is scored with BM25F: its fields (id words, title, aliases, symptoms, summary,
-//!    cause titles) count with different weights, and rare terms count more than common ones.
+//!    cause titles, cause explanations, step titles) count with different weights, rare terms
+//!    count more than common ones, and a query word counts as often as it is said.
 //! 3. Each guide phrase (title, alias, symptom) is compared with the whole query (weighted Dice
 //!    overlap); the best one is the `matched` phrase and adds to the score, so a description that
 //!    reads like one of the guide's symptoms ranks it first.
 //!
-//! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id.
+//! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id. For two
+//! guides that score alike, [`tell_apart`] finds the line of each that the other lacks.
 
 mod hints;
 mod text;
