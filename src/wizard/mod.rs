@@ -456,12 +456,24 @@ fn told_apart(library: &Library, text: &str, hits: &[crate::search::Hit], option
     }
     if let Some((a, b)) = crate::search::tell_apart(library, text, &first.guide, &second.guide) {
         for (option, line) in options.iter_mut().zip([a, b]) {
-            if !line.eq_ignore_ascii_case(option) {
-                option.push_str(&format!(" — \"{line}\""));
+            if line.eq_ignore_ascii_case(option) {
+                continue;
             }
+            // One screen line wide at most (the menu's marker included), cut with "…".
+            let room = TOLD_APART_WIDTH.saturating_sub(option.chars().count() + 5);
+            let line: String = if line.chars().count() > room {
+                let cut: String = line.chars().take(room.saturating_sub(1)).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                line
+            };
+            option.push_str(&format!(" — \"{line}\""));
         }
     }
 }
+
+/// The widest an option with its telling line gets, in characters.
+const TOLD_APART_WIDTH: usize = 76;
 
 /// How close the second hit's score must be to the first's (as a share of it) for the two to
 /// count as close.
