@@ -23,6 +23,27 @@ impl Run {
         }
     }
 
+    /// Before the first record is ever written (logging on, no log yet): one line on the first
+    /// screen that a log is kept, where, how to stop it for good and how to erase it.
+    pub fn notice(
+        &self,
+        store: &Store,
+        p: &mut dyn super::prompt::Prompter,
+    ) -> std::io::Result<()> {
+        let log = Log::in_dir(store.dir());
+        if !self.log || !log.files().is_empty() {
+            return Ok(());
+        }
+        let paint = p.paint().clone();
+        let note = format!(
+            "Outcome log: how each session ends (no names or typed text) goes to {} for your \
+             admin. To stop it for good, set FIELDFIX_NO_LOG=1 (--no-log: this run only); to \
+             erase it, delete that file.",
+            crate::safe::path(&log.path())
+        );
+        p.say(&paint.wrap(&paint.dim(&note), "", ""))
+    }
+
     /// Logs how `session` ended. A saved session also keeps the minutes of this run, so that
     /// its record when it is resumed and ends counts them.
     pub fn ended(
@@ -39,7 +60,7 @@ impl Run {
             Ending::Ticket(_) => outcomes::Ending::Ticket,
             Ending::Saved => {
                 session.minutes = minutes;
-                let _ = store.save(session);
+                let _ = store.keep(session);
                 outcomes::Ending::Saved
             }
         };
@@ -85,7 +106,8 @@ impl Run {
 }
 
 /// Appends the record of `session` to the log beside `store`; returns what to tell the user
-/// (the note that a log is kept, the first time; or why it could not be written).
+/// (why it could not be written). That a log is kept was said before it started
+/// ([`Run::notice`]).
 pub fn append(
     library: &Library,
     store: &Store,
@@ -98,13 +120,6 @@ pub fn append(
     };
     let log = Log::in_dir(store.dir());
     match log.append(&record) {
-        Ok(appended) if appended.first => vec![format!(
-            "fieldfix keeps a local log of how each session ends (the guide, the answers chosen \
-             and which steps helped; no names, free text or ticket details), so your admin can \
-             improve the guides. `fieldfix outcomes` shows it; turn it off with --no-log or \
-             FIELDFIX_NO_LOG=1. The log:\n  {}",
-            crate::safe::path(&log.path())
-        )],
         Ok(_) => Vec::new(),
         Err(e) => vec![format!("warning: {e}")],
     }

@@ -40,6 +40,11 @@ pub trait Prompter {
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
     /// Shows text (never a question).
     fn say(&mut self, text: &str) -> io::Result<()>;
+    /// Shows one line that must not be broken (a path, a link), however wide: the terminal
+    /// may fold it at the edge, but no line break goes into it, so it copies whole.
+    fn say_whole(&mut self, line: &str) -> io::Result<()> {
+        self.say(line)
+    }
     /// How to style what is shown.
     fn paint(&self) -> &Paint;
     /// How many rows the screen has (unlimited when there is no screen).
@@ -273,6 +278,10 @@ impl Prompter for TermPrompter {
             }
         }
         Ok(())
+    }
+
+    fn say_whole(&mut self, line: &str) -> io::Result<()> {
+        self.term.write_line(line)
     }
 
     fn paint(&self) -> &Paint {

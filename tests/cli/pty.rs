@@ -400,7 +400,7 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let i = menu_index(&mut s, "Didn't help");
     pick(&mut s, i);
     s.expect("Step 2:");
-    let i = menu_index(&mut s, "Hand it to support now");
+    let i = menu_index(&mut s, "Hand it to");
     pick(&mut s, i);
     s.expect("Time to hand this");
     fill_details(&mut s, "Dana-at-site-office");
@@ -469,7 +469,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
-    let i = menu_index(&mut s, "Hand it to support now");
+    let i = menu_index(&mut s, "Hand it to");
     pick(&mut s, i);
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt

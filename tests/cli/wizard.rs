@@ -222,7 +222,7 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
         "prevention tips are shown"
     );
     assert!(
-        Store::at(dir.path()).list().is_empty(),
+        Store::at(dir.path()).list().saved.is_empty(),
         "a finished session is cleared"
     );
 }
@@ -513,10 +513,25 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
             })
         })
     };
-    let mut p = Auto::steps("Didn't help", typing());
+    // At "Keep it in the ticket?", the phone number is left out.
+    let leave_out = || -> Policy {
+        Box::new(|prompt, _| {
+            pick(match prompt {
+                "How did it go?" => "Didn't help",
+                "Keep it in the ticket?" => "Leave the phone number out",
+                _ => "I don't know",
+            })
+        })
+    };
+    let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
         panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
     };
+    let transcript = p.inner.transcript.join("\n");
+    assert!(
+        transcript.contains("That has a phone number in it"),
+        "the screen says so before writing:\n{transcript}"
+    );
     assert_eq!(Ending::Ticket(path.clone()).exit_code(), 3);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -548,14 +563,14 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         );
     }
     assert!(
-        Store::at(dir.path()).list().is_empty(),
+        Store::at(dir.path()).list().saved.is_empty(),
         "the finished session is cleared"
     );
 
     // Two tickets in the same second never replace each other; JSON tickets carry the schema.
     let mut names = Vec::new();
     for _ in 0..2 {
-        let mut p = Auto::steps("Didn't help", typing());
+        let mut p = Auto::new(leave_out(), typing());
         let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Json) else {
             panic!("a ticket")
         };
@@ -620,7 +635,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
     let mut p = Auto::new(
         Box::new(|prompt, _| {
             pick(if prompt == "How did it go?" {
-                "Hand it to support now"
+                "Hand it to"
             } else {
                 "I don't know"
             })
@@ -663,11 +678,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
                 checked = true;
                 return pick("Check the files now");
             }
-            pick(if checked {
-                "Hand it to support now"
-            } else {
-                "Didn't help"
-            })
+            pick(if checked { "Hand it to" } else { "Didn't help" })
         }),
         Box::new(move |prompt, _| {
             typed(if prompt.starts_with("File or folder") {
@@ -734,7 +745,7 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
         assert_eq!(&menu[..2], ["Fixed it", "Didn't help"], "{menu:?}");
         assert!(
             menu.iter()
-                .any(|i| i == "Hand it to support now (recommended)"),
+                .any(|i| i.starts_with("Hand it to") && i.ends_with(" now (recommended)")),
             "the recommendation is a mark on its option: {menu:?}"
         );
     }
@@ -828,7 +839,7 @@ fn a_saved_session_is_never_replaced_without_asking() {
         "{text}"
     );
     assert!(text.contains("? Resume it, keep it for later, or discard it?"));
-    assert_eq!(store.list().len(), 2);
+    assert_eq!(store.list().saved.len(), 2);
     // Resume with two saved: a picker.
     let resume = FixRequest {
         resume: true,
@@ -855,7 +866,12 @@ fn a_saved_session_is_never_replaced_without_asking() {
         dir.path(),
     );
     assert!(transcript.join("\n").contains("unfinished"));
-    let left: Vec<String> = store.list().into_iter().map(|s| s.session.guide).collect();
+    let left: Vec<String> = store
+        .list()
+        .saved
+        .into_iter()
+        .map(|s| s.session.guide)
+        .collect();
     assert_eq!(left.len(), 2, "one discarded, the new one saved: {left:?}");
     assert!(left.contains(&"login-loop".to_owned()), "{left:?}");
 }
@@ -874,7 +890,7 @@ fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
         resume: true,
         ..FixRequest::default()
     };
-    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let mut p = Auto::steps("Hand it to", Box::new(|_, _| typed("")));
     let ending = walk_with(&mut p, &resume, dir.path(), Format::Markdown);
     assert_eq!(ending, Ending::Ticket(wanted.clone()));
     let json: serde_json::Value =
@@ -998,7 +1014,7 @@ fn the_ticket_tells_support_what_the_user_said_and_did() {
 fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     let lib = with_contact("Dana Ruiz (dana@example.com)");
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let mut p = Auto::steps("Hand it to", Box::new(|_, _| typed("")));
     let ending = walk(
         &lib,
         &on_a_computer("permission", "just-me"),
@@ -1303,7 +1319,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
             match steps {
                 1 => pick("Didn't help"),
                 2 | 3 => pick("It's a different problem"),
-                _ => pick("Hand it to support now"),
+                _ => pick("Hand it to"),
             }
         }),
         Box::new({
