@@ -206,11 +206,11 @@ impl Recipient {
                     .to_owned(),
             );
         }
-        Some(format!(
-            "fieldfix has no email address for {}: send them the ticket the way you usually \
-             reach them (email, chat or in person).",
-            self.name
-        ))
+        Some(
+            "fieldfix's guides give no email address for them: send it the way you usually reach \
+             them, with the ticket attached."
+                .to_owned(),
+        )
     }
 }
 
