@@ -109,9 +109,7 @@ pub fn walk(
     let run = outcome_log::Run::start(request);
     run.notice(store, p)?;
     match begin(library, request, tickets, p, store, &run)? {
-        Some((session, tickets)) => {
-            // Held until the walk ends: a second wizard cannot take the same session up.
-            let _held = store.hold(&session.id)?;
+        Some((session, tickets, _held)) => {
             go_on(library, request, session, &tickets, p, store, &run)
         }
         None => Ok(Ending::Saved),
@@ -159,8 +157,9 @@ fn stopped(p: &mut dyn Prompter, store: &Store, then: &str) -> std::io::Result<(
     p.say(&paint.wrap(&text, "", ""))
 }
 
-/// The session to work on, and where its ticket goes: a saved one picked up, or a new one.
-/// `None` when the user stops before it starts.
+/// The session to work on, where its ticket goes, and the hold on it (kept until the walk
+/// ends, so a second wizard cannot take the same session up): a saved one picked up, or a new
+/// one. `None` when the user stops before it starts.
 fn begin(
     library: &Library,
     request: &FixRequest,
@@ -168,7 +167,7 @@ fn begin(
     p: &mut dyn Prompter,
     store: &Store,
     run: &outcome_log::Run,
-) -> anyhow::Result<Option<(Session, TicketPlan)>> {
+) -> anyhow::Result<Option<(Session, TicketPlan, Option<session::Held>)>> {
     let resumed = if request.resume {
         match choose_saved(library, store, p)? {
             Some(session) => session,
@@ -178,22 +177,25 @@ fn begin(
         match unfinished(library, store, p, run)? {
             Unfinished::Resume(session) => *session,
             Unfinished::Start => {
-                return Ok(start(library, request, p)?.map(|mut session| {
-                    tickets.remember(&mut session);
-                    (session, tickets.clone())
-                }));
+                let Some(mut session) = start(library, request, p)? else {
+                    return Ok(None);
+                };
+                tickets.remember(&mut session);
+                let held = store.hold(&session.id)?;
+                return Ok(Some((session, tickets.clone(), held)));
             }
             Unfinished::Quit => return Ok(None),
         }
     };
     let session = store.check(resumed, library)?;
+    let held = store.hold(&session.id)?;
     p.say(&p.paint().dim(&format!(
         "Picking up '{}' where you left off (started {}).",
         title_of(library, &session.guide),
         session.started
     )))?;
     let tickets = tickets.resumed(request, &session)?;
-    Ok(Some((session, tickets)))
+    Ok(Some((session, tickets, held)))
 }
 
 /// One screen after another until the session ends, saving before each.
@@ -706,9 +708,10 @@ fn step_menu(
         menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
     }
     menu.push((StepChoice::Switch, SWITCH.to_owned()));
-    // Named as the hand-over screen and the ticket name them.
+    // Named as the hand-over screen and the ticket name them. The recommendation comes first,
+    // so a narrow screen that shortens the option keeps it.
     let escalate = if recommended {
-        format!("Hand it to {recipient} now (recommended)")
+        format!("Recommended: hand it to {recipient} now")
     } else {
         format!("Hand it to {recipient} now (write a ticket)")
     };

@@ -30,18 +30,13 @@ impl Run {
         store: &Store,
         p: &mut dyn super::prompt::Prompter,
     ) -> std::io::Result<()> {
-        let log = Log::in_dir(store.dir());
-        if !self.log || !log.files().is_empty() {
+        let Some((note, path)) = notice(store).filter(|_| self.log) else {
             return Ok(());
-        }
+        };
         let paint = p.paint().clone();
-        let note = format!(
-            "Outcome log: how each session ends (no names or typed text) goes to {} for your \
-             admin. To stop it for good, set FIELDFIX_NO_LOG=1 (--no-log: this run only); to \
-             erase it, delete that file.",
-            crate::safe::path(&log.path())
-        );
-        p.say(&paint.wrap(&paint.dim(&note), "", ""))
+        p.say(&paint.wrap(&paint.dim(note), "", ""))?;
+        // On a line of its own, never wrapped: a path broken in two cannot be copied.
+        p.say_whole(&paint.dim(&format!("  {path}")))
     }
 
     /// Logs how `session` ended. A saved session also keeps the minutes of this run, so that
@@ -103,6 +98,19 @@ impl Run {
             let _ = p.say(&p.paint().dim(&lines.join("\n")));
         }
     }
+}
+
+/// That a log is kept, how to stop it for good and how to erase it, and the log's path (as
+/// printed): `None` once the log beside `store` holds a record. Said before the first one.
+pub fn notice(store: &Store) -> Option<(&'static str, String)> {
+    let log = Log::in_dir(store.dir());
+    if !log.files().is_empty() {
+        return None;
+    }
+    let note = "Outcome log: how each session ends (no names or typed text) is kept for your \
+                admin. To stop it for good, set FIELDFIX_NO_LOG=1 (--no-log: this run only); to \
+                erase it, delete this file:";
+    Some((note, crate::safe::path(&log.path())))
 }
 
 /// Appends the record of `session` to the log beside `store`; returns what to tell the user

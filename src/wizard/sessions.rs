@@ -54,10 +54,16 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         let session = store.load(id).ok();
         store.remove(id).map_err(|e| Error::Usage(e.to_string()))?;
         let ending = crate::outcomes::Ending::Abandoned;
-        let notes = match session.filter(|_| !request.no_log) {
-            Some(s) => super::outcome_log::append(library, &store, &s, ending, s.minutes),
-            None => Vec::new(),
-        };
+        let mut notes = Vec::new();
+        if let Some(s) = session.filter(|_| !request.no_log) {
+            // Said before the log's first record, as the wizard says it.
+            if let Some((note, path)) = super::outcome_log::notice(&store) {
+                notes.push(format!("{note}\n  {path}"));
+            }
+            notes.extend(super::outcome_log::append(
+                library, &store, &s, ending, s.minutes,
+            ));
+        }
         #[allow(clippy::print_stderr)] // a confirmation, not a result
         {
             eprintln!("Discarded the session {id}.");

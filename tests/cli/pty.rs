@@ -155,7 +155,7 @@ fn menu_index(s: &mut Pty, label: &str) -> usize {
         .collect();
     items
         .iter()
-        .position(|i| i.starts_with(label))
+        .position(|i| i.contains(label))
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
 
@@ -288,7 +288,7 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
         let mut recommended = false;
         loop {
             let didnt_help = menu_index(&mut s, "Didn't help");
-            recommended |= s.screen().contains("(recommended)");
+            recommended |= s.screen().contains("Recommended: hand it to");
             // "Didn't help", whether or not handing over is recommended.
             pick(&mut s, didnt_help);
             steps += 1;
@@ -400,7 +400,7 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let i = menu_index(&mut s, "Didn't help");
     pick(&mut s, i);
     s.expect("Step 2:");
-    let i = menu_index(&mut s, "Hand it to");
+    let i = menu_index(&mut s, "and it to ");
     pick(&mut s, i);
     s.expect("Time to hand this");
     fill_details(&mut s, "Dana-at-site-office");
@@ -469,7 +469,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
-    let i = menu_index(&mut s, "Hand it to");
+    let i = menu_index(&mut s, "and it to ");
     pick(&mut s, i);
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt
@@ -595,10 +595,8 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
             explained += 1;
         }
         s.interrupt();
-        // The first session saved says once that a log is kept: wrapped like the rest.
-        s.expect("outcomes.jsonl");
+        s.expect("fix --resume");
         let screen = s.screen();
-        assert!(screen.contains("--no-log"), "{size:?}:\n{screen}");
         assert!(
             layout_problems(&s).is_empty(),
             "{size:?}: {:?}\n{screen}",
@@ -665,11 +663,8 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         s.send_line("q");
         let found = s.expect("fieldfix fix --resume");
         bytes.extend_from_slice(found.as_bytes());
-        // The note that a log is kept (the first session saved) is wrapped between words.
         // (The test's terminal does not echo what is typed, so the line where "99" was
         // answered runs on into the reply; a real one shows the 99 and a line break.)
-        let found = s.expect("outcomes.jsonl");
-        bytes.extend_from_slice(found.as_bytes());
         let problems: Vec<String> = layout_problems(&s)
             .into_iter()
             .filter(|p| !p.contains("Type a number"))
@@ -682,6 +677,14 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
             "escape codes in plain mode: {text:?}"
         );
         assert!(!text.contains('✔') && !text.contains('❯'), "{text}");
+        // The note that a log is kept comes first, before anything is logged, its path whole.
+        let note = text.find("Outcome log:").expect("the log notice");
+        assert!(note < text.find("1) ").unwrap(), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("  ") && l.trim_end().ends_with("outcomes.jsonl")),
+            "{text}"
+        );
         assert_eq!(
             saved(state.path())[0]["situation"]["answers"]["network"],
             "weak"
