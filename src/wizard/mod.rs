@@ -336,7 +336,12 @@ fn unfinished(
 ) -> anyhow::Result<Unfinished> {
     let listing = store.list();
     say_unreadable(p, &listing.unreadable)?;
-    let mut saved = listing.saved;
+    // One open in another wizard is not waiting here.
+    let mut saved: Vec<session::Saved> = listing
+        .saved
+        .into_iter()
+        .filter(|s| !store.held_elsewhere(&s.session.id))
+        .collect();
     if saved.is_empty() {
         return Ok(Unfinished::Start);
     }
@@ -451,9 +456,10 @@ const DESCRIBE: &str = "Something else: describe it in my own words";
 const FULL_LIST: &str = "None of these: show the full list";
 /// The last entry of the full list: no guide fits, so the details go straight into a ticket.
 fn none_fit(library: &Library) -> String {
+    let unlisted = unlisted::unlisted(library);
     format!(
         "None of these: write a ticket for {}",
-        unlisted::unlisted(library).escalate.contact()
+        ticket::Recipient::of(&unlisted, unlisted.escalate.to).name
     )
 }
 

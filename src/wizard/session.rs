@@ -341,8 +341,8 @@ pub enum StoreError {
         source: std::io::Error,
     },
     #[error(
-        "the saved session {} is open in another fieldfix window; carry on there, or close that \
-         window first (`fieldfix sessions` lists the saved sessions)",
+        "the saved session {} is open in another fieldfix window: carry on there, or close it \
+         there first",
         crate::safe::line(.0)
     )]
     InUse(String),
@@ -376,6 +376,11 @@ impl Store {
             Err(e) if !self.reported.replace(true) => Some(e),
             _ => None,
         }
+    }
+
+    /// Whether another wizard holds the session `id` now.
+    pub fn held_elsewhere(&self, id: &str) -> bool {
+        matches!(self.hold(id), Err(StoreError::InUse(_)))
     }
 
     /// Whether the last save failed: the session on disk is not the one in hand.

@@ -180,7 +180,7 @@ pub struct Recipient {
 
 impl Recipient {
     /// `to`, as `guide` names it.
-    fn of(guide: &Guide, to: Target) -> Self {
+    pub fn of(guide: &Guide, to: Target) -> Self {
         Recipient {
             to,
             name: guide.escalate.target(to).contact.clone(),

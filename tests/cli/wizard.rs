@@ -1815,6 +1815,21 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
         p.transcript
     );
     assert_eq!(records(), before, "no record from the second wizard");
+    // A new problem does not offer it as waiting here.
+    let mut p = ScriptPrompter::new([Scripted::Quit]);
+    walk(
+        &library(),
+        &on_a_computer("photos", "just-me"),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    assert!(
+        !p.transcript.join("\n").contains("unfinished"),
+        "{:?}",
+        p.transcript
+    );
     // Nor discarded from under it.
     let out = Test::new()
         .env("FIELDFIX_STATE_DIR", dir.path())
@@ -1824,7 +1839,7 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     assert!(store.path(&id).exists());
     // Once the first lets go, it can be resumed.
     drop(held);
-    let mut p = ScriptPrompter::new([Scripted::Quit]);
+    let mut p = ScriptPrompter::new([pick("RFI not updating"), Scripted::Quit]);
     walk(
         &library(),
         &resume,
