@@ -136,7 +136,13 @@ pub fn markdown(t: &Ticket) -> String {
     }
     let _ = writeln!(out, "\n## Why it is escalated\n");
     for r in &t.reasons {
-        let _ = writeln!(out, "- {}", md(r));
+        // The recipient is named in some reasons: written as on the "For:" line.
+        let parts: Vec<String> = r.split(t.contact.as_str()).map(md).collect();
+        let r = match t.contact.is_empty() {
+            true => md(r),
+            false => parts.join(&recipient(&t.contact)),
+        };
+        let _ = writeln!(out, "- {r}");
     }
     if !t.ask_for.is_empty() {
         let _ = writeln!(out, "\n## Needs an admin\n");

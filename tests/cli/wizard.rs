@@ -1518,6 +1518,7 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
         text.contains("- For: Dana Ruiz <dana@example.com>\n"),
         "{text}"
     );
+    assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
 }
 
 #[test]
@@ -1888,4 +1889,42 @@ fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
     );
     assert!(transcript.contains("were not saved"), "{transcript}");
     assert!(!transcript.contains("Saved. Run"), "{transcript}");
+}
+
+#[test]
+fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_them() {
+    let guides = tempfile::tempdir().unwrap();
+    std::fs::write(
+        guides.path().join("_context.yaml"),
+        "targets:\n  admin:\n    contact: Dana Ruiz <dana@example.com>\n",
+    )
+    .unwrap();
+    let lib = guides::load(Some(guides.path())).expect("the company context loads");
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::new(
+        Box::new(|prompt, items| match prompt {
+            "Which problem is it?" => pick(items.last().unwrap()),
+            _ => Scripted::Enter,
+        }),
+        Box::new(|_, _| Scripted::Enter),
+    );
+    let ending = walk(
+        &lib,
+        &request(None, &[]),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let transcript = p.inner.transcript.join("\n");
+    assert!(
+        transcript.contains("> None of these: write a ticket for Dana Ruiz <dana@example.com>"),
+        "{transcript}"
+    );
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(
+        text.contains("so it goes to Dana Ruiz <dana@example.com> with the details"),
+        "{text}"
+    );
+    assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
 }
