@@ -28,7 +28,7 @@ fn ask_time(label: &str, p: &mut dyn Prompter) -> std::io::Result<Option<String>
     items.extend(WHEN.map(str::to_owned));
     items.push(DONT_KNOW.to_owned());
     let prompt = format!("{label}: when did it last happen?");
-    let Some(i) = p.select(&prompt, &items, 0)? else {
+    let Some(i) = p.select_enter(&prompt, &items, 0)? else {
         return Ok(None);
     };
     let today = jiff::ZonedDateTime::now();
@@ -172,7 +172,7 @@ fn keep_or_redact(
         KEEP_TYPED.to_owned(),
         format!("Leave the {what} out: \"{redacted}\""),
     ];
-    Ok(p.select("Keep it in the ticket?", &items, 0)?
+    Ok(p.select_enter("Keep it in the ticket?", &items, 0)?
         .map(|i| if i == 0 { typed.to_owned() } else { redacted }))
 }
 

@@ -36,6 +36,17 @@ pub trait Prompter {
         items: &[String],
         default: usize,
     ) -> io::Result<Option<usize>>;
+    /// [`Prompter::select`] where Enter alone picks `default` in every mode, plain mode too
+    /// (where Enter otherwise asks for a number): for a question whose default is safe to
+    /// take without looking, such as leaving a detail out or keeping what was typed.
+    fn select_enter(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.select(prompt, items, default)
+    }
     /// A line of text; an empty line is allowed.
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
     /// Shows text (never a question).
@@ -323,12 +334,13 @@ impl PlainPrompter {
     }
 }
 
-impl Prompter for PlainPrompter {
-    fn select(
+impl PlainPrompter {
+    /// The numbered menu; Enter alone picks `enter` when given, and is ignored otherwise.
+    fn numbered(
         &mut self,
         prompt: &str,
         items: &[String],
-        _default: usize,
+        enter: Option<usize>,
     ) -> io::Result<Option<usize>> {
         let mut text = format!("\n{}\n", self.paint.wrap(prompt, "", ""));
         for (i, item) in items.iter().enumerate() {
@@ -337,9 +349,10 @@ impl Prompter for PlainPrompter {
             text.push('\n');
         }
         self.write(&text)?;
+        let or_enter = enter.map_or(String::new(), |i| format!(", Enter for {}", i + 1));
         loop {
             self.write(&format!(
-                "Type a number, 1 to {} (q to save and quit): ",
+                "Type a number, 1 to {}{or_enter} (q to save and quit): ",
                 items.len()
             ))?;
             let Some(typed) = self.read_line()? else {
@@ -351,6 +364,7 @@ impl Prompter for PlainPrompter {
             }
             match typed.parse::<usize>() {
                 Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
+                _ if typed.is_empty() && enter.is_some() => return Ok(enter),
                 _ if typed.is_empty() => {}
                 // Wrapped like the rest: what was typed can be longer than a narrow screen.
                 _ => self.write(&format!(
@@ -366,6 +380,26 @@ impl Prompter for PlainPrompter {
                 ))?,
             }
         }
+    }
+}
+
+impl Prompter for PlainPrompter {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        _default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.numbered(prompt, items, None)
+    }
+
+    fn select_enter(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.numbered(prompt, items, Some(default))
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {

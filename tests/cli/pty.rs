@@ -729,3 +729,63 @@ fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
         assert!(text.contains("empty-screen"), "{text}");
     }
 }
+
+/// Plain mode keeps the ticket's promises: Enter leaves the time out and keeps a phone number
+/// typed, and what is typed reaches the ticket with no raw control character.
+#[test]
+fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
+    let state = tempfile::tempdir().unwrap();
+    let args = [
+        "fix",
+        "error-500",
+        "--plain",
+        "--device",
+        "computer",
+        "--network",
+        "good",
+        "--scope",
+        "just-me",
+    ];
+    let mut s = spawn_on(state.path(), &args, SIZES[1], "xterm");
+    let found = s.expect("(q to save and quit): ");
+    let menu = String::from_utf8_lossy(found.as_bytes()).to_string();
+    let number = regex::Regex::new(r"(\d+)\) Hand it to Procore support")
+        .unwrap()
+        .captures(&menu)
+        .unwrap_or_else(|| panic!("no hand-over option:\n{menu}"))[1]
+        .to_owned();
+    s.send_line(&number);
+    let mut typed = [
+        "jo@example.com",
+        // BEL, ESC, CSI (U+009B) and a right-to-left override, as a plain line carries them.
+        "Acme\u{7} ring 555 201 3344 \u{1b}[2J\u{9b}31m \u{202e}fdp.exe",
+    ]
+    .into_iter();
+    loop {
+        let next = s.expect(expectrl::Regex(
+            r"(\n> )|(Enter for 1 \(q to save and quit\): )|(Ticket written:)",
+        ));
+        let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
+        if text.starts_with("Ticket written") {
+            break;
+        }
+        // Enter at every menu (time, keep it) and after the typed answers.
+        s.send_line(if text.starts_with('\n') {
+            typed.next().unwrap_or("")
+        } else {
+            ""
+        });
+    }
+    assert_eq!(s.exit_code(), 3);
+    let ticket = ticket_in(state.path(), "error-500");
+    assert!(ticket.contains("ring 555 201 3344"), "kept:\n{ticket}");
+    assert!(
+        ticket.contains("**Date and time of the error (as exact as you can):** (not given)"),
+        "{ticket}"
+    );
+    let raw: Vec<char> = ticket
+        .chars()
+        .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "{raw:?} in:\n{ticket}");
+}
