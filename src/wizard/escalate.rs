@@ -115,7 +115,7 @@ pub fn escalate(
             p.say_whole(&link)?;
         }
         None => {
-            if let Some(how) = recipient.how_to_reach() {
+            if let Some(how) = recipient.how_to_reach(guide) {
                 p.say(&paint.wrap(&how, "", ""))?;
             }
         }

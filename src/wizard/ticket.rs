@@ -192,19 +192,20 @@ impl Recipient {
         EMAIL.find(&self.name).map(|m| m.as_str())
     }
 
-    /// How to reach them, when the name has no email address to write to.
-    pub fn how_to_reach(&self) -> Option<String> {
+    /// How to reach them, when the name has no email address to write to (`guide` names the
+    /// company's admin, who knows the way to Procore).
+    pub fn how_to_reach(&self, guide: &Guide) -> Option<String> {
         if self.email().is_some() {
             return None;
         }
         // Only what Procore's support site says about reaching it (see the facts file).
         if self.to == Target::Support && self.name.contains("Procore support") {
-            return Some(
+            return Some(format!(
                 "Procore support takes requests on support.procore.com (web form, phone or \
                  chat); its US toll-free number is 1-866-477-6267. Attach the ticket or paste \
-                 it in. Not sure which way to use? Ask your company's Procore admin."
-                    .to_owned(),
-            );
+                 it in. Not sure which way to use? Ask {}.",
+                Recipient::of(guide, Target::Admin).name
+            ));
         }
         Some(
             "fieldfix's guides give no email address for them: send it the way you usually reach \

@@ -1495,6 +1495,10 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     );
     assert!(transcript.contains("Send it to Procore support."));
     assert!(transcript.contains("support.procore.com"), "{transcript}");
+    assert!(
+        transcript.contains(&format!("Ask {admin}.")),
+        "the admin as the guides name them: {transcript}"
+    );
 
     // A company contact with an address: named as written, in the ticket too (no visible
     // Markdown escapes), and the mailto link writes to it.
