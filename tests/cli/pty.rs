@@ -769,6 +769,15 @@ fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
         ));
         let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
         if text.starts_with("Ticket written") {
+            // Its path once: the end screen shows it, and stdout (the same terminal) does not
+            // repeat it.
+            let rest = s.expect(expectrl::Eof);
+            let rest = String::from_utf8_lossy(rest.as_bytes()).to_string();
+            assert_eq!(
+                rest.matches("fieldfix-ticket-error-500").count(),
+                1,
+                "{rest}"
+            );
             break;
         }
         // Enter at every menu (time, keep it) and after the typed answers.
