@@ -61,7 +61,7 @@ impl Ending {
 /// Runs the wizard on the real terminal.
 pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Result<u8> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(Error::NoTerminal(no_terminal_message(&request)).into());
+        return Err(Error::NoTerminal(no_terminal_message(library, &request)).into());
     }
     let tickets = TicketPlan::new(&request)?;
     let mut paint = Paint::for_stream(&Term::stderr(), None);
@@ -83,14 +83,70 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
     Ok(ending.exit_code())
 }
 
-fn no_terminal_message(request: &FixRequest) -> String {
-    let guide = request.diagnose.guide.as_deref().unwrap_or("GUIDE");
+/// Why the wizard cannot run here, and the `diagnose` command that gives the same answers:
+/// for the guide named, the one a misspelt name is close to, or the one the words describe
+/// (as the wizard would pick it); never a command naming a guide that does not exist.
+fn no_terminal_message(library: &Library, request: &FixRequest) -> String {
+    let named = request.diagnose.guide.as_deref();
+    let (guide, note) = match named.map(|name| (name, library.find(name))) {
+        None => (None, String::new()),
+        // As typed: an alias or an id prefix works for `diagnose` too.
+        Some((name, Ok(_))) => (Some(name.trim().to_owned()), String::new()),
+        Some((name, Err(e))) => {
+            let suggested = match &e {
+                crate::guides::LookupError::Unknown {
+                    suggestion: Some(id),
+                    ..
+                } => Some(id.clone()),
+                crate::guides::LookupError::Unknown { .. } => {
+                    let hits = crate::search::search(library, name);
+                    clear_winner(&hits).map(|hit| hit.guide.clone())
+                }
+                crate::guides::LookupError::Ambiguous { .. } => None,
+            };
+            let note = match &suggested {
+                Some(id)
+                    if matches!(
+                        e,
+                        crate::guides::LookupError::Unknown {
+                            suggestion: None,
+                            ..
+                        }
+                    ) =>
+                {
+                    format!(
+                        "`{}` is not a guide's name; it describes `{id}`.\n",
+                        crate::safe::line(name)
+                    )
+                }
+                _ => {
+                    let e = e.to_string();
+                    let mut first = e.chars();
+                    let upper = first.next().map(|c| c.to_uppercase().to_string());
+                    format!("{}{}.\n", upper.unwrap_or_default(), first.as_str())
+                }
+            };
+            (suggested, note)
+        }
+    };
+    let find = match (&guide, named) {
+        (Some(_), _) => String::new(),
+        (None, None) => "`fieldfix search TEXT` finds the guide; ".to_owned(),
+        (None, Some(words)) => {
+            let words: String = words
+                .chars()
+                .filter(|c| !matches!(c, '"' | '$' | '`' | '\\') && !c.is_control())
+                .collect();
+            format!("`fieldfix search \"{words}\"` finds the guide; ")
+        }
+    };
+    let guide = guide.unwrap_or_else(|| "GUIDE".to_owned());
     format!(
         "fieldfix fix asks questions, so it needs a terminal (stdin and stderr are not one here).\n\
-         To get the same answers in a script, use:\n  \
+         {note}To get the same answers in a script, use:\n  \
          fieldfix diagnose {guide} --device computer|ios|android --network good|weak|offline \
          --scope just-me|several-people [-a QUESTION=VALUE]... [--tried STEP]... [--format json]\n\
-         (`fieldfix search TEXT` finds the guide; `fieldfix diagnose {guide}` lists its questions.)"
+         ({find}`fieldfix diagnose {guide}` lists its questions.)"
     )
 }
 
@@ -515,7 +571,13 @@ fn questions(
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
     items.push(BACK.to_owned());
-    let Some(i) = p.select(&q.ask, &items, 0)? else {
+    // Asked again after Back: the answer given before is highlighted.
+    let before = match session.undone.get(&q.id) {
+        Some(Some(value)) => q.options.iter().position(|o| o.value == *value),
+        Some(None) => Some(q.options.len()),
+        None => None,
+    };
+    let Some(i) = p.select(&q.ask, &items, before.unwrap_or(0))? else {
         return Ok(Flow::Quit);
     };
     if items[i] == BACK {
@@ -599,27 +661,36 @@ enum StepChoice {
     DidntHelp,
     Skip,
     Cant,
-    Related,
-    CheckFiles,
-    Switch,
     Escalate,
     Back,
     SaveQuit,
+    Switch,
+    Related,
+    CheckFiles,
+    OtherDevice,
 }
 
 const ESCALATE: &str = "Hand it to support now";
 const SWITCH: &str = "It's a different problem: switch, keeping my answers";
+const OTHER_DEVICE: &str = "Show the steps for another device";
 const CONFIRM_DONE: &str = "Yes, I did it";
 const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
 
-/// The step menu. The options never move, so the same keys always record the same answer:
-/// only the optional ones (related guide, file check) come and go, after the four answers, and
-/// a recommendation to hand over is a mark on its option.
+/// The step menu. The entries every step has never move, so the same keys (or numbers, in
+/// plain mode) always record the same answer: only the optional ones (related guide, file
+/// check, another device's steps) come and go, after all of them, and a recommendation to hand
+/// over is a mark on its entry.
 fn step_menu(
     related: Option<&str>,
     check_files: bool,
+    other_device: bool,
     recommended: bool,
 ) -> Vec<(StepChoice, String)> {
+    let escalate = if recommended {
+        format!("{ESCALATE} (recommended)")
+    } else {
+        format!("{ESCALATE} (write a ticket)")
+    };
     let mut menu = vec![
         (StepChoice::Fixed, "Fixed it".to_owned()),
         (StepChoice::DidntHelp, "Didn't help".to_owned()),
@@ -628,6 +699,10 @@ fn step_menu(
             StepChoice::Cant,
             "I can't do this (needs an admin)".to_owned(),
         ),
+        (StepChoice::Escalate, escalate),
+        (StepChoice::Back, BACK.to_owned()),
+        (StepChoice::SaveQuit, "Save and quit".to_owned()),
+        (StepChoice::Switch, SWITCH.to_owned()),
     ];
     if let Some(title) = related {
         menu.push((StepChoice::Related, format!("Open related guide: {title}")));
@@ -635,15 +710,9 @@ fn step_menu(
     if check_files {
         menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
     }
-    menu.push((StepChoice::Switch, SWITCH.to_owned()));
-    let escalate = if recommended {
-        format!("{ESCALATE} (recommended)")
-    } else {
-        format!("{ESCALATE} (write a ticket)")
-    };
-    menu.push((StepChoice::Escalate, escalate));
-    menu.push((StepChoice::Back, BACK.to_owned()));
-    menu.push((StepChoice::SaveQuit, "Save and quit".to_owned()));
+    if other_device {
+        menu.push((StepChoice::OtherDevice, OTHER_DEVICE.to_owned()));
+    }
     menu
 }
 
@@ -663,15 +732,43 @@ fn steps(
         .step(&next.id)
         .expect("the engine only plans the guide's own steps");
     let related = step.see.as_deref().and_then(|id| library.guide(id));
+    // With the device unknown, one device's instructions at a time (the likeliest first), so
+    // that the title, the instructions and the menu fit on one screen.
+    let devices = devices_to_show(library, guide, step, &session.situation);
+    let mut shown = devices.first().copied();
     let menu = step_menu(
         related.map(|r| r.title.as_str()),
         step.check_files,
+        devices.len() > 1,
         plan.escalation.recommended,
     );
-    show_step(guide, session, &plan, menu.len(), p)?;
     let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
-    let Some(i) = p.select("How did it go?", &labels, 0)? else {
-        return Ok(Flow::Quit);
+    let mut default = undone_choice(session, step, &menu);
+    let i = loop {
+        show_step(guide, session, &plan, menu.len(), shown, p)?;
+        let Some(i) = p.select("How did it go?", &labels, default)? else {
+            return Ok(Flow::Quit);
+        };
+        if menu[i].0 != StepChoice::OtherDevice {
+            break i;
+        }
+        let others: Vec<&str> = devices
+            .iter()
+            .copied()
+            .filter(|d| Some(*d) != shown)
+            .collect();
+        shown = match others.as_slice() {
+            [one] => Some(*one),
+            _ => {
+                let items: Vec<String> =
+                    others.iter().map(|d| device_label(d).to_owned()).collect();
+                match p.select("Which device are you on?", &items, 0)? {
+                    Some(d) => Some(others[d]),
+                    None => return Ok(Flow::Quit),
+                }
+            }
+        };
+        default = i;
     };
     if matches!(menu[i].0, StepChoice::Fixed | StepChoice::DidntHelp)
         && let Some(flow) = confirm_risky(step, session, p)?
@@ -679,6 +776,53 @@ fn steps(
         return Ok(flow);
     }
     act(library, guide, step, related, menu[i].0, session, p)
+}
+
+/// The devices whose own instructions `step` has, when the device is not known: the likeliest
+/// first, by the chance of each answer to the device question given what is known (see
+/// [`engine::answer_chances`]); ties keep the question's order. Empty when the device is
+/// known or the step has no device lines.
+fn devices_to_show<'a>(
+    library: &Library,
+    guide: &Guide,
+    step: &'a crate::guides::model::Step,
+    situation: &engine::Situation,
+) -> Vec<&'a str> {
+    if situation.answer(DEVICE).is_some() {
+        return Vec::new();
+    }
+    let mut devices: Vec<&str> = step.devices.keys().map(String::as_str).collect();
+    if let Some(q) = library.context_question(DEVICE) {
+        let chances = engine::answer_chances(guide, q, situation);
+        let rank = |d: &str| {
+            let i = q.options.iter().position(|o| o.value == d);
+            let chance = i.and_then(|i| chances.get(i)).copied().unwrap_or(0.0);
+            (chance, std::cmp::Reverse(i.unwrap_or(usize::MAX)))
+        };
+        devices.sort_by(|a, b| {
+            rank(b)
+                .partial_cmp(&rank(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    devices
+}
+
+/// The choice given at `step` before the user went Back to it, so that the menu highlights it
+/// again (the first entry otherwise).
+fn undone_choice(
+    session: &Session,
+    step: &crate::guides::model::Step,
+    menu: &[(StepChoice, String)],
+) -> usize {
+    let choice = match session.undone_steps.get(&step.id) {
+        Some(StepResult::Fixed) => StepChoice::Fixed,
+        Some(StepResult::DidNotHelp) => StepChoice::DidntHelp,
+        Some(StepResult::Skipped) => StepChoice::Skip,
+        Some(StepResult::NeedsAdmin) => StepChoice::Cant,
+        None => return 0,
+    };
+    menu.iter().position(|(c, _)| *c == choice).unwrap_or(0)
 }
 
 /// Does what the user chose at `step`.
@@ -738,6 +882,8 @@ fn act(
             }
         }
         StepChoice::Switch => return switch_problem(library, session, p),
+        // Handled at the menu: it only changes what the card shows.
+        StepChoice::OtherDevice => {}
     }
     Ok(Flow::Continue)
 }
@@ -874,14 +1020,16 @@ fn switch_guide(library: &Library, session: &mut Session, guide: &str) {
     session.switch_to(guide, |id| library.context_question(id).is_some());
 }
 
-/// The step card: title, minutes and chance, what to do on this device, then the notes (why
-/// this step, admin only, handing over) as far as they fit above a menu of `menu` options:
-/// the title and the menu are always on screen together.
+/// The step card: title, minutes and chance, what to do on this device (on the device `shown`
+/// when it is not known), then the notes (why this step, admin only, handing over) as far as
+/// they fit above a menu of `menu` options: the title and the menu are always on screen
+/// together.
 fn show_step(
     guide: &Guide,
     session: &Session,
     plan: &Plan,
     menu: usize,
+    shown: Option<&str>,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<()> {
     let paint = p.paint().clone();
@@ -913,7 +1061,9 @@ fn show_step(
     if let Some(risk) = at_risk(step, device) {
         card.push(paint.wrap(&paint.warn(risk.warning()), "  ", "  "));
     }
-    for (dev, line) in step.lines_for(device) {
+    // With the device unknown, only the device shown (the others are one menu entry away).
+    let lines = step.lines_for(device).into_iter();
+    for (dev, line) in lines.filter(|(dev, _)| dev.is_none_or(|d| Some(d) == shown)) {
         let text = match dev {
             Some(dev) => format!("{}: {line}", device_label(dev)),
             None => line.to_owned(),

@@ -1378,3 +1378,115 @@ fn why_i_ask_names_two_causes_to_tell_apart_or_the_one_it_checks() {
         "a question that checks one cause says so: {whys:#?}"
     );
 }
+
+#[test]
+fn without_a_terminal_a_misspelt_guide_gets_a_diagnose_command_that_works() {
+    for (typed, guide) in [
+        ("premission", "permission-denied"),
+        ("photos wont upload", "photos-not-uploading"),
+    ] {
+        let state = tempfile::tempdir().unwrap();
+        let out = Test::new()
+            .state(state.path())
+            .args(["fix", typed])
+            .stdin("")
+            .status(2)
+            .stderr_contains(&format!("fieldfix diagnose {guide} --device"))
+            .run();
+        if typed == "premission" {
+            assert!(
+                out.stderr.contains(
+                    "No guide is called `premission` (did you mean `permission-denied`?)"
+                ),
+                "{}",
+                out.stderr
+            );
+        }
+        assert!(
+            !out.stderr.contains(&format!("diagnose {typed}")),
+            "names the misspelt guide:\n{}",
+            out.stderr
+        );
+        // The command suggested, with one value for each placeholder, works.
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with("fieldfix diagnose"))
+            .expect("a command line");
+        let args: Vec<&str> = line
+            .split_whitespace()
+            .skip(1)
+            .take_while(|a| !a.starts_with('['))
+            .map(|a| a.split('|').next().unwrap_or(a))
+            .collect();
+        Test::new()
+            .state(state.path())
+            .args(&args)
+            .status(0)
+            .stdout_contains("Most likely")
+            .run();
+    }
+}
+
+/// The entries every step menu has, in their one order: the same keys (numbers, in plain mode)
+/// always record the same answer.
+const FIXED_ENTRIES: [&str; 8] = [
+    "Fixed it",
+    "Didn't help",
+    "Skip for now",
+    "I can't do this",
+    "Hand it to",
+    "Back",
+    "Save and quit",
+    "It's a different problem",
+];
+
+#[test]
+fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
+    let library = library();
+    let mut optional = std::collections::BTreeSet::new();
+    for guide in &library.guides {
+        for device in [None, Some("computer"), Some("android")] {
+            let dir = tempfile::tempdir().unwrap();
+            let answers: Vec<(&str, &str)> = device.map(|d| ("device", d)).into_iter().collect();
+            let req = request(Some(&guide.id), &answers);
+            let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
+            let seen = menus.clone();
+            let mut p = Auto::new(
+                Box::new(move |prompt, items| match prompt {
+                    "How did it go?" => {
+                        seen.borrow_mut().push(items.to_vec());
+                        pick("Didn't help")
+                    }
+                    "Did you do this step?" => pick("Yes"),
+                    _ => pick("I don't know"),
+                }),
+                quit_at_input(),
+            );
+            walk_with(&mut p, &req, dir.path(), Format::Markdown);
+            for menu in menus.borrow().iter() {
+                for (i, label) in FIXED_ENTRIES.iter().enumerate() {
+                    assert!(
+                        menu.get(i).is_some_and(|item| item.starts_with(label)),
+                        "{}: entry {} is not {label:?}: {menu:?}",
+                        guide.id,
+                        i + 1
+                    );
+                }
+                optional.extend(
+                    menu[FIXED_ENTRIES.len()..]
+                        .iter()
+                        .map(|i| i.split(':').next().unwrap_or_default().to_owned()),
+                );
+            }
+        }
+    }
+    // The walk met the optional entries, which come after all of the fixed ones.
+    for entry in [
+        "Open related guide",
+        "Check the files now",
+        "Show the steps for another device",
+    ] {
+        assert!(optional.contains(entry), "{entry} in {optional:?}");
+    }
+}
