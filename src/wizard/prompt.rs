@@ -289,13 +289,19 @@ impl Prompter for TermPrompter {
 /// Ctrl-C stops at once (the session is saved after every answer); `q` saves and quits.
 pub struct PlainPrompter {
     paint: Paint,
+    /// Where the typed lines come from: stdin (a test's bytes in the unit tests).
+    typed: Box<dyn io::BufRead>,
 }
 
 impl PlainPrompter {
     pub fn new(width: usize) -> Self {
+        Self::reading(width, Box::new(io::stdin().lock()))
+    }
+
+    fn reading(width: usize, typed: Box<dyn io::BufRead>) -> Self {
         let mut paint = Paint::plain();
         paint.width = width;
-        PlainPrompter { paint }
+        PlainPrompter { paint, typed }
     }
 
     fn write(&self, text: &str) -> io::Result<()> {
@@ -304,14 +310,37 @@ impl PlainPrompter {
         io::Write::flush(&mut err)
     }
 
-    /// A line typed by the user; `None` at the end of input.
-    fn read_line(&self) -> io::Result<Option<String>> {
-        let mut line = String::new();
-        if io::stdin().read_line(&mut line)? == 0 {
-            return Ok(None);
+    /// A line typed by the user; `None` at the end of input. A line that is not valid UTF-8
+    /// is refused, and asked for again with `again`.
+    fn read_line(&mut self, again: &str) -> io::Result<Option<String>> {
+        loop {
+            let mut bytes = Vec::new();
+            if self.typed.read_until(b'\n', &mut bytes)? == 0 {
+                return Ok(None);
+            }
+            match String::from_utf8(bytes) {
+                Ok(line) => return Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned())),
+                Err(_) => self.write(&format!(
+                    "{}\n{again}",
+                    self.paint.wrap(
+                        "That line is not valid text (UTF-8); type it again.",
+                        "",
+                        ""
+                    )
+                ))?,
+            }
         }
-        Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned()))
     }
+}
+
+/// Whether a typed line means "save and quit": `q`, or Esc (a terminal with no cursor keys
+/// passes it on as the character ESC; the arrow keys' ESC [ sequences are not Esc).
+fn quits(line: &str) -> bool {
+    let line = line.trim();
+    let lone_esc = line
+        .char_indices()
+        .any(|(i, c)| c == '\u{1b}' && !matches!(line[i + 1..].chars().next(), Some('[' | 'O')));
+    line.eq_ignore_ascii_case("q") || lone_esc
 }
 
 impl Prompter for PlainPrompter {
@@ -328,18 +357,16 @@ impl Prompter for PlainPrompter {
             text.push('\n');
         }
         self.write(&text)?;
+        let ask = format!("Type a number, 1 to {} (q to save and quit): ", items.len());
         loop {
-            self.write(&format!(
-                "Type a number, 1 to {} (q to save and quit): ",
-                items.len()
-            ))?;
-            let Some(typed) = self.read_line()? else {
+            self.write(&ask)?;
+            let Some(typed) = self.read_line(&ask)? else {
                 return Ok(None);
             };
-            let typed = typed.trim();
-            if typed.eq_ignore_ascii_case("q") {
+            if quits(&typed) {
                 return Ok(None);
             }
+            let typed = typed.trim();
             match typed.parse::<usize>() {
                 Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
                 _ if typed.is_empty() => {}
@@ -360,8 +387,30 @@ impl Prompter for PlainPrompter {
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
-        self.write(&format!("\n{}\n> ", self.paint.wrap(prompt, "", "")))?;
-        self.read_line()
+        // As the prompts say: q (or Esc) saves and stops; it is never taken as the answer.
+        let ask = "(q to save and quit) > ";
+        self.write(&format!("\n{}\n{ask}", self.paint.wrap(prompt, "", "")))?;
+        loop {
+            let Some(line) = self.read_line(ask)? else {
+                return Ok(None);
+            };
+            if quits(&line) {
+                return Ok(None);
+            }
+            let line = line.replace('\t', " ");
+            if !line.chars().any(char::is_control) {
+                return Ok(Some(line));
+            }
+            // Arrow keys and the like have no meaning in plain mode.
+            self.write(&format!(
+                "{}\n{ask}",
+                self.paint.wrap(
+                    "Only text can be typed here (no arrow keys or control keys); type it again.",
+                    "",
+                    ""
+                )
+            ))?;
+        }
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
@@ -370,5 +419,48 @@ impl Prompter for PlainPrompter {
 
     fn paint(&self) -> &Paint {
         &self.paint
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain prompter reading `typed` as the user's keystrokes.
+    fn plain(typed: &[u8]) -> PlainPrompter {
+        PlainPrompter::reading(80, Box::new(io::Cursor::new(typed.to_vec())))
+    }
+
+    #[test]
+    fn plain_text_prompts_take_q_and_esc_as_save_and_quit_never_as_answers() {
+        for typed in [
+            &b"q\n"[..],
+            b"Q\n",
+            b" q \n",
+            b"\x1b\n",
+            b"half typed\x1b\n",
+        ] {
+            let answer = plain(typed).input("Project name").unwrap();
+            assert_eq!(answer, None, "{:?}", String::from_utf8_lossy(typed));
+        }
+        for typed in [&b"q\n"[..], b"\x1b\n"] {
+            let items = ["One".to_owned(), "Two".to_owned()];
+            assert_eq!(plain(typed).select("Which?", &items, 0).unwrap(), None);
+        }
+        // Words that start with q, or contain it, are answers.
+        let answer = plain(b"quarry site\n").input("Project name").unwrap();
+        assert_eq!(answer.as_deref(), Some("quarry site"));
+    }
+
+    #[test]
+    fn plain_prompts_refuse_a_line_that_is_not_utf8_and_ask_again() {
+        let answer = plain(b"Caf\xe9\nCafe\n").input("Project name").unwrap();
+        assert_eq!(answer.as_deref(), Some("Cafe"));
+        let items = ["One".to_owned(), "Two".to_owned()];
+        let picked = plain(b"\xff\n2\n").select("Which?", &items, 0).unwrap();
+        assert_eq!(picked, Some(1));
+        // Arrow keys are refused too, and asked again.
+        let answer = plain(b"\x1b[A\nDana\n").input("Name").unwrap();
+        assert_eq!(answer.as_deref(), Some("Dana"));
     }
 }
