@@ -184,7 +184,7 @@ fn begin(
         match unfinished(library, store, p, run)? {
             Unfinished::Resume(session) => *session,
             Unfinished::Start => {
-                return Ok(start(library, request, p)?.map(|mut session| {
+                return Ok(start(library, request, p, store)?.map(|mut session| {
                     tickets.remember(&mut session);
                     (session, tickets.clone())
                 }));
@@ -195,7 +195,7 @@ fn begin(
     let session = store.check(resumed, library)?;
     p.say(&p.paint().dim(&format!(
         "Picking up '{}' where you left off (started {}).",
-        title_of(library, &session.guide),
+        session_title(library, &session),
         session.started
     )))?;
     let tickets = tickets.resumed(request, &session)?;
@@ -224,6 +224,17 @@ fn go_on(
             );
         };
         let next = match session.phase {
+            // Stopped before the problem was chosen: the description is searched again.
+            Phase::Choose => match pick_problem(library, p, Some(&session.described))? {
+                Chosen::Picked(picked, described) => {
+                    let id = std::mem::take(&mut session.id);
+                    session = new_session(library, request, picked, described)?;
+                    session.id = id;
+                    tickets.remember(&mut session);
+                    Flow::Continue
+                }
+                Chosen::Stopped(_) => Flow::Quit,
+            },
             Phase::Questions => questions(library, guide, &mut session, p)?,
             Phase::Steps => steps(library, guide, &mut session, p)?,
             Phase::Escalate => {
@@ -239,7 +250,7 @@ fn go_on(
             Flow::Continue => {}
             // Back from the first question: choose the problem again.
             Flow::Restart => match pick_problem(library, p, Some(""))? {
-                Some((guide, described)) => {
+                Chosen::Picked(guide, described) => {
                     let described = if described.is_empty() {
                         std::mem::take(&mut session.described)
                     } else {
@@ -250,7 +261,7 @@ fn go_on(
                     session.id = id;
                     tickets.remember(&mut session);
                 }
-                None => {
+                Chosen::Stopped(_) => {
                     run.ended(library, store, &mut session, &Ending::Saved, p);
                     return Ok(Ending::Saved);
                 }
@@ -262,16 +273,30 @@ fn go_on(
             }
             Flow::Quit => {
                 store.save(&session)?;
-                let paint = p.paint().clone();
-                let saved = format!(
-                    "\nSaved. Run {} to pick up where you left off.",
-                    paint.bold("fieldfix fix --resume")
-                );
-                p.say(&paint.wrap(&saved, "", ""))?;
+                say_saved(p)?;
                 run.ended(library, store, &mut session, &Ending::Saved, p);
                 return Ok(Ending::Saved);
             }
         }
+    }
+}
+
+/// "Saved. Run fieldfix fix --resume to pick up where you left off."
+fn say_saved(p: &mut dyn Prompter) -> anyhow::Result<()> {
+    let paint = p.paint().clone();
+    let saved = format!(
+        "\nSaved. Run {} to pick up where you left off.",
+        paint.bold("fieldfix fix --resume")
+    );
+    Ok(p.say(&paint.wrap(&saved, "", ""))?)
+}
+
+/// What a saved session is about: its guide's title, or the user's words when the problem
+/// was not chosen yet.
+fn session_title(library: &Library, session: &Session) -> String {
+    match session.phase {
+        Phase::Choose => format!("\"{}\"", session.described),
+        _ => title_of(library, &session.guide).to_owned(),
     }
 }
 
@@ -288,7 +313,7 @@ fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
 fn saved_label(library: &Library, saved: &session::Saved) -> String {
     format!(
         "'{}' (saved {})",
-        title_of(library, &saved.session.guide),
+        session_title(library, &saved.session),
         saved.saved
     )
 }
@@ -367,22 +392,40 @@ enum Flow {
     Restart,
 }
 
-/// A new session: the guide named on the command line, or the one the user picks.
+/// A new session: the guide named on the command line, or the one the user picks. `None`
+/// when the user stops first; what they typed by then is saved, to be searched again on
+/// `--resume`.
 fn start(
     library: &Library,
     request: &FixRequest,
     p: &mut dyn Prompter,
+    store: &Store,
 ) -> anyhow::Result<Option<Session>> {
     let named = request.diagnose.guide.as_deref();
     let (picked, described) = match named.map(|name| library.find(name)) {
         Some(Ok(guide)) => (Picked::Guide(guide), String::new()),
         // Words that are not a guide's name are a description.
         words => match pick_problem(library, p, words.and(named))? {
-            Some(picked) => picked,
-            None => return Ok(None),
+            Chosen::Picked(picked, described) => (picked, described),
+            Chosen::Stopped(described) if described.is_empty() => return Ok(None),
+            Chosen::Stopped(described) => {
+                let mut session = new_session(library, request, Picked::Unlisted, described)?;
+                session.phase = Phase::Choose;
+                store.save(&session)?;
+                say_saved(p)?;
+                return Ok(None);
+            }
         },
     };
     new_session(library, request, picked, described).map(Some)
+}
+
+/// What the first screen came to.
+enum Chosen<'a> {
+    /// The problem picked, and the description typed (empty when picked from the list).
+    Picked(Picked<'a>, String),
+    /// The user stopped; the description typed by then, if any.
+    Stopped(String),
 }
 
 /// What the user picked on the first screen.
@@ -443,12 +486,13 @@ fn none_fit(library: &Library) -> String {
 
 /// "What's going wrong?": the user's words go to the search; an empty answer shows the list.
 /// `typed` stands for the first answer (`Some("")`: straight to the list). Returns what was
-/// picked and the description (empty when picked from the list straight away).
+/// picked and the description (empty when picked from the list straight away), or what was
+/// typed before the user stopped.
 fn pick_problem<'a>(
     library: &'a Library,
     p: &mut dyn Prompter,
     typed: Option<&str>,
-) -> anyhow::Result<Option<(Picked<'a>, String)>> {
+) -> anyhow::Result<Chosen<'a>> {
     let mut typed = typed.map(str::to_owned);
     let mut described = String::new();
     loop {
@@ -456,17 +500,15 @@ fn pick_problem<'a>(
             Some(text) => text,
             None => match p.input(FIRST_SCREEN)? {
                 Some(text) => text,
-                None => return Ok(None),
+                None => return Ok(Chosen::Stopped(described)),
             },
         };
         let text = text.trim();
         if !text.is_empty() {
             described = text.to_owned();
             let hits = crate::search::search(library, text);
-            if let Some(hit) = clear_winner(&hits) {
-                return Ok(library
-                    .guide(&hit.guide)
-                    .map(|g| (Picked::Guide(g), described)));
+            if let Some(guide) = clear_winner(&hits).and_then(|hit| library.guide(&hit.guide)) {
+                return Ok(Chosen::Picked(Picked::Guide(guide), described));
             }
             if hits.is_empty() {
                 p.say("No guide matches that. Pick from the list instead.")?;
@@ -475,12 +517,11 @@ fn pick_problem<'a>(
                     hits.iter().take(5).map(|h| h.title.clone()).collect();
                 options.push(FULL_LIST.to_owned());
                 let Some(i) = p.select("Is it one of these?", &options, 0)? else {
-                    return Ok(None);
+                    return Ok(Chosen::Stopped(described));
                 };
-                if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
-                    return Ok(library
-                        .guide(&hit.guide)
-                        .map(|g| (Picked::Guide(g), described)));
+                let hit = hits.get(i).filter(|_| i < options.len() - 1);
+                if let Some(guide) = hit.and_then(|hit| library.guide(&hit.guide)) {
+                    return Ok(Chosen::Picked(Picked::Guide(guide), described));
                 }
             }
         }
@@ -491,13 +532,13 @@ fn pick_problem<'a>(
         items.push(DESCRIBE.to_owned());
         items.push(none_fit(library));
         let Some(i) = p.select("Which problem is it?", &items, 0)? else {
-            return Ok(None);
+            return Ok(Chosen::Stopped(described));
         };
         if let Some(guide) = guides.get(i) {
-            return Ok(Some((Picked::Guide(guide), described)));
+            return Ok(Chosen::Picked(Picked::Guide(guide), described));
         }
         if i == items.len() - 1 {
-            return Ok(Some((Picked::Unlisted, described)));
+            return Ok(Chosen::Picked(Picked::Unlisted, described));
         }
     }
 }
@@ -895,7 +936,7 @@ fn switch_problem(
     session: &mut Session,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
-    let Some((picked, described)) = pick_problem(library, p, None)? else {
+    let Chosen::Picked(picked, described) = pick_problem(library, p, None)? else {
         return Ok(Flow::Quit);
     };
     let to = match picked {

@@ -17,6 +17,8 @@ const SESSION_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
+    /// Stopped before the problem was chosen: only the description is kept.
+    Choose,
     Questions,
     Steps,
     Escalate,

@@ -1490,3 +1490,51 @@ fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
         assert!(optional.contains(entry), "{entry} in {optional:?}");
     }
 }
+
+#[test]
+fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ending, transcript, _) = run(
+        &request(None, &[]),
+        vec![typed("cant log in"), Scripted::Quit],
+        dir.path(),
+    );
+    assert_eq!(ending, Ending::Saved);
+    assert!(
+        transcript.iter().any(|l| l == "? Is it one of these?"),
+        "{transcript:?}"
+    );
+    assert!(
+        transcript
+            .iter()
+            .any(|l| l.contains("fieldfix fix --resume")),
+        "{transcript:?}"
+    );
+    let saved = Store::at(dir.path())
+        .latest()
+        .expect("the session is saved");
+    assert_eq!(saved.described, "cant log in");
+    assert_eq!(saved.phase, Phase::Choose);
+
+    // Resumed: the same choice again, then the guide picked, with the description kept.
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let (ending, transcript, _) = run(
+        &resume,
+        vec![pick("Stuck in a login loop"), Scripted::Quit],
+        dir.path(),
+    );
+    assert_eq!(ending, Ending::Saved);
+    assert!(
+        transcript
+            .iter()
+            .any(|l| l.contains("Picking up '\"cant log in\"'")),
+        "{transcript:?}"
+    );
+    let saved = Store::at(dir.path()).latest().unwrap();
+    assert_eq!(saved.guide, "login-loop");
+    assert_eq!(saved.described, "cant log in");
+    assert_eq!(saved.phase, Phase::Questions);
+}
