@@ -712,7 +712,7 @@ enum StepChoice {
 }
 
 const ESCALATE: &str = "Hand it to support now";
-const SWITCH: &str = "It's a different problem: switch, keeping my answers";
+const SWITCH: &str = "It's a different problem (keeps my answers)";
 const OTHER_DEVICE: &str = "Show the steps for another device";
 const CONFIRM_DONE: &str = "Yes, I did it";
 const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
@@ -785,9 +785,21 @@ fn steps(
     );
     let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
     let mut default = undone_choice(session, step, &menu);
+    // The rows the menu takes, long entries wrapped as the prompt wraps them.
+    let paint = p.paint().clone();
+    let rows: usize = labels
+        .iter()
+        .map(|l| paint.wrap(l, "  ", "    ").lines().count())
+        .sum();
     let i = loop {
-        show_step(guide, session, &plan, menu.len(), shown, p)?;
-        let Some(i) = p.select("How did it go?", &labels, default)? else {
+        let prompt = if show_step(guide, session, &plan, rows, shown, p)? {
+            "How did it go?".to_owned()
+        } else {
+            // The card's title has scrolled away: the question names the step.
+            let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
+            format!("How did it go with step {number} ({})?", step.title)
+        };
+        let Some(i) = p.select(&prompt, &labels, default)? else {
             return Ok(Flow::Quit);
         };
         if menu[i].0 != StepChoice::OtherDevice {
@@ -1063,8 +1075,8 @@ fn switch_guide(library: &Library, session: &mut Session, guide: &str) {
 
 /// The step card: title, minutes and chance, what to do on this device (on the device `shown`
 /// when it is not known), then the notes (why this step, admin only, handing over) as far as
-/// they fit above a menu of `menu` options: the title and the menu are always on screen
-/// together.
+/// they fit above a menu of `menu` rows. True when the whole card fits: otherwise the menu's
+/// question names the step, so that the title and the menu are on screen together.
 fn show_step(
     guide: &Guide,
     session: &Session,
@@ -1072,11 +1084,11 @@ fn show_step(
     menu: usize,
     shown: Option<&str>,
     p: &mut dyn Prompter,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
     let paint = p.paint().clone();
     let next = &plan.steps[0];
     let Some(step) = guide.step(&next.id) else {
-        return Ok(());
+        return Ok(true);
     };
     let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
     let mut card = vec![paint.wrap(
@@ -1140,6 +1152,7 @@ fn show_step(
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.
     let room = p.rows().saturating_sub(menu + 2);
+    let fits = lines(&card) <= room;
     for note in notes {
         let note = paint.wrap(&note, "  ", "  ");
         if lines(&card) + note.lines().count() <= room {
@@ -1149,7 +1162,8 @@ fn show_step(
     if lines(&card) < room {
         card.insert(0, String::new());
     }
-    Ok(p.say(&card.join("\n"))?)
+    p.say(&card.join("\n"))?;
+    Ok(fits)
 }
 
 /// The good news, and the prevention tips that fit.

@@ -92,9 +92,14 @@ impl TermPrompter {
     /// A question too long for one line, wrapped between words: writes all its lines but the
     /// last ("? " before the first); returns how many were written and the last line, for
     /// the prompt itself. A question that fits is not written.
-    fn write_long_prompt(&self, prompt: &str) -> io::Result<(usize, Option<String>)> {
+    /// `reserve` columns are kept free on the question's line (for dialoguer's page number).
+    fn write_long_prompt(
+        &self,
+        prompt: &str,
+        reserve: usize,
+    ) -> io::Result<(usize, Option<String>)> {
         // "? " before, " › " after.
-        let lines = wrap(prompt, self.cols().saturating_sub(4), "");
+        let lines = wrap(prompt, self.cols().saturating_sub(4 + reserve), "");
         let Some((last, above)) = lines.split_last().filter(|(_, above)| !above.is_empty()) else {
             return Ok((0, None));
         };
@@ -104,6 +109,25 @@ impl TermPrompter {
                 .write_line(&format!("{} {line}", self.paint.warn(mark)))?;
         }
         Ok((above.len(), Some(last.clone())))
+    }
+
+    /// Writes the question's last line `shown` and the text typed so far, wrapped between
+    /// words as it grows (the terminal would break a word at the edge), over what was written
+    /// before (`below`: the rows it ran onto). Returns the rows the text now runs onto.
+    fn redraw_typed(&self, shown: &str, typed: &str, below: usize) -> io::Result<usize> {
+        self.term.clear_line()?;
+        if below > 0 {
+            self.term.clear_last_lines(below)?;
+        }
+        let rows = wrap_typed(console::measure_text_width(shown), typed, self.cols());
+        for (i, row) in rows.iter().enumerate() {
+            if i == 0 {
+                self.term.write_str(&format!("{shown}{row}"))?;
+            } else {
+                self.term.write_str(&format!("\n{row}"))?;
+            }
+        }
+        Ok(rows.len() - 1)
     }
 
     /// "✔ question · answer", wrapped between words.
@@ -124,6 +148,36 @@ impl TermPrompter {
     }
 }
 
+/// Text being typed after a prompt `start` columns wide, in rows of at most `cols` columns
+/// broken between words (the first row without the prompt, the others indented by two). The
+/// spaces typed last are kept: the cursor stands after them.
+fn wrap_typed(start: usize, typed: &str, cols: usize) -> Vec<String> {
+    let words = typed.trim_end_matches(' ');
+    let spaces = typed.len() - words.len();
+    let indent = " ".repeat(start);
+    let options = textwrap::Options::new(cols.max(start + 10))
+        .initial_indent(&indent)
+        .subsequent_indent("  ")
+        .word_separator(crate::output::BREAKS)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut rows: Vec<String> = textwrap::wrap(words, options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    if rows.is_empty() {
+        rows.push(indent.clone());
+    }
+    rows[0] = rows[0].get(start..).unwrap_or_default().to_owned();
+    let last = rows.len() - 1;
+    let width = console::measure_text_width(&rows[last]) + if last == 0 { start } else { 0 };
+    if width + spaces <= cols {
+        rows[last].push_str(&" ".repeat(spaces));
+    } else {
+        rows.push(format!("  {}", " ".repeat(spaces.saturating_sub(1))));
+    }
+    rows
+}
+
 /// `text` wrapped to `width` columns between words, every line starting with `indent`.
 fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     let options = textwrap::Options::new(width.max(10))
@@ -137,32 +191,43 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         .collect()
 }
 
-/// A menu option shortened to `width` columns so that it never wraps: a closing remark in
-/// brackets goes first, then words, with an ellipsis.
-pub fn fit(label: &str, width: usize) -> String {
-    let w = console::measure_text_width;
-    if w(label) <= width {
-        return label.to_owned();
-    }
-    if let Some(short) = label
-        .strip_suffix(')')
-        .and_then(|l| l.rfind(" (").map(|i| &label[..i]))
-        .filter(|short| w(short) <= width)
-    {
-        return short.to_owned();
-    }
-    let mut out = String::new();
-    for word in label.split(' ') {
-        if w(&out) + 1 + w(word) + 1 > width {
-            break;
+/// A menu option wrapped between words to `width` columns, its lines after the first indented
+/// (dialoguer writes "❯ " or "  " before each option, so they stand out from the next one). dialoguer
+/// counts an option's rows by its bytes, not its columns, so the lines are also kept to
+/// `width` + 1 bytes: it would otherwise clear one row too many and take the question with it.
+fn wrap_option(label: &str, width: usize) -> String {
+    let mut w = width.max(10);
+    loop {
+        let options = textwrap::Options::new(w)
+            .subsequent_indent("    ")
+            .word_separator(crate::output::BREAKS)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        let lines = textwrap::wrap(label, options);
+        if w <= 10 || lines.iter().all(|l| l.len() <= width + 1) {
+            return lines.join("\n");
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+        w -= 1;
     }
-    out.push('…');
-    out
+}
+
+/// How many options a page of the menu shows: as many as fit in `rows` (options take
+/// `heights` rows each), pages of the same size, and never one option alone on the last page
+/// ("None of these" by itself, with the rest out of sight).
+fn page_size(heights: &[usize], rows: usize) -> usize {
+    let n = heights.len();
+    let fits = |size: usize| {
+        heights
+            .chunks(size)
+            .all(|page| page.iter().sum::<usize>() <= rows)
+    };
+    if fits(n) {
+        return n;
+    }
+    (1..n)
+        .rev()
+        .find(|&size| fits(size) && (n % size != 1 || size == 1))
+        .or_else(|| (1..n).rev().find(|&size| fits(size)))
+        .unwrap_or(1)
 }
 
 impl Prompter for TermPrompter {
@@ -179,9 +244,16 @@ impl Prompter for TermPrompter {
         // leave old ones on screen. Long questions are wrapped here, long options shortened,
         // and the answer is echoed here, wrapped between words.
         let width = self.cols().saturating_sub(2);
-        let fitted: Vec<String> = items.iter().map(|i| fit(i, width)).collect();
-        let (mut above, last) = self.write_long_prompt(prompt)?;
-        let mut select = Select::with_theme(self.theme.as_ref());
+        let fitted: Vec<String> = items.iter().map(|i| wrap_option(i, width)).collect();
+        let heights: Vec<usize> = fitted.iter().map(|i| i.lines().count()).collect();
+        // The question, the options and a free row below them must fit on the screen, or
+        // the rows that scroll away could not be redrawn: otherwise the menu is paged, and the
+        // question's line then carries dialoguer's " [Page 1/2]".
+        let question_rows = wrap(prompt, self.cols().saturating_sub(4), "").len();
+        let paged = heights.iter().sum::<usize>() + question_rows + 1 > self.rows();
+        let (mut above, last) = self.write_long_prompt(prompt, if paged { 14 } else { 0 })?;
+        let page = page_size(&heights, self.rows().saturating_sub(above + 2).max(1));
+        let mut select = Select::with_theme(self.theme.as_ref()).max_length(page);
         match last {
             Some(last) => {
                 // The last line of a long question, written here: dialoguer would put its own
@@ -212,7 +284,7 @@ impl Prompter for TermPrompter {
         }
         // dialoguer's text prompt ignores Esc, and Esc must save and stop like everywhere else,
         // so this one line of input is read key by key with console, in dialoguer's theme.
-        let (above, last) = self.write_long_prompt(prompt)?;
+        let (above, last) = self.write_long_prompt(prompt, 0)?;
         let mut shown = String::new();
         match last {
             Some(last) => shown = format!("  {last} › "),
@@ -221,6 +293,8 @@ impl Prompter for TermPrompter {
             }
         }
         let mut line = String::new();
+        // Rows the typed text runs onto below the question's last line.
+        let mut below = 0;
         self.term.write_str(&shown)?;
         let answer = loop {
             let key = match self.term.read_key() {
@@ -234,21 +308,20 @@ impl Prompter for TermPrompter {
             match key {
                 Key::Enter => break Some(line.clone()),
                 Key::Escape | Key::CtrlC => break None,
-                Key::Backspace if line.pop().is_some() => self.term.clear_chars(1)?,
+                Key::Backspace if line.pop().is_some() => {
+                    below = self.redraw_typed(&shown, &line, below)?;
+                }
                 Key::Char(c) if !c.is_control() => {
                     line.push(c);
-                    self.term.write_str(c.encode_utf8(&mut [0; 4]))?;
+                    below = self.redraw_typed(&shown, &line, below)?;
                 }
                 _ => {}
             }
         };
         // Clear the prompt, including the rows a long answer wrapped onto.
-        let cols = usize::from(self.term.size().1).max(1);
-        let used = console::measure_text_width(&shown) + console::measure_text_width(&line);
         self.term.clear_line()?;
-        let wrapped = used.saturating_sub(1) / cols;
-        if wrapped + above > 0 {
-            self.term.clear_last_lines(wrapped + above)?;
+        if below + above > 0 {
+            self.term.clear_last_lines(below + above)?;
         }
         if let Some(text) = &answer {
             self.echo(prompt, text)?;
