@@ -792,14 +792,8 @@ fn steps(
         .map(|l| paint.wrap(l, "  ", "    ").lines().count())
         .sum();
     let i = loop {
-        let prompt = if show_step(guide, session, &plan, rows, shown, p)? {
-            "How did it go?".to_owned()
-        } else {
-            // The card's title has scrolled away: the question names the step.
-            let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
-            format!("How did it go with step {number} ({})?", step.title)
-        };
-        let Some(i) = p.select(&prompt, &labels, default)? else {
+        show_step(guide, session, &plan, rows, shown, p)?;
+        let Some(i) = p.select("How did it go?", &labels, default)? else {
             return Ok(Flow::Quit);
         };
         if menu[i].0 != StepChoice::OtherDevice {
@@ -1075,8 +1069,9 @@ fn switch_guide(library: &Library, session: &mut Session, guide: &str) {
 
 /// The step card: title, minutes and chance, what to do on this device (on the device `shown`
 /// when it is not known), then the notes (why this step, admin only, handing over) as far as
-/// they fit above a menu of `menu` rows. True when the whole card fits: otherwise the menu's
-/// question names the step, so that the title and the menu are on screen together.
+/// they fit above a menu of `menu` rows. When even the instructions do not fit, the title and
+/// its minutes go below them, just above the menu, so that the title and the menu are always
+/// on screen together.
 fn show_step(
     guide: &Guide,
     session: &Session,
@@ -1084,11 +1079,11 @@ fn show_step(
     menu: usize,
     shown: Option<&str>,
     p: &mut dyn Prompter,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<()> {
     let paint = p.paint().clone();
     let next = &plan.steps[0];
     let Some(step) = guide.step(&next.id) else {
-        return Ok(true);
+        return Ok(());
     };
     let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
     let mut card = vec![paint.wrap(
@@ -1152,7 +1147,10 @@ fn show_step(
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.
     let room = p.rows().saturating_sub(menu + 2);
-    let fits = lines(&card) <= room;
+    if lines(&card) > room {
+        // The top rows will scroll away: the title and minutes go last.
+        card.rotate_left(2);
+    }
     for note in notes {
         let note = paint.wrap(&note, "  ", "  ");
         if lines(&card) + note.lines().count() <= room {
@@ -1162,8 +1160,7 @@ fn show_step(
     if lines(&card) < room {
         card.insert(0, String::new());
     }
-    p.say(&card.join("\n"))?;
-    Ok(fits)
+    Ok(p.say(&card.join("\n"))?)
 }
 
 /// The good news, and the prevention tips that fit.
