@@ -1538,3 +1538,103 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     assert_eq!(saved.described, "cant log in");
     assert_eq!(saved.phase, Phase::Questions);
 }
+
+/// A scripted prompter that also notes which entry each menu highlighted first.
+struct Highlights {
+    inner: ScriptPrompter,
+    /// The question and the entry highlighted, for each menu.
+    shown: Vec<(String, String)>,
+}
+
+impl Prompter for Highlights {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> std::io::Result<Option<usize>> {
+        self.shown.push((prompt.to_owned(), items[default].clone()));
+        self.inner.select(prompt, items, default)
+    }
+    fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        self.inner.input(prompt)
+    }
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.inner.say(text)
+    }
+    fn paint(&self) -> &Paint {
+        self.inner.paint()
+    }
+}
+
+#[test]
+fn back_highlights_the_answer_given_before() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two questions answered (the second option, then "I don't know"), then Back at the third
+    // and at the second.
+    let library = library();
+    let guide = library.guide("photos-not-uploading").unwrap();
+    let first =
+        &fieldfix::engine::diagnose(&library.context, guide, &Default::default()).questions[0];
+    let q = library.question(guide, &first.id).unwrap();
+    let mut p = Highlights {
+        inner: ScriptPrompter::new([
+            pick(&q.options[1].label),
+            pick("I don't know"),
+            pick("Back"),
+            pick("Back"),
+            Scripted::Quit,
+        ]),
+        shown: Vec::new(),
+    };
+    walk(
+        &library,
+        &request(Some("photos"), &[]),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let asked: Vec<&(String, String)> = p.shown.iter().collect();
+    assert_eq!(asked.len(), 5, "{asked:?}");
+    // The first time, the first option; asked again after Back, what was chosen.
+    assert_eq!(asked[0].1, q.options[0].label);
+    assert_eq!(
+        asked[3].0, asked[1].0,
+        "the second question again: {asked:?}"
+    );
+    assert_eq!(asked[3].1, "I don't know", "{asked:?}");
+    assert_eq!(asked[4].0, q.ask);
+    assert_eq!(asked[4].1, q.options[1].label, "{asked:?}");
+
+    // At a step: "Didn't help", then Back from the next step highlights "Didn't help".
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Highlights {
+        inner: ScriptPrompter::new([pick("Didn't help"), pick("Back"), Scripted::Quit]),
+        shown: Vec::new(),
+    };
+    // Every question answered beforehand: straight to the first step.
+    let permission = library.guide("permission-denied").unwrap();
+    let mut answers: Vec<(&str, &str)> = CONTEXT.to_vec();
+    answers.extend(
+        permission
+            .questions
+            .iter()
+            .map(|q| (q.id.as_str(), "unknown")),
+    );
+    walk(
+        &library,
+        &request(Some("permission"), &answers),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let highlighted: Vec<&str> = p.shown.iter().map(|(_, h)| h.as_str()).collect();
+    assert_eq!(
+        highlighted,
+        ["Fixed it", "Fixed it", "Didn't help"],
+        "{:?}",
+        p.inner.transcript
+    );
+}
