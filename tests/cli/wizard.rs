@@ -1391,7 +1391,7 @@ fn without_a_terminal_a_misspelt_guide_gets_a_diagnose_command_that_works() {
             .args(["fix", typed])
             .stdin("")
             .status(2)
-            .stderr_contains(&format!("fieldfix diagnose {guide} --device"))
+            .stderr_contains(format!("fieldfix diagnose {guide} --device"))
             .run();
         if typed == "premission" {
             assert!(
