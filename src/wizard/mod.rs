@@ -809,7 +809,7 @@ fn steps(
             _ => {
                 let items: Vec<String> =
                     others.iter().map(|d| device_label(d).to_owned()).collect();
-                match p.select("Which device are you on?", &items, 0)? {
+                match p.select("The steps for which device?", &items, 0)? {
                     Some(d) => Some(others[d]),
                     None => return Ok(Flow::Quit),
                 }
