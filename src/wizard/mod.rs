@@ -194,8 +194,8 @@ fn begin(
     };
     let session = store.check(resumed, library)?;
     p.say(&p.paint().dim(&format!(
-        "Picking up '{}' where you left off (started {}).",
-        session_title(library, &session),
+        "Picking up {} where you left off (started {}).",
+        quoted_title(library, &session),
         session.started
     )))?;
     let tickets = tickets.resumed(request, &session)?;
@@ -300,6 +300,14 @@ fn session_title(library: &Library, session: &Session) -> String {
     }
 }
 
+/// [`session_title`] in quotes: 'Photos not uploading', or "the user's words".
+fn quoted_title(library: &Library, session: &Session) -> String {
+    match session.phase {
+        Phase::Choose => session_title(library, session),
+        _ => format!("'{}'", session_title(library, session)),
+    }
+}
+
 /// The title of the guide `id`, or the id when it is gone.
 fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
     match library.guide(id) {
@@ -312,8 +320,8 @@ fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
 /// "'Photos not uploading' (saved 10:42)".
 fn saved_label(library: &Library, saved: &session::Saved) -> String {
     format!(
-        "'{}' (saved {})",
-        session_title(library, &saved.session),
+        "{} (saved {})",
+        quoted_title(library, &saved.session),
         saved.saved
     )
 }

@@ -1530,7 +1530,7 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     assert!(
         transcript
             .iter()
-            .any(|l| l.contains("Picking up '\"cant log in\"'")),
+            .any(|l| l.contains("Picking up \"cant log in\" where")),
         "{transcript:?}"
     );
     let saved = Store::at(dir.path()).latest().unwrap();
