@@ -152,10 +152,17 @@ impl TermPrompter {
 /// broken between words (the first row without the prompt, the others indented by two). The
 /// spaces typed last are kept: the cursor stands after them.
 fn wrap_typed(start: usize, typed: &str, cols: usize) -> Vec<String> {
+    if start + TYPING_ROOM > cols {
+        // No room left after the prompt: the text starts on the next row.
+        let mut rows = wrap_typed(2, typed, cols);
+        rows[0].insert_str(0, "  ");
+        rows.insert(0, String::new());
+        return rows;
+    }
     let words = typed.trim_end_matches(' ');
     let spaces = typed.len() - words.len();
     let indent = " ".repeat(start);
-    let options = textwrap::Options::new(cols.max(start + 10))
+    let options = textwrap::Options::new(cols)
         .initial_indent(&indent)
         .subsequent_indent("  ")
         .word_separator(crate::output::BREAKS)
@@ -177,6 +184,9 @@ fn wrap_typed(start: usize, typed: &str, cols: usize) -> Vec<String> {
     }
     rows
 }
+
+/// The columns a text prompt keeps free after its question, for the first words typed.
+const TYPING_ROOM: usize = 10;
 
 /// `text` wrapped to `width` columns between words, every line starting with `indent`.
 fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
@@ -284,7 +294,8 @@ impl Prompter for TermPrompter {
         }
         // dialoguer's text prompt ignores Esc, and Esc must save and stop like everywhere else,
         // so this one line of input is read key by key with console, in dialoguer's theme.
-        let (above, last) = self.write_long_prompt(prompt, 0)?;
+        // Room kept after the question for the first words typed.
+        let (above, last) = self.write_long_prompt(prompt, TYPING_ROOM)?;
         let mut shown = String::new();
         match last {
             Some(last) => shown = format!("  {last} › "),
@@ -523,6 +534,36 @@ mod tests {
         // Words that start with q, or contain it, are answers.
         let answer = plain(b"quarry site\n").input("Project name").unwrap();
         assert_eq!(answer.as_deref(), Some("quarry site"));
+    }
+
+    #[test]
+    fn typed_text_breaks_between_words_and_keeps_its_last_spaces() {
+        let typed = "the photos from this morning on the east wing are not going up ";
+        for (start, cols) in [(30, 49), (45, 49), (10, 79)] {
+            let rows = wrap_typed(start, typed, cols);
+            assert!(rows[0].len() + start <= cols, "{rows:?}");
+            assert!(rows.iter().all(|r| r.len() <= cols), "{rows:?}");
+            let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+            assert_eq!(words.join(" "), typed.trim_end(), "{rows:?}");
+            assert!(rows.last().unwrap().ends_with(' '), "{rows:?}");
+        }
+    }
+
+    #[test]
+    fn long_options_wrap_and_menus_never_leave_one_option_alone_on_a_page() {
+        let option = wrap_option(
+            "None of these: write a ticket for your company's Procore admin",
+            47,
+        );
+        assert_eq!(
+            option,
+            "None of these: write a ticket for your\n    company's Procore admin"
+        );
+        assert!(!option.contains('…'));
+        // 23 one-row options in 22 rows: pages of 21 and 2, not 22 and 1.
+        assert_eq!(page_size(&[1; 23], 22), 21);
+        assert_eq!(page_size(&[1; 23], 30), 23);
+        assert_eq!(page_size(&[2, 1, 1, 2], 3), 2);
     }
 
     #[test]

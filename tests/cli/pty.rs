@@ -445,6 +445,23 @@ fn typed_text_wraps_between_words_while_it_is_typed() {
         s.interrupt();
         assert_eq!(s.exit_code(), 130);
     }
+    // A question that fills the row at 50 columns: the text typed goes below, never past the
+    // edge.
+    let state = tempfile::tempdir().unwrap();
+    let mut s = permission_at_first_step(state.path(), "several-people", SIZES[1]);
+    let i = menu_index(&mut s, "Hand it to");
+    pick(&mut s, i);
+    s.expect("The email address you sign in to");
+    let typed = "dana.ruiz@example-construction.com is mine but I also use another one";
+    s.send(typed);
+    s.expect("another one");
+    let words = words_on_screen(&s);
+    for word in typed.split(' ') {
+        assert!(words.iter().any(|w| w == word), "{word:?}:\n{}", s.screen());
+    }
+    assert!(layout_problems(&s).is_empty(), "{}", s.screen());
+    s.interrupt();
+    assert_eq!(s.exit_code(), 130);
 }
 
 /// Labels the step card puts before a device's own instructions.
