@@ -201,10 +201,11 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         .collect()
 }
 
-/// A menu option wrapped between words to `width` columns, its lines after the first indented
-/// (dialoguer writes "❯ " or "  " before each option, so they stand out from the next one). dialoguer
-/// counts an option's rows by its bytes, not its columns, so the lines are also kept to
-/// `width` + 1 bytes: it would otherwise clear one row too many and take the question with it.
+/// A menu option wrapped between words to `width` columns (dialoguer writes "❯ " or "  "
+/// before it), its lines after the first indented so that they stand apart from the next
+/// option. dialoguer counts an option's rows by its bytes, not its columns, so the lines are
+/// also kept to `width` + 1 bytes: it would otherwise clear one row too many and take the
+/// question with it.
 fn wrap_option(label: &str, width: usize) -> String {
     let mut w = width.max(10);
     loop {
@@ -250,9 +251,9 @@ impl Prompter for TermPrompter {
         if self.interrupted() {
             return Ok(None);
         }
-        // Nothing given to dialoguer may wrap: it would miscount the lines to redraw and
-        // leave old ones on screen. Long questions are wrapped here, long options shortened,
-        // and the answer is echoed here, wrapped between words.
+        // Nothing given to dialoguer may reach the edge: it would miscount the lines to redraw
+        // and leave old ones on screen. Long questions and options are wrapped here between
+        // words (an option's own line breaks it counts), and so is the echoed answer.
         let width = self.cols().saturating_sub(2);
         let fitted: Vec<String> = items.iter().map(|i| wrap_option(i, width)).collect();
         let heights: Vec<usize> = fitted.iter().map(|i| i.lines().count()).collect();
