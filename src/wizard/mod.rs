@@ -93,40 +93,31 @@ fn no_terminal_message(library: &Library, request: &FixRequest) -> String {
         // As typed: an alias or an id prefix works for `diagnose` too.
         Some((name, Ok(_))) => (Some(name.trim().to_owned()), String::new()),
         Some((name, Err(e))) => {
-            let suggested = match &e {
-                crate::guides::LookupError::Unknown {
-                    suggestion: Some(id),
-                    ..
-                } => Some(id.clone()),
-                crate::guides::LookupError::Unknown { .. } => {
-                    let hits = crate::search::search(library, name);
-                    clear_winner(&hits).map(|hit| hit.guide.clone())
-                }
-                crate::guides::LookupError::Ambiguous { .. } => None,
+            use crate::guides::LookupError;
+            let meant = match &e {
+                LookupError::Unknown { suggestion, .. } => suggestion.clone(),
+                LookupError::Ambiguous { .. } => None,
             };
-            let note = match &suggested {
-                Some(id)
-                    if matches!(
-                        e,
-                        crate::guides::LookupError::Unknown {
-                            suggestion: None,
-                            ..
-                        }
-                    ) =>
-                {
-                    format!(
-                        "`{}` is not a guide's name; it describes `{id}`.\n",
-                        crate::safe::line(name)
-                    )
-                }
-                _ => {
+            // Words that are no guide's name: the guide they describe, as the wizard finds it.
+            let described = match &e {
+                LookupError::Unknown {
+                    suggestion: None, ..
+                } => clear_winner(&crate::search::search(library, name)).map(|h| h.guide.clone()),
+                _ => None,
+            };
+            let note = match &described {
+                Some(id) => format!(
+                    "`{}` is not a guide's name; it describes `{id}`.\n",
+                    crate::safe::line(name)
+                ),
+                None => {
                     let e = e.to_string();
                     let mut first = e.chars();
                     let upper = first.next().map(|c| c.to_uppercase().to_string());
                     format!("{}{}.\n", upper.unwrap_or_default(), first.as_str())
                 }
             };
-            (suggested, note)
+            (meant.or(described), note)
         }
     };
     let find = match (&guide, named) {
