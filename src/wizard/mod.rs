@@ -1142,6 +1142,14 @@ fn show_step(
             "Why this step: it deals with \"{}\".",
             why.join("\" and \"")
         )));
+    } else if step.safeguard {
+        notes.push(paint.dim(
+            "Why this step: it keeps work not yet uploaded safe before a step that could lose it.",
+        ));
+    }
+    if let Some(first) = &next.why_first {
+        // One short line: a quick step ahead of a likelier, slower one is not a mistake.
+        notes.push(paint.dim(first));
     }
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.
