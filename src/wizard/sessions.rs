@@ -37,7 +37,7 @@ struct Entry {
     id: String,
     guide: String,
     title: String,
-    /// `questions`, `steps` or `escalate`.
+    /// `choose`, `questions`, `steps` or `escalate`.
     phase: Phase,
     /// Steps with an answer so far.
     steps: usize,
@@ -86,7 +86,7 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         .saved
         .into_iter()
         .map(|s| Entry {
-            title: super::title_of(library, &s.session.guide).to_owned(),
+            title: super::session_title(library, &s.session),
             id: s.session.id,
             guide: s.session.guide,
             phase: s.session.phase,
@@ -112,6 +112,7 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
             }
             for s in &sessions {
                 let at = match s.phase {
+                    Phase::Choose => "the problem not chosen yet".to_owned(),
                     Phase::Questions => "at the questions".to_owned(),
                     Phase::Steps => format!("{} steps done", s.steps),
                     Phase::Escalate => "writing the ticket".to_owned(),
