@@ -215,6 +215,19 @@ pub fn probabilities(guide: &Guide, situation: &Situation) -> Vec<f64> {
     weights(&Model::new(guide), &effective(guide, situation))
 }
 
+/// The chance of each answer to `question` (a shared question or the guide's own), options in
+/// file order, given what is known: P(o) = Σ_c P(c)·P(o|c), the same answer model the value of
+/// a question is worked out with. The wizard shows the likeliest device's instructions first.
+pub fn answer_chances(guide: &Guide, question: &Question, situation: &Situation) -> Vec<f64> {
+    let model = Model::new(guide);
+    let probs = weights(&model, &effective(guide, situation));
+    model
+        .likelihoods(question)
+        .iter()
+        .map(|given| probs.iter().zip(given).map(|(p, l)| p * l).sum())
+        .collect()
+}
+
 /// [`probabilities`] for a situation already made [`effective`] (so every answer in it applies).
 fn weights(model: &Model, situation: &Situation) -> Vec<f64> {
     let guide = model.guide;
