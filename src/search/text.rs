@@ -58,8 +58,9 @@ pub struct Lexicon {
 /// Turns text into search terms.
 pub struct Analyzer {
     stemmer: Stemmer,
-    /// Stem sequence of a variant → its canonical term (the stems of the vocabulary term).
-    synonyms: HashMap<Vec<String>, String>,
+    /// Stem sequence of a variant → its canonical terms: the stems of the vocabulary term, so
+    /// "no access" and "permission denied" both become `permiss deni`, each word a term.
+    synonyms: HashMap<Vec<String>, Vec<String>>,
     /// The most stems a variant has.
     longest: usize,
     /// The first stem of every variant: only where one starts can a variant match.
@@ -86,7 +87,7 @@ impl Analyzer {
                 .collect(),
         };
         for (term, variants) in &vocabulary.terms {
-            let canonical = analyzer.stems(term).join(" ");
+            let canonical = analyzer.stems(term);
             if canonical.is_empty() {
                 continue;
             }
@@ -210,10 +211,10 @@ impl Analyzer {
                         .iter()
                         .map(|t| t.weight)
                         .fold(f64::INFINITY, f64::min);
-                    out.push(Term {
-                        text: canonical.clone(),
+                    out.extend(canonical.iter().map(|text| Term {
+                        text: text.clone(),
                         weight,
-                    });
+                    }));
                     i += n;
                 }
                 None => {
