@@ -1378,3 +1378,30 @@ fn why_i_ask_names_two_causes_to_tell_apart_or_the_one_it_checks() {
         "a question that checks one cause says so: {whys:#?}"
     );
 }
+
+/// `sessions --format json` pinned (docs/json.md): the ids and times, which change from run to
+/// run, replaced by their kind.
+#[test]
+fn snapshot_sessions_json() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    let plan = tickets(state.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
+    let out = Test::new()
+        .state(state.path())
+        .env("FIELDFIX_STATE_DIR", &dir)
+        .args(["sessions", "--format", "json"])
+        .output();
+    assert_eq!(out.code, 0);
+    let mut json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    for session in json["sessions"].as_array_mut().unwrap() {
+        for (field, kind) in [("id", "[id]"), ("started", "[time]"), ("saved", "[time]")] {
+            assert!(session[field].is_string(), "{field}");
+            session[field] = kind.into();
+        }
+    }
+    insta::assert_snapshot!(
+        "sessions_json",
+        serde_json::to_string_pretty(&json).unwrap()
+    );
+}
