@@ -937,21 +937,30 @@ fn zsh_loads_the_script_and_its_options_list_their_values() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(&script).unwrap();
-    for spec in [
-        "--device=[What you are using",
-        "--network=[How the connection is",
-        "--scope=[Who has the problem",
+    // The specs of `diagnose` (`preflight` has a `--network` of its own).
+    let text = &text[text.find("\n(diagnose)\n").expect("the diagnose section")..];
+    for (flag, values) in [
+        ("--device=", &["computer", "ios", "android"][..]),
+        ("--network=", &["good", "weak", "offline"]),
+        ("--scope=", &["just-me", "several-people"]),
     ] {
-        let line = text
-            .lines()
-            .find(|l| l.contains(spec))
-            .unwrap_or_else(|| panic!("{spec}"));
-        assert!(
-            line.contains("ios") || line.contains("weak") || line.contains("just-me"),
-            "{line}"
-        );
+        // `'--device=[help]:DEVICE:((value\:"label" ...))'`, over several lines: the values
+        // zsh offers, each with its label.
+        let at = text
+            .find(&format!("\n'{flag}"))
+            .unwrap_or_else(|| panic!("{flag}"));
+        let spec = &text[at..at + text[at..].find("))").expect("end of the values")];
+        let offered = &spec[spec.find(":((").unwrap_or_else(|| panic!("{spec}"))..];
+        for value in values {
+            assert!(
+                offered.contains(&format!("{value}\\:")),
+                "{flag} {value}: {spec}"
+            );
+        }
     }
-    assert!(text.contains("what-happens="), "the -a pairs");
+    let answers = text.lines().find(|l| l.starts_with("'*-a+")).expect("-a");
+    assert!(answers.contains(":((device=computer\\:"), "{answers}");
+    assert!(answers.contains("what-happens="), "the -a pairs");
 }
 
 #[test]
