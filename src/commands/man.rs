@@ -22,7 +22,13 @@ pub struct ManRequest {
 
 /// `fieldfix man [COMMAND] [--out DIR]`. Needs no guides.
 pub fn run(request: &ManRequest, env: &mut Env) -> anyhow::Result<u8> {
-    let mut command = request.command.clone().disable_help_subcommand(true);
+    // The package version only: the pages document the program, and stay the same when the
+    // built-in guides change (docs/man/ holds them for the release archives).
+    let mut command = request
+        .command
+        .clone()
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true);
     command.build();
     match (&request.out, &request.page) {
         (Some(dir), _) => write_all(&command, dir, env.out),
@@ -93,7 +99,7 @@ fn command_page(sub: &clap::Command) -> anyhow::Result<Vec<u8>> {
         .after_help(None::<&str>)
         .after_long_help(None::<&str>);
     let name = sub.get_name().to_owned();
-    let man = clap_mangen::Man::new(sub.version(crate::guides::embedded::VERSION));
+    let man = clap_mangen::Man::new(sub.version(env!("CARGO_PKG_VERSION")));
     let mut roff = Vec::new();
     man.render_title(&mut roff)?;
     man.render_name_section(&mut roff)?;

@@ -170,6 +170,37 @@ fn man_out_writes_every_page_the_main_page_names() {
     assert!(diagnose.contains(".SH EXAMPLES") && diagnose.contains("\\-\\-format json"));
 }
 
+/// The release archives carry docs/man/ (dist-workspace.toml): it must be what the command
+/// writes.
+#[test]
+fn the_committed_manual_pages_are_what_man_out_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    Test::new().args(["man", "--out"]).arg(dir.path()).run();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/man");
+    let names = |dir: &std::path::Path| -> BTreeSet<String> {
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.map(|e| e.unwrap().file_name().into_string().unwrap())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let fix = "regenerate them with `rm -r docs/man && cargo run -- man --out docs/man`";
+    assert_eq!(
+        names(&repo),
+        names(dir.path()),
+        "docs/man is out of date: {fix}"
+    );
+    for name in names(dir.path()) {
+        let written = std::fs::read_to_string(dir.path().join(&name)).unwrap();
+        let committed = std::fs::read_to_string(repo.join(&name)).unwrap();
+        assert!(
+            written == committed,
+            "docs/man/{name} is out of date: {fix}"
+        );
+    }
+}
+
 #[test]
 fn the_main_page_has_examples_environment_and_files() {
     let page = Test::new().arg("man").run().stdout;
