@@ -119,3 +119,70 @@ pub fn lenient(dir: Option<&Path>) -> Lenient {
     }
     built_in(Reason::Problems(problems))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FIXTURE: &str = include_str!("../../tests/data/guides/crane-log-frozen.yaml");
+
+    /// A company folder with the fixture guide and a file that does not parse.
+    fn partly_broken() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("crane-log-frozen.yaml"), FIXTURE).expect("write");
+        std::fs::write(dir.path().join("broken.yaml"), "id: [").expect("write");
+        dir
+    }
+
+    #[test]
+    fn lenient_keeps_the_good_company_guides_and_says_what_was_left_out() {
+        let dir = partly_broken();
+        let loaded = library(Loading::Lenient, Some(dir.path())).expect("never fails");
+        assert!(loaded.library.guide("crane-log-frozen").is_some());
+        assert!(loaded.library.guide("photos-not-uploading").is_some());
+        let left_out = loaded.left_out.expect("the broken file is reported");
+        assert!(left_out.company_guides_used);
+        match left_out.reason {
+            Reason::Problems(problems) => {
+                assert!(problems.iter().all(|p| p.file.ends_with("broken.yaml")));
+            }
+            Reason::Folder(message) => panic!("not a folder problem: {message}"),
+        }
+    }
+
+    #[test]
+    fn strict_refuses_a_partly_broken_folder() {
+        let dir = partly_broken();
+        assert!(matches!(
+            library(Loading::Strict, Some(dir.path())),
+            Err(LoadError::Invalid(_))
+        ));
+    }
+
+    #[test]
+    fn a_missing_folder_leaves_the_built_in_guides() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let loaded = lenient(Some(&dir.path().join("missing")));
+        assert_eq!(
+            loaded.library.guides.len(),
+            embedded::library().guides.len()
+        );
+        let left_out = loaded.left_out.expect("reported");
+        assert!(matches!(left_out.reason, Reason::Folder(_)));
+        assert!(!left_out.company_guides_used);
+    }
+
+    #[test]
+    fn one_guide_is_read_only_without_a_company_folder() {
+        let one = library(Loading::Guide("photos"), None).expect("loads");
+        let ids: Vec<&str> = one.library.guides.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["photos-not-uploading"]);
+        // A name that picks no guide: the whole library, whose lookup says why.
+        let all = library(Loading::Guide("nope"), None).expect("loads");
+        assert!(all.library.guides.len() > 1);
+        let dir = partly_broken();
+        let company = library(Loading::Guide("crane"), Some(dir.path())).expect("loads");
+        assert!(company.library.guide("crane-log-frozen").is_some());
+        assert!(company.library.guides.len() > 1);
+    }
+}
