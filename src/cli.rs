@@ -192,6 +192,29 @@ pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "sessions discard",
+        &[
+            ("fieldfix sessions", "the saved sessions, each with its ID"),
+            (
+                "fieldfix sessions discard ID",
+                "remove the session with that ID",
+            ),
+        ],
+    ),
+    (
+        "outcomes export",
+        &[
+            (
+                "fieldfix outcomes export > crew-a.jsonl",
+                "the records as JSON Lines, for a shared drive",
+            ),
+            (
+                "fieldfix tune crew-a.jsonl crew-b.jsonl",
+                "then suggest better numbers from the crews' logs",
+            ),
+        ],
+    ),
+    (
         "tune",
         &[
             (
@@ -480,6 +503,7 @@ pub struct SessionsArgs {
 #[derive(Debug, Subcommand)]
 pub enum SessionsAction {
     /// Remove a saved session (its ID is in `fieldfix sessions`).
+    #[command(after_help = examples_help("sessions discard"))]
     Discard {
         /// The session's ID.
         id: String,
@@ -509,6 +533,7 @@ pub struct OutcomesArgs {
 pub enum OutcomesAction {
     /// Write every record of the log as JSON Lines on stdout (for a shared drive, `tune` or a
     /// spreadsheet).
+    #[command(after_help = examples_help("outcomes export"))]
     Export,
 }
 

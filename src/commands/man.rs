@@ -98,7 +98,13 @@ fn command_page(sub: &clap::Command) -> anyhow::Result<Vec<u8>> {
         .clone()
         .after_help(None::<&str>)
         .after_long_help(None::<&str>);
-    let name = sub.get_name().to_owned();
+    // `fieldfix-sessions-discard` has the examples of `sessions discard`.
+    let display = sub.get_display_name().unwrap_or(sub.get_name());
+    let name = display
+        .strip_prefix("fieldfix-")
+        .unwrap_or(display)
+        .replace('-', " ");
+    let has_subcommands = sub.has_subcommands();
     let man = clap_mangen::Man::new(sub.version(env!("CARGO_PKG_VERSION")));
     let mut roff = Vec::new();
     man.render_title(&mut roff)?;
@@ -106,16 +112,12 @@ fn command_page(sub: &clap::Command) -> anyhow::Result<Vec<u8>> {
     man.render_synopsis_section(&mut roff)?;
     man.render_description_section(&mut roff)?;
     man.render_options_section(&mut roff)?;
-    if man_has_subcommands(&name) {
+    if has_subcommands {
         man.render_subcommands_section(&mut roff)?;
     }
     roff.extend_from_slice(examples(&name).as_bytes());
     man.render_version_section(&mut roff)?;
     Ok(roff)
-}
-
-fn man_has_subcommands(name: &str) -> bool {
-    matches!(name, "sessions" | "outcomes")
 }
 
 /// The main page: clap's sections, then EXAMPLES, ENVIRONMENT, FILES and EXIT STATUS.

@@ -71,6 +71,21 @@ fn every_commands_help_ends_with_two_to_four_examples_of_itself() {
 }
 
 #[test]
+fn the_subcommands_of_commands_end_with_examples_too() {
+    for (command, sub) in [("sessions", "discard"), ("outcomes", "export")] {
+        let help = Test::new().args([command, sub, "--help"]).run().stdout;
+        let listed = examples(&help);
+        assert!(listed.len() >= 2, "{command} {sub}");
+        assert!(
+            listed
+                .iter()
+                .any(|(_, l)| l.starts_with(&format!("fieldfix {command} {sub}"))),
+            "{command} {sub}: {listed:?}"
+        );
+    }
+}
+
+#[test]
 fn the_top_help_shows_the_three_everyday_lines_then_the_exit_codes() {
     let help = Test::new().arg("--help").run().stdout;
     let lines: Vec<String> = examples(&help).into_iter().map(|(_, l)| l).collect();
