@@ -20,6 +20,8 @@ cargo_home=${CARGO_HOME:-$HOME/.cargo}
 rustup_home=${RUSTUP_HOME:-$HOME/.rustup}
 export RUSTFLAGS="--remap-path-prefix=$root=fieldfix --remap-path-prefix=$cargo_home=cargo --remap-path-prefix=$rustup_home=rustup"
 export CARGO_TARGET_DIR=$root/target/web
+# Smallest code: the wizard is downloaded to phones (budget in benches/web.rs).
+export CARGO_PROFILE_RELEASE_OPT_LEVEL=z
 cargo build -p fieldfix-web --release --locked --target wasm32-unknown-unknown
 
 tmp=$(mktemp -d)

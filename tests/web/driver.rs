@@ -2,6 +2,7 @@
 //! calls the tests need. `Browser::open` says when Chromium is missing: the tests skip with a
 //! clear line on a developer machine, and fail in CI (`CI` set), where it must be there.
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -37,7 +38,8 @@ pub fn available(test: &str) -> bool {
             panic!("the browser tests must run in CI, but {why}")
         }
         Err(why) => {
-            eprintln!("SKIPPED browser test {test}: {why}");
+            // Straight to stderr, past the harness's capture, so the skip shows in the run.
+            let _ = writeln!(std::io::stderr(), "SKIPPED browser test {test}: {why}");
             false
         }
     }

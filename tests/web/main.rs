@@ -9,6 +9,7 @@ mod support;
 mod driver;
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -189,7 +190,7 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
                     assert_eq!(b.screen().0, "fixed", "{context}: the walk ends fixed");
                     return screen + 1;
                 }
-                if (variant + steps_seen) % 3 == 0 {
+                if (variant + steps_seen).is_multiple_of(3) {
                     b.click("button[data-action=skip]");
                     said.skipped.push(id);
                 } else {
@@ -329,6 +330,16 @@ fn a_hostile_company_guide_executes_nothing_and_reads_as_written() {
         json!([]),
     );
     assert_eq!(injected[0], json!(true), "no guide text ran");
+    // The policy itself: an inline script, however it got in, does not run.
+    let inline = b.js(
+        "var s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); return window.inlineRan === undefined;",
+        json!([]),
+    );
+    assert_eq!(
+        inline,
+        json!(true),
+        "the Content-Security-Policy blocks inline scripts"
+    );
     assert_eq!(injected[1], json!(0), "no element came from guide text");
     for href in injected[2].as_array().unwrap() {
         let href = href.as_str().unwrap();
@@ -428,7 +439,10 @@ fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
             std::env::var_os("CI").is_none(),
             "axe-core must be installed in CI (npm install --prefix target/axe axe-core)"
         );
-        eprintln!("SKIPPED axe-core test: npm install --prefix target/axe axe-core");
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED axe-core test: npm install --prefix target/axe axe-core"
+        );
         return;
     };
     let site = Site::export();
