@@ -731,8 +731,8 @@ fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
     assert!(site.join("old-guide.html").is_file());
     assert_eq!(
         files(&site).len(),
-        expected_pages("html").len() - 1 + 2,
-        "pages + notes + old"
+        expected_pages("html").len() - 1 + 2 + fieldfix::output::web::SCRIPTS.len() + 1,
+        "pages + notes + old + the wizard's scripts and style sheet"
     );
 }
 
