@@ -1,6 +1,7 @@
 //! `fieldfix export`: the whole knowledge base as a folder of Markdown pages or a small static
 //! site, an index and one page per guide, linked to each other.
 
+use crate::guides::loading::Loading;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -57,6 +58,12 @@ pub fn pages(library: &Library, format: SiteFormat) -> Vec<(String, String)> {
         }
     }
     pages
+}
+
+/// `fieldfix export`: it publishes the company folder, so the folder must load whole.
+pub fn run(request: &ExportRequest, env: &mut super::Env) -> anyhow::Result<u8> {
+    let library = env.library(Loading::Strict)?;
+    export(&library, request, env.out)
 }
 
 /// Writes the pages into the folder. Nothing else in it is touched, and a file with a page's name
