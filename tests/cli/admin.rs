@@ -499,7 +499,11 @@ fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
 fn html_export_is_valid_offline_html_whose_links_all_resolve() {
     let (company, out) = export("html");
     let site = out.path().join("site");
-    assert_eq!(files(&site), expected_pages("html"));
+    let mut expected = expected_pages("html");
+    // The wizard's files (tests/web runs them in a browser).
+    expected.extend(fieldfix::output::web::SCRIPTS.map(str::to_owned));
+    expected.insert(fieldfix::output::web::STYLE.to_owned());
+    assert_eq!(files(&site), expected);
 
     let a = scraper::Selector::parse("a[href]").unwrap();
     let with_id = scraper::Selector::parse("[id]").unwrap();
@@ -511,7 +515,7 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
             .filter_map(|e| e.attr("id").map(str::to_owned))
             .collect()
     };
-    for name in files(&site) {
+    for name in files(&site).into_iter().filter(|n| n.ends_with(".html")) {
         let html = fs::read_to_string(site.join(&name)).unwrap();
         let doc = scraper::Html::parse_document(&html);
         assert_eq!(
@@ -520,11 +524,23 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
             "{name} parses cleanly"
         );
         assert!(html.starts_with("<!DOCTYPE html>"), "{name} is HTML5");
-        assert_eq!(
-            doc.select(&external).count(),
-            0,
-            "{name} loads nothing from anywhere"
-        );
+        // The front page loads the wizard's own files, from the site itself; nothing else
+        // loads anything.
+        let loaded: Vec<&str> = doc
+            .select(&external)
+            .map(|e| e.attr("src").or(e.attr("href")).unwrap_or("(inline)"))
+            .collect();
+        if name == "index.html" {
+            let mut own: Vec<&str> = fieldfix::output::web::SCRIPTS.to_vec();
+            own.insert(0, fieldfix::output::web::STYLE);
+            assert_eq!(loaded, own, "the front page loads only the wizard's files");
+        } else {
+            assert_eq!(
+                loaded,
+                Vec::<&str>::new(),
+                "{name} loads nothing from anywhere"
+            );
+        }
         assert!(!html.contains("url("), "{name}: no external CSS resources");
         let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
         assert!(!hrefs.is_empty(), "{name} links somewhere");
@@ -606,6 +622,15 @@ fn html_export_escapes_guide_text() {
     );
     let index = fs::read_to_string(out.path().join("site/index.html")).unwrap();
     assert!(index.contains("&lt;script&gt;") && !index.contains("<script>"));
+    let doc = scraper::Html::parse_document(&index);
+    let scripts = scraper::Selector::parse("script").unwrap();
+    for s in doc.select(&scripts) {
+        assert!(
+            s.attr("src").is_some() && s.inner_html().is_empty(),
+            "the front page has no inline script: {}",
+            s.html()
+        );
+    }
 }
 
 #[test]
@@ -706,8 +731,8 @@ fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
     assert!(site.join("old-guide.html").is_file());
     assert_eq!(
         files(&site).len(),
-        expected_pages("html").len() - 1 + 2,
-        "pages + notes + old"
+        expected_pages("html").len() - 1 + 2 + fieldfix::output::web::SCRIPTS.len() + 1,
+        "pages + notes + old + the wizard's scripts and style sheet"
     );
 }
 
