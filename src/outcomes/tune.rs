@@ -455,7 +455,7 @@ fn significant(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 {
         return 0.001;
     }
-    let digits = 2 - libm::log10(x).floor() as i32;
+    let digits = 2 - x.log10().floor() as i32;
     let factor = 10f64.powi(digits);
     ((x * factor).round() / factor).clamp(0.001, crate::guides::check::MAX_NUMBER)
 }
