@@ -11,7 +11,6 @@ use std::{env, fs, path::Path};
 
 use fieldfix_guides::load::{Source, assemble_with};
 use fieldfix_guides::model::{Library, Origin};
-use sha2::{Digest, Sha256};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
@@ -103,17 +102,14 @@ fn main() {
     // `fieldfix --version`: the package version and which built-in guides this build carries,
     // as a short SHA-256 of the guide files (names and contents, in name order, with CRLF line
     // ends read as LF so a Windows checkout gives the same hash) and the number of guides.
-    let mut content = Sha256::new();
+    let mut content = Vec::new();
     for path in &files {
         let name = path.file_name().unwrap().to_string_lossy();
         let text = fs::read_to_string(path).unwrap().replace("\r\n", "\n");
-        content.update(format!("{name}\n{}\n", text.len()).as_bytes());
-        content.update(text.as_bytes());
+        content.extend_from_slice(format!("{name}\n{}\n", text.len()).as_bytes());
+        content.extend_from_slice(text.as_bytes());
     }
-    let digest: String = content.finalize()[..4]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = &fieldfix_guides::sha256_hex(&content)[..8];
     println!(
         "cargo:rustc-env=FIELDFIX_VERSION={} (guides {digest}, {} guides)",
         env!("CARGO_PKG_VERSION"),

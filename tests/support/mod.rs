@@ -5,11 +5,14 @@
 #![allow(dead_code)]
 
 mod model;
+mod script;
 mod test;
 
 // Each target uses some of these.
 #[allow(unused_imports)]
 pub use model::*;
+#[allow(unused_imports)]
+pub use script::*;
 #[allow(unused_imports)]
 pub use test::*;
 
@@ -18,12 +21,8 @@ use std::path::{Path, PathBuf};
 /// A guide cache file's text with its checksum line recomputed for its (edited) body, as an
 /// attacker or a careless edit could.
 pub fn reseal_cache(text: &str) -> String {
-    use sha2::Digest;
     let (_, body) = text.split_once('\n').expect("a checksum line");
-    let sum: String = sha2::Sha256::digest(body.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sum = fieldfix::sha256_hex(body.as_bytes());
     format!("fieldfix-guide-cache {sum}\n{body}")
 }
 
