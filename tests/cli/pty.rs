@@ -50,6 +50,17 @@ impl Pty {
         self.send("\x03");
     }
 
+    /// Waits until fieldfix reads a key, and takes in all it wrote before.
+    fn settle(&mut self) {
+        self.wait_for_key_read();
+        while let Ok(found) = self.s.check(expectrl::Regex("(?s).+")) {
+            if found.is_empty() {
+                break;
+            }
+            self.vt.process(found.as_bytes());
+        }
+    }
+
     /// Esc, once fieldfix is reading a key.
     fn escape(&mut self) {
         self.wait_for_key_read();
@@ -155,7 +166,7 @@ fn menu_index(s: &mut Pty, label: &str) -> usize {
         .collect();
     items
         .iter()
-        .position(|i| i.starts_with(label))
+        .position(|i| i.contains(label))
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
 
@@ -362,17 +373,17 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
         let (_state, mut s) = first_screen(size);
         s.send(ENTER);
         s.expect("Which problem is it?");
-        // The last item drawn: the way out at 80x24; further down the page at 50x20.
+        // The last item drawn on the first page: every problem at 80x24; further down the
+        // list at 50x20.
         s.expect(if size == SIZES[0] {
-            "Something else"
+            "Two-step sign-in code not working"
         } else {
             "Permission denied"
         });
         let screen = s.screen();
         let visible = if size == SIZES[0] {
-            // At 80x24 every problem is on screen, none cut off, and the way out.
+            // At 80x24 every problem is on screen, none cut off.
             &[
-                "Something else",
                 "Two-step sign-in code not working",
                 "Photos not uploading",
                 "Permission denied",
@@ -388,6 +399,112 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
             assert!(screen.contains(title), "{title} at {size:?}:\n{screen}");
         }
         assert!(!screen.contains("(photos"), "no raw aliases:\n{screen}");
+        // The last entry (Up wraps from the first): the ways out are on one page together,
+        // "None of these" never alone, and its words are all there, wrapped, never cut.
+        s.send("\x1b[A");
+        s.expect("[Page 2/2]");
+        s.expect("Procore admin");
+        let screen = s.screen();
+        assert!(screen.contains("Something else"), "{size:?}:\n{screen}");
+        assert!(!screen.contains('…'), "{size:?}:\n{screen}");
+        assert!(layout_problems(&s).is_empty(), "{size:?}:\n{screen}");
+        s.interrupt();
+        assert_eq!(s.exit_code(), 130);
+    }
+}
+
+/// The rows of the screen, as a list of words each: a word the terminal broke at the edge
+/// shows as two.
+fn words_on_screen(s: &Pty) -> Vec<String> {
+    s.screen()
+        .lines()
+        .flat_map(|row| {
+            row.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn typed_text_wraps_between_words_while_it_is_typed() {
+    let typed = "the photos from this morning on the east wing are still not going up to procore";
+    for size in SIZES {
+        let (_state, mut s) = first_screen(size);
+        s.send(typed);
+        s.expect("procore");
+        let words = words_on_screen(&s);
+        for word in typed.split(' ') {
+            assert!(
+                words.iter().any(|w| w.ends_with(word)),
+                "{word:?} broken at {size:?}:\n{}",
+                s.screen()
+            );
+        }
+        assert!(layout_problems(&s).is_empty(), "{size:?}:\n{}", s.screen());
+        s.interrupt();
+        assert_eq!(s.exit_code(), 130);
+    }
+    // A question that fills the row at 50 columns: the text typed goes below, never past the
+    // edge.
+    let state = tempfile::tempdir().unwrap();
+    let mut s = permission_at_first_step(state.path(), "several-people", SIZES[1]);
+    let i = menu_index(&mut s, "Hand it to");
+    pick(&mut s, i);
+    s.expect("The email address you sign in to");
+    let typed = "dana.ruiz@example-construction.com is mine but I also use another one";
+    s.send(typed);
+    s.expect("another one");
+    let words = words_on_screen(&s);
+    for word in typed.split(' ') {
+        assert!(words.iter().any(|w| w == word), "{word:?}:\n{}", s.screen());
+    }
+    assert!(layout_problems(&s).is_empty(), "{}", s.screen());
+    s.interrupt();
+    assert_eq!(s.exit_code(), 130);
+}
+
+/// Labels the step card puts before a device's own instructions.
+const DEVICE_LABELS: [&str; 3] = ["iPhone/iPad: ", "Android: ", "Computer: "];
+
+#[test]
+fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        // The device not known: every question answered "I don't know".
+        let mut s = spawn_sized(state.path(), &["fix", "photos"], size);
+        skip_questions(&mut s);
+        let mut devices_offered = false;
+        for step in 1..=4 {
+            s.expect("Save and quit");
+            s.settle();
+            let screen = s.screen();
+            let titled = screen.contains(&format!("Step {step}: "));
+            assert!(titled, "step {step} at {size:?} has no title:\n{screen}");
+            for entry in [
+                "Fixed it",
+                "Didn't help",
+                "Hand it to",
+                "Back",
+                "Save and quit",
+            ] {
+                assert!(screen.contains(entry), "{entry} at {size:?}:\n{screen}");
+            }
+            let shown = DEVICE_LABELS.iter().filter(|l| screen.contains(*l)).count();
+            assert!(shown <= 1, "{shown} devices at {size:?}:\n{screen}");
+            devices_offered |= screen.contains("Show the steps for another device");
+            assert!(layout_problems(&s).is_empty(), "{size:?}:\n{screen}");
+            pick(&mut s, 1); // Didn't help
+            let next = s.expect(expectrl::Regex(r"(How did it go)|(Did you do this step)"));
+            if String::from_utf8_lossy(next.get(0).unwrap_or_default()).starts_with("Did") {
+                s.send("\x1b[A");
+                s.send(ENTER);
+            }
+        }
+        assert!(
+            devices_offered,
+            "another device's steps offered at {size:?}"
+        );
         s.interrupt();
         assert_eq!(s.exit_code(), 130);
     }
@@ -400,7 +517,7 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let i = menu_index(&mut s, "Didn't help");
     pick(&mut s, i);
     s.expect("Step 2:");
-    let i = menu_index(&mut s, "Hand it to support now");
+    let i = menu_index(&mut s, "and it to ");
     pick(&mut s, i);
     s.expect("Time to hand this");
     fill_details(&mut s, "Dana-at-site-office");
@@ -469,7 +586,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
-    let i = menu_index(&mut s, "Hand it to support now");
+    let i = menu_index(&mut s, "and it to ");
     pick(&mut s, i);
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt
@@ -494,21 +611,16 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
             size,
         );
         skip_questions(&mut first);
-        // The second one starts while the first waits at its step: it asks, never replaces.
+        // The second one starts while the first waits at its step: the first's session is
+        // open there, so it is neither offered here nor replaced.
         let mut second = spawn_sized(
             state.path(),
             &[&["fix", "photos"][..], &ON_A_COMPUTER].concat(),
             size,
         );
-        second.expect("keep it for later, or discard it?");
-        second.expect("Discard it");
-        let screen = second.screen();
-        assert!(
-            screen.contains("You have an unfinished 'RFI not updating' (saved"),
-            "{size:?}:\n{screen}"
-        );
-        pick(&mut second, 1); // Keep it for later
         skip_questions(&mut second);
+        let screen = second.screen();
+        assert!(!screen.contains("unfinished"), "{size:?}:\n{screen}");
         for s in [&mut first, &mut second] {
             s.expect("Save and quit");
             s.interrupt();
@@ -595,10 +707,8 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
             explained += 1;
         }
         s.interrupt();
-        // The first session saved says once that a log is kept: wrapped like the rest.
-        s.expect("outcomes.jsonl");
+        s.expect("fix --resume");
         let screen = s.screen();
-        assert!(screen.contains("--no-log"), "{size:?}:\n{screen}");
         assert!(
             layout_problems(&s).is_empty(),
             "{size:?}: {:?}\n{screen}",
@@ -665,11 +775,8 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         s.send_line("q");
         let found = s.expect("fieldfix fix --resume");
         bytes.extend_from_slice(found.as_bytes());
-        // The note that a log is kept (the first session saved) is wrapped between words.
         // (The test's terminal does not echo what is typed, so the line where "99" was
         // answered runs on into the reply; a real one shows the 99 and a line break.)
-        let found = s.expect("outcomes.jsonl");
-        bytes.extend_from_slice(found.as_bytes());
         let problems: Vec<String> = layout_problems(&s)
             .into_iter()
             .filter(|p| !p.contains("Type a number"))
@@ -682,6 +789,14 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
             "escape codes in plain mode: {text:?}"
         );
         assert!(!text.contains('✔') && !text.contains('❯'), "{text}");
+        // The note that a log is kept comes first, before anything is logged, its path whole.
+        let note = text.find("Outcome log:").expect("the log notice");
+        assert!(note < text.find("1) ").unwrap(), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("  ") && l.trim_end().ends_with("outcomes.jsonl")),
+            "{text}"
+        );
         assert_eq!(
             saved(state.path())[0]["situation"]["answers"]["network"],
             "weak"
@@ -725,4 +840,86 @@ fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
         );
         assert!(text.contains("empty-screen"), "{text}");
     }
+}
+
+/// Plain mode keeps the ticket's promises: Enter leaves the time out and keeps a phone number
+/// typed, and what is typed reaches the ticket with no raw control character.
+#[test]
+fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
+    let state = tempfile::tempdir().unwrap();
+    let args = [
+        "fix",
+        "error-500",
+        "--plain",
+        "--device",
+        "computer",
+        "--network",
+        "good",
+        "--scope",
+        "just-me",
+    ];
+    let mut s = spawn_on(state.path(), &args, SIZES[1], "xterm");
+    let hand_over = regex::Regex::new(r"(\d+)\) Hand it to Procore support").unwrap();
+    let dont_know = regex::Regex::new(r"(\d+)\) I don't know").unwrap();
+    // "I don't know" to the questions, then the hand-over at the first step.
+    loop {
+        let found = s.expect("(q to save and quit): ");
+        let menu = String::from_utf8_lossy(found.as_bytes()).to_string();
+        if let Some(n) = hand_over.captures(&menu) {
+            s.send_line(&n[1]);
+            break;
+        }
+        let n = dont_know
+            .captures(&menu)
+            .unwrap_or_else(|| panic!("neither a question nor a step:\n{menu}"));
+        s.send_line(&n[1]);
+    }
+    let mut typed = [
+        "jo@example.com",
+        // BEL, ESC, CSI (U+009B) and a right-to-left override, as a plain line carries them:
+        // refused and asked again, or stored escaped, never raw.
+        "Acme\u{7} ring 555 201 3344 \u{1b}[2J\u{9b}31m \u{202e}fdp.exe",
+        "Acme \u{202e}ring 555 201 3344",
+    ]
+    .into_iter();
+    loop {
+        let next = s.expect(expectrl::Regex(
+            r"(quit\) > )|(Enter for 1 \(q to save and quit\): )|(Ticket written:)",
+        ));
+        let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
+        if text.starts_with("Ticket written") {
+            // Its path once: the end screen shows it, and stdout (the same terminal) does not
+            // repeat it.
+            let rest = s.expect(expectrl::Eof);
+            let rest = String::from_utf8_lossy(rest.as_bytes()).to_string();
+            assert_eq!(
+                rest.matches("fieldfix-ticket-error-500").count(),
+                1,
+                "{rest}"
+            );
+            break;
+        }
+        // Enter at every menu (time, keep it) and after the typed answers.
+        s.send_line(if text.ends_with("> ") {
+            typed.next().unwrap_or("")
+        } else {
+            ""
+        });
+    }
+    assert_eq!(s.exit_code(), 3);
+    let ticket = ticket_in(state.path(), "error-500");
+    assert!(ticket.contains("ring 555 201 3344"), "kept:\n{ticket}");
+    assert!(
+        ticket.contains("Acme \\\\u{202e}ring"),
+        "escaped:\n{ticket}"
+    );
+    assert!(
+        ticket.contains("**Date and time of the error (as exact as you can):** (not given)"),
+        "{ticket}"
+    );
+    let raw: Vec<char> = ticket
+        .chars()
+        .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "{raw:?} in:\n{ticket}");
 }
