@@ -4,26 +4,10 @@
 //! documents (their shapes are described in docs/json.md).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{GuideDir, Test, minimal_guide, show_json};
-
-/// Runs `fieldfix ARGS` in `dir` (the working and state folder) that must succeed, printing
-/// its result on stdout and nothing on stderr; returns stdout.
-#[track_caller]
-fn ok_in(dir: &Path, args: &[&str]) -> String {
-    let out = Test::new().state(dir).args(args).stderr("").run();
-    assert!(!out.stdout.is_empty(), "fieldfix {args:?} printed nothing");
-    out.stdout
-}
-
-/// [`ok_in`] a fresh state folder.
-#[track_caller]
-fn ok(args: &[&str]) -> String {
-    ok_in(tempfile::tempdir().expect("temp dir").path(), args)
-}
+use crate::support::{GuideDir, Test, fails, fails_in, minimal_guide, ok, ok_in, show_json};
 
 /// Parses a JSON document and checks it carries the schema version.
 #[track_caller]
@@ -43,27 +27,6 @@ fn parse(text: &str, args: &[&str]) -> Value {
 #[track_caller]
 fn json_of(args: &[&str]) -> Value {
     parse(&ok(args), args)
-}
-
-/// Runs a command that must fail with `code` and print nothing on stdout; returns stderr.
-#[track_caller]
-fn fails(args: &[&str], code: i32) -> String {
-    fails_in(tempfile::tempdir().expect("temp dir").path(), args, code)
-}
-
-#[track_caller]
-fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
-    let out = Test::new()
-        .state(dir)
-        .args(args)
-        .status(code)
-        .stdout("")
-        .run();
-    assert!(
-        !out.stderr.is_empty(),
-        "fieldfix {args:?}: says why on stderr"
-    );
-    out.stderr
 }
 
 /// The strings of a JSON array.
