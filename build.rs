@@ -64,9 +64,24 @@ fn main() {
             );
         }
     };
-    // The validated library as JSON, one document per guide, so a command that needs one guide
-    // reads only that one.
     let out = Path::new(&env::var("OUT_DIR").unwrap()).to_owned();
+    embed_library(&out, &library, &mut embedded);
+    // Identifies this build's guides, so caches made by another build are not trusted.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&serde_json::to_string(&library).unwrap(), &mut hasher);
+    embedded.push_str(&format!(
+        "\n/// This build of fieldfix and its guides.\npub static BUILD_ID: &str = \"{}-{:016x}\";\n",
+        env!("CARGO_PKG_VERSION"),
+        std::hash::Hasher::finish(&hasher)
+    ));
+    fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
+
+    version(&files, library.guides.len());
+}
+
+/// The validated library as JSON, one document per guide, so a command that needs one guide
+/// reads only that one: written to `out`, and named in `embedded`.
+fn embed_library(out: &Path, library: &Library, embedded: &mut String) {
     fs::write(
         out.join("context.json"),
         serde_json::to_string(&library.context).unwrap(),
@@ -89,21 +104,14 @@ fn main() {
         ));
     }
     embedded.push_str("];\n");
-    // Identifies this build's guides, so caches made by another build are not trusted.
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&serde_json::to_string(&library).unwrap(), &mut hasher);
-    embedded.push_str(&format!(
-        "\n/// This build of fieldfix and its guides.\npub static BUILD_ID: &str = \"{}-{:016x}\";\n",
-        env!("CARGO_PKG_VERSION"),
-        std::hash::Hasher::finish(&hasher)
-    ));
-    fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
+}
 
-    // `fieldfix --version`: the package version and which built-in guides this build carries,
-    // as a short SHA-256 of the guide files (names and contents, in name order, with CRLF line
-    // ends read as LF so a Windows checkout gives the same hash) and the number of guides.
+/// `fieldfix --version`: the package version and which built-in guides this build carries,
+/// as a short SHA-256 of the guide files (names and contents, in name order, with CRLF line
+/// ends read as LF so a Windows checkout gives the same hash) and the number of guides.
+fn version(files: &[std::path::PathBuf], guides: usize) {
     let mut content = Vec::new();
-    for path in &files {
+    for path in files {
         let name = path.file_name().unwrap().to_string_lossy();
         let text = fs::read_to_string(path).unwrap().replace("\r\n", "\n");
         content.extend_from_slice(format!("{name}\n{}\n", text.len()).as_bytes());
@@ -113,6 +121,6 @@ fn main() {
     println!(
         "cargo:rustc-env=FIELDFIX_VERSION={} (guides {digest}, {} guides)",
         env!("CARGO_PKG_VERSION"),
-        library.guides.len()
+        guides
     );
 }

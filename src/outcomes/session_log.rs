@@ -26,11 +26,7 @@ impl Run {
 
     /// Before the first record is ever written (logging on, no log yet): one line on the first
     /// screen that a log is kept, where, how to stop it for good and how to erase it.
-    pub fn notice(
-        &self,
-        store: &Store,
-        p: &mut dyn Prompter,
-    ) -> std::io::Result<()> {
+    pub fn notice(&self, store: &Store, p: &mut dyn Prompter) -> std::io::Result<()> {
         let Some((note, path)) = notice(store).filter(|_| self.log) else {
             return Ok(());
         };
