@@ -174,15 +174,24 @@ fn main() {
     );
     let state = tempfile::tempdir().expect("state dir");
     let start = Instant::now();
-    let status = Command::new(env!("CARGO_BIN_EXE_fieldfix"))
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldfix"))
         .args(["tune", "--format", "json"])
         .arg(dir.path())
         .env("FIELDFIX_STATE_DIR", state.path())
-        .stdout(Stdio::null())
-        .status()
+        .stderr(Stdio::inherit())
+        .output()
         .expect("run fieldfix tune");
     let elapsed = start.elapsed();
-    assert!(status.success(), "fieldfix tune failed: {status}");
+    assert!(out.status.success(), "fieldfix tune failed: {}", out.status);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("tune's JSON");
+    println!(
+        "tune read {} records: {} sessions, {} used, {} unfinished, over {} guides",
+        doc["records"],
+        doc["sessions"],
+        doc["used"],
+        doc["unfinished"],
+        doc["guides"].as_array().map_or(0, Vec::len)
+    );
     let peak = children_peak_mib().map_or("unknown".to_owned(), |m| format!("{m:.0} MiB"));
     println!(
         "fieldfix tune, {sessions} sessions: {:.1} s, peak memory {peak} (target: under 20 s and 200 MB)",
