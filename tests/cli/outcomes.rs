@@ -612,3 +612,16 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
     let step = by_id(&guide["steps"], "stop-and-wait");
     assert_eq!(step["success"], 0.75);
 }
+
+/// `outcomes --format json` pinned (docs/json.md, docs/outcomes.md).
+#[test]
+fn snapshot_outcomes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
+    let out = Test::new()
+        .state(dir.path())
+        .args(["outcomes", "--format", "json"])
+        .stderr("")
+        .run();
+    insta::assert_snapshot!("outcomes_json", out.stdout);
+}

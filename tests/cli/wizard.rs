@@ -2192,3 +2192,30 @@ fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_th
     );
     assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
 }
+
+/// `sessions --format json` pinned (docs/json.md): the ids and times, which change from run to
+/// run, replaced by their kind.
+#[test]
+fn snapshot_sessions_json() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    let plan = tickets(state.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
+    let out = Test::new()
+        .state(state.path())
+        .env("FIELDFIX_STATE_DIR", &dir)
+        .args(["sessions", "--format", "json"])
+        .output();
+    assert_eq!(out.code, 0);
+    let mut json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    for session in json["sessions"].as_array_mut().unwrap() {
+        for (field, kind) in [("id", "[id]"), ("started", "[time]"), ("saved", "[time]")] {
+            assert!(session[field].is_string(), "{field}");
+            session[field] = kind.into();
+        }
+    }
+    insta::assert_snapshot!(
+        "sessions_json",
+        serde_json::to_string_pretty(&json).unwrap()
+    );
+}
