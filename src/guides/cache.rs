@@ -19,9 +19,9 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::sha256_hex;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 use super::model::{Contact, Guide, Library, Question, Target, Vocabulary};
 use super::text::{forbidden_char, is_id};
@@ -49,13 +49,6 @@ fn dir() -> Option<PathBuf> {
     crate::input::env_path("FIELDFIX_CACHE_DIR").or_else(|| {
         directories::ProjectDirs::from("", "", "fieldfix").map(|d| d.cache_dir().join("guides"))
     })
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The cache file for a folder.

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::guides::model::Guide;
 
@@ -13,7 +12,7 @@ use crate::guides::model::Guide;
 pub const RECORD_VERSION: u32 = 1;
 
 /// How a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ending {
     /// A step fixed it.
@@ -34,7 +33,7 @@ impl Ending {
 }
 
 /// What came of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepResult {
     Fixed,
@@ -56,7 +55,7 @@ impl StepResult {
 }
 
 /// One step offered, and its result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StepOutcome {
     pub step: String,
     pub result: StepResult,
@@ -108,11 +107,9 @@ pub fn guide_hash(guide: &Guide) -> String {
     let mut canonical = guide.clone();
     canonical.file.clear();
     let json = serde_json::to_vec(&canonical).expect("a guide serialises");
-    Sha256::digest(&json)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = crate::sha256_hex(&json);
+    hex.truncate(16);
+    hex
 }
 
 /// The time now in UTC, to the second, as a record's `at`.

@@ -176,7 +176,7 @@ pub fn number(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }
-    let digits = (2 - libm::log10(x.abs()).floor() as i32).max(0);
+    let digits = (2 - x.abs().log10().floor() as i32).max(0);
     let factor = 10f64.powi(digits);
     format!("{}", (x * factor).round() / factor)
 }

@@ -372,7 +372,7 @@ fn inverse_document_frequency(docs: &[Doc]) -> BTreeMap<String, f64> {
     }
     let count = docs.len() as f64;
     df.into_iter()
-        .map(|(term, n)| (term, libm::log(1.0 + (count - n + 0.5) / (n + 0.5))))
+        .map(|(term, n)| (term, (1.0 + (count - n + 0.5) / (n + 0.5)).ln()))
         .collect()
 }
 

@@ -8,11 +8,11 @@ use fieldfix::guides::model::Target;
 use fieldfix::guides::{self, Library};
 use fieldfix::output::Format;
 use fieldfix::output::Paint;
-use fieldfix::wizard::prompt::{Prompter, ScriptPrompter, Scripted};
+use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::Test;
+use crate::support::{ScriptPrompter, Scripted, Test};
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
