@@ -25,6 +25,8 @@ pub use hints::{Hint, hints};
 mod accuracy;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -72,7 +74,51 @@ const UNKNOWN_TERM_SHARE: f64 = 0.5;
 
 /// The guides that match `query`, best first. Empty when nothing matches.
 pub fn search(library: &Library, query: &str) -> Vec<Hit> {
-    Index::new(library).search(query)
+    index_for(library).search(query)
+}
+
+thread_local! {
+    /// The index of the last library searched, with the fingerprint of what it searches.
+    static LAST_INDEX: std::cell::RefCell<Option<(u64, Rc<Index>)>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The index of `library`: built once per process and library, since building it is most of a
+/// search's time (analysing every guide's text) and the wizard searches the same guides again
+/// and again. Reused only for a library whose searched text and vocabulary hash alike.
+fn index_for(library: &Library) -> Rc<Index> {
+    let print = fingerprint(library);
+    LAST_INDEX.with_borrow_mut(|last| match last {
+        Some((p, index)) if *p == print => Rc::clone(index),
+        _ => {
+            let index = Rc::new(Index::new(library));
+            *last = Some((print, Rc::clone(&index)));
+            index
+        }
+    })
+}
+
+/// A hash of everything [`Index::new`] reads: the searched fields of every guide, in order
+/// (as [`field_texts`] lists them), and the vocabulary.
+fn fingerprint(library: &Library) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    library.vocabulary.terms.hash(&mut hasher);
+    for guide in &library.guides {
+        (
+            &guide.id,
+            &guide.title,
+            &guide.aliases,
+            &guide.symptoms,
+            &guide.summary,
+        )
+            .hash(&mut hasher);
+        for cause in &guide.causes {
+            (&cause.title, &cause.explain).hash(&mut hasher);
+        }
+        for step in &guide.steps {
+            step.title.hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// For two guides a description fits about equally, the phrase of each (title, alias or
@@ -80,8 +126,8 @@ pub fn search(library: &Library, query: &str) -> Vec<Hit> {
 /// guide's phrases lack (rare words counting more), or, when the query has none, its most
 /// distinctive phrase. `None` when a guide is unknown.
 pub fn tell_apart(library: &Library, query: &str, a: &str, b: &str) -> Option<(String, String)> {
-    let index = Index::new(library);
-    let doc = |id: &str| index.docs.iter().find(|d| d.guide.id == id);
+    let index = index_for(library);
+    let doc = |id: &str| index.docs.iter().find(|d| d.id == id);
     let (da, db) = (doc(a)?, doc(b)?);
     let terms: BTreeSet<String> = index
         .analyzer
@@ -96,55 +142,64 @@ pub fn tell_apart(library: &Library, query: &str, a: &str, b: &str) -> Option<(S
 }
 
 /// A phrase of a guide a user might have typed, with its terms.
-struct Phrase<'a> {
-    text: &'a str,
+struct Phrase {
+    text: String,
     terms: BTreeSet<String>,
 }
 
 /// One guide, analysed.
-struct Doc<'a> {
-    guide: &'a Guide,
+struct Doc {
+    id: String,
+    title: String,
+    /// How many aliases the guide has: its phrases are the title, the aliases, the symptoms.
+    aliases: usize,
     /// Terms of each field, in [`FIELD_WEIGHTS`] order.
     fields: [Vec<Term>; FIELDS],
-    phrases: Vec<Phrase<'a>>,
+    phrases: Vec<Phrase>,
     /// Length-normalised, field-weighted term frequencies (filled by [`Index::new`]).
     tf: BTreeMap<String, f64>,
 }
 
 /// The analysed library.
-struct Index<'a> {
+struct Index {
     analyzer: Analyzer,
-    docs: Vec<Doc<'a>>,
+    docs: Vec<Doc>,
     /// Inverse document frequency of every term a guide uses.
     idf: BTreeMap<String, f64>,
     /// Every word the guides use, for spelling correction.
     lexicon: Lexicon,
 }
 
-impl<'a> Index<'a> {
-    fn new(library: &'a Library) -> Self {
+impl Index {
+    fn new(library: &Library) -> Self {
         let analyzer = Analyzer::new(&library.vocabulary);
         let mut words = std::collections::HashSet::new();
         let mut docs: Vec<Doc> = library
             .guides
             .iter()
             .map(|guide| {
-                let texts = field_texts(guide);
-                for text in texts.iter().flatten() {
-                    words.extend(text::words(text));
-                }
-                let fields =
-                    texts.map(|lines| lines.iter().flat_map(|line| analyzer.terms(line)).collect());
+                let fields = field_texts(guide).map(|lines| {
+                    lines
+                        .iter()
+                        .flat_map(|line| {
+                            let line_words = text::words(line);
+                            words.extend(line_words.iter().cloned());
+                            analyzer.terms_of_words(line_words)
+                        })
+                        .collect()
+                });
                 let phrases = std::iter::once(&guide.title)
                     .chain(&guide.aliases)
                     .chain(&guide.symptoms)
                     .map(|text| Phrase {
-                        text,
+                        text: text.clone(),
                         terms: analyzer.terms(text).into_iter().map(|t| t.text).collect(),
                     })
                     .collect();
                 Doc {
-                    guide,
+                    id: guide.id.clone(),
+                    title: guide.title.clone(),
+                    aliases: guide.aliases.len(),
                     fields,
                     phrases,
                     tf: BTreeMap::new(),
@@ -218,8 +273,8 @@ impl<'a> Index<'a> {
                 let (phrase_score, matched) = self.best_phrase(doc, &terms, query_total);
                 let score = BM25_SHARE * bm25 / query_total + (1.0 - BM25_SHARE) * phrase_score;
                 Some(Hit {
-                    guide: doc.guide.id.clone(),
-                    title: doc.guide.title.clone(),
+                    guide: doc.id.clone(),
+                    title: doc.title.clone(),
                     score: score.clamp(0.0, 1.0),
                     matched: matched.to_owned(),
                 })
@@ -237,9 +292,9 @@ impl<'a> Index<'a> {
     /// [`tell_apart`]): the most query weight on words `other` never uses in its title, aliases
     /// or symptoms; on a tie, the first listed (authors put the typical ones first) that has
     /// such a word at all, other than the title again. The title when no symptom has one.
-    fn telling_phrase(&self, doc: &'a Doc, other: &Doc, terms: &BTreeSet<String>) -> &'a str {
+    fn telling_phrase<'d>(&self, doc: &'d Doc, other: &Doc, terms: &BTreeSet<String>) -> &'d str {
         let theirs: BTreeSet<&String> = other.phrases.iter().flat_map(|p| &p.terms).collect();
-        let symptoms = &doc.phrases[1 + doc.guide.aliases.len()..];
+        let symptoms = &doc.phrases[1 + doc.aliases..];
         let mut best: Option<(f64, &Phrase)> = None;
         for phrase in symptoms {
             let own: Vec<&String> = phrase
@@ -247,7 +302,7 @@ impl<'a> Index<'a> {
                 .iter()
                 .filter(|t| !theirs.contains(t))
                 .collect();
-            if own.is_empty() || phrase.text.eq_ignore_ascii_case(&doc.guide.title) {
+            if own.is_empty() || phrase.text.eq_ignore_ascii_case(&doc.title) {
                 continue;
             }
             let in_query: f64 = own
@@ -259,18 +314,18 @@ impl<'a> Index<'a> {
                 best = Some((in_query, phrase));
             }
         }
-        best.map_or(doc.guide.title.as_str(), |(_, p)| p.text)
+        best.map_or(doc.title.as_str(), |(_, p)| p.text.as_str())
     }
 
     /// The guide phrase that shares the most query weight for its length (weighted Dice
     /// overlap), and that overlap; the title when no phrase shares anything.
-    fn best_phrase(
+    fn best_phrase<'d>(
         &self,
-        doc: &'a Doc,
+        doc: &'d Doc,
         terms: &BTreeMap<String, f64>,
         query_total: f64,
-    ) -> (f64, &'a str) {
-        let mut best = (0.0, doc.guide.title.as_str());
+    ) -> (f64, &'d str) {
+        let mut best = (0.0, doc.title.as_str());
         for phrase in &doc.phrases {
             let shared: f64 = phrase
                 .terms
@@ -280,7 +335,7 @@ impl<'a> Index<'a> {
             let phrase_total: f64 = phrase.terms.iter().filter_map(|t| self.idf.get(t)).sum();
             let dice = 2.0 * shared / (query_total + phrase_total);
             if dice > best.0 {
-                best = (dice, phrase.text);
+                best = (dice, phrase.text.as_str());
             }
         }
         best
@@ -465,6 +520,36 @@ mod tests {
         }
         assert_ne!(a, b);
         assert!(tell_apart(&library, "x", "login-loop", "no-such-guide").is_none());
+    }
+
+    /// The index kept between searches is never another library's: after searching the
+    /// built-in guides, a library with one more guide finds it, and the built-in guides again
+    /// do not; an edited title is found at once.
+    #[test]
+    fn the_kept_index_follows_the_library() {
+        let base = library();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/guides");
+        let extended = crate::guides::check_all(Some(&dir), false)
+            .expect("the fixture folder reads")
+            .library
+            .expect("the fixture guide loads");
+        let has_crane = |library: &Library| {
+            search(library, "crane log frozen")
+                .iter()
+                .any(|h| h.guide == "crane-log-frozen")
+        };
+        assert!(!has_crane(&base));
+        assert!(has_crane(&extended));
+        assert!(!has_crane(&base));
+        let mut edited = base.clone();
+        let guide = edited
+            .guides
+            .iter_mut()
+            .find(|g| g.id == "error-429")
+            .unwrap();
+        guide.title = "Zebra crossing".to_owned();
+        assert_eq!(top(&edited, "zebra crossing"), "error-429");
+        assert_ne!(top(&base, "zebra crossing"), "error-429");
     }
 
     #[test]

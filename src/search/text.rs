@@ -67,7 +67,7 @@ pub struct Analyzer {
     starts: std::collections::HashSet<String>,
     /// Every word the vocabulary knows, for spelling correction.
     vocabulary_words: BTreeSet<String>,
-    stop_words: BTreeSet<&'static str>,
+    stop_words: std::collections::HashSet<&'static str>,
     /// Stems already worked out: guides repeat the same words again and again.
     known_stems: std::cell::RefCell<HashMap<String, String>>,
 }
@@ -145,7 +145,12 @@ impl Analyzer {
 
     /// The terms of guide text, spelt as written.
     pub fn terms(&self, text: &str) -> Vec<Term> {
-        self.analyze(words(text).into_iter().map(|w| (w, 1.0)).collect())
+        self.terms_of_words(words(text))
+    }
+
+    /// The terms of guide text already split into [`words`].
+    pub fn terms_of_words(&self, words: Vec<String>) -> Vec<Term> {
+        self.analyze(words.into_iter().map(|w| (w, 1.0)).collect())
     }
 
     /// The terms of a user's query: words missing from `lexicon` are taken for the closest known
