@@ -704,3 +704,103 @@ fn no_control_character_reaches_the_terminal_from_any_output() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Markdown: no guide value becomes HTML, a link or a new block.
+
+/// A valid guide whose texts and sources carry HTML, links and Markdown markup.
+fn markup_guide() -> String {
+    crate::support::edits(
+        &minimal_guide("markup"),
+        &[
+            (
+                "title: Test problem",
+                r#"title: "Evil <script>alert(1)</script> title""#,
+            ),
+            (
+                "summary: A problem used in tests.",
+                r#"summary: "<img src=x onerror=alert(1)> &amp; [x](javascript:alert(1))""#,
+            ),
+            (
+                "symptoms: [things break]",
+                r#"symptoms: ["- list <div>block</div>", "1. numbered", "<iframe src=//x>"]"#,
+            ),
+            ("contact: the admin", r#"contact: "Dana Ruiz <dana@x.com>""#),
+            (
+                "    explain: The first reason.",
+                "    explain: \"The first reason.\\n<script>alert(2)</script>\"\n    sources: [\"https://support.procore.com/a><script>alert(3)</script>\"]",
+            ),
+            ("label: The first", r#"label: "The <b>first</b>""#),
+            (
+                "do: [Do the first thing.]",
+                r#"do: ["Do the <a href='javascript:alert(4)'>first</a> thing."]"#,
+            ),
+        ],
+    )
+}
+
+/// `markdown` rendered to HTML by a CommonMark renderer.
+fn render_markdown(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(markdown));
+    html
+}
+
+#[test]
+fn markdown_output_carries_no_html_from_a_guide_value() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    guides.write("markup.yaml", &markup_guide());
+    let g = guides.path().to_str().unwrap();
+    let md = state.path().join("md");
+    let mut documents = Vec::new();
+    for args in [
+        vec!["--guides", g, "show", "markup", "--format", "markdown"],
+        vec!["--guides", g, "diagnose", "markup", "--format", "markdown"],
+        vec![
+            "--guides", g, "export", "--format", "markdown", "--out", "md",
+        ],
+    ] {
+        let out = Test::new().state(state.path()).args(&args).run();
+        documents.push((format!("{args:?}"), out.stdout));
+    }
+    for page in ["index.md", "markup.md"] {
+        documents.push((
+            page.to_owned(),
+            std::fs::read_to_string(md.join(page)).unwrap(),
+        ));
+    }
+    for (what, markdown) in &documents {
+        let html = render_markdown(markdown);
+        for element in [
+            "<script",
+            "<img",
+            "<iframe",
+            "<div",
+            "<b>",
+            "<a href='",
+            "javascript:alert(1)\"",
+        ] {
+            assert!(!html.contains(element), "{what}: {element} in\n{html}");
+        }
+        assert!(!html.contains("href=\"javascript"), "{what}:\n{html}");
+    }
+    // The values read as they were written.
+    let (_, page) = &documents[0];
+    let html = render_markdown(page);
+    for text in [
+        "Evil &lt;script&gt;alert(1)&lt;/script&gt; title",
+        "Dana Ruiz &lt;dana@x.com&gt;",
+        "&lt;img src=x onerror=alert(1)&gt; &amp;amp; [x](javascript:alert(1))",
+        "The &lt;b&gt;first&lt;/b&gt;",
+        "- list &lt;div&gt;block&lt;/div&gt;",
+        "1. numbered",
+        "The first reason.\n&lt;script&gt;alert(2)&lt;/script&gt;",
+    ] {
+        assert!(html.contains(text), "{text} not in\n{html}");
+    }
+    assert!(
+        html.contains("href=\"https://support.procore.com/a%3E%3Cscript%3Ealert(3)%3C/script%3E\""),
+        "{html}"
+    );
+}

@@ -842,6 +842,78 @@ fn text() -> Vec<Row> {
                 "tip: |\"Ring",
                 &["prevention tip contains the control character \\u{7}"],
             ),
+        // A line break in a name, a title or a contact could forge a line: a `Bcc:` header
+        // after a contact in a mail, a heading or a list in a page. Text may be folded (`>`).
+        Row::new("single-line fields refuse line breaks")
+            .guide(
+                "lines",
+                &[
+                    ("title: Test problem", "title: \"Test\\nproblem\""),
+                    ("symptoms: [things break]", "symptoms: [\"things\\nbreak\"]"),
+                    (
+                        "  contact: the admin",
+                        "  contact: \"IT desk\\nBcc: attacker@evil.example\"",
+                    ),
+                    ("aliases: []", "aliases: [\"a\\nb\"]"),
+                    (
+                        "    title: First cause",
+                        "    title: |\n      First\n      cause",
+                    ),
+                    ("    title: Fix the first", "    title: \"Fix\\nfirst\""),
+                    ("    ask: Which one is it?", "    ask: \"Which\\none?\""),
+                    ("        label: The first", "        label: \"The\\nfirst\""),
+                    (
+                        "      label: Project name",
+                        "      label: \"Project\\nname\"",
+                    ),
+                    // Folded, a long value is one line; a line break is fine in text.
+                    (
+                        "  - tip: Be careful.",
+                        "  - tip: >\n      Be\n      careful.",
+                    ),
+                    (
+                        "    explain: The first reason.",
+                        "    explain: \"The first\\nreason.\"",
+                    ),
+                ],
+            )
+            .error("lines.yaml", "title: |\"Test", &["title must be one line"])
+            .error(
+                "lines.yaml",
+                "symptoms: [|\"things",
+                &["symptom must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "contact: |\"IT desk",
+                &["escalation contact must be one line"],
+            )
+            .error("lines.yaml", "aliases: [|\"a", &["alias must be one line"])
+            .error(
+                "lines.yaml",
+                "      |First\n",
+                &["cause title must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "title: |\"Fix",
+                &["step title must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "ask: |\"Which",
+                &["question must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "label: |\"The",
+                &["option label must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "label: |\"Project",
+                &["provide label must be one line"],
+            ),
         // A raw ESC byte in the file is refused by the YAML reader, and not echoed either.
         Row::new("a raw escape byte is refused by the YAML reader")
             .file("raw.yaml", &raw_escape_guide())

@@ -88,6 +88,24 @@ impl Checker<'_> {
         text.value.trim().to_owned()
     }
 
+    /// Text shown on one line (a title, a label, a name, a contact): [`text`](Self::text)
+    /// without a line break, so it cannot forge a second line (a `Bcc:` header after a
+    /// contact, a heading in a page).
+    fn line(&mut self, text: &Text, what: &str) -> String {
+        let value = self.text(text, what);
+        if value.contains('\n') && forbidden_char(&value).is_none() {
+            self.report(
+                text.referenced,
+                format!("{what} must be one line, but it holds a line break: write it on one line (a long value may be folded with `>`)"),
+            );
+        }
+        value
+    }
+
+    fn lines(&mut self, texts: &[Text], what: &str) -> Vec<String> {
+        texts.iter().map(|t| self.line(t, what)).collect()
+    }
+
     fn texts(&mut self, texts: &[Text], what: &str) -> Vec<String> {
         texts.iter().map(|t| self.text(t, what)).collect()
     }
@@ -357,7 +375,7 @@ impl Checker<'_> {
             .iter()
             .map(|o: &RawChoice| Choice {
                 value: self.id(&o.value, "option value"),
-                label: self.text(&o.label, "option label"),
+                label: self.line(&o.label, "option label"),
                 effect: self.effect(
                     &RawEffect {
                         raises: o.raises.clone(),
@@ -374,7 +392,7 @@ impl Checker<'_> {
             .collect();
         Question {
             id,
-            ask: self.text(&raw.ask, "question"),
+            ask: self.line(&raw.ask, "question"),
             when: self.when(&raw.when, questions),
             options,
             minutes: raw
@@ -430,7 +448,7 @@ pub fn context(
         .collect();
     for (id, raw) in sorted(&raw.targets) {
         let target = c.target(Some(id), Target::Admin);
-        let contact = raw.contact.as_ref().map(|t| c.text(t, "target contact"));
+        let contact = raw.contact.as_ref().map(|t| c.line(t, "target contact"));
         let minutes = raw
             .minutes
             .as_ref()
@@ -514,15 +532,15 @@ pub fn guide(
     let related = related(&mut c, raw, known, &id);
 
     let guide = Guide {
-        title: c.text(&raw.title, "title"),
+        title: c.line(&raw.title, "title"),
         summary: c.text(&raw.summary, "summary"),
         sources: c.sources(&raw.sources, known.strict, None),
         aliases: raw
             .aliases
             .iter()
-            .map(|a| c.text(a, "alias").to_lowercase())
+            .map(|a| c.line(a, "alias").to_lowercase())
             .collect(),
-        symptoms: c.texts(&raw.symptoms, "symptom"),
+        symptoms: c.lines(&raw.symptoms, "symptom"),
         escalate,
         causes,
         context,
@@ -616,7 +634,7 @@ fn guide_causes(
         .iter()
         .map(|x| Cause {
             id: c.id(&x.id, "cause id"),
-            title: c.text(&x.title, "cause title"),
+            title: c.line(&x.title, "cause title"),
             explain: c.text(&x.explain, "cause explanation"),
             likelihood: c.positive(&x.likelihood, "likelihood"),
             when: c.when(&x.when, questions),
@@ -697,7 +715,7 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
     }
     let lines_by_device = c.device_lines(&x.devices, names.devices);
     let role = x.admin.as_ref().map(|role| {
-            let text = c.text(role, "admin role");
+            let text = c.line(role, "admin role");
             if matches!(text.to_lowercase().as_str(), "true" | "false" | "yes" | "no") {
                 c.report(
                     role.referenced,
@@ -724,7 +742,7 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
         s.value.clone()
     });
     Step {
-        title: c.text(&x.title, "step title"),
+        title: c.line(&x.title, "step title"),
         minutes: c.positive(&x.minutes, "minutes"),
         fixes: c.refs(&x.fixes, names.causes, "cause in `fixes`"),
         success,
@@ -812,7 +830,7 @@ fn escalate(c: &mut Checker, raw: &RawGuide, known: &Known, origin: Origin) -> E
     let mut targets = known.targets.clone();
     if let Some(target) = targets.get_mut(&to) {
         if let Some(contact) = &raw.escalate.contact {
-            target.contact = c.text(contact, "escalation contact");
+            target.contact = c.line(contact, "escalation contact");
         }
         if let Some(minutes) = &raw.escalate.minutes {
             target.minutes = c.positive(minutes, "escalation minutes");
@@ -828,7 +846,7 @@ fn escalate(c: &mut Checker, raw: &RawGuide, known: &Known, origin: Origin) -> E
             .iter()
             .map(|p| Provide {
                 id: c.id(&p.id, "provide id"),
-                label: c.text(&p.label, "provide label"),
+                label: c.line(&p.label, "provide label"),
                 kind: p.kind,
             })
             .collect(),
@@ -995,7 +1013,7 @@ pub fn apply_override(
             continue;
         };
         if let Some(title) = &change.title {
-            step.title = c.text(title, "step title");
+            step.title = c.line(title, "step title");
         }
         if let Some(minutes) = &change.minutes {
             step.minutes = c.positive(minutes, "minutes");
@@ -1044,7 +1062,7 @@ fn override_causes(c: &mut Checker, raw: &RawOverride, guide: &mut Guide) {
 fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut Guide) {
     let to = guide.escalate.to;
     if let Some(contact) = &esc.contact {
-        let contact = c.text(contact, "escalation contact");
+        let contact = c.line(contact, "escalation contact");
         if let Some(target) = guide.escalate.targets.get_mut(&to) {
             target.contact = contact;
         }
@@ -1064,7 +1082,7 @@ fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut G
             .iter()
             .map(|p| Provide {
                 id: c.id(&p.id, "provide id"),
-                label: c.text(&p.label, "provide label"),
+                label: c.line(&p.label, "provide label"),
                 kind: p.kind,
             })
             .collect();
