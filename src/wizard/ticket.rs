@@ -368,7 +368,7 @@ fn ask_shared(
 /// has an email address.
 fn mailto(contact: &str, ticket: &Ticket) -> Option<String> {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    let email = EMAIL.find(contact)?.as_str();
+    let email = address(contact)?;
     let subject = format!("fieldfix: {}", ticket.problem);
     let mut body = format!("Hello,\n\n{} is not fixed.", ticket.problem);
     if !ticket.described.is_empty() {
@@ -381,6 +381,30 @@ fn mailto(contact: &str, ticket: &Ticket) -> Option<String> {
         enc(&subject),
         enc(&body)
     ))
+}
+
+/// The one address a contact is written to: `dana@x.com`, `Dana Ruiz <dana@x.com>` or
+/// `Dana Ruiz (dana@x.com)`. None when the contact names no address or more than one, or holds
+/// a line break or a control character: a `Bcc:` line or a second address never chooses
+/// where the mail goes.
+fn address(contact: &str) -> Option<&str> {
+    if contact.chars().any(crate::safe::is_unsafe) {
+        return None;
+    }
+    let mut found = EMAIL.find_iter(contact);
+    let email = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let before = contact[..email.start()].chars().next_back();
+    let after = contact[email.end()..].chars().next();
+    let whole_word = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let delimited = (whole_word(before) && whole_word(after))
+        || matches!(
+            (before, after),
+            (Some('<'), Some('>')) | (Some('('), Some(')'))
+        );
+    delimited.then_some(email.as_str())
 }
 
 fn build(library: &Library, guide: &Guide, session: &Session, handover: Handover) -> Ticket {
