@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
+
 use crate::support::{GuideDir, Output, Test, assert_printable, minimal_guide, reseal_cache};
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
@@ -803,4 +805,50 @@ fn markdown_output_carries_no_html_from_a_guide_value() {
         html.contains("href=\"https://support.procore.com/a%3E%3Cscript%3Ealert(3)%3C/script%3E\""),
         "{html}"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: no guide can take the name of a file export writes for itself.
+
+#[test]
+fn a_guide_named_like_the_index_is_refused_and_never_replaces_it() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    guides.write("index.yaml", &minimal_guide("index"));
+    Test::new()
+        .state(state.path())
+        .args(["validate"])
+        .arg(guides.path())
+        .status(1)
+        .stdout_contains("guide id `index` is reserved")
+        .run();
+    Test::new()
+        .state(state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .args(["export", "--out", "site"])
+        .status(1)
+        .stderr_contains("guide id `index` is reserved")
+        .run();
+    assert!(!state.path().join("site").exists());
+    // A library that holds one all the same (built in memory) is refused before any write.
+    let mut library = fieldfix::guides::embedded::library();
+    library
+        .guides
+        .push(crate::support::GuideBuilder::new("index").build());
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let request = ExportRequest {
+            format,
+            dir: state.path().join("site"),
+            force: true,
+        };
+        let mut sink = Vec::new();
+        let mut out = fieldfix::output::Out {
+            writer: &mut sink,
+            paint: fieldfix::output::Paint::plain(),
+        };
+        let refused = export(&library, &request, &mut out).unwrap_err();
+        assert!(refused.to_string().contains("two pages"), "{refused}");
+        assert!(!state.path().join("site").exists());
+    }
 }

@@ -355,6 +355,14 @@ fn ids() -> Vec<Row> {
     );
     let invalid = "is not a valid id: use lowercase letters, digits and single dashes";
     vec![
+        // Its page would be index.html (index.md): the export's own index, which it would replace.
+        Row::new("a guide id that export uses for its own files is reserved")
+            .file("index.yaml", &minimal_guide("index"))
+            .error(
+                "index.yaml",
+                "id: |index",
+                &["guide id `index` is reserved", "index.html"],
+            ),
         Row::new("duplicate ids within a guide are all reported")
             .file("dups.yaml", &dups)
             .duplicate("dups.yaml", "provide id `project`", "  - id: |project")

@@ -573,6 +573,12 @@ fn check_ids(
             format!("guide id `{id}` does not match its file name `{stem}`: name the file `{id}.yaml` or change the id"),
         );
     }
+    if let Some(file) = crate::model::export_file_taken(&id) {
+        c.report(
+            raw.id.referenced,
+            format!("guide id `{id}` is reserved: `fieldfix export` writes its own {file}, which this guide's page would replace; choose another id"),
+        );
+    }
     let cause_ids = c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
     let step_ids = c.unique(raw.steps.iter().map(|x| &x.id), "step id");
     c.unique(raw.questions.iter().map(|x| &x.id), "question id");
