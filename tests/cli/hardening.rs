@@ -268,6 +268,23 @@ fn a_tampered_cache_is_never_served() {
         ),
         ("bad id", Box::new(|g| g["id"] = json!("../../x"))),
         (
+            "javascript source",
+            Box::new(|g| g["causes"][0]["sources"] = json!(["javascript:alert(1)"])),
+        ),
+        (
+            "0-minute step",
+            Box::new(|g| g["steps"][0]["minutes"] = json!(0.0)),
+        ),
+        (
+            "line break in a title",
+            Box::new(|g| g["title"] = json!("From the cache\nBcc: x@evil.example")),
+        ),
+        (
+            "line break in a contact",
+            Box::new(|g| g["escalate"]["targets"]["admin"]["contact"] = json!("a\nBcc: x@y.z")),
+        ),
+        ("reserved id", Box::new(|g| g["id"] = json!("index"))),
+        (
             "duplicate step",
             Box::new(|g| g["steps"][1]["id"] = json!("fix-first")),
         ),
@@ -276,6 +293,31 @@ fn a_tampered_cache_is_never_served() {
         tamper(&cache, change);
         assert_eq!(title(state.path(), guides.path()), "Test problem", "{what}");
     }
+}
+
+#[test]
+fn a_forged_cache_cannot_carry_a_bad_source_or_step_into_export() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    tamper(&cache, |g| {
+        g["causes"][0]["sources"] = json!(["javascript:alert(1)"]);
+        g["steps"][0]["minutes"] = json!(0.0);
+    });
+    Test::new()
+        .state(state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .args(["export", "--format", "markdown", "--out", "md"])
+        .run();
+    let page = std::fs::read_to_string(state.path().join("md").join("crane-log.md")).unwrap();
+    assert!(
+        page.contains("Test problem") && page.contains("(5 min)"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("javascript") && !page.contains("From the cache"),
+        "{page}"
+    );
 }
 
 #[test]

@@ -74,16 +74,8 @@ impl Checker<'_> {
 
     /// Non-empty, printable text.
     fn text(&mut self, text: &Text, what: &str) -> String {
-        if text.value.trim().is_empty() {
-            self.report(text.referenced, format!("{what} is empty"));
-        } else if let Some(c) = forbidden_char(&text.value) {
-            self.report(
-                text.referenced,
-                format!(
-                    "{what} contains the control character {} (terminal escape sequences and control characters are not allowed in guide text)",
-                    c.escape_unicode()
-                ),
-            );
+        if let Some(problem) = text_problem(&text.value, what) {
+            self.report(text.referenced, problem);
         }
         text.value.trim().to_owned()
     }
@@ -92,14 +84,10 @@ impl Checker<'_> {
     /// without a line break, so it cannot forge a second line (a `Bcc:` header after a
     /// contact, a heading in a page).
     fn line(&mut self, text: &Text, what: &str) -> String {
-        let value = self.text(text, what);
-        if value.contains('\n') && forbidden_char(&value).is_none() {
-            self.report(
-                text.referenced,
-                format!("{what} must be one line, but it holds a line break: write it on one line (a long value may be folded with `>`)"),
-            );
+        if let Some(problem) = line_problem(&text.value, what) {
+            self.report(text.referenced, problem);
         }
-        value
+        text.value.trim().to_owned()
     }
 
     fn lines(&mut self, texts: &[Text], what: &str) -> Vec<String> {
@@ -112,17 +100,10 @@ impl Checker<'_> {
 
     /// An id: lowercase letters, digits and single dashes.
     fn id(&mut self, id: &Text, what: &str) -> String {
-        let v = &id.value;
-        if !crate::text::is_id(v) {
-            self.report(
-                id.referenced,
-                format!(
-                    "{what} `{}` is not a valid id: use lowercase letters, digits and single dashes, like `weak-signal`",
-                    crate::text::sanitize(v)
-                ),
-            );
+        if let Some(problem) = id_problem(&id.value, what) {
+            self.report(id.referenced, problem);
         }
-        v.clone()
+        id.value.clone()
     }
 
     /// Reports every id that appears twice; returns the set of ids.
@@ -186,30 +167,8 @@ impl Checker<'_> {
             );
         }
         for source in sources {
-            let v = source.value.trim();
-            if v == "seed" || v == "device" {
-                continue;
-            }
-            match https_host(v) {
-                Some(host) if v.chars().all(|c| c.is_ascii_graphic()) => {
-                    if strict && !PROCORE_HOSTS.contains(&host) {
-                        self.report(
-                            source.referenced,
-                            format!(
-                                "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
-                                crate::text::sanitize(host),
-                                PROCORE_HOSTS.join(", ")
-                            ),
-                        );
-                    }
-                }
-                _ => self.report(
-                    source.referenced,
-                    format!(
-                        "source `{}` is not valid: use `seed` (the source articles), `device` (phone or computer knowledge) or a page address starting with https://",
-                        crate::text::sanitize(v)
-                    ),
-                ),
+            if let Some(problem) = source_problem(&source.value, strict) {
+                self.report(source.referenced, problem);
             }
         }
         sources.iter().map(|t| t.value.trim().to_owned()).collect()
@@ -248,16 +207,8 @@ impl Checker<'_> {
     /// A number greater than 0 and at most [`MAX_NUMBER`], so sums and products of them stay
     /// finite (a likelihood of `1e308` would make every probability `NaN`).
     fn positive(&mut self, n: &Spanned<f64>, what: &str) -> f64 {
-        if !n.value.is_finite() || n.value <= 0.0 {
-            self.report(
-                n.referenced,
-                format!("{what} must be a number greater than 0, found {}", n.value),
-            );
-        } else if n.value > MAX_NUMBER {
-            self.report(
-                n.referenced,
-                format!("{what} must be at most {MAX_NUMBER}, found {:?}", n.value),
-            );
+        if let Some(problem) = positive_problem(n.value, what) {
+            self.report(n.referenced, problem);
         }
         n.value
     }
@@ -401,6 +352,88 @@ impl Checker<'_> {
                 .map(|m| self.positive(m, "question minutes")),
         }
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// The rules on single values, shared by the checker of a guide file (which adds the location)
+// and the check of a finished library ([`crate::sound`]): each says what is wrong, or nothing.
+
+/// Text: not empty, no control character or direction control (a line break is fine).
+pub(crate) fn text_problem(value: &str, what: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        Some(format!("{what} is empty"))
+    } else {
+        forbidden_char(value).map(|c| format!(
+            "{what} contains the control character {} (terminal escape sequences and control characters are not allowed in guide text)",
+            c.escape_unicode()
+        ))
+    }
+}
+
+/// Text shown on one line: [`text_problem`], and no line break.
+pub(crate) fn line_problem(value: &str, what: &str) -> Option<String> {
+    text_problem(value, what).or_else(|| {
+        value.trim().contains('\n').then(|| format!(
+            "{what} must be one line, but it holds a line break: write it on one line (a long value may be folded with `>`)"
+        ))
+    })
+}
+
+/// An id: lowercase letters, digits and single dashes.
+pub(crate) fn id_problem(v: &str, what: &str) -> Option<String> {
+    (!crate::text::is_id(v)).then(|| format!(
+        "{what} `{}` is not a valid id: use lowercase letters, digits and single dashes, like `weak-signal`",
+        crate::text::sanitize(v)
+    ))
+}
+
+/// A guide id whose page would replace a file export writes for itself.
+pub(crate) fn reserved_problem(id: &str) -> Option<String> {
+    crate::model::export_file_taken(id).map(|file| format!(
+        "guide id `{id}` is reserved: `fieldfix export` writes its own {file}, which this guide's page would replace; choose another id"
+    ))
+}
+
+/// A `sources` entry: `seed`, `device` or an `https://` address (in strict mode, of a Procore
+/// page).
+pub(crate) fn source_problem(source: &str, strict: bool) -> Option<String> {
+    let v = source.trim();
+    if v == "seed" || v == "device" {
+        return None;
+    }
+    match https_host(v) {
+        Some(host) if v.chars().all(|c| c.is_ascii_graphic()) => {
+            (strict && !PROCORE_HOSTS.contains(&host)).then(|| {
+                format!(
+                    "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
+                    crate::text::sanitize(host),
+                    PROCORE_HOSTS.join(", ")
+                )
+            })
+        }
+        _ => Some(format!(
+            "source `{}` is not valid: use `seed` (the source articles), `device` (phone or computer knowledge) or a page address starting with https://",
+            crate::text::sanitize(v)
+        )),
+    }
+}
+
+/// A number greater than 0 and at most [`MAX_NUMBER`], so sums and products of them stay
+/// finite (a likelihood of `1e308` would make every probability `NaN`).
+pub(crate) fn positive_problem(n: f64, what: &str) -> Option<String> {
+    if !n.is_finite() || n <= 0.0 {
+        Some(format!("{what} must be a number greater than 0, found {n}"))
+    } else if n > MAX_NUMBER {
+        Some(format!("{what} must be at most {MAX_NUMBER}, found {n:?}"))
+    } else {
+        None
+    }
+}
+
+/// A step's chance of success: above 0, at most 1.
+pub(crate) fn success_problem(n: f64) -> Option<String> {
+    (!(n > 0.0 && n <= 1.0))
+        .then(|| format!("success must be a number above 0 and at most 1, found {n}"))
 }
 
 fn list<'a>(items: impl Iterator<Item = &'a String>) -> String {
@@ -573,11 +606,8 @@ fn check_ids(
             format!("guide id `{id}` does not match its file name `{stem}`: name the file `{id}.yaml` or change the id"),
         );
     }
-    if let Some(file) = crate::model::export_file_taken(&id) {
-        c.report(
-            raw.id.referenced,
-            format!("guide id `{id}` is reserved: `fieldfix export` writes its own {file}, which this guide's page would replace; choose another id"),
-        );
+    if let Some(problem) = reserved_problem(&id) {
+        c.report(raw.id.referenced, problem);
     }
     let cause_ids = c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
     let step_ids = c.unique(raw.steps.iter().map(|x| &x.id), "step id");
@@ -777,20 +807,11 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
 
 /// A step's chance of success as given: above 0 and at most 1 (`None` when not given).
 fn step_success(c: &mut Checker, success: Option<&Spanned<f64>>) -> Option<f64> {
-    match success {
-        Some(s) if !(s.value > 0.0 && s.value <= 1.0) => {
-            c.report(
-                s.referenced,
-                format!(
-                    "success must be a number above 0 and at most 1, found {}",
-                    s.value
-                ),
-            );
-            Some(s.value)
-        }
-        Some(s) => Some(s.value),
-        None => None,
+    let s = success?;
+    if let Some(problem) = success_problem(s.value) {
+        c.report(s.referenced, problem);
     }
+    Some(s.value)
 }
 
 /// The risk a step declares, if it is a known one.
@@ -912,38 +933,48 @@ fn check_guards(c: &mut Checker, raw: &RawGuide, steps: &[Step]) {
 
 /// Reports each cycle in the steps' `after` lists once.
 fn check_cycles(c: &mut Checker, raw: &RawGuide) {
-    let after: HashMap<&str, Vec<&str>> = raw
-        .steps
-        .iter()
-        .map(|s| {
-            (
-                s.id.value.as_str(),
-                s.after.iter().map(|a| a.value.as_str()).collect(),
-            )
-        })
-        .collect();
-    // 0 = unvisited, 1 = on the current path, 2 = done.
-    let mut state: HashMap<&str, u8> = HashMap::new();
-    for start in &raw.steps {
-        let mut path = vec![start.id.value.as_str()];
-        if let Some(cycle) = visit(start.id.value.as_str(), &after, &mut state, &mut path) {
-            // Point at a step of the cycle, not at the step that led to it.
-            let at = raw
-                .steps
-                .iter()
-                .find(|s| Some(&s.id.value.as_str()) == cycle.first())
-                .map_or(start.id.referenced, |s| s.id.referenced);
+    let steps = raw.steps.iter().map(|s| {
+        (
+            s.id.value.as_str(),
+            s.after.iter().map(|a| a.value.as_str()).collect(),
+        )
+    });
+    for cycle in cycles(steps) {
+        // Point at a step of the cycle, not at the step that led to it.
+        if let Some(s) = raw
+            .steps
+            .iter()
+            .find(|s| Some(&s.id.value.as_str()) == cycle.first())
+        {
             c.report(
-                at,
+                s.id.referenced,
                 format!(
                     "steps wait on each other in a cycle: {}",
                     cycle.join(" -> ")
                 ),
             );
         }
+    }
+}
+
+/// Every cycle the `after` orders of `steps` (id, the ids it comes after) form, each once.
+pub(crate) fn cycles<'a>(
+    steps: impl Iterator<Item = (&'a str, Vec<&'a str>)>,
+) -> Vec<Vec<&'a str>> {
+    let steps: Vec<(&str, Vec<&str>)> = steps.collect();
+    let after: HashMap<&str, Vec<&str>> = steps.iter().cloned().collect();
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut found = Vec::new();
+    for (start, _) in &steps {
+        let mut path = vec![*start];
+        if let Some(cycle) = visit(start, &after, &mut state, &mut path) {
+            found.push(cycle);
+        }
         // A cycle leaves its steps marked as on the path: it was reported once, now settle them.
         state.values_mut().for_each(|s| *s = 2);
     }
+    found
 }
 
 fn visit<'a>(

@@ -347,11 +347,19 @@ pub fn assemble_with(
     }
     guides.sort_by(|a, b| a.id.cmp(&b.id));
     apply_overrides(&overrides, &context, &mut guides, &mut problems);
-    let library = problems.is_empty().then_some(Library {
+    let mut library = problems.is_empty().then_some(Library {
         context,
         targets,
         guides,
     });
+    // The rules the guide cache is checked by: every library the checker builds passes them.
+    if let Some(Err(e)) = library.as_ref().map(crate::sound::library) {
+        problems.push(Problem::file(
+            "the guides",
+            format!("the assembled guides break a rule (a fieldfix bug: please report it): {e}"),
+        ));
+        library = None;
+    }
     Checked {
         library,
         problems,
