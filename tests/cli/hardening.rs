@@ -74,6 +74,33 @@ fn undo_refuses_to_move_a_file_out_of_its_folder() {
     }
 }
 
+#[cfg(unix)]
+#[test]
+fn undo_refuses_an_entry_whose_folder_is_a_link_elsewhere() {
+    let state = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("a.txt"), "theirs").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), state.path().join("photos")).unwrap();
+    let list = state.path().join("fieldfix-undo-1.json");
+    for renames in [
+        json!([{"from": "photos/secret", "to": "photos/a.txt"}]),
+        json!([{
+            "from": state.path().join("photos/secret").to_str().unwrap(),
+            "to": state.path().join("photos/a.txt").to_str().unwrap(),
+        }]),
+    ] {
+        std::fs::write(&list, undo_list(renames.clone())).unwrap();
+        let out = run_undo(state.path(), &list);
+        assert_eq!(out.code, 2, "{renames}: {}", out.stderr);
+        assert!(out.stderr.contains("is a link to"), "{}", out.stderr);
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.path().join("a.txt")).unwrap(),
+            "theirs"
+        );
+        assert!(!elsewhere.path().join("secret").exists());
+    }
+}
+
 #[test]
 fn undo_checks_the_kind_and_version_of_the_list() {
     let state = tempfile::tempdir().unwrap();
