@@ -942,6 +942,14 @@ fn names_questions_devices() -> Vec<Row> {
     // One more option for a shared question is enough: it has its others already.
     let added = "questions:\n  - id: network\n    ask: How is the connection?\n    options:\n      - value: satellite\n        label: A satellite link\n";
     vec![
+        // `fieldfix fix photos` must keep meaning the built-in guide that answers to it.
+        Row::new("a guide id may not be a built-in guide's alias")
+            .guide("photos", &[])
+            .error(
+                "photos.yaml",
+                "id: |photos",
+                &["guide id `photos` is already an alias of the guide `photos-not-uploading`"],
+            ),
         Row::new("an alias may name one guide only")
             .guide(
                 "my-photos",

@@ -495,6 +495,23 @@ fn check_aliases(
                 .or_insert_with(|| guide.id.clone());
         }
     }
+    // A new guide's id cannot be an alias a kept guide answers to: the name would mean two guides.
+    for (source, raw) in parsed {
+        if let Some(owner) = guides
+            .iter()
+            .find(|g| g.aliases.iter().any(|a| *a == raw.id.value))
+        {
+            problems.push(Problem::at(
+                &source.name,
+                &source.text,
+                raw.id.referenced,
+                format!(
+                    "guide id `{}` is already an alias of the guide `{}`: ids and aliases must be unique",
+                    raw.id.value, owner.id
+                ),
+            ));
+        }
+    }
     for (source, raw) in parsed {
         for alias in &raw.aliases {
             let key = alias.value.trim().to_lowercase();
