@@ -86,12 +86,12 @@ fn jsonl_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Reads one outcome file.
 pub fn read_file(path: &Path) -> Result<Records, ReadError> {
-    let text =
-        crate::input::read_text(path, MAX_FILE_BYTES).map_err(|e| ReadError::Unreadable {
+    let bytes =
+        crate::input::read_bytes(path, MAX_FILE_BYTES).map_err(|e| ReadError::Unreadable {
             path: path.to_owned(),
             reason: e.reason,
         })?;
-    parse(&text, path)
+    parse(&bytes, path)
 }
 
 /// Only the version, to tell a newer record from a broken one.
@@ -100,8 +100,9 @@ struct Version {
     record: u32,
 }
 
-/// The records in `text`, the contents of the file `path`.
-pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
+/// The records in `text`, the contents of the file `path`. A line that is not UTF-8 text is
+/// skipped like any damaged line; the others are read.
+pub fn parse(text: &[u8], path: &Path) -> Result<Records, ReadError> {
     let mut read = Records {
         files: 1,
         ..Records::default()
@@ -110,9 +111,25 @@ pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
     let mut lines_seen = 0;
     let mut newer = 0;
     let name = crate::safe::path(path);
-    let count = text.lines().count();
-    for (i, line) in text.lines().enumerate() {
+    let lines: Vec<&[u8]> = text.split(|&b| b == b'\n').collect();
+    let count = lines.len();
+    for (i, line) in lines.into_iter().enumerate() {
         let number = i + 1;
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let line = match std::str::from_utf8(line) {
+            Ok(line) => line,
+            Err(e) => {
+                lines_seen += 1;
+                let reason = format!(
+                    "the line is not UTF-8 text (invalid byte at column {})",
+                    e.valid_up_to() + 1
+                );
+                read.warnings
+                    .push(format!("{name}:{number}: skipped a line: {reason}"));
+                first_bad.get_or_insert((number, reason));
+                continue;
+            }
+        };
         if line.trim().is_empty() {
             continue;
         }
@@ -126,7 +143,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
                 ));
             }
             Err(reason) => {
-                let torn = number == count && !text.ends_with('\n');
+                let torn = number == count && text.last() != Some(&b'\n');
                 let why = if torn {
                     "a line cut short (fieldfix stopped while writing it)".to_owned()
                 } else {
@@ -180,7 +197,7 @@ mod tests {
     #[test]
     fn a_torn_last_line_is_a_warning_with_file_and_line() {
         let text = format!("{GOOD}\n{GOOD}\n{{\"record\":1,\"fiel");
-        let read = parse(&text, Path::new("crew/a.jsonl")).unwrap();
+        let read = parse(text.as_bytes(), Path::new("crew/a.jsonl")).unwrap();
         assert_eq!(read.records.len(), 2);
         assert_eq!(read.warnings.len(), 1);
         assert!(read.warnings[0].starts_with("crew/a.jsonl:3: skipped a line cut short"));
@@ -188,14 +205,14 @@ mod tests {
 
     #[test]
     fn a_file_of_no_records_is_an_error_at_its_first_line() {
-        let err = parse("name,minutes\nbob,3\n", Path::new("sheet.csv")).unwrap_err();
+        let err = parse(b"name,minutes\nbob,3\n", Path::new("sheet.csv")).unwrap_err();
         let message = err.to_string();
         assert!(
             message.starts_with("sheet.csv:1: not an outcome record"),
             "{message}"
         );
         assert!(
-            parse("", Path::new("empty.jsonl"))
+            parse(b"", Path::new("empty.jsonl"))
                 .unwrap()
                 .records
                 .is_empty()
@@ -205,10 +222,31 @@ mod tests {
     #[test]
     fn newer_records_are_skipped_not_misread() {
         let newer = GOOD.replace(r#""record":1"#, r#""record":9"#);
-        let read = parse(&format!("{newer}\n{GOOD}\n"), Path::new("l.jsonl")).unwrap();
+        let read = parse(
+            format!("{newer}\n{GOOD}\n").as_bytes(),
+            Path::new("l.jsonl"),
+        )
+        .unwrap();
         assert_eq!(read.records.len(), 1);
         assert!(read.warnings[0].contains("newer fieldfix"));
-        let read = parse(&format!("{newer}\n"), Path::new("l.jsonl")).unwrap();
+        let read = parse(format!("{newer}\n").as_bytes(), Path::new("l.jsonl")).unwrap();
         assert!(read.records.is_empty());
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_skipped_with_its_line_and_the_rest_read() {
+        let mut text = format!("{GOOD}\n").into_bytes();
+        text.extend_from_slice(&GOOD.as_bytes()[..20]);
+        text.push(0xff);
+        text.extend_from_slice(&GOOD.as_bytes()[20..]);
+        text.extend_from_slice(format!("\n{GOOD}\r\n").as_bytes());
+        let read = parse(&text, Path::new("crew/a.jsonl")).unwrap();
+        assert_eq!(read.records.len(), 2);
+        assert_eq!(
+            read.warnings,
+            [
+                "crew/a.jsonl:2: skipped a line: the line is not UTF-8 text (invalid byte at column 21)"
+            ]
+        );
     }
 }

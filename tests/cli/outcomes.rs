@@ -285,6 +285,33 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
 }
 
 #[test]
+fn a_line_that_is_not_utf8_is_skipped_naming_file_and_line_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = lines(&small_log());
+    let mut bytes = good.as_bytes().to_vec();
+    // One byte of a line damaged: that line goes, the others stay.
+    let second = good.find('\n').unwrap() + 10;
+    bytes[second] = 0xff;
+    std::fs::write(dir.path().join("outcomes.jsonl"), bytes).unwrap();
+    let out = Test::new()
+        .state(dir.path())
+        .args(["outcomes", "export"])
+        .run();
+    assert!(
+        out.stderr
+            .contains("outcomes.jsonl:2: skipped a line: the line is not UTF-8 text"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stdout.lines().count(),
+        small_log().len() - 1,
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = lines(&small_log());
