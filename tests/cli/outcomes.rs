@@ -559,6 +559,23 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--force"));
     assert!(tune(&["--force"]).code == 0);
+    // A link to nothing is a path that exists too: the same refusal, not a failed write.
+    #[cfg(unix)]
+    {
+        let kept = dir.path().join("kept.yaml");
+        std::fs::rename(&written, &kept).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &written).unwrap();
+        let out = tune(&[]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("already exists: move it away, or pass --force"),
+            "{}",
+            out.stderr
+        );
+        std::fs::remove_file(&written).unwrap();
+        std::fs::rename(&kept, &written).unwrap();
+    }
 
     // Rolled out beside the company's own override: it validates, and the sessions run before
     // it still count (the version without the tuned overrides is a known one).
