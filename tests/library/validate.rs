@@ -309,6 +309,17 @@ fn reading_and_parsing() -> Vec<Row> {
                 &[("symptoms: [things break]\n", &format!("symptoms:\n{many}"))],
             )
             .error("anchors.yaml", "&a0 |things", &["refused: a YAML anchor"]),
+        // Two guides pasted into one file: said plainly, at the second document's `---`.
+        Row::new("a second YAML document is refused at its start")
+            .file(
+                "two.yaml",
+                &format!("{}---\n{}", minimal_guide("two"), minimal_guide("other")),
+            )
+            .error(
+                "two.yaml",
+                "|---",
+                &["a second YAML document starts here", "one guide"],
+            ),
         Row::new("very deep nesting is refused")
             .file("deep.yaml", &deep)
             .error_at(

@@ -256,6 +256,13 @@ fn limit_message(e: &serde_saphyr::Error) -> Option<String> {
             breach: B::Depth { .. },
             ..
         } => Some(nesting_message()),
+        E::Budget {
+            breach: B::Documents { .. },
+            ..
+        } => Some(
+            "a second YAML document starts here (`---`): a guide file holds one guide; put each guide in a file of its own"
+                .to_owned(),
+        ),
         E::Budget { breach, .. } => Some(too_large_message(&format!("{breach:?}"))),
         _ => None,
     }
