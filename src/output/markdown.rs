@@ -94,6 +94,19 @@ pub fn code(s: &str) -> String {
     format!("{fence}{pad}{s}{pad}{fence}")
 }
 
+/// `text` as a fenced code block (shown exactly, as `info`): fenced with more backticks than
+/// any run inside it, so no line of it can close the block early and turn the rest into markup.
+pub fn code_block(info: &str, text: &str) -> String {
+    let text = crate::safe::text(text);
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{info}\n{}\n{fence}", text.trim_end())
+}
+
 /// An address as a link destination that takes the reader to exactly that address: written
 /// in `<...>`, with every character that could end it or be read as an escape or an entity
 /// (`<`, `>`, `\`, `&`, spaces, controls, non-ASCII) percent-encoded or entity-encoded.

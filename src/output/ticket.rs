@@ -136,8 +136,8 @@ pub fn markdown(t: &Ticket) -> String {
     for report in &t.files_checked {
         let _ = writeln!(
             out,
-            "\n## Files checked\n\n```text\n{}\n```",
-            report.trim_end()
+            "\n## Files checked\n\n{}",
+            super::markdown::code_block("text", report)
         );
     }
     // A problem no guide covers has no causes to estimate: no empty heading.

@@ -420,3 +420,26 @@ fn escaped_names_read_as_written() {
         "Dana Ruiz <dana@x.com>"
     );
 }
+
+#[test]
+fn a_code_block_holds_any_text_whole() {
+    use fieldfix::output::markdown::code_block;
+    use pulldown_cmark::{Event, Parser};
+    let report = "photos/\n  ```\n<script>alert(1)</script>\n   ````x.jpg: fine";
+    let block = code_block("text", report);
+    let events: Vec<Event> = Parser::new(&block).collect();
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text.trim_end(), report);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))),
+        "{events:?}"
+    );
+}
