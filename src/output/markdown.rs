@@ -157,7 +157,7 @@ impl Links {
         let title = escape(library.guide(id).map(|g| g.title.as_str()).unwrap_or(id));
         match self {
             Links::Plain => format!("{title} ({})", code(id)),
-            Links::Pages => format!("[{title}]({}) ({})", link_target(&page_file(id)), code(id)),
+            Links::Pages => format!("[{title}]({}) ({})", page_file(id), code(id)),
         }
     }
 }
@@ -185,7 +185,7 @@ pub fn index(library: &Library) -> String {
             out,
             "- [{}]({}): {}",
             escape(&g.title),
-            link_target(&page_file(&g.id)),
+            page_file(&g.id),
             escape(&g.summary)
         );
     }
