@@ -504,10 +504,7 @@ fn check_aliases(
     }
     // A new guide's id cannot be an alias a kept guide answers to: the name would mean two guides.
     for (source, raw) in parsed {
-        if let Some(owner) = guides
-            .iter()
-            .find(|g| g.aliases.iter().any(|a| *a == raw.id.value))
-        {
+        if let Some(owner) = guides.iter().find(|g| g.aliases.contains(&raw.id.value)) {
             problems.push(Problem::at(
                 &source.name,
                 &source.text,
