@@ -99,6 +99,11 @@ pub struct RankedStep {
     /// Who an admin step goes to: admin steps for one target are one request, listed together.
     pub to: Option<Target>,
     pub risk: Option<Risk>,
+    /// Why this step comes before a likelier one, in plain words, when it does: it is quicker
+    /// ("A 1-minute step first: the likelier one takes about 4 hours.", one short line). None
+    /// when no later step in the plan is both likelier and slower. Derived from the numbers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why_first: Option<String>,
 }
 
 /// A question worth asking: its answer is expected to save more minutes than asking costs.
@@ -210,6 +215,19 @@ pub fn probabilities(guide: &Guide, situation: &Situation) -> Vec<f64> {
     weights(&Model::new(guide), &effective(guide, situation))
 }
 
+/// The chance of each answer to `question` (a shared question or the guide's own), options in
+/// file order, given what is known: P(o) = Σ_c P(c)·P(o|c), the same answer model the value of
+/// a question is worked out with. The wizard shows the likeliest device's instructions first.
+pub fn answer_chances(guide: &Guide, question: &Question, situation: &Situation) -> Vec<f64> {
+    let model = Model::new(guide);
+    let probs = weights(&model, &effective(guide, situation));
+    model
+        .likelihoods(question)
+        .iter()
+        .map(|given| probs.iter().zip(given).map(|(p, l)| p * l).sum())
+        .collect()
+}
+
 /// [`probabilities`] for a situation already made [`effective`] (so every answer in it applies).
 fn weights(model: &Model, situation: &Situation) -> Vec<f64> {
     let guide = model.guide;
@@ -314,8 +332,9 @@ fn needs_guard(step: &Step, situation: &Situation) -> bool {
     step.risk == Some(Risk::LosesUnsynced) && step.on_phone() && maybe_phone(situation)
 }
 
-/// Who a hand-over goes to: the target of the first answer (in the order asked) that calls for
-/// one, or the guide's own. Also the reasons those answers give.
+/// Who a hand-over goes to: the target named by the first answer (in the order asked) that
+/// calls for a hand-over and names one (`escalate_to`), or the guide's own. Also the reasons
+/// every answer that calls for a hand-over gives.
 fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
     let mut reasons = Vec::new();
     let mut to = None;
@@ -338,7 +357,9 @@ fn target(guide: &Guide, situation: &Situation) -> (Target, Vec<String>) {
             && let Some(reason) = &effect.escalate
         {
             reasons.push(reason.clone());
-            to = to.or(Some(effect.escalate_to.unwrap_or(guide.escalate.to)));
+            // An answer that names its target wins over one that only gives a reason (a
+            // shared "several people" next to "nobody at my company gets any email": IT).
+            to = to.or(effect.escalate_to);
         }
     }
     (to.unwrap_or(guide.escalate.to), reasons)
@@ -388,13 +409,14 @@ fn plan_effective(model: &Model, situation: &Situation) -> Plan {
     let contact = guide.escalate.target(to);
     let order = order::order(model, situation, probs.clone(), to, true);
     let (stop, expected_minutes) = order.best_stop(contact.minutes);
-    let steps: Vec<RankedStep> = order
+    let mut steps: Vec<RankedStep> = order
         .units
         .iter()
         .flat_map(|u| &u.steps)
         .chain(&order.request)
         .map(|p| ranked_step(guide, p))
         .collect();
+    explain_order(model, &probs, &mut steps);
     let steps_worth_trying = order.units[..stop].iter().map(|u| u.steps.len()).sum();
     let why_now = if probs.iter().all(|p| *p == 0.0) {
         Some("Your answers rule out every cause this guide knows about.".into())
@@ -471,6 +493,74 @@ fn ranked_step(guide: &Guide, placed: &order::Placed) -> RankedStep {
         role: step.role.clone(),
         to: step.admin.then(|| order::target_of(step)),
         risk: step.risk,
+        why_first: None,
+    }
+}
+
+/// Fills in [`RankedStep::why_first`]: a step placed before a later one that is likelier to fix
+/// the problem *now* (`probs`, before any step is tried) and slower for the user (an admin
+/// step costs its target's minutes, waiting included) says so, with the minutes of the likeliest
+/// such step.
+/// The plan's order is by chance per minute; this only puts that reason into words.
+fn explain_order(model: &Model, probs: &[f64], steps: &mut [RankedStep]) {
+    let guide = model.guide;
+    let numbers: Vec<(f64, f64)> = steps
+        .iter()
+        .map(|s| {
+            let Some(i) = guide.steps.iter().position(|g| g.id == s.id) else {
+                return (0.0, s.minutes);
+            };
+            let step = &guide.steps[i];
+            let chance = step.success * model.fixes(i).iter().map(|&c| probs[c]).sum::<f64>();
+            let cost = if step.admin {
+                guide.escalate.target(order::target_of(step)).minutes
+            } else {
+                step.minutes
+            };
+            (chance, cost)
+        })
+        .collect();
+    for k in 0..steps.len() {
+        let (chance, cost) = numbers[k];
+        let likelier = (k + 1..steps.len())
+            .filter(|&j| numbers[j].0 > chance + 1e-9 && numbers[j].1 > cost + 1e-9)
+            .max_by(|&a, &b| numbers[a].0.total_cmp(&numbers[b].0));
+        if let Some(j) = likelier {
+            steps[k].why_first = Some(format!(
+                "{} first: the likelier one takes {}.",
+                quick(cost),
+                duration(numbers[j].1)
+            ));
+        }
+    }
+}
+
+/// "A 3-minute step", "A step of under a minute".
+fn quick(minutes: f64) -> String {
+    if minutes < 1.0 {
+        "A step of under a minute".to_owned()
+    } else if minutes < 60.0 {
+        format!("A {}-minute step", minutes.round())
+    } else {
+        format!("A quicker step ({})", duration(minutes))
+    }
+}
+
+/// Minutes in words: "5 minutes", "about 4 hours", "about 1 day".
+fn duration(minutes: f64) -> String {
+    let plural = |n: f64, unit: &str| {
+        if n == 1.0 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    if minutes < 60.0 {
+        plural(minutes.round().max(1.0), "minute")
+    } else if minutes < 1440.0 {
+        format!("about {}", plural((minutes / 60.0).round(), "hour"))
+    } else {
+        format!("about {}", plural((minutes / 1440.0).round(), "day"))
     }
 }
 

@@ -137,15 +137,16 @@ impl<'a> Planner<'a> {
             detail,
         };
         // A step whose causes are all ruled out keeps weight 0 whatever fails next, so it
-        // must not hold back its dependents.
-        planner.placed = (0..info.len())
-            .map(|i| {
-                !applies(&info[i].step.when, situation)
-                    || situation.done(&info[i].step.id)
-                    || planner.chance(i) <= 0.0
-            })
+        // must not hold back its dependents. A safeguard step stays a candidate all the same:
+        // a step that can lose unsynced work still needs it first, whatever it fixes.
+        let open: Vec<bool> = (0..info.len())
+            .map(|i| applies(&info[i].step.when, situation) && !situation.done(&info[i].step.id))
             .collect();
-        planner.candidate = planner.placed.iter().map(|p| !p).collect();
+        let live: Vec<bool> = (0..info.len()).map(|i| planner.chance(i) > 0.0).collect();
+        planner.placed = (0..info.len()).map(|i| !open[i] || !live[i]).collect();
+        planner.candidate = (0..info.len())
+            .map(|i| open[i] && (live[i] || info[i].step.safeguard))
+            .collect();
         planner
     }
 
@@ -249,7 +250,7 @@ impl<'a> Planner<'a> {
             let p = self.chance(i);
             self.placed[i] = true;
             self.candidate[i] = false;
-            if p <= 0.0 {
+            if p <= 0.0 && !self.info[i].step.safeguard {
                 // An earlier step in the request already ruled its causes out.
                 continue;
             }

@@ -91,6 +91,9 @@ struct StepDoc<'a> {
     to: Option<crate::guides::model::Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
     risk: Option<crate::guides::model::Risk>,
+    /// Why this step comes before a likelier, slower one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    why_first: Option<&'a str>,
     safeguard: bool,
     #[serde(rename = "do")]
     actions: &'a [String],
@@ -192,6 +195,7 @@ fn step_docs<'a>(d: &Diagnosis<'a>, device: Option<&str>) -> Vec<StepDoc<'a>> {
             role: full.role.as_deref(),
             to: full.to,
             risk: full.risk,
+            why_first: s.why_first.as_deref(),
             safeguard: full.safeguard,
             actions: &full.actions,
             devices: full

@@ -493,15 +493,17 @@ fn diagnosis_steps(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan, devi
                 .filter_map(|c| guide.cause(c))
                 .map(|c| c.title.as_str())
                 .collect();
-            let _ = writeln!(
-                out,
-                "{}",
-                p.wrap(
-                    &p.dim(&format!("Why: it deals with \"{}\"", why.join("\", \""))),
-                    "     ",
-                    "     "
-                )
-            );
+            let why = if why.is_empty() {
+                // A safeguard planned for its safety alone: every cause it fixes is ruled out.
+                "Why: it keeps work not yet uploaded safe before a step that could lose it"
+                    .to_owned()
+            } else {
+                format!("Why: it deals with \"{}\"", why.join("\", \""))
+            };
+            let _ = writeln!(out, "{}", p.wrap(&p.dim(&why), "     ", "     "));
+            if let Some(first) = &s.why_first {
+                let _ = writeln!(out, "{}", p.wrap(&p.dim(first), "     ", "     "));
+            }
             if let Some(see) = &step.see {
                 let _ = writeln!(
                     out,

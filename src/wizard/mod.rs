@@ -61,7 +61,7 @@ impl Ending {
 /// Runs the wizard on the real terminal.
 pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Result<u8> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(Error::NoTerminal(no_terminal_message(&request)).into());
+        return Err(Error::NoTerminal(no_terminal_message(library, &request)).into());
     }
     let tickets = TicketPlan::new(&request)?;
     let mut paint = Paint::for_stream(&Term::stderr(), None);
@@ -83,14 +83,61 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
     Ok(ending.exit_code())
 }
 
-fn no_terminal_message(request: &FixRequest) -> String {
-    let guide = request.diagnose.guide.as_deref().unwrap_or("GUIDE");
+/// Why the wizard cannot run here, and the `diagnose` command that gives the same answers:
+/// for the guide named, the one a misspelt name is close to, or the one the words describe
+/// (as the wizard would pick it); never a command naming a guide that does not exist.
+fn no_terminal_message(library: &Library, request: &FixRequest) -> String {
+    let named = request.diagnose.guide.as_deref();
+    let (guide, note) = match named.map(|name| (name, library.find(name))) {
+        None => (None, String::new()),
+        // As typed: an alias or an id prefix works for `diagnose` too.
+        Some((name, Ok(_))) => (Some(name.trim().to_owned()), String::new()),
+        Some((name, Err(e))) => {
+            use crate::guides::LookupError;
+            let meant = match &e {
+                LookupError::Unknown { suggestion, .. } => suggestion.clone(),
+                LookupError::Ambiguous { .. } => None,
+            };
+            // Words that are no guide's name: the guide they describe, as the wizard finds it.
+            let described = match &e {
+                LookupError::Unknown {
+                    suggestion: None, ..
+                } => clear_winner(&crate::search::search(library, name)).map(|h| h.guide.clone()),
+                _ => None,
+            };
+            let note = match &described {
+                Some(id) => format!(
+                    "`{}` is not a guide's name; it describes `{id}`.\n",
+                    crate::safe::line(name)
+                ),
+                None => {
+                    let e = e.to_string();
+                    let mut first = e.chars();
+                    let upper = first.next().map(|c| c.to_uppercase().to_string());
+                    format!("{}{}.\n", upper.unwrap_or_default(), first.as_str())
+                }
+            };
+            (meant.or(described), note)
+        }
+    };
+    let find = match (&guide, named) {
+        (Some(_), _) => String::new(),
+        (None, None) => "`fieldfix search TEXT` finds the guide; ".to_owned(),
+        (None, Some(words)) => {
+            let words: String = words
+                .chars()
+                .filter(|c| !matches!(c, '"' | '$' | '`' | '\\') && !c.is_control())
+                .collect();
+            format!("`fieldfix search \"{words}\"` finds the guide; ")
+        }
+    };
+    let guide = guide.unwrap_or_else(|| "GUIDE".to_owned());
     format!(
         "fieldfix fix asks questions, so it needs a terminal (stdin and stderr are not one here).\n\
-         To get the same answers in a script, use:\n  \
+         {note}To get the same answers in a script, use:\n  \
          fieldfix diagnose {guide} --device computer|ios|android --network good|weak|offline \
          --scope just-me|several-people [-a QUESTION=VALUE]... [--tried STEP]... [--format json]\n\
-         (`fieldfix search TEXT` finds the guide; `fieldfix diagnose {guide}` lists its questions.)"
+         ({find}`fieldfix diagnose {guide}` lists its questions.)"
     )
 }
 
@@ -128,7 +175,7 @@ fn begin(
         match unfinished(library, store, p, run)? {
             Unfinished::Resume(session) => *session,
             Unfinished::Start => {
-                return Ok(start(library, request, p)?.map(|mut session| {
+                return Ok(start(library, request, p, store)?.map(|mut session| {
                     tickets.remember(&mut session);
                     (session, tickets.clone())
                 }));
@@ -138,8 +185,8 @@ fn begin(
     };
     let session = store.check(resumed, library)?;
     p.say(&p.paint().dim(&format!(
-        "Picking up '{}' where you left off (started {}).",
-        title_of(library, &session.guide),
+        "Picking up {} where you left off (started {}).",
+        quoted_title(library, &session),
         session.started
     )))?;
     let tickets = tickets.resumed(request, &session)?;
@@ -168,6 +215,17 @@ fn go_on(
             );
         };
         let next = match session.phase {
+            // Stopped before the problem was chosen: the description is searched again.
+            Phase::Choose => match pick_problem(library, p, Some(&session.described))? {
+                Chosen::Picked(picked, described) => {
+                    let id = std::mem::take(&mut session.id);
+                    session = new_session(library, request, picked, described)?;
+                    session.id = id;
+                    tickets.remember(&mut session);
+                    Flow::Continue
+                }
+                Chosen::Stopped(_) => Flow::Quit,
+            },
             Phase::Questions => questions(library, guide, &mut session, p)?,
             Phase::Steps => steps(library, guide, &mut session, p)?,
             Phase::Escalate => {
@@ -183,7 +241,7 @@ fn go_on(
             Flow::Continue => {}
             // Back from the first question: choose the problem again.
             Flow::Restart => match pick_problem(library, p, Some(""))? {
-                Some((guide, described)) => {
+                Chosen::Picked(guide, described) => {
                     let described = if described.is_empty() {
                         std::mem::take(&mut session.described)
                     } else {
@@ -194,7 +252,7 @@ fn go_on(
                     session.id = id;
                     tickets.remember(&mut session);
                 }
-                None => {
+                Chosen::Stopped(_) => {
                     run.ended(library, store, &mut session, &Ending::Saved, p);
                     return Ok(Ending::Saved);
                 }
@@ -206,16 +264,38 @@ fn go_on(
             }
             Flow::Quit => {
                 store.save(&session)?;
-                let paint = p.paint().clone();
-                let saved = format!(
-                    "\nSaved. Run {} to pick up where you left off.",
-                    paint.bold("fieldfix fix --resume")
-                );
-                p.say(&paint.wrap(&saved, "", ""))?;
+                say_saved(p)?;
                 run.ended(library, store, &mut session, &Ending::Saved, p);
                 return Ok(Ending::Saved);
             }
         }
+    }
+}
+
+/// "Saved. Run fieldfix fix --resume to pick up where you left off."
+fn say_saved(p: &mut dyn Prompter) -> anyhow::Result<()> {
+    let paint = p.paint().clone();
+    let saved = format!(
+        "\nSaved. Run {} to pick up where you left off.",
+        paint.bold("fieldfix fix --resume")
+    );
+    Ok(p.say(&paint.wrap(&saved, "", ""))?)
+}
+
+/// What a saved session is about: its guide's title, or the user's words when the problem
+/// was not chosen yet.
+fn session_title(library: &Library, session: &Session) -> String {
+    match session.phase {
+        Phase::Choose => format!("\"{}\"", session.described),
+        _ => title_of(library, &session.guide).to_owned(),
+    }
+}
+
+/// [`session_title`] in quotes: 'Photos not uploading', or "the user's words".
+fn quoted_title(library: &Library, session: &Session) -> String {
+    match session.phase {
+        Phase::Choose => session_title(library, session),
+        _ => format!("'{}'", session_title(library, session)),
     }
 }
 
@@ -231,8 +311,8 @@ fn title_of<'a>(library: &'a Library, id: &'a str) -> &'a str {
 /// "'Photos not uploading' (saved 10:42)".
 fn saved_label(library: &Library, saved: &session::Saved) -> String {
     format!(
-        "'{}' (saved {})",
-        title_of(library, &saved.session.guide),
+        "{} (saved {})",
+        quoted_title(library, &saved.session),
         saved.saved
     )
 }
@@ -311,22 +391,40 @@ enum Flow {
     Restart,
 }
 
-/// A new session: the guide named on the command line, or the one the user picks.
+/// A new session: the guide named on the command line, or the one the user picks. `None`
+/// when the user stops first; what they typed by then is saved, to be searched again on
+/// `--resume`.
 fn start(
     library: &Library,
     request: &FixRequest,
     p: &mut dyn Prompter,
+    store: &Store,
 ) -> anyhow::Result<Option<Session>> {
     let named = request.diagnose.guide.as_deref();
     let (picked, described) = match named.map(|name| library.find(name)) {
         Some(Ok(guide)) => (Picked::Guide(guide), String::new()),
         // Words that are not a guide's name are a description.
         words => match pick_problem(library, p, words.and(named))? {
-            Some(picked) => picked,
-            None => return Ok(None),
+            Chosen::Picked(picked, described) => (picked, described),
+            Chosen::Stopped(described) if described.is_empty() => return Ok(None),
+            Chosen::Stopped(described) => {
+                let mut session = new_session(library, request, Picked::Unlisted, described)?;
+                session.phase = Phase::Choose;
+                store.save(&session)?;
+                say_saved(p)?;
+                return Ok(None);
+            }
         },
     };
     new_session(library, request, picked, described).map(Some)
+}
+
+/// What the first screen came to.
+enum Chosen<'a> {
+    /// The problem picked, and the description typed (empty when picked from the list).
+    Picked(Picked<'a>, String),
+    /// The user stopped; the description typed by then, if any.
+    Stopped(String),
 }
 
 /// What the user picked on the first screen.
@@ -387,12 +485,13 @@ fn none_fit(library: &Library) -> String {
 
 /// "What's going wrong?": the user's words go to the search; an empty answer shows the list.
 /// `typed` stands for the first answer (`Some("")`: straight to the list). Returns what was
-/// picked and the description (empty when picked from the list straight away).
+/// picked and the description (empty when picked from the list straight away), or what was
+/// typed before the user stopped.
 fn pick_problem<'a>(
     library: &'a Library,
     p: &mut dyn Prompter,
     typed: Option<&str>,
-) -> anyhow::Result<Option<(Picked<'a>, String)>> {
+) -> anyhow::Result<Chosen<'a>> {
     let mut typed = typed.map(str::to_owned);
     let mut described = String::new();
     loop {
@@ -400,17 +499,15 @@ fn pick_problem<'a>(
             Some(text) => text,
             None => match p.input(FIRST_SCREEN)? {
                 Some(text) => text,
-                None => return Ok(None),
+                None => return Ok(Chosen::Stopped(described)),
             },
         };
         let text = text.trim();
         if !text.is_empty() {
             described = text.to_owned();
             let hits = crate::search::search(library, text);
-            if let Some(hit) = clear_winner(&hits) {
-                return Ok(library
-                    .guide(&hit.guide)
-                    .map(|g| (Picked::Guide(g), described)));
+            if let Some(guide) = clear_winner(&hits).and_then(|hit| library.guide(&hit.guide)) {
+                return Ok(Chosen::Picked(Picked::Guide(guide), described));
             }
             if hits.is_empty() {
                 p.say("No guide matches that. Pick from the list instead.")?;
@@ -419,12 +516,11 @@ fn pick_problem<'a>(
                     hits.iter().take(5).map(|h| h.title.clone()).collect();
                 options.push(FULL_LIST.to_owned());
                 let Some(i) = p.select("Is it one of these?", &options, 0)? else {
-                    return Ok(None);
+                    return Ok(Chosen::Stopped(described));
                 };
-                if let Some(hit) = hits.get(i).filter(|_| i < options.len() - 1) {
-                    return Ok(library
-                        .guide(&hit.guide)
-                        .map(|g| (Picked::Guide(g), described)));
+                let hit = hits.get(i).filter(|_| i < options.len() - 1);
+                if let Some(guide) = hit.and_then(|hit| library.guide(&hit.guide)) {
+                    return Ok(Chosen::Picked(Picked::Guide(guide), described));
                 }
             }
         }
@@ -435,13 +531,13 @@ fn pick_problem<'a>(
         items.push(DESCRIBE.to_owned());
         items.push(none_fit(library));
         let Some(i) = p.select("Which problem is it?", &items, 0)? else {
-            return Ok(None);
+            return Ok(Chosen::Stopped(described));
         };
         if let Some(guide) = guides.get(i) {
-            return Ok(Some((Picked::Guide(guide), described)));
+            return Ok(Chosen::Picked(Picked::Guide(guide), described));
         }
         if i == items.len() - 1 {
-            return Ok(Some((Picked::Unlisted, described)));
+            return Ok(Chosen::Picked(Picked::Unlisted, described));
         }
     }
 }
@@ -515,7 +611,13 @@ fn questions(
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
     items.push(BACK.to_owned());
-    let Some(i) = p.select(&q.ask, &items, 0)? else {
+    // Asked again after Back: the answer given before is highlighted.
+    let before = match session.undone.get(&q.id) {
+        Some(Some(value)) => q.options.iter().position(|o| o.value == *value),
+        Some(None) => Some(q.options.len()),
+        None => None,
+    };
+    let Some(i) = p.select(&q.ask, &items, before.unwrap_or(0))? else {
         return Ok(Flow::Quit);
     };
     if items[i] == BACK {
@@ -599,27 +701,36 @@ enum StepChoice {
     DidntHelp,
     Skip,
     Cant,
-    Related,
-    CheckFiles,
-    Switch,
     Escalate,
     Back,
     SaveQuit,
+    Switch,
+    Related,
+    CheckFiles,
+    OtherDevice,
 }
 
 const ESCALATE: &str = "Hand it to support now";
-const SWITCH: &str = "It's a different problem: switch, keeping my answers";
+const SWITCH: &str = "It's a different problem (keeps my answers)";
+const OTHER_DEVICE: &str = "Show the steps for another device";
 const CONFIRM_DONE: &str = "Yes, I did it";
 const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
 
-/// The step menu. The options never move, so the same keys always record the same answer:
-/// only the optional ones (related guide, file check) come and go, after the four answers, and
-/// a recommendation to hand over is a mark on its option.
+/// The step menu. The entries every step has never move, so the same keys (or numbers, in
+/// plain mode) always record the same answer: only the optional ones (related guide, file
+/// check, another device's steps) come and go, after all of them, and a recommendation to hand
+/// over is a mark on its entry.
 fn step_menu(
     related: Option<&str>,
     check_files: bool,
+    other_device: bool,
     recommended: bool,
 ) -> Vec<(StepChoice, String)> {
+    let escalate = if recommended {
+        format!("{ESCALATE} (recommended)")
+    } else {
+        format!("{ESCALATE} (write a ticket)")
+    };
     let mut menu = vec![
         (StepChoice::Fixed, "Fixed it".to_owned()),
         (StepChoice::DidntHelp, "Didn't help".to_owned()),
@@ -628,6 +739,10 @@ fn step_menu(
             StepChoice::Cant,
             "I can't do this (needs an admin)".to_owned(),
         ),
+        (StepChoice::Escalate, escalate),
+        (StepChoice::Back, BACK.to_owned()),
+        (StepChoice::SaveQuit, "Save and quit".to_owned()),
+        (StepChoice::Switch, SWITCH.to_owned()),
     ];
     if let Some(title) = related {
         menu.push((StepChoice::Related, format!("Open related guide: {title}")));
@@ -635,15 +750,9 @@ fn step_menu(
     if check_files {
         menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
     }
-    menu.push((StepChoice::Switch, SWITCH.to_owned()));
-    let escalate = if recommended {
-        format!("{ESCALATE} (recommended)")
-    } else {
-        format!("{ESCALATE} (write a ticket)")
-    };
-    menu.push((StepChoice::Escalate, escalate));
-    menu.push((StepChoice::Back, BACK.to_owned()));
-    menu.push((StepChoice::SaveQuit, "Save and quit".to_owned()));
+    if other_device {
+        menu.push((StepChoice::OtherDevice, OTHER_DEVICE.to_owned()));
+    }
     menu
 }
 
@@ -663,15 +772,49 @@ fn steps(
         .step(&next.id)
         .expect("the engine only plans the guide's own steps");
     let related = step.see.as_deref().and_then(|id| library.guide(id));
+    // With the device unknown, one device's instructions at a time (the likeliest first), so
+    // that the title, the instructions and the menu fit on one screen.
+    let devices = devices_to_show(library, guide, step, &session.situation);
+    let mut shown = devices.first().copied();
     let menu = step_menu(
         related.map(|r| r.title.as_str()),
         step.check_files,
+        devices.len() > 1,
         plan.escalation.recommended,
     );
-    show_step(guide, session, &plan, menu.len(), p)?;
     let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
-    let Some(i) = p.select("How did it go?", &labels, 0)? else {
-        return Ok(Flow::Quit);
+    let mut default = undone_choice(session, step, &menu);
+    // The rows the menu takes, long entries wrapped as the prompt wraps them.
+    let paint = p.paint().clone();
+    let rows: usize = labels
+        .iter()
+        .map(|l| paint.wrap(l, "  ", "    ").lines().count())
+        .sum();
+    let i = loop {
+        show_step(guide, session, &plan, rows, shown, p)?;
+        let Some(i) = p.select("How did it go?", &labels, default)? else {
+            return Ok(Flow::Quit);
+        };
+        if menu[i].0 != StepChoice::OtherDevice {
+            break i;
+        }
+        let others: Vec<&str> = devices
+            .iter()
+            .copied()
+            .filter(|d| Some(*d) != shown)
+            .collect();
+        shown = match others.as_slice() {
+            [one] => Some(*one),
+            _ => {
+                let items: Vec<String> =
+                    others.iter().map(|d| device_label(d).to_owned()).collect();
+                match p.select("The steps for which device?", &items, 0)? {
+                    Some(d) => Some(others[d]),
+                    None => return Ok(Flow::Quit),
+                }
+            }
+        };
+        default = i;
     };
     if matches!(menu[i].0, StepChoice::Fixed | StepChoice::DidntHelp)
         && let Some(flow) = confirm_risky(step, session, p)?
@@ -679,6 +822,53 @@ fn steps(
         return Ok(flow);
     }
     act(library, guide, step, related, menu[i].0, session, p)
+}
+
+/// The devices whose own instructions `step` has, when the device is not known: the likeliest
+/// first, by the chance of each answer to the device question given what is known (see
+/// [`engine::answer_chances`]); ties keep the question's order. Empty when the device is
+/// known or the step has no device lines.
+fn devices_to_show<'a>(
+    library: &Library,
+    guide: &Guide,
+    step: &'a crate::guides::model::Step,
+    situation: &engine::Situation,
+) -> Vec<&'a str> {
+    if situation.answer(DEVICE).is_some() {
+        return Vec::new();
+    }
+    let mut devices: Vec<&str> = step.devices.keys().map(String::as_str).collect();
+    if let Some(q) = library.context_question(DEVICE) {
+        let chances = engine::answer_chances(guide, q, situation);
+        let rank = |d: &str| {
+            let i = q.options.iter().position(|o| o.value == d);
+            let chance = i.and_then(|i| chances.get(i)).copied().unwrap_or(0.0);
+            (chance, std::cmp::Reverse(i.unwrap_or(usize::MAX)))
+        };
+        devices.sort_by(|a, b| {
+            rank(b)
+                .partial_cmp(&rank(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    devices
+}
+
+/// The choice given at `step` before the user went Back to it, so that the menu highlights it
+/// again (the first entry otherwise).
+fn undone_choice(
+    session: &Session,
+    step: &crate::guides::model::Step,
+    menu: &[(StepChoice, String)],
+) -> usize {
+    let choice = match session.undone_steps.get(&step.id) {
+        Some(StepResult::Fixed) => StepChoice::Fixed,
+        Some(StepResult::DidNotHelp) => StepChoice::DidntHelp,
+        Some(StepResult::Skipped) => StepChoice::Skip,
+        Some(StepResult::NeedsAdmin) => StepChoice::Cant,
+        None => return 0,
+    };
+    menu.iter().position(|(c, _)| *c == choice).unwrap_or(0)
 }
 
 /// Does what the user chose at `step`.
@@ -738,6 +928,8 @@ fn act(
             }
         }
         StepChoice::Switch => return switch_problem(library, session, p),
+        // Handled at the menu: it only changes what the card shows.
+        StepChoice::OtherDevice => {}
     }
     Ok(Flow::Continue)
 }
@@ -749,7 +941,7 @@ fn switch_problem(
     session: &mut Session,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
-    let Some((picked, described)) = pick_problem(library, p, None)? else {
+    let Chosen::Picked(picked, described) = pick_problem(library, p, None)? else {
         return Ok(Flow::Quit);
     };
     let to = match picked {
@@ -874,14 +1066,17 @@ fn switch_guide(library: &Library, session: &mut Session, guide: &str) {
     session.switch_to(guide, |id| library.context_question(id).is_some());
 }
 
-/// The step card: title, minutes and chance, what to do on this device, then the notes (why
-/// this step, admin only, handing over) as far as they fit above a menu of `menu` options:
-/// the title and the menu are always on screen together.
+/// The step card: title, minutes and chance, what to do on this device (on the device `shown`
+/// when it is not known), then the notes (why this step, admin only, handing over) as far as
+/// they fit above a menu of `menu` rows. When even the instructions do not fit, the title and
+/// its minutes go below them, just above the menu, so that the title and the menu are always
+/// on screen together.
 fn show_step(
     guide: &Guide,
     session: &Session,
     plan: &Plan,
     menu: usize,
+    shown: Option<&str>,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<()> {
     let paint = p.paint().clone();
@@ -913,7 +1108,9 @@ fn show_step(
     if let Some(risk) = at_risk(step, device) {
         card.push(paint.wrap(&paint.warn(risk.warning()), "  ", "  "));
     }
-    for (dev, line) in step.lines_for(device) {
+    // With the device unknown, only the device shown (the others are one menu entry away).
+    let lines = step.lines_for(device).into_iter();
+    for (dev, line) in lines.filter(|(dev, _)| dev.is_none_or(|d| Some(d) == shown)) {
         let text = match dev {
             Some(dev) => format!("{}: {line}", device_label(dev)),
             None => line.to_owned(),
@@ -945,10 +1142,22 @@ fn show_step(
             "Why this step: it deals with \"{}\".",
             why.join("\" and \"")
         )));
+    } else if step.safeguard {
+        notes.push(paint.dim(
+            "Why this step: it keeps work not yet uploaded safe before a step that could lose it.",
+        ));
+    }
+    if let Some(first) = &next.why_first {
+        // One short line: a quick step ahead of a likelier, slower one is not a mistake.
+        notes.push(paint.dim(first));
     }
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.
     let room = p.rows().saturating_sub(menu + 2);
+    if lines(&card) > room {
+        // The top rows will scroll away: the title and minutes go last.
+        card.rotate_left(2);
+    }
     for note in notes {
         let note = paint.wrap(&note, "  ", "  ");
         if lines(&card) + note.lines().count() <= room {

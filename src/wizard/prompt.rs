@@ -92,9 +92,14 @@ impl TermPrompter {
     /// A question too long for one line, wrapped between words: writes all its lines but the
     /// last ("? " before the first); returns how many were written and the last line, for
     /// the prompt itself. A question that fits is not written.
-    fn write_long_prompt(&self, prompt: &str) -> io::Result<(usize, Option<String>)> {
+    /// `reserve` columns are kept free on the question's line (for dialoguer's page number).
+    fn write_long_prompt(
+        &self,
+        prompt: &str,
+        reserve: usize,
+    ) -> io::Result<(usize, Option<String>)> {
         // "? " before, " › " after.
-        let lines = wrap(prompt, self.cols().saturating_sub(4), "");
+        let lines = wrap(prompt, self.cols().saturating_sub(4 + reserve), "");
         let Some((last, above)) = lines.split_last().filter(|(_, above)| !above.is_empty()) else {
             return Ok((0, None));
         };
@@ -104,6 +109,25 @@ impl TermPrompter {
                 .write_line(&format!("{} {line}", self.paint.warn(mark)))?;
         }
         Ok((above.len(), Some(last.clone())))
+    }
+
+    /// Writes the question's last line `shown` and the text typed so far, wrapped between
+    /// words as it grows (the terminal would break a word at the edge), over what was written
+    /// before (`below`: the rows it ran onto). Returns the rows the text now runs onto.
+    fn redraw_typed(&self, shown: &str, typed: &str, below: usize) -> io::Result<usize> {
+        self.term.clear_line()?;
+        if below > 0 {
+            self.term.clear_last_lines(below)?;
+        }
+        let rows = wrap_typed(console::measure_text_width(shown), typed, self.cols());
+        for (i, row) in rows.iter().enumerate() {
+            if i == 0 {
+                self.term.write_str(&format!("{shown}{row}"))?;
+            } else {
+                self.term.write_str(&format!("\n{row}"))?;
+            }
+        }
+        Ok(rows.len() - 1)
     }
 
     /// "✔ question · answer", wrapped between words.
@@ -124,6 +148,46 @@ impl TermPrompter {
     }
 }
 
+/// Text being typed after a prompt `start` columns wide, in rows of at most `cols` columns
+/// broken between words (the first row without the prompt, the others indented by two). The
+/// spaces typed last are kept: the cursor stands after them.
+fn wrap_typed(start: usize, typed: &str, cols: usize) -> Vec<String> {
+    if start + TYPING_ROOM > cols {
+        // No room left after the prompt: the text starts on the next row.
+        let mut rows = wrap_typed(2, typed, cols);
+        rows[0].insert_str(0, "  ");
+        rows.insert(0, String::new());
+        return rows;
+    }
+    let words = typed.trim_end_matches(' ');
+    let spaces = typed.len() - words.len();
+    let indent = " ".repeat(start);
+    let options = textwrap::Options::new(cols)
+        .initial_indent(&indent)
+        .subsequent_indent("  ")
+        .word_separator(crate::output::BREAKS)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut rows: Vec<String> = textwrap::wrap(words, options)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    if rows.is_empty() {
+        rows.push(indent.clone());
+    }
+    rows[0] = rows[0].get(start..).unwrap_or_default().to_owned();
+    let last = rows.len() - 1;
+    let width = console::measure_text_width(&rows[last]) + if last == 0 { start } else { 0 };
+    if width + spaces <= cols {
+        rows[last].push_str(&" ".repeat(spaces));
+    } else {
+        rows.push(format!("  {}", " ".repeat(spaces.saturating_sub(1))));
+    }
+    rows
+}
+
+/// The columns a text prompt keeps free after its question, for the first words typed.
+const TYPING_ROOM: usize = 10;
+
 /// `text` wrapped to `width` columns between words, every line starting with `indent`.
 fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     let options = textwrap::Options::new(width.max(10))
@@ -137,32 +201,44 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         .collect()
 }
 
-/// A menu option shortened to `width` columns so that it never wraps: a closing remark in
-/// brackets goes first, then words, with an ellipsis.
-pub fn fit(label: &str, width: usize) -> String {
-    let w = console::measure_text_width;
-    if w(label) <= width {
-        return label.to_owned();
-    }
-    if let Some(short) = label
-        .strip_suffix(')')
-        .and_then(|l| l.rfind(" (").map(|i| &label[..i]))
-        .filter(|short| w(short) <= width)
-    {
-        return short.to_owned();
-    }
-    let mut out = String::new();
-    for word in label.split(' ') {
-        if w(&out) + 1 + w(word) + 1 > width {
-            break;
+/// A menu option wrapped between words to `width` columns (dialoguer writes "❯ " or "  "
+/// before it), its lines after the first indented so that they stand apart from the next
+/// option. dialoguer counts an option's rows by its bytes, not its columns, so the lines are
+/// also kept to `width` + 1 bytes: it would otherwise clear one row too many and take the
+/// question with it.
+fn wrap_option(label: &str, width: usize) -> String {
+    let mut w = width.max(10);
+    loop {
+        let options = textwrap::Options::new(w)
+            .subsequent_indent("    ")
+            .word_separator(crate::output::BREAKS)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        let lines = textwrap::wrap(label, options);
+        if w <= 10 || lines.iter().all(|l| l.len() <= width + 1) {
+            return lines.join("\n");
         }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
+        w -= 1;
     }
-    out.push('…');
-    out
+}
+
+/// How many options a page of the menu shows: as many as fit in `rows` (options take
+/// `heights` rows each), pages of the same size, and never one option alone on the last page
+/// ("None of these" by itself, with the rest out of sight).
+fn page_size(heights: &[usize], rows: usize) -> usize {
+    let n = heights.len();
+    let fits = |size: usize| {
+        heights
+            .chunks(size)
+            .all(|page| page.iter().sum::<usize>() <= rows)
+    };
+    if fits(n) {
+        return n;
+    }
+    (1..n)
+        .rev()
+        .find(|&size| fits(size) && (n % size != 1 || size == 1))
+        .or_else(|| (1..n).rev().find(|&size| fits(size)))
+        .unwrap_or(1)
 }
 
 impl Prompter for TermPrompter {
@@ -175,13 +251,20 @@ impl Prompter for TermPrompter {
         if self.interrupted() {
             return Ok(None);
         }
-        // Nothing given to dialoguer may wrap: it would miscount the lines to redraw and
-        // leave old ones on screen. Long questions are wrapped here, long options shortened,
-        // and the answer is echoed here, wrapped between words.
+        // Nothing given to dialoguer may reach the edge: it would miscount the lines to redraw
+        // and leave old ones on screen. Long questions and options are wrapped here between
+        // words (an option's own line breaks it counts), and so is the echoed answer.
         let width = self.cols().saturating_sub(2);
-        let fitted: Vec<String> = items.iter().map(|i| fit(i, width)).collect();
-        let (mut above, last) = self.write_long_prompt(prompt)?;
-        let mut select = Select::with_theme(self.theme.as_ref());
+        let fitted: Vec<String> = items.iter().map(|i| wrap_option(i, width)).collect();
+        let heights: Vec<usize> = fitted.iter().map(|i| i.lines().count()).collect();
+        // The question, the options and a free row below them must fit on the screen, or
+        // the rows that scroll away could not be redrawn: otherwise the menu is paged, and the
+        // question's line then carries dialoguer's " [Page 1/2]".
+        let question_rows = wrap(prompt, self.cols().saturating_sub(4), "").len();
+        let paged = heights.iter().sum::<usize>() + question_rows + 1 > self.rows();
+        let (mut above, last) = self.write_long_prompt(prompt, if paged { 14 } else { 0 })?;
+        let page = page_size(&heights, self.rows().saturating_sub(above + 2).max(1));
+        let mut select = Select::with_theme(self.theme.as_ref()).max_length(page);
         match last {
             Some(last) => {
                 // The last line of a long question, written here: dialoguer would put its own
@@ -212,7 +295,8 @@ impl Prompter for TermPrompter {
         }
         // dialoguer's text prompt ignores Esc, and Esc must save and stop like everywhere else,
         // so this one line of input is read key by key with console, in dialoguer's theme.
-        let (above, last) = self.write_long_prompt(prompt)?;
+        // Room kept after the question for the first words typed.
+        let (above, last) = self.write_long_prompt(prompt, TYPING_ROOM)?;
         let mut shown = String::new();
         match last {
             Some(last) => shown = format!("  {last} › "),
@@ -221,6 +305,8 @@ impl Prompter for TermPrompter {
             }
         }
         let mut line = String::new();
+        // Rows the typed text runs onto below the question's last line.
+        let mut below = 0;
         self.term.write_str(&shown)?;
         let answer = loop {
             let key = match self.term.read_key() {
@@ -234,21 +320,20 @@ impl Prompter for TermPrompter {
             match key {
                 Key::Enter => break Some(line.clone()),
                 Key::Escape | Key::CtrlC => break None,
-                Key::Backspace if line.pop().is_some() => self.term.clear_chars(1)?,
+                Key::Backspace if line.pop().is_some() => {
+                    below = self.redraw_typed(&shown, &line, below)?;
+                }
                 Key::Char(c) if !c.is_control() => {
                     line.push(c);
-                    self.term.write_str(c.encode_utf8(&mut [0; 4]))?;
+                    below = self.redraw_typed(&shown, &line, below)?;
                 }
                 _ => {}
             }
         };
         // Clear the prompt, including the rows a long answer wrapped onto.
-        let cols = usize::from(self.term.size().1).max(1);
-        let used = console::measure_text_width(&shown) + console::measure_text_width(&line);
         self.term.clear_line()?;
-        let wrapped = used.saturating_sub(1) / cols;
-        if wrapped + above > 0 {
-            self.term.clear_last_lines(wrapped + above)?;
+        if below + above > 0 {
+            self.term.clear_last_lines(below + above)?;
         }
         if let Some(text) = &answer {
             self.echo(prompt, text)?;
@@ -289,13 +374,19 @@ impl Prompter for TermPrompter {
 /// Ctrl-C stops at once (the session is saved after every answer); `q` saves and quits.
 pub struct PlainPrompter {
     paint: Paint,
+    /// Where the typed lines come from: stdin (a test's bytes in the unit tests).
+    typed: Box<dyn io::BufRead>,
 }
 
 impl PlainPrompter {
     pub fn new(width: usize) -> Self {
+        Self::reading(width, Box::new(io::stdin().lock()))
+    }
+
+    fn reading(width: usize, typed: Box<dyn io::BufRead>) -> Self {
         let mut paint = Paint::plain();
         paint.width = width;
-        PlainPrompter { paint }
+        PlainPrompter { paint, typed }
     }
 
     fn write(&self, text: &str) -> io::Result<()> {
@@ -304,14 +395,37 @@ impl PlainPrompter {
         io::Write::flush(&mut err)
     }
 
-    /// A line typed by the user; `None` at the end of input.
-    fn read_line(&self) -> io::Result<Option<String>> {
-        let mut line = String::new();
-        if io::stdin().read_line(&mut line)? == 0 {
-            return Ok(None);
+    /// A line typed by the user; `None` at the end of input. A line that is not valid UTF-8
+    /// is refused, and asked for again with `again`.
+    fn read_line(&mut self, again: &str) -> io::Result<Option<String>> {
+        loop {
+            let mut bytes = Vec::new();
+            if self.typed.read_until(b'\n', &mut bytes)? == 0 {
+                return Ok(None);
+            }
+            match String::from_utf8(bytes) {
+                Ok(line) => return Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned())),
+                Err(_) => self.write(&format!(
+                    "{}\n{again}",
+                    self.paint.wrap(
+                        "That line is not valid text (UTF-8); type it again.",
+                        "",
+                        ""
+                    )
+                ))?,
+            }
         }
-        Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned()))
     }
+}
+
+/// Whether a typed line means "save and quit": `q`, or Esc (a terminal with no cursor keys
+/// passes it on as the character ESC; the arrow keys' ESC [ sequences are not Esc).
+fn quits(line: &str) -> bool {
+    let line = line.trim();
+    let lone_esc = line
+        .char_indices()
+        .any(|(i, c)| c == '\u{1b}' && !matches!(line[i + 1..].chars().next(), Some('[' | 'O')));
+    line.eq_ignore_ascii_case("q") || lone_esc
 }
 
 impl Prompter for PlainPrompter {
@@ -328,18 +442,16 @@ impl Prompter for PlainPrompter {
             text.push('\n');
         }
         self.write(&text)?;
+        let ask = format!("Type a number, 1 to {} (q to save and quit): ", items.len());
         loop {
-            self.write(&format!(
-                "Type a number, 1 to {} (q to save and quit): ",
-                items.len()
-            ))?;
-            let Some(typed) = self.read_line()? else {
+            self.write(&ask)?;
+            let Some(typed) = self.read_line(&ask)? else {
                 return Ok(None);
             };
-            let typed = typed.trim();
-            if typed.eq_ignore_ascii_case("q") {
+            if quits(&typed) {
                 return Ok(None);
             }
+            let typed = typed.trim();
             match typed.parse::<usize>() {
                 Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
                 _ if typed.is_empty() => {}
@@ -360,8 +472,30 @@ impl Prompter for PlainPrompter {
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
-        self.write(&format!("\n{}\n> ", self.paint.wrap(prompt, "", "")))?;
-        self.read_line()
+        // As the prompts say: q (or Esc) saves and stops; it is never taken as the answer.
+        let ask = "(q to save and quit) > ";
+        self.write(&format!("\n{}\n{ask}", self.paint.wrap(prompt, "", "")))?;
+        loop {
+            let Some(line) = self.read_line(ask)? else {
+                return Ok(None);
+            };
+            if quits(&line) {
+                return Ok(None);
+            }
+            let line = line.replace('\t', " ");
+            if !line.chars().any(char::is_control) {
+                return Ok(Some(line));
+            }
+            // Arrow keys and the like have no meaning in plain mode.
+            self.write(&format!(
+                "{}\n{ask}",
+                self.paint.wrap(
+                    "Only text can be typed here (no arrow keys or control keys); type it again.",
+                    "",
+                    ""
+                )
+            ))?;
+        }
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
@@ -370,5 +504,78 @@ impl Prompter for PlainPrompter {
 
     fn paint(&self) -> &Paint {
         &self.paint
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A plain prompter reading `typed` as the user's keystrokes.
+    fn plain(typed: &[u8]) -> PlainPrompter {
+        PlainPrompter::reading(80, Box::new(io::Cursor::new(typed.to_vec())))
+    }
+
+    #[test]
+    fn plain_text_prompts_take_q_and_esc_as_save_and_quit_never_as_answers() {
+        for typed in [
+            &b"q\n"[..],
+            b"Q\n",
+            b" q \n",
+            b"\x1b\n",
+            b"half typed\x1b\n",
+        ] {
+            let answer = plain(typed).input("Project name").unwrap();
+            assert_eq!(answer, None, "{:?}", String::from_utf8_lossy(typed));
+        }
+        for typed in [&b"q\n"[..], b"\x1b\n"] {
+            let items = ["One".to_owned(), "Two".to_owned()];
+            assert_eq!(plain(typed).select("Which?", &items, 0).unwrap(), None);
+        }
+        // Words that start with q, or contain it, are answers.
+        let answer = plain(b"quarry site\n").input("Project name").unwrap();
+        assert_eq!(answer.as_deref(), Some("quarry site"));
+    }
+
+    #[test]
+    fn typed_text_breaks_between_words_and_keeps_its_last_spaces() {
+        let typed = "the photos from this morning on the east wing are not going up ";
+        for (start, cols) in [(30, 49), (45, 49), (10, 79)] {
+            let rows = wrap_typed(start, typed, cols);
+            assert!(rows[0].len() + start <= cols, "{rows:?}");
+            assert!(rows.iter().all(|r| r.len() <= cols), "{rows:?}");
+            let words: Vec<&str> = rows.iter().flat_map(|r| r.split_whitespace()).collect();
+            assert_eq!(words.join(" "), typed.trim_end(), "{rows:?}");
+            assert!(rows.last().unwrap().ends_with(' '), "{rows:?}");
+        }
+    }
+
+    #[test]
+    fn long_options_wrap_and_menus_never_leave_one_option_alone_on_a_page() {
+        let option = wrap_option(
+            "None of these: write a ticket for your company's Procore admin",
+            47,
+        );
+        assert_eq!(
+            option,
+            "None of these: write a ticket for your\n    company's Procore admin"
+        );
+        assert!(!option.contains('…'));
+        // 23 one-row options in 22 rows: pages of 21 and 2, not 22 and 1.
+        assert_eq!(page_size(&[1; 23], 22), 21);
+        assert_eq!(page_size(&[1; 23], 30), 23);
+        assert_eq!(page_size(&[2, 1, 1, 2], 3), 2);
+    }
+
+    #[test]
+    fn plain_prompts_refuse_a_line_that_is_not_utf8_and_ask_again() {
+        let answer = plain(b"Caf\xe9\nCafe\n").input("Project name").unwrap();
+        assert_eq!(answer.as_deref(), Some("Cafe"));
+        let items = ["One".to_owned(), "Two".to_owned()];
+        let picked = plain(b"\xff\n2\n").select("Which?", &items, 0).unwrap();
+        assert_eq!(picked, Some(1));
+        // Arrow keys are refused too, and asked again.
+        let answer = plain(b"\x1b[A\nDana\n").input("Name").unwrap();
+        assert_eq!(answer.as_deref(), Some("Dana"));
     }
 }

@@ -17,6 +17,8 @@ const SESSION_VERSION: u32 = 1;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
+    /// Stopped before the problem was chosen: only the description is kept.
+    Choose,
     Questions,
     Steps,
     Escalate,
@@ -81,6 +83,13 @@ pub struct Session {
     /// outcome log.
     #[serde(default)]
     pub minutes: f64,
+    /// The answers (`None`: "I don't know") and step results that Back undid, so that the
+    /// question or step asked again highlights what was given before. Not saved.
+    #[serde(skip)]
+    pub undone: BTreeMap<String, Option<String>>,
+    /// See [`Session::undone`].
+    #[serde(skip)]
+    pub undone_steps: BTreeMap<String, StepResult>,
 }
 
 /// What was answered to one guide's own questions before the user switched to another.
@@ -132,6 +141,8 @@ impl Session {
             ticket_format: None,
             before: Vec::new(),
             minutes: 0.0,
+            undone: BTreeMap::new(),
+            undone_steps: BTreeMap::new(),
         }
     }
 
@@ -206,6 +217,18 @@ impl Session {
         match self.undo.pop() {
             Some(mut previous) => {
                 previous.undo = std::mem::take(&mut self.undo);
+                // What is undone is remembered, the latest answer to each winning.
+                previous.undone = std::mem::take(&mut self.undone);
+                previous.undone_steps = std::mem::take(&mut self.undone_steps);
+                for (q, v) in &self.situation.answers {
+                    previous.undone.insert(q.clone(), Some(v.clone()));
+                }
+                for q in &self.situation.unknown {
+                    previous.undone.insert(q.clone(), None);
+                }
+                for o in self.log.iter().skip(previous.log.len()) {
+                    previous.undone_steps.insert(o.step.clone(), o.result);
+                }
                 // Time spent is not undone.
                 previous.minutes = self.minutes;
                 *self = previous;

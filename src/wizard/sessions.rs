@@ -29,7 +29,7 @@ struct Entry {
     id: String,
     guide: String,
     title: String,
-    /// `questions`, `steps` or `escalate`.
+    /// `choose`, `questions`, `steps` or `escalate`.
     phase: Phase,
     /// Steps with an answer so far.
     steps: usize,
@@ -61,7 +61,7 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         .list()
         .into_iter()
         .map(|s| Entry {
-            title: super::title_of(library, &s.session.guide).to_owned(),
+            title: super::session_title(library, &s.session),
             id: s.session.id,
             guide: s.session.guide,
             phase: s.session.phase,
@@ -80,6 +80,7 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
             let mut text = String::new();
             for s in &sessions {
                 let at = match s.phase {
+                    Phase::Choose => "the problem not chosen yet".to_owned(),
                     Phase::Questions => "at the questions".to_owned(),
                     Phase::Steps => format!("{} steps done", s.steps),
                     Phase::Escalate => "writing the ticket".to_owned(),

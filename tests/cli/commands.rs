@@ -1420,6 +1420,35 @@ fn snapshot_diagnose_json() {
 }
 
 #[test]
+fn diagnose_text_says_why_a_quick_step_comes_first() {
+    let work = tempfile::tempdir().expect("temp dir");
+    std::fs::create_dir(work.path().join("company")).expect("mkdir");
+    std::fs::write(
+        work.path().join("company/crane-log-frozen.yaml"),
+        FULL_GUIDE,
+    )
+    .expect("write");
+    let text = ok_in(
+        work.path(),
+        &[
+            "--guides",
+            "company",
+            "diagnose",
+            "crane",
+            "--device",
+            "ios",
+            "-a",
+            "since=update",
+        ],
+    );
+    // The same plan as the JSON snapshot: its first step is quicker, not likelier.
+    assert!(
+        text.contains("A 4-minute step first: the likelier one takes 6 minutes."),
+        "{text}"
+    );
+}
+
+#[test]
 fn snapshot_validate_json_of_a_broken_folder() {
     let work = tempfile::tempdir().expect("temp dir");
     let company = work.path().join("company");

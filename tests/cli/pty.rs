@@ -50,6 +50,17 @@ impl Pty {
         self.send("\x03");
     }
 
+    /// Waits until fieldfix reads a key, and takes in all it wrote before.
+    fn settle(&mut self) {
+        self.wait_for_key_read();
+        while let Ok(found) = self.s.check(expectrl::Regex("(?s).+")) {
+            if found.is_empty() {
+                break;
+            }
+            self.vt.process(found.as_bytes());
+        }
+    }
+
     /// Esc, once fieldfix is reading a key.
     fn escape(&mut self) {
         self.wait_for_key_read();
@@ -362,17 +373,17 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
         let (_state, mut s) = first_screen(size);
         s.send(ENTER);
         s.expect("Which problem is it?");
-        // The last item drawn: the way out at 80x24; further down the page at 50x20.
+        // The last item drawn on the first page: every problem at 80x24; further down the
+        // list at 50x20.
         s.expect(if size == SIZES[0] {
-            "Something else"
+            "Two-step sign-in code not working"
         } else {
             "Permission denied"
         });
         let screen = s.screen();
         let visible = if size == SIZES[0] {
-            // At 80x24 every problem is on screen, none cut off, and the way out.
+            // At 80x24 every problem is on screen, none cut off.
             &[
-                "Something else",
                 "Two-step sign-in code not working",
                 "Photos not uploading",
                 "Permission denied",
@@ -388,6 +399,112 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
             assert!(screen.contains(title), "{title} at {size:?}:\n{screen}");
         }
         assert!(!screen.contains("(photos"), "no raw aliases:\n{screen}");
+        // The last entry (Up wraps from the first): the ways out are on one page together,
+        // "None of these" never alone, and its words are all there, wrapped, never cut.
+        s.send("\x1b[A");
+        s.expect("[Page 2/2]");
+        s.expect("Procore admin");
+        let screen = s.screen();
+        assert!(screen.contains("Something else"), "{size:?}:\n{screen}");
+        assert!(!screen.contains('…'), "{size:?}:\n{screen}");
+        assert!(layout_problems(&s).is_empty(), "{size:?}:\n{screen}");
+        s.interrupt();
+        assert_eq!(s.exit_code(), 130);
+    }
+}
+
+/// The rows of the screen, as a list of words each: a word the terminal broke at the edge
+/// shows as two.
+fn words_on_screen(s: &Pty) -> Vec<String> {
+    s.screen()
+        .lines()
+        .flat_map(|row| {
+            row.split_whitespace()
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn typed_text_wraps_between_words_while_it_is_typed() {
+    let typed = "the photos from this morning on the east wing are still not going up to procore";
+    for size in SIZES {
+        let (_state, mut s) = first_screen(size);
+        s.send(typed);
+        s.expect("procore");
+        let words = words_on_screen(&s);
+        for word in typed.split(' ') {
+            assert!(
+                words.iter().any(|w| w.ends_with(word)),
+                "{word:?} broken at {size:?}:\n{}",
+                s.screen()
+            );
+        }
+        assert!(layout_problems(&s).is_empty(), "{size:?}:\n{}", s.screen());
+        s.interrupt();
+        assert_eq!(s.exit_code(), 130);
+    }
+    // A question that fills the row at 50 columns: the text typed goes below, never past the
+    // edge.
+    let state = tempfile::tempdir().unwrap();
+    let mut s = permission_at_first_step(state.path(), "several-people", SIZES[1]);
+    let i = menu_index(&mut s, "Hand it to");
+    pick(&mut s, i);
+    s.expect("The email address you sign in to");
+    let typed = "dana.ruiz@example-construction.com is mine but I also use another one";
+    s.send(typed);
+    s.expect("another one");
+    let words = words_on_screen(&s);
+    for word in typed.split(' ') {
+        assert!(words.iter().any(|w| w == word), "{word:?}:\n{}", s.screen());
+    }
+    assert!(layout_problems(&s).is_empty(), "{}", s.screen());
+    s.interrupt();
+    assert_eq!(s.exit_code(), 130);
+}
+
+/// Labels the step card puts before a device's own instructions.
+const DEVICE_LABELS: [&str; 3] = ["iPhone/iPad: ", "Android: ", "Computer: "];
+
+#[test]
+fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        // The device not known: every question answered "I don't know".
+        let mut s = spawn_sized(state.path(), &["fix", "photos"], size);
+        skip_questions(&mut s);
+        let mut devices_offered = false;
+        for step in 1..=4 {
+            s.expect("Save and quit");
+            s.settle();
+            let screen = s.screen();
+            let titled = screen.contains(&format!("Step {step}: "));
+            assert!(titled, "step {step} at {size:?} has no title:\n{screen}");
+            for entry in [
+                "Fixed it",
+                "Didn't help",
+                "Hand it to",
+                "Back",
+                "Save and quit",
+            ] {
+                assert!(screen.contains(entry), "{entry} at {size:?}:\n{screen}");
+            }
+            let shown = DEVICE_LABELS.iter().filter(|l| screen.contains(*l)).count();
+            assert!(shown <= 1, "{shown} devices at {size:?}:\n{screen}");
+            devices_offered |= screen.contains("Show the steps for another device");
+            assert!(layout_problems(&s).is_empty(), "{size:?}:\n{screen}");
+            pick(&mut s, 1); // Didn't help
+            let next = s.expect(expectrl::Regex(r"(How did it go)|(Did you do this step)"));
+            if String::from_utf8_lossy(next.get(0).unwrap_or_default()).starts_with("Did") {
+                s.send("\x1b[A");
+                s.send(ENTER);
+            }
+        }
+        assert!(
+            devices_offered,
+            "another device's steps offered at {size:?}"
+        );
         s.interrupt();
         assert_eq!(s.exit_code(), 130);
     }

@@ -1432,3 +1432,263 @@ fn why_i_ask_names_two_causes_to_tell_apart_or_the_one_it_checks() {
         "a question that checks one cause says so: {whys:#?}"
     );
 }
+
+#[test]
+fn without_a_terminal_a_misspelt_guide_gets_a_diagnose_command_that_works() {
+    for (typed, guide) in [
+        ("premission", "permission-denied"),
+        ("photos wont upload", "photos-not-uploading"),
+    ] {
+        let state = tempfile::tempdir().unwrap();
+        let out = Test::new()
+            .state(state.path())
+            .args(["fix", typed])
+            .stdin("")
+            .status(2)
+            .stderr_contains(format!("fieldfix diagnose {guide} --device"))
+            .run();
+        if typed == "premission" {
+            assert!(
+                out.stderr.contains(
+                    "No guide is called `premission` (did you mean `permission-denied`?)"
+                ),
+                "{}",
+                out.stderr
+            );
+        }
+        assert!(
+            !out.stderr.contains(&format!("diagnose {typed}")),
+            "names the misspelt guide:\n{}",
+            out.stderr
+        );
+        // The command suggested, with one value for each placeholder, works.
+        let line = out
+            .stderr
+            .lines()
+            .find(|l| l.trim_start().starts_with("fieldfix diagnose"))
+            .expect("a command line");
+        let args: Vec<&str> = line
+            .split_whitespace()
+            .skip(1)
+            .take_while(|a| !a.starts_with('['))
+            .map(|a| a.split('|').next().unwrap_or(a))
+            .collect();
+        Test::new()
+            .state(state.path())
+            .args(&args)
+            .status(0)
+            .stdout_contains("Most likely")
+            .run();
+    }
+}
+
+/// The entries every step menu has, in their one order: the same keys (numbers, in plain mode)
+/// always record the same answer.
+const FIXED_ENTRIES: [&str; 8] = [
+    "Fixed it",
+    "Didn't help",
+    "Skip for now",
+    "I can't do this",
+    "Hand it to",
+    "Back",
+    "Save and quit",
+    "It's a different problem",
+];
+
+#[test]
+fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
+    let library = library();
+    let mut optional = std::collections::BTreeSet::new();
+    for guide in &library.guides {
+        for device in [None, Some("computer"), Some("android")] {
+            let dir = tempfile::tempdir().unwrap();
+            let answers: Vec<(&str, &str)> = device.map(|d| ("device", d)).into_iter().collect();
+            let req = request(Some(&guide.id), &answers);
+            let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
+            let seen = menus.clone();
+            let mut p = Auto::new(
+                Box::new(move |prompt, items| match prompt {
+                    "How did it go?" => {
+                        seen.borrow_mut().push(items.to_vec());
+                        pick("Didn't help")
+                    }
+                    "Did you do this step?" => pick("Yes"),
+                    _ => pick("I don't know"),
+                }),
+                quit_at_input(),
+            );
+            walk_with(&mut p, &req, dir.path(), Format::Markdown);
+            for menu in menus.borrow().iter() {
+                for (i, label) in FIXED_ENTRIES.iter().enumerate() {
+                    assert!(
+                        menu.get(i).is_some_and(|item| item.starts_with(label)),
+                        "{}: entry {} is not {label:?}: {menu:?}",
+                        guide.id,
+                        i + 1
+                    );
+                }
+                optional.extend(
+                    menu[FIXED_ENTRIES.len()..]
+                        .iter()
+                        .map(|i| i.split(':').next().unwrap_or_default().to_owned()),
+                );
+            }
+        }
+    }
+    // The walk met the optional entries, which come after all of the fixed ones.
+    for entry in [
+        "Open related guide",
+        "Check the files now",
+        "Show the steps for another device",
+    ] {
+        assert!(optional.contains(entry), "{entry} in {optional:?}");
+    }
+}
+
+#[test]
+fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ending, transcript, _) = run(
+        &request(None, &[]),
+        vec![typed("cant log in"), Scripted::Quit],
+        dir.path(),
+    );
+    assert_eq!(ending, Ending::Saved);
+    assert!(
+        transcript.iter().any(|l| l == "? Is it one of these?"),
+        "{transcript:?}"
+    );
+    assert!(
+        transcript
+            .iter()
+            .any(|l| l.contains("fieldfix fix --resume")),
+        "{transcript:?}"
+    );
+    let saved = Store::at(dir.path())
+        .latest()
+        .expect("the session is saved");
+    assert_eq!(saved.described, "cant log in");
+    assert_eq!(saved.phase, Phase::Choose);
+
+    // Resumed: the same choice again, then the guide picked, with the description kept.
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let (ending, transcript, _) = run(
+        &resume,
+        vec![pick("Stuck in a login loop"), Scripted::Quit],
+        dir.path(),
+    );
+    assert_eq!(ending, Ending::Saved);
+    assert!(
+        transcript
+            .iter()
+            .any(|l| l.contains("Picking up \"cant log in\" where")),
+        "{transcript:?}"
+    );
+    let saved = Store::at(dir.path()).latest().unwrap();
+    assert_eq!(saved.guide, "login-loop");
+    assert_eq!(saved.described, "cant log in");
+    assert_eq!(saved.phase, Phase::Questions);
+}
+
+/// A scripted prompter that also notes which entry each menu highlighted first.
+struct Highlights {
+    inner: ScriptPrompter,
+    /// The question and the entry highlighted, for each menu.
+    shown: Vec<(String, String)>,
+}
+
+impl Prompter for Highlights {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> std::io::Result<Option<usize>> {
+        self.shown.push((prompt.to_owned(), items[default].clone()));
+        self.inner.select(prompt, items, default)
+    }
+    fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
+        self.inner.input(prompt)
+    }
+    fn say(&mut self, text: &str) -> std::io::Result<()> {
+        self.inner.say(text)
+    }
+    fn paint(&self) -> &Paint {
+        self.inner.paint()
+    }
+}
+
+#[test]
+fn back_highlights_the_answer_given_before() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two questions answered (the second option, then "I don't know"), then Back at the third
+    // and at the second.
+    let library = library();
+    let guide = library.guide("photos-not-uploading").unwrap();
+    let first =
+        &fieldfix::engine::diagnose(&library.context, guide, &Default::default()).questions[0];
+    let q = library.question(guide, &first.id).unwrap();
+    let mut p = Highlights {
+        inner: ScriptPrompter::new([
+            pick(&q.options[1].label),
+            pick("I don't know"),
+            pick("Back"),
+            pick("Back"),
+            Scripted::Quit,
+        ]),
+        shown: Vec::new(),
+    };
+    walk(
+        &library,
+        &request(Some("photos"), &[]),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let asked: Vec<&(String, String)> = p.shown.iter().collect();
+    assert_eq!(asked.len(), 5, "{asked:?}");
+    // The first time, the first option; asked again after Back, what was chosen.
+    assert_eq!(asked[0].1, q.options[0].label);
+    assert_eq!(
+        asked[3].0, asked[1].0,
+        "the second question again: {asked:?}"
+    );
+    assert_eq!(asked[3].1, "I don't know", "{asked:?}");
+    assert_eq!(asked[4].0, q.ask);
+    assert_eq!(asked[4].1, q.options[1].label, "{asked:?}");
+
+    // At a step: "Didn't help", then Back from the next step highlights "Didn't help".
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Highlights {
+        inner: ScriptPrompter::new([pick("Didn't help"), pick("Back"), Scripted::Quit]),
+        shown: Vec::new(),
+    };
+    // Every question answered beforehand: straight to the first step.
+    let permission = library.guide("permission-denied").unwrap();
+    let mut answers: Vec<(&str, &str)> = CONTEXT.to_vec();
+    answers.extend(
+        permission
+            .questions
+            .iter()
+            .map(|q| (q.id.as_str(), "unknown")),
+    );
+    walk(
+        &library,
+        &request(Some("permission"), &answers),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let highlighted: Vec<&str> = p.shown.iter().map(|(_, h)| h.as_str()).collect();
+    assert_eq!(
+        highlighted,
+        ["Fixed it", "Fixed it", "Didn't help"],
+        "{:?}",
+        p.inner.transcript
+    );
+}

@@ -489,6 +489,68 @@ fn steps_are_ordered_by_probability_per_minute() {
 }
 
 #[test]
+fn a_quick_step_before_a_likelier_slow_one_says_why() {
+    let guide = GuideBuilder::new("order")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .cause(cause("c", 2.0))
+        .step(step("slow-a", 30.0, &["a"]))
+        .step(step("quick-b", 1.0, &["b"]))
+        .step(step("c-step", 3.0, &["c"]))
+        .build();
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(step_ids(&plan), ["quick-b", "c-step", "slow-a"]);
+    // Both quick steps are less likely than "slow-a" (0.45 now) and quicker than it: each
+    // says so, with its own minutes and the slow step's.
+    assert_eq!(
+        plan.steps[0].why_first.as_deref(),
+        Some("A 1-minute step first: the likelier one takes 30 minutes.")
+    );
+    assert_eq!(
+        plan.steps[1].why_first.as_deref(),
+        Some("A 3-minute step first: the likelier one takes 30 minutes.")
+    );
+    // The last step has nothing after it to explain.
+    assert_eq!(plan.steps[2].why_first, None);
+
+    // When the quickest step is also the likeliest, the order needs no explaining.
+    let plain = GuideBuilder::new("plain")
+        .cause(cause("a", 5.0))
+        .cause(cause("b", 3.0))
+        .step(step("quick-a", 1.0, &["a"]))
+        .step(step("slow-b", 30.0, &["b"]))
+        .build();
+    let plan = diagnose(&plain, &Situation::default());
+    assert_eq!(step_ids(&plan), ["quick-a", "slow-b"]);
+    assert!(plan.steps.iter().all(|s| s.why_first.is_none()), "{plan:?}");
+}
+
+#[test]
+fn an_admin_step_is_weighed_at_its_targets_minutes_in_the_why() {
+    let mut ask = step("ask-admin", 15.0, &["a"]);
+    ask.admin = true;
+    ask.to = Some(Target::Support);
+    let mut guide = GuideBuilder::new("admin")
+        .cause(cause("a", 8.0))
+        .cause(cause("b", 2.0))
+        .step(ask)
+        .step(step("quick-b", 2.0, &["b"]))
+        .build();
+    guide
+        .escalate
+        .targets
+        .get_mut(&Target::Support)
+        .expect("support")
+        .minutes = 1440.0;
+    let plan = diagnose(&guide, &Situation::default());
+    assert_eq!(plan.steps[0].id, "quick-b");
+    let why = plan.steps[0].why_first.as_deref().expect("a why");
+    // Procore support's 1440 minutes, not the step's 15.
+    assert!(why.contains("takes about 1 day"), "{why}");
+    assert!(why.starts_with("A 2-minute step first"), "{why}");
+}
+
+#[test]
 fn checks_list_the_step_causes_most_likely_first() {
     let guide = GuideBuilder::new("checks")
         .cause(cause("a", 1.0))
@@ -1314,8 +1376,23 @@ fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
     let plan_total: f64 = plan.causes.iter().map(|c| c.probability).sum();
     assert!((plan_total - total).abs() < 1e-9, "{plan_total} vs {total}");
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    for ranked in &plan.steps {
+    for (at, ranked) in plan.steps.iter().enumerate() {
         let step = guide.step(&ranked.id).expect("a step of the guide");
+        if ranked.checks.is_empty() {
+            // Only a safeguard planned for its safety: a step that can lose unsynced work
+            // follows it.
+            assert!(step.safeguard, "{} checks nothing", ranked.id);
+            assert_eq!(ranked.probability, 0.0, "{}", ranked.id);
+            assert!(
+                plan.steps[at + 1..]
+                    .iter()
+                    .any(|r| r.risk == Some(fieldfix::guides::model::Risk::LosesUnsynced)),
+                "{} is planned for nothing",
+                ranked.id
+            );
+            assert!(seen.insert(&ranked.id), "{} listed twice", ranked.id);
+            continue;
+        }
         assert!(
             ranked
                 .checks
@@ -1864,6 +1941,28 @@ fn a_step_that_loses_unsynced_work_waits_for_its_safeguard_on_a_phone() {
 }
 
 #[test]
+fn a_safeguard_whose_causes_are_ruled_out_still_guards_the_risky_step() {
+    // "The queue is stuck" ruled out (say, items are waiting but moving): checking the queue
+    // fixes nothing left, yet signing out still needs it first on a phone.
+    let mut g = risky_guide();
+    g.questions[0].options[1].effect.rules_out = vec!["stuck-queue".to_owned()];
+    let plan = diagnose(
+        &g,
+        &situation(&[("device", "ios"), ("queue", "not-sure")], &[], &[]),
+    );
+    assert_eq!(step_ids(&plan), ["check-queue", "sign-out"], "{plan:?}");
+    assert_eq!(plan.steps[0].probability, 0.0);
+    assert!(plan.steps[0].checks.is_empty());
+    assert!(!plan.escalation.recommended, "{:?}", plan.escalation);
+    // On a computer nothing is at risk, and a step for nothing is not offered.
+    let plan = diagnose(
+        &g,
+        &situation(&[("device", "computer"), ("queue", "not-sure")], &[], &[]),
+    );
+    assert_eq!(step_ids(&plan), ["sign-out"]);
+}
+
+#[test]
 fn a_safeguard_counts_once_done_or_answered_never_when_set_aside() {
     let g = risky_guide();
     let done = diagnose(&g, &situation(&[("device", "ios")], &["check-queue"], &[]));
@@ -1912,6 +2011,11 @@ fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
                 ("procore", no_effect()),
             ],
         ))
+        .context(
+            "scope",
+            "several-people",
+            escalates("Several people: ask around."),
+        )
         .build();
     g.escalate
         .targets
@@ -1931,6 +2035,19 @@ fn escalation_goes_to_the_target_of_the_answer_that_calls_for_it() {
     let plan = diagnose(&g, &situation(&[("login", "procore")], &[], &[]));
     assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::Admin);
     assert_eq!(plan.escalation.contact, "the admin");
+
+    // A shared answer asked earlier that gives only a reason does not take the hand-over from
+    // the answer that names its target.
+    let plan = diagnose(
+        &g,
+        &situation(
+            &[("scope", "several-people"), ("login", "company-page")],
+            &[],
+            &[],
+        ),
+    );
+    assert_eq!(plan.escalation.reasons.len(), 2, "{:?}", plan.escalation);
+    assert_eq!(plan.escalation.to, fieldfix::guides::model::Target::It);
 }
 
 // ---- Admin steps, lookahead escalation and the value of questions -----------------------------

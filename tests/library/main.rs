@@ -7,3 +7,4 @@ mod support;
 mod engine;
 mod properties;
 mod validate;
+mod walks;

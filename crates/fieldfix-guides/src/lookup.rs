@@ -5,10 +5,25 @@ use crate::model::{Guide, Library};
 /// Why a name did not pick out one guide.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LookupError {
-    #[error("no guide is called `{name}`{hint}; run `fieldfix list` to see them all")]
-    Unknown { name: String, hint: String },
+    #[error(
+        "no guide is called `{name}`{}; run `fieldfix list` to see them all",
+        did_you_mean(.suggestion)
+    )]
+    Unknown {
+        name: String,
+        /// The id of the guide the name is close to, if any.
+        suggestion: Option<String>,
+    },
     #[error("`{name}` could mean {}: type more of the name", .matches.join(", "))]
     Ambiguous { name: String, matches: Vec<String> },
+}
+
+/// `" (did you mean `x`?)"`, or nothing.
+fn did_you_mean(suggestion: &Option<String>) -> String {
+    suggestion
+        .as_ref()
+        .map(|id| format!(" (did you mean `{id}`?)"))
+        .unwrap_or_default()
 }
 
 impl Library {
@@ -22,13 +37,15 @@ impl Library {
         match find_name(&names, name) {
             Ok(i) => Ok(&self.guides[i]),
             // Nothing close among ids and aliases: maybe a title ("photos-not-uploadng").
-            Err(LookupError::Unknown { name, hint }) if hint.is_empty() => {
+            Err(LookupError::Unknown {
+                name,
+                suggestion: None,
+            }) => {
                 let titles = self.guides.iter().map(|g| g.title.as_str());
-                let hint = crate::suggest::closest(&name.replace('-', " "), titles)
+                let suggestion = crate::suggest::closest(&name.replace('-', " "), titles)
                     .and_then(|t| self.guides.iter().find(|g| g.title == t))
-                    .map(|g| format!(" (did you mean `{}`?)", g.id))
-                    .unwrap_or_default();
-                Err(LookupError::Unknown { name, hint })
+                    .map(|g| g.id.clone());
+                Err(LookupError::Unknown { name, suggestion })
             }
             Err(e) => Err(e),
         }
@@ -54,15 +71,11 @@ pub fn find_name(guides: &[(&str, &[String])], name: &str) -> Result<usize, Look
             let names = guides.iter().flat_map(|(id, aliases)| {
                 std::iter::once(*id).chain(aliases.iter().map(String::as_str))
             });
-            let hint = crate::suggest::closest(&wanted, names)
-                .map(|n| {
-                    let id = find_name(guides, n).map_or(n, |i| guides[i].0);
-                    format!(" (did you mean `{id}`?)")
-                })
-                .unwrap_or_default();
+            let suggestion = crate::suggest::closest(&wanted, names)
+                .map(|n| find_name(guides, n).map_or(n, |i| guides[i].0).to_owned());
             Err(LookupError::Unknown {
                 name: name.to_owned(),
-                hint,
+                suggestion,
             })
         }
         many => Err(LookupError::Ambiguous {
