@@ -799,7 +799,7 @@ fn markup_guide() -> String {
             ("contact: the admin", r#"contact: "Dana Ruiz <dana@x.com>""#),
             (
                 "    explain: The first reason.",
-                "    explain: \"The first reason.\\n<script>alert(2)</script>\"\n    sources: [\"https://support.procore.com/a><script>alert(3)</script>\"]",
+                "    explain: \"The first reason.\\n<script>alert(2)</script>\"\n    sources: [\"https://support.procore.com/a&lt;script&gt;(x)\"]",
             ),
             ("label: The first", r#"label: "The <b>first</b>""#),
             (
@@ -871,7 +871,8 @@ fn markdown_output_carries_no_html_from_a_guide_value() {
         assert!(html.contains(text), "{text} not in\n{html}");
     }
     assert!(
-        html.contains("href=\"https://support.procore.com/a%3E%3Cscript%3Ealert(3)%3C/script%3E\""),
+        // The address as written: no entity in it decoded, no parenthesis ending the link.
+        html.contains("href=\"https://support.procore.com/a&amp;lt;script&amp;gt;(x)\""),
         "{html}"
     );
 }

@@ -1144,6 +1144,20 @@ fn trust() -> Vec<Row> {
                 "[|\"http://",
                 &["source `http://support.procore.com/faq/x` is not valid"],
             ),
+        // Characters no address holds as written: they could end a link in a page.
+        Row::new("a source address holds only characters an address may")
+            .guide(
+                "markup",
+                &[(
+                    "    likelihood: 60\n",
+                    "    likelihood: 60\n    sources: [\"https://support.procore.com/a><script>x</script>\"]\n",
+                )],
+            )
+            .error(
+                "markup.yaml",
+                "[|\"https://support",
+                &["source `https://support.procore.com/a><script>x</script>` is not valid"],
+            ),
         Row::new("strict mode wants sources on Procore pages")
             .guide("cites", cites)
             .strict()

@@ -402,7 +402,12 @@ pub(crate) fn source_problem(source: &str, strict: bool) -> Option<String> {
         return None;
     }
     match https_host(v) {
-        Some(host) if v.chars().all(|c| c.is_ascii_graphic()) => {
+        // Only characters an address may hold as written: no `<`, `>`, quotes or backslashes
+        // that could end a link in a page and start markup.
+        Some(host)
+            if v.chars()
+                .all(|c| c.is_ascii_graphic() && !"<>\"\\{}|^`".contains(c)) =>
+        {
             (strict && !PROCORE_HOSTS.contains(&host)).then(|| {
                 format!(
                     "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
