@@ -1,18 +1,19 @@
 //! The command line: clap types only, converted once into the plain request types the
 //! commands take.
 
-use std::cell::Cell;
 use std::path::PathBuf;
 
-use clap::{ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands::DiagnoseRequest;
+use crate::commands::diagnose::DiagnoseCommand;
+use crate::commands::{completions, list, man, search, show, validate};
 use crate::output::Format;
 
 /// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
 /// alone would call it a missing value).
 pub fn parse() -> Cli {
-    let cmd = without_empty_guides_env(parsing_command());
+    let cmd = without_empty_guides_env(Cli::command());
     Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
 }
 
@@ -32,7 +33,7 @@ pub use crate::guides::embedded::VERSION;
 /// Run with no arguments for the interactive wizard. Admins can script the same engine with
 /// `diagnose`, `search`, `list` and `show`, and check their own guides with `validate`.
 #[derive(Debug, Parser)]
-#[command(name = "fieldfix", version = VERSION, after_help = crate::error::exit::HELP, max_term_width = 100)]
+#[command(name = "fieldfix", version = VERSION, after_help = top_after_help(), max_term_width = 100)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -73,128 +74,333 @@ pub enum ColorChoice {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Fix a problem interactively, one step at a time (the default with no command).
-    Fix(Deferred<FixArgs>),
+    #[command(after_help = examples_help("fix"))]
+    Fix(FixArgs),
     /// List the wizard sessions saved for `fix --resume`, or discard one.
-    Sessions(Deferred<SessionsArgs>),
+    #[command(after_help = examples_help("sessions"))]
+    Sessions(SessionsArgs),
     /// Summarise the local outcome log: how sessions ended, which steps fixed it.
-    Outcomes(Deferred<OutcomesArgs>),
+    #[command(after_help = examples_help("outcomes"))]
+    Outcomes(OutcomesArgs),
     /// Suggest better likelihoods and success chances from outcome logs collected from crews.
     ///
     /// Sessions count when their guide is the built-in one or the one in `--guides` as it is now
     /// (others are listed and skipped). Every suggestion comes with the sessions behind it and a
     /// 90% interval; `*` marks a change the data supports (the interval leaves out the current
     /// value). docs/outcomes.md explains the estimate and how to roll a change out.
-    Tune(Deferred<TuneArgs>),
+    #[command(after_help = examples_help("tune"))]
+    Tune(TuneArgs),
     /// Diagnose a problem from flags and print the plan; never asks anything.
-    Diagnose(Deferred<DiagnoseArgs>),
+    #[command(after_help = examples_help("diagnose"))]
+    Diagnose(DiagnoseArgs),
     /// Find the guide for a problem described in your own words.
-    Search(Deferred<SearchArgs>),
+    #[command(after_help = examples_help("search"))]
+    Search(SearchArgs),
     /// List the guides.
-    List(Deferred<ListArgs>),
+    #[command(after_help = examples_help("list"))]
+    List(ListArgs),
     /// Show a whole guide.
-    Show(Deferred<ShowArgs>),
+    #[command(after_help = examples_help("show"))]
+    Show(ShowArgs),
     /// Check guide files and report every problem with file, line and column.
-    Validate(Deferred<ValidateArgs>),
+    #[command(after_help = examples_help("validate"))]
+    Validate(ValidateArgs),
     /// Find the files an upload will fail on (empty, not downloaded, bad names, wrong type,
     /// protected PDFs, big files) before anyone tries, each with the fix.
-    Preflight(Deferred<PreflightArgs>),
+    #[command(after_help = examples_help("preflight"))]
+    Preflight(PreflightArgs),
     /// Print the JSON Schema of the guide file format, for editors and CI checks.
-    Schema(Deferred<SchemaArgs>),
+    #[command(after_help = examples_help("schema"))]
+    Schema(SchemaArgs),
     /// Write a starter guide, with comments on what goes where, into the `--guides` folder.
-    New(Deferred<NewArgs>),
+    #[command(after_help = examples_help("new"))]
+    New(NewArgs),
     /// Write every guide as a folder of Markdown pages or a small offline website.
-    Export(Deferred<ExportArgs>),
+    #[command(after_help = examples_help("export"))]
+    Export(ExportArgs),
     /// Print a shell completion script (guide ids included where the shell allows).
-    Completions(Deferred<CompletionsArgs>),
-    /// Print the manual page (roff) on stdout.
-    Man(Deferred<ManArgs>),
+    #[command(after_help = examples_help("completions"))]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) on stdout, or write every page into a folder.
+    #[command(after_help = examples_help("man"))]
+    Man(ManArgs),
 }
 
-/// A subcommand's arguments, added to clap's command only when that subcommand is the one run
-/// (clap's `Command::defer`), when [`parse`] reads this process's command line. Building every
-/// subcommand's arguments on each run was 0.12M of the 2.96M instructions of a whole `fieldfix
-/// diagnose` process. Everywhere else (completions, the man page, tests) `Cli::command()`
-/// builds the whole tree, as clap's generators expect.
-///
-/// The [`Shared`] options are deferred the same way. clap copies a global argument into every
-/// subcommand before parsing: three options into fifteen subcommands, 670 bytes each, 48 KB of
-/// heap touched on every run (a quarter of a `diagnose` process's heap). So the command made
-/// for parsing has them as plain options at the top, and as global ones in the subcommand run.
-/// clap merges the values of arguments with one name across levels exactly as it merges a
-/// global argument's, so the result is the same; a unit test checks that it is.
-#[derive(Debug)]
-pub struct Deferred<T>(pub T);
+/// The examples that end each command's help and fill the manual pages' EXAMPLES sections:
+/// (command, [(command line, what it does)]), the lines README.md uses. `""` is the top level.
+pub const EXAMPLES: &[(&str, &[(&str, &str)])] = &[
+    (
+        "",
+        &[
+            (
+                "fieldfix",
+                "the wizard: describe what is going wrong, or pick it from the list",
+            ),
+            (
+                "fieldfix diagnose photos --device ios --network weak --format json",
+                "the plan, for a script",
+            ),
+            (
+                "fieldfix search \"pics stuck uploading on ipad\"",
+                "find the guide for a problem in your own words",
+            ),
+        ],
+    ),
+    (
+        "fix",
+        &[
+            (
+                "fieldfix fix photos",
+                "start on one guide (id, alias or unique prefix)",
+            ),
+            (
+                "fieldfix fix pics stuck on my ipad",
+                "words that are not a guide name are a description",
+            ),
+            (
+                "fieldfix fix photos --device ios --network weak",
+                "answers you already know are not asked",
+            ),
+            (
+                "fieldfix fix --resume",
+                "continue after Ctrl-C, Esc or \"Save and quit\"",
+            ),
+        ],
+    ),
+    (
+        "sessions",
+        &[
+            ("fieldfix sessions", "the sessions waiting to be resumed"),
+            ("fieldfix sessions --format json", "the same, for a script"),
+            (
+                "fieldfix sessions discard ID",
+                "remove one (its ID is in the list)",
+            ),
+        ],
+    ),
+    (
+        "outcomes",
+        &[
+            (
+                "fieldfix outcomes",
+                "this machine's log per guide: sessions, share fixed, steps that fixed it",
+            ),
+            (
+                "fieldfix outcomes export > crew-a.jsonl",
+                "the records as JSON Lines, for a shared drive",
+            ),
+        ],
+    ),
+    (
+        "sessions discard",
+        &[
+            ("fieldfix sessions", "the saved sessions, each with its ID"),
+            (
+                "fieldfix sessions discard ID",
+                "remove the session with that ID",
+            ),
+        ],
+    ),
+    (
+        "outcomes export",
+        &[
+            (
+                "fieldfix outcomes export > crew-a.jsonl",
+                "the records as JSON Lines, for a shared drive",
+            ),
+            (
+                "fieldfix tune crew-a.jsonl crew-b.jsonl",
+                "then suggest better numbers from the crews' logs",
+            ),
+        ],
+    ),
+    (
+        "tune",
+        &[
+            (
+                "fieldfix tune /shared/logs --guides company/",
+                "suggested numbers, each with its evidence",
+            ),
+            (
+                "fieldfix tune /shared/logs --guides company/ --write tuned/",
+                "the same as override files to review",
+            ),
+        ],
+    ),
+    (
+        "diagnose",
+        &[
+            (
+                "fieldfix diagnose photos --device ios --network weak --format json",
+                "the plan, for a script",
+            ),
+            (
+                "fieldfix diagnose photos --answers answers.yaml",
+                "answers from a file: `question: value`, `tried: [...]`",
+            ),
+            (
+                "fieldfix diagnose photos --describe \"pics stuck on my ipad, no signal\"",
+                "the words answer device and network",
+            ),
+            (
+                "fieldfix diagnose photos --tried check-status",
+                "the next plan after a step that did not help",
+            ),
+        ],
+    ),
+    (
+        "search",
+        &[
+            (
+                "fieldfix search \"pics stuck uploading on ipad\"",
+                "the guides that match, best first",
+            ),
+            (
+                "fieldfix search pics stuck uploading --format json",
+                "the same, for a script",
+            ),
+        ],
+    ),
+    (
+        "list",
+        &[
+            (
+                "fieldfix list",
+                "every guide: id, title and what it is about",
+            ),
+            ("fieldfix list --format json", "the same, for a script"),
+        ],
+    ),
+    (
+        "show",
+        &[
+            (
+                "fieldfix show permission-denied",
+                "the whole guide: causes, steps, when to escalate",
+            ),
+            (
+                "fieldfix show permission-denied --format markdown",
+                "the same as Markdown, for a wiki",
+            ),
+        ],
+    ),
+    (
+        "validate",
+        &[
+            (
+                "fieldfix validate company/",
+                "check guide files; every problem with file:line:col",
+            ),
+            (
+                "fieldfix validate --strict company/",
+                "and every cause and step must cite its source",
+            ),
+        ],
+    ),
+    (
+        "preflight",
+        &[
+            (
+                "fieldfix preflight \"Site photos\" drawings/",
+                "folders are checked with everything in them",
+            ),
+            (
+                "fieldfix preflight photos --network weak",
+                "on a weak connection big files fail, not warn",
+            ),
+            (
+                "fieldfix preflight photos --fix-names",
+                "show a safe name for each bad one (dry run)",
+            ),
+            (
+                "fieldfix preflight photos --fix-names --apply",
+                "rename them; writes an undo list here",
+            ),
+        ],
+    ),
+    (
+        "schema",
+        &[(
+            "fieldfix schema > guide.schema.json",
+            "the JSON Schema of the guide format, for an editor",
+        )],
+    ),
+    (
+        "new",
+        &[
+            (
+                "fieldfix new crane-log-frozen --title \"Crane log frozen\" --guides company/",
+                "a commented starter guide",
+            ),
+            ("fieldfix validate company/", "then check it after editing"),
+        ],
+    ),
+    (
+        "export",
+        &[
+            (
+                "fieldfix export --out site",
+                "every guide as a small website that works offline",
+            ),
+            (
+                "fieldfix export --out pages --format markdown",
+                "every guide as Markdown pages",
+            ),
+        ],
+    ),
+    (
+        "completions",
+        &[
+            (
+                "fieldfix completions bash > ~/.local/share/bash-completion/completions/fieldfix",
+                "bash",
+            ),
+            (
+                "fieldfix completions zsh > ~/.zfunc/_fieldfix",
+                "zsh, with fpath+=(~/.zfunc) before compinit",
+            ),
+            (
+                "fieldfix completions fish > ~/.config/fish/completions/fieldfix.fish",
+                "fish",
+            ),
+        ],
+    ),
+    (
+        "man",
+        &[
+            (
+                "fieldfix man --out ~/.local/share/man/man1",
+                "every page, then `man fieldfix-diagnose`",
+            ),
+            ("fieldfix man diagnose", "print one command's page"),
+        ],
+    ),
+];
 
-thread_local! {
-    /// Whether [`Deferred`] defers: only while [`parsing_command`] makes its command.
-    static DEFER: Cell<bool> = const { Cell::new(false) };
-}
-
-/// The command [`parse`] reads the command line with: each subcommand's arguments, and the
-/// [`Shared`] options, are added only to the subcommand that is run.
-fn parsing_command() -> clap::Command {
-    use clap::CommandFactory;
-    DEFER.set(true);
-    let cmd = Cli::command();
-    DEFER.set(false);
-    // The top level's global arguments are the [`Shared`] options.
-    let shared: Vec<clap::Id> = cmd
-        .get_arguments()
-        .filter(|a| a.is_global_set())
-        .map(|a| a.get_id().clone())
-        .collect();
-    shared
+/// The examples of `command` (`""` for the top level), as (command line, what it does).
+pub fn examples(command: &str) -> &'static [(&'static str, &'static str)] {
+    EXAMPLES
         .iter()
-        .fold(cmd, |cmd, id| cmd.mut_arg(id, |a| a.global(false)))
+        .find(|(name, _)| *name == command)
+        .map_or(&[], |(_, lines)| lines)
 }
 
-/// Adds `T`'s arguments to a subcommand, keeping the subcommand's own description: a doc
-/// comment on `T` or on a struct it flattens must not replace it, whenever this runs.
-fn add_args<T: Args>(cmd: clap::Command) -> clap::Command {
-    use clap::builder::Resettable;
-    let keep = |text: Option<&clap::builder::StyledStr>| match text {
-        Some(text) => Resettable::Value(text.clone()),
-        None => Resettable::Reset,
-    };
-    let (about, long_about) = (keep(cmd.get_about()), keep(cmd.get_long_about()));
-    T::augment_args(cmd).about(about).long_about(long_about)
-}
-
-/// [`add_args`] for the subcommand being run, then the [`Shared`] options, where clap puts the
-/// global ones it copies in.
-fn add_args_and_shared<T: Args>(cmd: clap::Command) -> clap::Command {
-    without_empty_guides_env(add_args::<Shared>(add_args::<T>(cmd)))
-}
-
-impl<T: FromArgMatches> FromArgMatches for Deferred<T> {
-    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Self)
-    }
-    fn from_arg_matches_mut(matches: &mut ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Self)
-    }
-    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-    fn update_from_arg_matches_mut(&mut self, matches: &mut ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
-}
-
-impl<T: Args> Args for Deferred<T> {
-    fn group_id() -> Option<clap::Id> {
-        T::group_id()
-    }
-    fn augment_args(cmd: clap::Command) -> clap::Command {
-        if DEFER.get() {
-            cmd.defer(add_args_and_shared::<T>)
-        } else {
-            add_args::<T>(cmd)
+/// The Examples section of a command's help: each line with its comment above it.
+fn examples_help(command: &str) -> String {
+    let mut text = String::from("Examples:\n");
+    for (i, (line, what)) in examples(command).iter().enumerate() {
+        if i > 0 {
+            text.push('\n');
         }
+        text.push_str(&format!("  # {what}\n  {line}\n"));
     }
-    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
-        T::augment_args_for_update(cmd)
-    }
+    text.truncate(text.trim_end().len());
+    text
+}
+
+/// The top level's help ends with the everyday lines, then the exit codes.
+fn top_after_help() -> String {
+    format!("{}\n\n{}", examples_help(""), crate::error::exit::HELP)
 }
 
 /// `schema` takes no arguments of its own.
@@ -251,10 +457,13 @@ pub struct DiagnoseArgs {
 }
 
 impl DiagnoseArgs {
-    pub fn to_request(&self) -> DiagnoseRequest {
-        DiagnoseRequest {
-            describe: self.describe.clone(),
-            ..self.answers.clone().into_request(Some(self.guide.clone()))
+    pub fn into_request(self) -> DiagnoseCommand {
+        DiagnoseCommand {
+            request: DiagnoseRequest {
+                describe: self.describe,
+                ..self.answers.into_request(Some(self.guide))
+            },
+            format: self.format.into(),
         }
     }
 }
@@ -294,6 +503,7 @@ pub struct SessionsArgs {
 #[derive(Debug, Subcommand)]
 pub enum SessionsAction {
     /// Remove a saved session (its ID is in `fieldfix sessions`).
+    #[command(after_help = examples_help("sessions discard"))]
     Discard {
         /// The session's ID.
         id: String,
@@ -323,6 +533,7 @@ pub struct OutcomesArgs {
 pub enum OutcomesAction {
     /// Write every record of the log as JSON Lines on stdout (for a shared drive, `tune` or a
     /// spreadsheet).
+    #[command(after_help = examples_help("outcomes export"))]
     Export,
 }
 
@@ -443,6 +654,64 @@ pub enum NetworkArg {
     Weak,
 }
 
+impl ListArgs {
+    pub fn into_request(self) -> list::ListRequest {
+        list::ListRequest {
+            format: self.format.into(),
+        }
+    }
+}
+
+impl ShowArgs {
+    pub fn into_request(self) -> show::ShowRequest {
+        show::ShowRequest {
+            guide: self.guide,
+            format: self.format.into(),
+        }
+    }
+}
+
+impl SearchArgs {
+    pub fn into_request(self) -> search::SearchRequest {
+        search::SearchRequest {
+            query: self.text.join(" "),
+            limit: usize::from(self.limit),
+            format: self.format.into(),
+        }
+    }
+}
+
+impl ValidateArgs {
+    pub fn into_request(self) -> validate::ValidateRequest {
+        validate::ValidateRequest {
+            dir: self.dir,
+            strict: self.strict,
+            format: self.format.into(),
+        }
+    }
+}
+
+impl ManArgs {
+    /// The request, with the whole command line to document.
+    pub fn into_request(self) -> man::ManRequest {
+        man::ManRequest {
+            command: Cli::command(),
+            page: self.command,
+            out: self.out,
+        }
+    }
+}
+
+impl CompletionsArgs {
+    /// The request, with the whole command line to complete.
+    pub fn into_request(self) -> completions::CompletionsRequest {
+        completions::CompletionsRequest {
+            command: Cli::command(),
+            shell: self.shell,
+        }
+    }
+}
+
 impl PreflightArgs {
     pub fn to_request(&self) -> crate::preflight::PreflightRequest {
         use crate::preflight::{NameFix, Network, Options, PreflightRequest};
@@ -505,8 +774,12 @@ pub struct ExportArgs {
 
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Print this command's own page instead, like `fieldfix man show`.
+    /// Print this command's own page instead, like `fieldfix man diagnose`.
     pub command: Option<String>,
+    /// Write `fieldfix.1` and one `fieldfix-COMMAND.1` per command into DIR (created when
+    /// missing) instead of printing, for `man` or a package.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -653,119 +926,10 @@ fn parse_answer(s: &str) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
 
     #[test]
     fn cli_is_well_formed() {
         Cli::command().debug_assert();
-    }
-
-    /// What clap prints for `args`: help, version or an error, as the user would see it.
-    fn printed(command: clap::Command, args: &[&str]) -> String {
-        match command.try_get_matches_from(args) {
-            Ok(_) => "parsed".to_owned(),
-            Err(e) => format!("{:?}: {}", e.kind(), e.render()),
-        }
-    }
-
-    #[test]
-    fn deferring_the_subcommands_arguments_changes_nothing_printed() {
-        let eager = Cli::command();
-        let mut names: Vec<String> = eager
-            .get_subcommands()
-            .map(|c| c.get_name().to_owned())
-            .collect();
-        names.push("help".to_owned());
-        // The subcommands are deferred (or there would be nothing to compare).
-        let deferred = parsing_command();
-        let diagnose = deferred.find_subcommand("diagnose").expect("diagnose");
-        assert!(diagnose.get_arguments().next().is_none());
-        for name in &names {
-            for tail in [
-                &["--help"][..],
-                &["-h"],
-                &["--bogus"],
-                &["--guid"],
-                &["photos", "--device"],
-                &[],
-            ] {
-                let args: Vec<&str> = ["fieldfix", name]
-                    .into_iter()
-                    .chain(tail.iter().copied())
-                    .collect();
-                assert_eq!(
-                    printed(parsing_command(), &args),
-                    printed(Cli::command(), &args),
-                    "{args:?}"
-                );
-            }
-            let args = ["fieldfix", "help", name];
-            assert_eq!(
-                printed(parsing_command(), &args),
-                printed(Cli::command(), &args)
-            );
-        }
-        // Only the command made for parsing defers: help, completions and the man page need
-        // the whole tree, even after `parse` has run.
-        let again = Cli::command();
-        let diagnose = again.find_subcommand("diagnose").expect("diagnose");
-        assert!(diagnose.get_arguments().any(|a| a.get_id() == "guide"));
-    }
-
-    /// What `command` makes of `args`: the parsed command line, or the error as printed.
-    fn parsed(command: clap::Command, args: &[&str]) -> String {
-        match command.try_get_matches_from(args) {
-            Ok(m) => format!("{:?}", Cli::from_arg_matches(&m).map_err(|e| e.kind())),
-            Err(e) => format!("{:?}: {}", e.kind(), e.render()),
-        }
-    }
-
-    #[test]
-    fn shared_options_parse_as_global_ones_wherever_they_are_given() {
-        // The command made for parsing has them as plain options at the top.
-        let deferred = parsing_command();
-        let top = deferred.get_arguments().find(|a| a.get_id() == "color");
-        assert!(top.is_some_and(|a| !a.is_global_set()));
-        let mut cases = 0;
-        for sub in [
-            &["diagnose", "photos"][..],
-            &["schema"],
-            &["sessions", "discard", "abc"],
-            &["outcomes", "export"],
-            &["list", "--format", "json"],
-            &[],
-        ] {
-            for before in [
-                &[][..],
-                &["--color", "never"],
-                &["--guides", "a", "--no-log"],
-            ] {
-                for after in [
-                    &[][..],
-                    &["--color", "always"],
-                    &["--guides", "b"],
-                    &["--no-log"],
-                ] {
-                    let args: Vec<&str> = ["fieldfix"]
-                        .into_iter()
-                        .chain(before.iter().copied())
-                        .chain(sub.iter().copied())
-                        .chain(after.iter().copied())
-                        .collect();
-                    let eager = parsed(Cli::command(), &args);
-                    assert_eq!(parsed(parsing_command(), &args), eager, "{args:?}");
-                    cases += 1;
-                }
-            }
-        }
-        assert_eq!(cases, 72);
-        // Given at both levels, the later one counts, as with a global option.
-        let args = ["fieldfix", "--color", "never", "list", "--color", "always"];
-        let m = parsing_command()
-            .try_get_matches_from(args)
-            .expect("parses");
-        let cli = Cli::from_arg_matches(&m).expect("converts");
-        assert_eq!(cli.shared.color, ColorChoice::Always);
     }
 
     #[test]

@@ -28,7 +28,7 @@ Exit codes:
   1    runtime error, invalid guides (validate), or files that will fail (preflight)
   2    usage error: bad flag; unknown guide, question, value or step; unusable input file
   3    escalate: not fixed, a support ticket was written
-  130  interrupted (Ctrl-C or Esc); the session was saved, resume with `fieldfix fix --resume`";
+  130  interrupted (Ctrl-C or Esc); saved unless said otherwise: `fieldfix fix --resume`";
 }
 
 /// Something the user asked for cannot be done.

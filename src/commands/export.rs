@@ -1,6 +1,7 @@
 //! `fieldfix export`: the whole knowledge base as a folder of Markdown pages or a small static
 //! site, an index and one page per guide, linked to each other.
 
+use crate::guides::loading::Loading;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,7 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, exit};
 use crate::guides::Library;
 use crate::output::Out;
-use crate::output::{html, markdown};
+use crate::output::{html, markdown, web};
 
 /// What the pages are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,15 +27,18 @@ pub struct ExportRequest {
     pub force: bool,
 }
 
-/// Every page of the export, as (file name, contents); the index first.
+/// Every page of the export, as (file name, contents); the index first (then the guide pages,
+/// then, for HTML, the wizard's scripts and style sheet).
 pub fn pages(library: &Library, format: SiteFormat) -> Vec<(String, String)> {
     let mut pages = Vec::with_capacity(library.guides.len() + 1);
     match format {
         SiteFormat::Html => {
-            pages.push((html::INDEX_FILE.to_owned(), html::index(library)));
+            // The front page is the wizard (output::web), with the files it runs on.
+            pages.push((html::INDEX_FILE.to_owned(), web::index(library)));
             for g in &library.guides {
                 pages.push((html::page_file(&g.id), html::guide(g, library)));
             }
+            pages.extend(web::assets(library));
         }
         SiteFormat::Markdown => {
             pages.push((
@@ -55,6 +59,12 @@ pub fn pages(library: &Library, format: SiteFormat) -> Vec<(String, String)> {
         }
     }
     pages
+}
+
+/// `fieldfix export`: it publishes the company folder, so the folder must load whole.
+pub fn run(request: &ExportRequest, env: &mut super::Env) -> anyhow::Result<u8> {
+    let library = env.library(Loading::Strict)?;
+    export(&library, request, env.out)
 }
 
 /// Writes the pages into the folder. Nothing else in it is touched, and a file with a page's name
@@ -113,8 +123,12 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
     writeln!(
         out.writer,
         "Wrote {} guide pages and {} to {}",
-        pages.len() - 1,
-        pages[0].0,
+        library.guides.len(),
+        if request.format == SiteFormat::Html {
+            "the wizard (index.html)"
+        } else {
+            pages[0].0.as_str()
+        },
         crate::safe::path(dir)
     )?;
     out.writer.flush()?;

@@ -24,6 +24,11 @@ pub struct NewRequest {
     pub dir: Option<PathBuf>,
 }
 
+/// `fieldfix new`: needs no guides loaded (it checks the starter against the built-in ones).
+pub fn run(request: &NewRequest, env: &mut super::Env) -> anyhow::Result<u8> {
+    new_guide(request, env.out)
+}
+
 /// Writes `DIR/ID.yaml`, never over an existing file, and `DIR/guide.schema.json` when the folder
 /// has none yet. Prints the new file's path.
 pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {

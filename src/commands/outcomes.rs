@@ -1,5 +1,6 @@
 //! `fieldfix outcomes`: the local outcome log, summarised per guide or exported as JSON Lines.
 
+use crate::guides::loading::Loading;
 use std::io::Write;
 
 use crate::error::{Error, exit};
@@ -14,6 +15,12 @@ pub struct OutcomesRequest {
     /// Write the records as JSON Lines instead of the summary.
     pub export: bool,
     pub format: Format,
+}
+
+/// `fieldfix outcomes`: the guides give the summary its titles.
+pub fn run(request: &OutcomesRequest, env: &mut super::Env) -> anyhow::Result<u8> {
+    let library = env.library(Loading::Lenient)?;
+    outcomes(&library, request, env.out)
 }
 
 /// `fieldfix outcomes [export]`.

@@ -1,6 +1,7 @@
 //! `fieldfix tune`: suggestions for the guides' numbers from collected outcome logs, printed
 //! with their evidence and, with `--write`, written as company override files.
 
+use crate::guides::loading::Loading;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -30,6 +31,12 @@ pub struct TuneRequest {
 /// The suffix of the files `--write` writes: `GUIDE.tuned.override.yaml`, an override that sits
 /// beside a company's own `GUIDE.override.yaml` without replacing it.
 pub const TUNED_SUFFIX: &str = ".tuned.override.yaml";
+
+/// `fieldfix tune`: the guides as the crews ran them, every one that loads.
+pub fn run(request: &TuneRequest, env: &mut super::Env) -> anyhow::Result<u8> {
+    let library = env.library(Loading::Lenient)?;
+    tune(&library, request, env.out)
+}
 
 /// `fieldfix tune`.
 pub fn tune(library: &Library, request: &TuneRequest, out: &mut Out) -> anyhow::Result<u8> {

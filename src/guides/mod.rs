@@ -3,11 +3,12 @@
 //! The file format and the validator live in the `fieldfix-guides` crate (re-exported here as
 //! [`raw`], [`model`], [`load`], [`check`], [`problem`] and [`text`]), which the build script
 //! also uses to check the built-in guides; this module adds what only the program needs: the
-//! built-in library ([`embedded`]), the cache of company folders ([`cache`]) and the YAML 1.1
+//! built-in library ([`embedded`]), which guides each command loads ([`loading`]), the cache of company folders ([`cache`]) and the YAML 1.1
 //! warnings ([`yaml11`]).
 
 pub mod cache;
 pub mod embedded;
+pub mod loading;
 pub mod yaml11;
 
 pub use fieldfix_guides::{check, load, model, problem, raw, text};

@@ -19,7 +19,7 @@ pub fn page_file(id: &str) -> String {
     format!("{id}.html")
 }
 
-const CSS: &str = r#"
+pub(crate) const CSS: &str = r#"
 :root{color-scheme:light dark;--fg:#1c232b;--muted:#5a6572;--bg:#fff;--card:#f4f6f8;--line:#dce2e7;--link:#0a58a8;--accent:#b34700}
 @media (prefers-color-scheme:dark){:root{--fg:#e5e9ed;--muted:#9ba6b2;--bg:#15191d;--card:#1e252b;--line:#2e373f;--link:#80bbff;--accent:#ffa463}}
 *{box-sizing:border-box}

@@ -1,50 +1,414 @@
-//! JSON documents for scripts: one document per command, each with `schema_version`.
-//! The shapes are documented in `docs/json.md`.
+//! JSON documents for scripts: one typed document per command, each with `schema_version`.
+//! These structs are the public shapes documented in `docs/json.md`; the model's own serde
+//! shape (the embedded guides, the cache) is private and may change without breaking scripts.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
-use serde_json::{Value, json};
 
 use super::SCHEMA_VERSION;
 use crate::engine::Plan;
-use crate::guides::model::{Guide, Library};
+use crate::guides::Problem;
+use crate::guides::model::{
+    Condition, Effect, Guide, Library, Origin, ProvideKind, Question, Risk, Step, Target,
+};
 use crate::search::Hit;
 
 use super::Diagnosis;
 
-pub fn list(library: &Library) -> Value {
-    let guides: Vec<Value> = library
-        .guides
-        .iter()
-        .map(|g| {
-            json!({
-                "id": g.id,
-                "title": g.title,
-                "aliases": g.aliases,
-                "summary": g.summary,
-                "origin": g.origin,
+/// `list --format json`.
+#[derive(Serialize)]
+pub struct ListDoc<'a> {
+    schema_version: u32,
+    guides: Vec<ListedGuide<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListedGuide<'a> {
+    id: &'a str,
+    title: &'a str,
+    aliases: &'a [String],
+    summary: &'a str,
+    origin: Origin,
+}
+
+pub fn list(library: &Library) -> ListDoc<'_> {
+    ListDoc {
+        schema_version: SCHEMA_VERSION,
+        guides: library
+            .guides
+            .iter()
+            .map(|g| ListedGuide {
+                id: &g.id,
+                title: &g.title,
+                aliases: &g.aliases,
+                summary: &g.summary,
+                origin: g.origin,
             })
+            .collect(),
+    }
+}
+
+/// `show --format json`: the whole guide, field by field as docs/json.md describes it (the
+/// model's own serde shape, used for the embedded guides and the cache, is not this).
+#[derive(Serialize)]
+pub struct ShowDoc<'a> {
+    schema_version: u32,
+    guide: GuideDoc<'a>,
+}
+
+#[derive(Serialize)]
+struct GuideDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    summary: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sources: &'a [String],
+    aliases: &'a [String],
+    symptoms: &'a [String],
+    escalate: EscalateDoc<'a>,
+    causes: Vec<GuideCauseDoc<'a>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    context: BTreeMap<&'a str, BTreeMap<&'a str, EffectDoc<'a>>>,
+    questions: Vec<GuideQuestionDoc<'a>>,
+    steps: Vec<GuideStepDoc<'a>>,
+    prevent: Vec<TipDoc<'a>>,
+    related: &'a [String],
+    origin: Origin,
+    file: &'a str,
+}
+
+#[derive(Serialize)]
+struct EscalateDoc<'a> {
+    to: Target,
+    targets: BTreeMap<Target, ContactDoc<'a>>,
+    signs: Vec<SignDoc<'a>>,
+    provide: Vec<ProvideDoc<'a>>,
+    origin: Origin,
+}
+
+#[derive(Serialize)]
+struct ContactDoc<'a> {
+    contact: &'a str,
+    minutes: f64,
+}
+
+#[derive(Serialize)]
+struct SignDoc<'a> {
+    sign: &'a str,
+    to: Target,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct ProvideDoc<'a> {
+    id: &'a str,
+    label: &'a str,
+    kind: ProvideKind,
+}
+
+#[derive(Serialize)]
+struct GuideCauseDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    explain: &'a str,
+    likelihood: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<&'a BTreeMap<String, Vec<String>>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct EffectDoc<'a> {
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    raises: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    lowers: &'a [String],
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    rules_out: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    escalate: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    escalate_to: Option<Target>,
+}
+
+#[derive(Serialize)]
+struct GuideQuestionDoc<'a> {
+    id: &'a str,
+    ask: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<&'a BTreeMap<String, Vec<String>>>,
+    options: Vec<ChoiceDoc<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    minutes: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct ChoiceDoc<'a> {
+    value: &'a str,
+    label: &'a str,
+    #[serde(flatten)]
+    effect: EffectDoc<'a>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    safeguard: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sources: &'a [String],
+}
+
+#[derive(Serialize)]
+struct GuideStepDoc<'a> {
+    id: &'a str,
+    title: &'a str,
+    minutes: f64,
+    fixes: &'a [String],
+    success: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    when: Option<&'a BTreeMap<String, Vec<String>>>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    after: &'a [String],
+    admin: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<Risk>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    safeguard: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    sources: &'a [String],
+    check_files: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    see: Option<&'a str>,
+    #[serde(rename = "do")]
+    actions: &'a [String],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    devices: &'a BTreeMap<String, Vec<String>>,
+    origin: Origin,
+}
+
+#[derive(Serialize)]
+struct TipDoc<'a> {
+    tip: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    causes: &'a [String],
+}
+
+/// A condition as documented: `{question: [values]}`, left out when there is none.
+fn when(c: &Condition) -> Option<&BTreeMap<String, Vec<String>>> {
+    (!c.is_empty()).then_some(&c.0)
+}
+
+fn effect(e: &Effect) -> EffectDoc<'_> {
+    EffectDoc {
+        raises: &e.raises,
+        lowers: &e.lowers,
+        rules_out: &e.rules_out,
+        escalate: e.escalate.as_deref(),
+        escalate_to: e.escalate_to,
+    }
+}
+
+pub fn show(g: &Guide) -> ShowDoc<'_> {
+    let esc = &g.escalate;
+    ShowDoc {
+        schema_version: SCHEMA_VERSION,
+        guide: GuideDoc {
+            id: &g.id,
+            title: &g.title,
+            summary: &g.summary,
+            sources: &g.sources,
+            aliases: &g.aliases,
+            symptoms: &g.symptoms,
+            escalate: EscalateDoc {
+                to: esc.to,
+                targets: esc
+                    .targets
+                    .iter()
+                    .map(|(t, c)| {
+                        let contact = ContactDoc {
+                            contact: &c.contact,
+                            minutes: c.minutes,
+                        };
+                        (*t, contact)
+                    })
+                    .collect(),
+                signs: esc
+                    .signs
+                    .iter()
+                    .map(|s| SignDoc {
+                        sign: &s.sign,
+                        to: s.to,
+                        sources: &s.sources,
+                    })
+                    .collect(),
+                provide: esc
+                    .provide
+                    .iter()
+                    .map(|p| ProvideDoc {
+                        id: &p.id,
+                        label: &p.label,
+                        kind: p.kind,
+                    })
+                    .collect(),
+                origin: esc.origin,
+            },
+            causes: g
+                .causes
+                .iter()
+                .map(|c| GuideCauseDoc {
+                    id: &c.id,
+                    title: &c.title,
+                    explain: &c.explain,
+                    likelihood: c.likelihood,
+                    when: when(&c.when),
+                    sources: &c.sources,
+                })
+                .collect(),
+            context: g
+                .context
+                .iter()
+                .map(|(q, values)| {
+                    let values = values.iter().map(|(v, e)| (v.as_str(), effect(e)));
+                    (q.as_str(), values.collect())
+                })
+                .collect(),
+            questions: g.questions.iter().map(question).collect(),
+            steps: g.steps.iter().map(step).collect(),
+            prevent: g
+                .prevent
+                .iter()
+                .map(|t| TipDoc {
+                    tip: &t.tip,
+                    causes: &t.causes,
+                })
+                .collect(),
+            related: &g.related,
+            origin: g.origin,
+            file: &g.file,
+        },
+    }
+}
+
+fn question(q: &Question) -> GuideQuestionDoc<'_> {
+    GuideQuestionDoc {
+        id: &q.id,
+        ask: &q.ask,
+        when: when(&q.when),
+        options: q
+            .options
+            .iter()
+            .map(|o| ChoiceDoc {
+                value: &o.value,
+                label: &o.label,
+                effect: effect(&o.effect),
+                safeguard: o.safeguard,
+                sources: &o.sources,
+            })
+            .collect(),
+        minutes: q.minutes,
+    }
+}
+
+fn step(s: &Step) -> GuideStepDoc<'_> {
+    GuideStepDoc {
+        id: &s.id,
+        title: &s.title,
+        minutes: s.minutes,
+        fixes: &s.fixes,
+        success: s.success,
+        when: when(&s.when),
+        after: &s.after,
+        admin: s.admin,
+        role: s.role.as_deref(),
+        to: s.to,
+        risk: s.risk,
+        safeguard: s.safeguard,
+        sources: &s.sources,
+        check_files: s.check_files,
+        see: s.see.as_deref(),
+        actions: &s.actions,
+        devices: &s.devices,
+        origin: s.origin,
+    }
+}
+
+/// `search --format json`.
+#[derive(Serialize)]
+pub struct SearchDoc<'a> {
+    schema_version: u32,
+    query: &'a str,
+    results: Vec<SearchResultDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct SearchResultDoc<'a> {
+    guide: &'a str,
+    title: &'a str,
+    score: f64,
+    matched: &'a str,
+}
+
+pub fn search<'a>(query: &'a str, hits: &'a [Hit]) -> SearchDoc<'a> {
+    SearchDoc {
+        schema_version: SCHEMA_VERSION,
+        query,
+        results: hits
+            .iter()
+            .map(|h| SearchResultDoc {
+                guide: &h.guide,
+                title: &h.title,
+                score: h.score,
+                matched: &h.matched,
+            })
+            .collect(),
+    }
+}
+
+/// `validate --format json`.
+#[derive(Serialize)]
+pub struct ValidateDoc<'a> {
+    schema_version: u32,
+    ok: bool,
+    files: usize,
+    guides: usize,
+    problems: Vec<ProblemDoc<'a>>,
+    warnings: Vec<ProblemDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct ProblemDoc<'a> {
+    file: &'a str,
+    line: u64,
+    column: u64,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    snippet: Option<&'a str>,
+}
+
+fn problems(list: &[Problem]) -> Vec<ProblemDoc<'_>> {
+    list.iter()
+        .map(|p| ProblemDoc {
+            file: &p.file,
+            line: p.line,
+            column: p.column,
+            message: &p.message,
+            snippet: p.snippet.as_deref(),
         })
-        .collect();
-    json!({ "schema_version": SCHEMA_VERSION, "guides": guides })
+        .collect()
 }
 
-pub fn show(guide: &Guide) -> Value {
-    json!({ "schema_version": SCHEMA_VERSION, "guide": guide })
-}
-
-pub fn search(query: &str, hits: &[Hit]) -> Value {
-    json!({ "schema_version": SCHEMA_VERSION, "query": query, "results": hits })
-}
-
-pub fn validate(checked: &crate::guides::Checked, guides: usize) -> Value {
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "ok": checked.problems.is_empty(),
-        "files": checked.files,
-        "guides": guides,
-        "problems": checked.problems,
-        "warnings": checked.warnings,
-    })
+pub fn validate(checked: &crate::guides::Checked, guides: usize) -> ValidateDoc<'_> {
+    ValidateDoc {
+        schema_version: SCHEMA_VERSION,
+        ok: checked.problems.is_empty(),
+        files: checked.files,
+        guides,
+        problems: problems(&checked.problems),
+        warnings: problems(&checked.warnings),
+    }
 }
 
 /// The `diagnose --format json` document, serialised straight from borrowed data (no

@@ -7,6 +7,7 @@ pub mod markdown;
 pub mod outcomes;
 pub mod text;
 pub mod ticket;
+pub mod web;
 
 use std::io::Write;
 

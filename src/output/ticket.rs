@@ -1,4 +1,6 @@
-//! The support ticket: what support needs to pick the problem up, as Markdown or JSON.
+//! The support ticket rendered: Markdown for a person, JSON for a program. What goes in it is
+//! built in the wizard's ticket module; every value is written through [`crate::safe`] so no
+//! control character reaches the file.
 
 use std::fmt::Write;
 
@@ -80,35 +82,72 @@ impl Ticket {
     }
 }
 
+/// The ticket as JSON: every control character a `\uXXXX` escape.
 pub fn json(ticket: &Ticket) -> String {
-    let mut s = serde_json::to_string_pretty(ticket).unwrap_or_default();
+    let mut out = Vec::new();
+    let _ = crate::safe::write_json(&mut out, ticket);
+    let mut s = String::from_utf8(out).unwrap_or_default();
     s.push('\n');
     s
 }
 
+/// A value in Markdown: control characters shown as escapes, Markdown markup escaped.
+fn md(s: &str) -> String {
+    escape(&crate::safe::line(s))
+}
+
+/// The recipient as written: an email address in angle brackets stays as it reads, an
+/// autolink (which no markup can come out of); the rest is escaped as usual.
+fn recipient(contact: &str) -> String {
+    let parsed = contact.strip_suffix('>').and_then(|rest| {
+        let (name, email) = rest.rsplit_once('<')?;
+        let (user, domain) = email.split_once('@')?;
+        let ok = |part: &str, extra: &str| {
+            !part.is_empty()
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+        };
+        let labels = domain
+            .split('.')
+            .all(|l| ok(l, "-") && !l.starts_with('-') && !l.ends_with('-'));
+        (ok(user, ".+-_") && labels && domain.contains('.')).then_some((name, email))
+    });
+    match parsed {
+        Some((name, email)) => format!("{}<{email}>", md(name)),
+        None => md(contact),
+    }
+}
+
 pub fn markdown(t: &Ticket) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# Support ticket: {}\n", escape(&t.problem));
-    let _ = writeln!(out, "- For: {}", escape(&t.contact));
+    let _ = writeln!(out, "# Support ticket: {}\n", md(&t.problem));
+    let _ = writeln!(out, "- For: {}", recipient(&t.contact));
     let _ = writeln!(out, "- Created: {}", t.created);
     let _ = writeln!(out, "- Guide: `{}`", t.guide);
     let _ = writeln!(out, "- fieldfix {} on {}\n", t.fieldfix_version, t.os);
     if !t.described.is_empty() {
-        let _ = writeln!(out, "## In their words\n\n> {}\n", escape(&t.described));
+        let _ = writeln!(out, "## In their words\n\n> {}\n", md(&t.described));
     }
     let _ = writeln!(out, "## Details for support\n");
     for f in &t.facts {
-        let value = f.value.as_deref().map_or("(not given)".to_owned(), escape);
-        let _ = writeln!(out, "- **{}:** {value}", escape(&f.label));
+        let value = f.value.as_deref().map_or("(not given)".to_owned(), md);
+        let _ = writeln!(out, "- **{}:** {value}", md(&f.label));
     }
     let _ = writeln!(out, "\n## Why it is escalated\n");
     for r in &t.reasons {
-        let _ = writeln!(out, "- {}", escape(r));
+        // The recipient is named in some reasons: written as on the "For:" line.
+        let parts: Vec<String> = r.split(t.contact.as_str()).map(md).collect();
+        let r = match t.contact.is_empty() {
+            true => md(r),
+            false => parts.join(&recipient(&t.contact)),
+        };
+        let _ = writeln!(out, "- {r}");
     }
     if !t.ask_for.is_empty() {
         let _ = writeln!(out, "\n## Needs an admin\n");
         for a in &t.ask_for {
-            let _ = writeln!(out, "- {}", escape(a));
+            let _ = writeln!(out, "- {}", md(a));
         }
     }
     let _ = writeln!(out, "\n## Answers\n");
@@ -116,7 +155,7 @@ pub fn markdown(t: &Ticket) -> String {
         let _ = writeln!(out, "- (none)");
     }
     for a in &t.answers {
-        let _ = writeln!(out, "- {} **{}**", escape(&a.question), escape(&a.label));
+        let _ = writeln!(out, "- {} **{}**", md(&a.question), md(&a.label));
     }
     let _ = writeln!(out, "\n## Steps tried\n");
     if t.steps.is_empty() {
@@ -127,7 +166,7 @@ pub fn markdown(t: &Ticket) -> String {
             out,
             "{}. {} (`{}`): **{}** at {}",
             i + 1,
-            escape(&s.title),
+            md(&s.title),
             s.step,
             s.outcome,
             s.at
@@ -145,7 +184,7 @@ pub fn markdown(t: &Ticket) -> String {
         let _ = writeln!(out, "\n## Most likely causes (fieldfix's estimate)\n");
     }
     for c in &t.likely_causes {
-        let _ = writeln!(out, "- {}", escape(c));
+        let _ = writeln!(out, "- {}", md(c));
     }
     out
 }

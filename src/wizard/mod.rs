@@ -1,6 +1,7 @@
 //! The interactive wizard for field staff: pick the problem, answer the questions that matter,
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
+mod escalate;
 mod outcome_log;
 pub mod prompt;
 pub mod session;
@@ -76,8 +77,11 @@ pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Res
     };
     let store = Store::default_location();
     let ending = walk(library, &request, &tickets, prompter.as_mut(), &store)?;
-    if let Ending::Ticket(path) = &ending {
-        // The result goes to stdout, so a script can pick the ticket up.
+    if let Ending::Ticket(path) = &ending
+        && !std::io::stdout().is_terminal()
+    {
+        // The result goes to stdout, so a script can pick the ticket up; on the terminal the
+        // end screen has already shown it, once.
         writeln!(out.writer, "{}", crate::safe::path(path))?;
     }
     Ok(ending.exit_code())
@@ -150,14 +154,59 @@ pub fn walk(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let run = outcome_log::Run::start(request);
+    run.notice(store, p)?;
     match begin(library, request, tickets, p, store, &run)? {
-        Some((session, tickets)) => go_on(library, request, session, &tickets, p, store, &run),
+        Some((session, tickets, _held)) => {
+            go_on(library, request, session, &tickets, p, store, &run)
+        }
         None => Ok(Ending::Saved),
     }
 }
 
-/// The session to work on, and where its ticket goes: a saved one picked up, or a new one.
-/// `None` when the user stops before it starts.
+/// A line the user typed, as the session keeps it: trimmed, with any control character shown
+/// as an escape (see [`crate::safe`]), the same in fancy and plain mode.
+fn typed_line(text: &str) -> String {
+    crate::safe::line(text.trim()).into_owned()
+}
+
+/// Saves the session after an answer. A state folder that cannot be written is said once;
+/// the walk goes on, and nothing later claims a save that did not happen.
+fn keep(store: &Store, session: &Session, p: &mut dyn Prompter) -> std::io::Result<()> {
+    if let Some(e) = store.keep(session) {
+        let paint = p.paint().clone();
+        let reason = match &e {
+            session::StoreError::Write { source, .. } => source.to_string(),
+            other => other.to_string(),
+        };
+        let warning = format!(
+            "Your answers cannot be saved in {}: {reason}. You can carry on, but stopping \
+             before the end loses them (set FIELDFIX_STATE_DIR to a folder you can write).",
+            crate::safe::path(store.dir())
+        );
+        p.say(&paint.wrap(&paint.warn(&warning), "", ""))?;
+    }
+    Ok(())
+}
+
+/// The end of a walk the user stopped: saved, and how to go on; or, when the state folder
+/// cannot be written, that it was not saved.
+fn stopped(p: &mut dyn Prompter, store: &Store, then: &str) -> std::io::Result<()> {
+    let paint = p.paint().clone();
+    let text = if store.failing() {
+        "\nStopped. Your answers were not saved: the state folder cannot be written (see above)."
+            .to_owned()
+    } else {
+        format!(
+            "\nSaved. Run {} {then}.",
+            paint.bold("fieldfix fix --resume")
+        )
+    };
+    p.say(&paint.wrap(&text, "", ""))
+}
+
+/// The session to work on, where its ticket goes, and the hold on it (kept until the walk
+/// ends, so a second wizard cannot take the same session up): a saved one picked up, or a new
+/// one. `None` when the user stops before it starts.
 fn begin(
     library: &Library,
     request: &FixRequest,
@@ -165,7 +214,7 @@ fn begin(
     p: &mut dyn Prompter,
     store: &Store,
     run: &outcome_log::Run,
-) -> anyhow::Result<Option<(Session, TicketPlan)>> {
+) -> anyhow::Result<Option<(Session, TicketPlan, Option<session::Held>)>> {
     let resumed = if request.resume {
         match choose_saved(library, store, p)? {
             Some(session) => session,
@@ -175,22 +224,25 @@ fn begin(
         match unfinished(library, store, p, run)? {
             Unfinished::Resume(session) => *session,
             Unfinished::Start => {
-                return Ok(start(library, request, p, store)?.map(|mut session| {
-                    tickets.remember(&mut session);
-                    (session, tickets.clone())
-                }));
+                let Some(mut session) = start(library, request, p, store)? else {
+                    return Ok(None);
+                };
+                tickets.remember(&mut session);
+                let held = store.hold(&session.id)?;
+                return Ok(Some((session, tickets.clone(), held)));
             }
             Unfinished::Quit => return Ok(None),
         }
     };
     let session = store.check(resumed, library)?;
+    let held = store.hold(&session.id)?;
     p.say(&p.paint().dim(&format!(
         "Picking up {} where you left off (started {}).",
         quoted_title(library, &session),
         session.started
     )))?;
     let tickets = tickets.resumed(request, &session)?;
-    Ok(Some((session, tickets)))
+    Ok(Some((session, tickets, held)))
 }
 
 /// One screen after another until the session ends, saving before each.
@@ -205,7 +257,7 @@ fn go_on(
 ) -> anyhow::Result<Ending> {
     let unlisted = unlisted::unlisted(library);
     loop {
-        store.save(&session)?;
+        keep(store, &session, p)?;
         let found = library.guide(&session.guide);
         let Some(guide) = found.or((session.guide == unlisted::UNLISTED).then_some(&unlisted))
         else {
@@ -229,7 +281,7 @@ fn go_on(
             Phase::Questions => questions(library, guide, &mut session, p)?,
             Phase::Steps => steps(library, guide, &mut session, p)?,
             Phase::Escalate => {
-                let ending = ticket::escalate(library, guide, &mut session, tickets, p, store)?;
+                let ending = escalate::escalate(library, guide, &mut session, tickets, p, store)?;
                 run.ended(library, store, &mut session, &ending, p);
                 if ending != Ending::Saved {
                     let _ = store.remove(&session.id);
@@ -263,23 +315,13 @@ fn go_on(
                 return Ok(Ending::Fixed);
             }
             Flow::Quit => {
-                store.save(&session)?;
-                say_saved(p)?;
+                keep(store, &session, p)?;
+                stopped(p, store, "to pick up where you left off")?;
                 run.ended(library, store, &mut session, &Ending::Saved, p);
                 return Ok(Ending::Saved);
             }
         }
     }
-}
-
-/// "Saved. Run fieldfix fix --resume to pick up where you left off."
-fn say_saved(p: &mut dyn Prompter) -> anyhow::Result<()> {
-    let paint = p.paint().clone();
-    let saved = format!(
-        "\nSaved. Run {} to pick up where you left off.",
-        paint.bold("fieldfix fix --resume")
-    );
-    Ok(p.say(&paint.wrap(&saved, "", ""))?)
 }
 
 /// What a saved session is about: its guide's title, or the user's words when the problem
@@ -323,13 +365,34 @@ fn choose_saved(
     store: &Store,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Option<Session>> {
-    let mut saved = store.list();
-    if saved.len() <= 1 {
-        return Ok(Some(store.latest()?));
+    let listing = store.list();
+    say_unreadable(p, &listing.unreadable)?;
+    let mut saved = listing.saved;
+    match saved.len() {
+        0 => return Err(session::StoreError::Missing(store.dir().to_owned()).into()),
+        1 => return Ok(Some(saved.swap_remove(0).session)),
+        _ => {}
     }
     let items: Vec<String> = saved.iter().map(|s| saved_label(library, s)).collect();
     Ok(p.select("Which one do you want to pick up?", &items, 0)?
         .map(|i| saved.swap_remove(i).session))
+}
+
+/// Saved sessions that cannot be resumed, each with its file, so none is silently hidden.
+fn say_unreadable(p: &mut dyn Prompter, unreadable: &[session::Unreadable]) -> std::io::Result<()> {
+    let paint = p.paint().clone();
+    for u in unreadable {
+        p.say(&paint.wrap(
+            &paint.warn(&format!(
+                "A saved session cannot be read ({}); delete it to start afresh:",
+                u.reason
+            )),
+            "",
+            "",
+        ))?;
+        p.say_whole(&format!("  {}", crate::safe::path(&u.path)))?;
+    }
+    Ok(())
 }
 
 enum Unfinished {
@@ -346,7 +409,14 @@ fn unfinished(
     p: &mut dyn Prompter,
     run: &outcome_log::Run,
 ) -> anyhow::Result<Unfinished> {
-    let mut saved = store.list();
+    let listing = store.list();
+    say_unreadable(p, &listing.unreadable)?;
+    // One open in another wizard is not waiting here.
+    let mut saved: Vec<session::Saved> = listing
+        .saved
+        .into_iter()
+        .filter(|s| !store.held_elsewhere(&s.session.id))
+        .collect();
     if saved.is_empty() {
         return Ok(Unfinished::Start);
     }
@@ -370,6 +440,8 @@ fn unfinished(
         Some(0) => Ok(Unfinished::Resume(Box::new(latest.session))),
         Some(1) => Ok(Unfinished::Start),
         Some(_) => {
+            // Not while another wizard has it open.
+            let _held = store.hold(&latest.session.id)?;
             run.discarded(library, store, &latest.session, p);
             store.remove(&latest.session.id)?;
             Ok(Unfinished::Start)
@@ -410,8 +482,8 @@ fn start(
             Chosen::Stopped(described) => {
                 let mut session = new_session(library, request, Picked::Unlisted, described)?;
                 session.phase = Phase::Choose;
-                store.save(&session)?;
-                say_saved(p)?;
+                keep(store, &session, p)?;
+                stopped(p, store, "to pick up where you left off")?;
                 return Ok(None);
             }
         },
@@ -477,9 +549,10 @@ const DESCRIBE: &str = "Something else: describe it in my own words";
 const FULL_LIST: &str = "None of these: show the full list";
 /// The last entry of the full list: no guide fits, so the details go straight into a ticket.
 fn none_fit(library: &Library) -> String {
+    let unlisted = unlisted::unlisted(library);
     format!(
         "None of these: write a ticket for {}",
-        unlisted::unlisted(library).escalate.contact()
+        ticket::Recipient::of(&unlisted, unlisted.escalate.to).name
     )
 }
 
@@ -502,10 +575,10 @@ fn pick_problem<'a>(
                 None => return Ok(Chosen::Stopped(described)),
             },
         };
-        let text = text.trim();
+        let text = typed_line(&text);
         if !text.is_empty() {
-            described = text.to_owned();
-            let hits = crate::search::search(library, text);
+            described = text.clone();
+            let hits = crate::search::search(library, &text);
             if let Some(guide) = clear_winner(&hits).and_then(|hit| library.guide(&hit.guide)) {
                 return Ok(Chosen::Picked(Picked::Guide(guide), described));
             }
@@ -710,7 +783,6 @@ enum StepChoice {
     OtherDevice,
 }
 
-const ESCALATE: &str = "Hand it to support now";
 const SWITCH: &str = "It's a different problem (keeps my answers)";
 const OTHER_DEVICE: &str = "Show the steps for another device";
 const CONFIRM_DONE: &str = "Yes, I did it";
@@ -723,13 +795,15 @@ const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
 fn step_menu(
     related: Option<&str>,
     check_files: bool,
+    recipient: &str,
     other_device: bool,
     recommended: bool,
 ) -> Vec<(StepChoice, String)> {
+    // Named as the hand-over screen and the ticket name them.
     let escalate = if recommended {
-        format!("{ESCALATE} (recommended)")
+        format!("Hand it to {recipient} now (recommended)")
     } else {
-        format!("{ESCALATE} (write a ticket)")
+        format!("Hand it to {recipient} now (write a ticket)")
     };
     let mut menu = vec![
         (StepChoice::Fixed, "Fixed it".to_owned()),
@@ -779,6 +853,7 @@ fn steps(
     let menu = step_menu(
         related.map(|r| r.title.as_str()),
         step.check_files,
+        &ticket::recipient(guide, &plan).name,
         devices.len() > 1,
         plan.escalation.recommended,
     );

@@ -23,6 +23,22 @@ impl Run {
         }
     }
 
+    /// Before the first record is ever written (logging on, no log yet): one line on the first
+    /// screen that a log is kept, where, how to stop it for good and how to erase it.
+    pub fn notice(
+        &self,
+        store: &Store,
+        p: &mut dyn super::prompt::Prompter,
+    ) -> std::io::Result<()> {
+        let Some((note, path)) = notice(store).filter(|_| self.log) else {
+            return Ok(());
+        };
+        let paint = p.paint().clone();
+        p.say(&paint.wrap(&paint.dim(note), "", ""))?;
+        // On a line of its own, never wrapped: a path broken in two cannot be copied.
+        p.say_whole(&paint.dim(&format!("  {path}")))
+    }
+
     /// Logs how `session` ended. A saved session also keeps the minutes of this run, so that
     /// its record when it is resumed and ends counts them.
     pub fn ended(
@@ -39,7 +55,7 @@ impl Run {
             Ending::Ticket(_) => outcomes::Ending::Ticket,
             Ending::Saved => {
                 session.minutes = minutes;
-                let _ = store.save(session);
+                let _ = store.keep(session);
                 outcomes::Ending::Saved
             }
         };
@@ -84,8 +100,22 @@ impl Run {
     }
 }
 
+/// That a log is kept, how to stop it for good and how to erase it, and the log's path (as
+/// printed): `None` once the log beside `store` holds a record. Said before the first one.
+pub fn notice(store: &Store) -> Option<(&'static str, String)> {
+    let log = Log::in_dir(store.dir());
+    if !log.files().is_empty() {
+        return None;
+    }
+    let note = "Outcome log: how each session ends (no names or typed text) is kept for your \
+                admin. To stop it for good, set FIELDFIX_NO_LOG=1 (--no-log: this run only); to \
+                erase it, delete this file:";
+    Some((note, crate::safe::path(&log.path())))
+}
+
 /// Appends the record of `session` to the log beside `store`; returns what to tell the user
-/// (the note that a log is kept, the first time; or why it could not be written).
+/// (why it could not be written). That a log is kept was said before it started
+/// ([`Run::notice`]).
 pub fn append(
     library: &Library,
     store: &Store,
@@ -98,13 +128,6 @@ pub fn append(
     };
     let log = Log::in_dir(store.dir());
     match log.append(&record) {
-        Ok(appended) if appended.first => vec![format!(
-            "fieldfix keeps a local log of how each session ends (the guide, the answers chosen \
-             and which steps helped; no names, free text or ticket details), so your admin can \
-             improve the guides. `fieldfix outcomes` shows it; turn it off with --no-log or \
-             FIELDFIX_NO_LOG=1. The log:\n  {}",
-            crate::safe::path(&log.path())
-        )],
         Ok(_) => Vec::new(),
         Err(e) => vec![format!("warning: {e}")],
     }

@@ -36,10 +36,26 @@ pub trait Prompter {
         items: &[String],
         default: usize,
     ) -> io::Result<Option<usize>>;
+    /// [`Prompter::select`] where Enter alone picks `default` in every mode, plain mode too
+    /// (where Enter otherwise asks for a number): for a question whose default is safe to
+    /// take without looking, such as leaving a detail out or keeping what was typed.
+    fn select_enter(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.select(prompt, items, default)
+    }
     /// A line of text; an empty line is allowed.
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
     /// Shows text (never a question).
     fn say(&mut self, text: &str) -> io::Result<()>;
+    /// Shows one line that must not be broken (a path, a link), however wide: the terminal
+    /// may fold it at the edge, but no line break goes into it, so it copies whole.
+    fn say_whole(&mut self, line: &str) -> io::Result<()> {
+        self.say(line)
+    }
     /// How to style what is shown.
     fn paint(&self) -> &Paint;
     /// How many rows the screen has (unlimited when there is no screen).
@@ -360,6 +376,10 @@ impl Prompter for TermPrompter {
         Ok(())
     }
 
+    fn say_whole(&mut self, line: &str) -> io::Result<()> {
+        self.term.write_line(line)
+    }
+
     fn paint(&self) -> &Paint {
         &self.paint
     }
@@ -428,12 +448,13 @@ fn quits(line: &str) -> bool {
     line.eq_ignore_ascii_case("q") || lone_esc
 }
 
-impl Prompter for PlainPrompter {
-    fn select(
+impl PlainPrompter {
+    /// The numbered menu; Enter alone picks `enter` when given, and is ignored otherwise.
+    fn numbered(
         &mut self,
         prompt: &str,
         items: &[String],
-        _default: usize,
+        enter: Option<usize>,
     ) -> io::Result<Option<usize>> {
         let mut text = format!("\n{}\n", self.paint.wrap(prompt, "", ""));
         for (i, item) in items.iter().enumerate() {
@@ -442,7 +463,11 @@ impl Prompter for PlainPrompter {
             text.push('\n');
         }
         self.write(&text)?;
-        let ask = format!("Type a number, 1 to {} (q to save and quit): ", items.len());
+        let or_enter = enter.map_or(String::new(), |i| format!(", Enter for {}", i + 1));
+        let ask = format!(
+            "Type a number, 1 to {}{or_enter} (q to save and quit): ",
+            items.len()
+        );
         loop {
             self.write(&ask)?;
             let Some(typed) = self.read_line(&ask)? else {
@@ -454,6 +479,7 @@ impl Prompter for PlainPrompter {
             let typed = typed.trim();
             match typed.parse::<usize>() {
                 Ok(n) if (1..=items.len()).contains(&n) => return Ok(Some(n - 1)),
+                _ if typed.is_empty() && enter.is_some() => return Ok(enter),
                 _ if typed.is_empty() => {}
                 // Wrapped like the rest: what was typed can be longer than a narrow screen.
                 _ => self.write(&format!(
@@ -469,6 +495,26 @@ impl Prompter for PlainPrompter {
                 ))?,
             }
         }
+    }
+}
+
+impl Prompter for PlainPrompter {
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        _default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.numbered(prompt, items, None)
+    }
+
+    fn select_enter(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>> {
+        self.numbered(prompt, items, Some(default))
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {

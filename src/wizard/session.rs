@@ -205,6 +205,38 @@ impl Session {
         self.phase = Phase::Questions;
     }
 
+    /// The text it holds, made safe to print (see [`crate::safe`]): what was typed in any
+    /// mode, and what a session file read back holds, goes through this one path.
+    pub fn make_safe(&mut self) {
+        let line = |s: &mut String| {
+            if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
+                *s = safe;
+            }
+        };
+        line(&mut self.guide);
+        line(&mut self.started);
+        line(&mut self.described);
+        for o in &mut self.log {
+            line(&mut o.guide);
+            line(&mut o.step);
+            line(&mut o.title);
+            line(&mut o.at);
+        }
+        self.provided.values_mut().for_each(line);
+        for p in self.presumed.values_mut() {
+            line(&mut p.said);
+        }
+        for e in &mut self.before {
+            line(&mut e.guide);
+        }
+        for report in &mut self.checked {
+            if let std::borrow::Cow::Owned(safe) = crate::safe::text(report) {
+                *report = safe;
+            }
+        }
+        self.undo.iter_mut().for_each(Session::make_safe);
+    }
+
     /// Remembers the current state so that "Back" can return to it.
     pub fn checkpoint(&mut self) {
         let mut copy = self.clone();
@@ -280,6 +312,31 @@ pub struct Saved {
 /// several can wait to be resumed and two wizards at once never touch each other's.
 pub struct Store {
     dir: PathBuf,
+    /// The last save failed (see [`Store::keep`]).
+    failing: std::cell::Cell<bool>,
+    /// A failed save has been reported once.
+    reported: std::cell::Cell<bool>,
+}
+
+/// A saved session that cannot be used, as listed: its file and why.
+#[derive(Debug, Clone)]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub reason: String,
+}
+
+/// The saved sessions: those that can be resumed, newest first, and those that cannot.
+#[derive(Debug, Clone, Default)]
+pub struct Listing {
+    pub saved: Vec<Saved>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// A session held by one wizard: while it lives, no other wizard can take the session up.
+/// Released when dropped (or when the process ends, however it ends).
+#[derive(Debug)]
+pub struct Held {
+    _file: fs::File,
 }
 
 /// The session file cannot be read or written.
@@ -306,14 +363,18 @@ pub enum StoreError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "the saved session {} is open in another fieldfix window: carry on there, or close it \
+         there first",
+        crate::safe::line(.0)
+    )]
+    InUse(String),
 }
 
 impl Store {
     /// The platform's usual state folder (`FIELDFIX_STATE_DIR` overrides it).
     pub fn default_location() -> Self {
-        Store {
-            dir: crate::outcomes::log::state_dir(),
-        }
+        Store::at(&crate::outcomes::log::state_dir())
     }
 
     /// The folder the sessions are kept in (the outcome log is kept beside them).
@@ -324,6 +385,54 @@ impl Store {
     pub fn at(dir: &Path) -> Self {
         Store {
             dir: dir.to_owned(),
+            failing: std::cell::Cell::new(false),
+            reported: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Saves the session for the wizard, which goes on when the state folder cannot be
+    /// written: the error comes back the first time only, to be said once.
+    pub fn keep(&self, session: &Session) -> Option<StoreError> {
+        let result = self.save(session);
+        self.failing.set(result.is_err());
+        match result {
+            Err(e) if !self.reported.replace(true) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether another wizard holds the session `id` now.
+    pub fn held_elsewhere(&self, id: &str) -> bool {
+        matches!(self.hold(id), Err(StoreError::InUse(_)))
+    }
+
+    /// Whether the last save failed: the session on disk is not the one in hand.
+    pub fn failing(&self) -> bool {
+        self.failing.get()
+    }
+
+    /// Holds the session `id` for this wizard: refused while another wizard holds it. The
+    /// lock is on a file of its own beside the session (the session file is replaced at every
+    /// save); a folder where no lock can be taken does not stop the wizard.
+    pub fn hold(&self, id: &str) -> Result<Option<Held>, StoreError> {
+        if !valid_id(id) {
+            return Err(StoreError::Unknown(id.to_owned()));
+        }
+        let path = self.dir.join(format!("{id}.lock"));
+        let file = fs::create_dir_all(&self.dir).and_then(|()| {
+            fs::OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .write(true)
+                .open(&path)
+        });
+        let Ok(file) = file else {
+            return Ok(None);
+        };
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Held { _file: file })),
+            Err(fs::TryLockError::WouldBlock) => Err(StoreError::InUse(id.to_owned())),
+            Err(fs::TryLockError::Error(_)) => Ok(None),
         }
     }
 
@@ -346,7 +455,7 @@ impl Store {
         }
         fs::create_dir_all(&self.dir).map_err(write_err)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_err)?;
-        serde_json::to_writer_pretty(&mut tmp, session).map_err(|e| write_err(e.into()))?;
+        crate::safe::write_json(&mut tmp, session).map_err(write_err)?;
         tmp.as_file_mut().flush().map_err(write_err)?;
         tmp.as_file().sync_all().map_err(write_err)?;
         tmp.persist(&path).map_err(|e| write_err(e.error))?;
@@ -371,6 +480,7 @@ impl Store {
         let mut session =
             parse(&text).map_err(|message| StoreError::Unreadable { path, message })?;
         session.id = id.to_owned();
+        session.make_safe();
         Ok(session)
     }
 
@@ -379,7 +489,7 @@ impl Store {
     /// text it holds is made safe to print.
     pub fn check(
         &self,
-        mut session: Session,
+        session: Session,
         library: &crate::guides::Library,
     ) -> Result<Session, StoreError> {
         let unusable = |message: String| StoreError::Unreadable {
@@ -439,46 +549,62 @@ impl Store {
                 crate::safe::line(id)
             )));
         }
-        // The free text it holds is shown again: make it safe to print.
-        let safe = |s: &mut String| *s = crate::safe::line(s).into_owned();
-        safe(&mut session.started);
-        for o in &mut session.log {
-            safe(&mut o.title);
-            safe(&mut o.at);
-        }
-        for value in session.provided.values_mut() {
-            safe(value);
-        }
         Ok(session)
     }
 
-    /// Every saved session, the most recently saved first. Files that cannot be read are
-    /// left out (and left alone).
-    pub fn list(&self) -> Vec<Saved> {
+    /// Every saved session, the most recently saved first, and beside them the session files
+    /// that cannot be read, with why (listed, and left alone).
+    pub fn list(&self) -> Listing {
         let Ok(entries) = fs::read_dir(&self.dir) else {
-            return Vec::new();
+            return Listing::default();
         };
-        let mut saved: Vec<Saved> = entries
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let id = name.strip_suffix(".json")?;
-                let session = self.load(id).ok()?;
-                let modified = e.metadata().and_then(|m| m.modified()).ok()?;
-                Some(Saved {
+        let mut listing = Listing::default();
+        for e in entries.filter_map(Result::ok) {
+            let Some(id) = e
+                .file_name()
+                .to_str()
+                .and_then(|n| n.strip_suffix(".json"))
+                .map(str::to_owned)
+            else {
+                continue;
+            };
+            // Not a name fieldfix gives a session: not one of its files.
+            if !valid_id(&id) {
+                continue;
+            }
+            let loaded = self.load(&id).and_then(|session| {
+                let modified = e.metadata().and_then(|m| m.modified()).map_err(|err| {
+                    StoreError::Unreadable {
+                        path: self.path(&id),
+                        message: err.to_string(),
+                    }
+                })?;
+                Ok((session, modified))
+            });
+            match loaded {
+                Ok((session, modified)) => listing.saved.push(Saved {
                     session,
                     saved: when(modified),
                     modified,
-                })
-            })
-            .collect();
-        saved.sort_by_key(|s| std::cmp::Reverse(s.modified));
-        saved
+                }),
+                Err(StoreError::Unreadable { path, message }) => {
+                    listing.unreadable.push(Unreadable {
+                        path,
+                        reason: crate::safe::line(&message).into_owned(),
+                    });
+                }
+                Err(_) => {}
+            }
+        }
+        listing.saved.sort_by_key(|s| std::cmp::Reverse(s.modified));
+        listing.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+        listing
     }
 
     /// The most recently saved session.
     pub fn latest(&self) -> Result<Session, StoreError> {
         self.list()
+            .saved
             .into_iter()
             .next()
             .map(|s| s.session)
@@ -490,6 +616,8 @@ impl Store {
         if !valid_id(id) {
             return Err(StoreError::Unknown(id.to_owned()));
         }
+        // Its lock file goes with it; a lock held elsewhere keeps its own open file.
+        let _ = fs::remove_file(self.dir.join(format!("{id}.lock")));
         match fs::remove_file(self.path(id)) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -579,7 +707,11 @@ mod tests {
         let mut other = Session::new("photos-not-uploading", Situation::default());
         other.id.push_str("-2");
         store.save(&other).unwrap();
-        assert_eq!(store.list().len(), 2, "saving one never replaces another");
+        assert_eq!(
+            store.list().saved.len(),
+            2,
+            "saving one never replaces another"
+        );
         fs::write(store.path(&s.id), "{ not json").unwrap();
         assert!(matches!(
             store.load(&s.id),
@@ -590,7 +722,14 @@ mod tests {
             store.remove(&other.id),
             Err(StoreError::Unknown(_))
         ));
-        assert!(store.list().is_empty(), "the unreadable one is not listed");
+        let listing = store.list();
+        assert!(listing.saved.is_empty());
+        assert_eq!(
+            listing.unreadable.len(),
+            1,
+            "the unreadable one is listed apart"
+        );
+        assert_eq!(listing.unreadable[0].path, store.path(&s.id));
         assert!(store.path(&s.id).exists(), "and not deleted");
     }
 

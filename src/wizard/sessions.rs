@@ -22,6 +22,14 @@ pub struct SessionsRequest {
 struct Listed {
     schema_version: u32,
     sessions: Vec<Entry>,
+    /// Session files that cannot be read, with why: listed, never hidden.
+    unreadable: Vec<Broken>,
+}
+
+#[derive(Serialize)]
+struct Broken {
+    path: String,
+    reason: String,
 }
 
 #[derive(Serialize)]
@@ -41,13 +49,21 @@ struct Entry {
 pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> anyhow::Result<u8> {
     let store = Store::default_location();
     if let Some(id) = &request.discard {
+        // Not while a wizard has it open: that wizard would save it again.
+        let _held = store.hold(id).map_err(|e| Error::Usage(e.to_string()))?;
         let session = store.load(id).ok();
         store.remove(id).map_err(|e| Error::Usage(e.to_string()))?;
         let ending = crate::outcomes::Ending::Abandoned;
-        let notes = match session.filter(|_| !request.no_log) {
-            Some(s) => super::outcome_log::append(library, &store, &s, ending, s.minutes),
-            None => Vec::new(),
-        };
+        let mut notes = Vec::new();
+        if let Some(s) = session.filter(|_| !request.no_log) {
+            // Said before the log's first record, as the wizard says it.
+            if let Some((note, path)) = super::outcome_log::notice(&store) {
+                notes.push(format!("{note}\n  {path}"));
+            }
+            notes.extend(super::outcome_log::append(
+                library, &store, &s, ending, s.minutes,
+            ));
+        }
         #[allow(clippy::print_stderr)] // a confirmation, not a result
         {
             eprintln!("Discarded the session {id}.");
@@ -57,8 +73,17 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         }
         return Ok(exit::OK);
     }
-    let sessions: Vec<Entry> = store
-        .list()
+    let listing = store.list();
+    let unreadable: Vec<Broken> = listing
+        .unreadable
+        .into_iter()
+        .map(|u| Broken {
+            path: crate::safe::path(&u.path),
+            reason: u.reason,
+        })
+        .collect();
+    let sessions: Vec<Entry> = listing
+        .saved
         .into_iter()
         .map(|s| Entry {
             title: super::session_title(library, &s.session),
@@ -74,10 +99,17 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         Format::Json => out.json(&Listed {
             schema_version: SCHEMA_VERSION,
             sessions,
+            unreadable,
         })?,
-        _ if sessions.is_empty() => out.text("No saved sessions.\n")?,
+        _ if sessions.is_empty() && unreadable.is_empty() => out.text("No saved sessions.\n")?,
         _ => {
             let mut text = String::new();
+            for u in &unreadable {
+                text.push_str(&format!(
+                    "{}  cannot be read: {}; delete it to start afresh\n",
+                    u.path, u.reason
+                ));
+            }
             for s in &sessions {
                 let at = match s.phase {
                     Phase::Choose => "the problem not chosen yet".to_owned(),

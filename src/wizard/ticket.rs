@@ -1,5 +1,7 @@
-//! The escalation screen and the support ticket: collect what support needs, then write the
-//! ticket atomically, never over an existing file.
+//! The support ticket's data, in one place: who it goes to (one wording everywhere), why, what
+//! the user said and did, what is redacted, and writing it atomically, never over an existing
+//! file. The screen that collects it is [`super::escalate`]; its Markdown and JSON are
+//! rendered in [`crate::output::ticket`].
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,15 +9,14 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::prompt::Prompter;
+use super::FixRequest;
+use super::session::Session;
 use super::session::StepResult;
-use super::session::{Phase, Session};
 use super::unlisted::UNLISTED;
-use super::{Ending, FixRequest};
 use crate::engine;
 use crate::error::Error;
 use crate::guides::Library;
-use crate::guides::model::{Guide, ProvideKind};
+use crate::guides::model::{Guide, ProvideKind, Target};
 use crate::output::Format;
 use crate::output::percent;
 use crate::output::ticket::{self, Ticket, TicketAnswer, TicketFact, TicketStep};
@@ -82,7 +83,9 @@ impl TicketPlan {
 
 /// A ticket file that can be written: not there yet, in a folder that exists and takes files.
 fn check_path(path: &Path) -> Result<(), Error> {
-    if path.exists() {
+    // A link counts as taken even when it leads nowhere: writing through it would put the
+    // ticket somewhere the user did not name.
+    if std::fs::symlink_metadata(path).is_ok() {
         return Err(Error::Usage(format!(
             "--ticket {}: the file already exists and fieldfix never overwrites; choose a new name",
             path.display()
@@ -119,14 +122,14 @@ static PHONE: LazyLock<Regex> =
 pub fn redact(text: &str, kind: ProvideKind) -> String {
     let mut out = text.to_owned();
     if kind != ProvideKind::Email {
-        out = EMAIL.replace_all(&out, "[email removed]").into_owned();
+        out = EMAIL.replace_all(&out, EMAIL_REMOVED).into_owned();
     }
     // A phone number is kept only where one was asked for; a number asked for is never one.
     if !matches!(kind, ProvideKind::Phone | ProvideKind::Number) {
         out = PHONE
             .replace_all(&out, |found: &regex::Captures| {
                 if looks_like_phone(&found[0]) {
-                    "[phone number removed]".to_owned()
+                    PHONE_REMOVED.to_owned()
                 } else {
                     found[0].to_owned()
                 }
@@ -135,6 +138,25 @@ pub fn redact(text: &str, kind: ProvideKind) -> String {
     }
     out
 }
+
+/// `typed` with the contact details [`redact`] removes taken out, and what they are ("phone
+/// number"), when it holds any: for the user to choose, never done behind their back.
+pub fn redacted(typed: &str, kind: ProvideKind) -> Option<(String, &'static str)> {
+    let out = redact(typed, kind);
+    if out == typed {
+        return None;
+    }
+    let more = |mark: &str| out.matches(mark).count() > typed.matches(mark).count();
+    let what = match (more(PHONE_REMOVED), more(EMAIL_REMOVED)) {
+        (true, true) => "phone number and email address",
+        (true, false) => "phone number",
+        _ => "email address",
+    };
+    Some((out, what))
+}
+
+const PHONE_REMOVED: &str = "[phone number removed]";
+const EMAIL_REMOVED: &str = "[email removed]";
 
 /// Whether digits that may be a phone number are one: 7 to 15 digits, ending in a group of at
 /// least three (`555 123 4567`, `+44 20 7946 0958`), unlike `23-0145-01`.
@@ -147,10 +169,61 @@ fn looks_like_phone(found: &str) -> bool {
     (7..=15).contains(&digits) && last_group >= 3
 }
 
-/// Who the ticket is for: the hand-over target the plan names (the company's Procore admin,
-/// company IT or Procore support), with the company's contact for it.
-pub fn contact(plan: &engine::Plan) -> &str {
-    &plan.escalation.contact
+/// Who a problem is handed to: the hand-over target and its name as the company's guides
+/// word it ("your company's Procore admin", "Dana Ruiz <dana@example.com>"). The step menu,
+/// the hand-over screen, the ticket's "For:" line and the `mailto:` link all say this one name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub to: Target,
+    pub name: String,
+}
+
+impl Recipient {
+    /// `to`, as `guide` names it.
+    pub fn of(guide: &Guide, to: Target) -> Self {
+        Recipient {
+            to,
+            name: guide.escalate.target(to).contact.clone(),
+        }
+    }
+
+    /// The one email address the name is written to, if there is one (see [`address`]).
+    pub fn email(&self) -> Option<&str> {
+        address(&self.name)
+    }
+
+    /// How to reach them, when the name has no email address to write to (`guide` names the
+    /// company's admin, who knows the way to Procore).
+    pub fn how_to_reach(&self, guide: &Guide) -> Option<String> {
+        if self.email().is_some() {
+            return None;
+        }
+        // Only what Procore's support site says about reaching it (see the facts file).
+        if self.to == Target::Support && self.name.contains("Procore support") {
+            return Some(format!(
+                "Procore support takes requests on support.procore.com (web form, phone or \
+                 chat); its US toll-free number is 1-866-477-6267. Attach the ticket or paste \
+                 it in. Not sure which way to use? Ask {}.",
+                Recipient::of(guide, Target::Admin).name
+            ));
+        }
+        Some(
+            "fieldfix's guides give no email address for them: send it the way you usually reach \
+             them, with the ticket attached."
+                .to_owned(),
+        )
+    }
+}
+
+/// Who the ticket is for: the target the engine's plan names (the first answer that calls for
+/// a hand-over, or the guide's own), or the guide's own for a problem no guide covers.
+pub fn recipient(guide: &Guide, plan: &engine::Plan) -> Recipient {
+    let to = if guide.id == UNLISTED {
+        guide.escalate.to
+    } else {
+        plan.escalation.to
+    };
+    Recipient::of(guide, to)
 }
 
 /// Why it is handed over, as requests a person can act on: the guide's own words for answers
@@ -167,7 +240,7 @@ pub fn reasons(guide: &Guide, session: &Session, plan: &engine::Plan) -> Vec<Str
         reasons.pop();
         reasons.push(format!(
             "The steps left are unlikely to fix it; {} can sort it out sooner.",
-            contact(plan)
+            recipient(guide, plan).name
         ));
     }
     let steps = session.log.iter().filter(|o| o.guide == guide.id);
@@ -179,52 +252,24 @@ pub fn reasons(guide: &Guide, session: &Session, plan: &engine::Plan) -> Vec<Str
     reasons
 }
 
-const WHEN: [&str; 4] = [
-    "Just now",
-    "Earlier today",
-    "Yesterday",
-    "Another time: type it",
-];
-const DONT_KNOW: &str = "I don't know";
-
-/// "When did it last happen?": picked or typed, never filled in by itself.
-fn ask_time(label: &str, p: &mut dyn Prompter) -> std::io::Result<Option<String>> {
-    let mut items: Vec<String> = WHEN.map(str::to_owned).to_vec();
-    items.push(DONT_KNOW.to_owned());
-    let prompt = format!("{label}: when did it last happen?");
-    let Some(i) = p.select(&prompt, &items, 0)? else {
-        return Ok(None);
-    };
-    let today = jiff::ZonedDateTime::now();
-    Ok(Some(match i {
-        0 => format!("just now (about {})", today.strftime("%Y-%m-%d %H:%M")),
-        1 => format!("earlier today ({})", today.strftime("%Y-%m-%d")),
-        2 => "yesterday".to_owned(),
-        3 => match p.input("When was it? (date and time)")? {
-            Some(typed) => typed.trim().to_owned(),
-            None => return Ok(None),
-        },
-        _ => String::new(),
-    }))
-}
-
 /// Who the ticket goes to, why, and the likely causes to name in it.
-struct Handover {
-    contact: String,
-    reasons: Vec<String>,
+pub struct Handover {
+    pub recipient: Recipient,
+    pub reasons: Vec<String>,
     likely: Vec<String>,
 }
 
 impl Handover {
-    fn new(library: &Library, guide: &Guide, session: &Session) -> Self {
+    pub fn new(library: &Library, guide: &Guide, session: &Session) -> Self {
         if guide.id == UNLISTED {
-            let contact = guide.escalate.contact().to_owned();
+            let recipient = Recipient::of(guide, guide.escalate.to);
             return Handover {
                 reasons: vec![format!(
-                    "None of fieldfix's guides fits this problem, so it goes to {contact} \
-                     with the details below."
+                    "None of fieldfix's guides fits this problem, so it goes to {} with the \
+                     details below.",
+                    recipient.name
                 )],
-                contact,
+                recipient,
                 likely: Vec::new(),
             };
         }
@@ -234,7 +279,7 @@ impl Handover {
             reasons.push("You chose to hand it over before the steps ran out.".to_owned());
         }
         Handover {
-            contact: contact(&plan).to_owned(),
+            recipient: recipient(guide, &plan),
             reasons,
             likely: plan
                 .causes
@@ -247,128 +292,11 @@ impl Handover {
     }
 }
 
-/// The escalation screen: why, the signs, then each fact support needs; then the ticket.
-pub fn escalate(
-    library: &Library,
-    guide: &Guide,
-    session: &mut Session,
-    tickets: &TicketPlan,
-    p: &mut dyn Prompter,
-    store: &super::session::Store,
-) -> anyhow::Result<Ending> {
-    let paint = p.paint().clone();
-    let handover = Handover::new(library, guide, session);
-    if session.provided.is_empty() {
-        p.say(&paint.heading(&format!("\nTime to hand this to {}", handover.contact)))?;
-        for r in &handover.reasons {
-            p.say(&paint.wrap(r, "  - ", "    "))?;
-        }
-        if !guide.escalate.signs.is_empty() {
-            p.say(&paint.bold("Signs that it needs them:"))?;
-            for s in &guide.escalate.signs {
-                p.say(&paint.wrap(
-                    &crate::output::text::sign(&guide.escalate, s, &paint),
-                    "  - ",
-                    "    ",
-                ))?;
-            }
-        }
-        p.say(
-            &paint.dim(
-                "A few details for the ticket (press Enter to skip any; Esc saves and stops):",
-            ),
-        )?;
-    }
-    let done = if guide.id == UNLISTED {
-        ask_shared(library, session, p, store)?
-    } else {
-        true
-    };
-    if !done || !ask_facts(guide, session, p, store)? {
-        let saved = format!(
-            "\nSaved. Run {} to finish the ticket.",
-            paint.bold("fieldfix fix --resume")
-        );
-        p.say(&paint.wrap(&saved, "", ""))?;
-        return Ok(Ending::Saved);
-    }
-    let ticket = build(library, guide, session, handover);
-    let path = write(&ticket, tickets).map_err(|e| {
-        anyhow::anyhow!(
-            "{e:#}; your answers are saved: run `fieldfix fix --resume --ticket NEW-FILE` to \
-             write the ticket somewhere else"
-        )
-    })?;
-    session.phase = Phase::Escalate;
-    p.say(&paint.good(&format!("\nTicket written: {}", crate::safe::path(&path))))?;
-    p.say(&paint.wrap(&format!("Send it to {}.", ticket.contact), "", ""))?;
-    if let Some(link) = mailto(&ticket.contact, &ticket) {
-        p.say(&paint.wrap(
-            "To send it by email in one step, open this link (then attach the ticket):",
-            "",
-            "",
-        ))?;
-        p.say(&link)?;
-    }
-    Ok(Ending::Ticket(path))
-}
-
-/// Each fact support needs that is not collected yet, saved one by one; false when the user
-/// stops (Esc or Ctrl-C).
-fn ask_facts(
-    guide: &Guide,
-    session: &mut Session,
-    p: &mut dyn Prompter,
-    store: &super::session::Store,
-) -> anyhow::Result<bool> {
-    for item in &guide.escalate.provide {
-        if session.provided.contains_key(&item.id) {
-            continue;
-        }
-        let answer = match item.kind {
-            ProvideKind::Time => ask_time(&item.label, p)?,
-            _ => p
-                .input(&item.label)?
-                .map(|value| redact(value.trim(), item.kind)),
-        };
-        let Some(value) = answer else {
-            return Ok(false);
-        };
-        session.provided.insert(item.id.clone(), value);
-        store.save(session)?;
-    }
-    Ok(true)
-}
-
-/// For a problem no guide covers: the shared questions not answered yet (what it happens on,
-/// the connection, who else has it), so support gets them like any other ticket. False when
-/// the user stops.
-fn ask_shared(
-    library: &Library,
-    session: &mut Session,
-    p: &mut dyn Prompter,
-    store: &super::session::Store,
-) -> anyhow::Result<bool> {
-    for q in &library.context {
-        if session.situation.settled(&q.id) {
-            continue;
-        }
-        let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
-        items.push(DONT_KNOW.to_owned());
-        let Some(i) = p.select(&q.ask, &items, 0)? else {
-            return Ok(false);
-        };
-        session.answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
-        store.save(session)?;
-    }
-    Ok(true)
-}
-
 /// A `mailto:` link to the contact's email, with a subject and a short body, when the contact
 /// has an email address.
-fn mailto(contact: &str, ticket: &Ticket) -> Option<String> {
+pub fn mailto(recipient: &Recipient, ticket: &Ticket) -> Option<String> {
     use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
-    let email = address(contact)?;
+    let email = recipient.email()?;
     let subject = format!("fieldfix: {}", ticket.problem);
     let mut body = format!("Hello,\n\n{} is not fixed.", ticket.problem);
     if !ticket.described.is_empty() {
@@ -407,11 +335,12 @@ fn address(contact: &str) -> Option<&str> {
     delimited.then_some(email.as_str())
 }
 
-fn build(library: &Library, guide: &Guide, session: &Session, handover: Handover) -> Ticket {
+/// The ticket for `session`, handed over as `handover` says.
+pub fn build(library: &Library, guide: &Guide, session: &Session, handover: Handover) -> Ticket {
     let mut t = Ticket::new(
         &guide.id,
         &guide.title,
-        &handover.contact,
+        &handover.recipient.name,
         super::session::now(),
     );
     t.described = session.described.clone();
@@ -437,13 +366,18 @@ fn build(library: &Library, guide: &Guide, session: &Session, handover: Handover
             }
         }
     }
+    // A step of a guide the user switched away from says which, as its answers do.
+    let step_title = |o: &super::session::Outcome| match library.guide(&o.guide) {
+        Some(other) if o.guide != guide.id => format!("{} ({})", o.title, other.title),
+        _ => o.title.clone(),
+    };
     t.steps = session
         .log
         .iter()
         .map(|o| TicketStep {
             guide: o.guide.clone(),
             step: o.step.clone(),
-            title: o.title.clone(),
+            title: step_title(o),
             outcome: o.result.label().to_owned(),
             at: o.at.clone(),
         })
@@ -499,7 +433,7 @@ fn answer(
 }
 
 /// Writes the ticket through a temporary file and a rename that never replaces a file.
-fn write(ticket: &Ticket, plan: &TicketPlan) -> anyhow::Result<PathBuf> {
+pub fn write(ticket: &Ticket, plan: &TicketPlan) -> anyhow::Result<PathBuf> {
     let (text, ext) = match plan.format {
         Format::Json => (ticket::json(ticket), "json"),
         _ => (ticket::markdown(ticket), "md"),

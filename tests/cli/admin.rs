@@ -499,7 +499,11 @@ fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
 fn html_export_is_valid_offline_html_whose_links_all_resolve() {
     let (company, out) = export("html");
     let site = out.path().join("site");
-    assert_eq!(files(&site), expected_pages("html"));
+    let mut expected = expected_pages("html");
+    // The wizard's files (tests/web runs them in a browser).
+    expected.extend(fieldfix::output::web::SCRIPTS.map(str::to_owned));
+    expected.insert(fieldfix::output::web::STYLE.to_owned());
+    assert_eq!(files(&site), expected);
 
     let a = scraper::Selector::parse("a[href]").unwrap();
     let with_id = scraper::Selector::parse("[id]").unwrap();
@@ -511,7 +515,7 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
             .filter_map(|e| e.attr("id").map(str::to_owned))
             .collect()
     };
-    for name in files(&site) {
+    for name in files(&site).into_iter().filter(|n| n.ends_with(".html")) {
         let html = fs::read_to_string(site.join(&name)).unwrap();
         let doc = scraper::Html::parse_document(&html);
         assert_eq!(
@@ -520,11 +524,23 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
             "{name} parses cleanly"
         );
         assert!(html.starts_with("<!DOCTYPE html>"), "{name} is HTML5");
-        assert_eq!(
-            doc.select(&external).count(),
-            0,
-            "{name} loads nothing from anywhere"
-        );
+        // The front page loads the wizard's own files, from the site itself; nothing else
+        // loads anything.
+        let loaded: Vec<&str> = doc
+            .select(&external)
+            .map(|e| e.attr("src").or(e.attr("href")).unwrap_or("(inline)"))
+            .collect();
+        if name == "index.html" {
+            let mut own: Vec<&str> = fieldfix::output::web::SCRIPTS.to_vec();
+            own.insert(0, fieldfix::output::web::STYLE);
+            assert_eq!(loaded, own, "the front page loads only the wizard's files");
+        } else {
+            assert_eq!(
+                loaded,
+                Vec::<&str>::new(),
+                "{name} loads nothing from anywhere"
+            );
+        }
         assert!(!html.contains("url("), "{name}: no external CSS resources");
         let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
         assert!(!hrefs.is_empty(), "{name} links somewhere");
@@ -606,6 +622,15 @@ fn html_export_escapes_guide_text() {
     );
     let index = fs::read_to_string(out.path().join("site/index.html")).unwrap();
     assert!(index.contains("&lt;script&gt;") && !index.contains("<script>"));
+    let doc = scraper::Html::parse_document(&index);
+    let scripts = scraper::Selector::parse("script").unwrap();
+    for s in doc.select(&scripts) {
+        assert!(
+            s.attr("src").is_some() && s.inner_html().is_empty(),
+            "the front page has no inline script: {}",
+            s.html()
+        );
+    }
 }
 
 #[test]
@@ -706,8 +731,8 @@ fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
     assert!(site.join("old-guide.html").is_file());
     assert_eq!(
         files(&site).len(),
-        expected_pages("html").len() - 1 + 2,
-        "pages + notes + old"
+        expected_pages("html").len() - 1 + 2 + fieldfix::output::web::SCRIPTS.len() + 1,
+        "pages + notes + old + the wizard's scripts and style sheet"
     );
 }
 
@@ -777,6 +802,190 @@ fn bash_completes_guide_ids_for_show_diagnose_and_fix() {
             .collect();
         assert_eq!(offered, ["error-404", "error-408", "error-429"], "{sub}");
     }
+}
+
+/// Whether `shell` can be run here; when not, says so: the test that needs it is skipped.
+#[allow(clippy::print_stderr)] // the one line that says a test was skipped
+fn have(shell: &str, test: &str) -> bool {
+    let found = std::process::Command::new(shell)
+        .args(["-c", "exit 0"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        eprintln!("SKIPPED {test}: `{shell}` is not installed (.ci/run installs it)");
+    }
+    found
+}
+
+/// What bash's completion function of the script offers for the command line `words`, the
+/// last being the word under the cursor, as bash would call it on Tab.
+fn bash_offers(script: &Path, words: &[&str]) -> Vec<String> {
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let cur = words.last().unwrap();
+    let prev = words[words.len() - 2];
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{}'; COMP_POINT=${{#COMP_LINE}}; \
+             _fieldfix fieldfix '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            script.display(),
+            quoted.join(" "),
+            words.len() - 1,
+            words.join(" "),
+        ))
+        .output()
+        .expect("bash runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+#[test]
+fn bash_completes_the_values_of_options_and_answers() {
+    if !have("bash", "bash_completes_the_values_of_options_and_answers") {
+        return;
+    }
+    let dir = GuideDir::new();
+    let script = dir.write("fieldfix.bash", &ok(&["completions", "bash"]));
+    for sub in ["diagnose", "fix"] {
+        let offers = |words: &[&str]| {
+            let mut all = vec!["fieldfix", sub, "photos"];
+            all.extend_from_slice(words);
+            bash_offers(&script, &all)
+        };
+        assert_eq!(
+            offers(&["--device", ""]),
+            ["computer", "ios", "android"],
+            "{sub}"
+        );
+        assert_eq!(
+            offers(&["--network", ""]),
+            ["good", "weak", "offline"],
+            "{sub}"
+        );
+        assert_eq!(
+            offers(&["--scope", ""]),
+            ["just-me", "several-people"],
+            "{sub}"
+        );
+        // `-a`: the QUESTION=VALUE pairs of the guides' questions. bash splits a word at `=`,
+        // so it completes up to there: the question ids.
+        let pairs = offers(&["-a", "what-hap"]);
+        assert!(pairs.len() >= 2, "{sub}: {pairs:?}");
+        assert!(
+            pairs.iter().all(|p| p.starts_with("what-happens=")),
+            "{sub}: {pairs:?}"
+        );
+        assert!(offers(&["--answer", "devi"]).contains(&"device=ios".to_owned()));
+    }
+    let format = bash_offers(&script, &["fieldfix", "diagnose", "photos", "--format", ""]);
+    assert_eq!(format, ["text", "markdown", "json"]);
+    let tickets = bash_offers(&script, &["fieldfix", "fix", "--ticket-format", ""]);
+    assert_eq!(tickets, ["markdown", "json"]);
+    let preflight = bash_offers(&script, &["fieldfix", "preflight", "--network", ""]);
+    assert_eq!(preflight, ["good", "weak"]);
+}
+
+#[test]
+fn fish_completes_guide_ids_and_the_values_of_options() {
+    if !have("fish", "fish_completes_guide_ids_and_the_values_of_options") {
+        return;
+    }
+    let dir = GuideDir::new();
+    let script = dir.write("fieldfix.fish", &ok(&["completions", "fish"]));
+    let offers = |line: &str| -> Vec<String> {
+        let out = std::process::Command::new("fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; complete -C '{line}'",
+                script.display()
+            ))
+            .output()
+            .expect("fish runs");
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(
+        offers("fieldfix show error-4"),
+        ["error-404", "error-408", "error-429"]
+    );
+    assert_eq!(
+        offers("fieldfix diagnose photos --device "),
+        ["android", "computer", "ios"]
+    );
+    assert_eq!(
+        offers("fieldfix diagnose photos --format "),
+        ["json", "markdown", "text"]
+    );
+    let pairs = offers("fieldfix fix photos -a what-happens=");
+    assert!(
+        !pairs.is_empty() && pairs.iter().all(|p| p.starts_with("what-happens=")),
+        "{pairs:?}"
+    );
+}
+
+#[test]
+fn zsh_loads_the_script_and_its_options_list_their_values() {
+    if !have(
+        "zsh",
+        "zsh_loads_the_script_and_its_options_list_their_values",
+    ) {
+        return;
+    }
+    let dir = GuideDir::new();
+    let script = dir.write("_fieldfix", &ok(&["completions", "zsh"]));
+    // zsh's completion widgets need a terminal (zpty) to be driven: the test checks that the
+    // script loads in a real zsh and that the specs it gives _arguments carry the values.
+    let out = std::process::Command::new("zsh")
+        .arg("-fc")
+        .arg(format!(
+            "autoload -Uz compinit && compinit -u -D && source '{}' && whence -w _fieldfix",
+            script.display()
+        ))
+        .output()
+        .expect("zsh runs");
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("_fieldfix: function"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&script).unwrap();
+    // The specs of `diagnose` (`preflight` has a `--network` of its own).
+    let text = &text[text.find("\n(diagnose)\n").expect("the diagnose section")..];
+    for (flag, values) in [
+        ("--device=", &["computer", "ios", "android"][..]),
+        ("--network=", &["good", "weak", "offline"]),
+        ("--scope=", &["just-me", "several-people"]),
+    ] {
+        // `'--device=[help]:DEVICE:((value\:"label" ...))'`, over several lines: the values
+        // zsh offers, each with its label.
+        let at = text
+            .find(&format!("\n'{flag}"))
+            .unwrap_or_else(|| panic!("{flag}"));
+        let spec = &text[at..at + text[at..].find("))").expect("end of the values")];
+        let offered = &spec[spec.find(":((").unwrap_or_else(|| panic!("{spec}"))..];
+        for value in values {
+            assert!(
+                offered.contains(&format!("{value}\\:")),
+                "{flag} {value}: {spec}"
+            );
+        }
+    }
+    let answers = text.lines().find(|l| l.starts_with("'*-a+")).expect("-a");
+    assert!(answers.contains(":((device=computer\\:"), "{answers}");
+    assert!(answers.contains("what-happens="), "the -a pairs");
 }
 
 #[test]

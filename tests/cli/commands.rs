@@ -1350,14 +1350,8 @@ fn every_guide_renders_in_80_columns() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Snapshots: the help text and the JSON documents scripts depend on. Review changes with
+// Snapshots: the JSON documents scripts depend on (the help text's are in help.rs). Review changes with
 // `INSTA_UPDATE=always cargo test` (or `cargo insta review`) and commit the .snap files.
-
-#[test]
-fn snapshot_help() {
-    insta::assert_snapshot!("help", ok(&["--help"]));
-    insta::assert_snapshot!("diagnose_help", ok(&["diagnose", "--help"]));
-}
 
 /// `list --format json` beside the fixture guide, with the built-in guides' entries left out:
 /// the snapshot is of the document's shape and a guide written for the test, and never changes
@@ -1417,6 +1411,22 @@ fn snapshot_diagnose_json() {
         "json",
     ]);
     insta::assert_snapshot!("diagnose_fixture_ios_json", text);
+}
+
+/// `search --format json` on the fixture guide: its phrases, not the shipped guides', match.
+#[test]
+fn snapshot_search_json() {
+    let text = on_fixture_guide(&[
+        "search",
+        "crane log frozen",
+        "--limit",
+        "1",
+        "--format",
+        "json",
+    ]);
+    let doc: Value = serde_json::from_str(&text).expect("search JSON");
+    assert_eq!(doc["results"][0]["guide"], "crane-log-frozen", "{doc}");
+    insta::assert_snapshot!("search_fixture_json", text);
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod admin;
 mod commands;
 mod content;
 mod hardening;
+mod help;
 mod outcomes;
 mod preflight;
 mod pty;

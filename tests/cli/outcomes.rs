@@ -49,7 +49,7 @@ impl Prompter for Steps {
         } else {
             "I don't know"
         };
-        Ok(items.iter().position(|i| i.starts_with(want)))
+        Ok(items.iter().position(|i| i.contains(want)))
     }
     fn input(&mut self, _prompt: &str) -> std::io::Result<Option<String>> {
         Ok(None)
@@ -102,7 +102,7 @@ fn records_in(path: &Path) -> Vec<Record> {
         .collect()
 }
 
-const NOTE: &str = "keeps a local log";
+const NOTE: &str = "Outcome log:";
 
 #[test]
 fn the_wizard_appends_one_record_per_session_and_says_so_once() {
@@ -113,8 +113,19 @@ fn the_wizard_appends_one_record_per_session_and_says_so_once() {
         &["Didn't help", "Fixed it"],
     );
     assert_eq!(said.iter().filter(|l| l.contains(NOTE)).count(), 1);
-    assert!(said.iter().any(|l| l.contains("--no-log")));
+    // Before the first record: the first thing shown, ahead of any question.
+    assert!(said[0].contains(NOTE), "{said:#?}");
+    let note = format!("{} {}", said[0], said[1]).replace('\n', " ");
     let log = dir.path().join("outcomes.jsonl");
+    for told in [
+        "FIELDFIX_NO_LOG=1",
+        "for good",
+        "--no-log",
+        "delete this file",
+        &log.display().to_string(),
+    ] {
+        assert!(note.contains(told), "{told:?} missing: {note}");
+    }
     let records = records_in(&log);
     assert_eq!(records.len(), 1);
     let r = &records[0];
@@ -133,11 +144,7 @@ fn the_wizard_appends_one_record_per_session_and_says_so_once() {
     assert!(!line.contains(&guide.title), "{line}");
 
     // A second session: a ticket this time, appended, and no second note.
-    let said = wizard(
-        dir.path(),
-        &photos_request(false),
-        &["Hand it to support"; 1],
-    );
+    let said = wizard(dir.path(), &photos_request(false), &["and it to "; 1]);
     assert!(!said.iter().any(|l| l.contains(NOTE)));
     let records = records_in(&log);
     assert_eq!(records.len(), 2);
@@ -648,4 +655,17 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
     assert_eq!(many["likelihood"], 55.0);
     let step = by_id(&guide["steps"], "stop-and-wait");
     assert_eq!(step["success"], 0.75);
+}
+
+/// `outcomes --format json` pinned (docs/json.md, docs/outcomes.md).
+#[test]
+fn snapshot_outcomes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
+    let out = Test::new()
+        .state(dir.path())
+        .args(["outcomes", "--format", "json"])
+        .stderr("")
+        .run();
+    insta::assert_snapshot!("outcomes_json", out.stdout);
 }

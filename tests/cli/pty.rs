@@ -166,7 +166,7 @@ fn menu_index(s: &mut Pty, label: &str) -> usize {
         .collect();
     items
         .iter()
-        .position(|i| i.starts_with(label))
+        .position(|i| i.contains(label))
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
 
@@ -517,7 +517,7 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let i = menu_index(&mut s, "Didn't help");
     pick(&mut s, i);
     s.expect("Step 2:");
-    let i = menu_index(&mut s, "Hand it to support now");
+    let i = menu_index(&mut s, "and it to ");
     pick(&mut s, i);
     s.expect("Time to hand this");
     fill_details(&mut s, "Dana-at-site-office");
@@ -586,7 +586,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
-    let i = menu_index(&mut s, "Hand it to support now");
+    let i = menu_index(&mut s, "and it to ");
     pick(&mut s, i);
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt
@@ -611,21 +611,16 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
             size,
         );
         skip_questions(&mut first);
-        // The second one starts while the first waits at its step: it asks, never replaces.
+        // The second one starts while the first waits at its step: the first's session is
+        // open there, so it is neither offered here nor replaced.
         let mut second = spawn_sized(
             state.path(),
             &[&["fix", "photos"][..], &ON_A_COMPUTER].concat(),
             size,
         );
-        second.expect("keep it for later, or discard it?");
-        second.expect("Discard it");
-        let screen = second.screen();
-        assert!(
-            screen.contains("You have an unfinished 'RFI not updating' (saved"),
-            "{size:?}:\n{screen}"
-        );
-        pick(&mut second, 1); // Keep it for later
         skip_questions(&mut second);
+        let screen = second.screen();
+        assert!(!screen.contains("unfinished"), "{size:?}:\n{screen}");
         for s in [&mut first, &mut second] {
             s.expect("Save and quit");
             s.interrupt();
@@ -712,10 +707,8 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
             explained += 1;
         }
         s.interrupt();
-        // The first session saved says once that a log is kept: wrapped like the rest.
-        s.expect("outcomes.jsonl");
+        s.expect("fix --resume");
         let screen = s.screen();
-        assert!(screen.contains("--no-log"), "{size:?}:\n{screen}");
         assert!(
             layout_problems(&s).is_empty(),
             "{size:?}: {:?}\n{screen}",
@@ -782,11 +775,8 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         s.send_line("q");
         let found = s.expect("fieldfix fix --resume");
         bytes.extend_from_slice(found.as_bytes());
-        // The note that a log is kept (the first session saved) is wrapped between words.
         // (The test's terminal does not echo what is typed, so the line where "99" was
         // answered runs on into the reply; a real one shows the 99 and a line break.)
-        let found = s.expect("outcomes.jsonl");
-        bytes.extend_from_slice(found.as_bytes());
         let problems: Vec<String> = layout_problems(&s)
             .into_iter()
             .filter(|p| !p.contains("Type a number"))
@@ -799,6 +789,14 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
             "escape codes in plain mode: {text:?}"
         );
         assert!(!text.contains('✔') && !text.contains('❯'), "{text}");
+        // The note that a log is kept comes first, before anything is logged, its path whole.
+        let note = text.find("Outcome log:").expect("the log notice");
+        assert!(note < text.find("1) ").unwrap(), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with("  ") && l.trim_end().ends_with("outcomes.jsonl")),
+            "{text}"
+        );
         assert_eq!(
             saved(state.path())[0]["situation"]["answers"]["network"],
             "weak"
@@ -842,4 +840,86 @@ fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
         );
         assert!(text.contains("empty-screen"), "{text}");
     }
+}
+
+/// Plain mode keeps the ticket's promises: Enter leaves the time out and keeps a phone number
+/// typed, and what is typed reaches the ticket with no raw control character.
+#[test]
+fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
+    let state = tempfile::tempdir().unwrap();
+    let args = [
+        "fix",
+        "error-500",
+        "--plain",
+        "--device",
+        "computer",
+        "--network",
+        "good",
+        "--scope",
+        "just-me",
+    ];
+    let mut s = spawn_on(state.path(), &args, SIZES[1], "xterm");
+    let hand_over = regex::Regex::new(r"(\d+)\) Hand it to Procore support").unwrap();
+    let dont_know = regex::Regex::new(r"(\d+)\) I don't know").unwrap();
+    // "I don't know" to the questions, then the hand-over at the first step.
+    loop {
+        let found = s.expect("(q to save and quit): ");
+        let menu = String::from_utf8_lossy(found.as_bytes()).to_string();
+        if let Some(n) = hand_over.captures(&menu) {
+            s.send_line(&n[1]);
+            break;
+        }
+        let n = dont_know
+            .captures(&menu)
+            .unwrap_or_else(|| panic!("neither a question nor a step:\n{menu}"));
+        s.send_line(&n[1]);
+    }
+    let mut typed = [
+        "jo@example.com",
+        // BEL, ESC, CSI (U+009B) and a right-to-left override, as a plain line carries them:
+        // refused and asked again, or stored escaped, never raw.
+        "Acme\u{7} ring 555 201 3344 \u{1b}[2J\u{9b}31m \u{202e}fdp.exe",
+        "Acme \u{202e}ring 555 201 3344",
+    ]
+    .into_iter();
+    loop {
+        let next = s.expect(expectrl::Regex(
+            r"(quit\) > )|(Enter for 1 \(q to save and quit\): )|(Ticket written:)",
+        ));
+        let text = String::from_utf8_lossy(next.get(0).unwrap_or_default()).to_string();
+        if text.starts_with("Ticket written") {
+            // Its path once: the end screen shows it, and stdout (the same terminal) does not
+            // repeat it.
+            let rest = s.expect(expectrl::Eof);
+            let rest = String::from_utf8_lossy(rest.as_bytes()).to_string();
+            assert_eq!(
+                rest.matches("fieldfix-ticket-error-500").count(),
+                1,
+                "{rest}"
+            );
+            break;
+        }
+        // Enter at every menu (time, keep it) and after the typed answers.
+        s.send_line(if text.ends_with("> ") {
+            typed.next().unwrap_or("")
+        } else {
+            ""
+        });
+    }
+    assert_eq!(s.exit_code(), 3);
+    let ticket = ticket_in(state.path(), "error-500");
+    assert!(ticket.contains("ring 555 201 3344"), "kept:\n{ticket}");
+    assert!(
+        ticket.contains("Acme \\\\u{202e}ring"),
+        "escaped:\n{ticket}"
+    );
+    assert!(
+        ticket.contains("**Date and time of the error (as exact as you can):** (not given)"),
+        "{ticket}"
+    );
+    let raw: Vec<char> = ticket
+        .chars()
+        .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "{raw:?} in:\n{ticket}");
 }

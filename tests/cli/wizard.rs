@@ -222,7 +222,7 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
         "prevention tips are shown"
     );
     assert!(
-        Store::at(dir.path()).list().is_empty(),
+        Store::at(dir.path()).list().saved.is_empty(),
         "a finished session is cleared"
     );
 }
@@ -513,10 +513,25 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
             })
         })
     };
-    let mut p = Auto::steps("Didn't help", typing());
+    // At "Keep it in the ticket?", the phone number is left out.
+    let leave_out = || -> Policy {
+        Box::new(|prompt, _| {
+            pick(match prompt {
+                "How did it go?" => "Didn't help",
+                "Keep it in the ticket?" => "Leave the phone number out",
+                _ => "I don't know",
+            })
+        })
+    };
+    let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
         panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
     };
+    let transcript = p.inner.transcript.join("\n");
+    assert!(
+        transcript.contains("That has a phone number in it"),
+        "the screen says so before writing:\n{transcript}"
+    );
     assert_eq!(Ending::Ticket(path.clone()).exit_code(), 3);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(
@@ -548,14 +563,14 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         );
     }
     assert!(
-        Store::at(dir.path()).list().is_empty(),
+        Store::at(dir.path()).list().saved.is_empty(),
         "the finished session is cleared"
     );
 
     // Two tickets in the same second never replace each other; JSON tickets carry the schema.
     let mut names = Vec::new();
     for _ in 0..2 {
-        let mut p = Auto::steps("Didn't help", typing());
+        let mut p = Auto::new(leave_out(), typing());
         let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Json) else {
             panic!("a ticket")
         };
@@ -620,7 +635,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
     let mut p = Auto::new(
         Box::new(|prompt, _| {
             pick(if prompt == "How did it go?" {
-                "Hand it to support now"
+                "and it to "
             } else {
                 "I don't know"
             })
@@ -663,11 +678,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
                 checked = true;
                 return pick("Check the files now");
             }
-            pick(if checked {
-                "Hand it to support now"
-            } else {
-                "Didn't help"
-            })
+            pick(if checked { "and it to " } else { "Didn't help" })
         }),
         Box::new(move |prompt, _| {
             typed(if prompt.starts_with("File or folder") {
@@ -734,7 +745,7 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
         assert_eq!(&menu[..2], ["Fixed it", "Didn't help"], "{menu:?}");
         assert!(
             menu.iter()
-                .any(|i| i == "Hand it to support now (recommended)"),
+                .any(|i| i.starts_with("Hand it to") && i.ends_with(" now (recommended)")),
             "the recommendation is a mark on its option: {menu:?}"
         );
     }
@@ -828,7 +839,7 @@ fn a_saved_session_is_never_replaced_without_asking() {
         "{text}"
     );
     assert!(text.contains("? Resume it, keep it for later, or discard it?"));
-    assert_eq!(store.list().len(), 2);
+    assert_eq!(store.list().saved.len(), 2);
     // Resume with two saved: a picker.
     let resume = FixRequest {
         resume: true,
@@ -855,7 +866,12 @@ fn a_saved_session_is_never_replaced_without_asking() {
         dir.path(),
     );
     assert!(transcript.join("\n").contains("unfinished"));
-    let left: Vec<String> = store.list().into_iter().map(|s| s.session.guide).collect();
+    let left: Vec<String> = store
+        .list()
+        .saved
+        .into_iter()
+        .map(|s| s.session.guide)
+        .collect();
     assert_eq!(left.len(), 2, "one discarded, the new one saved: {left:?}");
     assert!(left.contains(&"login-loop".to_owned()), "{left:?}");
 }
@@ -874,7 +890,7 @@ fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
         resume: true,
         ..FixRequest::default()
     };
-    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
     let ending = walk_with(&mut p, &resume, dir.path(), Format::Markdown);
     assert_eq!(ending, Ending::Ticket(wanted.clone()));
     let json: serde_json::Value =
@@ -998,7 +1014,7 @@ fn the_ticket_tells_support_what_the_user_said_and_did() {
 fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     let lib = with_contact("Dana Ruiz (dana@example.com)");
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
     let ending = walk(
         &lib,
         &on_a_computer("permission", "just-me"),
@@ -1357,7 +1373,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
             match steps {
                 1 => pick("Didn't help"),
                 2 | 3 => pick("It's a different problem"),
-                _ => pick("Hand it to support now"),
+                _ => pick("and it to "),
             }
         }),
         Box::new({
@@ -1690,5 +1706,570 @@ fn back_highlights_the_answer_given_before() {
         ["Fixed it", "Fixed it", "Didn't help"],
         "{:?}",
         p.inner.transcript
+    );
+}
+
+/// Hands the permission guide over at the first step, answering the details with `details`
+/// (prompt in, answer out) and every question "I don't know"; returns the ending and the
+/// transcript.
+fn hand_over(
+    lib: &Library,
+    req: &FixRequest,
+    dir: &Path,
+    format: Format,
+    details: impl FnMut(&str) -> Scripted + 'static,
+) -> (Ending, String) {
+    let details = std::rc::Rc::new(std::cell::RefCell::new(details));
+    let typing = details.clone();
+    let mut p = Auto::new(
+        Box::new(move |prompt, _| match prompt {
+            "How did it go?" => pick("and it to "),
+            _ if prompt.contains("when did it last happen") || prompt.starts_with("Keep it") => {
+                (details.borrow_mut())(prompt)
+            }
+            _ => pick("I don't know"),
+        }),
+        Box::new(move |prompt, _| (typing.borrow_mut())(prompt)),
+    );
+    let ending = walk(lib, req, &tickets(dir, format), &mut p, &Store::at(dir))
+        .unwrap_or_else(|e| panic!("{e:#}\n{}", p.inner.transcript.join("\n")));
+    (ending, p.inner.transcript.join("\n"))
+}
+
+#[test]
+fn enter_leaves_the_time_out_and_i_dont_know_is_said_as_such() {
+    for (at_time, shown) in [
+        (Scripted::Enter, "(not given)"),
+        (pick("I don't know"), "I don't know"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (ending, transcript) = hand_over(
+            &library(),
+            &on_a_computer("permission", "just-me"),
+            dir.path(),
+            Format::Markdown,
+            move |prompt| {
+                if prompt.contains("when did it last happen") {
+                    at_time.clone()
+                } else {
+                    Scripted::Enter
+                }
+            },
+        );
+        let text = ticket_text(&ending, &[transcript]);
+        let line = text
+            .lines()
+            .find(|l| l.contains("Date and time of the error"))
+            .unwrap_or_default()
+            .to_owned();
+        assert!(line.ends_with(shown), "{line:?} in:\n{text}");
+        assert!(!text.contains("just now"), "{text}");
+    }
+}
+
+#[test]
+fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
+    // The permission guide goes to the company's admin: the menu, the screen and the ticket
+    // all say so.
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library();
+    let admin = lib.targets[&Target::Admin].contact.clone();
+    let (ending, transcript) = hand_over(
+        &lib,
+        &on_a_computer("permission", "just-me"),
+        dir.path(),
+        Format::Markdown,
+        |_| Scripted::Enter,
+    );
+    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    assert!(
+        transcript.contains(&format!("> Hand it to {admin} now")),
+        "{transcript}"
+    );
+    assert!(transcript.contains(&format!("Time to hand this to {admin}")));
+    assert!(transcript.contains(&format!("Send it to {admin}.")));
+    assert!(text.contains(&format!("- For: {admin}")), "{text}");
+    assert!(
+        !transcript.contains("support now"),
+        "no other recipient: {transcript}"
+    );
+
+    // Procore support has no email address: the end screen says how to reach it.
+    let dir = tempfile::tempdir().unwrap();
+    let (_, transcript) = hand_over(
+        &lib,
+        &on_a_computer("error-500", "just-me"),
+        dir.path(),
+        Format::Markdown,
+        |_| Scripted::Enter,
+    );
+    assert!(
+        transcript.contains("> Hand it to Procore support now"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("Send it to Procore support."));
+    assert!(transcript.contains("support.procore.com"), "{transcript}");
+    assert!(
+        transcript.contains(&format!("Ask {admin}.")),
+        "the admin as the guides name them: {transcript}"
+    );
+
+    // A company contact with an address: named as written, in the ticket too (no visible
+    // Markdown escapes), and the mailto link writes to it.
+    let lib = with_contact("Dana Ruiz <dana@example.com>");
+    let dir = tempfile::tempdir().unwrap();
+    let (ending, transcript) = hand_over(
+        &lib,
+        &on_a_computer("permission", "just-me"),
+        dir.path(),
+        Format::Markdown,
+        |_| Scripted::Enter,
+    );
+    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    assert!(
+        transcript.contains("> Hand it to Dana Ruiz <dana@example.com> now"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("Send it to Dana Ruiz <dana@example.com>."));
+    assert!(transcript.contains("mailto:dana@example.com?"));
+    assert!(
+        text.contains("- For: Dana Ruiz <dana@example.com>\n"),
+        "{text}"
+    );
+    assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
+}
+
+#[test]
+fn contact_details_typed_are_kept_unless_the_user_leaves_them_out() {
+    let typing = |prompt: &str| {
+        if prompt.starts_with("Keep it") || prompt.contains("when did it last happen") {
+            Scripted::Enter
+        } else {
+            typed("Tower B, call me on 555 201 3344")
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (ending, transcript) = hand_over(
+        &library(),
+        &on_a_computer("permission", "just-me"),
+        dir.path(),
+        Format::Markdown,
+        typing,
+    );
+    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    assert!(
+        transcript.contains("That has a phone number in it"),
+        "said before writing:\n{transcript}"
+    );
+    assert!(
+        transcript.contains("> Keep it as I typed it"),
+        "Enter keeps it"
+    );
+    assert!(text.contains("call me on 555 201 3344"), "{text}");
+    assert!(!text.contains("[phone number removed]"), "{text}");
+}
+
+#[test]
+fn steps_of_a_guide_switched_away_from_carry_its_title_in_the_ticket() {
+    let dir = tempfile::tempdir().unwrap();
+    let lib = library();
+    let photos = lib.guide("photos-not-uploading").unwrap().title.clone();
+    let mut steps = 0;
+    let mut p = Auto::new(
+        Box::new(move |prompt, _| {
+            if prompt != "How did it go?" {
+                return pick("I don't know");
+            }
+            steps += 1;
+            pick(match steps {
+                1 => "Didn't help",
+                2 => "It's a different problem",
+                _ => "and it to ",
+            })
+        }),
+        Box::new(|prompt, _| {
+            if prompt.starts_with("What's going wrong") {
+                typed("permission denied when I open the drawings")
+            } else {
+                typed("")
+            }
+        }),
+    );
+    let ending = walk_with(
+        &mut p,
+        &request(Some("photos"), &CONTEXT),
+        dir.path(),
+        Format::Markdown,
+    );
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(
+        text.starts_with("# Support ticket: Permission denied"),
+        "{text}"
+    );
+    let tried = text
+        .lines()
+        .find(|l| l.starts_with("1. "))
+        .expect("a step tried");
+    assert!(tried.contains(&format!("({photos})")), "{tried}\n{text}");
+}
+
+#[test]
+fn the_ticket_path_is_shown_once_on_a_line_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ending, transcript) = hand_over(
+        &library(),
+        &on_a_computer("permission", "just-me"),
+        dir.path(),
+        Format::Markdown,
+        |_| Scripted::Enter,
+    );
+    let Ending::Ticket(path) = ending else {
+        panic!("{transcript}")
+    };
+    let shown = path.display().to_string();
+    assert_eq!(transcript.matches(&shown).count(), 1, "{transcript}");
+    assert!(
+        transcript.contains(&format!("\n  {shown}\n")),
+        "{transcript}"
+    );
+}
+
+#[test]
+fn control_characters_typed_never_reach_the_ticket() {
+    for format in [Format::Markdown, Format::Json] {
+        let dir = tempfile::tempdir().unwrap();
+        let (ending, transcript) = hand_over(
+            &library(),
+            &on_a_computer("permission", "just-me"),
+            dir.path(),
+            format,
+            |prompt| {
+                if prompt.contains("when did it last happen") {
+                    pick("Another time")
+                } else {
+                    // As a plain-mode line can carry them: BEL, ESC, CSI (U+009B), RLO.
+                    typed("Tower\u{7} B\u{1b}[2J \u{9b}31m \u{202e}fdp.exe")
+                }
+            },
+        );
+        let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+        let raw: Vec<char> = text
+            .chars()
+            .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
+            .collect();
+        assert!(raw.is_empty(), "{raw:?} in:\n{text}");
+        assert!(text.contains("Tower"), "{text}");
+        let stored = std::fs::read_dir(dir.path()).unwrap();
+        for file in stored.filter_map(Result::ok) {
+            let bytes = std::fs::read(file.path()).unwrap();
+            let body = String::from_utf8_lossy(&bytes);
+            assert!(
+                !body
+                    .chars()
+                    .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
+                "{}: {body}",
+                file.path().display()
+            );
+        }
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_dangling_ticket_link_is_refused_before_any_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("ticket.md");
+    std::os::unix::fs::symlink(dir.path().join("nowhere").join("t.md"), &link).unwrap();
+    let req = FixRequest {
+        ticket: Some(link.clone()),
+        ..FixRequest::default()
+    };
+    let err = TicketPlan::new(&req).unwrap_err().to_string();
+    assert!(err.contains("already exists"), "{err}");
+}
+
+/// Saves a session at the first step in `dir`, then rewrites its guide field as `guide`.
+fn tampered_session(dir: &Path, guide: &str) -> std::path::PathBuf {
+    save_at_first_step(
+        &on_a_computer("rfi", "just-me"),
+        dir,
+        &tickets(dir, Format::Markdown),
+    );
+    let file = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    json["guide"] = guide.into();
+    std::fs::write(&file, serde_json::to_string(&json).unwrap()).unwrap();
+    file
+}
+
+#[test]
+fn a_tampered_session_prints_no_control_character_in_the_list_or_the_picker() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    tampered_session(&dir, "rfi\u{1b}[2J\u{9b}31m\u{202e}");
+    // Another, so `--resume` shows the picker.
+    save_at_first_step(
+        &on_a_computer("photos", "just-me"),
+        &dir,
+        &tickets(&dir, Format::Markdown),
+    );
+    let out = Test::new()
+        .state(state.path())
+        .env("FIELDFIX_STATE_DIR", &dir)
+        .arg("sessions")
+        .output();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let shown = format!("{}{}", out.stdout, out.stderr);
+    assert!(shown.contains("rfi\\u{1b}[2J"), "{shown}");
+    assert!(
+        !shown
+            .chars()
+            .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
+        "{shown:?}"
+    );
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let mut p = ScriptPrompter::new([Scripted::Quit]);
+    walk(
+        &library(),
+        &resume,
+        &tickets(&dir, Format::Markdown),
+        &mut p,
+        &Store::at(&dir),
+    )
+    .unwrap();
+    let mut seen = p.transcript.join("\n");
+    seen.push_str(&format!("{:?}", Store::at(&dir).list().saved));
+    assert!(seen.contains("Which one do you want to pick up?"), "{seen}");
+    assert!(
+        !seen
+            .chars()
+            .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn unreadable_session_files_are_listed_with_their_path() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    let file = tampered_session(&dir, "rfi-not-updating");
+    std::fs::write(&file, "{ not json").unwrap();
+    let shown = file.display().to_string();
+    let list = |args: &[&str]| {
+        Test::new()
+            .state(state.path())
+            .env("FIELDFIX_STATE_DIR", &dir)
+            .arg("sessions")
+            .args(args)
+            .output()
+    };
+    let text = list(&[]).stdout;
+    assert!(text.contains(&shown), "{text}");
+    assert!(text.contains("cannot be read"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
+    assert_eq!(json["unreadable"][0]["path"], shown.as_str(), "{json}");
+    // The wizard says so too, before anything else is asked.
+    let (_, transcript, _) = run(
+        &on_a_computer("photos", "just-me"),
+        vec![Scripted::Quit],
+        &dir,
+    );
+    let text = transcript.join("\n");
+    assert!(text.contains("A saved session cannot be read"), "{text}");
+    assert!(text.contains(&shown), "{text}");
+    assert!(file.exists(), "left alone");
+}
+
+#[test]
+fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    save_at_first_step(
+        &on_a_computer("rfi", "just-me"),
+        dir.path(),
+        &tickets(dir.path(), Format::Markdown),
+    );
+    let store = Store::at(dir.path());
+    let id = store.list().saved[0].session.id.clone();
+    let log = dir.path().join("outcomes.jsonl");
+    let records = || {
+        std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .count()
+    };
+    let before = records();
+    // Another wizard has it open.
+    let held = store.hold(&id).unwrap();
+    assert!(held.is_some(), "a lock can be taken here");
+    let resume = FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    };
+    let mut p = ScriptPrompter::new([pick("Fixed it")]);
+    let err = walk(
+        &library(),
+        &resume,
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("open in another fieldfix window"),
+        "{err:#}"
+    );
+    assert!(
+        !p.transcript.iter().any(|l| l.contains("How did it go?")),
+        "nothing asked: {:?}",
+        p.transcript
+    );
+    assert_eq!(records(), before, "no record from the second wizard");
+    // A new problem does not offer it as waiting here.
+    let mut p = ScriptPrompter::new([Scripted::Quit]);
+    walk(
+        &library(),
+        &on_a_computer("photos", "just-me"),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    assert!(
+        !p.transcript.join("\n").contains("unfinished"),
+        "{:?}",
+        p.transcript
+    );
+    // Nor discarded from under it.
+    let out = Test::new()
+        .env("FIELDFIX_STATE_DIR", dir.path())
+        .args(["sessions", "discard", &id])
+        .output();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(store.path(&id).exists());
+    // Once the first lets go, it can be resumed.
+    drop(held);
+    let mut p = ScriptPrompter::new([pick("RFI not updating"), Scripted::Quit]);
+    walk(
+        &library(),
+        &resume,
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    assert!(p.transcript.join("\n").contains("Picking up"));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the state folder should be: nothing can be saved there.
+    let state = dir.path().join("state");
+    std::fs::write(&state, "").unwrap();
+    let mut p = Auto::first_then("Didn't help", pick("Didn't help"));
+    let mut steps = 0;
+    p.select = Box::new(move |prompt, _| {
+        if prompt != "How did it go?" {
+            return pick("I don't know");
+        }
+        steps += 1;
+        if steps < 3 {
+            pick("Didn't help")
+        } else {
+            Scripted::Quit
+        }
+    });
+    let ending = walk(
+        &library(),
+        &on_a_computer("rfi", "just-me"),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(&state),
+    )
+    .unwrap_or_else(|e| panic!("the walk goes on: {e:#}"));
+    assert_eq!(ending, Ending::Saved);
+    let transcript = p.inner.transcript.join("\n");
+    assert_eq!(
+        transcript.matches("cannot be saved").count(),
+        1,
+        "{transcript}"
+    );
+    assert!(transcript.contains("were not saved"), "{transcript}");
+    assert!(!transcript.contains("Saved. Run"), "{transcript}");
+}
+
+#[test]
+fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_them() {
+    let guides = tempfile::tempdir().unwrap();
+    std::fs::write(
+        guides.path().join("_context.yaml"),
+        "targets:\n  admin:\n    contact: Dana Ruiz <dana@example.com>\n",
+    )
+    .unwrap();
+    let lib = guides::load(Some(guides.path())).expect("the company context loads");
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::new(
+        Box::new(|prompt, items| match prompt {
+            "Which problem is it?" => pick(items.last().unwrap()),
+            _ => Scripted::Enter,
+        }),
+        Box::new(|_, _| Scripted::Enter),
+    );
+    let ending = walk(
+        &lib,
+        &request(None, &[]),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let transcript = p.inner.transcript.join("\n");
+    assert!(
+        transcript.contains("> None of these: write a ticket for Dana Ruiz <dana@example.com>"),
+        "{transcript}"
+    );
+    let text = ticket_text(&ending, &p.inner.transcript);
+    assert!(
+        text.contains("so it goes to Dana Ruiz <dana@example.com> with the details"),
+        "{text}"
+    );
+    assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
+}
+
+/// `sessions --format json` pinned (docs/json.md): the ids and times, which change from run to
+/// run, replaced by their kind.
+#[test]
+fn snapshot_sessions_json() {
+    let state = tempfile::tempdir().unwrap();
+    let dir = state.path().join("state");
+    let plan = tickets(state.path(), Format::Markdown);
+    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
+    let out = Test::new()
+        .state(state.path())
+        .env("FIELDFIX_STATE_DIR", &dir)
+        .args(["sessions", "--format", "json"])
+        .output();
+    assert_eq!(out.code, 0);
+    let mut json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    for session in json["sessions"].as_array_mut().unwrap() {
+        for (field, kind) in [("id", "[id]"), ("started", "[time]"), ("saved", "[time]")] {
+            assert!(session[field].is_string(), "{field}");
+            session[field] = kind.into();
+        }
+    }
+    insta::assert_snapshot!(
+        "sessions_json",
+        serde_json::to_string_pretty(&json).unwrap()
     );
 }

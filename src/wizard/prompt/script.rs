@@ -14,6 +14,8 @@ pub enum Scripted {
     Pick(String),
     /// Type this line.
     Type(String),
+    /// Press Enter: the highlighted choice, or an empty line.
+    Enter,
     /// Press Esc / Ctrl-C.
     Quit,
 }
@@ -42,9 +44,18 @@ impl ScriptPrompter {
             .ok_or_else(|| io::Error::other(format!("the script ran out of answers at: {prompt}")))
     }
 
-    fn pick(&mut self, prompt: &str, items: &[String]) -> io::Result<Option<usize>> {
+    fn pick(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> io::Result<Option<usize>> {
         match self.next(prompt)? {
             Scripted::Quit => Ok(None),
+            Scripted::Enter => {
+                self.transcript.push(format!("> {}", items[default]));
+                Ok(Some(default))
+            }
             Scripted::Pick(text) => match items.iter().position(|i| i.contains(&text)) {
                 Some(i) => {
                     self.transcript.push(format!("> {}", items[i]));
@@ -66,9 +77,9 @@ impl Prompter for ScriptPrompter {
         &mut self,
         prompt: &str,
         items: &[String],
-        _default: usize,
+        default: usize,
     ) -> io::Result<Option<usize>> {
-        self.pick(prompt, items)
+        self.pick(prompt, items, default)
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
@@ -77,6 +88,10 @@ impl Prompter for ScriptPrompter {
             Scripted::Type(text) => {
                 self.transcript.push(format!("> {text}"));
                 Ok(Some(text))
+            }
+            Scripted::Enter => {
+                self.transcript.push("> ".to_owned());
+                Ok(Some(String::new()))
             }
             Scripted::Pick(text) => Err(io::Error::other(format!(
                 "expected typing at {prompt:?}, script picked {text:?}"

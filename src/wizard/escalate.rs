@@ -1,0 +1,201 @@
+//! The hand-over screen: why it is time to hand the problem over and to whom, the details
+//! support needs (asked one by one, saved after each), then the ticket and how to send it.
+//! What goes in the ticket is built in [`super::ticket`].
+
+use super::prompt::Prompter;
+use super::session::{Phase, Session, Store};
+use super::ticket::{self, Handover, TicketPlan};
+use super::unlisted::UNLISTED;
+use super::{Ending, keep};
+use crate::guides::Library;
+use crate::guides::model::{Guide, ProvideKind};
+
+/// The first choice, highlighted, so Enter skips the question as the screen promises.
+const LEAVE_OUT: &str = "Leave it out";
+const WHEN: [&str; 4] = [
+    "Just now",
+    "Earlier today",
+    "Yesterday",
+    "Another time: type it",
+];
+const DONT_KNOW: &str = "I don't know";
+const KEEP_TYPED: &str = "Keep it as I typed it";
+
+/// "When did it last happen?": picked or typed, never filled in by itself. `Some("")` when
+/// left out (Enter), "I don't know" as said.
+fn ask_time(label: &str, p: &mut dyn Prompter) -> std::io::Result<Option<String>> {
+    let mut items = vec![LEAVE_OUT.to_owned()];
+    items.extend(WHEN.map(str::to_owned));
+    items.push(DONT_KNOW.to_owned());
+    let prompt = format!("{label}: when did it last happen?");
+    let Some(i) = p.select_enter(&prompt, &items, 0)? else {
+        return Ok(None);
+    };
+    let today = jiff::ZonedDateTime::now();
+    Ok(Some(match i {
+        0 => String::new(),
+        1 => format!("just now (about {})", today.strftime("%Y-%m-%d %H:%M")),
+        2 => format!("earlier today ({})", today.strftime("%Y-%m-%d")),
+        3 => "yesterday".to_owned(),
+        4 => match p.input("When was it? (date and time)")? {
+            Some(typed) => super::typed_line(&typed),
+            None => return Ok(None),
+        },
+        _ => DONT_KNOW.to_owned(),
+    }))
+}
+
+/// The escalation screen: why, the signs, then each fact support needs; then the ticket.
+pub fn escalate(
+    library: &Library,
+    guide: &Guide,
+    session: &mut Session,
+    tickets: &TicketPlan,
+    p: &mut dyn Prompter,
+    store: &Store,
+) -> anyhow::Result<Ending> {
+    let paint = p.paint().clone();
+    let handover = Handover::new(library, guide, session);
+    let to = handover.recipient.name.clone();
+    if session.provided.is_empty() {
+        p.say(&paint.heading(&format!("\nTime to hand this to {to}")))?;
+        for r in &handover.reasons {
+            p.say(&paint.wrap(r, "  - ", "    "))?;
+        }
+        if !guide.escalate.signs.is_empty() {
+            p.say(&paint.bold("Signs that it needs them:"))?;
+            for s in &guide.escalate.signs {
+                p.say(&paint.wrap(
+                    &crate::output::text::sign(&guide.escalate, s, &paint),
+                    "  - ",
+                    "    ",
+                ))?;
+            }
+        }
+        p.say(&paint.wrap(
+            &paint.dim(
+                "A few details for the ticket (press Enter to skip any; Esc saves and stops):",
+            ),
+            "",
+            "",
+        ))?;
+    }
+    let done = if guide.id == UNLISTED {
+        ask_shared(library, session, p, store)?
+    } else {
+        true
+    };
+    if !done || !ask_facts(guide, session, p, store)? {
+        super::stopped(p, store, "to finish the ticket")?;
+        return Ok(Ending::Saved);
+    }
+    let recipient = handover.recipient.clone();
+    let ticket = ticket::build(library, guide, session, handover);
+    let path = ticket::write(&ticket, tickets).map_err(|e| {
+        let then = if store.failing() {
+            "your answers could not be saved either (see above)"
+        } else {
+            "your answers are saved: run `fieldfix fix --resume --ticket NEW-FILE` to write the \
+             ticket somewhere else"
+        };
+        anyhow::anyhow!("{e:#}; {then}")
+    })?;
+    session.phase = Phase::Escalate;
+    p.say(&paint.good("\nTicket written:"))?;
+    // On a line of its own, never wrapped: a path broken in two cannot be copied.
+    p.say_whole(&format!("  {}", crate::safe::path(&path)))?;
+    p.say(&paint.wrap(&format!("Send it to {to}."), "", ""))?;
+    match ticket::mailto(&recipient, &ticket) {
+        Some(link) => {
+            p.say(&paint.wrap(
+                "To send it by email in one step, open this link (then attach the ticket):",
+                "",
+                "",
+            ))?;
+            p.say_whole(&link)?;
+        }
+        None => {
+            if let Some(how) = recipient.how_to_reach(guide) {
+                p.say(&paint.wrap(&how, "", ""))?;
+            }
+        }
+    }
+    Ok(Ending::Ticket(path))
+}
+
+/// Each fact support needs that is not collected yet, saved one by one; false when the user
+/// stops (Esc or Ctrl-C).
+fn ask_facts(
+    guide: &Guide,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+    store: &Store,
+) -> anyhow::Result<bool> {
+    for item in &guide.escalate.provide {
+        if session.provided.contains_key(&item.id) {
+            continue;
+        }
+        let answer = match item.kind {
+            ProvideKind::Time => ask_time(&item.label, p)?,
+            _ => match p.input(&item.label)? {
+                Some(value) => keep_or_redact(&super::typed_line(&value), item.kind, p)?,
+                None => None,
+            },
+        };
+        let Some(value) = answer else {
+            return Ok(false);
+        };
+        session.provided.insert(item.id.clone(), value);
+        keep(store, session, p)?;
+    }
+    Ok(true)
+}
+
+/// What goes in the ticket for `typed`: as typed, unless it holds contact details not asked
+/// for and the user chooses to leave them out. Nothing is removed without asking, and Enter
+/// keeps it as typed. `None` when the user stops.
+fn keep_or_redact(
+    typed: &str,
+    kind: ProvideKind,
+    p: &mut dyn Prompter,
+) -> std::io::Result<Option<String>> {
+    let Some((redacted, what)) = ticket::redacted(typed, kind) else {
+        return Ok(Some(typed.to_owned()));
+    };
+    let paint = p.paint().clone();
+    p.say(&paint.wrap(
+        &format!("That has a {what} in it, and the ticket may be passed on."),
+        "",
+        "",
+    ))?;
+    let items = [
+        KEEP_TYPED.to_owned(),
+        format!("Leave the {what} out: \"{redacted}\""),
+    ];
+    Ok(p.select_enter("Keep it in the ticket?", &items, 0)?
+        .map(|i| if i == 0 { typed.to_owned() } else { redacted }))
+}
+
+/// For a problem no guide covers: the shared questions not answered yet (what it happens on,
+/// the connection, who else has it), so support gets them like any other ticket. False when
+/// the user stops.
+fn ask_shared(
+    library: &Library,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+    store: &Store,
+) -> anyhow::Result<bool> {
+    for q in &library.context {
+        if session.situation.settled(&q.id) {
+            continue;
+        }
+        let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
+        items.push(DONT_KNOW.to_owned());
+        let Some(i) = p.select(&q.ask, &items, 0)? else {
+            return Ok(false);
+        };
+        session.answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
+        keep(store, session, p)?;
+    }
+    Ok(true)
+}

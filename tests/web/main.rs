@@ -1,0 +1,471 @@
+//! The exported site's wizard in a real browser: headless Chromium over WebDriver opens the
+//! site `fieldfix export --format html` writes, from file://, at phone (360x740) and desktop
+//! (1280x800) size. Without Chromium these tests print that they were skipped; in CI (`CI`
+//! set) they fail instead.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod driver;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+
+use driver::Browser;
+use support::{GuideDir, builtin_ids, minimal_guide};
+
+const PHONE: (u32, u32) = (360, 740);
+const DESKTOP: (u32, u32) = (1280, 800);
+
+/// A company guide with markup, a script link and control characters in its text.
+fn hostile_guide() -> String {
+    minimal_guide("crane-log")
+        .replace(
+            "title: Test problem",
+            "title: \"<script>window.pwned=1</script> & crane\"",
+        )
+        .replace(
+            "summary: A problem used in tests.",
+            "summary: \"Summary <img src=x onerror=window.pwned=2> [link](javascript:window.pwned=3)\"",
+        )
+        .replace(
+            "ask: Which one is it?",
+            "ask: \"Which <b onclick=window.pwned=4>one</b> is it?\"",
+        )
+        .replace(
+            "do: [Do the first thing.]",
+            "do: [\"Tap <img src=x onerror=window.pwned=5> then javascript:alert(1)\"]",
+        )
+}
+
+/// A site exported with the built-in guides and the hostile company guide.
+struct Site {
+    _company: GuideDir,
+    dir: tempfile::TempDir,
+}
+
+impl Site {
+    fn export() -> Site {
+        let company = GuideDir::new();
+        company.write("crane-log.yaml", &hostile_guide());
+        let dir = tempfile::tempdir().unwrap();
+        let out = fieldfix()
+            .args(["--guides"])
+            .arg(company.path())
+            .args(["export", "--format", "html", "--out"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Site {
+            _company: company,
+            dir,
+        }
+    }
+
+    fn index(&self) -> PathBuf {
+        self.dir.path().join("index.html")
+    }
+
+    fn company(&self) -> &Path {
+        self._company.path()
+    }
+
+    /// Opens the front page in a new browser and waits for the wizard.
+    fn open(&self, size: (u32, u32)) -> Browser {
+        let b = Browser::open(size.0, size.1);
+        b.goto(&self.index());
+        b.ready();
+        b
+    }
+}
+
+fn fieldfix() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
+    c.env("FIELDFIX_NO_LOG", "1").env_remove("FIELDFIX_GUIDES");
+    c
+}
+
+/// Starts a walk on `guide` from the full list.
+fn start(b: &Browser, guide: &str) {
+    b.click("button[data-action=all]");
+    b.click(&format!("button[data-guide=\"{guide}\"]"));
+}
+
+/// What the user said so far, as `diagnose` flags take it.
+#[derive(Default)]
+struct Said {
+    answers: BTreeMap<String, String>,
+    tried: Vec<String>,
+    skipped: Vec<String>,
+}
+
+impl Said {
+    /// `fieldfix diagnose --format json` for these answers.
+    fn diagnose(&self, company: &Path, guide: &str) -> Value {
+        let mut c = fieldfix();
+        c.arg("--guides").arg(company);
+        c.args(["diagnose", guide, "--format", "json"]);
+        for (q, v) in &self.answers {
+            c.args(["-a", &format!("{q}={v}")]);
+        }
+        for s in &self.tried {
+            c.args(["--tried", s]);
+        }
+        for s in &self.skipped {
+            c.args(["--skip", s]);
+        }
+        let out = c.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+}
+
+/// Walks `guide` in the browser, checking every screen against `diagnose`; `variant` picks the
+/// answers. Variant 0 says "Fixed it" at the second step, the others go on to the hand-over.
+/// Returns the number of screens compared.
+fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
+    start(b, guide);
+    let mut said = Said::default();
+    let mut in_steps = false;
+    let mut steps_seen = 0;
+    for screen in 0..40 {
+        let (kind, id) = b.screen();
+        let plan = said.diagnose(site.company(), guide);
+        let first_question = plan["questions"][0]["id"].as_str().unwrap_or_default();
+        let first_step = plan["steps"][0]["id"].as_str().unwrap_or_default();
+        let context = format!("{guide} variant {variant} screen {screen}");
+        match kind.as_str() {
+            "question" => {
+                assert!(!in_steps, "{context}: no question once the steps began");
+                assert_eq!(
+                    id, first_question,
+                    "{context}: the question diagnose asks next"
+                );
+                let values = b.js(
+                    "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });",
+                    json!([]),
+                );
+                let values: Vec<&str> = values
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .collect();
+                let pick = (variant + screen) % (values.len() + 1);
+                if let Some(value) = values.get(pick) {
+                    b.click(&format!(
+                        "button[data-action=answer][data-value=\"{value}\"]"
+                    ));
+                    said.answers.insert(id, (*value).to_owned());
+                } else {
+                    b.click("button[data-action=dont-know]");
+                    said.answers.insert(id, "unknown".to_owned());
+                }
+            }
+            "step" => {
+                if !in_steps {
+                    assert_eq!(
+                        first_question, "",
+                        "{context}: diagnose has no question left"
+                    );
+                }
+                in_steps = true;
+                assert_eq!(id, first_step, "{context}: the step diagnose puts first");
+                steps_seen += 1;
+                if variant == 0 && steps_seen == 2 {
+                    b.click("button[data-action=fixed]");
+                    assert_eq!(b.screen().0, "fixed", "{context}: the walk ends fixed");
+                    return screen + 1;
+                }
+                if (variant + steps_seen).is_multiple_of(3) {
+                    b.click("button[data-action=skip]");
+                    said.skipped.push(id);
+                } else {
+                    b.click("button[data-action=didnt-help]");
+                    said.tried.push(id);
+                }
+            }
+            "handover" => {
+                assert_eq!(first_step, "", "{context}: diagnose has no step left");
+                assert_eq!(
+                    id,
+                    plan["escalation"]["to"].as_str().unwrap(),
+                    "{context}: handed to whom diagnose says"
+                );
+                let text = b.text();
+                let contact = plan["escalation"]["contact"].as_str().unwrap();
+                assert!(
+                    text.contains(contact),
+                    "{context}: names {contact}:\n{text}"
+                );
+                return screen + 1;
+            }
+            "fixed" => {
+                // A guide with a single step: "Fixed it" is never pressed before the second.
+                panic!("{context}: fixed without being told");
+            }
+            other => panic!("{context}: unexpected screen {other}"),
+        }
+    }
+    panic!("{guide}: no end after 40 screens");
+}
+
+#[test]
+fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_handed_over() {
+    if !driver::available("same decisions") {
+        return;
+    }
+    let site = Site::export();
+    let b = site.open(PHONE);
+    let mut guides = builtin_ids();
+    guides.push("crane-log".to_owned());
+    let mut sequences = 0;
+    let mut screens = 0;
+    for guide in &guides {
+        for variant in 0..2 {
+            b.goto(&site.index());
+            b.ready();
+            if b.screen().0 == "home"
+                && b.js(
+                    "return !!document.querySelector('button[data-action=start-over]')",
+                    json!([]),
+                ) == json!(true)
+            {
+                b.click("button[data-action=start-over]");
+            }
+            screens += walk(&b, &site, guide, variant);
+            sequences += 1;
+        }
+    }
+    assert!(sequences >= 30, "{sequences} answer sequences");
+    assert!(screens >= 100, "{screens} screens compared");
+}
+
+#[test]
+fn back_resume_after_reload_and_start_over() {
+    if !driver::available("back, resume, start over") {
+        return;
+    }
+    let site = Site::export();
+    let b = site.open(PHONE);
+    start(&b, "photos-not-uploading");
+    let first = b.screen();
+    assert_eq!(first.0, "question");
+    b.click("button[data-action=dont-know]");
+    let second = b.screen();
+    assert_ne!(second, first, "the answer moved the wizard on");
+
+    b.click("button[data-action=back]");
+    assert_eq!(b.screen(), first, "Back shows the question before");
+    b.click("button[data-action=dont-know]");
+    assert_eq!(b.screen(), second);
+
+    b.reload();
+    b.ready();
+    assert_eq!(b.screen().0, "home", "a reload starts at the front page");
+    let text = b.text();
+    assert!(
+        text.contains("walk in progress: Photos not uploading"),
+        "{text}"
+    );
+    b.click("button[data-action=resume]");
+    assert_eq!(b.screen(), second, "resumed where it was left");
+
+    b.click("button[data-action=start-over]");
+    assert_eq!(b.screen().0, "home");
+    b.reload();
+    b.ready();
+    assert!(
+        !b.text().contains("in progress"),
+        "Start over forgot the walk: {}",
+        b.text()
+    );
+}
+
+#[test]
+fn a_hostile_company_guide_executes_nothing_and_reads_as_written() {
+    if !driver::available("hostile guide") {
+        return;
+    }
+    let site = Site::export();
+    let b = site.open(PHONE);
+    b.click("button[data-action=all]");
+    let listed = b.text();
+    assert!(
+        listed.contains("<script>window.pwned=1</script> & crane"),
+        "the title shows as text: {listed}"
+    );
+    assert!(listed.contains("Summary <img src=x onerror=window.pwned=2>"));
+    b.click("button[data-guide=\"crane-log\"]");
+    let asked = b.text();
+    assert!(
+        asked.contains("Which <b onclick=window.pwned=4>one</b> is it?"),
+        "{asked}"
+    );
+    b.click("button[data-action=dont-know]");
+    while b.screen().0 == "question" {
+        b.click("button[data-action=dont-know]");
+    }
+    assert_eq!(b.screen().0, "step");
+    let step = b.text();
+    assert!(
+        step.contains("Tap <img src=x onerror=window.pwned=5> then javascript:alert(1)"),
+        "{step}"
+    );
+    let injected = b.js(
+        "return [window.pwned === undefined, document.querySelectorAll('#wizard script, #wizard img, #wizard b, #wizard [onclick], #wizard [onerror]').length, Array.from(document.querySelectorAll('#wizard a')).map(function (a) { return a.getAttribute('href'); })];",
+        json!([]),
+    );
+    assert_eq!(injected[0], json!(true), "no guide text ran");
+    // The policy itself: an inline script, however it got in, does not run.
+    let inline = b.js(
+        "var s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); return window.inlineRan === undefined;",
+        json!([]),
+    );
+    assert_eq!(
+        inline,
+        json!(true),
+        "the Content-Security-Policy blocks inline scripts"
+    );
+    assert_eq!(injected[1], json!(0), "no element came from guide text");
+    for href in injected[2].as_array().unwrap() {
+        let href = href.as_str().unwrap();
+        assert!(
+            !href.contains(':') && href.ends_with(".html"),
+            "links stay in the site: {href}"
+        );
+    }
+}
+
+/// Every control of the wizard's screens: at least 44x44 px, and the page no wider than the
+/// window.
+fn check_layout(b: &Browser, width: u32, context: &str) {
+    let v = b.js(
+        "var w = arguments[0]; var small = Array.from(document.querySelectorAll('#wizard button, #wizard a, #wizard input')).filter(function (e) { var r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; }).map(function (e) { var r = e.getBoundingClientRect(); return e.textContent + ' ' + Math.round(r.width) + 'x' + Math.round(r.height); }); var wide = Array.from(document.querySelectorAll('body *')).filter(function (e) { return e.getBoundingClientRect().right > w + 0.5; }).map(function (e) { return e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40); }).slice(0, 5); return [small, document.documentElement.scrollWidth, window.innerWidth, wide];",
+        json!([width]),
+    );
+    assert_eq!(v[0], json!([]), "{context}: touch targets under 44 px");
+    // A phone widens the page to fit what overflows: the width must stay the screen's.
+    let (scroll, inner) = (v[1].as_u64().unwrap(), v[2].as_u64().unwrap());
+    assert_eq!(
+        (inner, &v[3]),
+        (u64::from(width), &json!([])),
+        "{context}: the page is wider than the screen"
+    );
+    assert!(
+        scroll <= inner,
+        "{context}: horizontal scroll ({scroll} > {inner})"
+    );
+}
+
+#[test]
+fn keyboard_only_walk_with_large_targets_and_no_sideways_scroll() {
+    if !driver::available("keyboard and layout") {
+        return;
+    }
+    let site = Site::export();
+    for (w, h) in [PHONE, DESKTOP] {
+        let b = site.open((w, h));
+        let context = format!("{w}x{h}");
+        check_layout(&b, w, &format!("{context} front page"));
+        // Tab to the words, type, Enter: the search runs; Tab on to the best match, Enter.
+        b.keys("\u{E004}");
+        let focused = b.js("return document.activeElement.id", json!([]));
+        assert_eq!(
+            focused,
+            json!("words"),
+            "{context}: the first Tab reaches the words"
+        );
+        b.keys("photos stuck on my iPad\u{E007}");
+        b.keys("\u{E004}\u{E004}\u{E007}");
+        assert_eq!(
+            b.screen().0,
+            "question",
+            "{context}: a question, by keyboard alone"
+        );
+        let text = b.text();
+        assert!(text.contains("Photos not uploading"), "{context}: {text}");
+        assert!(
+            text.contains("You said iPad"),
+            "{context}: the words answered the device"
+        );
+        check_layout(&b, w, &format!("{context} question"));
+        // Tab to the first answer and press it, until the first step.
+        while b.screen().0 == "question" {
+            b.keys("\u{E004}\u{E007}");
+        }
+        assert_eq!(b.screen().0, "step", "{context}: a step, by keyboard alone");
+        check_layout(&b, w, &format!("{context} step"));
+        if std::env::var_os("FIELDFIX_SCREENSHOTS").is_some() {
+            let name = if w == PHONE.0 { "phone" } else { "desktop" };
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+            b.screenshot(&docs.join(format!("wizard-{name}.png")));
+        }
+        b.keys("\u{E004}\u{E004}\u{E004}\u{E007}");
+    }
+}
+
+/// axe-core, from npm (`npm install axe-core`): where .ci/run puts it, or `AXE_CORE`.
+fn axe_source() -> Option<String> {
+    let path = std::env::var_os("AXE_CORE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("target/axe/node_modules/axe-core/axe.min.js")
+        });
+    std::fs::read_to_string(path).ok()
+}
+
+#[test]
+fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
+    if !driver::available("axe-core") {
+        return;
+    }
+    let Some(axe) = axe_source() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "axe-core must be installed in CI (npm install --prefix target/axe axe-core)"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED axe-core test: npm install --prefix target/axe axe-core"
+        );
+        return;
+    };
+    let site = Site::export();
+    for size in [PHONE, DESKTOP] {
+        let b = site.open(size);
+        let mut screens = Vec::new();
+        let audit = |b: &Browser, name: &str, screens: &mut Vec<String>| {
+            b.js(&axe, json!([]));
+            let found = b.js_async(
+                "var done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) { return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); });",
+            );
+            assert_eq!(found, json!([]), "{name} at {size:?}");
+            screens.push(name.to_owned());
+        };
+        audit(&b, "front page", &mut screens);
+        start(&b, "photos-not-uploading");
+        audit(&b, "question", &mut screens);
+        while b.screen().0 == "question" {
+            b.click("button[data-action=dont-know]");
+        }
+        audit(&b, "step", &mut screens);
+        b.click("button[data-action=hand-over]");
+        audit(&b, "hand-over", &mut screens);
+        assert_eq!(screens.len(), 4);
+    }
+}
