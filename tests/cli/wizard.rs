@@ -1044,7 +1044,7 @@ fn mail_links(contact: &str) -> Vec<String> {
     let to = guide.escalate.to;
     guide.escalate.targets.get_mut(&to).unwrap().contact = contact.to_owned();
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("Hand it to support now", Box::new(|_, _| typed("")));
+    let mut p = Auto::steps("(write a ticket)", Box::new(|_, _| typed("")));
     walk(
         &lib,
         &on_a_computer("permission", "just-me"),
