@@ -42,15 +42,16 @@ pub fn pages(library: &Library, format: SiteFormat) -> Vec<(String, String)> {
         }
         SiteFormat::Markdown => {
             pages.push((
-                "index.md".to_owned(),
+                crate::guides::model::EXPORT_INDEX_MARKDOWN.to_owned(),
                 format!("{}\n\n{}", html::MARK, markdown::index(library)),
             ));
             for g in &library.guides {
                 pages.push((
                     markdown::page_file(&g.id),
                     format!(
-                        "{}\n\n[← All guides](index.md)\n\n{}",
+                        "{}\n\n[← All guides]({})\n\n{}",
                         html::MARK,
+                        crate::guides::model::EXPORT_INDEX_MARKDOWN,
                         markdown::page(g, library, markdown::Links::Pages)
                     ),
                 ));
@@ -75,7 +76,16 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
     if dir.exists() && !dir.is_dir() {
         return Err(Error::Usage(format!("{} is a file, not a folder", dir.display())).into());
     }
+    let mut names = std::collections::BTreeSet::new();
     for (name, _) in &pages {
+        // Two pages of one name (a guide `index` beside the index) would replace each other.
+        if !names.insert(name) {
+            return Err(Error::Usage(format!(
+                "two pages would be written to {}: rename the guide that takes that name",
+                crate::safe::line(name)
+            ))
+            .into());
+        }
         // A page name comes from a guide id: it must never lead out of `--out`.
         let mut parts = Path::new(name).components();
         if !matches!(

@@ -109,12 +109,9 @@ fn overrides(tuning: &Tuning, dir: &Path, force: bool) -> anyhow::Result<Vec<Pat
                 .map(|yaml| (dir.join(format!("{}{TUNED_SUFFIX}", g.guide)), yaml))
         })
         .collect();
-    if !force && let Some((path, _)) = files.iter().find(|(p, _)| p.exists()) {
-        return Err(Error::Usage(format!(
-            "{} already exists: move it away, or pass --force to replace it",
-            crate::safe::path(path)
-        ))
-        .into());
+    // Any entry counts, a link to nothing included (`exists` follows links).
+    if !force && let Some((path, _)) = files.iter().find(|(p, _)| p.symlink_metadata().is_ok()) {
+        return Err(taken(path));
     }
     if files.is_empty() {
         return Ok(Vec::new());
@@ -128,9 +125,20 @@ fn overrides(tuning: &Tuning, dir: &Path, force: bool) -> anyhow::Result<Vec<Pat
         } else {
             tmp.persist_noclobber(path).map(drop)
         };
-        written.map_err(|e| {
-            anyhow::anyhow!("cannot write {}: {}", crate::safe::path(path), e.error)
+        written.map_err(|e| match e.error.kind() {
+            // Made since the check: the same refusal.
+            std::io::ErrorKind::AlreadyExists => taken(path),
+            _ => anyhow::anyhow!("cannot write {}: {}", crate::safe::path(path), e.error),
         })?;
     }
     Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The refusal to replace a file without `--force` (exit 2).
+fn taken(path: &Path) -> anyhow::Error {
+    Error::Usage(format!(
+        "{} already exists: move it away, or pass --force to replace it",
+        crate::safe::path(path)
+    ))
+    .into()
 }

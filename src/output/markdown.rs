@@ -5,19 +5,126 @@ use std::fmt::Write;
 use super::{Diagnosis, device_label, minutes, percent};
 use crate::guides::model::{Condition, Guide, Library, Step};
 
-/// Escapes the characters that would turn plain guide text into Markdown markup.
+/// `s` as Markdown text that renders as `s` itself: no character of it becomes markup (an HTML
+/// element, a link, emphasis, a list, a heading). The one Markdown escape of fieldfix: pages,
+/// diagnoses and tickets all use it for every value they did not write themselves.
+///
+/// Escapes stay out of sight where they can: `<`, `>` and an `&` that would start an entity
+/// are entities (`Dana Ruiz <dana@x.com>` reads `Dana Ruiz &lt;dana@x.com&gt;`, never an
+/// autolink or a tag); a backslash goes only before the characters that are markup wherever
+/// they stand (`*`, `` ` ``, `[`, `]`, `|`, `~`, a `_` not inside a word, a backslash that
+/// would escape what follows) and before a first character that would start a block (`#`,
+/// `-`, `+`, `=`, the `.` of `1.`). Control characters are shown as [`crate::safe::text`]
+/// shows them; every line is one line of the same paragraph (indents and blank lines, which
+/// would make code blocks or end the list item, are dropped).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|'
-        ) {
-            out.push('\\');
+    let s = crate::safe::text(s);
+    let mut out = String::with_capacity(s.len() + 8);
+    let lines = s.split('\n').map(str::trim).filter(|l| !l.is_empty());
+    for (i, line) in lines.enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
-        out.push(c);
+        escape_line(&mut out, line);
     }
     out
+}
+
+/// One line of [`escape`]: the first character as a block could start, the rest inline.
+fn escape_line(out: &mut String, line: &str) {
+    let chars: Vec<char> = line.chars().collect();
+    // `1.` or `12)` at the start of a line begins a numbered list: escape its mark.
+    let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
+    let list_mark = (1..=9).contains(&digits) && matches!(chars.get(digits), Some('.' | ')'));
+    for (i, &c) in chars.iter().enumerate() {
+        let before = i.checked_sub(1).map(|j| chars[j]);
+        let after = chars.get(i + 1).copied();
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' if starts_entity(&chars[i + 1..]) => out.push_str("&amp;"),
+            '\\' if after.is_none_or(|a| a.is_ascii_punctuation()) => out.push_str("\\\\"),
+            '*' | '`' | '[' | ']' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '_' if !(before.is_some_and(char::is_alphanumeric)
+                && after.is_some_and(char::is_alphanumeric)) =>
+            {
+                out.push_str("\\_");
+            }
+            '#' | '-' | '+' | '=' if i == 0 => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' | ')' if list_mark && i == digits => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Whether the text after an `&` would make it an entity or a numeric reference (`&amp;`,
+/// `&#60;`): letters, digits or `#`, then `;`.
+fn starts_entity(rest: &[char]) -> bool {
+    let name = rest
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == '#')
+        .count();
+    name > 0 && rest.get(name) == Some(&';')
+}
+
+/// `s` as an inline code span, shown exactly as it is (an id, an answer's value): fenced with
+/// more backticks than any run inside it, so no value can close it early.
+pub fn code(s: &str) -> String {
+    let s = crate::safe::line(s);
+    let longest = s
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest + 1);
+    let pad = if s.starts_with('`') || s.ends_with('`') || s.trim().is_empty() {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
+}
+
+/// `text` as a fenced code block (shown exactly, as `info`): fenced with more backticks than
+/// any run inside it, so no line of it can close the block early and turn the rest into markup.
+pub fn code_block(info: &str, text: &str) -> String {
+    let text = crate::safe::text(text);
+    let longest = text
+        .split(|c| c != '`')
+        .map(str::len)
+        .max()
+        .unwrap_or_default();
+    let fence = "`".repeat(longest.max(2) + 1);
+    format!("{fence}{info}\n{}\n{fence}", text.trim_end())
+}
+
+/// An address as a link destination that takes the reader to exactly that address: written
+/// in `<...>`, with every character that could end it or be read as an escape or an entity
+/// (`<`, `>`, `\`, `&`, spaces, controls, non-ASCII) percent-encoded or entity-encoded.
+pub fn link_target(url: &str) -> String {
+    use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+    const SET: &AsciiSet = &CONTROLS
+        .add(b' ')
+        .add(b'<')
+        .add(b'>')
+        .add(b'\\')
+        .add(b'"')
+        .add(b'`')
+        .add(b'{')
+        .add(b'}')
+        .add(b'|')
+        .add(b'^');
+    let encoded = utf8_percent_encode(url, SET).to_string();
+    format!("<{}>", encoded.replace('&', "&amp;"))
 }
 
 fn condition(c: &Condition) -> String {
@@ -49,8 +156,8 @@ impl Links {
     fn guide(self, library: &Library, id: &str) -> String {
         let title = escape(library.guide(id).map(|g| g.title.as_str()).unwrap_or(id));
         match self {
-            Links::Plain => format!("{title} (`{id}`)"),
-            Links::Pages => format!("[{title}]({}) (`{id}`)", page_file(id)),
+            Links::Plain => format!("{title} ({})", code(id)),
+            Links::Pages => format!("[{title}]({}) ({})", page_file(id), code(id)),
         }
     }
 }
@@ -118,7 +225,7 @@ fn page_head(out: &mut String, guide: &Guide) {
         escape(&guide.title),
         escape(&guide.summary)
     );
-    let _ = writeln!(out, "Guide id: `{}`", guide.id);
+    let _ = writeln!(out, "Guide id: {}", code(&guide.id));
     if !guide.aliases.is_empty() {
         let _ = writeln!(out, " · also called: {}", escape(&guide.aliases.join(", ")));
     }
@@ -151,7 +258,7 @@ fn page_questions(out: &mut String, guide: &Guide, library: &Library) {
     for q in library.context.iter().chain(&guide.questions) {
         let _ = writeln!(out, "- **{}**{}", escape(&q.ask), condition(&q.when));
         for o in &q.options {
-            let _ = writeln!(out, "  - `{}`: {}", o.value, escape(&o.label));
+            let _ = writeln!(out, "  - {}: {}", code(&o.value), escape(&o.label));
         }
     }
 }
@@ -213,7 +320,7 @@ pub fn diagnosis(d: &Diagnosis) -> String {
     if !situation.answers.is_empty() {
         let _ = writeln!(out, "## Answers\n");
         for (q, v) in &situation.answers {
-            let _ = writeln!(out, "- `{q}`: `{v}`");
+            let _ = writeln!(out, "- {}: {}", code(q), code(v));
         }
         let _ = writeln!(out);
     }
@@ -224,7 +331,7 @@ pub fn diagnosis(d: &Diagnosis) -> String {
             situation
                 .tried
                 .iter()
-                .map(|s| format!("`{s}`"))
+                .map(|s| code(s))
                 .collect::<Vec<_>>()
                 .join(", ")
         );
@@ -238,10 +345,10 @@ pub fn diagnosis(d: &Diagnosis) -> String {
     for (i, s) in plan.steps.iter().enumerate() {
         let _ = writeln!(
             out,
-            "{}. **{}** (`{}`, {}, {} chance)",
+            "{}. **{}** ({}, {}, {} chance)",
             i + 1,
             escape(&s.title),
-            s.id,
+            code(&s.id),
             minutes(s.minutes),
             percent(s.probability)
         );
@@ -254,10 +361,14 @@ pub fn diagnosis(d: &Diagnosis) -> String {
         for q in &plan.questions {
             let _ = writeln!(
                 out,
-                "- {} (`{}`: {})",
+                "- {} ({}: {})",
                 escape(&q.ask),
-                q.id,
-                q.values.join(", ")
+                code(&q.id),
+                q.values
+                    .iter()
+                    .map(|v| code(v))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
     }
@@ -294,7 +405,7 @@ fn sources(out: &mut String, sources: &[String], indent: &str) {
     let items: Vec<String> = sources
         .iter()
         .map(|s| match super::source_label(s) {
-            (name, Some(url)) => format!("[{}](<{url}>)", escape(&name)),
+            (name, Some(url)) => format!("[{}]({})", escape(&name), link_target(url)),
             (name, None) => escape(&name),
         })
         .collect();

@@ -114,7 +114,9 @@ fn recipient(contact: &str) -> String {
         (ok(user, ".+-_") && labels && domain.contains('.')).then_some((name, email))
     });
     match parsed {
-        Some((name, email)) => format!("{}<{email}>", md(name)),
+        // `md` trims the name: the space before the address is put back here.
+        Some((name, email)) if md(name).is_empty() => format!("<{email}>"),
+        Some((name, email)) => format!("{} <{email}>", md(name)),
         None => md(contact),
     }
 }
@@ -137,7 +139,18 @@ pub fn markdown(t: &Ticket) -> String {
     let _ = writeln!(out, "\n## Why it is escalated\n");
     for r in &t.reasons {
         // The recipient is named in some reasons: written as on the "For:" line.
-        let parts: Vec<String> = r.split(t.contact.as_str()).map(md).collect();
+        // `md` trims: the spaces around the name are kept here.
+        let part = |p: &str| {
+            let inner = p.trim_matches(' ');
+            let lead = " ".repeat(p.len() - p.trim_start_matches(' ').len());
+            let trail = " ".repeat(p.len() - p.trim_end_matches(' ').len());
+            format!(
+                "{lead}{}{}",
+                md(inner),
+                if inner.is_empty() { "" } else { &trail }
+            )
+        };
+        let parts: Vec<String> = r.split(t.contact.as_str()).map(part).collect();
         let r = match t.contact.is_empty() {
             true => md(r),
             false => parts.join(&recipient(&t.contact)),
@@ -175,8 +188,8 @@ pub fn markdown(t: &Ticket) -> String {
     for report in &t.files_checked {
         let _ = writeln!(
             out,
-            "\n## Files checked\n\n```text\n{}\n```",
-            crate::safe::text(report.trim_end())
+            "\n## Files checked\n\n{}",
+            super::markdown::code_block("text", report)
         );
     }
     // A problem no guide covers has no causes to estimate: no empty heading.

@@ -308,8 +308,27 @@ pub fn parse_undo_list(text: &str, base: &Path) -> Result<UndoList, String> {
         }
         r.from = base.join(&r.from);
         r.to = base.join(&r.to);
+        if let Some(real) = linked_folder(&r.from) {
+            return Err(format!(
+                "entry {} names {}, but its folder is a link to {}: undo renames only in the \
+                 folder an entry names (fieldfix writes real folders); nothing was changed",
+                n + 1,
+                crate::safe::path(&r.from),
+                crate::safe::path(&real)
+            ));
+        }
     }
     Ok(list)
+}
+
+/// The real folder of `path` when its folder, once links are resolved, is another one: a
+/// list entry through a link (`photos/x` with `photos` a link to `/etc`) would rename files
+/// outside the folder it names. `--apply` stores every folder resolved, so an honest list
+/// never has one. A folder that is not there is left to undo itself to report.
+fn linked_folder(path: &Path) -> Option<PathBuf> {
+    let folder = path.parent()?;
+    let real = std::fs::canonicalize(folder).ok()?;
+    (real != folder).then_some(real)
 }
 
 /// Whether `from` and `to` are two names in the same folder: only plain names, no `.` or

@@ -187,9 +187,9 @@ impl Recipient {
         }
     }
 
-    /// The email address in the name, if there is one.
+    /// The one email address the name is written to, if there is one (see [`address`]).
     pub fn email(&self) -> Option<&str> {
-        EMAIL.find(&self.name).map(|m| m.as_str())
+        address(&self.name)
     }
 
     /// How to reach them, when the name has no email address to write to (`guide` names the
@@ -309,6 +309,30 @@ pub fn mailto(recipient: &Recipient, ticket: &Ticket) -> Option<String> {
         enc(&subject),
         enc(&body)
     ))
+}
+
+/// The one address a contact is written to: `dana@x.com`, `Dana Ruiz <dana@x.com>` or
+/// `Dana Ruiz (dana@x.com)`. None when the contact names no address or more than one, or holds
+/// a line break or a control character: a `Bcc:` line or a second address never chooses
+/// where the mail goes.
+fn address(contact: &str) -> Option<&str> {
+    if contact.chars().any(crate::safe::is_unsafe) {
+        return None;
+    }
+    let mut found = EMAIL.find_iter(contact);
+    let email = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let before = contact[..email.start()].chars().next_back();
+    let after = contact[email.end()..].chars().next();
+    let whole_word = |c: Option<char>| c.is_none_or(char::is_whitespace);
+    let delimited = (whole_word(before) && whole_word(after))
+        || matches!(
+            (before, after),
+            (Some('<'), Some('>')) | (Some('('), Some(')'))
+        );
+    delimited.then_some(email.as_str())
 }
 
 /// The ticket for `session`, handed over as `handover` says.

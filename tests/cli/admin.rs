@@ -647,7 +647,7 @@ fn markdown_export_links_every_page_and_escapes_guide_text() {
     }
     let page = fs::read_to_string(site.join("crane-log.md")).unwrap();
     assert!(
-        page.contains(r"\<script\>alert('title')\</script\> & crane"),
+        page.contains("&lt;script&gt;alert('title')&lt;/script&gt; & crane"),
         "{page}"
     );
     assert!(

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
+use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
+
 use crate::support::{GuideDir, Output, Test, assert_printable, minimal_guide, reseal_cache};
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
@@ -69,6 +71,33 @@ fn undo_refuses_to_move_a_file_out_of_its_folder() {
         );
         assert_eq!(std::fs::read_to_string(&planted).unwrap(), "evil");
         assert!(!victim.exists() && !absolute_victim.exists());
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn undo_refuses_an_entry_whose_folder_is_a_link_elsewhere() {
+    let state = tempfile::tempdir().unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::write(elsewhere.path().join("a.txt"), "theirs").unwrap();
+    std::os::unix::fs::symlink(elsewhere.path(), state.path().join("photos")).unwrap();
+    let list = state.path().join("fieldfix-undo-1.json");
+    for renames in [
+        json!([{"from": "photos/secret", "to": "photos/a.txt"}]),
+        json!([{
+            "from": state.path().join("photos/secret").to_str().unwrap(),
+            "to": state.path().join("photos/a.txt").to_str().unwrap(),
+        }]),
+    ] {
+        std::fs::write(&list, undo_list(renames.clone())).unwrap();
+        let out = run_undo(state.path(), &list);
+        assert_eq!(out.code, 2, "{renames}: {}", out.stderr);
+        assert!(out.stderr.contains("is a link to"), "{}", out.stderr);
+        assert_eq!(
+            std::fs::read_to_string(elsewhere.path().join("a.txt")).unwrap(),
+            "theirs"
+        );
+        assert!(!elsewhere.path().join("secret").exists());
     }
 }
 
@@ -266,6 +295,23 @@ fn a_tampered_cache_is_never_served() {
         ),
         ("bad id", Box::new(|g| g["id"] = json!("../../x"))),
         (
+            "javascript source",
+            Box::new(|g| g["causes"][0]["sources"] = json!(["javascript:alert(1)"])),
+        ),
+        (
+            "0-minute step",
+            Box::new(|g| g["steps"][0]["minutes"] = json!(0.0)),
+        ),
+        (
+            "line break in a title",
+            Box::new(|g| g["title"] = json!("From the cache\nBcc: x@evil.example")),
+        ),
+        (
+            "line break in a contact",
+            Box::new(|g| g["escalate"]["targets"]["admin"]["contact"] = json!("a\nBcc: x@y.z")),
+        ),
+        ("reserved id", Box::new(|g| g["id"] = json!("index"))),
+        (
             "duplicate step",
             Box::new(|g| g["steps"][1]["id"] = json!("fix-first")),
         ),
@@ -274,6 +320,31 @@ fn a_tampered_cache_is_never_served() {
         tamper(&cache, change);
         assert_eq!(title(state.path(), guides.path()), "Test problem", "{what}");
     }
+}
+
+#[test]
+fn a_forged_cache_cannot_carry_a_bad_source_or_step_into_export() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    tamper(&cache, |g| {
+        g["causes"][0]["sources"] = json!(["javascript:alert(1)"]);
+        g["steps"][0]["minutes"] = json!(0.0);
+    });
+    Test::new()
+        .state(state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .args(["export", "--format", "markdown", "--out", "md"])
+        .run();
+    let page = std::fs::read_to_string(state.path().join("md").join("crane-log.md")).unwrap();
+    assert!(
+        page.contains("Test problem") && page.contains("(5 min)"),
+        "{page}"
+    );
+    assert!(
+        !page.contains("javascript") && !page.contains("From the cache"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -702,5 +773,152 @@ fn no_control_character_reaches_the_terminal_from_any_output() {
             let page = page.unwrap().path();
             assert_printable(&page.display().to_string(), &std::fs::read(&page).unwrap());
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown: no guide value becomes HTML, a link or a new block.
+
+/// A valid guide whose texts and sources carry HTML, links and Markdown markup.
+fn markup_guide() -> String {
+    crate::support::edits(
+        &minimal_guide("markup"),
+        &[
+            (
+                "title: Test problem",
+                r#"title: "Evil <script>alert(1)</script> title""#,
+            ),
+            (
+                "summary: A problem used in tests.",
+                r#"summary: "<img src=x onerror=alert(1)> &amp; [x](javascript:alert(1))""#,
+            ),
+            (
+                "symptoms: [things break]",
+                r#"symptoms: ["- list <div>block</div>", "1. numbered", "<iframe src=//x>"]"#,
+            ),
+            ("contact: the admin", r#"contact: "Dana Ruiz <dana@x.com>""#),
+            (
+                "    explain: The first reason.",
+                "    explain: \"The first reason.\\n<script>alert(2)</script>\"\n    sources: [\"https://support.procore.com/a&lt;script&gt;(x)\"]",
+            ),
+            ("label: The first", r#"label: "The <b>first</b>""#),
+            (
+                "do: [Do the first thing.]",
+                r#"do: ["Do the <a href='javascript:alert(4)'>first</a> thing."]"#,
+            ),
+        ],
+    )
+}
+
+/// `markdown` rendered to HTML by a CommonMark renderer.
+fn render_markdown(markdown: &str) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(markdown));
+    html
+}
+
+#[test]
+fn markdown_output_carries_no_html_from_a_guide_value() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    guides.write("markup.yaml", &markup_guide());
+    let g = guides.path().to_str().unwrap();
+    let md = state.path().join("md");
+    let mut documents = Vec::new();
+    for args in [
+        vec!["--guides", g, "show", "markup", "--format", "markdown"],
+        vec!["--guides", g, "diagnose", "markup", "--format", "markdown"],
+        vec![
+            "--guides", g, "export", "--format", "markdown", "--out", "md",
+        ],
+    ] {
+        let out = Test::new().state(state.path()).args(&args).run();
+        documents.push((format!("{args:?}"), out.stdout));
+    }
+    for page in ["index.md", "markup.md"] {
+        documents.push((
+            page.to_owned(),
+            std::fs::read_to_string(md.join(page)).unwrap(),
+        ));
+    }
+    for (what, markdown) in &documents {
+        let html = render_markdown(markdown);
+        for element in [
+            "<script",
+            "<img",
+            "<iframe",
+            "<div",
+            "<b>",
+            "<a href='",
+            "javascript:alert(1)\"",
+        ] {
+            assert!(!html.contains(element), "{what}: {element} in\n{html}");
+        }
+        assert!(!html.contains("href=\"javascript"), "{what}:\n{html}");
+    }
+    // The values read as they were written.
+    let (_, page) = &documents[0];
+    let html = render_markdown(page);
+    for text in [
+        "Evil &lt;script&gt;alert(1)&lt;/script&gt; title",
+        "Dana Ruiz &lt;dana@x.com&gt;",
+        "&lt;img src=x onerror=alert(1)&gt; &amp;amp; [x](javascript:alert(1))",
+        "The &lt;b&gt;first&lt;/b&gt;",
+        "- list &lt;div&gt;block&lt;/div&gt;",
+        "1. numbered",
+        "The first reason.\n&lt;script&gt;alert(2)&lt;/script&gt;",
+    ] {
+        assert!(html.contains(text), "{text} not in\n{html}");
+    }
+    assert!(
+        // The address as written: no entity in it decoded, no parenthesis ending the link.
+        html.contains("href=\"https://support.procore.com/a&amp;lt;script&amp;gt;(x)\""),
+        "{html}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Export: no guide can take the name of a file export writes for itself.
+
+#[test]
+fn a_guide_named_like_the_index_is_refused_and_never_replaces_it() {
+    let state = tempfile::tempdir().unwrap();
+    let guides = GuideDir::new();
+    guides.write("index.yaml", &minimal_guide("index"));
+    Test::new()
+        .state(state.path())
+        .args(["validate"])
+        .arg(guides.path())
+        .status(1)
+        .stdout_contains("guide id `index` is reserved")
+        .run();
+    Test::new()
+        .state(state.path())
+        .arg("--guides")
+        .arg(guides.path())
+        .args(["export", "--out", "site"])
+        .status(1)
+        .stderr_contains("guide id `index` is reserved")
+        .run();
+    assert!(!state.path().join("site").exists());
+    // A library that holds one all the same (built in memory) is refused before any write.
+    let mut library = fieldfix::guides::embedded::library();
+    library
+        .guides
+        .push(crate::support::GuideBuilder::new("index").build());
+    for format in [SiteFormat::Html, SiteFormat::Markdown] {
+        let request = ExportRequest {
+            format,
+            dir: state.path().join("site"),
+            force: true,
+        };
+        let mut sink = Vec::new();
+        let mut out = fieldfix::output::Out {
+            writer: &mut sink,
+            paint: fieldfix::output::Paint::plain(),
+        };
+        let refused = export(&library, &request, &mut out).unwrap_err();
+        assert!(refused.to_string().contains("two pages"), "{refused}");
+        assert!(!state.path().join("site").exists());
     }
 }

@@ -357,6 +357,33 @@ fn outcomes_reports_the_most_common_switches_between_guides() {
 }
 
 #[test]
+fn a_line_that_is_not_utf8_is_skipped_naming_file_and_line_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = lines(&small_log());
+    let mut bytes = good.as_bytes().to_vec();
+    // One byte of a line damaged: that line goes, the others stay.
+    let second = good.find('\n').unwrap() + 10;
+    bytes[second] = 0xff;
+    std::fs::write(dir.path().join("outcomes.jsonl"), bytes).unwrap();
+    let out = Test::new()
+        .state(dir.path())
+        .args(["outcomes", "export"])
+        .run();
+    assert!(
+        out.stderr
+            .contains("outcomes.jsonl:2: skipped not an outcome record (not UTF-8 text"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        out.stdout.lines().count(),
+        small_log().len() - 1,
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = lines(&small_log());
@@ -605,6 +632,23 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("--force"));
     assert!(tune(&["--force"]).code == 0);
+    // A link to nothing is a path that exists too: the same refusal, not a failed write.
+    #[cfg(unix)]
+    {
+        let kept = dir.path().join("kept.yaml");
+        std::fs::rename(&written, &kept).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &written).unwrap();
+        let out = tune(&[]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("already exists: move it away, or pass --force"),
+            "{}",
+            out.stderr
+        );
+        std::fs::remove_file(&written).unwrap();
+        std::fs::rename(&kept, &written).unwrap();
+    }
 
     // Rolled out beside the company's own override: it validates, and the sessions run before
     // it still count (the version without the tuned overrides is a known one).

@@ -925,10 +925,7 @@ fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
     assert_eq!(s.exit_code(), 3);
     let ticket = ticket_in(state.path(), "error-500");
     assert!(ticket.contains("ring 555 201 3344"), "kept:\n{ticket}");
-    assert!(
-        ticket.contains("Acme \\\\u{202e}ring"),
-        "escaped:\n{ticket}"
-    );
+    assert!(ticket.contains("Acme \\u{202e}ring"), "escaped:\n{ticket}");
     assert!(
         ticket.contains("**Date and time of the error (as exact as you can):** (not given)"),
         "{ticket}"

@@ -1032,6 +1032,60 @@ fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     );
 }
 
+/// The mail links the end screen offers when the permission-denied guide's contact is `contact`
+/// (set in the model, as a forged cache or a future loader could leave it).
+fn mail_links(contact: &str) -> Vec<String> {
+    let mut lib = with_contact("Dana Ruiz (dana@example.com)");
+    let guide = lib
+        .guides
+        .iter_mut()
+        .find(|g| g.id == "permission-denied")
+        .unwrap();
+    let to = guide.escalate.to;
+    guide.escalate.targets.get_mut(&to).unwrap().contact = contact.to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Auto::steps("(write a ticket)", Box::new(|_, _| typed("")));
+    walk(
+        &lib,
+        &on_a_computer("permission", "just-me"),
+        &tickets(dir.path(), Format::Markdown),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap();
+    let transcript = p.inner.transcript.join("\n");
+    transcript
+        .split_whitespace()
+        .filter(|w| w.contains("mailto:"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_mail_link_goes_only_to_the_one_address_the_contact_is() {
+    for (contact, to) in [
+        ("dana@example.com", Some("dana@example.com")),
+        ("Dana Ruiz <dana@example.com>", Some("dana@example.com")),
+        ("Dana Ruiz (dana@example.com)", Some("dana@example.com")),
+        (
+            "IT desk\nBcc: attacker@evil.example <help@example.com>",
+            None,
+        ),
+        ("help@example.com, attacker@evil.example", None),
+        ("Bcc:attacker@evil.example", None),
+        ("the IT desk", None),
+    ] {
+        let links = mail_links(contact);
+        match to {
+            Some(to) => assert!(
+                links.len() == 1 && links[0].contains(&format!("mailto:{to}?subject=")),
+                "{contact:?}: {links:?}"
+            ),
+            None => assert!(links.is_empty(), "{contact:?}: {links:?}"),
+        }
+    }
+}
+
 #[test]
 fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_first() {
     let dir = tempfile::tempdir().unwrap();

@@ -324,3 +324,122 @@ proptest! {
         prop_assert_eq!(&g.prevent[0].tip, &spec.tip);
     }
 }
+
+/// What a CommonMark renderer makes of `markdown` as one paragraph: its text, and every event
+/// that is not plain text (HTML, links, emphasis, code, lists, headings...).
+fn rendered(markdown: &str) -> (String, Vec<String>) {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut text = String::new();
+    let mut markup = Vec::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Text(t) => text.push_str(&t),
+            Event::SoftBreak => text.push('\n'),
+            Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+            other => markup.push(format!("{other:?}")),
+        }
+    }
+    (text, markup)
+}
+
+/// Characters that mean something in Markdown, HTML or a terminal, and ordinary ones.
+fn markdown_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "<",
+        ">",
+        "&",
+        "&amp;",
+        "&#60;",
+        "*",
+        "_",
+        "`",
+        "```",
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "\\",
+        "#",
+        "- ",
+        "+ ",
+        "1. ",
+        "2) ",
+        "=",
+        "~~",
+        "|",
+        ":",
+        "\n",
+        " ",
+        "    ",
+        "a",
+        "Dana",
+        "é",
+        "<script>",
+        "</b>",
+        "<dana@x.com>",
+        "https://x.com",
+        "javascript:alert(1)",
+        "a_b",
+        "_a",
+        "\u{1b}[2J",
+        "\u{202e}",
+        "\t",
+    ]);
+    prop::collection::vec(pieces, 0..24).prop_map(|p| p.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// The one Markdown escape: whatever a value holds, a CommonMark renderer shows exactly its
+    /// text (controls made visible, lines trimmed as a paragraph does) and no markup at all.
+    #[test]
+    fn escaped_markdown_renders_as_the_original_text_and_nothing_else(s in markdown_text()) {
+        use fieldfix::output::markdown::escape;
+        let (text, markup) = rendered(&escape(&s));
+        let visible = fieldfix::safe::text(&s);
+        let expected: Vec<&str> =
+            visible.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        prop_assert_eq!(text, expected.join("\n"), "escaped: {:?}", escape(&s));
+        prop_assert!(markup.is_empty(), "{:?} became {:?}", escape(&s), markup);
+    }
+}
+
+#[test]
+fn escaped_names_read_as_written() {
+    use fieldfix::output::markdown::escape;
+    // No backslash where nothing needs one: a ticket's names stay readable as plain text too.
+    assert_eq!(
+        escape("Dana Ruiz <dana@x.com>"),
+        "Dana Ruiz &lt;dana@x.com&gt;"
+    );
+    assert_eq!(escape("dana_ruiz@x.com, AT&T"), "dana_ruiz@x.com, AT&T");
+    assert_eq!(
+        rendered(&escape("Dana Ruiz <dana@x.com>")).0,
+        "Dana Ruiz <dana@x.com>"
+    );
+}
+
+#[test]
+fn a_code_block_holds_any_text_whole() {
+    use fieldfix::output::markdown::code_block;
+    use pulldown_cmark::{Event, Parser};
+    let report = "photos/\n  ```\n<script>alert(1)</script>\n   ````x.jpg: fine";
+    let block = code_block("text", report);
+    let events: Vec<Event> = Parser::new(&block).collect();
+    let text: String = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) => Some(t.to_string()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(text.trim_end(), report);
+    assert!(
+        !events
+            .iter()
+            .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_))),
+        "{events:?}"
+    );
+}

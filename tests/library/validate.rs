@@ -309,6 +309,17 @@ fn reading_and_parsing() -> Vec<Row> {
                 &[("symptoms: [things break]\n", &format!("symptoms:\n{many}"))],
             )
             .error("anchors.yaml", "&a0 |things", &["refused: a YAML anchor"]),
+        // Two guides pasted into one file: said plainly, at the second document's `---`.
+        Row::new("a second YAML document is refused at its start")
+            .file(
+                "two.yaml",
+                &format!("{}---\n{}", minimal_guide("two"), minimal_guide("other")),
+            )
+            .error(
+                "two.yaml",
+                "|---",
+                &["a second YAML document starts here", "one guide"],
+            ),
         Row::new("very deep nesting is refused")
             .file("deep.yaml", &deep)
             .error_at(
@@ -355,6 +366,14 @@ fn ids() -> Vec<Row> {
     );
     let invalid = "is not a valid id: use lowercase letters, digits and single dashes";
     vec![
+        // Its page would be index.html (index.md): the export's own index, which it would replace.
+        Row::new("a guide id that export uses for its own files is reserved")
+            .file("index.yaml", &minimal_guide("index"))
+            .error(
+                "index.yaml",
+                "id: |index",
+                &["guide id `index` is reserved", "index.html"],
+            ),
         Row::new("duplicate ids within a guide are all reported")
             .file("dups.yaml", &dups)
             .duplicate("dups.yaml", "provide id `project`", "  - id: |project")
@@ -842,6 +861,78 @@ fn text() -> Vec<Row> {
                 "tip: |\"Ring",
                 &["prevention tip contains the control character \\u{7}"],
             ),
+        // A line break in a name, a title or a contact could forge a line: a `Bcc:` header
+        // after a contact in a mail, a heading or a list in a page. Text may be folded (`>`).
+        Row::new("single-line fields refuse line breaks")
+            .guide(
+                "lines",
+                &[
+                    ("title: Test problem", "title: \"Test\\nproblem\""),
+                    ("symptoms: [things break]", "symptoms: [\"things\\nbreak\"]"),
+                    (
+                        "  contact: the admin",
+                        "  contact: \"IT desk\\nBcc: attacker@evil.example\"",
+                    ),
+                    ("aliases: []", "aliases: [\"a\\nb\"]"),
+                    (
+                        "    title: First cause",
+                        "    title: |\n      First\n      cause",
+                    ),
+                    ("    title: Fix the first", "    title: \"Fix\\nfirst\""),
+                    ("    ask: Which one is it?", "    ask: \"Which\\none?\""),
+                    ("        label: The first", "        label: \"The\\nfirst\""),
+                    (
+                        "      label: Project name",
+                        "      label: \"Project\\nname\"",
+                    ),
+                    // Folded, a long value is one line; a line break is fine in text.
+                    (
+                        "  - tip: Be careful.",
+                        "  - tip: >\n      Be\n      careful.",
+                    ),
+                    (
+                        "    explain: The first reason.",
+                        "    explain: \"The first\\nreason.\"",
+                    ),
+                ],
+            )
+            .error("lines.yaml", "title: |\"Test", &["title must be one line"])
+            .error(
+                "lines.yaml",
+                "symptoms: [|\"things",
+                &["symptom must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "contact: |\"IT desk",
+                &["escalation contact must be one line"],
+            )
+            .error("lines.yaml", "aliases: [|\"a", &["alias must be one line"])
+            .error(
+                "lines.yaml",
+                "      |First\n",
+                &["cause title must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "title: |\"Fix",
+                &["step title must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "ask: |\"Which",
+                &["question must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "label: |\"The",
+                &["option label must be one line"],
+            )
+            .error(
+                "lines.yaml",
+                "label: |\"Project",
+                &["provide label must be one line"],
+            ),
         // A raw ESC byte in the file is refused by the YAML reader, and not echoed either.
         Row::new("a raw escape byte is refused by the YAML reader")
             .file("raw.yaml", &raw_escape_guide())
@@ -862,6 +953,14 @@ fn names_questions_devices() -> Vec<Row> {
     // One more option for a shared question is enough: it has its others already.
     let added = "questions:\n  - id: network\n    ask: How is the connection?\n    options:\n      - value: satellite\n        label: A satellite link\n";
     vec![
+        // `fieldfix fix photos` must keep meaning the built-in guide that answers to it.
+        Row::new("a guide id may not be a built-in guide's alias")
+            .guide("photos", &[])
+            .error(
+                "photos.yaml",
+                "id: |photos",
+                &["guide id `photos` is already an alias of the guide `photos-not-uploading`"],
+            ),
         Row::new("an alias may name one guide only")
             .guide(
                 "my-photos",
@@ -1044,6 +1143,20 @@ fn trust() -> Vec<Row> {
                 "cites.yaml",
                 "[|\"http://",
                 &["source `http://support.procore.com/faq/x` is not valid"],
+            ),
+        // Characters no address holds as written: they could end a link in a page.
+        Row::new("a source address holds only characters an address may")
+            .guide(
+                "markup",
+                &[(
+                    "    likelihood: 60\n",
+                    "    likelihood: 60\n    sources: [\"https://support.procore.com/a><script>x</script>\"]\n",
+                )],
+            )
+            .error(
+                "markup.yaml",
+                "[|\"https://support",
+                &["source `https://support.procore.com/a><script>x</script>` is not valid"],
             ),
         Row::new("strict mode wants sources on Procore pages")
             .guide("cites", cites)

@@ -83,18 +83,24 @@ impl Checker<'_> {
 
     /// Non-empty, printable text.
     fn text(&mut self, text: &Text, what: &str) -> String {
-        if text.value.trim().is_empty() {
-            self.report(text.referenced, format!("{what} is empty"));
-        } else if let Some(c) = forbidden_char(&text.value) {
-            self.report(
-                text.referenced,
-                format!(
-                    "{what} contains the control character {} (terminal escape sequences and control characters are not allowed in guide text)",
-                    c.escape_unicode()
-                ),
-            );
+        if let Some(problem) = text_problem(&text.value, what) {
+            self.report(text.referenced, problem);
         }
         text.value.trim().to_owned()
+    }
+
+    /// Text shown on one line (a title, a label, a name, a contact): [`text`](Self::text)
+    /// without a line break, so it cannot forge a second line (a `Bcc:` header after a
+    /// contact, a heading in a page).
+    fn line(&mut self, text: &Text, what: &str) -> String {
+        if let Some(problem) = line_problem(&text.value, what) {
+            self.report(text.referenced, problem);
+        }
+        text.value.trim().to_owned()
+    }
+
+    fn lines(&mut self, texts: &[Text], what: &str) -> Vec<String> {
+        texts.iter().map(|t| self.line(t, what)).collect()
     }
 
     fn texts(&mut self, texts: &[Text], what: &str) -> Vec<String> {
@@ -103,17 +109,10 @@ impl Checker<'_> {
 
     /// An id: lowercase letters, digits and single dashes.
     fn id(&mut self, id: &Text, what: &str) -> String {
-        let v = &id.value;
-        if !crate::text::is_id(v) {
-            self.report(
-                id.referenced,
-                format!(
-                    "{what} `{}` is not a valid id: use lowercase letters, digits and single dashes, like `weak-signal`",
-                    crate::text::sanitize(v)
-                ),
-            );
+        if let Some(problem) = id_problem(&id.value, what) {
+            self.report(id.referenced, problem);
         }
-        v.clone()
+        id.value.clone()
     }
 
     /// Reports every id that appears twice; returns the set of ids.
@@ -177,30 +176,8 @@ impl Checker<'_> {
             );
         }
         for source in sources {
-            let v = source.value.trim();
-            if v == "seed" || v == "device" {
-                continue;
-            }
-            match https_host(v) {
-                Some(host) if v.chars().all(|c| c.is_ascii_graphic()) => {
-                    if strict && !PROCORE_HOSTS.contains(&host) {
-                        self.report(
-                            source.referenced,
-                            format!(
-                                "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
-                                crate::text::sanitize(host),
-                                PROCORE_HOSTS.join(", ")
-                            ),
-                        );
-                    }
-                }
-                _ => self.report(
-                    source.referenced,
-                    format!(
-                        "source `{}` is not valid: use `seed` (the source articles), `device` (phone or computer knowledge) or a page address starting with https://",
-                        crate::text::sanitize(v)
-                    ),
-                ),
+            if let Some(problem) = source_problem(&source.value, strict) {
+                self.report(source.referenced, problem);
             }
         }
         sources.iter().map(|t| t.value.trim().to_owned()).collect()
@@ -239,16 +216,8 @@ impl Checker<'_> {
     /// A number greater than 0 and at most [`MAX_NUMBER`], so sums and products of them stay
     /// finite (a likelihood of `1e308` would make every probability `NaN`).
     fn positive(&mut self, n: &Spanned<f64>, what: &str) -> f64 {
-        if !n.value.is_finite() || n.value <= 0.0 {
-            self.report(
-                n.referenced,
-                format!("{what} must be a number greater than 0, found {}", n.value),
-            );
-        } else if n.value > MAX_NUMBER {
-            self.report(
-                n.referenced,
-                format!("{what} must be at most {MAX_NUMBER}, found {:?}", n.value),
-            );
+        if let Some(problem) = positive_problem(n.value, what) {
+            self.report(n.referenced, problem);
         }
         n.value
     }
@@ -366,7 +335,7 @@ impl Checker<'_> {
             .iter()
             .map(|o: &RawChoice| Choice {
                 value: self.id(&o.value, "option value"),
-                label: self.text(&o.label, "option label"),
+                label: self.line(&o.label, "option label"),
                 effect: self.effect(
                     &RawEffect {
                         raises: o.raises.clone(),
@@ -383,7 +352,7 @@ impl Checker<'_> {
             .collect();
         Question {
             id,
-            ask: self.text(&raw.ask, "question"),
+            ask: self.line(&raw.ask, "question"),
             when: self.when(&raw.when, questions),
             options,
             minutes: raw
@@ -392,6 +361,93 @@ impl Checker<'_> {
                 .map(|m| self.positive(m, "question minutes")),
         }
     }
+}
+
+// ------------------------------------------------------------------------------------------
+// The rules on single values, shared by the checker of a guide file (which adds the location)
+// and the check of a finished library ([`crate::sound`]): each says what is wrong, or nothing.
+
+/// Text: not empty, no control character or direction control (a line break is fine).
+pub(crate) fn text_problem(value: &str, what: &str) -> Option<String> {
+    if value.trim().is_empty() {
+        Some(format!("{what} is empty"))
+    } else {
+        forbidden_char(value).map(|c| format!(
+            "{what} contains the control character {} (terminal escape sequences and control characters are not allowed in guide text)",
+            c.escape_unicode()
+        ))
+    }
+}
+
+/// Text shown on one line: [`text_problem`], and no line break.
+pub(crate) fn line_problem(value: &str, what: &str) -> Option<String> {
+    text_problem(value, what).or_else(|| {
+        value.trim().contains('\n').then(|| format!(
+            "{what} must be one line, but it holds a line break: write it on one line (a long value may be folded with `>`)"
+        ))
+    })
+}
+
+/// An id: lowercase letters, digits and single dashes.
+pub(crate) fn id_problem(v: &str, what: &str) -> Option<String> {
+    (!crate::text::is_id(v)).then(|| format!(
+        "{what} `{}` is not a valid id: use lowercase letters, digits and single dashes, like `weak-signal`",
+        crate::text::sanitize(v)
+    ))
+}
+
+/// A guide id whose page would replace a file export writes for itself.
+pub(crate) fn reserved_problem(id: &str) -> Option<String> {
+    crate::model::export_file_taken(id).map(|file| format!(
+        "guide id `{id}` is reserved: `fieldfix export` writes its own {file}, which this guide's page would replace; choose another id"
+    ))
+}
+
+/// A `sources` entry: `seed`, `device` or an `https://` address (in strict mode, of a Procore
+/// page).
+pub(crate) fn source_problem(source: &str, strict: bool) -> Option<String> {
+    let v = source.trim();
+    if v == "seed" || v == "device" {
+        return None;
+    }
+    match https_host(v) {
+        // Only characters an address may hold as written: no `<`, `>`, quotes or backslashes
+        // that could end a link in a page and start markup.
+        Some(host)
+            if v.chars()
+                .all(|c| c.is_ascii_graphic() && !"<>\"\\{}|^`".contains(c)) =>
+        {
+            (strict && !PROCORE_HOSTS.contains(&host)).then(|| {
+                format!(
+                    "`{}` is not a Procore page: cite one of {} (or `seed` / `device`)",
+                    crate::text::sanitize(host),
+                    PROCORE_HOSTS.join(", ")
+                )
+            })
+        }
+        _ => Some(format!(
+            "source `{}` is not valid: use `seed` (the source articles), `device` (phone or computer knowledge) or a page address starting with https://",
+            crate::text::sanitize(v)
+        )),
+    }
+}
+
+/// A number greater than 0 and at most [`MAX_NUMBER`], so sums and products of them stay
+/// finite (a likelihood of `1e308` would make every probability `NaN`).
+pub(crate) fn positive_problem(n: f64, what: &str) -> Option<String> {
+    if !n.is_finite() || n <= 0.0 {
+        Some(format!("{what} must be a number greater than 0, found {n}"))
+    } else if n > MAX_NUMBER {
+        Some(format!("{what} must be at most {MAX_NUMBER}, found {n:?}"))
+    } else {
+        None
+    }
+}
+
+/// A step's chance of success: above 0, at most 1.
+pub(crate) fn success_problem(n: f64) -> Option<String> {
+    (!(n > 0.0 && n <= 1.0))
+        .then(|| format!("success must be a number above 0 and at most 1, found {n}"))
 }
 
 fn list<'a>(items: impl Iterator<Item = &'a String>) -> String {
@@ -480,7 +536,7 @@ pub fn context(
         .collect();
     for (id, raw) in sorted(&raw.targets) {
         let target = c.target(Some(id), Target::Admin);
-        let contact = raw.contact.as_ref().map(|t| c.text(t, "target contact"));
+        let contact = raw.contact.as_ref().map(|t| c.line(t, "target contact"));
         let minutes = raw
             .minutes
             .as_ref()
@@ -564,15 +620,15 @@ pub fn guide(
     let related = related(&mut c, raw, known, &id);
 
     let guide = Guide {
-        title: c.text(&raw.title, "title"),
+        title: c.line(&raw.title, "title"),
         summary: c.text(&raw.summary, "summary"),
         sources: c.sources(&raw.sources, known.strict, None),
         aliases: raw
             .aliases
             .iter()
-            .map(|a| c.text(a, "alias").to_lowercase())
+            .map(|a| c.line(a, "alias").to_lowercase())
             .collect(),
-        symptoms: c.texts(&raw.symptoms, "symptom"),
+        symptoms: c.lines(&raw.symptoms, "symptom"),
         escalate,
         causes,
         context,
@@ -604,6 +660,9 @@ fn check_ids(
             raw.id.referenced,
             format!("guide id `{id}` does not match its file name `{stem}`: name the file `{id}.yaml` or change the id"),
         );
+    }
+    if let Some(problem) = reserved_problem(&id) {
+        c.report(raw.id.referenced, problem);
     }
     let cause_ids = c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
     let step_ids = c.unique(raw.steps.iter().map(|x| &x.id), "step id");
@@ -666,7 +725,7 @@ fn guide_causes(
         .iter()
         .map(|x| Cause {
             id: c.id(&x.id, "cause id"),
-            title: c.text(&x.title, "cause title"),
+            title: c.line(&x.title, "cause title"),
             explain: c.text(&x.explain, "cause explanation"),
             likelihood: c.positive(&x.likelihood, "likelihood"),
             when: c.when(&x.when, questions),
@@ -747,7 +806,7 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
     }
     let lines_by_device = c.device_lines(&x.devices, names.devices);
     let role = x.admin.as_ref().map(|role| {
-            let text = c.text(role, "admin role");
+            let text = c.line(role, "admin role");
             if matches!(text.to_lowercase().as_str(), "true" | "false" | "yes" | "no") {
                 c.report(
                     role.referenced,
@@ -774,7 +833,7 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
         s.value.clone()
     });
     Step {
-        title: c.text(&x.title, "step title"),
+        title: c.line(&x.title, "step title"),
         minutes: c.positive(&x.minutes, "minutes"),
         fixes: c.refs(&x.fixes, names.causes, "cause in `fixes`"),
         success,
@@ -803,20 +862,11 @@ fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: 
 
 /// A step's chance of success as given: above 0 and at most 1 (`None` when not given).
 fn step_success(c: &mut Checker, success: Option<&Spanned<f64>>) -> Option<f64> {
-    match success {
-        Some(s) if !(s.value > 0.0 && s.value <= 1.0) => {
-            c.report(
-                s.referenced,
-                format!(
-                    "success must be a number above 0 and at most 1, found {}",
-                    s.value
-                ),
-            );
-            Some(s.value)
-        }
-        Some(s) => Some(s.value),
-        None => None,
+    let s = success?;
+    if let Some(problem) = success_problem(s.value) {
+        c.report(s.referenced, problem);
     }
+    Some(s.value)
 }
 
 /// The risk a step declares, if it is a known one.
@@ -862,7 +912,7 @@ fn escalate(c: &mut Checker, raw: &RawGuide, known: &Known, origin: Origin) -> E
     let mut targets = known.targets.clone();
     if let Some(target) = targets.get_mut(&to) {
         if let Some(contact) = &raw.escalate.contact {
-            target.contact = c.text(contact, "escalation contact");
+            target.contact = c.line(contact, "escalation contact");
         }
         if let Some(minutes) = &raw.escalate.minutes {
             target.minutes = c.positive(minutes, "escalation minutes");
@@ -878,7 +928,7 @@ fn escalate(c: &mut Checker, raw: &RawGuide, known: &Known, origin: Origin) -> E
             .iter()
             .map(|p| Provide {
                 id: c.id(&p.id, "provide id"),
-                label: c.text(&p.label, "provide label"),
+                label: c.line(&p.label, "provide label"),
                 kind: p.kind,
             })
             .collect(),
@@ -938,38 +988,48 @@ fn check_guards(c: &mut Checker, raw: &RawGuide, steps: &[Step]) {
 
 /// Reports each cycle in the steps' `after` lists once.
 fn check_cycles(c: &mut Checker, raw: &RawGuide) {
-    let after: HashMap<&str, Vec<&str>> = raw
-        .steps
-        .iter()
-        .map(|s| {
-            (
-                s.id.value.as_str(),
-                s.after.iter().map(|a| a.value.as_str()).collect(),
-            )
-        })
-        .collect();
-    // 0 = unvisited, 1 = on the current path, 2 = done.
-    let mut state: HashMap<&str, u8> = HashMap::new();
-    for start in &raw.steps {
-        let mut path = vec![start.id.value.as_str()];
-        if let Some(cycle) = visit(start.id.value.as_str(), &after, &mut state, &mut path) {
-            // Point at a step of the cycle, not at the step that led to it.
-            let at = raw
-                .steps
-                .iter()
-                .find(|s| Some(&s.id.value.as_str()) == cycle.first())
-                .map_or(start.id.referenced, |s| s.id.referenced);
+    let steps = raw.steps.iter().map(|s| {
+        (
+            s.id.value.as_str(),
+            s.after.iter().map(|a| a.value.as_str()).collect(),
+        )
+    });
+    for cycle in cycles(steps) {
+        // Point at a step of the cycle, not at the step that led to it.
+        if let Some(s) = raw
+            .steps
+            .iter()
+            .find(|s| Some(&s.id.value.as_str()) == cycle.first())
+        {
             c.report(
-                at,
+                s.id.referenced,
                 format!(
                     "steps wait on each other in a cycle: {}",
                     cycle.join(" -> ")
                 ),
             );
         }
+    }
+}
+
+/// Every cycle the `after` orders of `steps` (id, the ids it comes after) form, each once.
+pub(crate) fn cycles<'a>(
+    steps: impl Iterator<Item = (&'a str, Vec<&'a str>)>,
+) -> Vec<Vec<&'a str>> {
+    let steps: Vec<(&str, Vec<&str>)> = steps.collect();
+    let after: HashMap<&str, Vec<&str>> = steps.iter().cloned().collect();
+    // 0 = unvisited, 1 = on the current path, 2 = done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut found = Vec::new();
+    for (start, _) in &steps {
+        let mut path = vec![*start];
+        if let Some(cycle) = visit(start, &after, &mut state, &mut path) {
+            found.push(cycle);
+        }
         // A cycle leaves its steps marked as on the path: it was reported once, now settle them.
         state.values_mut().for_each(|s| *s = 2);
     }
+    found
 }
 
 fn visit<'a>(
@@ -1045,7 +1105,7 @@ pub fn apply_override(
             continue;
         };
         if let Some(title) = &change.title {
-            step.title = c.text(title, "step title");
+            step.title = c.line(title, "step title");
         }
         if let Some(minutes) = &change.minutes {
             step.minutes = c.positive(minutes, "minutes");
@@ -1094,7 +1154,7 @@ fn override_causes(c: &mut Checker, raw: &RawOverride, guide: &mut Guide) {
 fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut Guide) {
     let to = guide.escalate.to;
     if let Some(contact) = &esc.contact {
-        let contact = c.text(contact, "escalation contact");
+        let contact = c.line(contact, "escalation contact");
         if let Some(target) = guide.escalate.targets.get_mut(&to) {
             target.contact = contact;
         }
@@ -1114,7 +1174,7 @@ fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut G
             .iter()
             .map(|p| Provide {
                 id: c.id(&p.id, "provide id"),
-                label: c.text(&p.label, "provide label"),
+                label: c.line(&p.label, "provide label"),
                 kind: p.kind,
             })
             .collect();

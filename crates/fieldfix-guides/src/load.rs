@@ -258,6 +258,13 @@ fn limit_message(e: &serde_saphyr::Error) -> Option<String> {
             breach: B::Depth { .. },
             ..
         } => Some(nesting_message()),
+        E::Budget {
+            breach: B::Documents { .. },
+            ..
+        } => Some(
+            "a second YAML document starts here (`---`): a guide file holds one guide; put each guide in a file of its own"
+                .to_owned(),
+        ),
         E::Budget { breach, .. } => Some(too_large_message(&format!("{breach:?}"))),
         _ => None,
     }
@@ -362,12 +369,20 @@ pub fn assemble_with(
     }
     guides.sort_by(|a, b| a.id.cmp(&b.id));
     apply_overrides(&overrides, &context, &mut guides, &mut problems);
-    let library = problems.is_empty().then_some(Library {
+    let mut library = problems.is_empty().then_some(Library {
         context,
         targets,
         guides,
         vocabulary,
     });
+    // The rules the guide cache is checked by: every library the checker builds passes them.
+    if let Some(Err(e)) = library.as_ref().map(crate::sound::library) {
+        problems.push(Problem::file(
+            "the guides",
+            format!("the assembled guides break a rule (a fieldfix bug: please report it): {e}"),
+        ));
+        library = None;
+    }
     Checked {
         library,
         problems,
@@ -501,6 +516,20 @@ fn check_aliases(
             names
                 .entry(alias.clone())
                 .or_insert_with(|| guide.id.clone());
+        }
+    }
+    // A new guide's id cannot be an alias a kept guide answers to: the name would mean two guides.
+    for (source, raw) in parsed {
+        if let Some(owner) = guides.iter().find(|g| g.aliases.contains(&raw.id.value)) {
+            problems.push(Problem::at(
+                &source.name,
+                &source.text,
+                raw.id.referenced,
+                format!(
+                    "guide id `{}` is already an alias of the guide `{}`: ids and aliases must be unique",
+                    raw.id.value, owner.id
+                ),
+            ));
         }
     }
     for (source, raw) in parsed {

@@ -4,6 +4,27 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The files `fieldfix export` writes besides one page per guide (`ID.html`, or `ID.md` with
+/// `--format markdown`). A guide whose page would take one of these names is refused by
+/// `validate` and by the loader ([`export_file_taken`]). Add every other file export comes to
+/// write (a script, a style sheet) to this list.
+pub const EXPORT_FILES: &[&str] = &[EXPORT_INDEX_HTML, EXPORT_INDEX_MARKDOWN];
+/// The index page of an exported site.
+pub const EXPORT_INDEX_HTML: &str = "index.html";
+/// The index page of an exported folder of Markdown pages.
+pub const EXPORT_INDEX_MARKDOWN: &str = "index.md";
+/// The extensions of the guide pages export writes: `ID.html`, `ID.md`.
+pub const PAGE_EXTENSIONS: &[&str] = &["html", "md"];
+
+/// The file of [`EXPORT_FILES`] that the page of the guide `id` would replace, if any.
+pub fn export_file_taken(id: &str) -> Option<&'static str> {
+    EXPORT_FILES.iter().copied().find(|file| {
+        PAGE_EXTENSIONS
+            .iter()
+            .any(|ext| file.strip_suffix(ext).and_then(|f| f.strip_suffix('.')) == Some(id))
+    })
+}
+
 /// Ids of the three context questions every guide shares.
 pub const DEVICE: &str = "device";
 /// See [`DEVICE`].
