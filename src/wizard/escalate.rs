@@ -4,7 +4,7 @@
 
 use super::prompt::Prompter;
 use super::session::{Phase, Session, Store};
-use super::ticket::{self, Handover, TicketPlan};
+use super::ticket::{self, TicketPlan};
 use super::unlisted::UNLISTED;
 use super::{Ending, keep};
 use crate::guides::Library;
@@ -55,7 +55,7 @@ pub fn escalate(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let paint = p.paint().clone();
-    let handover = Handover::new(library, guide, session);
+    let handover = ticket::handover(library, guide, session);
     let to = handover.recipient.name.clone();
     if session.provided.is_empty() {
         p.say(&paint.heading(&format!("\nTime to hand this to {to}")))?;

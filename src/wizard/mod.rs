@@ -2,6 +2,7 @@
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
 mod escalate;
+pub mod handover;
 mod outcome_log;
 pub mod prompt;
 pub mod session;

@@ -17,12 +17,21 @@ pub mod search;
 
 pub mod wizard;
 
+/// The hand-over and the ticket's content, shared with the terminal wizard (src/wizard), which
+/// reaches them as `crate::wizard::handover`; here `super::unlisted` is found at the root.
+#[path = "../../../src/wizard/handover.rs"]
+pub mod handover;
+#[path = "../../../src/wizard/unlisted.rs"]
+pub mod unlisted;
+
+pub mod output;
+
 /// The guide model, where the shared sources look for it.
 mod guides {
-    pub use fieldfix_guides::model;
+    pub use fieldfix_guides::{check, model};
     pub use fieldfix_guides::model::{Guide, Library};
 }
-use fieldfix_guides::suggest;
+use fieldfix_guides::{safe, suggest};
 
 use wasm_bindgen::prelude::*;
 
