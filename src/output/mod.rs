@@ -77,7 +77,6 @@ pub fn keep_verdict(written: std::io::Result<()>, code: u8) -> anyhow::Result<u8
     }
 }
 
-
 /// `1376` as `1,376` (any whole number).
 pub fn thousands(n: impl std::fmt::Display) -> String {
     let digits = n.to_string();

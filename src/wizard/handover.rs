@@ -60,6 +60,32 @@ pub struct Earlier {
     pub unknown: Vec<String>,
 }
 
+/// "When did it last happen?": the choices, the first highlighted so Enter leaves it out.
+pub const WHEN: [&str; 6] = [
+    "Leave it out",
+    "Just now",
+    "Earlier today",
+    "Yesterday",
+    "Another time: type it",
+    "I don't know",
+];
+/// The choice of [`WHEN`] that is typed.
+pub const WHEN_TYPED: usize = 4;
+
+/// What the ticket says for choice `i` of [`WHEN`] at `now` (`YYYY-MM-DD HH:MM`, local time):
+/// empty when left out; `None` for the typed choice (or no such choice).
+pub fn when(i: usize, now: &str) -> Option<String> {
+    let today = now.split(' ').next().unwrap_or(now);
+    Some(match i {
+        0 => String::new(),
+        1 => format!("just now (about {now})"),
+        2 => format!("earlier today ({today})"),
+        3 => "yesterday".to_owned(),
+        5 => "I don't know".to_owned(),
+        _ => return None,
+    })
+}
+
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[\w.+-]+@[\w-]+(\.[\w-]+)+").expect("valid regex"));
 static PHONE: LazyLock<Regex> =
@@ -356,4 +382,3 @@ fn answer(
         label,
     })
 }
-

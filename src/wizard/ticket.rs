@@ -8,8 +8,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::FixRequest;
-use super::handover::{Record, Tried};
 pub use super::handover::{Handover, Recipient, mailto, recipient, redacted};
+use super::handover::{Record, Tried};
 use super::session::Session;
 use super::session::StepResult;
 use crate::engine;
