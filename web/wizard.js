@@ -299,6 +299,18 @@
 
   // The ticket the engine made, to copy, download or email; nothing is sent by the page.
   function ticket(s) {
+    s.redactable.forEach(function (r) {
+      var box = el("div", null, "resume");
+      box.appendChild(el("p", r.notice));
+      var div = el("div", null, "actions");
+      var b = button(r.choice, function () {
+        go({ do: "leave-out", id: r.id });
+      }, "choice", "leave-out");
+      b.setAttribute("data-detail", r.id);
+      div.appendChild(b);
+      box.appendChild(div);
+      root.appendChild(box);
+    });
     paragraph("Send it to " + s.contact + ".");
     paragraph(s.reach, "meta");
     var label = el("label", "The ticket (Markdown)");

@@ -12,7 +12,6 @@ pub use super::handover::{Handover, Recipient, mailto, recipient, redacted};
 use super::handover::{Record, Tried};
 use super::session::Session;
 use super::session::StepResult;
-use crate::engine;
 use crate::error::Error;
 use crate::guides::Library;
 use crate::guides::model::Guide;
@@ -137,11 +136,6 @@ pub fn record(session: &Session) -> Record {
 /// Who `session` is handed to and why.
 pub fn handover(library: &Library, guide: &Guide, session: &Session) -> Handover {
     Handover::new(library, guide, &record(session))
-}
-
-/// Why `session` is handed over (see [`super::handover::reasons`]).
-pub fn reasons(guide: &Guide, session: &Session, plan: &engine::Plan) -> Vec<String> {
-    super::handover::reasons(guide, &record(session), plan)
 }
 
 /// The ticket for `session`, handed over as `handover` says.

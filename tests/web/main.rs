@@ -592,12 +592,17 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
     assert!(steps >= 2, "two steps were tried before the hand-over");
     // Two details typed, the time picked, the rest left out.
     b.js(
-        "document.querySelector('input[data-detail=company]').value = 'Acme Builders';\
+        "document.querySelector('input[data-detail=company]').value = 'Acme Builders, ring 555 123 4567';\
          document.querySelector('input[data-detail=project]').value = '  Tower B  ';",
         json!([]),
     );
     b.click("input[data-detail=when][value=\"3\"]");
     b.click("button[data-action=ticket]");
+    assert_eq!(b.screen().0, "ticket");
+    // A phone number nobody asked for: offered to be left out, as the terminal offers.
+    let offer = b.text();
+    assert!(offer.contains("that has a phone number in it"), "{offer}");
+    b.click("button[data-action=leave-out][data-detail=company]");
     assert_eq!(b.screen().0, "ticket");
     let web = b
         .js(
@@ -608,7 +613,7 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
         .unwrap()
         .to_owned();
     for (key, value) in [
-        ("company", "Acme Builders"),
+        ("company", "Acme Builders, ring [phone number removed]"),
         ("project", "Tower B"),
         ("when", "yesterday"),
     ] {

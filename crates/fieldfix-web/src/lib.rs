@@ -17,8 +17,11 @@ pub mod search;
 
 pub mod wizard;
 
-/// The hand-over and the ticket's content, shared with the terminal wizard (src/wizard), which
-/// reaches them as `crate::wizard::handover`; here `super::unlisted` is found at the root.
+/// What a question or step screen says, the hand-over and the ticket's content, shared with
+/// the terminal wizard (src/wizard); here their `super::handover` and `super::unlisted` are
+/// found at the root.
+#[path = "../../../src/wizard/card.rs"]
+pub mod card;
 #[path = "../../../src/wizard/handover.rs"]
 pub mod handover;
 #[path = "../../../src/wizard/unlisted.rs"]

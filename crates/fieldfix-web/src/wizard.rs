@@ -8,8 +8,9 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::card;
 use crate::engine::{self, Situation};
-use crate::guides::model::{COMPUTER, DEVICE, Guide, Library, ProvideKind, Step};
+use crate::guides::model::{DEVICE, Guide, Library, ProvideKind};
 use crate::handover::{self, Handover, Record, Tried, WHEN, WHEN_TYPED};
 use crate::output::ticket;
 
@@ -116,6 +117,21 @@ pub enum Action {
         #[serde(default)]
         typed: BTreeMap<String, String>,
     },
+    /// "Leave the phone number out" of the detail `id` on the ticket screen.
+    LeaveOut {
+        id: String,
+    },
+}
+
+/// A detail as typed that holds contact details nobody asked for: kept unless the user
+/// chooses to leave them out, as the terminal offers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Redactable {
+    pub id: String,
+    /// "That has a phone number in it, and the ticket may be passed on."
+    pub notice: String,
+    /// "Leave the phone number out: "…""
+    pub choice: String,
 }
 
 /// A detail support needs, asked on the hand-over screen as the terminal asks it.
@@ -190,6 +206,7 @@ pub enum Screen {
         mailto: Option<String>,
         /// How to reach the contact when there is no address to write to.
         reach: Option<String>,
+        redactable: Vec<Redactable>,
     },
     Fixed {
         guide: String,
@@ -291,23 +308,7 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
             .filter(|q| !state.asked.contains(&q.id))
             .find_map(|q| library.question(g, &q.id).map(|full| (full, q)));
         if let Some((q, open)) = open {
-            let told: Vec<&str> = open
-                .separates
-                .iter()
-                .filter_map(|c| g.cause(c))
-                .map(|c| c.title.as_str())
-                .take(2)
-                .collect();
-            let why = match told.as_slice() {
-                [] => None,
-                [one] => Some(format!(
-                    "Why I ask: it shows whether \"{one}\" is the cause."
-                )),
-                _ => Some(format!(
-                    "Why I ask: it tells apart \"{}\".",
-                    told.join("\" and \"")
-                )),
-            };
+            let why = card::why_ask(g, open);
             let notes = state
                 .said
                 .iter()
@@ -396,34 +397,10 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
         .step(&next.id)
         .ok_or_else(|| format!("the engine planned an unknown step `{}`", next.id))?;
     let device = state.situation.answer(DEVICE);
-    let needs = match (&step.role, step.admin) {
-        (Some(role), _) => format!("; needs {role}"),
-        (None, true) => "; needs an admin".to_owned(),
-        (None, false) => String::new(),
-    };
-    let mut notes = Vec::new();
-    if plan.escalation.recommended {
-        notes.push(format!(
-            "Consider handing this over now: {}",
-            plan.escalation.reasons.join(" ")
-        ));
-    }
-    if step.admin {
-        notes.push("Only an admin can do this: ask them, or pick \"I can't do this\".".to_owned());
-    }
-    let why: Vec<&str> = next
-        .checks
-        .iter()
-        .filter_map(|c| g.cause(c))
-        .map(|c| c.title.as_str())
-        .take(2)
+    let notes = card::notes(g, step, next, &plan, &record(state))
+        .into_iter()
+        .map(|(_, note)| note)
         .collect();
-    if !why.is_empty() {
-        notes.push(format!(
-            "Why this step: it deals with \"{}\".",
-            why.join("\" and \"")
-        ));
-    }
     Ok(Screen::Step {
         guide: g.id.clone(),
         title,
@@ -431,19 +408,12 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
         number: state.log.iter().filter(|o| o.result != "fixed").count() + 1,
         id: step.id.clone(),
         step: step.title.clone(),
-        about: format!(
-            "About {}; fixes it {} of the time{needs}",
-            minutes(step.minutes),
-            percent(next.probability)
-        ),
-        warning: at_risk(step, device).map(|r| r.warning().to_owned()),
+        about: card::about(step, next),
+        warning: card::at_risk(step, device).map(|r| r.warning().to_owned()),
         lines: step
             .lines_for(device)
             .into_iter()
-            .map(|(dev, line)| match dev {
-                Some(dev) => format!("{}: {line}", device_label(dev)),
-                None => line.to_owned(),
-            })
+            .map(|(dev, line)| card::line(dev, line))
             .collect(),
         notes,
         recommended: plan.escalation.recommended,
@@ -455,6 +425,24 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
 pub fn act(library: &Library, state: &mut State, action: Action, now: &str) -> Result<(), String> {
     let shown = screen(library, state)?;
     match (shown, action) {
+        (Screen::Ticket { redactable, .. }, Action::LeaveOut { id }) => {
+            let g = guide(library, &state.guide)?;
+            let kind = g
+                .escalate
+                .provide
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.kind);
+            let typed = state.provided.get(&id).cloned();
+            match (kind, typed, redactable.iter().any(|r| r.id == id)) {
+                (Some(kind), Some(typed), true) => {
+                    if let Some((redacted, _)) = handover::redacted(&typed, kind) {
+                        state.provided.insert(id, redacted);
+                    }
+                }
+                _ => return Err(format!("`{id}` has nothing to leave out")),
+            }
+        }
         (Screen::Handover { details, .. }, Action::Ticket { values, typed }) => {
             let minute: String = now.chars().take(16).collect();
             for d in details {
@@ -589,39 +577,22 @@ fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
         file: format!("fieldfix-ticket-{}-{stamp}.md", g.id),
         mailto: handover::mailto(&recipient, &t),
         reach: recipient.how_to_reach(g),
-    }
-}
-
-/// A risk worth a warning: a step that can lose work, on what may be a phone.
-fn at_risk(step: &Step, device: Option<&str>) -> Option<crate::guides::model::Risk> {
-    step.risk
-        .filter(|_| step.on_phone() && device != Some(COMPUTER))
-}
-
-fn percent(p: f64) -> String {
-    let pct = (p * 100.0).round();
-    if pct < 1.0 && p > 0.0 {
-        "<1%".to_owned()
-    } else {
-        format!("{pct:.0}%")
-    }
-}
-
-fn minutes(m: f64) -> String {
-    if m < 1.0 {
-        "<1 min".to_owned()
-    } else if m < 90.0 {
-        format!("{} min", m.round())
-    } else {
-        format!("{:.1} h", m / 60.0)
-    }
-}
-
-fn device_label(device: &str) -> &str {
-    match device {
-        "ios" => "iPhone/iPad",
-        "android" => "Android",
-        "computer" => "Computer",
-        other => other,
+        redactable: g
+            .escalate
+            .provide
+            .iter()
+            .filter_map(|item| {
+                let typed = state.provided.get(&item.id)?;
+                let (redacted, what) = handover::redacted(typed, item.kind)?;
+                Some(Redactable {
+                    id: item.id.clone(),
+                    notice: format!(
+                        "{}: that has a {what} in it, and the ticket may be passed on.",
+                        item.label
+                    ),
+                    choice: format!("Leave the {what} out: \"{redacted}\""),
+                })
+            })
+            .collect(),
     }
 }
