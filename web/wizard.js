@@ -114,8 +114,20 @@
     root.appendChild(p);
   }
 
+  // The phone's clock as the terminal writes times (the ticket's "Created" and step times).
+  function now() {
+    var d = new Date();
+    function two(n) {
+      return (n < 10 ? "0" : "") + n;
+    }
+    var off = -d.getTimezoneOffset();
+    var zone = "UTC" + (off >= 0 ? "+" : "-") + two(Math.floor(Math.abs(off) / 60)) + ":" + two(Math.abs(off) % 60);
+    return d.getFullYear() + "-" + two(d.getMonth() + 1) + "-" + two(d.getDate()) + " " +
+      two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds()) + " " + zone;
+  }
+
   function go(action) {
-    var next = JSON.parse(engine.act(JSON.stringify(walk.state), JSON.stringify(action)));
+    var next = JSON.parse(engine.act(JSON.stringify(walk.state), JSON.stringify(action), now()));
     walk.history.push(walk.state);
     walk.state = next;
     save();
@@ -218,6 +230,137 @@
     focus(h);
   }
 
+  // The details support needs, as the engine lists them; "Make the ticket" sends them back.
+  function details(list) {
+    var form = el("form", null, "details");
+    form.appendChild(el("h2", "Details for support"));
+    form.appendChild(el("p", "Leave out any you don't know: the ticket says \"not given\".", "meta"));
+    list.forEach(function (d, n) {
+      var id = "detail-" + n;
+      if (d.options.length) {
+        var set = el("fieldset");
+        set.appendChild(el("legend", d.label));
+        var words = el("input");
+        d.options.forEach(function (o, i) {
+          var row = el("label", null, "option");
+          var radio = el("input");
+          radio.type = "radio";
+          radio.name = id;
+          radio.value = o.value;
+          radio.checked = i === 0;
+          radio.setAttribute("data-detail", d.id);
+          row.appendChild(radio);
+          row.appendChild(document.createTextNode(" " + o.label));
+          set.appendChild(row);
+        });
+        var typed = el("label", "When was it? (date and time)", "typed");
+        typed.htmlFor = id + "-typed";
+        words.id = id + "-typed";
+        words.type = "text";
+        words.setAttribute("data-typed", d.id);
+        words.addEventListener("input", function () {
+          var pick = set.querySelector("input[value=\"" + d.typed + "\"]");
+          if (pick && words.value) pick.checked = true;
+        });
+        set.appendChild(typed);
+        set.appendChild(words);
+        form.appendChild(set);
+      } else {
+        var label = el("label", d.label);
+        label.htmlFor = id;
+        var input = el("input");
+        input.id = id;
+        input.type = "text";
+        input.setAttribute("data-detail", d.id);
+        form.appendChild(label);
+        form.appendChild(input);
+      }
+    });
+    var make = el("button", "Make the ticket", "primary");
+    make.type = "submit";
+    make.setAttribute("data-action", "ticket");
+    var div = el("div", null, "actions");
+    div.appendChild(make);
+    form.appendChild(div);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var values = {};
+      var typed = {};
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-detail]"), function (i) {
+        if (i.type !== "radio" || i.checked) values[i.getAttribute("data-detail")] = i.value;
+      });
+      Array.prototype.forEach.call(form.querySelectorAll("input[data-typed]"), function (i) {
+        typed[i.getAttribute("data-typed")] = i.value;
+      });
+      go({ do: "ticket", values: values, typed: typed });
+    });
+    root.appendChild(form);
+  }
+
+  // The ticket the engine made, to copy, download or email; nothing is sent by the page.
+  function ticket(s) {
+    s.redactable.forEach(function (r) {
+      var box = el("div", null, "resume");
+      box.appendChild(el("p", r.notice));
+      var div = el("div", null, "actions");
+      var b = button(r.choice, function () {
+        go({ do: "leave-out", id: r.id });
+      }, "choice", "leave-out");
+      b.setAttribute("data-detail", r.id);
+      div.appendChild(b);
+      box.appendChild(div);
+      root.appendChild(box);
+    });
+    paragraph("Send it to " + s.contact + ".");
+    paragraph(s.reach, "meta");
+    var label = el("label", "The ticket (Markdown)");
+    label.htmlFor = "ticket-text";
+    var text = el("textarea", null, "ticket");
+    text.id = "ticket-text";
+    text.readOnly = true;
+    text.rows = 12;
+    text.value = s.markdown;
+    root.appendChild(label);
+    root.appendChild(text);
+    var status = el("p", null, "status");
+    status.setAttribute("aria-live", "polite");
+    var copy = button("Copy", function () {
+      function fallback() {
+        text.select();
+        var ok = false;
+        try {
+          ok = document.execCommand("copy");
+        } catch (e) {
+          ok = false;
+        }
+        status.textContent = ok ? "Copied." : "Select the text above and copy it.";
+      }
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(s.markdown).then(function () {
+          status.textContent = "Copied.";
+        }, fallback);
+      } else {
+        fallback();
+      }
+    }, "primary", "copy");
+    var download = el("a", "Download (.md)", "button");
+    download.href = URL.createObjectURL(new Blob([s.markdown], { type: "text/markdown" }));
+    download.download = s.file;
+    download.setAttribute("data-action", "download");
+    var div = el("div", null, "actions");
+    div.appendChild(copy);
+    div.appendChild(download);
+    if (s.mailto) {
+      var mail = el("a", "Email " + s.contact, "button");
+      mail.href = s.mailto;
+      mail.setAttribute("data-action", "email");
+      div.appendChild(mail);
+    }
+    root.appendChild(div);
+    root.appendChild(status);
+    if (s.mailto) paragraph("The email opens in your mail app: attach the downloaded ticket or paste it in.", "meta");
+  }
+
   function render() {
     var s = JSON.parse(engine.screen(JSON.stringify(walk.state)));
     clear(s.kind);
@@ -267,7 +410,13 @@
         root.appendChild(el("h2", "Ask them to"));
         bullets(s.request, "lines");
       }
+      details(s.details);
       guideLink(s);
+      actions([button("Back", back, null, "back"), button("Start over", startOver, null, "start-over")]);
+    } else if (s.kind === "ticket") {
+      root.setAttribute("data-id", s.to);
+      h = heading("Your ticket for " + s.contact);
+      ticket(s);
       actions([button("Back", back, null, "back"), button("Start over", startOver, null, "start-over")]);
     } else {
       h = heading("Great, it's fixed.");

@@ -1,6 +1,7 @@
 //! The output formats: plain text for people, Markdown for tickets and wikis, JSON for scripts.
 //! Everything here writes to a `Write` it is given; nothing prompts.
 
+mod common;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -8,6 +9,8 @@ pub mod outcomes;
 pub mod text;
 pub mod ticket;
 pub mod web;
+
+pub use common::{Diagnosis, SCHEMA_VERSION, device_label, minutes, percent, source_label};
 
 use std::io::Write;
 
@@ -74,9 +77,6 @@ pub fn keep_verdict(written: std::io::Result<()>, code: u8) -> anyhow::Result<u8
     }
 }
 
-/// The version of every JSON document fieldfix prints; bumped on incompatible changes.
-pub const SCHEMA_VERSION: u32 = 2;
-
 /// `1376` as `1,376` (any whole number).
 pub fn thousands(n: impl std::fmt::Display) -> String {
     let digits = n.to_string();
@@ -88,47 +88,6 @@ pub fn thousands(n: impl std::fmt::Display) -> String {
         out.push(c);
     }
     out
-}
-
-/// A `sources` entry as a person reads it: a name, and the page address when there is one.
-/// `seed` is the source articles fieldfix was first written from; `device` is general phone and
-/// computer knowledge; an address is named by its site and the page's title (from its path).
-pub fn source_label(source: &str) -> (String, Option<&str>) {
-    match source {
-        "seed" => ("fieldfix's source articles".to_owned(), None),
-        "device" => ("general phone and computer knowledge".to_owned(), None),
-        url => {
-            let host = crate::guides::check::https_host(url).unwrap_or_default();
-            let site = match host {
-                "developers.procore.com" => "Procore developer docs",
-                "procore.github.io" => "Procore API reference",
-                "status.procore.com" => "Procore status",
-                h if h.ends_with("support.procore.com") => "Procore support",
-                _ => host,
-            };
-            let page = url
-                .split(['?', '#'])
-                .next()
-                .unwrap_or_default()
-                .trim_end_matches('/')
-                .rsplit('/')
-                .next()
-                .filter(|last| *last != host && !last.is_empty())
-                .map(|slug| {
-                    let slug = slug.strip_prefix("faq-").unwrap_or(slug);
-                    let words = slug.replace(['-', '_'], " ");
-                    let mut chars = words.chars();
-                    chars.next().map_or(String::new(), |first| {
-                        first.to_uppercase().chain(chars).collect::<String>()
-                    })
-                });
-            let name = match page {
-                Some(page) => format!("{site} — {page}"),
-                None => site.to_owned(),
-            };
-            (name, Some(url))
-        }
-    }
 }
 
 /// Colour and width for text output.
@@ -241,45 +200,6 @@ fn spaces_and_bars(line: &str) -> Box<dyn Iterator<Item = textwrap::core::Word<'
         words.push(textwrap::core::Word::from(&line[start..]));
     }
     Box::new(words.into_iter())
-}
-
-/// A probability as a whole percentage, never showing 0% for something possible.
-pub fn percent(p: f64) -> String {
-    let pct = (p * 100.0).round();
-    if pct < 1.0 && p > 0.0 {
-        "<1%".to_owned()
-    } else {
-        format!("{pct:.0}%")
-    }
-}
-
-/// Minutes, as a person would say them.
-pub fn minutes(m: f64) -> String {
-    if m < 1.0 {
-        "<1 min".to_owned()
-    } else if m < 90.0 {
-        format!("{} min", m.round())
-    } else {
-        format!("{:.1} h", m / 60.0)
-    }
-}
-
-/// The label of a device value (falls back to the value).
-pub fn device_label(device: &str) -> &str {
-    match device {
-        "ios" => "iPhone/iPad",
-        "android" => "Android",
-        "computer" => "Computer",
-        other => other,
-    }
-}
-
-/// Everything a diagnosis rendering needs.
-pub struct Diagnosis<'a> {
-    pub library: &'a crate::guides::Library,
-    pub guide: &'a crate::guides::Guide,
-    pub situation: &'a crate::engine::Situation,
-    pub plan: &'a crate::engine::Plan,
 }
 
 #[cfg(test)]

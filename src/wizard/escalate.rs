@@ -2,47 +2,35 @@
 //! support needs (asked one by one, saved after each), then the ticket and how to send it.
 //! What goes in the ticket is built in [`super::ticket`].
 
+use super::handover::{self, WHEN};
 use super::prompt::Prompter;
 use super::session::{Phase, Session, Store};
-use super::ticket::{self, Handover, TicketPlan};
+use super::ticket::{self, TicketPlan};
 use super::unlisted::UNLISTED;
 use super::{Ending, keep};
 use crate::guides::Library;
 use crate::guides::model::{Guide, ProvideKind};
 
-/// The first choice, highlighted, so Enter skips the question as the screen promises.
-const LEAVE_OUT: &str = "Leave it out";
-const WHEN: [&str; 4] = [
-    "Just now",
-    "Earlier today",
-    "Yesterday",
-    "Another time: type it",
-];
 const DONT_KNOW: &str = "I don't know";
 const KEEP_TYPED: &str = "Keep it as I typed it";
 
 /// "When did it last happen?": picked or typed, never filled in by itself. `Some("")` when
 /// left out (Enter), "I don't know" as said.
 fn ask_time(label: &str, p: &mut dyn Prompter) -> std::io::Result<Option<String>> {
-    let mut items = vec![LEAVE_OUT.to_owned()];
-    items.extend(WHEN.map(str::to_owned));
-    items.push(DONT_KNOW.to_owned());
+    let items = WHEN.map(str::to_owned);
     let prompt = format!("{label}: when did it last happen?");
     let Some(i) = p.select_enter(&prompt, &items, 0)? else {
         return Ok(None);
     };
-    let today = jiff::ZonedDateTime::now();
-    Ok(Some(match i {
-        0 => String::new(),
-        1 => format!("just now (about {})", today.strftime("%Y-%m-%d %H:%M")),
-        2 => format!("earlier today ({})", today.strftime("%Y-%m-%d")),
-        3 => "yesterday".to_owned(),
-        4 => match p.input("When was it? (date and time)")? {
-            Some(typed) => super::typed_line(&typed),
-            None => return Ok(None),
-        },
-        _ => DONT_KNOW.to_owned(),
-    }))
+    let now = jiff::ZonedDateTime::now()
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string();
+    Ok(match handover::when(i, &now) {
+        Some(said) => Some(said),
+        None => p
+            .input("When was it? (date and time)")?
+            .map(|t| super::typed_line(&t)),
+    })
 }
 
 /// The escalation screen: why, the signs, then each fact support needs; then the ticket.
@@ -55,7 +43,7 @@ pub fn escalate(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let paint = p.paint().clone();
-    let handover = Handover::new(library, guide, session);
+    let handover = ticket::handover(library, guide, session);
     let to = handover.recipient.name.clone();
     if session.provided.is_empty() {
         p.say(&paint.heading(&format!("\nTime to hand this to {to}")))?;

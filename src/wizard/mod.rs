@@ -1,7 +1,9 @@
 //! The interactive wizard for field staff: pick the problem, answer the questions that matter,
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
+mod card;
 mod escalate;
+pub mod handover;
 pub mod prompt;
 pub mod session;
 mod sessions;
@@ -20,8 +22,8 @@ use crate::commands::{self, DiagnoseRequest};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
-use crate::guides::model::{DEVICE, Guide, Question, Risk};
-use crate::output::{Format, Out, Paint, device_label, minutes, percent};
+use crate::guides::model::{DEVICE, Guide, Question};
+use crate::output::{Format, Out, Paint, device_label, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Outcome, Phase, Session, StepResult, Store};
 
@@ -702,18 +704,7 @@ fn questions(
         session.phase = Phase::Steps;
         return Ok(Flow::Continue);
     };
-    let told: Vec<&str> = open
-        .iter()
-        .flat_map(|open| &open.separates)
-        .filter_map(|c| guide.cause(c))
-        .map(|c| c.title.as_str())
-        .take(2)
-        .collect();
-    if !told.is_empty() {
-        let why = match told.as_slice() {
-            [one] => format!("Why I ask: it shows whether \"{one}\" is the cause."),
-            _ => format!("Why I ask: it tells apart \"{}\".", told.join("\" and \"")),
-        };
+    if let Some(why) = open.and_then(|open| card::why_ask(guide, &open)) {
         p.say(&p.paint().wrap(&p.paint().dim(&why), "", ""))?;
     }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
@@ -1117,7 +1108,7 @@ fn confirm_risky(
     session: &Session,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Option<Flow>> {
-    let Some(risk) = at_risk(step, session.situation.answer(DEVICE)) else {
+    let Some(risk) = card::at_risk(step, session.situation.answer(DEVICE)) else {
         return Ok(None);
     };
     let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
@@ -1128,13 +1119,6 @@ fn confirm_risky(
         Some(0) => None,
         Some(_) => Some(Flow::Continue),
     })
-}
-
-/// The risk a step carries on this device: steps that can lose unsynced work warn on a phone,
-/// or when the device is not known, never on a computer.
-fn at_risk(step: &crate::guides::model::Step, device: Option<&str>) -> Option<Risk> {
-    step.risk
-        .filter(|_| step.on_phone() && device != Some(crate::guides::model::COMPUTER))
 }
 
 /// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and
@@ -1206,67 +1190,23 @@ fn show_step(
         "",
         "  ",
     )];
-    let needs = match (&step.role, step.admin) {
-        (Some(role), _) => format!("; needs {role}"),
-        (None, true) => "; needs an admin".to_owned(),
-        (None, false) => String::new(),
-    };
-    card.push(paint.wrap(
-        &paint.dim(&format!(
-            "About {}; fixes it {} of the time{needs}",
-            minutes(step.minutes),
-            percent(next.probability),
-        )),
-        "  ",
-        "  ",
-    ));
+    card.push(paint.wrap(&paint.dim(&card::about(step, next)), "  ", "  "));
     let device = session.situation.answer(DEVICE);
-    if let Some(risk) = at_risk(step, device) {
+    if let Some(risk) = card::at_risk(step, device) {
         card.push(paint.wrap(&paint.warn(risk.warning()), "  ", "  "));
     }
     // With the device unknown, only the device shown (the others are one menu entry away).
     let lines = step.lines_for(device).into_iter();
     for (dev, line) in lines.filter(|(dev, _)| dev.is_none_or(|d| Some(d) == shown)) {
-        let text = match dev {
-            Some(dev) => format!("{}: {line}", device_label(dev)),
-            None => line.to_owned(),
-        };
-        card.push(paint.wrap(&text, "  - ", "    "));
+        card.push(paint.wrap(&card::line(dev, line), "  - ", "    "));
     }
     // The notes, most needed first.
-    let mut notes = Vec::new();
-    if plan.escalation.recommended {
-        // One note, however many reasons: the menu marks the option as recommended.
-        notes.push(paint.warn(&format!(
-            "Consider handing this over now: {}",
-            ticket::reasons(guide, session, plan).join(" ")
-        )));
-    }
-    if step.admin {
-        notes.push(paint.dim("Only an admin can do this: ask them, or pick \"I can't do this\"."));
-    }
-    let why: Vec<&str> = next
-        .checks
-        .iter()
-        .filter_map(|c| guide.cause(c))
-        .map(|c| c.title.as_str())
-        .take(2)
-        .collect();
-    if !why.is_empty() {
-        // Quoted, as "Why I ask" quotes them: a cause's title is a sentence of its own.
-        notes.push(paint.dim(&format!(
-            "Why this step: it deals with \"{}\".",
-            why.join("\" and \"")
-        )));
-    } else if step.safeguard {
-        notes.push(paint.dim(
-            "Why this step: it keeps work not yet uploaded safe before a step that could lose it.",
-        ));
-    }
-    if let Some(first) = &next.why_first {
-        // One short line: a quick step ahead of a likelier, slower one is not a mistake.
-        notes.push(paint.dim(first));
-    }
+    let notes = card::notes(guide, step, next, plan, &ticket::record(session))
+        .into_iter()
+        .map(|(tone, note)| match tone {
+            card::Tone::Warn => paint.warn(&note),
+            card::Tone::Dim => paint.dim(&note),
+        });
     let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     // The menu takes its options and the question; one row for the blank line above.
     let room = p.rows().saturating_sub(menu + 2);

@@ -96,15 +96,7 @@ pub struct Session {
 }
 
 /// What was answered to one guide's own questions before the user switched to another.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Earlier {
-    pub guide: String,
-    /// Question id to the value chosen.
-    pub answers: BTreeMap<String, String>,
-    /// Questions answered "I don't know".
-    #[serde(default)]
-    pub unknown: Vec<String>,
-}
+pub use super::handover::Earlier;
 
 /// A shared question answered by the user's own words ("iPad" for the device).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

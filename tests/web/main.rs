@@ -134,7 +134,8 @@ impl Said {
 }
 
 /// Walks `guide` in the browser, checking every screen against `diagnose`; `variant` picks the
-/// answers. Variant 0 says "Fixed it" at the second step, the others go on to the hand-over.
+/// answers. Variant 0 says "Fixed it" at the second step, the others go on to the hand-over
+/// and make the ticket.
 /// Returns the number of screens compared.
 fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
     start(b, guide);
@@ -211,7 +212,19 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
                     text.contains(contact),
                     "{context}: names {contact}:\n{text}"
                 );
-                return screen + 1;
+                // Every hand-over ends in a ticket for that contact.
+                b.click("button[data-action=ticket]");
+                assert_eq!(b.screen(), ("ticket".to_owned(), id), "{context}: a ticket");
+                let ticket = b.js(
+                    "return document.getElementById('ticket-text').value;",
+                    json!([]),
+                );
+                let ticket = ticket.as_str().unwrap_or_default();
+                assert!(
+                    ticket.starts_with("# Support ticket: ") && ticket.contains("## Steps tried"),
+                    "{context}: the ticket:\n{ticket}"
+                );
+                return screen + 2;
             }
             "fixed" => {
                 // A guide with a single step: "Fixed it" is never pressed before the second.
@@ -224,7 +237,8 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
 }
 
 #[test]
-fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_handed_over() {
+fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_in_a_ticket_at_phone_size()
+{
     if !driver::available("same decisions") {
         return;
     }
@@ -468,4 +482,175 @@ fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
         audit(&b, "hand-over", &mut screens);
         assert_eq!(screens.len(), 4);
     }
+}
+
+/// A Markdown ticket without what differs by when and where it was made: the "Created" line,
+/// the program-and-system line and each step's time.
+fn timeless(ticket: &str) -> String {
+    ticket
+        .lines()
+        .filter(|l| !l.starts_with("- Created: ") && !l.starts_with("- fieldfix "))
+        .map(|l| {
+            let numbered = l
+                .split_once(". ")
+                .is_some_and(|(n, _)| n.parse::<u32>().is_ok());
+            match l.rfind(" at ") {
+                Some(at) if numbered => &l[..at],
+                _ => l,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
+    use fieldfix::wizard::handover::{self, Handover, Record, Tried};
+    use fieldfix::wizard::session::StepResult;
+
+    if !driver::available("the ticket") {
+        return;
+    }
+    let library = fieldfix::guides::load(None).unwrap();
+    let id = "photos-not-uploading";
+    let guide = library.guide(id).unwrap();
+    let site = Site::export();
+    let b = site.open(PHONE);
+    let words = "photos won't upload on my iPad";
+    b.js(
+        "document.getElementById('words').value = arguments[0];",
+        json!([words]),
+    );
+    b.click("button[data-action=find]");
+    b.click(&format!("button[data-guide=\"{id}\"]"));
+
+    // What the terminal would have of the same walk: the words, and what they pre-answer.
+    let mut record = Record {
+        described: words.to_owned(),
+        ..Record::default()
+    };
+    for hint in fieldfix::search::hints(words) {
+        record
+            .situation
+            .answers
+            .insert(hint.question.to_owned(), hint.value.to_owned());
+        record.asked.push(hint.question.to_owned());
+    }
+    let mut steps = 0;
+    for _ in 0..30 {
+        let (kind, shown) = b.screen();
+        match kind.as_str() {
+            "question" if record.situation.unknown.is_empty() => {
+                b.click("button[data-action=dont-know]");
+                record.situation.unknown.push(shown.clone());
+                record.asked.push(shown);
+            }
+            "question" => {
+                let value = b.js(
+                    "return document.querySelector('button[data-action=answer]').getAttribute('data-value');",
+                    json!([]),
+                );
+                let value = value.as_str().unwrap().to_owned();
+                b.click(&format!(
+                    "button[data-action=answer][data-value=\"{value}\"]"
+                ));
+                record.situation.answers.insert(shown.clone(), value);
+                record.asked.push(shown);
+            }
+            "step" => {
+                steps += 1;
+                let result = match steps {
+                    1 => StepResult::DidNotHelp,
+                    2 => StepResult::NeedsAdmin,
+                    _ => {
+                        b.click("button[data-action=hand-over]");
+                        continue;
+                    }
+                };
+                b.click(match result {
+                    StepResult::DidNotHelp => "button[data-action=didnt-help]",
+                    _ => "button[data-action=cant]",
+                });
+                match result {
+                    StepResult::DidNotHelp => record.situation.tried.push(shown.clone()),
+                    _ => record.situation.for_admin.push(shown.clone()),
+                }
+                record.log.push(Tried {
+                    guide: id.to_owned(),
+                    title: guide.step(&shown).unwrap().title.clone(),
+                    step: shown,
+                    outcome: result.label().to_owned(),
+                    needs_admin: result == StepResult::NeedsAdmin,
+                    at: String::new(),
+                });
+            }
+            "handover" => break,
+            other => panic!("unexpected screen {other}"),
+        }
+    }
+    assert_eq!(b.screen().0, "handover");
+    assert!(steps >= 2, "two steps were tried before the hand-over");
+    // Two details typed, the time picked, the rest left out.
+    b.js(
+        "document.querySelector('input[data-detail=company]').value = 'Acme Builders, ring 555 123 4567';\
+         document.querySelector('input[data-detail=project]').value = '  Tower B  ';",
+        json!([]),
+    );
+    b.click("input[data-detail=when][value=\"3\"]");
+    b.click("button[data-action=ticket]");
+    assert_eq!(b.screen().0, "ticket");
+    // A phone number nobody asked for: offered to be left out, as the terminal offers.
+    let offer = b.text();
+    assert!(offer.contains("that has a phone number in it"), "{offer}");
+    b.click("button[data-action=leave-out][data-detail=company]");
+    assert_eq!(b.screen().0, "ticket");
+    let web = b
+        .js(
+            "return document.getElementById('ticket-text').value;",
+            json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (key, value) in [
+        ("company", "Acme Builders, ring [phone number removed]"),
+        ("project", "Tower B"),
+        ("when", "yesterday"),
+    ] {
+        record.provided.insert(key.to_owned(), value.to_owned());
+    }
+    let handover = Handover::new(&library, guide, &record);
+    let contact = handover.recipient.name.clone();
+    let terminal =
+        fieldfix::output::ticket::markdown(&handover::build(&library, guide, &record, handover));
+    assert_eq!(timeless(&web), timeless(&terminal), "web:\n{web}");
+    for part in [
+        "In their words",
+        "unknown (I don't know)",
+        "needs an admin",
+        "yesterday",
+        "(not given)",
+        "Acme Builders",
+    ] {
+        assert!(web.contains(part), "the ticket has {part}:\n{web}");
+    }
+    let text = b.text();
+    assert!(text.contains(&contact), "names {contact}:\n{text}");
+    // Copy, Download and (with an address only) the email link are offered.
+    let offered = b.js(
+        "return ['copy', 'download', 'email'].map(function (a) { return !!document.querySelector('[data-action=' + a + ']'); });",
+        json!([]),
+    );
+    assert_eq!(offered, json!([true, true, contact.contains('@')]));
+    let download = b.js(
+        "var a = document.querySelector('a[data-action=download]'); return [a.getAttribute('download'), a.href.slice(0, 5)];",
+        json!([]),
+    );
+    assert_eq!(download[1], json!("blob:"));
+    assert!(
+        download[0]
+            .as_str()
+            .unwrap()
+            .starts_with("fieldfix-ticket-photos-not-uploading-")
+    );
 }

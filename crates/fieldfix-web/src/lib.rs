@@ -17,12 +17,24 @@ pub mod search;
 
 pub mod wizard;
 
+/// What a question or step screen says, the hand-over and the ticket's content, shared with
+/// the terminal wizard (src/wizard); here their `super::handover` and `super::unlisted` are
+/// found at the root.
+#[path = "../../../src/wizard/card.rs"]
+pub mod card;
+#[path = "../../../src/wizard/handover.rs"]
+pub mod handover;
+#[path = "../../../src/wizard/unlisted.rs"]
+pub mod unlisted;
+
+pub mod output;
+
 /// The guide model, where the shared sources look for it.
 mod guides {
-    pub use fieldfix_guides::model;
     pub use fieldfix_guides::model::{Guide, Library};
+    pub use fieldfix_guides::{check, model};
 }
-use fieldfix_guides::suggest;
+use fieldfix_guides::{safe, suggest};
 
 use wasm_bindgen::prelude::*;
 
@@ -52,12 +64,13 @@ pub fn screen(state: &str) -> Result<String, JsError> {
     call(|library| json(&wizard::screen(library, &parse(state)?)?))
 }
 
-/// The state after the user's choice (a [`wizard::Action`] as JSON) on the screen of `state`.
+/// The state after the user's choice (a [`wizard::Action`] as JSON) on the screen of `state`;
+/// `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times.
 #[wasm_bindgen]
-pub fn act(state: &str, action: &str) -> Result<String, JsError> {
+pub fn act(state: &str, action: &str, now: &str) -> Result<String, JsError> {
     call(|library| {
         let mut state: wizard::State = parse(state)?;
-        wizard::act(library, &mut state, parse(action)?)?;
+        wizard::act(library, &mut state, parse(action)?, now)?;
         json(&state)
     })
 }

@@ -4,11 +4,15 @@
 //! hand-over when nothing is left or the user asks for it.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::card;
 use crate::engine::{self, Situation};
-use crate::guides::model::{COMPUTER, DEVICE, Guide, Library, Step};
+use crate::guides::model::{DEVICE, Guide, Library, ProvideKind};
+use crate::handover::{self, Handover, Record, Tried, WHEN, WHEN_TYPED};
+use crate::output::ticket;
 
 thread_local! {
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
@@ -37,6 +41,8 @@ pub enum Phase {
     Questions,
     Steps,
     Handover,
+    /// The ticket is made.
+    Ticket,
     Fixed,
 }
 
@@ -46,6 +52,11 @@ pub struct Outcome {
     pub step: String,
     /// `fixed`, `did-not-help`, `skipped` or `needs-admin`, as in the terminal's sessions.
     pub result: String,
+    #[serde(default)]
+    pub title: String,
+    /// When, by the phone's clock.
+    #[serde(default)]
+    pub at: String,
 }
 
 /// An answer the user's own words gave ("on my iPad" answers the device).
@@ -73,6 +84,12 @@ pub struct State {
     pub log: Vec<Outcome>,
     #[serde(default)]
     pub said: Vec<Said>,
+    /// The details for support (provide id to value; empty: left out).
+    #[serde(default)]
+    pub provided: BTreeMap<String, String>,
+    /// When the ticket was made, by the phone's clock.
+    #[serde(default)]
+    pub created: String,
 }
 
 /// A choice on a screen.
@@ -92,6 +109,40 @@ pub enum Action {
     Cant,
     /// "Hand it over".
     HandOver,
+    /// "Make the ticket", with the details for support: for a time, the index of the choice
+    /// in `values` (and the words in `typed` for "Another time"); for the rest, the words.
+    Ticket {
+        #[serde(default)]
+        values: BTreeMap<String, String>,
+        #[serde(default)]
+        typed: BTreeMap<String, String>,
+    },
+    /// "Leave the phone number out" of the detail `id` on the ticket screen.
+    LeaveOut {
+        id: String,
+    },
+}
+
+/// A detail as typed that holds contact details nobody asked for: kept unless the user
+/// chooses to leave them out, as the terminal offers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Redactable {
+    pub id: String,
+    /// "That has a phone number in it, and the ticket may be passed on."
+    pub notice: String,
+    /// "Leave the phone number out: "…""
+    pub choice: String,
+}
+
+/// A detail support needs, asked on the hand-over screen as the terminal asks it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Detail {
+    pub id: String,
+    pub label: String,
+    /// For a time: "When did it last happen?" choices (values are their numbers), the first
+    /// the default; `typed` is the choice that takes words. Empty: words.
+    pub options: Vec<Choice>,
+    pub typed: Option<String>,
 }
 
 /// An option of a question.
@@ -140,6 +191,22 @@ pub enum Screen {
         reasons: Vec<String>,
         /// The admin steps that go with the hand-over.
         request: Vec<String>,
+        details: Vec<Detail>,
+    },
+    Ticket {
+        guide: String,
+        title: String,
+        page: String,
+        to: String,
+        contact: String,
+        /// The ticket, as Markdown: the same text the terminal writes.
+        markdown: String,
+        /// A file name for it.
+        file: String,
+        mailto: Option<String>,
+        /// How to reach the contact when there is no address to write to.
+        reach: Option<String>,
+        redactable: Vec<Redactable>,
     },
     Fixed {
         guide: String,
@@ -193,6 +260,8 @@ pub fn start(library: &Library, id: &str, words: &str) -> Result<State, String> 
         phase: Phase::Questions,
         log: Vec::new(),
         said: Vec::new(),
+        provided: BTreeMap::new(),
+        created: String::new(),
     };
     for hint in crate::search::hints(words) {
         let known = library
@@ -239,23 +308,7 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
             .filter(|q| !state.asked.contains(&q.id))
             .find_map(|q| library.question(g, &q.id).map(|full| (full, q)));
         if let Some((q, open)) = open {
-            let told: Vec<&str> = open
-                .separates
-                .iter()
-                .filter_map(|c| g.cause(c))
-                .map(|c| c.title.as_str())
-                .take(2)
-                .collect();
-            let why = match told.as_slice() {
-                [] => None,
-                [one] => Some(format!(
-                    "Why I ask: it shows whether \"{one}\" is the cause."
-                )),
-                _ => Some(format!(
-                    "Why I ask: it tells apart \"{}\".",
-                    told.join("\" and \"")
-                )),
-            };
+            let why = card::why_ask(g, open);
             let notes = state
                 .said
                 .iter()
@@ -290,7 +343,11 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
         .steps
         .first()
         .filter(|_| state.phase != Phase::Handover);
+    if state.phase == Phase::Ticket {
+        return Ok(ticket_screen(library, g, state));
+    }
     let Some(next) = next else {
+        let handover = Handover::new(library, g, &record(state));
         let request = plan
             .escalation
             .request
@@ -302,44 +359,48 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
             guide: g.id.clone(),
             title,
             page,
-            to: plan.escalation.to.id().to_owned(),
-            contact: plan.escalation.contact.clone(),
-            reasons: plan.escalation.reasons.clone(),
+            to: handover.recipient.to.id().to_owned(),
+            contact: handover.recipient.name.clone(),
+            reasons: handover.reasons,
             request,
+            details: g
+                .escalate
+                .provide
+                .iter()
+                .map(|item| {
+                    let time = item.kind == ProvideKind::Time;
+                    Detail {
+                        id: item.id.clone(),
+                        label: if time {
+                            format!("{}: when did it last happen?", item.label)
+                        } else {
+                            item.label.clone()
+                        },
+                        options: if time {
+                            WHEN.iter()
+                                .enumerate()
+                                .map(|(i, w)| Choice {
+                                    value: i.to_string(),
+                                    label: (*w).to_owned(),
+                                })
+                                .collect()
+                        } else {
+                            Vec::new()
+                        },
+                        typed: time.then(|| WHEN_TYPED.to_string()),
+                    }
+                })
+                .collect(),
         });
     };
     let step = g
         .step(&next.id)
         .ok_or_else(|| format!("the engine planned an unknown step `{}`", next.id))?;
     let device = state.situation.answer(DEVICE);
-    let needs = match (&step.role, step.admin) {
-        (Some(role), _) => format!("; needs {role}"),
-        (None, true) => "; needs an admin".to_owned(),
-        (None, false) => String::new(),
-    };
-    let mut notes = Vec::new();
-    if plan.escalation.recommended {
-        notes.push(format!(
-            "Consider handing this over now: {}",
-            plan.escalation.reasons.join(" ")
-        ));
-    }
-    if step.admin {
-        notes.push("Only an admin can do this: ask them, or pick \"I can't do this\".".to_owned());
-    }
-    let why: Vec<&str> = next
-        .checks
-        .iter()
-        .filter_map(|c| g.cause(c))
-        .map(|c| c.title.as_str())
-        .take(2)
+    let notes = card::notes(g, step, next, &plan, &record(state))
+        .into_iter()
+        .map(|(_, note)| note)
         .collect();
-    if !why.is_empty() {
-        notes.push(format!(
-            "Why this step: it deals with \"{}\".",
-            why.join("\" and \"")
-        ));
-    }
     Ok(Screen::Step {
         guide: g.id.clone(),
         title,
@@ -347,19 +408,12 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
         number: state.log.iter().filter(|o| o.result != "fixed").count() + 1,
         id: step.id.clone(),
         step: step.title.clone(),
-        about: format!(
-            "About {}; fixes it {} of the time{needs}",
-            minutes(step.minutes),
-            percent(next.probability)
-        ),
-        warning: at_risk(step, device).map(|r| r.warning().to_owned()),
+        about: card::about(step, next),
+        warning: card::at_risk(step, device).map(|r| r.warning().to_owned()),
         lines: step
             .lines_for(device)
             .into_iter()
-            .map(|(dev, line)| match dev {
-                Some(dev) => format!("{}: {line}", device_label(dev)),
-                None => line.to_owned(),
-            })
+            .map(|(dev, line)| card::line(dev, line))
             .collect(),
         notes,
         recommended: plan.escalation.recommended,
@@ -367,9 +421,46 @@ pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
 }
 
 /// Applies the user's choice to the screen `state` shows.
-pub fn act(library: &Library, state: &mut State, action: Action) -> Result<(), String> {
+/// `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times.
+pub fn act(library: &Library, state: &mut State, action: Action, now: &str) -> Result<(), String> {
     let shown = screen(library, state)?;
     match (shown, action) {
+        (Screen::Ticket { redactable, .. }, Action::LeaveOut { id }) => {
+            let g = guide(library, &state.guide)?;
+            let kind = g
+                .escalate
+                .provide
+                .iter()
+                .find(|p| p.id == id)
+                .map(|p| p.kind);
+            let typed = state.provided.get(&id).cloned();
+            match (kind, typed, redactable.iter().any(|r| r.id == id)) {
+                (Some(kind), Some(typed), true) => {
+                    if let Some((redacted, _)) = handover::redacted(&typed, kind) {
+                        state.provided.insert(id, redacted);
+                    }
+                }
+                _ => return Err(format!("`{id}` has nothing to leave out")),
+            }
+        }
+        (Screen::Handover { details, .. }, Action::Ticket { values, typed }) => {
+            let minute: String = now.chars().take(16).collect();
+            for d in details {
+                let given = values.get(&d.id).map_or("", String::as_str);
+                let value = if d.options.is_empty() {
+                    line(given)
+                } else {
+                    let i = given.parse::<usize>().unwrap_or(0);
+                    match handover::when(i, &minute) {
+                        Some(said) => said,
+                        None => line(typed.get(&d.id).map_or("", String::as_str)),
+                    }
+                };
+                state.provided.insert(d.id, value);
+            }
+            state.created = now.to_owned();
+            state.phase = Phase::Ticket;
+        }
         (Screen::Question { id, options, .. }, Action::Answer { value }) => {
             if !options.iter().any(|o| o.value == value) {
                 return Err(format!("`{value}` is not an answer to `{id}`"));
@@ -384,7 +475,7 @@ pub fn act(library: &Library, state: &mut State, action: Action) -> Result<(), S
         (Screen::Question { .. } | Screen::Step { .. }, Action::HandOver) => {
             state.phase = Phase::Handover;
         }
-        (Screen::Step { id, .. }, action) => {
+        (Screen::Step { id, step, .. }, action) => {
             let result = match action {
                 Action::Fixed => "fixed",
                 Action::DidntHelp => "did-not-help",
@@ -406,6 +497,8 @@ pub fn act(library: &Library, state: &mut State, action: Action) -> Result<(), S
             state.log.push(Outcome {
                 step: id,
                 result: result.to_owned(),
+                title: step,
+                at: now.to_owned(),
             });
         }
         (shown, action) => {
@@ -415,6 +508,7 @@ pub fn act(library: &Library, state: &mut State, action: Action) -> Result<(), S
                     Screen::Question { .. } => "question",
                     Screen::Step { .. } => "step",
                     Screen::Handover { .. } => "hand-over",
+                    Screen::Ticket { .. } => "ticket",
                     Screen::Fixed { .. } => "fixed",
                 }
             ));
@@ -423,36 +517,82 @@ pub fn act(library: &Library, state: &mut State, action: Action) -> Result<(), S
     Ok(())
 }
 
-/// A risk worth a warning: a step that can lose work, on what may be a phone.
-fn at_risk(step: &Step, device: Option<&str>) -> Option<crate::guides::model::Risk> {
-    step.risk
-        .filter(|_| step.on_phone() && device != Some(COMPUTER))
+/// A line typed, as the terminal keeps it: trimmed, control characters shown as escapes.
+fn line(typed: &str) -> String {
+    crate::safe::line(typed.trim()).into_owned()
 }
 
-fn percent(p: f64) -> String {
-    let pct = (p * 100.0).round();
-    if pct < 1.0 && p > 0.0 {
-        "<1%".to_owned()
-    } else {
-        format!("{pct:.0}%")
+/// What the ticket needs of a walk.
+pub fn record(state: &State) -> Record {
+    Record {
+        described: state.described.clone(),
+        situation: state.situation.clone(),
+        asked: state.asked.clone(),
+        before: Vec::new(),
+        log: state
+            .log
+            .iter()
+            .map(|o| Tried {
+                guide: state.guide.clone(),
+                step: o.step.clone(),
+                title: o.title.clone(),
+                // As the terminal's step results read.
+                outcome: match o.result.as_str() {
+                    "fixed" => "fixed it",
+                    "did-not-help" => "did not help",
+                    "needs-admin" => "needs an admin",
+                    other => other,
+                }
+                .to_owned(),
+                needs_admin: o.result == "needs-admin",
+                at: o.at.clone(),
+            })
+            .collect(),
+        checked: Vec::new(),
+        provided: state.provided.clone(),
+        created: state.created.clone(),
     }
 }
 
-fn minutes(m: f64) -> String {
-    if m < 1.0 {
-        "<1 min".to_owned()
-    } else if m < 90.0 {
-        format!("{} min", m.round())
-    } else {
-        format!("{:.1} h", m / 60.0)
-    }
-}
-
-fn device_label(device: &str) -> &str {
-    match device {
-        "ios" => "iPhone/iPad",
-        "android" => "Android",
-        "computer" => "Computer",
-        other => other,
+/// The ticket made: the terminal's ticket for the same answers, and how to send it.
+fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
+    let record = record(state);
+    let handover = Handover::new(library, g, &record);
+    let recipient = handover.recipient.clone();
+    let mut t = handover::build(library, g, &record, handover);
+    t.os = "a web browser (the exported site)".to_owned();
+    let stamp: String = state
+        .created
+        .chars()
+        .take(19)
+        .filter(char::is_ascii_digit)
+        .collect();
+    Screen::Ticket {
+        guide: g.id.clone(),
+        title: g.title.clone(),
+        page: format!("{}.html", g.id),
+        to: recipient.to.id().to_owned(),
+        contact: recipient.name.clone(),
+        markdown: ticket::markdown(&t),
+        file: format!("fieldfix-ticket-{}-{stamp}.md", g.id),
+        mailto: handover::mailto(&recipient, &t),
+        reach: recipient.how_to_reach(g),
+        redactable: g
+            .escalate
+            .provide
+            .iter()
+            .filter_map(|item| {
+                let typed = state.provided.get(&item.id)?;
+                let (redacted, what) = handover::redacted(typed, item.kind)?;
+                Some(Redactable {
+                    id: item.id.clone(),
+                    notice: format!(
+                        "{}: that has a {what} in it, and the ticket may be passed on.",
+                        item.label
+                    ),
+                    choice: format!("Leave the {what} out: \"{redacted}\""),
+                })
+            })
+            .collect(),
     }
 }
