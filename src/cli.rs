@@ -13,6 +13,8 @@ use crate::output::Format;
 /// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
 /// alone would call it a missing value).
 pub fn parse() -> Cli {
+    // When the shell calls back to complete a word, this answers it and exits.
+    completions::complete_if_asked(|| without_empty_guides_env(Cli::command()));
     let cmd = without_empty_guides_env(Cli::command());
     Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
 }
@@ -708,8 +710,20 @@ impl CompletionsArgs {
         completions::CompletionsRequest {
             command: Cli::command(),
             shell: self.shell,
+            completer: completer(),
         }
     }
+}
+
+/// How a completion script calls this fieldfix back: as it was run (`fieldfix`, found on
+/// `PATH`), or by its full path when it was run by a relative one (`./target/debug/fieldfix`).
+fn completer() -> String {
+    let run_as = PathBuf::from(std::env::args_os().next().unwrap_or_else(|| "fieldfix".into()));
+    let path = match std::env::current_dir() {
+        Ok(here) if run_as.components().count() > 1 => here.join(run_as),
+        _ => run_as,
+    };
+    path.to_string_lossy().into_owned()
 }
 
 impl PreflightArgs {
