@@ -718,7 +718,11 @@ impl CompletionsArgs {
 /// How a completion script calls this fieldfix back: as it was run (`fieldfix`, found on
 /// `PATH`), or by its full path when it was run by a relative one (`./target/debug/fieldfix`).
 fn completer() -> String {
-    let run_as = PathBuf::from(std::env::args_os().next().unwrap_or_else(|| "fieldfix".into()));
+    let run_as = PathBuf::from(
+        std::env::args_os()
+            .next()
+            .unwrap_or_else(|| "fieldfix".into()),
+    );
     let path = match std::env::current_dir() {
         Ok(here) if run_as.components().count() > 1 => here.join(run_as),
         _ => run_as,

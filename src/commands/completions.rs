@@ -41,7 +41,11 @@ pub struct CompletionsRequest {
 pub const VAR: &str = "FIELDFIX_COMPLETE";
 
 /// The shells whose script calls fieldfix back.
-const DYNAMIC: [&dyn EnvCompleter; 3] = [&BashSplitAtEquals, &clap_complete::env::Zsh, &clap_complete::env::Fish];
+const DYNAMIC: [&dyn EnvCompleter; 3] = [
+    &BashSplitAtEquals,
+    &clap_complete::env::Zsh,
+    &clap_complete::env::Fish,
+];
 
 /// `fieldfix completions SHELL`: bash, zsh and fish get the script that calls fieldfix back;
 /// PowerShell and elvish a static one, with the values of every guide that loads.
@@ -300,7 +304,9 @@ fn with_completers(mut command: clap::Command, typed: &Arc<Typed>) -> clap::Comm
                 c = c.mut_arg(id, |a| a.add(candidates(values)));
             }
             c.mut_arg("answers", |a| {
-                a.add(ArgValueCompleter::new(move |current: &OsStr| typed.answers(current)))
+                a.add(ArgValueCompleter::new(move |current: &OsStr| {
+                    typed.answers(current)
+                }))
             })
         });
     }
@@ -356,7 +362,8 @@ impl EnvCompleter for BashSplitAtEquals {
                 "clap_complete's bash script changed: update BASH_CURRENT_WORD",
             ));
         }
-        let kept = r#"if [[ "${BASH_VERSINFO[0]}" -ge 4 && "${COMP_WORDS[COMP_CWORD]}" != "=" ]]; then"#;
+        let kept =
+            r#"if [[ "${BASH_VERSINFO[0]}" -ge 4 && "${COMP_WORDS[COMP_CWORD]}" != "=" ]]; then"#;
         buf.write_all(script.replacen(BASH_CURRENT_WORD, kept, 1).as_bytes())
     }
     fn write_complete(
