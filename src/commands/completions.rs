@@ -53,6 +53,15 @@ pub fn run(request: &CompletionsRequest, env: &mut Env) -> anyhow::Result<u8> {
     if let Some(shell) = DYNAMIC.iter().find(|s| s.is(&request.shell.to_string())) {
         let name = request.command.get_name();
         shell.write_registration(VAR, name, name, &request.completer, &mut env.out.writer)?;
+        if request.shell == Shell::Zsh {
+            // Installed as `_fieldfix` in `fpath`, the file is the body of the function zsh
+            // runs on the first Tab: complete then too, not only from the second Tab on.
+            let function = name.replace('-', "_");
+            writeln!(
+                env.out.writer,
+                "if [ \"$funcstack[1]\" = \"_{function}\" ]; then\n    _clap_dynamic_completer_{function} \"$@\"\nfi"
+            )?;
+        }
         env.out.writer.flush()?;
         return Ok(exit::OK);
     }

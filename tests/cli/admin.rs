@@ -834,7 +834,12 @@ impl Completing {
         let dir = GuideDir::new();
         let mut all = args.to_vec();
         all.extend(["completions", shell]);
-        let script = dir.write(&format!("script.{shell}"), &ok(&all));
+        // zsh's as the README installs it: `_fieldfix` in a folder of `fpath`.
+        let name = match shell {
+            "zsh" => "_fieldfix".to_owned(),
+            _ => format!("script.{shell}"),
+        };
+        let script = dir.write(&name, &ok(&all));
         Completing {
             test: Test::new(),
             script,
@@ -898,9 +903,10 @@ impl Completing {
             .collect()
     }
 
-    /// What zsh's completion function of the script hands `_describe` for `line` (the words
-    /// and cursor a Tab at its end gives). zsh's completion widgets need a terminal: the real
-    /// function runs in a real zsh, with only `_describe`, which would draw the menu, replaced
+    /// What zsh's completion function for fieldfix hands `_describe` for `line` (the words
+    /// and cursor a Tab at its end gives), on the first Tab: the script is autoloaded from
+    /// `fpath` by compinit, as installed. zsh's completion widgets need a terminal: the real
+    /// functions run in a real zsh, with only `_describe`, which would draw the menu, replaced
     /// by one that prints what it is given (`value:help`; values only here).
     fn zsh(&self, line: &str) -> Vec<String> {
         let mut words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
@@ -911,10 +917,10 @@ impl Completing {
         let out = shell_in(&self.test, "zsh")
             .arg("-fc")
             .arg(format!(
-                "autoload -Uz compinit && compinit -u -D && source '{}' && \
+                "fpath=('{}' $fpath) && autoload -Uz compinit && compinit -u -D && \
                  _describe() {{ print -rl -- ${{(P)3}} }} && \
-                 words=({}) && CURRENT={} && _clap_dynamic_completer_fieldfix",
-                self.script.display(),
+                 words=({}) && CURRENT={} && $_comps[fieldfix]",
+                self.script.parent().unwrap().display(),
                 quoted.join(" "),
                 words.len(),
             ))
