@@ -121,6 +121,11 @@ pub enum Command {
     #[command(after_help = examples_help("export"))]
     Export(ExportArgs),
     /// Print a shell completion script (guide ids included where the shell allows).
+    ///
+    /// In bash, zsh and fish the script asks fieldfix at each Tab: it offers the guides as they
+    /// are then (company guides in `--guides` or FIELDFIX_GUIDES included, with no script to
+    /// make again), and after `-a` the questions of the guide already typed, then their values.
+    /// PowerShell and elvish get a script that completes commands, flags and fixed values.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout, or write every page into a folder.
