@@ -11,7 +11,6 @@ use std::{env, fs, path::Path};
 
 use fieldfix_guides::load::{Source, assemble_with};
 use fieldfix_guides::model::{Library, Origin};
-use sha2::{Digest, Sha256};
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
@@ -49,6 +48,7 @@ fn main() {
             context: Vec::new(),
             targets: Default::default(),
             guides: Vec::new(),
+            vocabulary: Default::default(),
         },
         sources,
         Vec::new(),
@@ -65,9 +65,24 @@ fn main() {
             );
         }
     };
-    // The validated library as JSON, one document per guide, so a command that needs one guide
-    // reads only that one.
     let out = Path::new(&env::var("OUT_DIR").unwrap()).to_owned();
+    embed_library(&out, &library, &mut embedded);
+    // Identifies this build's guides, so caches made by another build are not trusted.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&serde_json::to_string(&library).unwrap(), &mut hasher);
+    embedded.push_str(&format!(
+        "\n/// This build of fieldfix and its guides.\npub static BUILD_ID: &str = \"{}-{:016x}\";\n",
+        env!("CARGO_PKG_VERSION"),
+        std::hash::Hasher::finish(&hasher)
+    ));
+    fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
+
+    version(&files, library.guides.len());
+}
+
+/// The validated library as JSON, one document per guide, so a command that needs one guide
+/// reads only that one: written to `out`, and named in `embedded`.
+fn embed_library(out: &Path, library: &Library, embedded: &mut String) {
     fs::write(
         out.join("context.json"),
         serde_json::to_string(&library.context).unwrap(),
@@ -78,6 +93,12 @@ fn main() {
         serde_json::to_string(&library.targets).unwrap(),
     )
     .unwrap();
+    fs::write(
+        out.join("vocabulary.json"),
+        serde_json::to_string(&library.vocabulary).unwrap(),
+    )
+    .unwrap();
+    embedded.push_str("\n/// The domain vocabulary, as JSON.\npub static VOCABULARY_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/vocabulary.json\"));\n");
     embedded.push_str("\n/// The shared hand-over targets, as JSON.\npub static TARGETS_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/targets.json\"));\n");
     embedded.push_str("\n/// The shared context questions, as JSON.\npub static CONTEXT_JSON: &str = include_str!(concat!(env!(\"OUT_DIR\"), \"/context.json\"));\n");
     embedded.push_str("\n/// Each validated guide: (id, aliases, the guide as JSON).\npub static GUIDES: &[(&str, &[&str], &str)] = &[\n");
@@ -90,98 +111,23 @@ fn main() {
         ));
     }
     embedded.push_str("];\n");
-    // Identifies this build's guides, so caches made by another build are not trusted.
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::hash::Hash::hash(&serde_json::to_string(&library).unwrap(), &mut hasher);
-    embedded.push_str(&format!(
-        "\n/// This build of fieldfix and its guides.\npub static BUILD_ID: &str = \"{}-{:016x}\";\n",
-        env!("CARGO_PKG_VERSION"),
-        std::hash::Hasher::finish(&hasher)
-    ));
-    fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
+}
 
-    // `fieldfix --version`: the package version and which built-in guides this build carries,
-    // as a short SHA-256 of the guide files (names and contents, in name order, with CRLF line
-    // ends read as LF so a Windows checkout gives the same hash) and the number of guides.
-    let mut content = Sha256::new();
-    for path in &files {
+/// `fieldfix --version`: the package version and which built-in guides this build carries,
+/// as a short SHA-256 of the guide files (names and contents, in name order, with CRLF line
+/// ends read as LF so a Windows checkout gives the same hash) and the number of guides.
+fn version(files: &[std::path::PathBuf], guides: usize) {
+    let mut content = Vec::new();
+    for path in files {
         let name = path.file_name().unwrap().to_string_lossy();
         let text = fs::read_to_string(path).unwrap().replace("\r\n", "\n");
-        content.update(format!("{name}\n{}\n", text.len()).as_bytes());
-        content.update(text.as_bytes());
+        content.extend_from_slice(format!("{name}\n{}\n", text.len()).as_bytes());
+        content.extend_from_slice(text.as_bytes());
     }
-    let digest: String = content.finalize()[..4]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = &fieldfix_guides::sha256_hex(&content)[..8];
     println!(
         "cargo:rustc-env=FIELDFIX_VERSION={} (guides {digest}, {} guides)",
         env!("CARGO_PKG_VERSION"),
-        library.guides.len()
+        guides
     );
-
-    code_layout();
-}
-
-/// Start-up speed on Linux x86_64: asks the linker to place the functions listed in
-/// layout/fieldfix.order (the ones the everyday commands run) together at the start of the
-/// code, so a process reads a few pages of code instead of pages spread over all of it.
-///
-/// The names in the file are exact symbol names, which depend on the compiler version, so the
-/// file is used only by the rustc named on its first line, which links with its own lld (its
-/// `--symbol-ordering-file` option), and only when no other linker is asked for. Any other
-/// build links as before: the order changes where code sits, never what it does. Whether it
-/// was used, and if not why, goes to `FIELDFIX_CODE_LAYOUT` (the startup example prints it).
-fn code_layout() {
-    let order = Path::new(env!("CARGO_MANIFEST_DIR")).join("layout/fieldfix.order");
-    println!("cargo:rerun-if-changed={}", order.display());
-    println!("cargo:rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
-    let state = match ordered(&order) {
-        Ok(()) => {
-            println!(
-                "cargo:rustc-link-arg-bin=fieldfix=-Wl,--symbol-ordering-file={}",
-                order.display()
-            );
-            // Functions renamed since the file was made are skipped, without a warning each.
-            println!("cargo:rustc-link-arg-bin=fieldfix=-Wl,--no-warn-symbol-ordering");
-            "used".to_owned()
-        }
-        Err(why) => format!("not used: {why}"),
-    };
-    println!("cargo:rustc-env=FIELDFIX_CODE_LAYOUT={state}");
-}
-
-/// Whether this build can use the symbol order in `order`, and if not, why.
-fn ordered(order: &Path) -> Result<(), String> {
-    let target = env::var("TARGET").unwrap_or_default();
-    if target != "x86_64-unknown-linux-gnu" {
-        return Err(format!("made for x86_64-unknown-linux-gnu, not {target}"));
-    }
-    let text = fs::read_to_string(order).map_err(|e| format!("{}: {e}", order.display()))?;
-    let made_by = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("# rustc: "))
-        .ok_or("its first line names no rustc")?;
-    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".to_owned());
-    let version = std::process::Command::new(rustc)
-        .arg("-V")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .unwrap_or_default();
-    if made_by != version.trim() {
-        return Err(format!(
-            "made by {made_by}, this build uses {} (layout/generate.sh remakes it)",
-            version.trim()
-        ));
-    }
-    let flags = env::var("CARGO_ENCODED_RUSTFLAGS").unwrap_or_default();
-    if flags.contains("linker")
-        || flags.contains("fuse-ld")
-        || env::var_os("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_some()
-    {
-        return Err("another linker is configured".to_owned());
-    }
-    Ok(())
 }

@@ -473,8 +473,6 @@ mod tuning {
     fn truth(guide: &Guide, rng: &mut Rng) -> Guide {
         let mut truth = guide.clone();
         for c in &mut truth.causes {
-            // A benchmark, not fieldfix: it may load the system's libm.
-            #[allow(clippy::disallowed_methods)]
             let factor = 4f64.powf(2.0 * rng.next() - 1.0);
             c.likelihood *= factor;
         }
@@ -536,6 +534,7 @@ mod tuning {
             outcome,
             minutes: walk.out.minutes,
             at: format!("2026-01-01T00:00:00.{i:06}Z"),
+            switches: Vec::new(),
         }
     }
 

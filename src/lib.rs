@@ -26,4 +26,4 @@ pub mod search;
 pub mod wizard;
 
 // Shared with the build script through the guide crate.
-pub use fieldfix_guides::{input, safe, suggest};
+pub use fieldfix_guides::{input, safe, sha256_hex, suggest};

@@ -40,14 +40,16 @@ pub fn run(request: &TuneRequest, env: &mut super::Env) -> anyhow::Result<u8> {
 
 /// `fieldfix tune`.
 pub fn tune(library: &Library, request: &TuneRequest, out: &mut Out) -> anyhow::Result<u8> {
-    let read = read::read_paths(&request.paths).map_err(Error::from)?;
-    super::outcomes::warn(&read.warnings);
     let mut known = vec![crate::guides::embedded::library()];
     known.extend(request.guides.as_deref().and_then(untuned));
     let options = TuneOptions {
         prior_sessions: request.prior_sessions,
     };
-    let tuning = tune::tune(library, &known, &read.records, &options);
+    // The records are counted as they are read: a log of any size takes little memory.
+    let mut tuner = tune::Tuner::new(library, &known);
+    let read = read::for_each_record(&request.paths, |r| tuner.add(r)).map_err(Error::from)?;
+    super::outcomes::warn(&read.warnings);
+    let tuning = tuner.finish(&options);
     let files = match &request.write {
         Some(dir) => overrides(&tuning, dir, request.force)?,
         None => Vec::new(),

@@ -19,11 +19,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::sha256_hex;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
-use super::model::{Contact, Guide, Library, Question, Target};
+use super::model::{Contact, Guide, Library, Question, Target, Vocabulary};
 use super::text::{forbidden_char, is_id};
 
 /// Cache files larger than this are not read.
@@ -49,13 +49,6 @@ fn dir() -> Option<PathBuf> {
     crate::input::env_path("FIELDFIX_CACHE_DIR").or_else(|| {
         directories::ProjectDirs::from("", "", "fieldfix").map(|d| d.cache_dir().join("guides"))
     })
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// The cache file for a folder.
@@ -102,6 +95,8 @@ struct RawLibrary<'a> {
     targets: &'a RawValue,
     #[serde(borrow)]
     guides: Vec<&'a RawValue>,
+    #[serde(borrow)]
+    vocabulary: &'a RawValue,
 }
 
 /// The first line of a cache file: this mark and the SHA-256 of the rest.
@@ -143,6 +138,7 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
     }
     let context: Vec<Question> = checked(entry.library.context)?;
     let targets: BTreeMap<Target, Contact> = checked(entry.library.targets)?;
+    let vocabulary: Vocabulary = checked(entry.library.vocabulary)?;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = entry.library.guides.len().div_ceil(threads).max(1);
     let guides: Option<Vec<Vec<Guide>>> = std::thread::scope(|scope| {
@@ -167,6 +163,7 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
         context,
         targets,
         guides: guides?.into_iter().flatten().collect(),
+        vocabulary,
     };
     sound(&library).then_some(library)
 }

@@ -30,6 +30,7 @@ pub fn library() -> Library {
         context: context(),
         targets: targets(),
         guides: GUIDES.iter().map(|(_, _, json)| guide(json)).collect(),
+        vocabulary: vocabulary(),
     }
 }
 
@@ -50,7 +51,13 @@ pub fn library_with(name: &str) -> Result<Library, super::LookupError> {
         context: context(),
         targets: targets(),
         guides: vec![guide(GUIDES[i].2)],
+        vocabulary: vocabulary(),
     })
+}
+
+/// The built-in domain vocabulary (`guides/_vocabulary.yaml`).
+pub fn vocabulary() -> super::model::Vocabulary {
+    serde_json::from_str(VOCABULARY_JSON).expect("the build script writes a valid vocabulary")
 }
 
 fn context() -> Vec<super::model::Question> {

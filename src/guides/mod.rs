@@ -23,6 +23,7 @@ fn empty() -> Library {
         context: Vec::new(),
         targets: std::collections::BTreeMap::new(),
         guides: Vec::new(),
+        vocabulary: Default::default(),
     }
 }
 

@@ -151,6 +151,7 @@ mod tests {
             outcome: Ending::Fixed,
             minutes: 1.0,
             at: "2026-01-01T00:00:00Z".into(),
+            switches: vec![],
         }
     }
 

@@ -2,6 +2,7 @@
 //! crash, or damaged, is skipped with a warning that names its file and line, never fatal; a
 //! file that holds no record at all (not a log) is an error naming its first bad line.
 
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -45,6 +46,19 @@ pub enum ReadError {
 /// Reads every path: a file, or a folder with every `*.jsonl` file in it and its subfolders
 /// (links not followed), in name order.
 pub fn read_paths(paths: &[PathBuf]) -> Result<Records, ReadError> {
+    let mut records = Vec::new();
+    let mut read = for_each_record(paths, |r| records.push(r))?;
+    read.records = records;
+    Ok(read)
+}
+
+/// Reads every path as [`read_paths`] does, handing each record to `each` as it is read, so
+/// that a log of any length takes the memory of one line (`fieldfix tune`). The records of
+/// the result are left empty.
+pub fn for_each_record(
+    paths: &[PathBuf],
+    mut each: impl FnMut(Record),
+) -> Result<Records, ReadError> {
     let mut all = Records::default();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|_| ReadError::Missing(path.clone()))?;
@@ -60,8 +74,7 @@ pub fn read_paths(paths: &[PathBuf]) -> Result<Records, ReadError> {
             vec![path.clone()]
         };
         for file in files {
-            let read = read_file(&file)?;
-            all.records.extend(read.records);
+            let read = read_file_with(&file, &mut each)?;
             all.warnings.extend(read.warnings);
             all.files += 1;
         }
@@ -86,12 +99,28 @@ fn jsonl_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 
 /// Reads one outcome file.
 pub fn read_file(path: &Path) -> Result<Records, ReadError> {
-    let text =
-        crate::input::read_text(path, MAX_FILE_BYTES).map_err(|e| ReadError::Unreadable {
-            path: path.to_owned(),
-            reason: e.reason,
-        })?;
-    parse(&text, path)
+    let mut records = Vec::new();
+    let mut read = read_file_with(path, &mut |r| records.push(r))?;
+    read.records = records;
+    Ok(read)
+}
+
+/// Reads one outcome file a line at a time, handing each record to `each`.
+fn read_file_with(path: &Path, each: &mut dyn FnMut(Record)) -> Result<Records, ReadError> {
+    let unreadable = |reason: String| ReadError::Unreadable {
+        path: path.to_owned(),
+        reason,
+    };
+    // The same checks as every file fieldfix reads: a regular file, within the size cap.
+    let meta =
+        std::fs::metadata(path).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
+    if !meta.is_file() || meta.len() > MAX_FILE_BYTES {
+        crate::input::read_bytes(path, MAX_FILE_BYTES).map_err(|e| unreadable(e.reason))?;
+    }
+    let file =
+        std::fs::File::open(path).map_err(|e| unreadable(format!("cannot read the file: {e}")))?;
+    let mut reader = std::io::BufReader::with_capacity(1 << 16, file.take(MAX_FILE_BYTES));
+    parse_lines(&mut reader, path, each)
 }
 
 /// Only the version, to tell a newer record from a broken one.
@@ -102,23 +131,57 @@ struct Version {
 
 /// The records in `text`, the contents of the file `path`.
 pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
+    let mut records = Vec::new();
+    let mut read = parse_lines(&mut text.as_bytes(), path, &mut |r| records.push(r))?;
+    read.records = records;
+    Ok(read)
+}
+
+/// The records in the lines of `input`, the file `path`, each handed to `each`; the warnings.
+fn parse_lines(
+    input: &mut dyn BufRead,
+    path: &Path,
+    each: &mut dyn FnMut(Record),
+) -> Result<Records, ReadError> {
     let mut read = Records {
         files: 1,
         ..Records::default()
     };
-    let mut first_bad: Option<(usize, String)> = None;
-    let mut lines_seen = 0;
-    let mut newer = 0;
+    let (mut first_bad, mut records, mut lines_seen, mut newer) = (None, 0, 0, 0);
     let name = crate::safe::path(path);
-    let count = text.lines().count();
-    for (i, line) in text.lines().enumerate() {
-        let number = i + 1;
-        if line.trim().is_empty() {
+    let mut line = Vec::new();
+    for number in 1.. {
+        line.clear();
+        let got = input
+            .read_until(b'\n', &mut line)
+            .map_err(|e| ReadError::Unreadable {
+                path: path.to_owned(),
+                reason: format!("cannot read the file: {e}"),
+            })?;
+        if got == 0 {
+            break;
+        }
+        // A last line without its line break was cut short, if it is not a record.
+        let torn = line.last() != Some(&b'\n');
+        let text = line.strip_suffix(b"\n").unwrap_or(&line);
+        let text = text.strip_suffix(b"\r").unwrap_or(text);
+        if text.trim_ascii().is_empty() {
             continue;
         }
         lines_seen += 1;
-        match parse_line(line) {
-            Ok(Some(record)) => read.records.push(record),
+        let parsed = std::str::from_utf8(text)
+            .map_err(|e| {
+                format!(
+                    "not UTF-8 text (invalid byte at column {})",
+                    e.valid_up_to() + 1
+                )
+            })
+            .and_then(parse_line);
+        match parsed {
+            Ok(Some(record)) => {
+                records += 1;
+                each(record);
+            }
             Ok(None) => {
                 newer += 1;
                 read.warnings.push(format!(
@@ -126,7 +189,6 @@ pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
                 ));
             }
             Err(reason) => {
-                let torn = number == count && !text.ends_with('\n');
                 let why = if torn {
                     "a line cut short (fieldfix stopped while writing it)".to_owned()
                 } else {
@@ -138,7 +200,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
             }
         }
     }
-    if read.records.is_empty()
+    if records == 0
         && newer == 0
         && let Some((line, reason)) = first_bad
         && lines_seen > 0

@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::guides::model::Guide;
 
@@ -13,7 +12,7 @@ use crate::guides::model::Guide;
 pub const RECORD_VERSION: u32 = 1;
 
 /// How a session ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Ending {
     /// A step fixed it.
@@ -34,7 +33,7 @@ impl Ending {
 }
 
 /// What came of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum StepResult {
     Fixed,
@@ -56,10 +55,19 @@ impl StepResult {
 }
 
 /// One step offered, and its result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StepOutcome {
     pub step: String,
     pub result: StepResult,
+}
+
+/// One "It's a different problem" switch in the wizard: the guide left and the guide chosen
+/// instead. Ids only, never the words typed: `fieldfix outcomes` counts the pairs, so an admin
+/// sees which guides people mistake for which.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Switch {
+    pub from: String,
+    pub to: String,
 }
 
 /// One line of the outcome log.
@@ -86,6 +94,10 @@ pub struct Record {
     pub minutes: f64,
     /// When it ended, in UTC (RFC 3339).
     pub at: String,
+    /// The switches to another guide, in order (absent in logs written before fieldfix kept
+    /// them, and when there were none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switches: Vec<Switch>,
 }
 
 /// The content hash of a guide as used: the first 16 hex digits of the SHA-256 of its model as
@@ -95,11 +107,9 @@ pub fn guide_hash(guide: &Guide) -> String {
     let mut canonical = guide.clone();
     canonical.file.clear();
     let json = serde_json::to_vec(&canonical).expect("a guide serialises");
-    Sha256::digest(&json)
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    let mut hex = crate::sha256_hex(&json);
+    hex.truncate(16);
+    hex
 }
 
 /// The time now in UTC, to the second, as a record's `at`.
@@ -145,10 +155,25 @@ mod tests {
             outcome: Ending::Ticket,
             minutes: 4.5,
             at: now(),
+            switches: vec![],
         };
         let line = serde_json::to_string(&record).unwrap();
         assert!(line.contains(r#""result":"did-not-help""#), "{line}");
         assert!(!line.contains("unknown"), "{line}");
+        assert!(!line.contains("switches"), "{line}");
         assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), record);
+        let switched = Record {
+            switches: vec![Switch {
+                from: "login-loop".into(),
+                to: "two-step-login".into(),
+            }],
+            ..record
+        };
+        let line = serde_json::to_string(&switched).unwrap();
+        assert!(
+            line.contains(r#""switches":[{"from":"login-loop","to":"two-step-login"}]"#),
+            "{line}"
+        );
+        assert_eq!(serde_json::from_str::<Record>(&line).unwrap(), switched);
     }
 }

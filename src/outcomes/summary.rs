@@ -16,6 +16,44 @@ pub struct Summary {
     pub sessions: usize,
     /// One entry per guide, the most used first.
     pub guides: Vec<GuideSummary>,
+    /// The guides people switched between with "It's a different problem", the most common
+    /// first: where search or the list sent them to the wrong guide.
+    pub confusions: Vec<Confusion>,
+}
+
+/// How many sessions switched from one guide to another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Confusion {
+    /// The guide left.
+    pub from: String,
+    /// The guide chosen instead.
+    pub to: String,
+    pub sessions: usize,
+}
+
+/// The switches of `sessions`, counted once per session, the most common first.
+fn confusions(sessions: &[&Record]) -> Vec<Confusion> {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for r in sessions {
+        let pairs: std::collections::BTreeSet<(&str, &str)> = r
+            .switches
+            .iter()
+            .map(|s| (s.from.as_str(), s.to.as_str()))
+            .collect();
+        for pair in pairs {
+            *counts.entry(pair).or_default() += 1;
+        }
+    }
+    let mut confusions: Vec<Confusion> = counts
+        .into_iter()
+        .map(|((from, to), sessions)| Confusion {
+            from: from.to_owned(),
+            to: to.to_owned(),
+            sessions,
+        })
+        .collect();
+    confusions.sort_by_key(|c| std::cmp::Reverse(c.sessions));
+    confusions
 }
 
 /// One guide's sessions.
@@ -80,6 +118,7 @@ pub fn summarise(records: &[Record]) -> Summary {
         records: records.len(),
         sessions: sessions.len(),
         guides,
+        confusions: confusions(&sessions),
     }
 }
 
@@ -173,6 +212,7 @@ mod tests {
             outcome,
             minutes: at.len() as f64,
             at: at.into(),
+            switches: vec![],
         }
     }
 
@@ -206,6 +246,38 @@ mod tests {
         assert_eq!(g.share_fixed, Some(0.5));
         assert_eq!(g.steps[0].step, "y");
         assert_eq!(g.steps[1].did_not_help, 2);
+    }
+
+    #[test]
+    fn confusions_count_each_session_once_most_common_first() {
+        let switch = |from: &str, to: &str| crate::outcomes::Switch {
+            from: from.into(),
+            to: to.into(),
+        };
+        let with = |session: &str, at: &str, switches: Vec<crate::outcomes::Switch>| Record {
+            switches,
+            ..record(session, at, Ending::Fixed, &[])
+        };
+        let records = vec![
+            with("a", "2026-01-01T10:00:00Z", vec![switch("p", "q")]),
+            // Saved, then resumed: the last record counts, and the same switch twice in one
+            // session (Back and forth) counts once.
+            with("b", "2026-01-01T11:00:00Z", vec![switch("x", "y")]),
+            with(
+                "b",
+                "2026-01-01T12:00:00Z",
+                vec![switch("x", "y"), switch("y", "x"), switch("x", "y")],
+            ),
+            with("c", "2026-01-01T13:00:00Z", vec![switch("x", "y")]),
+            with("d", "2026-01-01T14:00:00Z", vec![]),
+        ];
+        let s = summarise(&records);
+        let got: Vec<(&str, &str, usize)> = s
+            .confusions
+            .iter()
+            .map(|c| (c.from.as_str(), c.to.as_str(), c.sessions))
+            .collect();
+        assert_eq!(got, [("x", "y", 2), ("p", "q", 1), ("y", "x", 1)]);
     }
 
     #[test]

@@ -27,13 +27,12 @@
 //! data says, a little narrow since the attribution itself is uncertain. A change is
 //! flagged as supported only when the interval leaves out the guide's current value.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use super::beta;
-use super::record::{Ending, Record, StepResult, guide_hash};
-use super::summary::latest_per_session;
+use super::record::{Ending, Record, StepOutcome, StepResult, guide_hash};
 use crate::engine::{self, Situation};
 use crate::guides::model::{Guide, Library};
 
@@ -149,65 +148,205 @@ pub fn tune(
     records: &[Record],
     options: &TuneOptions,
 ) -> Tuning {
-    let sessions = latest_per_session(records);
-    let finished: Vec<&Record> = sessions
-        .iter()
-        .copied()
-        .filter(|r| r.outcome.finished())
-        .collect();
-    let mut skipped: BTreeMap<(String, String, SkipReason), usize> = BTreeMap::new();
-    let mut by_guide: BTreeMap<&str, Vec<Walked>> = BTreeMap::new();
-    for r in &finished {
-        let reason = match library.guide(&r.guide) {
-            None => Some(SkipReason::UnknownGuide),
-            Some(guide) => {
-                let matches = std::iter::once(guide)
-                    .chain(known.iter().filter_map(|l| l.guide(&r.guide)))
-                    .any(|g| guide_hash(g) == r.guide_hash);
-                if matches {
-                    match walked(library, guide, r) {
-                        Some(w) => {
-                            by_guide.entry(guide.id.as_str()).or_default().push(w);
-                            None
-                        }
-                        None => Some(SkipReason::DoesNotFit),
-                    }
-                } else {
-                    Some(SkipReason::OtherVersion)
-                }
-            }
-        };
-        if let Some(reason) = reason {
-            *skipped
-                .entry((r.guide.clone(), r.guide_hash.clone(), reason))
-                .or_default() += 1;
+    let mut tuner = Tuner::new(library, known);
+    for r in records {
+        tuner.add(r.clone());
+    }
+    tuner.finish(options)
+}
+
+/// [`tune`] for records handed over one at a time, as they are read: it keeps a few bytes per
+/// session (its last record's time and what it counts as) and each distinct walk once with
+/// the number of sessions that took it, so a log of any length fits in memory, and the
+/// estimate replays each distinct walk once.
+pub struct Tuner<'a> {
+    library: &'a Library,
+    known: &'a [Library],
+    records: usize,
+    /// Per session (a hash of its id and guide hash): its latest record's time and kind.
+    sessions: HashMap<u128, (i64, Kind)>,
+    /// What each distinct finished record counts as, by its contents.
+    kinds: HashMap<WalkKey, Kind>,
+    /// The distinct walks that fit their guide, by [`Kind::Walk`] index.
+    walks: Vec<(String, Walked)>,
+    /// Why sessions were skipped, by [`Kind::Skipped`] index.
+    skips: Vec<(String, String, SkipReason)>,
+    /// Per guide id: the hashes of its known versions.
+    hashes: HashMap<String, Vec<String>>,
+}
+
+/// What a session counts as.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Unfinished,
+    Skipped(u32),
+    Walk(u32),
+}
+
+/// The parts of a finished record that decide how it counts.
+#[derive(Debug, PartialEq, Eq, Hash)]
+struct WalkKey {
+    guide: String,
+    guide_hash: String,
+    answers: BTreeMap<String, String>,
+    unknown: Vec<String>,
+    steps: Vec<StepOutcome>,
+    outcome: Ending,
+}
+
+impl<'a> Tuner<'a> {
+    pub fn new(library: &'a Library, known: &'a [Library]) -> Self {
+        Tuner {
+            library,
+            known,
+            records: 0,
+            sessions: HashMap::new(),
+            kinds: HashMap::new(),
+            walks: Vec::new(),
+            skips: Vec::new(),
+            hashes: HashMap::new(),
         }
     }
-    let mut guides: Vec<GuideTuning> = by_guide
-        .into_iter()
-        .filter_map(|(id, walks)| {
-            library
-                .guide(id)
-                .map(|g| estimate(g, &walks, options.prior_sessions))
-        })
-        .collect();
-    guides.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.guide.cmp(&b.guide)));
-    Tuning {
-        records: records.len(),
-        sessions: sessions.len(),
-        used: guides.iter().map(|g| g.sessions).sum(),
-        unfinished: sessions.len() - finished.len(),
-        skipped: skipped
+
+    /// Counts one record. A session's later record replaces its earlier one (latest `at`
+    /// wins; on a tie, the one added last).
+    pub fn add(&mut self, record: Record) {
+        self.records += 1;
+        let key = session_key(&record.session, &record.guide_hash);
+        let at = at_seconds(&record.at);
+        if self.sessions.get(&key).is_some_and(|(kept, _)| *kept > at) {
+            return;
+        }
+        let kind = if record.outcome.finished() {
+            self.kind(record)
+        } else {
+            Kind::Unfinished
+        };
+        self.sessions.insert(key, (at, kind));
+    }
+
+    /// What a finished record counts as: a walk of its guide, or skipped and why.
+    fn kind(&mut self, r: Record) -> Kind {
+        let key = WalkKey {
+            guide: r.guide,
+            guide_hash: r.guide_hash,
+            answers: r.answers,
+            unknown: r.unknown,
+            steps: r.steps,
+            outcome: r.outcome,
+        };
+        if let Some(kind) = self.kinds.get(&key) {
+            return *kind;
+        }
+        let walk = match self.library.guide(&key.guide) {
+            None => Err(SkipReason::UnknownGuide),
+            Some(guide) if !self.known_hash(guide, &key.guide_hash) => {
+                Err(SkipReason::OtherVersion)
+            }
+            Some(guide) => walked(self.library, guide, &key).ok_or(SkipReason::DoesNotFit),
+        };
+        let kind = match walk {
+            Ok(walk) => {
+                self.walks.push((key.guide.clone(), walk));
+                Kind::Walk(self.walks.len() as u32 - 1)
+            }
+            Err(reason) => {
+                let skip = (key.guide.clone(), key.guide_hash.clone(), reason);
+                let index = match self.skips.iter().position(|s| *s == skip) {
+                    Some(i) => i,
+                    None => {
+                        self.skips.push(skip);
+                        self.skips.len() - 1
+                    }
+                };
+                Kind::Skipped(index as u32)
+            }
+        };
+        self.kinds.insert(key, kind);
+        kind
+    }
+
+    /// Whether `hash` is the hash of `guide` or of a known earlier version of it.
+    fn known_hash(&mut self, guide: &Guide, hash: &str) -> bool {
+        let known = self.known;
+        self.hashes
+            .entry(guide.id.clone())
+            .or_insert_with(|| {
+                std::iter::once(guide)
+                    .chain(known.iter().filter_map(|l| l.guide(&guide.id)))
+                    .map(guide_hash)
+                    .collect()
+            })
+            .iter()
+            .any(|h| h == hash)
+    }
+
+    /// The suggestions from every record added.
+    pub fn finish(mut self, options: &TuneOptions) -> Tuning {
+        let mut unfinished = 0;
+        let mut skipped = vec![0; self.skips.len()];
+        for (_, kind) in self.sessions.values() {
+            match kind {
+                Kind::Unfinished => unfinished += 1,
+                Kind::Skipped(i) => skipped[*i as usize] += 1,
+                Kind::Walk(i) => self.walks[*i as usize].1.sessions += 1,
+            }
+        }
+        let mut by_guide: BTreeMap<String, Vec<Walked>> = BTreeMap::new();
+        for (guide, walk) in self.walks.drain(..).filter(|(_, w)| w.sessions > 0) {
+            by_guide.entry(guide).or_default().push(walk);
+        }
+        let library = self.library;
+        let mut guides: Vec<GuideTuning> = by_guide
             .into_iter()
+            .filter_map(|(id, walks)| {
+                library
+                    .guide(&id)
+                    .map(|g| estimate(g, &walks, options.prior_sessions))
+            })
+            .collect();
+        guides.sort_by(|a, b| b.sessions.cmp(&a.sessions).then(a.guide.cmp(&b.guide)));
+        let mut skipped: Vec<Skipped> = self
+            .skips
+            .into_iter()
+            .zip(skipped)
+            .filter(|(_, n)| *n > 0)
             .map(|((guide, guide_hash, reason), sessions)| Skipped {
                 guide,
                 guide_hash,
                 reason,
                 sessions,
             })
-            .collect(),
-        guides,
+            .collect();
+        skipped.sort();
+        Tuning {
+            records: self.records,
+            sessions: self.sessions.len(),
+            used: guides.iter().map(|g| g.sessions).sum(),
+            unfinished,
+            skipped,
+            guides,
+        }
     }
+}
+
+/// A session's key: 128 bits of hash of its id and guide hash (two SipHashes with different
+/// salts), so a million sessions take 16 bytes each, with no collision in sight.
+fn session_key(session: &str, guide_hash: &str) -> u128 {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = DefaultHasher::new();
+        (salt, session, guide_hash).hash(&mut h);
+        h.finish()
+    };
+    (u128::from(half(0)) << 64) | u128::from(half(1))
+}
+
+/// A record's time in seconds since 1970, for ordering a session's records; a time that does
+/// not read as one counts as the earliest.
+fn at_seconds(at: &str) -> i64 {
+    at.parse::<jiff::Timestamp>()
+        .map_or(i64::MIN, |t| t.as_second())
 }
 
 /// A finished session as the estimate replays it: the answers, then the steps in order.
@@ -216,10 +355,12 @@ pub struct Walked {
     pub answers: Situation,
     /// Step index in the guide, and its result.
     pub steps: Vec<(usize, StepResult)>,
+    /// How many sessions took this walk.
+    pub sessions: usize,
 }
 
 /// The session of `record` on `guide`; `None` when its answers or steps are not the guide's.
-fn walked(library: &Library, guide: &Guide, record: &Record) -> Option<Walked> {
+fn walked(library: &Library, guide: &Guide, record: &WalkKey) -> Option<Walked> {
     let answers = Situation {
         answers: record.answers.clone(),
         unknown: record.unknown.clone(),
@@ -242,7 +383,11 @@ fn walked(library: &Library, guide: &Guide, record: &Record) -> Option<Walked> {
         Ending::Fixed => fixes == 1 && steps.last().is_some_and(|(_, r)| *r == StepResult::Fixed),
         _ => fixes == 0,
     };
-    consistent.then_some(Walked { answers, steps })
+    consistent.then_some(Walked {
+        answers,
+        steps,
+        sessions: 0,
+    })
 }
 
 /// Expected counts over the sessions, under one set of numbers.
@@ -263,7 +408,7 @@ struct Counts {
     counted: f64,
 }
 
-/// Replays every session under `model`'s numbers and counts.
+/// Replays every walk under `model`'s numbers and counts, each as often as sessions took it.
 fn expected_counts(model: &Guide, walks: &[Walked]) -> Counts {
     let (n_steps, n_causes) = (model.steps.len(), model.causes.len());
     let mut k = Counts {
@@ -277,11 +422,12 @@ fn expected_counts(model: &Guide, walks: &[Walked]) -> Counts {
     };
     let fixes = |j: usize, c: usize| model.steps[j].fixes.contains(&model.causes[c].id);
     for walk in walks {
+        let (n, w) = (walk.sessions, walk.sessions as f64);
         let mut s = walk.answers.clone();
         let before = engine::probabilities(model, &s);
         if before.iter().sum::<f64>() > 0.0 {
             for (c, cause) in model.causes.iter().enumerate() {
-                k.exposure[c] += before[c] / cause.likelihood;
+                k.exposure[c] += w * before[c] / cause.likelihood;
             }
         }
         let mut ended_fixed = false;
@@ -293,15 +439,15 @@ fn expected_counts(model: &Guide, walks: &[Walked]) -> Counts {
                 StepResult::Fixed | StepResult::DidNotHelp => {
                     let p = engine::probabilities(model, &s);
                     let q: f64 = (0..n_causes).filter(|&c| fixes(j, c)).map(|c| p[c]).sum();
-                    k.tried[j] += 1;
+                    k.tried[j] += n;
                     if result == StepResult::Fixed {
-                        k.success[j] += 1.0;
-                        k.fixed[j] += 1;
+                        k.success[j] += w;
+                        k.fixed[j] += n;
                         if q > 0.0 {
                             for c in (0..n_causes).filter(|&c| fixes(j, c)) {
-                                k.cause[c] += p[c] / q;
+                                k.cause[c] += w * p[c] / q;
                             }
-                            k.counted += 1.0;
+                            k.counted += w;
                         }
                         ended_fixed = true;
                         break;
@@ -309,7 +455,7 @@ fn expected_counts(model: &Guide, walks: &[Walked]) -> Counts {
                     let sigma = model.steps[j].success;
                     let unfixed = 1.0 - q * sigma;
                     if unfixed > 1e-12 {
-                        k.failure[j] += q * (1.0 - sigma) / unfixed;
+                        k.failure[j] += w * q * (1.0 - sigma) / unfixed;
                     }
                     s.tried.push(id);
                 }
@@ -318,8 +464,8 @@ fn expected_counts(model: &Guide, walks: &[Walked]) -> Counts {
         if !ended_fixed {
             let p = engine::probabilities(model, &s);
             if p.iter().sum::<f64>() > 0.0 {
-                k.cause.iter_mut().zip(&p).for_each(|(n, p)| *n += p);
-                k.counted += 1.0;
+                k.cause.iter_mut().zip(&p).for_each(|(k, p)| *k += w * p);
+                k.counted += w;
             }
         }
     }
@@ -337,8 +483,9 @@ fn step_posterior(prior: f64, n0: f64, k: &Counts, j: usize) -> (f64, f64) {
     (n0 * prior + k.success[j], n0 * (1.0 - prior) + k.failure[j])
 }
 
-/// Estimates one guide's numbers from its sessions.
+/// Estimates one guide's numbers from its sessions' walks.
 pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
+    let sessions = walks.iter().map(|w| w.sessions).sum();
     let scale: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
     let prior_l: Vec<f64> = guide.causes.iter().map(|c| c.likelihood / scale).collect();
     let prior_s: Vec<f64> = guide.steps.iter().map(|s| s.success).collect();
@@ -362,7 +509,7 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
                 current: c.likelihood,
                 suggested,
                 interval,
-                sessions: walks.len(),
+                sessions,
                 attributed: k.cause[i],
                 supported: guide.causes.len() > 1
                     && k.counted > 0.0
@@ -393,7 +540,7 @@ pub fn estimate(guide: &Guide, walks: &[Walked], n0: f64) -> GuideTuning {
         .collect();
     GuideTuning {
         guide: guide.id.clone(),
-        sessions: walks.len(),
+        sessions,
         fixed: k.fixed.iter().sum(),
         causes,
         steps,
@@ -455,7 +602,7 @@ fn significant(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 {
         return 0.001;
     }
-    let digits = 2 - libm::log10(x).floor() as i32;
+    let digits = 2 - x.log10().floor() as i32;
     let factor = 10f64.powi(digits);
     ((x * factor).round() / factor).clamp(0.001, crate::guides::check::MAX_NUMBER)
 }

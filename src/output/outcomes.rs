@@ -76,7 +76,49 @@ pub fn summary(summary: &Summary, library: &Library, log: &str, paint: &Paint) -
             text.push_str(&table(&rows));
         }
     }
+    text.push_str(&confusions(summary, paint));
     text
+}
+
+/// The most common switches between guides, with what an admin can do about them.
+fn confusions(summary: &Summary, paint: &Paint) -> String {
+    const SHOWN: usize = 10;
+    if summary.confusions.is_empty() {
+        return String::new();
+    }
+    let mut text = format!(
+        "\n{}\n",
+        paint.heading("Switched to another guide (\"It's a different problem\")")
+    );
+    let mut rows = vec![["  from".to_owned(), "to".to_owned(), "sessions".to_owned()]];
+    for c in summary.confusions.iter().take(SHOWN) {
+        rows.push([
+            format!("  {}", safe::line(&c.from)),
+            safe::line(&c.to).into_owned(),
+            c.sessions.to_string(),
+        ]);
+    }
+    text.push_str(&table_left(&rows));
+    if summary.confusions.len() > SHOWN {
+        text.push_str(&format!(
+            "  and {} more pairs (`--format json` lists them all)\n",
+            summary.confusions.len() - SHOWN
+        ));
+    }
+    text.push_str(
+        "  A common pair: people describing the second land on the first. Give the second guide \
+         the words they use (aliases, symptoms, or the company _vocabulary.yaml).\n",
+    );
+    text
+}
+
+/// Rows as columns: the first two left-aligned, the last right-aligned.
+fn table_left(rows: &[[String; 3]]) -> String {
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let (a, b, c) = (width(0), width(1), width(2));
+    rows.iter()
+        .map(|r| format!("{:a$}  {:b$}  {:>c$}\n", r[0], r[1], r[2]))
+        .collect()
 }
 
 /// Rows as columns: the first left-aligned, the others right-aligned.
@@ -134,7 +176,7 @@ pub fn number(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
         return format!("{x}");
     }
-    let digits = (2 - libm::log10(x.abs()).floor() as i32).max(0);
+    let digits = (2 - x.abs().log10().floor() as i32).max(0);
     let factor = 10f64.powi(digits);
     format!("{}", (x * factor).round() / factor)
 }

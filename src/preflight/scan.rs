@@ -3,10 +3,11 @@
 //! the checks, reading only the parts of it the checks ask for.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, mpsc};
 
 use ignore::{DirEntry, WalkBuilder, WalkState};
+use indicatif::{ProgressBar, ProgressDrawTarget};
 
 use super::checks::{self, FileSource, Issue};
 use super::progress;
@@ -40,33 +41,31 @@ pub(super) fn walk(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> 
         .standard_filters(false)
         .follow_links(options.follow_links);
 
+    let term = console::Term::stderr();
+    let progress = if options.progress && crate::output::capable(&term) {
+        let bar = progress::spinner(ProgressDrawTarget::term(term, 20));
+        progress::start(&bar);
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
     let walker = Walker {
         options,
+        progress,
         findings: Mutex::new(Vec::new()),
         files: AtomicU64::new(0),
         folders: AtomicU64::new(0),
         links: AtomicU64::new(0),
     };
-    let term = console::Term::stderr();
-    std::thread::scope(|scope| {
-        let (stop, stopped) = mpsc::channel();
-        if options.progress && crate::output::capable(&term) {
-            let (term, files) = (&term, &walker.files);
-            // No thread, no spinner: the walk does not need one.
-            let _ = std::thread::Builder::new()
-                .name("spinner".to_owned())
-                .spawn_scoped(scope, move || progress::spin(term, files, stopped));
-        }
-        builder.build_parallel().run(|| {
-            let walker = &walker;
-            Box::new(move |entry| {
-                walker.visit(entry);
-                WalkState::Continue
-            })
-        });
-        // The spinner clears its line before the scope ends, so before any result is printed.
-        drop(stop);
+    builder.build_parallel().run(|| {
+        let walker = &walker;
+        Box::new(move |entry| {
+            walker.visit(entry);
+            WalkState::Continue
+        })
     });
+    // The spinner's line goes before any result is printed.
+    walker.progress.finish_and_clear();
     Ok(Scan {
         findings: walker
             .findings
@@ -98,6 +97,8 @@ fn distinct(paths: &[PathBuf]) -> Vec<PathBuf> {
 
 struct Walker<'a> {
     options: &'a Options,
+    /// The spinner (hidden when there is no terminal to show it on).
+    progress: ProgressBar,
     findings: Mutex<Vec<Finding>>,
     files: AtomicU64,
     folders: AtomicU64,
@@ -155,6 +156,7 @@ impl Walker<'_> {
             return self.report(path, [checks::special()]);
         }
         self.files.fetch_add(1, Ordering::Relaxed);
+        self.progress.inc(1);
         self.file(path, &entry, &mut issues);
         self.report(path, issues);
     }

@@ -3,15 +3,18 @@
 //! The method, in short:
 //! 1. Guide text and the query become terms (see [`text`]): lowercase words, contractions
 //!    expanded, misspelt query words corrected against the guides' own words (Jaro-Winkler, at a
-//!    discount), stop words dropped, Snowball stems, and synonyms and abbreviations mapped to one
-//!    canonical term by a small table (`vocabulary.txt`: pics = photos, CO = change order, ...).
+//!    discount), stop words dropped, Snowball stems, and crews' words mapped to the guides' own
+//!    by the domain vocabulary (`guides/_vocabulary.yaml`, loaded with the guides: pics = photo,
+//!    CO = change order, ...). An HTTP status code in the query counts three times another word.
 //! 2. Each guide is scored with BM25F: its fields (id words, title, aliases, symptoms, summary,
-//!    cause titles) count with different weights, and rare terms count more than common ones.
+//!    cause titles, cause explanations, step titles) count with different weights, rare terms
+//!    count more than common ones, and a query word counts as often as it is said.
 //! 3. Each guide phrase (title, alias, symptom) is compared with the whole query (weighted Dice
 //!    overlap); the best one is the `matched` phrase and adds to the score, so a description that
 //!    reads like one of the guide's symptoms ranks it first.
 //!
-//! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id.
+//! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id. For two
+//! guides that score alike, [`tell_apart`] finds the line of each that the other lacks.
 
 mod hints;
 mod text;
@@ -43,13 +46,15 @@ pub struct Hit {
 /// The fields of a guide that are searched, in the order of [`field_texts`], and how much a
 /// term in each counts: the words that name the problem most, then how users describe it, then
 /// the explanations.
-const FIELD_WEIGHTS: [(&str, f64); 6] = [
+const FIELD_WEIGHTS: [(&str, f64); 8] = [
     ("id", 3.0),
     ("title", 3.0),
     ("aliases", 3.0),
     ("symptoms", 1.5),
     ("summary", 1.0),
-    ("cause titles", 0.25),
+    ("cause titles", 0.5),
+    ("cause explanations", 0.1),
+    ("step titles", 0.05),
 ];
 /// How many fields [`FIELD_WEIGHTS`] lists.
 const FIELDS: usize = FIELD_WEIGHTS.len();
@@ -68,6 +73,26 @@ const UNKNOWN_TERM_SHARE: f64 = 0.5;
 /// The guides that match `query`, best first. Empty when nothing matches.
 pub fn search(library: &Library, query: &str) -> Vec<Hit> {
     Index::new(library).search(query)
+}
+
+/// For two guides a description fits about equally, the phrase of each (title, alias or
+/// symptom) that tells it from the other: the one sharing the most query words the other
+/// guide's phrases lack (rare words counting more), or, when the query has none, its most
+/// distinctive phrase. `None` when a guide is unknown.
+pub fn tell_apart(library: &Library, query: &str, a: &str, b: &str) -> Option<(String, String)> {
+    let index = Index::new(library);
+    let doc = |id: &str| index.docs.iter().find(|d| d.guide.id == id);
+    let (da, db) = (doc(a)?, doc(b)?);
+    let terms: BTreeSet<String> = index
+        .analyzer
+        .query_terms(query, &index.lexicon)
+        .into_iter()
+        .map(|t| t.text)
+        .collect();
+    Some((
+        index.telling_phrase(da, db, &terms).to_owned(),
+        index.telling_phrase(db, da, &terms).to_owned(),
+    ))
 }
 
 /// A phrase of a guide a user might have typed, with its terms.
@@ -98,8 +123,8 @@ struct Index<'a> {
 
 impl<'a> Index<'a> {
     fn new(library: &'a Library) -> Self {
-        let analyzer = Analyzer::new();
-        let mut words = Vec::new();
+        let analyzer = Analyzer::new(&library.vocabulary);
+        let mut words = std::collections::HashSet::new();
         let mut docs: Vec<Doc> = library
             .guides
             .iter()
@@ -144,6 +169,7 @@ impl<'a> Index<'a> {
             }
         }
         let idf = inverse_document_frequency(&docs);
+
         let lexicon = analyzer.lexicon(words);
         Index {
             analyzer,
@@ -154,11 +180,11 @@ impl<'a> Index<'a> {
     }
 
     fn search(&self, query: &str) -> Vec<Hit> {
-        // Each distinct query term once, at its best weight.
+        // Each distinct query term, weighted by how often the query says it (BM25's query term
+        // frequency): "code ... wrong code" is about the code.
         let mut terms: BTreeMap<String, f64> = BTreeMap::new();
         for term in self.analyzer.query_terms(query, &self.lexicon) {
-            let weight = terms.entry(term.text).or_default();
-            *weight = weight.max(term.weight);
+            *terms.entry(term.text).or_default() += term.weight;
         }
         let rarest = self.idf.values().copied().fold(0.0, f64::max);
         let query_total: f64 = terms
@@ -207,6 +233,35 @@ impl<'a> Index<'a> {
         hits
     }
 
+    /// The symptom of `doc` that best tells it from `other` for a query of `terms` (see
+    /// [`tell_apart`]): the most query weight on words `other` never uses in its title, aliases
+    /// or symptoms; on a tie, the first listed (authors put the typical ones first) that has
+    /// such a word at all, other than the title again. The title when no symptom has one.
+    fn telling_phrase(&self, doc: &'a Doc, other: &Doc, terms: &BTreeSet<String>) -> &'a str {
+        let theirs: BTreeSet<&String> = other.phrases.iter().flat_map(|p| &p.terms).collect();
+        let symptoms = &doc.phrases[1 + doc.guide.aliases.len()..];
+        let mut best: Option<(f64, &Phrase)> = None;
+        for phrase in symptoms {
+            let own: Vec<&String> = phrase
+                .terms
+                .iter()
+                .filter(|t| !theirs.contains(t))
+                .collect();
+            if own.is_empty() || phrase.text.eq_ignore_ascii_case(&doc.guide.title) {
+                continue;
+            }
+            let in_query: f64 = own
+                .iter()
+                .filter(|t| terms.contains(**t))
+                .filter_map(|t| self.idf.get(*t))
+                .sum();
+            if best.is_none_or(|(score, _)| in_query > score) {
+                best = Some((in_query, phrase));
+            }
+        }
+        best.map_or(doc.guide.title.as_str(), |(_, p)| p.text)
+    }
+
     /// The guide phrase that shares the most query weight for its length (weighted Dice
     /// overlap), and that overlap; the title when no phrase shares anything.
     fn best_phrase(
@@ -241,6 +296,8 @@ fn field_texts(guide: &Guide) -> [Vec<String>; FIELDS] {
         guide.symptoms.clone(),
         vec![guide.summary.clone()],
         guide.causes.iter().map(|c| c.title.clone()).collect(),
+        guide.causes.iter().map(|c| c.explain.clone()).collect(),
+        guide.steps.iter().map(|s| s.title.clone()).collect(),
     ]
 }
 
@@ -260,7 +317,7 @@ fn inverse_document_frequency(docs: &[Doc]) -> BTreeMap<String, f64> {
     }
     let count = docs.len() as f64;
     df.into_iter()
-        .map(|(term, n)| (term, libm::log(1.0 + (count - n + 0.5) / (n + 0.5))))
+        .map(|(term, n)| (term, (1.0 + (count - n + 0.5) / (n + 0.5)).ln()))
         .collect()
 }
 
@@ -305,6 +362,21 @@ mod tests {
         }
     }
 
+    /// An HTTP status code weighs toward its own meaning, above the tool it happened in.
+    #[test]
+    fn a_status_code_outweighs_the_tool_it_happened_in() {
+        let library = library();
+        for (query, expected) in [
+            ("403 on the documents tool", "permission-denied"),
+            ("503 when uploading photos", "error-503"),
+            ("429 on the photos upload", "error-429"),
+            ("getting 404 on the rfi", "error-404"),
+            ("408 uploading drawings", "error-408"),
+        ] {
+            assert_eq!(top(&library, query), expected, "{query}");
+        }
+    }
+
     #[test]
     fn misspellings_abbreviations_and_synonyms_still_match() {
         let library = library();
@@ -339,6 +411,60 @@ mod tests {
                 "{query}"
             );
         }
+    }
+
+    /// Every vocabulary term is used by some guide, as words in a row: the vocabulary leads to
+    /// what the guides say and never invents a meaning.
+    #[test]
+    fn every_vocabulary_term_is_used_by_a_guide() {
+        let library = library();
+        let analyzer = Analyzer::new(&Default::default());
+        let texts: Vec<Vec<String>> = library
+            .guides
+            .iter()
+            .flat_map(|g| field_texts(g).into_iter().flatten())
+            .map(|text| analyzer.terms(&text).into_iter().map(|t| t.text).collect())
+            .collect();
+        assert!(!library.vocabulary.terms.is_empty());
+        for term in library.vocabulary.terms.keys() {
+            let stems: Vec<String> = analyzer.terms(term).into_iter().map(|t| t.text).collect();
+            assert!(
+                texts
+                    .iter()
+                    .any(|t| t.windows(stems.len()).any(|w| w == stems)),
+                "no guide uses the vocabulary term `{term}`"
+            );
+        }
+    }
+
+    #[test]
+    fn two_close_guides_are_told_apart_by_phrases_only_one_has() {
+        let library = library();
+        let (a, b) = tell_apart(&library, "cant log in", "login-loop", "account-locked").unwrap();
+        let analyzer = Analyzer::new(&library.vocabulary);
+        let terms = |text: &str| -> BTreeSet<String> {
+            analyzer.terms(text).into_iter().map(|t| t.text).collect()
+        };
+        let phrases = |id: &str| -> Vec<String> {
+            let g = library.guide(id).unwrap();
+            std::iter::once(&g.title)
+                .chain(&g.aliases)
+                .chain(&g.symptoms)
+                .cloned()
+                .collect()
+        };
+        assert!(phrases("login-loop").contains(&a), "{a}");
+        assert!(phrases("account-locked").contains(&b), "{b}");
+        // Each line has a word the other guide's phrases never use.
+        for (line, other) in [(&a, "account-locked"), (&b, "login-loop")] {
+            let theirs: BTreeSet<String> = phrases(other).iter().flat_map(|p| terms(p)).collect();
+            assert!(
+                terms(line).iter().any(|t| !theirs.contains(t)),
+                "{line} vs {other}"
+            );
+        }
+        assert_ne!(a, b);
+        assert!(tell_apart(&library, "x", "login-loop", "no-such-guide").is_none());
     }
 
     #[test]

@@ -9,8 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-/// The synonym and abbreviation table: `canonical terms: variant, variant, ...`.
-const VOCABULARY: &str = include_str!("vocabulary.txt");
+use crate::guides::model::Vocabulary;
 
 /// Words that say nothing about the problem, separated by white space; `#` starts a comment.
 const STOP_WORDS: &str = include_str!("stopwords.txt");
@@ -59,47 +58,70 @@ pub struct Lexicon {
 /// Turns text into search terms.
 pub struct Analyzer {
     stemmer: Stemmer,
-    /// Stem sequence of a variant → its canonical terms.
+    /// Stem sequence of a variant → its canonical terms: the stems of the vocabulary term, so
+    /// "no access" and "permission denied" both become `permiss deni`, each word a term.
     synonyms: HashMap<Vec<String>, Vec<String>>,
     /// The most stems a variant has.
     longest: usize,
+    /// The first stem of every variant: only where one starts can a variant match.
+    starts: std::collections::HashSet<String>,
     /// Every word the vocabulary knows, for spelling correction.
     vocabulary_words: BTreeSet<String>,
     stop_words: BTreeSet<&'static str>,
-}
-
-impl Default for Analyzer {
-    fn default() -> Self {
-        Self::new()
-    }
+    /// Stems already worked out: guides repeat the same words again and again.
+    known_stems: std::cell::RefCell<HashMap<String, String>>,
 }
 
 impl Analyzer {
-    /// An analyzer with the built-in vocabulary.
-    pub fn new() -> Self {
+    /// An analyzer that reads every variant of `vocabulary` as its term.
+    pub fn new(vocabulary: &Vocabulary) -> Self {
         let mut analyzer = Analyzer {
             stemmer: Stemmer::create(Algorithm::English),
             synonyms: HashMap::new(),
             longest: 1,
+            starts: std::collections::HashSet::new(),
+            known_stems: Default::default(),
             vocabulary_words: BTreeSet::new(),
             stop_words: data_lines(STOP_WORDS)
                 .flat_map(str::split_whitespace)
                 .collect(),
         };
-        for (canonical, variants) in parse_vocabulary(VOCABULARY) {
-            for variant in std::iter::once(canonical).chain(variants) {
-                let ws = words(variant);
-                analyzer.vocabulary_words.extend(ws.iter().cloned());
-                let stems = analyzer.content_stems(ws.into_iter().map(|w| (w, 1.0)).collect());
-                let key: Vec<String> = stems.into_iter().map(|t| t.text).collect();
+        for (term, variants) in &vocabulary.terms {
+            let canonical = analyzer.stems(term);
+            if canonical.is_empty() {
+                continue;
+            }
+            for variant in std::iter::once(term).chain(variants) {
+                analyzer.vocabulary_words.extend(words(variant));
+                let key = analyzer.stems(variant);
                 if !key.is_empty() {
                     analyzer.longest = analyzer.longest.max(key.len());
-                    let terms = canonical.split_whitespace().map(str::to_owned).collect();
-                    analyzer.synonyms.entry(key).or_insert(terms);
+                    analyzer.starts.insert(key[0].clone());
+                    analyzer.synonyms.entry(key).or_insert(canonical.clone());
                 }
             }
         }
         analyzer
+    }
+
+    /// The Snowball stem of `word`.
+    fn stem(&self, word: &str) -> String {
+        if let Some(stem) = self.known_stems.borrow().get(word) {
+            return stem.clone();
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        self.known_stems
+            .borrow_mut()
+            .insert(word.to_owned(), stem.clone());
+        stem
+    }
+
+    /// The stems of the words of `text` that are not stop words.
+    fn stems(&self, text: &str) -> Vec<String> {
+        self.content_stems(words(text).into_iter().map(|w| (w, 1.0)).collect())
+            .into_iter()
+            .map(|t| t.text)
+            .collect()
     }
 
     /// The words a query may use without correction: `words` (the guides' own) and those the
@@ -117,10 +139,7 @@ impl Analyzer {
             )
             .chain(CONTRACTIONS.iter().map(|(w, _)| (*w).to_owned()));
         let words: BTreeSet<String> = own.chain(words).collect();
-        let stems = words
-            .iter()
-            .map(|w| self.stemmer.stem(w).into_owned())
-            .collect();
+        let stems = words.iter().map(|w| self.stem(w)).collect();
         Lexicon { words, stems }
     }
 
@@ -144,6 +163,7 @@ impl Analyzer {
                 };
                 match fixed {
                     Some(fixed) => (fixed.to_owned(), FUZZY_WEIGHT),
+                    None if is_status_code(&w) => (w, CODE_WEIGHT),
                     None => (w, 1.0),
                 }
             })
@@ -165,7 +185,7 @@ impl Analyzer {
             .into_iter()
             .filter(|(w, _)| !self.stop_words.contains(w.as_str()))
             .map(|(w, weight)| Term {
-                text: self.stemmer.stem(&w).into_owned(),
+                text: self.stem(&w),
                 weight,
             })
             .collect()
@@ -176,13 +196,21 @@ impl Analyzer {
         let mut out = Vec::with_capacity(stems.len());
         let mut i = 0;
         while i < stems.len() {
+            if !self.starts.contains(&stems[i].text) {
+                out.push(stems[i].clone());
+                i += 1;
+                continue;
+            }
             let found = (1..=self.longest.min(stems.len() - i)).rev().find_map(|n| {
                 let key: Vec<String> = stems[i..i + n].iter().map(|t| t.text.clone()).collect();
                 self.synonyms.get(&key).map(|canonical| (n, canonical))
             });
             match found {
                 Some((n, canonical)) => {
-                    let weight = stems[i..i + n].iter().map(|t| t.weight).fold(1.0, f64::min);
+                    let weight = stems[i..i + n]
+                        .iter()
+                        .map(|t| t.weight)
+                        .fold(f64::INFINITY, f64::min);
                     out.extend(canonical.iter().map(|text| Term {
                         text: text.clone(),
                         weight,
@@ -197,6 +225,15 @@ impl Analyzer {
         }
         out
     }
+}
+
+/// How much an HTTP status code in a query counts, against 1 for another word: "403" says
+/// more about the problem than any word around it.
+pub const CODE_WEIGHT: f64 = 3.0;
+
+/// Whether `word` is an HTTP status code (100 to 599).
+fn is_status_code(word: &str) -> bool {
+    word.len() == 3 && word.parse::<u16>().is_ok_and(|n| (100..600).contains(&n))
 }
 
 /// Lowercase words of `text`, with contractions expanded and letters split from digits
@@ -280,20 +317,13 @@ fn data_lines(text: &str) -> impl Iterator<Item = &str> {
         .map(|line| line.split('#').next().unwrap_or_default().trim())
 }
 
-/// The lines of the vocabulary table as (canonical, variants).
-fn parse_vocabulary(text: &str) -> Vec<(&str, Vec<&str>)> {
-    data_lines(text)
-        .filter_map(|line| line.split_once(':'))
-        .map(|(canonical, variants)| {
-            let variants = variants.split(',').map(str::trim).filter(|v| !v.is_empty());
-            (canonical.trim(), variants.collect())
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn vocabulary() -> Vocabulary {
+        crate::guides::embedded::library().vocabulary
+    }
 
     fn texts(terms: &[Term]) -> Vec<&str> {
         terms.iter().map(|t| t.text.as_str()).collect()
@@ -320,7 +350,7 @@ mod tests {
 
     #[test]
     fn stop_words_go_and_stems_stay() {
-        let a = Analyzer::new();
+        let a = Analyzer::new(&vocabulary());
         assert_eq!(
             texts(&a.terms("The flooring contractors are loading")),
             ["floor", "contractor", "load"]
@@ -330,7 +360,7 @@ mod tests {
 
     #[test]
     fn synonyms_and_abbreviations_meet() {
-        let a = Analyzer::new();
+        let a = Analyzer::new(&vocabulary());
         for (x, y) in [
             ("pics", "photos"),
             ("pictures", "images"),
@@ -348,7 +378,7 @@ mod tests {
 
     #[test]
     fn misspellings_are_corrected_at_a_discount() {
-        let a = Analyzer::new();
+        let a = Analyzer::new(&vocabulary());
         let lexicon =
             a.lexicon(["submittal", "uploading", "permission", "logged"].map(str::to_owned));
         let terms = a.query_terms("sumbittal uplaoding permision xyz", &lexicon);
@@ -368,15 +398,15 @@ mod tests {
 
     #[test]
     fn vocabulary_variants_are_unambiguous() {
-        let a = Analyzer::new();
-        let mut seen: HashMap<Vec<String>, &str> = HashMap::new();
-        for (canonical, variants) in parse_vocabulary(VOCABULARY) {
-            for variant in std::iter::once(canonical).chain(variants) {
-                let stems = a.content_stems(words(variant).into_iter().map(|w| (w, 1.0)).collect());
-                let key: Vec<String> = stems.into_iter().map(|t| t.text).collect();
+        let a = Analyzer::new(&vocabulary());
+        let mut seen: HashMap<Vec<String>, &String> = HashMap::new();
+        let vocabulary = vocabulary();
+        for (term, variants) in &vocabulary.terms {
+            for variant in std::iter::once(term).chain(variants) {
+                let key = a.stems(variant);
                 assert!(!key.is_empty(), "`{variant}` is only stop words");
-                if let Some(other) = seen.insert(key, canonical) {
-                    assert_eq!(other, canonical, "`{variant}` is listed under two terms");
+                if let Some(other) = seen.insert(key, term) {
+                    assert_eq!(other, term, "`{variant}` is listed under two terms");
                 }
             }
         }

@@ -2,12 +2,14 @@
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
 mod escalate;
-mod outcome_log;
 pub mod prompt;
 pub mod session;
 mod sessions;
 mod ticket;
 mod unlisted;
+
+// The record each session leaves in the outcome log: with the rest of the outcome log.
+use crate::outcomes::session_log as outcome_log;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -587,6 +589,7 @@ fn pick_problem<'a>(
             } else {
                 let mut options: Vec<String> =
                     hits.iter().take(5).map(|h| h.title.clone()).collect();
+                told_apart(library, &text, &hits, &mut options);
                 options.push(FULL_LIST.to_owned());
                 let Some(i) = p.select("Is it one of these?", &options, 0)? else {
                     return Ok(Chosen::Stopped(described));
@@ -615,12 +618,44 @@ fn pick_problem<'a>(
     }
 }
 
+/// When the top two hits are close, each of their options gets the line of its guide that tells
+/// it from the other: `Title — "line"`.
+fn told_apart(library: &Library, text: &str, hits: &[crate::search::Hit], options: &mut [String]) {
+    let [first, second, ..] = hits else { return };
+    if second.score < first.score * CLOSE {
+        return;
+    }
+    if let Some((a, b)) = crate::search::tell_apart(library, text, &first.guide, &second.guide) {
+        for (option, line) in options.iter_mut().zip([a, b]) {
+            if line.eq_ignore_ascii_case(option) {
+                continue;
+            }
+            // One screen line wide at most (the menu's marker included), cut with "…".
+            let room = TOLD_APART_WIDTH.saturating_sub(option.chars().count() + 5);
+            let line: String = if line.chars().count() > room {
+                let cut: String = line.chars().take(room.saturating_sub(1)).collect();
+                format!("{}…", cut.trim_end())
+            } else {
+                line
+            };
+            option.push_str(&format!(" — \"{line}\""));
+        }
+    }
+}
+
+/// The widest an option with its telling line gets, in characters.
+const TOLD_APART_WIDTH: usize = 76;
+
+/// How close the second hit's score must be to the first's (as a share of it) for the two to
+/// count as close.
+const CLOSE: f64 = 0.66;
+
 /// The top hit when it stands out: a good match on its own, and the next one scores at most
 /// two thirds of it ("cant log in" fits a login loop and a locked account about as well).
 fn clear_winner(hits: &[crate::search::Hit]) -> Option<&crate::search::Hit> {
     let first = hits.first()?;
     let second = hits.get(1).map_or(0.0, |h| h.score);
-    (first.score >= 0.6 && second <= first.score * 0.66).then_some(first)
+    (first.score >= 0.6 && second <= first.score * CLOSE).then_some(first)
 }
 
 /// The question worth the most (by the engine's value of information), not yet put to the
@@ -1031,6 +1066,12 @@ fn switch_problem(
         return Ok(Flow::Continue);
     }
     session.checkpoint();
+    if to != unlisted::UNLISTED {
+        session.switches.push(crate::outcomes::Switch {
+            from: session.guide.clone(),
+            to: to.to_owned(),
+        });
+    }
     switch_guide(library, session, to);
     if !described.is_empty() {
         if !session.described.is_empty() {

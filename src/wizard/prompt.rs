@@ -10,14 +10,6 @@ use dialoguer::theme::{ColorfulTheme, Theme};
 
 use crate::output::Paint;
 
-// The scripted prompter is a test double: built for this crate's own tests, and for the
-// integration tests through the `test-support` feature (a dev-dependency turns it on), never
-// part of the shipped library.
-#[cfg(any(test, feature = "test-support"))]
-mod script;
-#[cfg(any(test, feature = "test-support"))]
-pub use script::{ScriptPrompter, Scripted};
-
 /// Set by the Ctrl-C handler; the next prompt then reports an interruption.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 

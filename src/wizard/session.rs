@@ -83,6 +83,9 @@ pub struct Session {
     /// outcome log.
     #[serde(default)]
     pub minutes: f64,
+    /// Each "It's a different problem" switch between guides, for the outcome log.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub switches: Vec<crate::outcomes::Switch>,
     /// The answers (`None`: "I don't know") and step results that Back undid, so that the
     /// question or step asked again highlights what was given before. Not saved.
     #[serde(skip)]
@@ -141,6 +144,7 @@ impl Session {
             ticket_format: None,
             before: Vec::new(),
             minutes: 0.0,
+            switches: Vec::new(),
             undone: BTreeMap::new(),
             undone_steps: BTreeMap::new(),
         }

@@ -8,38 +8,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{GuideDir, Test, minimal_guide, show_json};
-
-/// Runs a command that must succeed; returns its stdout.
-#[track_caller]
-fn ok(args: &[&str]) -> String {
-    Test::new().args(args).run().stdout
-}
-
-/// Runs a command that must fail with `code`, printing nothing on stdout; returns stderr.
-#[track_caller]
-fn fails(args: &[&str], code: i32) -> String {
-    Test::new().args(args).status(code).stdout("").run().stderr
-}
+use crate::support::{GuideDir, Test, builtin_ids, fails, minimal_guide, ok, show_json};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The built-in guide ids, from `fieldfix list --format json`.
-fn builtin_ids() -> Vec<String> {
-    let doc: Value = serde_json::from_str(&ok(&["list", "--format", "json"])).unwrap();
-    let ids: Vec<String> = doc["guides"]
-        .as_array()
-        .expect("a guides array")
-        .iter()
-        .map(|g| g["id"].as_str().unwrap().to_owned())
-        .collect();
-    assert!(
-        ids.len() >= 10,
-        "the knowledge base has its guides: {ids:?}"
-    );
-    ids
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,26 +4,10 @@
 //! documents (their shapes are described in docs/json.md).
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::support::{GuideDir, Test, minimal_guide, show_json};
-
-/// Runs `fieldfix ARGS` in `dir` (the working and state folder) that must succeed, printing
-/// its result on stdout and nothing on stderr; returns stdout.
-#[track_caller]
-fn ok_in(dir: &Path, args: &[&str]) -> String {
-    let out = Test::new().state(dir).args(args).stderr("").run();
-    assert!(!out.stdout.is_empty(), "fieldfix {args:?} printed nothing");
-    out.stdout
-}
-
-/// [`ok_in`] a fresh state folder.
-#[track_caller]
-fn ok(args: &[&str]) -> String {
-    ok_in(tempfile::tempdir().expect("temp dir").path(), args)
-}
+use crate::support::{GuideDir, Test, fails, fails_in, minimal_guide, ok, ok_in, show_json};
 
 /// Parses a JSON document and checks it carries the schema version.
 #[track_caller]
@@ -43,27 +27,6 @@ fn parse(text: &str, args: &[&str]) -> Value {
 #[track_caller]
 fn json_of(args: &[&str]) -> Value {
     parse(&ok(args), args)
-}
-
-/// Runs a command that must fail with `code` and print nothing on stdout; returns stderr.
-#[track_caller]
-fn fails(args: &[&str], code: i32) -> String {
-    fails_in(tempfile::tempdir().expect("temp dir").path(), args, code)
-}
-
-#[track_caller]
-fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
-    let out = Test::new()
-        .state(dir)
-        .args(args)
-        .status(code)
-        .stdout("")
-        .run();
-    assert!(
-        !out.stderr.is_empty(),
-        "fieldfix {args:?}: says why on stderr"
-    );
-    out.stderr
 }
 
 /// The strings of a JSON array.
@@ -451,6 +414,16 @@ fn unknown_guide_is_a_usage_error_with_a_suggestion() {
 
     let err = fails(&["diagnose", "permision-denied"], 2);
     assert!(err.contains("did you mean `permission-denied`?"), "{err}");
+
+    // Crews' words, read through the domain vocabulary (guides/_vocabulary.yaml).
+    for (typed, meant) in [
+        ("pics", "photos-not-uploading"),
+        ("dailies", "daily-log-not-showing"),
+        ("timed-out", "error-408"),
+    ] {
+        let err = fails(&["show", typed], 2);
+        assert!(err.contains(&format!("did you mean `{meant}`?")), "{err}");
+    }
 
     let err = fails(&["show", "qqqqqqqq"], 2);
     assert!(!err.contains("did you mean"), "no wild guess: {err}");
@@ -984,6 +957,37 @@ fn search_finds_the_right_guide_for_everyday_words() {
 }
 
 #[test]
+fn a_company_vocabulary_adds_its_own_words_and_a_clash_names_the_line() {
+    let query = ["search", "snaps stuck on the tablet", "--format", "json"];
+    let top = |doc: serde_json::Value| doc["results"][0]["guide"].clone();
+    assert_ne!(top(json_of(&query)), "photos-not-uploading");
+    let with_words = Test::new()
+        .guide("_vocabulary.yaml", "terms:\n  photo: [snaps, snap]\n")
+        .args(["--guides", crate::support::GUIDES])
+        .args(query)
+        .run();
+    assert_eq!(top(with_words.json()), "photos-not-uploading");
+
+    // A word that already means something else is refused, with its file and line.
+    let out = Test::new()
+        .guide(
+            "_vocabulary.yaml",
+            "terms:\n  budget:\n    - money\n    - pics\n",
+        )
+        .args(["validate", "--guides", crate::support::GUIDES])
+        .status(1)
+        .run();
+    assert!(
+        out.stdout.contains("_vocabulary.yaml:4:")
+            && out
+                .stdout
+                .contains("`pics` is listed under `photo` already"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn search_json_has_a_stable_shape() {
     let ids = guide_ids();
     let doc = json_of(&["search", "pics stuck uploading on ipad", "--format", "json"]);
@@ -1161,7 +1165,6 @@ fn version_prints_the_package_and_guides_versions() {
     let count = list["guides"].as_array().expect("guides array").len();
     assert_eq!(caps[3].parse::<usize>().expect("count"), count, "{out}");
     // The hash is of the files in guides/: names and contents, in name order, LF line ends.
-    use sha2::{Digest, Sha256};
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("guides");
     let mut files: Vec<_> = std::fs::read_dir(&dir)
         .expect("guides/")
@@ -1169,19 +1172,16 @@ fn version_prints_the_package_and_guides_versions() {
         .filter(|p| p.extension().is_some_and(|ext| ext == "yaml"))
         .collect();
     files.sort();
-    let mut hash = Sha256::new();
+    let mut content = Vec::new();
     for path in &files {
         let name = path.file_name().expect("name").to_string_lossy();
         let text = std::fs::read_to_string(path)
             .expect("read")
             .replace("\r\n", "\n");
-        hash.update(format!("{name}\n{}\n", text.len()).as_bytes());
-        hash.update(text.as_bytes());
+        content.extend_from_slice(format!("{name}\n{}\n", text.len()).as_bytes());
+        content.extend_from_slice(text.as_bytes());
     }
-    let digest: String = hash.finalize()[..4]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let digest = &fieldfix::sha256_hex(&content)[..8];
     assert_eq!(&caps[2], digest, "{out}");
     // -V prints the same line.
     assert_eq!(ok(&["-V"]), out);
@@ -1597,59 +1597,5 @@ fn a_long_list_of_guide_problems_is_capped_on_screen() {
     assert!(
         err.contains("…and 3 more; run `fieldfix validate DIR`"),
         "{err}"
-    );
-}
-
-/// Every fieldfix process starts without loading the system's maths library: loading it cost
-/// each start 0.2 ms, and the few functions fieldfix needs come from the libm crate (clippy's
-/// `disallowed-methods` keeps fieldfix's own code off `f64::ln` and the like; this catches a
-/// dependency that calls them). A dynamically linked ELF binary names each library it needs.
-#[cfg(target_os = "linux")]
-#[test]
-fn the_binary_does_not_load_the_system_maths_library() {
-    let binary = std::fs::read(env!("CARGO_BIN_EXE_fieldfix")).expect("read the binary");
-    assert!(
-        !binary.windows(b"libm.so".len()).any(|w| w == b"libm.so"),
-        "the fieldfix binary needs libm.so: some code calls a float function such as f64::ln, \
-         f64::exp or f64::powf (take it from the libm crate instead)"
-    );
-    assert!(
-        binary.windows(b"libc.so".len()).any(|w| w == b"libc.so"),
-        "a dynamically linked binary names libc.so; this one does not, so the check above \
-         proves nothing"
-    );
-}
-
-/// layout/fieldfix.order is in the form build.rs and the linker read: the rustc that made it
-/// on the first line (build.rs passes the file to the linker only for that rustc), then one
-/// symbol name a line. A file that names no compiler, or whose lines are not symbols, would
-/// silently lay the code out as before.
-#[test]
-fn the_code_layout_file_names_its_compiler_and_lists_symbols() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("layout/fieldfix.order");
-    let text = std::fs::read_to_string(&path).expect("layout/fieldfix.order");
-    let first = text.lines().next().unwrap_or_default();
-    let version = first
-        .strip_prefix("# rustc: rustc ")
-        .unwrap_or_else(|| panic!("the first line names no rustc: {first:?}"));
-    assert!(
-        version.split('.').take(3).count() == 3
-            && version.starts_with(|c: char| c.is_ascii_digit()),
-        "not a rustc version: {version:?}"
-    );
-    let symbols: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
-    assert!(symbols.len() > 100, "only {} symbols", symbols.len());
-    for symbol in &symbols {
-        assert!(
-            !symbol.is_empty()
-                && symbol
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_$.".contains(c)),
-            "not a symbol name: {symbol:?}"
-        );
-    }
-    assert!(
-        symbols.iter().any(|s| s.contains("8fieldfix6engine")),
-        "the engine's functions are missing"
     );
 }

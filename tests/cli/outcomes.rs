@@ -219,6 +219,7 @@ fn record(session: &str, guide: &Guide, outcome: Ending, steps: &[(&str, StepRes
         outcome,
         minutes: 4.0 + session.len() as f64,
         at: format!("2026-03-01T10:00:{:02}Z", session.len()),
+        switches: Vec::new(),
     }
 }
 
@@ -289,6 +290,70 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(exported, small_log());
+}
+
+#[test]
+fn outcomes_reports_the_most_common_switches_between_guides() {
+    let library = library();
+    let login = library.guide("login-loop").unwrap();
+    let switch = |from: &str, to: &str| fieldfix::outcomes::Switch {
+        from: from.into(),
+        to: to.into(),
+    };
+    let mut log = small_log();
+    for (i, switches) in [
+        vec![switch("login-loop", "two-step-login")],
+        vec![switch("login-loop", "two-step-login")],
+        vec![switch("app-not-working", "sync-error")],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        log.push(Record {
+            switches,
+            ..record(&format!("sw{i}"), login, Ending::Fixed, &[])
+        });
+    }
+    let mut text = lines(&log);
+    // A record written before switches were kept still reads.
+    let old = serde_json::to_string(&record("old", login, Ending::Ticket, &[])).unwrap();
+    assert!(!old.contains("switches"));
+    text.push_str(&old);
+    text.push('\n');
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
+
+    let out = Test::new().state(dir.path()).arg("outcomes").run();
+    let text = out.stdout;
+    assert!(text.contains("7 sessions"), "{text}");
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip_while(|l| !l.contains("It's a different problem"))
+        .skip(2)
+        .take(2)
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ["login-loop", "two-step-login", "2"],
+            ["app-not-working", "sync-error", "1"]
+        ],
+        "{text}"
+    );
+
+    let out = Test::new()
+        .state(dir.path())
+        .args(["outcomes", "--format", "json"])
+        .output();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        json["confusions"],
+        serde_json::json!([
+            {"from": "login-loop", "to": "two-step-login", "sessions": 2},
+            {"from": "app-not-working", "to": "sync-error", "sessions": 1}
+        ])
+    );
 }
 
 #[test]
@@ -439,6 +504,7 @@ fn simulate(library: &Library, guide: &Guide, truth: &Guide, n: usize) -> Vec<Re
             outcome,
             minutes: 5.0,
             at: format!("2026-03-01T10:{:02}:{:02}Z", i / 60 % 60, i % 60),
+            switches: Vec::new(),
         });
     }
     records

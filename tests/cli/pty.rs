@@ -114,8 +114,17 @@ fn spawn_sized(state: &Path, args: &[&str], size: (u16, u16)) -> Pty {
 }
 
 fn spawn_on(state: &Path, args: &[&str], (cols, rows): (u16, u16), term: &str) -> Pty {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
-    cmd.args(args)
+    // The size is set before fieldfix starts (a shell runs `stty`, then becomes fieldfix): set
+    // from outside after the spawn, it can arrive after fieldfix has read the size and drawn
+    // its first screen for another width, which a loaded machine shows as broken screens.
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(r#"stty cols "$1" rows "$2" && shift 2 && exec "$@""#)
+        .arg("sh")
+        .arg(cols.to_string())
+        .arg(rows.to_string())
+        .arg(env!("CARGO_BIN_EXE_fieldfix"))
+        .args(args)
         .env("NO_COLOR", "1")
         .env("TERM", term)
         .env_remove("FIELDFIX_GUIDES")
@@ -276,6 +285,9 @@ fn fill_details(s: &mut Pty, answer: &str) {
             return;
         }
         s.send_line(answer);
+        // The answer is echoed as it is typed, in redraws of the prompt (with its "›"): wait
+        // for the line that confirms it, so the next "›" is the next prompt's.
+        s.expect("✔");
     }
 }
 
@@ -433,6 +445,9 @@ fn typed_text_wraps_between_words_while_it_is_typed() {
         let (_state, mut s) = first_screen(size);
         s.send(typed);
         s.expect("procore");
+        // The last redraws may still be on their way: read the screen once fieldfix waits for
+        // the next key.
+        s.settle();
         let words = words_on_screen(&s);
         for word in typed.split(' ') {
             assert!(
@@ -690,6 +705,7 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
             s.expect("✔");
         }
         s.expect("Save and quit");
+        s.settle();
         let screen = s.screen();
         assert!(screen.contains("Step 1: "), "{size:?}:\n{screen}");
         assert!(

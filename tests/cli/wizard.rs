@@ -8,11 +8,11 @@ use fieldfix::guides::model::Target;
 use fieldfix::guides::{self, Library};
 use fieldfix::output::Format;
 use fieldfix::output::Paint;
-use fieldfix::wizard::prompt::{Prompter, ScriptPrompter, Scripted};
+use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::Test;
+use crate::support::{ScriptPrompter, Scripted, Test};
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
@@ -1297,6 +1297,54 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
 }
 
 #[test]
+fn two_close_guides_each_say_the_line_that_tells_them_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let offered = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let mut p = Auto::new(
+        Box::new({
+            let offered = offered.clone();
+            move |prompt, items| {
+                if prompt == "Is it one of these?" {
+                    *offered.borrow_mut() = items.to_vec();
+                    return pick(&items[0]);
+                }
+                Scripted::Quit
+            }
+        }),
+        Box::new(|prompt, _| {
+            if prompt.starts_with("What's going wrong") {
+                return typed("cant log in");
+            }
+            Scripted::Quit
+        }),
+    );
+    walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
+    let offered = offered.borrow();
+    let library = library();
+    let hits = fieldfix::search::search(&library, "cant log in");
+    assert!(hits[1].score >= hits[0].score * 0.66, "close: {hits:?}");
+    // The two close ones: `Title — "a symptom of that guide"`, two different lines; the
+    // others, titles alone.
+    for (option, hit) in offered.iter().zip(&hits).take(2) {
+        let (title, line) = option.split_once(" — ").expect(option);
+        assert_eq!(title, hit.title);
+        let line = line.trim_matches('"');
+        let guide = library.guide(&hit.guide).unwrap();
+        let whole = line.strip_suffix('…').unwrap_or(line);
+        assert!(
+            guide.symptoms.iter().any(|s| s.starts_with(whole)),
+            "{option}"
+        );
+        assert!(option.chars().count() <= 76, "{option}");
+    }
+    assert_ne!(
+        offered[0].split(" — ").nth(1),
+        offered[1].split(" — ").nth(1)
+    );
+    assert_eq!(offered[2], hits[2].title, "{offered:?}");
+}
+
+#[test]
 fn switching_to_another_problem_part_way_keeps_every_answer() {
     let dir = tempfile::tempdir().unwrap();
     let mut steps = 0;
@@ -1363,6 +1411,18 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
     );
     let steps = json["steps"].as_array().unwrap();
     assert_eq!(steps[0]["outcome"], "did not help", "{steps:#?}");
+    // The outcome log has the two switches as guide ids, and none of the words typed.
+    let log = std::fs::read_to_string(dir.path().join("outcomes.jsonl")).unwrap();
+    let record: serde_json::Value = serde_json::from_str(log.lines().last().unwrap()).unwrap();
+    assert_eq!(
+        record["switches"],
+        serde_json::json!([
+            {"from": "photos-not-uploading", "to": "permission-denied"},
+            {"from": "permission-denied", "to": "photos-not-uploading"}
+        ]),
+        "{log}"
+    );
+    assert!(!log.contains("drawings") && !log.contains("phone"), "{log}");
 }
 
 #[test]

@@ -5,25 +5,60 @@
 #![allow(dead_code)]
 
 mod model;
+mod script;
 mod test;
 
 // Each target uses some of these.
 #[allow(unused_imports)]
 pub use model::*;
 #[allow(unused_imports)]
+pub use script::*;
+#[allow(unused_imports)]
 pub use test::*;
 
 use std::path::{Path, PathBuf};
 
+/// Runs `fieldfix ARGS` in `dir` (the working and state folder) that must succeed, printing
+/// its result on stdout and nothing on stderr; returns stdout.
+#[track_caller]
+pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let out = Test::new().state(dir).args(args).stderr("").run();
+    assert!(!out.stdout.is_empty(), "fieldfix {args:?} printed nothing");
+    out.stdout
+}
+
+/// [`ok_in`] a fresh state folder.
+#[track_caller]
+pub fn ok(args: &[&str]) -> String {
+    ok_in(tempfile::tempdir().expect("temp dir").path(), args)
+}
+
+/// Runs a command that must fail with `code` and print nothing on stdout; returns stderr.
+#[track_caller]
+pub fn fails(args: &[&str], code: i32) -> String {
+    fails_in(tempfile::tempdir().expect("temp dir").path(), args, code)
+}
+
+#[track_caller]
+pub fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = Test::new()
+        .state(dir)
+        .args(args)
+        .status(code)
+        .stdout("")
+        .run();
+    assert!(
+        !out.stderr.is_empty(),
+        "fieldfix {args:?}: says why on stderr"
+    );
+    out.stderr
+}
+
 /// A guide cache file's text with its checksum line recomputed for its (edited) body, as an
 /// attacker or a careless edit could.
 pub fn reseal_cache(text: &str) -> String {
-    use sha2::Digest;
     let (_, body) = text.split_once('\n').expect("a checksum line");
-    let sum: String = sha2::Sha256::digest(body.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sum = fieldfix::sha256_hex(body.as_bytes());
     format!("fieldfix-guide-cache {sum}\n{body}")
 }
 

@@ -7,12 +7,12 @@ use serde_saphyr::{Location, Spanned};
 
 use crate::model::{
     Cause, Choice, Condition, Contact, DEVICE, Effect, Escalate, Guide, Origin, Provide, Question,
-    Risk, Sign, Step, Target, Tip,
+    Risk, Sign, Step, Target, Tip, Vocabulary, normal_words,
 };
 use crate::problem::Problem;
 use crate::raw::{
     RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawQuestion,
-    RawSign, RawStep, Text, When,
+    RawSign, RawStep, RawVocabulary, Text, When,
 };
 use crate::suggest;
 use crate::text::forbidden_char;
@@ -70,6 +70,15 @@ impl Checker<'_> {
     fn report(&mut self, loc: Location, message: impl Into<String>) {
         self.problems
             .push(Problem::at(self.file, self.src, loc, message));
+    }
+
+    /// Non-empty, printable text on one line.
+    fn one_line(&mut self, text: &Text, what: &str) -> String {
+        let value = self.text(text, what);
+        if value.contains('\n') {
+            self.report(text.referenced, format!("{what} must be on one line"));
+        }
+        value
     }
 
     /// Non-empty, printable text.
@@ -391,6 +400,47 @@ fn list<'a>(items: impl Iterator<Item = &'a String>) -> String {
         "none".into()
     } else {
         items.join(", ")
+    }
+}
+
+/// Checks a `_vocabulary.yaml` and adds its entries to `vocabulary` (the built-in one, and any
+/// earlier file's): a term may gain variants, but a variant means one term only, or search
+/// could not tell which one a user meant.
+pub fn vocabulary(
+    file: &str,
+    src: &str,
+    raw: &RawVocabulary,
+    vocabulary: &mut Vocabulary,
+) -> Result<(), Vec<Problem>> {
+    let mut c = Checker {
+        file,
+        src,
+        problems: Vec::new(),
+    };
+    for (term, variants) in sorted(&raw.terms) {
+        let name = normal_words(&c.one_line(term, "vocabulary term"));
+        for variant in variants {
+            let said = normal_words(&c.one_line(variant, "vocabulary variant"));
+            if said.is_empty() || said == name {
+                continue;
+            }
+            match vocabulary.term_of_plural(&said) {
+                Some(other) if other != name => c.report(
+                    variant.referenced,
+                    format!(
+                        "`{said}` is listed under `{other}` already, so it cannot also mean `{name}` (a word stands for one term)"
+                    ),
+                ),
+                Some(_) => {}
+                None => vocabulary.terms.entry(name.clone()).or_default().push(said),
+            }
+        }
+        vocabulary.terms.entry(name).or_default();
+    }
+    if c.problems.is_empty() {
+        Ok(())
+    } else {
+        Err(c.problems)
     }
 }
 

@@ -20,3 +20,24 @@ pub mod raw;
 pub mod safe;
 pub mod suggest;
 pub mod text;
+
+/// The SHA-256 of `bytes` as 64 lowercase hex digits: the one way fieldfix names content (the
+/// guide cache, a guide's version in the outcome log, the built-in guides in `--version`).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sha256_hex_is_the_standard_digest() {
+        assert_eq!(
+            super::sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

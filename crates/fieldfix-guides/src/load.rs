@@ -10,10 +10,12 @@ use serde::de::DeserializeOwned;
 use crate::check::{self, Known};
 use crate::model::{Contact, DEVICE, Guide, Library, NETWORK, Origin, Question, SCOPE, Target};
 use crate::problem::Problem;
-use crate::raw::{RawContext, RawGuide, RawOverride};
+use crate::raw::{RawContext, RawGuide, RawOverride, RawVocabulary};
 
 /// The file that holds the shared context questions.
 pub const CONTEXT_FILE: &str = "_context.yaml";
+/// The stem of the domain vocabulary file (`_vocabulary.yaml`).
+pub const VOCABULARY_STEM: &str = "_vocabulary";
 /// Files named `NAME.override.yaml` change pieces of a guide instead of defining one.
 pub const OVERRIDE_SUFFIX: &str = ".override";
 /// Guide files larger than this are refused unread.
@@ -302,12 +304,25 @@ pub fn assemble_with(
     let unreadable = problems.len();
     let (contexts, guide_sources): (Vec<Source>, Vec<Source>) =
         sources.into_iter().partition(|s| s.stem == "_context");
+    let (vocabularies, guide_sources): (Vec<Source>, Vec<Source>) = guide_sources
+        .into_iter()
+        .partition(|s| s.stem == VOCABULARY_STEM);
     let (overrides, guide_sources): (Vec<Source>, Vec<Source>) = guide_sources
         .into_iter()
         .partition(|s| s.stem.ends_with(OVERRIDE_SUFFIX));
 
     let base_targets = base.targets.clone();
     let (context, targets) = shared_context(base.context, base.targets, &contexts, &mut problems);
+    let mut vocabulary = base.vocabulary;
+    for source in &vocabularies {
+        match parse::<RawVocabulary>(source)
+            .map_err(|p| vec![p])
+            .and_then(|raw| check::vocabulary(&source.name, &source.text, &raw, &mut vocabulary))
+        {
+            Ok(()) => {}
+            Err(found) => problems.extend(found),
+        }
+    }
     let by_id = guides_by_id(guide_sources, &mut problems);
     let kept = kept_guides(base.guides, &by_id, &base_targets, &targets);
     let guide_ids: BTreeSet<String> = by_id
@@ -351,6 +366,7 @@ pub fn assemble_with(
         context,
         targets,
         guides,
+        vocabulary,
     });
     Checked {
         library,
@@ -411,7 +427,7 @@ fn guides_by_id(
         if source.stem.starts_with('_') {
             problems.push(Problem::file(
                 &source.name,
-                "file names starting with `_` are reserved (only `_context.yaml` is used)",
+                "file names starting with `_` are reserved (only `_context.yaml` and `_vocabulary.yaml` are used)",
             ));
             continue;
         }

@@ -44,11 +44,38 @@ impl Library {
                 let titles = self.guides.iter().map(|g| g.title.as_str());
                 let suggestion = crate::suggest::closest(&name.replace('-', " "), titles)
                     .and_then(|t| self.guides.iter().find(|g| g.title == t))
+                    .or_else(|| self.by_vocabulary(&names, &name))
                     .map(|g| g.id.clone());
                 Err(LookupError::Unknown { name, suggestion })
             }
             Err(e) => Err(e),
         }
+    }
+}
+
+impl Library {
+    /// The guide `name` picks once its words are read through the vocabulary: "pics" is a
+    /// photo, so `pics` finds `photos-not-uploading`, `dailies` the daily log guide.
+    fn by_vocabulary(&self, names: &[(&str, &[String])], name: &str) -> Option<&Guide> {
+        let words: Vec<&str> = name
+            .split(|c: char| c == '-' || c.is_whitespace())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let whole = words.join(" ");
+        let read = match self.vocabulary.term_of_plural(&whole) {
+            Some(term) => term.to_owned(),
+            None => words
+                .iter()
+                .map(|w| self.vocabulary.term_of_plural(w).unwrap_or(w))
+                .collect::<Vec<_>>()
+                .join(" "),
+        };
+        if read == whole.to_lowercase() {
+            return None;
+        }
+        find_name(names, &read.replace(' ', "-"))
+            .ok()
+            .map(|i| &self.guides[i])
     }
 }
 

@@ -421,6 +421,45 @@ pub struct Library {
     /// The shared hand-over targets, before any guide's changes.
     pub targets: BTreeMap<Target, Contact>,
     pub guides: Vec<Guide>,
+    /// The domain vocabulary (`_vocabulary.yaml`).
+    #[serde(default)]
+    pub vocabulary: Vocabulary,
+}
+
+/// The domain vocabulary: each term as the guides write it ("change order"), with what crews
+/// type for it ("co", "pco"), all lowercase. Search reads a variant as its term; name lookups
+/// use it for "did you mean".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Vocabulary {
+    pub terms: BTreeMap<String, Vec<String>>,
+}
+
+impl Vocabulary {
+    /// The term a variant (or the term itself) stands for, matched whole and in any case.
+    pub fn term_of(&self, word: &str) -> Option<&str> {
+        let word = normal_words(word);
+        self.terms
+            .iter()
+            .find(|(term, variants)| **term == word || variants.contains(&word))
+            .map(|(term, _)| term.as_str())
+    }
+
+    /// [`Vocabulary::term_of`], also for the plural of a variant ("pics" for "pic").
+    pub fn term_of_plural(&self, word: &str) -> Option<&str> {
+        self.term_of(word).or_else(|| {
+            let word = normal_words(word);
+            self.term_of(word.strip_suffix('s')?)
+        })
+    }
+}
+
+/// `text` lowercase, its words separated by single spaces: how vocabulary entries are kept.
+pub fn normal_words(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Library {

@@ -420,6 +420,16 @@ pub struct RawTip {
     pub causes: Vec<Text>,
 }
 
+/// `_vocabulary.yaml`: the words crews type for the words the guides use.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVocabulary {
+    /// Each term as the guides write it ("change order"), with the words and abbreviations that
+    /// mean the same ("CO", "PCO").
+    #[serde(default)]
+    pub terms: HashMap<Text, Vec<Text>>,
+}
+
 /// `_context.yaml`: the questions every guide shares.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -108,6 +108,7 @@ const DOWNLOAD_FIRST: &str = "Download it locally first (in Finder or File Explo
 mod content;
 mod name;
 mod pdf;
+mod pdf_security;
 mod storage;
 
 pub use content::*;

@@ -1,5 +1,6 @@
 //! PDF security: a password to open, or only restrictions on changes.
 
+use super::pdf_security::{ANNOTATE, MODIFY, Security, security};
 use super::*;
 
 /// Whether the start, end or last cross-reference section of a PDF names `/Encrypt`.
@@ -8,7 +9,7 @@ use super::*;
 /// dictionaries of cross-reference streams, which replace them) are never compressed, and the
 /// one that counts is the last: near the end of the file, or at the offset `startxref` gives,
 /// or, in a linearized file, in the first-page trailer near the start. Looking there first
-/// means the whole file is read (and parsed by `lopdf`) only for the few PDFs that are
+/// means the whole file is read (and its security settings checked) only for the few PDFs that are
 /// encrypted, not for every big drawing set.
 pub fn pdf_declares_encryption(src: &dyn Source) -> io::Result<bool> {
     let head = src.read_at(0, HEAD)?;
@@ -56,33 +57,28 @@ pub fn pdf_security(bytes: &[u8]) -> Option<Issue> {
              save it without one (Acrobat: File > Properties > Security > No Security).",
         )
     };
-    match lopdf::Document::load_mem(bytes) {
-        Ok(doc) => match &doc.encryption_state {
-            Some(state) => {
-                let p = state.permissions();
-                let mut blocked = Vec::new();
-                if !p.contains(lopdf::Permissions::MODIFIABLE) {
-                    blocked.push("changes");
-                }
-                if !p.contains(lopdf::Permissions::ANNOTABLE) {
-                    blocked.push("comments and markups");
-                }
-                (!blocked.is_empty()).then(|| {
-                    Issue::warn(
-                        Check::PdfRestricted,
-                        format!(
-                            "the PDF is protected against {}: markups in Procore may be blocked",
-                            blocked.join(" and ")
-                        ),
-                        "Ask the sender for an unrestricted copy (or remove the restriction: \
-                         Acrobat: File > Properties > Security > No Security).",
-                    )
-                })
+    match security(bytes) {
+        Ok(Security::NeedsPassword) => Some(password()),
+        Ok(Security::Opens { permissions }) => {
+            let mut blocked = Vec::new();
+            if permissions & MODIFY == 0 {
+                blocked.push("changes");
             }
-            None if doc.trailer.has(b"Encrypt") => Some(password()),
-            None => None,
-        },
-        Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => Some(password()),
+            if permissions & ANNOTATE == 0 {
+                blocked.push("comments and markups");
+            }
+            (!blocked.is_empty()).then(|| {
+                Issue::warn(
+                    Check::PdfRestricted,
+                    format!(
+                        "the PDF is protected against {}: markups in Procore may be blocked",
+                        blocked.join(" and ")
+                    ),
+                    "Ask the sender for an unrestricted copy (or remove the restriction: \
+                     Acrobat: File > Properties > Security > No Security).",
+                )
+            })
+        }
         Err(err) => Some(Issue::warn(
             Check::PdfPassword,
             format!("the PDF is encrypted and fieldfix could not read its settings ({err})"),

@@ -196,8 +196,7 @@ mod tests {
         assert!(parse_size("-5MB").is_err());
     }
 
-    /// As bytesize with std showed them (it took the unit from `f64::ln`; without std it
-    /// takes it by a loop), including the sizes at a unit's edge.
+    /// SI units, including the sizes at a unit's edge.
     #[test]
     fn sizes_show_in_si_units_with_one_decimal() {
         let cases = [

@@ -1,11 +1,11 @@
-//! A prompter that replays scripted answers and records everything it shows: a test double,
-//! compiled only for tests (`cfg(test)` or the `test-support` feature).
+//! A prompter that replays scripted answers and records everything it shows: a test double of
+//! the wizard's public `Prompter` trait.
 
 use std::collections::VecDeque;
 use std::io;
 
-use super::Prompter;
-use crate::output::Paint;
+use fieldfix::output::Paint;
+use fieldfix::wizard::prompt::Prompter;
 
 /// One scripted answer.
 #[derive(Debug, Clone, PartialEq, Eq)]

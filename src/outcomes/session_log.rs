@@ -4,10 +4,11 @@
 
 use std::time::Instant;
 
-use super::session::{Session, Store};
-use super::{Ending, FixRequest};
 use crate::guides::Library;
 use crate::outcomes::{self, Log, Record, StepOutcome};
+use crate::wizard::prompt::Prompter;
+use crate::wizard::session::{Session, Store};
+use crate::wizard::{Ending, FixRequest};
 
 /// This run of the wizard: when it started, and whether it logs.
 pub struct Run {
@@ -25,11 +26,7 @@ impl Run {
 
     /// Before the first record is ever written (logging on, no log yet): one line on the first
     /// screen that a log is kept, where, how to stop it for good and how to erase it.
-    pub fn notice(
-        &self,
-        store: &Store,
-        p: &mut dyn super::prompt::Prompter,
-    ) -> std::io::Result<()> {
+    pub fn notice(&self, store: &Store, p: &mut dyn Prompter) -> std::io::Result<()> {
         let Some((note, path)) = notice(store).filter(|_| self.log) else {
             return Ok(());
         };
@@ -47,7 +44,7 @@ impl Run {
         store: &Store,
         session: &mut Session,
         ending: &Ending,
-        p: &mut dyn super::prompt::Prompter,
+        p: &mut dyn Prompter,
     ) {
         let minutes = session.minutes + self.started.elapsed().as_secs_f64() / 60.0;
         let outcome = match ending {
@@ -68,7 +65,7 @@ impl Run {
         library: &Library,
         store: &Store,
         session: &Session,
-        p: &mut dyn super::prompt::Prompter,
+        p: &mut dyn Prompter,
     ) {
         let ending = outcomes::Ending::Abandoned;
         self.append(library, store, session, ending, session.minutes, p);
@@ -81,7 +78,7 @@ impl Run {
         session: &Session,
         outcome: outcomes::Ending,
         minutes: f64,
-        p: &mut dyn super::prompt::Prompter,
+        p: &mut dyn Prompter,
     ) {
         if !self.log {
             return;
@@ -162,5 +159,6 @@ fn record(
         outcome,
         minutes: (minutes * 10.0).round() / 10.0,
         at: outcomes::record::now(),
+        switches: session.switches.clone(),
     })
 }
