@@ -107,6 +107,7 @@ fn write_log(dir: &std::path::Path, library: &Library, sessions: usize, files: u
             answers: walk.answers.clone(),
             unknown: Vec::new(),
             steps: walk.steps.clone(),
+            switches: Vec::new(),
             outcome: walk.outcome,
             minutes: 3.0 + rng.below(40) as f64,
             at: at(1_767_225_600 + second),

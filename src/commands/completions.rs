@@ -233,6 +233,7 @@ impl Typed {
                 context: Vec::new(),
                 targets: Default::default(),
                 guides: Vec::new(),
+                vocabulary: Default::default(),
             });
         let guide = guide.and_then(|name| {
             let id = library.find(&name).ok()?.id.clone();
