@@ -13,6 +13,8 @@ use crate::output::Format;
 /// Parses the command line of this process. An empty `FIELDFIX_GUIDES` counts as unset (clap
 /// alone would call it a missing value).
 pub fn parse() -> Cli {
+    // When the shell calls back to complete a word, this answers it and exits.
+    completions::complete_if_asked(|| without_empty_guides_env(Cli::command()));
     let cmd = without_empty_guides_env(Cli::command());
     Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit())
 }
@@ -119,6 +121,11 @@ pub enum Command {
     #[command(after_help = examples_help("export"))]
     Export(ExportArgs),
     /// Print a shell completion script (guide ids included where the shell allows).
+    ///
+    /// In bash, zsh and fish the script asks fieldfix at each Tab: it offers the guides as they
+    /// are then (company guides in `--guides` or FIELDFIX_GUIDES included, with no script to
+    /// make again), and after `-a` the questions of the guide already typed, then their values.
+    /// PowerShell and elvish get a script that completes commands, flags and fixed values.
     #[command(after_help = examples_help("completions"))]
     Completions(CompletionsArgs),
     /// Print the manual page (roff) on stdout, or write every page into a folder.
@@ -708,8 +715,24 @@ impl CompletionsArgs {
         completions::CompletionsRequest {
             command: Cli::command(),
             shell: self.shell,
+            completer: completer(),
         }
     }
+}
+
+/// How a completion script calls this fieldfix back: as it was run (`fieldfix`, found on
+/// `PATH`), or by its full path when it was run by a relative one (`./target/debug/fieldfix`).
+fn completer() -> String {
+    let run_as = PathBuf::from(
+        std::env::args_os()
+            .next()
+            .unwrap_or_else(|| "fieldfix".into()),
+    );
+    let path = match std::env::current_dir() {
+        Ok(here) if run_as.components().count() > 1 => here.join(run_as),
+        _ => run_as,
+    };
+    path.to_string_lossy().into_owned()
 }
 
 impl PreflightArgs {

@@ -719,61 +719,51 @@ fn export_into_a_file_is_a_usage_error() {
 // ---------------------------------------------------------------------------------------------
 // completions and man
 
-const SHELLS: [&str; 5] = ["bash", "zsh", "fish", "powershell", "elvish"];
-/// The shells whose scripts offer guide ids.
-const WITH_GUIDES: [&str; 3] = ["bash", "zsh", "fish"];
+/// The shells whose script calls fieldfix back on Tab.
+const DYNAMIC: [&str; 3] = ["bash", "zsh", "fish"];
+/// The shells that get a static script.
+const STATIC: [&str; 2] = ["powershell", "elvish"];
 
 #[test]
 fn completions_cover_every_shell_and_command() {
-    for shell in SHELLS {
+    for shell in STATIC {
         let script = ok(&["completions", shell]);
         for word in ["fieldfix", "diagnose", "validate", "export", "--guides"] {
             assert!(script.contains(word), "{shell} script mentions `{word}`");
         }
     }
+    // The others ask the binary that wrote them (found by the path it was run by).
+    for shell in DYNAMIC {
+        let script = ok(&["completions", shell]);
+        assert!(
+            script.contains(&format!("FIELDFIX_COMPLETE={shell}"))
+                || script.contains(&format!("FIELDFIX_COMPLETE=\"{shell}\"")),
+            "{shell}: {script}"
+        );
+        assert!(
+            script.contains(env!("CARGO_BIN_EXE_fieldfix")),
+            "{shell}: {script}"
+        );
+    }
     fails(&["completions", "tcsh"], 2);
 }
 
-#[test]
-fn completions_offer_guide_ids_where_the_shell_allows() {
-    let ids = builtin_ids();
-    for shell in WITH_GUIDES {
-        let script = ok(&["completions", shell]);
-        for id in &ids {
-            assert!(script.contains(id.as_str()), "{shell} offers `{id}`");
-        }
+/// `program` run as a fieldfix test run would be (temporary state and cache folders, no
+/// `FIELDFIX_GUIDES`), so the fieldfix the completion script calls back is isolated too.
+fn shell_in(test: &Test, program: &str) -> std::process::Command {
+    let model = test.command();
+    let mut cmd = std::process::Command::new(program);
+    for (key, value) in model.get_envs() {
+        match value {
+            Some(value) => cmd.env(key, value),
+            None => cmd.env_remove(key),
+        };
     }
-    // The fish lines rely on the condition function the generated script defines.
-    let fish = ok(&["completions", "fish"]);
-    assert!(fish.contains("function __fish_fieldfix_using_subcommand"));
-    assert!(
-        fish.contains(
-            "-n \"__fish_fieldfix_using_subcommand show\" -f -a \"photos-not-uploading\""
-        )
-    );
-}
-
-#[test]
-fn bash_completes_guide_ids_for_show_diagnose_and_fix() {
-    let dir = GuideDir::new();
-    let script = dir.write("fieldfix.bash", &ok(&["completions", "bash"]));
-    for sub in ["show", "diagnose", "fix"] {
-        let out = std::process::Command::new("bash")
-            .arg("-c")
-            .arg(format!(
-                "source '{}'; COMP_WORDS=(fieldfix {sub} error-4); COMP_CWORD=2; \
-                 _fieldfix fieldfix error-4 {sub}; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-                script.display()
-            ))
-            .output()
-            .expect("bash runs");
-        let offered: Vec<String> = String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        assert_eq!(offered, ["error-404", "error-408", "error-429"], "{sub}");
+    if let Some(dir) = model.get_current_dir() {
+        cmd.current_dir(dir);
     }
+    cmd.env_remove("FIELDFIX_COMPLETE");
+    cmd
 }
 
 /// Whether `shell` can be run here; when not, says so: the test that needs it is skipped.
@@ -789,24 +779,8 @@ fn have(shell: &str, test: &str) -> bool {
     found
 }
 
-/// What bash's completion function of the script offers for the command line `words`, the
-/// last being the word under the cursor, as bash would call it on Tab.
-fn bash_offers(script: &Path, words: &[&str]) -> Vec<String> {
-    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-    let cur = words.last().unwrap();
-    let prev = words[words.len() - 2];
-    let out = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(format!(
-            "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{}'; COMP_POINT=${{#COMP_LINE}}; \
-             _fieldfix fieldfix '{cur}' '{prev}'; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
-            script.display(),
-            quoted.join(" "),
-            words.len() - 1,
-            words.join(" "),
-        ))
-        .output()
-        .expect("bash runs");
+/// The lines a shell printed, trimmed, without empty ones; the shell must have succeeded.
+fn lines_of(out: std::process::Output) -> Vec<String> {
     assert!(
         out.status.success(),
         "{}",
@@ -820,50 +794,239 @@ fn bash_offers(script: &Path, words: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// A shell with the completion script of `fieldfix ARGS completions SHELL` sourced.
+struct Completing {
+    test: Test,
+    script: std::path::PathBuf,
+    _dir: GuideDir,
+}
+
+impl Completing {
+    fn new(shell: &str, args: &[&str]) -> Self {
+        let dir = GuideDir::new();
+        let mut all = args.to_vec();
+        all.extend(["completions", shell]);
+        // zsh's as the README installs it: `_fieldfix` in a folder of `fpath`.
+        let name = match shell {
+            "zsh" => "_fieldfix".to_owned(),
+            _ => format!("script.{shell}"),
+        };
+        let script = dir.write(&name, &ok(&all));
+        Completing {
+            test: Test::new(),
+            script,
+            _dir: dir,
+        }
+    }
+
+    /// What bash offers on Tab at the end of `line`, its words split as readline splits them
+    /// (at spaces, and at `=`, which becomes a word of its own) and the completion function
+    /// called as bash calls it: `COMP_WORDS`, `COMP_CWORD`, and the text after the last
+    /// break as `$2` (empty right after a `=`).
+    fn bash(&self, line: &str) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for word in line.split(' ').filter(|w| !w.is_empty()) {
+            let mut parts = word.split('=');
+            words.push(parts.next().unwrap().to_owned());
+            for part in parts {
+                words.push("=".to_owned());
+                if !part.is_empty() {
+                    words.push(part.to_owned());
+                }
+            }
+        }
+        if line.ends_with(' ') {
+            words.push(String::new());
+        }
+        let current = words.last().unwrap();
+        let typed = if current == "=" { "" } else { current.as_str() };
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let out = shell_in(&self.test, "bash")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE='{line}'; \
+                 COMP_POINT=${{#COMP_LINE}}; COMP_TYPE=9; \
+                 _clap_complete_fieldfix fieldfix '{typed}' '{}'; \
+                 printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+                self.script.display(),
+                quoted.join(" "),
+                words.len() - 1,
+                words[words.len() - 2],
+            ))
+            .output()
+            .expect("bash runs");
+        lines_of(out)
+    }
+
+    /// What fish offers for `line` (`complete -C`), values only.
+    fn fish(&self, line: &str) -> Vec<String> {
+        let out = shell_in(&self.test, "fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; complete -C '{line}'",
+                self.script.display()
+            ))
+            .output()
+            .expect("fish runs");
+        lines_of(out)
+            .iter()
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect()
+    }
+
+    /// What zsh's completion function for fieldfix hands `_describe` for `line` (the words
+    /// and cursor a Tab at its end gives), on the first Tab: the script is autoloaded from
+    /// `fpath` by compinit, as installed. zsh's completion widgets need a terminal: the real
+    /// functions run in a real zsh, with only `_describe`, which would draw the menu, replaced
+    /// by one that prints what it is given (`value:help`; values only here).
+    fn zsh(&self, line: &str) -> Vec<String> {
+        let mut words: Vec<&str> = line.split(' ').filter(|w| !w.is_empty()).collect();
+        if line.ends_with(' ') {
+            words.push("");
+        }
+        let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+        let out = shell_in(&self.test, "zsh")
+            .arg("-fc")
+            .arg(format!(
+                "fpath=('{}' $fpath) && autoload -Uz compinit && compinit -u -D && \
+                 _describe() {{ print -rl -- ${{(P)3}} }} && \
+                 words=({}) && CURRENT={} && $_comps[fieldfix]",
+                self.script.parent().unwrap().display(),
+                quoted.join(" "),
+                words.len(),
+            ))
+            .output()
+            .expect("zsh runs");
+        lines_of(out)
+            .iter()
+            // `value:help` (no value here has a `:`, which zsh would see escaped as `\:`).
+            .map(|l| l.split(':').next().unwrap().to_owned())
+            .collect()
+    }
+}
+
+/// A built-in guide's question ids and, for each, its values.
+fn questions_of(guide: &str) -> Vec<(String, Vec<String>)> {
+    let doc: Value = serde_json::from_str(&ok(&["show", guide, "--format", "json"])).unwrap();
+    doc["guide"]["questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| {
+            let values = q["options"].as_array().unwrap().iter();
+            let values = values.map(|o| o["value"].as_str().unwrap().to_owned());
+            (q["id"].as_str().unwrap().to_owned(), values.collect())
+        })
+        .collect()
+}
+
+/// The `-a` candidates for `guide`: its own questions and the shared ones, each `ID=`, and
+/// none of `other`'s own questions. Checked the same way in every shell.
+fn assert_offers_the_guides_questions(offered: &[String], guide: &str, other: &str, what: &str) {
+    let own = questions_of(guide);
+    let own_ids: BTreeSet<String> = own.iter().map(|(id, _)| format!("{id}=")).collect();
+    for id in own_ids
+        .iter()
+        .chain(["device=".to_owned(), "scope=".to_owned()].iter())
+    {
+        assert!(offered.contains(id), "{what}: {id} in {offered:?}");
+    }
+    for (id, _) in questions_of(other) {
+        let id = format!("{id}=");
+        if !own_ids.contains(&id) {
+            assert!(
+                !offered.contains(&id),
+                "{what}: {id} is {other}'s: {offered:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn bash_completes_guide_ids_for_show_diagnose_and_fix() {
+    if !have("bash", "bash_completes_guide_ids_for_show_diagnose_and_fix") {
+        return;
+    }
+    let bash = Completing::new("bash", &[]);
+    for sub in ["show", "diagnose", "fix"] {
+        assert_eq!(
+            bash.bash(&format!("fieldfix {sub} error-4")),
+            ["error-404", "error-408", "error-429"],
+            "{sub}"
+        );
+    }
+}
+
 #[test]
 fn bash_completes_the_values_of_options_and_answers() {
     if !have("bash", "bash_completes_the_values_of_options_and_answers") {
         return;
     }
-    let dir = GuideDir::new();
-    let script = dir.write("fieldfix.bash", &ok(&["completions", "bash"]));
+    let bash = Completing::new("bash", &[]);
     for sub in ["diagnose", "fix"] {
-        let offers = |words: &[&str]| {
-            let mut all = vec!["fieldfix", sub, "photos"];
-            all.extend_from_slice(words);
-            bash_offers(&script, &all)
-        };
-        assert_eq!(
-            offers(&["--device", ""]),
-            ["computer", "ios", "android"],
-            "{sub}"
-        );
-        assert_eq!(
-            offers(&["--network", ""]),
-            ["good", "weak", "offline"],
-            "{sub}"
-        );
-        assert_eq!(
-            offers(&["--scope", ""]),
-            ["just-me", "several-people"],
-            "{sub}"
-        );
-        // `-a`: the QUESTION=VALUE pairs of the guides' questions. bash splits a word at `=`,
-        // so it completes up to there: the question ids.
-        let pairs = offers(&["-a", "what-hap"]);
-        assert!(pairs.len() >= 2, "{sub}: {pairs:?}");
-        assert!(
-            pairs.iter().all(|p| p.starts_with("what-happens=")),
-            "{sub}: {pairs:?}"
-        );
-        assert!(offers(&["--answer", "devi"]).contains(&"device=ios".to_owned()));
+        let offers = |rest: &str| bash.bash(&format!("fieldfix {sub} photos {rest}"));
+        assert_eq!(offers("--device "), ["computer", "ios", "android"], "{sub}");
+        assert_eq!(offers("--network "), ["good", "weak", "offline"], "{sub}");
+        assert_eq!(offers("--scope "), ["just-me", "several-people"], "{sub}");
+        // `--device=`: bash hands the `=` over as a word; the values alone replace what
+        // follows it.
+        assert_eq!(offers("--device="), ["computer", "ios", "android"], "{sub}");
+        assert_eq!(offers("--device=i"), ["ios"], "{sub}");
     }
-    let format = bash_offers(&script, &["fieldfix", "diagnose", "photos", "--format", ""]);
+    let format = bash.bash("fieldfix diagnose photos --format ");
     assert_eq!(format, ["text", "markdown", "json"]);
-    let tickets = bash_offers(&script, &["fieldfix", "fix", "--ticket-format", ""]);
+    let tickets = bash.bash("fieldfix fix --ticket-format ");
     assert_eq!(tickets, ["markdown", "json"]);
-    let preflight = bash_offers(&script, &["fieldfix", "preflight", "--network", ""]);
+    let preflight = bash.bash("fieldfix preflight --network ");
     assert_eq!(preflight, ["good", "weak"]);
+}
+
+#[test]
+fn bash_offers_the_questions_of_the_guide_typed_then_their_values() {
+    if !have(
+        "bash",
+        "bash_offers_the_questions_of_the_guide_typed_then_their_values",
+    ) {
+        return;
+    }
+    let bash = Completing::new("bash", &[]);
+    let photos = questions_of("photos-not-uploading");
+    let (question, values) = &photos[0];
+    for sub in ["diagnose", "fix"] {
+        for flag in ["-a", "--answer"] {
+            let offers = |rest: &str| bash.bash(&format!("fieldfix {sub} photos {flag} {rest}"));
+            assert_offers_the_guides_questions(
+                &offers(""),
+                "photos-not-uploading",
+                "budget-not-updating",
+                &format!("{sub} photos {flag}"),
+            );
+            assert_eq!(
+                offers(&question[..3]),
+                [format!("{question}=")],
+                "{sub} {flag}"
+            );
+            // After the `=`, bash replaces only the value.
+            assert_eq!(&offers(&format!("{question}=")), values, "{sub} {flag}");
+            assert_eq!(
+                offers(&format!("{question}={}", &values[1][..2])),
+                [values[1].clone()],
+                "{sub} {flag}"
+            );
+        }
+    }
+    // Another guide, other questions; an answer already given does not get in the way.
+    let budget = bash.bash(&format!("fieldfix diagnose budget -a device=ios -a {}", ""));
+    assert_offers_the_guides_questions(
+        &budget,
+        "budget-not-updating",
+        "photos-not-uploading",
+        "diagnose budget",
+    );
+    // No guide typed (or none it names): every guide's questions.
+    let all = bash.bash("fieldfix diagnose -a ");
+    assert!(all.contains(&format!("{question}=")) && all.contains(&"co-status=".to_owned()));
 }
 
 #[test]
@@ -871,97 +1034,79 @@ fn fish_completes_guide_ids_and_the_values_of_options() {
     if !have("fish", "fish_completes_guide_ids_and_the_values_of_options") {
         return;
     }
-    let dir = GuideDir::new();
-    let script = dir.write("fieldfix.fish", &ok(&["completions", "fish"]));
-    let offers = |line: &str| -> Vec<String> {
-        let out = std::process::Command::new("fish")
-            .arg("--no-config")
-            .arg("-c")
-            .arg(format!(
-                "source '{}'; complete -C '{line}'",
-                script.display()
-            ))
-            .output()
-            .expect("fish runs");
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| l.split('\t').next().unwrap().to_owned())
-            .collect()
-    };
+    let fish = Completing::new("fish", &[]);
     assert_eq!(
-        offers("fieldfix show error-4"),
+        fish.fish("fieldfix show error-4"),
         ["error-404", "error-408", "error-429"]
     );
     assert_eq!(
-        offers("fieldfix diagnose photos --device "),
-        ["android", "computer", "ios"]
+        fish.fish("fieldfix diagnose photos --device "),
+        ["computer", "ios", "android"]
     );
     assert_eq!(
-        offers("fieldfix diagnose photos --format "),
-        ["json", "markdown", "text"]
+        fish.fish("fieldfix diagnose photos --format "),
+        ["text", "markdown", "json"]
     );
-    let pairs = offers("fieldfix fix photos -a what-happens=");
-    assert!(
-        !pairs.is_empty() && pairs.iter().all(|p| p.starts_with("what-happens=")),
-        "{pairs:?}"
-    );
+    let photos = questions_of("photos-not-uploading");
+    let (question, values) = &photos[0];
+    for line in [
+        "fieldfix diagnose photos -a ",
+        "fieldfix fix photos --answer ",
+    ] {
+        assert_offers_the_guides_questions(
+            &fish.fish(line),
+            "photos-not-uploading",
+            "budget-not-updating",
+            line,
+        );
+    }
+    let pairs = fish.fish(&format!("fieldfix fix photos -a {question}="));
+    let expected: Vec<String> = values.iter().map(|v| format!("{question}={v}")).collect();
+    assert_eq!(pairs, expected);
 }
 
 #[test]
-fn zsh_loads_the_script_and_its_options_list_their_values() {
+fn zsh_offers_the_questions_of_the_guide_typed_and_the_values_of_options() {
     if !have(
         "zsh",
-        "zsh_loads_the_script_and_its_options_list_their_values",
+        "zsh_offers_the_questions_of_the_guide_typed_and_the_values_of_options",
     ) {
         return;
     }
-    let dir = GuideDir::new();
-    let script = dir.write("_fieldfix", &ok(&["completions", "zsh"]));
-    // zsh's completion widgets need a terminal (zpty) to be driven: the test checks that the
-    // script loads in a real zsh and that the specs it gives _arguments carry the values.
-    let out = std::process::Command::new("zsh")
-        .arg("-fc")
-        .arg(format!(
-            "autoload -Uz compinit && compinit -u -D && source '{}' && whence -w _fieldfix",
-            script.display()
-        ))
-        .output()
-        .expect("zsh runs");
-    assert!(
-        String::from_utf8_lossy(&out.stdout).contains("_fieldfix: function"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let zsh = Completing::new("zsh", &[]);
+    assert_eq!(
+        zsh.zsh("fieldfix diagnose error-4"),
+        ["error-404", "error-408", "error-429"]
     );
-    let text = std::fs::read_to_string(&script).unwrap();
-    // The specs of `diagnose` (`preflight` has a `--network` of its own).
-    let text = &text[text.find("\n(diagnose)\n").expect("the diagnose section")..];
-    for (flag, values) in [
-        ("--device=", &["computer", "ios", "android"][..]),
-        ("--network=", &["good", "weak", "offline"]),
-        ("--scope=", &["just-me", "several-people"]),
-    ] {
-        // `'--device=[help]:DEVICE:((value\:"label" ...))'`, over several lines: the values
-        // zsh offers, each with its label.
-        let at = text
-            .find(&format!("\n'{flag}"))
-            .unwrap_or_else(|| panic!("{flag}"));
-        let spec = &text[at..at + text[at..].find("))").expect("end of the values")];
-        let offered = &spec[spec.find(":((").unwrap_or_else(|| panic!("{spec}"))..];
-        for value in values {
-            assert!(
-                offered.contains(&format!("{value}\\:")),
-                "{flag} {value}: {spec}"
-            );
-        }
-    }
-    let answers = text.lines().find(|l| l.starts_with("'*-a+")).expect("-a");
-    assert!(answers.contains(":((device=computer\\:"), "{answers}");
-    assert!(answers.contains("what-happens="), "the -a pairs");
+    assert_eq!(
+        zsh.zsh("fieldfix diagnose photos --network "),
+        ["good", "weak", "offline"]
+    );
+    assert_offers_the_guides_questions(
+        &zsh.zsh("fieldfix diagnose photos -a "),
+        "photos-not-uploading",
+        "budget-not-updating",
+        "zsh",
+    );
+    let photos = questions_of("photos-not-uploading");
+    let (question, values) = &photos[0];
+    let expected: Vec<String> = values.iter().map(|v| format!("{question}={v}")).collect();
+    assert_eq!(
+        zsh.zsh(&format!("fieldfix diagnose photos -a {question}=")),
+        expected
+    );
 }
 
 #[test]
-fn completions_include_company_guides_yet_any_name_is_still_accepted() {
+fn completions_offer_company_guides_as_they_are_at_each_tab() {
+    if !have(
+        "bash",
+        "completions_offer_company_guides_as_they_are_at_each_tab",
+    ) {
+        return;
+    }
+    // The script is written before the company guide exists: nothing to generate again.
+    let bash = Completing::new("bash", &[]);
     let dir = GuideDir::new();
     dir.write(
         "crane-log.yaml",
@@ -971,22 +1116,37 @@ fn completions_include_company_guides_yet_any_name_is_still_accepted() {
         ),
     );
     let folder = dir.path().to_str().unwrap();
-    for shell in WITH_GUIDES {
-        let script = ok(&["--guides", folder, "completions", shell]);
-        assert!(
-            script.contains("crane-log"),
-            "{shell} offers the company guide"
-        );
-        assert!(
-            !script.contains("$(touch") && !script.contains("`id`"),
-            "{shell}: title made safe"
-        );
-    }
-    let fish = ok(&["--guides", folder, "completions", "fish"]);
-    assert!(
-        fish.contains("-a \"crane-log\" -d 'Crane touch x id q'"),
-        "{fish}"
+    assert_eq!(
+        bash.bash(&format!("fieldfix --guides {folder} show cra")),
+        ["crane-log"]
     );
+    assert_eq!(
+        bash.bash(&format!("fieldfix diagnose --guides {folder} cra")),
+        ["crane-log"]
+    );
+    assert!(
+        bash.bash("fieldfix show cra").is_empty(),
+        "not without --guides"
+    );
+    if have(
+        "fish",
+        "completions_offer_company_guides_as_they_are_at_each_tab",
+    ) {
+        let fish = Completing::new("fish", &[]);
+        let out = shell_in(&fish.test, "fish")
+            .arg("--no-config")
+            .arg("-c")
+            .arg(format!(
+                "source '{}'; complete -C 'fieldfix show cra'",
+                fish.script.display()
+            ))
+            .env("FIELDFIX_GUIDES", folder)
+            .output()
+            .expect("fish runs");
+        // The title is shown as it is, as text: nothing in it runs.
+        assert_eq!(lines_of(out), ["crane-log\tCrane $(touch x) `id` 'q'"]);
+        assert!(!fish.test.state_path().join("x").exists());
+    }
     // Completions are hints: names not in them (aliases, prefixes) still work.
     Test::new().args(["show", "photos"]).run();
     Test::new().args(["show", "photos-not"]).run();
@@ -999,18 +1159,26 @@ fn completions_include_company_guides_yet_any_name_is_still_accepted() {
 fn completions_survive_a_broken_company_folder() {
     let dir = GuideDir::new();
     dir.write("broken.yaml", "id: [");
+    let folder = dir.path().to_str().unwrap();
+    // At Tab: the built-in guides, and no warning in the middle of the user's line.
     let out = Test::new()
-        .args([
-            "--guides",
-            dir.path().to_str().unwrap(),
-            "completions",
-            "zsh",
-        ])
+        .args(["--", "fieldfix", "--guides", folder, "show", "photos"])
+        .env("FIELDFIX_COMPLETE", "fish")
         .run();
-    assert!(
-        out.stdout.contains("photos-not-uploading"),
-        "the built-in guides are offered"
+    assert_eq!(
+        out.stdout
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .split('\t')
+            .next(),
+        Some("photos-not-uploading")
     );
+    assert_eq!(out.stderr, "");
+    // The static scripts warn, as the other read commands do.
+    let out = Test::new()
+        .args(["--guides", folder, "completions", "powershell"])
+        .run();
     assert!(out.stderr.contains("warning"), "{}", out.stderr);
 }
 

@@ -936,3 +936,70 @@ fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
         .collect();
     assert!(raw.is_empty(), "{raw:?} in:\n{ticket}");
 }
+
+/// bash's own line editor, not a test's idea of it: with the completion script sourced at a
+/// real prompt, Tab after `-a what-hap` completes the question (bash splits words at `=`
+/// itself), the next Tabs list that question's values, and `-a` lists the typed guide's
+/// questions, not another guide's.
+#[test]
+fn bash_completes_answers_at_a_real_prompt() {
+    let have_bash = Command::new("bash")
+        .args(["-c", "exit 0"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if !have_bash {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let script = dir.path().join("fieldfix.bash");
+    let out = Command::new(env!("CARGO_BIN_EXE_fieldfix"))
+        .args(["completions", "bash"])
+        .output()
+        .expect("fieldfix runs");
+    std::fs::write(&script, out.stdout).expect("write the script");
+    // expectrl turns the terminal's echo off, and readline then shows nothing of the line:
+    // bash's start-up file turns it on before the first prompt.
+    let rc = dir.path().join("bashrc");
+    let rc_text = format!("stty echo\nsource '{}'\nPS1='$ '\n", script.display());
+    std::fs::write(&rc, rc_text).expect("write the start-up file");
+    let mut cmd = Command::new("bash");
+    cmd.arg("--rcfile")
+        .arg(&rc)
+        .args(["--noprofile", "-i"])
+        // No bracketed-paste codes before each prompt.
+        .env("TERM", "dumb")
+        .env("FIELDFIX_STATE_DIR", dir.path())
+        .env("FIELDFIX_CACHE_DIR", dir.path().join("cache"))
+        .env_remove("FIELDFIX_GUIDES")
+        .env_remove("FIELDFIX_COMPLETE");
+    let mut s = Session::spawn(cmd).expect("spawn bash in a pty");
+    s.set_expect_timeout(Some(Duration::from_secs(30)));
+    s.expect("$ ").expect("a prompt");
+    s.send("fieldfix diagnose photos -a what-hap\t")
+        .expect("type");
+    let found = s
+        .expect(expectrl::Regex("happens=|\n\\$ "))
+        .expect("the question completed");
+    assert_eq!(
+        found.get(0),
+        Some(&b"happens="[..]),
+        "{}",
+        String::from_utf8_lossy(found.before())
+    );
+    s.send("\t\t").expect("type");
+    let listed = s.expect("\n$ ").expect("the values listed");
+    let listed = String::from_utf8_lossy(listed.before()).into_owned();
+    for value in ["never-start", "stall", "gone-missing"] {
+        assert!(listed.contains(value), "{value}: {listed}");
+    }
+    s.send("\x15fieldfix diagnose photos -a \t\t")
+        .expect("type");
+    let listed = s.expect("\n$ ").expect("the questions listed");
+    let listed = String::from_utf8_lossy(listed.before()).into_owned();
+    assert!(listed.contains("copies="), "{listed}");
+    assert!(
+        !listed.contains("co-status="),
+        "a budget question: {listed}"
+    );
+    s.send("\x15exit\r").expect("type");
+}
