@@ -86,13 +86,22 @@ fn report(err: &anyhow::Error) -> u8 {
     if let Some(Error::Interrupted) = ours {
         return exit::INTERRUPTED;
     }
-    // Errors quote paths, flags and values from outside: never print them raw.
-    let message = format!("{err:#}");
-    let _ = writeln!(
-        stderr,
-        "{} {}",
-        paint.bad("error:"),
-        crate::safe::text(&message)
-    );
+    // Errors quote paths, flags and values from outside: never print them raw. On a terminal
+    // each line is wrapped between words to its width (a 50-column window would break them
+    // mid-word); a pipe gets the lines as they are.
+    let message = crate::safe::text(&format!("{err:#}")).into_owned();
+    let text = if Term::stderr().is_term() {
+        message
+            .lines()
+            .enumerate()
+            .map(|(i, line)| paint.wrap(line, if i == 0 { "error: " } else { "" }, ""))
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        format!("error: {message}")
+    };
+    // The label is coloured after wrapping: its colour codes take no room on screen.
+    let text = text.strip_prefix("error:").unwrap_or(&text);
+    let _ = writeln!(stderr, "{}{text}", paint.bad("error:"));
     ours.map_or(exit::FAILURE, Error::exit_code)
 }

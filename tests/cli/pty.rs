@@ -438,6 +438,26 @@ fn words_on_screen(s: &Pty) -> Vec<String> {
         .collect()
 }
 
+/// An error on a small terminal is wrapped between words, like every other screen.
+#[test]
+fn an_error_on_a_small_terminal_breaks_between_words() {
+    let state = tempfile::tempdir().unwrap();
+    let wanted = "no-such-guide-anywhere";
+    let mut s = spawn_sized(state.path(), &["show", wanted], SIZES[1]);
+    s.expect(expectrl::Eof);
+    let screen = s.screen();
+    assert!(screen.contains("error:"), "{screen}");
+    let words = words_on_screen(&s);
+    assert!(words.iter().any(|w| w.contains(wanted)), "{screen}");
+    for row in screen.lines() {
+        assert!(
+            row.chars().count() < usize::from(SIZES[1].0),
+            "a row runs to the edge, so a word may be broken:\n{screen}"
+        );
+    }
+    assert_eq!(s.exit_code(), 2);
+}
+
 #[test]
 fn typed_text_wraps_between_words_while_it_is_typed() {
     let typed = "the photos from this morning on the east wing are still not going up to procore";
