@@ -5,7 +5,8 @@
 (function () {
   "use strict";
 
-  var KEY = "fieldfix-wizard-v1";
+  // v1 kept the states before the current one beside it; the walk now keeps its own (Back).
+  var KEY = "fieldfix-wizard-v2";
   var root = document.getElementById("wizard");
   var list = document.getElementById("all-guides");
   // The glue (fieldfix-web.js) declares `wasm_bindgen` in the scripts' shared scope.
@@ -27,13 +28,14 @@
     return;
   }
 
-  // The walk: the current state and the states before it (for Back).
+  // The walk: its state, as the engine returned it (Back is the engine's too).
   var walk = null;
 
   function stored() {
     try {
+      localStorage.removeItem("fieldfix-wizard-v1");
       var saved = JSON.parse(localStorage.getItem(KEY) || "null");
-      if (saved && saved.state && Array.isArray(saved.history)) {
+      if (saved && saved.state) {
         engine.screen(JSON.stringify(saved.state));
         return saved;
       }
@@ -107,6 +109,7 @@
   }
 
   function guideLink(screen) {
+    if (!screen.page) return;
     var p = el("p", null, "guide-link");
     var a = el("a", "Read the whole guide: " + screen.title);
     a.href = encodeURIComponent(screen.guide) + ".html";
@@ -126,22 +129,20 @@
       two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds()) + " " + zone;
   }
 
+  // Applies a choice; Back from the walk's first screen leaves it (the engine says null).
   function go(action) {
     var next = JSON.parse(engine.act(JSON.stringify(walk.state), JSON.stringify(action), now()));
-    walk.history.push(walk.state);
+    if (next === null) {
+      startOver();
+      return;
+    }
     walk.state = next;
     save();
     render();
   }
 
   function back() {
-    if (walk.history.length) {
-      walk.state = walk.history.pop();
-      save();
-      render();
-    } else {
-      startOver();
-    }
+    go({ do: "back" });
   }
 
   function startOver() {
@@ -151,14 +152,26 @@
   }
 
   function begin(guide, words) {
-    walk = { state: JSON.parse(engine.start(guide, words)), history: [] };
+    walk = { state: JSON.parse(engine.start(guide, words)) };
     save();
     render();
   }
 
-  function home(words, resumable) {
-    clear("home");
-    var h = heading("What's going wrong?");
+  // "It's a different problem": the first screen again; the problem picked replaces the one
+  // the walk is on, the answers so far kept.
+  function switchProblem() {
+    home("", null, function (guide, words) {
+      go({ do: "switch", guide: guide, words: words });
+    });
+  }
+
+  // The first screen. `pick` starts the problem picked (a new walk unless switching).
+  function home(words, resumable, pick) {
+    var switching = !!pick;
+    pick = pick || begin;
+    clear(switching ? "switch" : "home");
+    if (list) list.hidden = switching;
+    var h = heading(switching ? "It's a different problem: what's going wrong?" : "What's going wrong?");
     if (resumable) {
       var title = JSON.parse(engine.screen(JSON.stringify(resumable.state))).title;
       var box = el("div", null, "resume");
@@ -198,35 +211,47 @@
     var results = el("div", null, "results");
     results.setAttribute("aria-live", "polite");
     root.appendChild(results);
+    // What the words lead to, as the engine offers it: "Is it one of these?" then "None of
+    // these: show the full list"; the full list ends with a ticket for a problem none covers.
     function show(words) {
       while (results.firstChild) results.removeChild(results.firstChild);
-      var hits = JSON.parse(engine.search(words));
-      results.appendChild(
-        el("h2", words.trim() ? (hits.length ? "Is it one of these?" : "Nothing matched those words: pick from the list") : "All problems")
-      );
-      if (!hits.length) hits = JSON.parse(engine.search(""));
+      var found = JSON.parse(engine.search(words));
+      results.appendChild(el("h2", found.heading));
       var ul = el("ul", null, "choices");
-      hits.forEach(function (hit) {
+      function entry(hit, action) {
         var li = el("li");
-        var b = button(hit.title, function () {
-          begin(hit.guide, words);
-        }, "choice", "guide");
+        var b = button(hit.label, function () {
+          pick(hit.guide, words);
+        }, "choice", action);
         b.setAttribute("data-guide", hit.guide);
         li.appendChild(b);
         if (hit.summary) li.appendChild(el("p", hit.summary, "summary"));
         ul.appendChild(li);
+      }
+      found.hits.forEach(function (hit) {
+        entry(hit, "guide");
       });
+      if (found.more) {
+        var li = el("li");
+        li.appendChild(button(found.more, function () {
+          show("");
+        }, "choice", "full-list"));
+        ul.appendChild(li);
+      }
+      if (found.unlisted) entry(found.unlisted, "unlisted");
       results.appendChild(ul);
     }
     form.addEventListener("submit", function (e) {
       e.preventDefault();
       show(input.value);
     });
-    actions([
+    var nav = [
       button("Show all problems", function () {
         show("");
       }, null, "all"),
-    ]);
+    ];
+    if (switching) nav.push(button("Back to the step", render, null, "back"));
+    actions(nav);
     focus(h);
   }
 
@@ -392,15 +417,13 @@
       bullets(s.notes, "notes");
       guideLink(s);
       root.appendChild(el("h2", "How did it go?"));
-      actions([
-        button("Fixed it", function () { go({ do: "fixed" }); }, "choice", "fixed"),
-        button("Didn't help", function () { go({ do: "didnt-help" }); }, "choice", "didnt-help"),
-        button("Skip for now", function () { go({ do: "skip" }); }, "choice", "skip"),
-        button("I can't do this (needs an admin)", function () { go({ do: "cant" }); }, "choice", "cant"),
-        button(s.recommended ? "Hand it over (recommended)" : "Hand it over", function () {
-          go({ do: "hand-over" });
-        }, "choice", "hand-over"),
-      ]);
+      // The engine's menu, in the terminal's order; each entry is the action it sends.
+      actions(s.menu.map(function (m) {
+        return button(m.label, function () {
+          if (m.value === "switch") switchProblem();
+          else go({ do: m.value });
+        }, "choice", m.value);
+      }));
       actions([button("Back", back, null, "back"), button("Start over", startOver, null, "start-over")]);
     } else if (s.kind === "handover") {
       root.setAttribute("data-id", s.to);

@@ -32,27 +32,8 @@ impl Ending {
     }
 }
 
-/// What came of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepResult {
-    Fixed,
-    DidNotHelp,
-    Skipped,
-    NeedsAdmin,
-}
-
-impl StepResult {
-    /// How a person reads it (the ticket's "Steps tried").
-    pub fn label(self) -> &'static str {
-        match self {
-            StepResult::Fixed => "fixed it",
-            StepResult::DidNotHelp => "did not help",
-            StepResult::Skipped => "skipped",
-            StepResult::NeedsAdmin => "needs an admin",
-        }
-    }
-}
+/// What came of one step: the shared walk's.
+pub use fieldfix_engine::walk::StepResult;
 
 /// One step offered, and its result.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,14 +42,8 @@ pub struct StepOutcome {
     pub result: StepResult,
 }
 
-/// One "It's a different problem" switch in the wizard: the guide left and the guide chosen
-/// instead. Ids only, never the words typed: `fieldfix outcomes` counts the pairs, so an admin
-/// sees which guides people mistake for which.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Switch {
-    pub from: String,
-    pub to: String,
-}
+/// One "It's a different problem" switch in the wizard: the shared walk's.
+pub use fieldfix_engine::walk::Switch;
 
 /// One line of the outcome log.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

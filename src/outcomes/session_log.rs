@@ -137,11 +137,12 @@ fn record(
     outcome: outcomes::Ending,
     minutes: f64,
 ) -> Option<Record> {
-    let guide = library.guide(&session.guide)?;
+    let guide = library.guide(&session.walk.guide)?;
     let steps = session
+        .walk
         .log
         .iter()
-        .filter(|o| o.guide == session.guide)
+        .filter(|o| o.guide == session.walk.guide)
         .map(|o| StepOutcome {
             step: o.step.clone(),
             result: o.result,
@@ -153,12 +154,12 @@ fn record(
         guide: guide.id.clone(),
         guide_hash: outcomes::guide_hash(guide),
         session: session.id.clone(),
-        answers: session.situation.answers.clone(),
-        unknown: session.situation.unknown.clone(),
+        answers: session.walk.situation.answers.clone(),
+        unknown: session.walk.situation.unknown.clone(),
         steps,
         outcome,
         minutes: (minutes * 10.0).round() / 10.0,
         at: outcomes::record::now(),
-        switches: session.switches.clone(),
+        switches: session.walk.switches.clone(),
     })
 }

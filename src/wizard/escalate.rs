@@ -6,10 +6,10 @@ use super::handover::{self, WHEN};
 use super::prompt::Prompter;
 use super::session::{Phase, Session, Store};
 use super::ticket::{self, TicketPlan};
-use super::unlisted::UNLISTED;
 use super::{Ending, keep};
 use crate::guides::Library;
 use crate::guides::model::{Guide, ProvideKind};
+use fieldfix_engine::walk::next;
 
 const DONT_KNOW: &str = "I don't know";
 const KEEP_TYPED: &str = "Keep it as I typed it";
@@ -45,7 +45,7 @@ pub fn escalate(
     let paint = p.paint().clone();
     let handover = ticket::handover(library, guide, session);
     let to = handover.recipient.name.clone();
-    if session.provided.is_empty() {
+    if session.walk.provided.is_empty() {
         p.say(&paint.heading(&format!("\nTime to hand this to {to}")))?;
         for r in &handover.reasons {
             p.say(&paint.wrap(r, "  - ", "    "))?;
@@ -68,12 +68,7 @@ pub fn escalate(
             "",
         ))?;
     }
-    let done = if guide.id == UNLISTED {
-        ask_shared(library, session, p, store)?
-    } else {
-        true
-    };
-    if !done || !ask_facts(guide, session, p, store)? {
+    if !ask_shared(library, guide, session, p, store)? || !ask_facts(guide, session, p, store)? {
         super::stopped(p, store, "to finish the ticket")?;
         return Ok(Ending::Saved);
     }
@@ -88,7 +83,7 @@ pub fn escalate(
         };
         anyhow::anyhow!("{e:#}; {then}")
     })?;
-    session.phase = Phase::Escalate;
+    session.walk.phase = Phase::Escalate;
     p.say(&paint.good("\nTicket written:"))?;
     // On a line of its own, never wrapped: a path broken in two cannot be copied.
     p.say_whole(&format!("  {}", crate::safe::path(&path)))?;
@@ -120,7 +115,7 @@ fn ask_facts(
     store: &Store,
 ) -> anyhow::Result<bool> {
     for item in &guide.escalate.provide {
-        if session.provided.contains_key(&item.id) {
+        if session.walk.provided.contains_key(&item.id) {
             continue;
         }
         let answer = match item.kind {
@@ -133,7 +128,7 @@ fn ask_facts(
         let Some(value) = answer else {
             return Ok(false);
         };
-        session.provided.insert(item.id.clone(), value);
+        session.walk.provided.insert(item.id.clone(), value);
         keep(store, session, p)?;
     }
     Ok(true)
@@ -169,20 +164,20 @@ fn keep_or_redact(
 /// the user stops.
 fn ask_shared(
     library: &Library,
+    guide: &Guide,
     session: &mut Session,
     p: &mut dyn Prompter,
     store: &Store,
 ) -> anyhow::Result<bool> {
-    for q in &library.context {
-        if session.situation.settled(&q.id) {
-            continue;
-        }
+    while let Some(q) = next::unsettled_shared(library, guide, &session.walk) {
         let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
         items.push(DONT_KNOW.to_owned());
         let Some(i) = p.select(&q.ask, &items, 0)? else {
             return Ok(false);
         };
-        session.answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
+        session
+            .walk
+            .answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
         keep(store, session, p)?;
     }
     Ok(true)

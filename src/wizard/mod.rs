@@ -7,9 +7,12 @@ pub mod session;
 mod sessions;
 mod ticket;
 
-// What a card says, the hand-over and the unlisted-problem guide: shared with the web wizard.
+// The walk itself (which screen next, what a choice changes), what a card says, the hand-over
+// and the unlisted-problem guide: shared with the web wizard.
+use fieldfix_engine::walk::choose::{self, Found};
 pub use fieldfix_engine::walk::handover;
-use fieldfix_engine::walk::{card, unlisted};
+use fieldfix_engine::walk::next::{self, Event, Next, StepChoice};
+use fieldfix_engine::walk::{Walk, card, unlisted};
 
 // The record each session leaves in the outcome log: with the rest of the outcome log.
 use crate::outcomes::session_log as outcome_log;
@@ -23,10 +26,10 @@ use crate::commands::{self, DiagnoseRequest};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
-use crate::guides::model::{DEVICE, Guide, Question};
+use crate::guides::model::{DEVICE, Guide, Question, Step};
 use crate::output::{Format, Out, Paint, device_label, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
-use session::{Outcome, Phase, Session, StepResult, Store};
+use session::{Phase, Session, Store};
 
 pub use sessions::{SessionsRequest, sessions};
 pub use ticket::TicketPlan;
@@ -111,7 +114,8 @@ fn no_terminal_message(library: &Library, request: &FixRequest) -> String {
             let described = match &e {
                 LookupError::Unknown {
                     suggestion: None, ..
-                } => clear_winner(&crate::search::search(library, name)).map(|h| h.guide.clone()),
+                } => choose::clear_winner(&crate::search::search(library, name))
+                    .map(|h| h.guide.clone()),
                 _ => None,
             };
             let note = match &described {
@@ -263,29 +267,20 @@ fn go_on(
     let unlisted = unlisted::unlisted(library);
     loop {
         keep(store, &session, p)?;
-        let found = library.guide(&session.guide);
-        let Some(guide) = found.or((session.guide == unlisted::UNLISTED).then_some(&unlisted))
-        else {
+        let Some(guide) = next::guide(library, &session.walk.guide, &unlisted) else {
             anyhow::bail!(
                 "the saved session is for the guide `{}`, which no longer exists",
-                session.guide
+                session.walk.guide
             );
         };
-        let next = match session.phase {
+        let flow = match screen(library, guide, &mut session, p)? {
+            Some(flow) => flow,
             // Stopped before the problem was chosen: the description is searched again.
-            Phase::Choose => match pick_problem(library, p, Some(&session.described))? {
-                Chosen::Picked(picked, described) => {
-                    let id = std::mem::take(&mut session.id);
-                    session = new_session(library, request, picked, described)?;
-                    session.id = id;
-                    tickets.remember(&mut session);
-                    Flow::Continue
-                }
-                Chosen::Stopped(_) => Flow::Quit,
-            },
-            Phase::Questions => questions(library, guide, &mut session, p)?,
-            Phase::Steps => steps(library, guide, &mut session, p)?,
-            Phase::Escalate => {
+            None if session.walk.phase == Phase::Choose => {
+                let described = session.walk.described.clone();
+                restart(library, request, &mut session, tickets, p, Some(&described))?
+            }
+            None => {
                 let ending = escalate::escalate(library, guide, &mut session, tickets, p, store)?;
                 run.ended(library, store, &mut session, &ending, p);
                 if ending != Ending::Saved {
@@ -294,53 +289,101 @@ fn go_on(
                 return Ok(ending);
             }
         };
-        match next {
-            Flow::Continue => {}
+        let ending = match flow {
+            Flow::Continue => continue,
             // Back from the first question: choose the problem again.
-            Flow::Restart => match pick_problem(library, p, Some(""))? {
-                Chosen::Picked(guide, described) => {
-                    let described = if described.is_empty() {
-                        std::mem::take(&mut session.described)
-                    } else {
-                        described
-                    };
-                    let id = std::mem::take(&mut session.id);
-                    session = new_session(library, request, guide, described)?;
-                    session.id = id;
-                    tickets.remember(&mut session);
-                }
-                Chosen::Stopped(_) => {
-                    run.ended(library, store, &mut session, &Ending::Saved, p);
-                    return Ok(Ending::Saved);
-                }
+            Flow::Restart => match restart(library, request, &mut session, tickets, p, Some(""))? {
+                Flow::Quit => Ending::Saved,
+                _ => continue,
             },
-            Flow::Fixed => {
-                run.ended(library, store, &mut session, &Ending::Fixed, p);
-                let _ = store.remove(&session.id);
-                return Ok(Ending::Fixed);
-            }
+            Flow::Fixed => Ending::Fixed,
             Flow::Quit => {
                 keep(store, &session, p)?;
                 stopped(p, store, "to pick up where you left off")?;
-                run.ended(library, store, &mut session, &Ending::Saved, p);
-                return Ok(Ending::Saved);
+                Ending::Saved
             }
+        };
+        run.ended(library, store, &mut session, &ending, p);
+        if ending == Ending::Fixed {
+            let _ = store.remove(&session.id);
+        }
+        return Ok(ending);
+    }
+}
+
+/// The choice of problem again (`typed` stands for the first answer, as in [`pick_problem`]):
+/// a new walk in the same session, the description kept when none is typed. `Quit` when the
+/// user stops.
+fn restart(
+    library: &Library,
+    request: &FixRequest,
+    session: &mut Session,
+    tickets: &TicketPlan,
+    p: &mut dyn Prompter,
+    typed: Option<&str>,
+) -> anyhow::Result<Flow> {
+    let Chosen::Picked(guide, described) = pick_problem(library, p, typed)? else {
+        return Ok(Flow::Quit);
+    };
+    let described = if described.is_empty() {
+        std::mem::take(&mut session.walk.described)
+    } else {
+        described
+    };
+    let id = std::mem::take(&mut session.id);
+    *session = new_session(library, request, guide, described)?;
+    session.id = id;
+    tickets.remember(session);
+    Ok(Flow::Continue)
+}
+
+/// One screen of the walk, after what the walk does by itself (shown as it happens). `None`
+/// for a screen [`go_on`] shows itself: the choice of problem, or the hand-over.
+fn screen(
+    library: &Library,
+    guide: &Guide,
+    session: &mut Session,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Option<Flow>> {
+    let walk = &mut session.walk;
+    if walk.phase == Phase::Questions && walk.asked.is_empty() && walk.undo.is_empty() {
+        p.say(&p.paint().heading(&format!("\n{}", guide.title)))?;
+    }
+    let paint = p.paint().clone();
+    for event in next::advance(library, guide, walk) {
+        match event {
+            Event::Presumed(note) => p.say(&paint.wrap(&paint.dim(&note), "", "  "))?,
+            Event::QuestionsDone => summary(library, guide, walk, p)?,
         }
     }
+    Ok(Some(match next::next(library, guide, walk) {
+        Next::Question {
+            question,
+            open,
+            before,
+        } => ask(library, guide, question, open, before, walk, p)?,
+        Next::Step {
+            plan,
+            step,
+            related,
+        } => steps(library, guide, &plan, step, related, session, p)?,
+        Next::Fixed => Flow::Fixed,
+        Next::Choose | Next::Shared(_) | Next::Escalate | Next::Ticket => return Ok(None),
+    }))
 }
 
 /// What a saved session is about: its guide's title, or the user's words when the problem
 /// was not chosen yet.
 fn session_title(library: &Library, session: &Session) -> String {
-    match session.phase {
-        Phase::Choose => format!("\"{}\"", session.described),
-        _ => title_of(library, &session.guide).to_owned(),
+    match session.walk.phase {
+        Phase::Choose => format!("\"{}\"", session.walk.described),
+        _ => title_of(library, &session.walk.guide).to_owned(),
     }
 }
 
 /// [`session_title`] in quotes: 'Photos not uploading', or "the user's words".
 fn quoted_title(library: &Library, session: &Session) -> String {
-    match session.phase {
+    match session.walk.phase {
         Phase::Choose => session_title(library, session),
         _ => format!("'{}'", session_title(library, session)),
     }
@@ -486,7 +529,7 @@ fn start(
             Chosen::Stopped(described) if described.is_empty() => return Ok(None),
             Chosen::Stopped(described) => {
                 let mut session = new_session(library, request, Picked::Unlisted, described)?;
-                session.phase = Phase::Choose;
+                session.walk.phase = Phase::Choose;
                 keep(store, &session, p)?;
                 stopped(p, store, "to pick up where you left off")?;
                 return Ok(None);
@@ -527,38 +570,9 @@ fn new_session(
         }
     };
     let situation = commands::situation(library, guide, &request.diagnose)?;
-    let mut session = Session::new(&guide.id, situation);
-    if matches!(picked, Picked::Unlisted) {
-        session.phase = Phase::Escalate;
-    }
-    for hint in crate::search::hints(&described) {
-        let known = library
-            .context_question(hint.question)
-            .is_some_and(|q| q.choice(hint.value).is_some());
-        if known && session.situation.answer(hint.question).is_none() {
-            session.presumed.insert(
-                hint.question.to_owned(),
-                session::Presumed {
-                    value: hint.value.to_owned(),
-                    said: hint.said,
-                },
-            );
-        }
-    }
-    session.described = described;
-    Ok(session)
-}
-
-const FIRST_SCREEN: &str = "What's going wrong? (describe it, or press Enter for the list)";
-const DESCRIBE: &str = "Something else: describe it in my own words";
-const FULL_LIST: &str = "None of these: show the full list";
-/// The last entry of the full list: no guide fits, so the details go straight into a ticket.
-fn none_fit(library: &Library) -> String {
-    let unlisted = unlisted::unlisted(library);
-    format!(
-        "None of these: write a ticket for {}",
-        ticket::Recipient::of(&unlisted, unlisted.escalate.to).name
-    )
+    Ok(Session::new(Walk::new(
+        library, &guide.id, situation, &described,
+    )))
 }
 
 /// "What's going wrong?": the user's words go to the search; an empty answer shows the list.
@@ -575,7 +589,7 @@ fn pick_problem<'a>(
     loop {
         let text = match typed.take() {
             Some(text) => text,
-            None => match p.input(FIRST_SCREEN)? {
+            None => match p.input(choose::FIRST_SCREEN)? {
                 Some(text) => text,
                 None => return Ok(Chosen::Stopped(described)),
             },
@@ -583,32 +597,28 @@ fn pick_problem<'a>(
         let text = typed_line(&text);
         if !text.is_empty() {
             described = text.clone();
-            let hits = crate::search::search(library, &text);
-            if let Some(guide) = clear_winner(&hits).and_then(|hit| library.guide(&hit.guide)) {
-                return Ok(Chosen::Picked(Picked::Guide(guide), described));
-            }
-            if hits.is_empty() {
-                p.say("No guide matches that. Pick from the list instead.")?;
-            } else {
-                let mut options: Vec<String> =
-                    hits.iter().take(5).map(|h| h.title.clone()).collect();
-                told_apart(library, &text, &hits, &mut options);
-                options.push(FULL_LIST.to_owned());
-                let Some(i) = p.select("Is it one of these?", &options, 0)? else {
-                    return Ok(Chosen::Stopped(described));
-                };
-                let hit = hits.get(i).filter(|_| i < options.len() - 1);
-                if let Some(guide) = hit.and_then(|hit| library.guide(&hit.guide)) {
+            match choose::find(library, &text) {
+                Found::Winner(guide) => {
                     return Ok(Chosen::Picked(Picked::Guide(guide), described));
+                }
+                Found::Nothing => p.say("No guide matches that. Pick from the list instead.")?,
+                Found::Offer(offer) => {
+                    let mut options: Vec<String> = offer.iter().map(|(_, l)| l.clone()).collect();
+                    options.push(choose::FULL_LIST.to_owned());
+                    let Some(i) = p.select("Is it one of these?", &options, 0)? else {
+                        return Ok(Chosen::Stopped(described));
+                    };
+                    if let Some((guide, _)) = offer.get(i) {
+                        return Ok(Chosen::Picked(Picked::Guide(guide), described));
+                    }
                 }
             }
         }
         // The full list, by title.
-        let mut guides: Vec<&Guide> = library.guides.iter().collect();
-        guides.sort_by_key(|g| g.title.to_lowercase());
+        let guides = choose::full_list(library);
         let mut items: Vec<String> = guides.iter().map(|g| g.title.clone()).collect();
-        items.push(DESCRIBE.to_owned());
-        items.push(none_fit(library));
+        items.push(choose::DESCRIBE.to_owned());
+        items.push(choose::none_fit(library));
         let Some(i) = p.select("Which problem is it?", &items, 0)? else {
             return Ok(Chosen::Stopped(described));
         };
@@ -621,161 +631,45 @@ fn pick_problem<'a>(
     }
 }
 
-/// When the top two hits are close, each of their options gets the line of its guide that tells
-/// it from the other: `Title — "line"`.
-fn told_apart(library: &Library, text: &str, hits: &[crate::search::Hit], options: &mut [String]) {
-    let [first, second, ..] = hits else { return };
-    if second.score < first.score * CLOSE {
-        return;
-    }
-    if let Some((a, b)) = crate::search::tell_apart(library, text, &first.guide, &second.guide) {
-        for (option, line) in options.iter_mut().zip([a, b]) {
-            if line.eq_ignore_ascii_case(option) {
-                continue;
-            }
-            // One screen line wide at most (the menu's marker included), cut with "…".
-            let room = TOLD_APART_WIDTH.saturating_sub(option.chars().count() + 5);
-            let line: String = if line.chars().count() > room {
-                let cut: String = line.chars().take(room.saturating_sub(1)).collect();
-                format!("{}…", cut.trim_end())
-            } else {
-                line
-            };
-            option.push_str(&format!(" — \"{line}\""));
-        }
-    }
-}
-
-/// The widest an option with its telling line gets, in characters.
-const TOLD_APART_WIDTH: usize = 76;
-
-/// How close the second hit's score must be to the first's (as a share of it) for the two to
-/// count as close.
-const CLOSE: f64 = 0.66;
-
-/// The top hit when it stands out: a good match on its own, and the next one scores at most
-/// two thirds of it ("cant log in" fits a login loop and a locked account about as well).
-fn clear_winner(hits: &[crate::search::Hit]) -> Option<&crate::search::Hit> {
-    let first = hits.first()?;
-    let second = hits.get(1).map_or(0.0, |h| h.score);
-    (first.score >= 0.6 && second <= first.score * CLOSE).then_some(first)
-}
-
-/// The question worth the most (by the engine's value of information), not yet put to the
-/// user; shared and guide questions compete alike. `None` when no question pays.
-fn next_question<'a>(
-    library: &'a Library,
-    guide: &'a Guide,
-    session: &Session,
-) -> Option<(&'a Question, engine::OpenQuestion)> {
-    let plan = engine::diagnose(&library.context, guide, &session.situation);
-    plan.questions
-        .into_iter()
-        .filter(|q| !session.asked.contains(&q.id))
-        .find_map(|q| library.question(guide, &q.id).map(|full| (full, q)))
-}
-
 const DONT_KNOW: &str = "I don't know";
-const BACK: &str = "Back";
 
-fn questions(
+/// Asks `q` (what it is worth said first); Back returns to the screen before.
+fn ask(
     library: &Library,
     guide: &Guide,
-    session: &mut Session,
+    q: &Question,
+    open: Option<engine::OpenQuestion>,
+    before: Option<usize>,
+    walk: &mut Walk,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
-    if session.asked.is_empty() && session.undo.is_empty() {
-        p.say(&p.paint().heading(&format!("\n{}", guide.title)))?;
-    }
-    if take_presumed(library, guide, session, p)? {
-        return Ok(Flow::Continue);
-    }
-    let reasked = session
-        .reask
-        .iter()
-        .find(|id| !session.asked.contains(id) && session.situation.answer(id).is_none())
-        .and_then(|id| library.question(guide, id));
-    let next = match reasked {
-        Some(q) => Some((q, None)),
-        None => next_question(library, guide, session).map(|(q, open)| (q, Some(open))),
-    };
-    let Some((q, open)) = next else {
-        summary(library, guide, session, p)?;
-        session.checkpoint();
-        session.phase = Phase::Steps;
-        return Ok(Flow::Continue);
-    };
     if let Some(why) = open.and_then(|open| card::why_ask(guide, &open)) {
         p.say(&p.paint().wrap(&p.paint().dim(&why), "", ""))?;
     }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
-    items.push(BACK.to_owned());
-    // Asked again after Back: the answer given before is highlighted.
-    let before = match session.undone.get(&q.id) {
-        Some(Some(value)) => q.options.iter().position(|o| o.value == *value),
-        Some(None) => Some(q.options.len()),
-        None => None,
-    };
+    items.push(next::BACK.to_owned());
     let Some(i) = p.select(&q.ask, &items, before.unwrap_or(0))? else {
         return Ok(Flow::Quit);
     };
-    if items[i] == BACK {
-        if !session.back() {
+    if items[i] == next::BACK {
+        if !next::back(library, walk) {
             return Ok(Flow::Restart);
         }
         return Ok(Flow::Continue);
     }
-    session.checkpoint();
-    session.answer(&q.id, q.options.get(i).map(|o| o.value.as_str()));
+    next::answer(walk, q, q.options.get(i).map(|o| o.value.as_str()));
     Ok(Flow::Continue)
-}
-
-/// What the user's own words already answered is used first, whatever it is worth: they
-/// said it, and it costs nothing to take. True when an answer was taken (and shown).
-fn take_presumed(
-    library: &Library,
-    guide: &Guide,
-    session: &mut Session,
-    p: &mut dyn Prompter,
-) -> anyhow::Result<bool> {
-    let said = session
-        .presumed
-        .keys()
-        .find(|id| !session.asked.contains(id))
-        .and_then(|id| library.question(guide, id));
-    if let Some(q) = said
-        && let Some(presumed) = session.presumed.remove(&q.id)
-    {
-        // Answered by the description: shown, not asked. The checkpoint comes after the
-        // removal and marks the question to be asked, so Back asks it, whatever it is worth.
-        session.reask.push(q.id.clone());
-        session.checkpoint();
-        session.reask.retain(|id| *id != q.id);
-        session.asked.push(q.id.clone());
-        let label = q
-            .choice(&presumed.value)
-            .map_or(presumed.value.as_str(), |c| c.label.as_str());
-        let paint = p.paint().clone();
-        let note = format!("You said {}: {label} (change with Back)", presumed.said);
-        p.say(&paint.wrap(&paint.dim(&note), "", "  "))?;
-        session
-            .situation
-            .answers
-            .insert(q.id.clone(), presumed.value);
-        return Ok(true);
-    }
-    Ok(false)
 }
 
 /// "Most likely": the top causes, one line each.
 fn summary(
     library: &Library,
     guide: &Guide,
-    session: &Session,
+    walk: &Walk,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<()> {
-    let plan = engine::diagnose(&library.context, guide, &session.situation);
+    let plan = engine::diagnose(&library.context, guide, &walk.situation);
     let paint = p.paint().clone();
     p.say(&paint.heading("\nMost likely:"))?;
     for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(3) {
@@ -794,98 +688,31 @@ fn summary(
     Ok(())
 }
 
-/// What can be said about a step, in the one order the menu always shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum StepChoice {
-    Fixed,
-    DidntHelp,
-    Skip,
-    Cant,
-    Escalate,
-    Back,
-    SaveQuit,
-    Switch,
-    Related,
-    CheckFiles,
-    OtherDevice,
-}
-
-const SWITCH: &str = "It's a different problem (keeps my answers)";
-const OTHER_DEVICE: &str = "Show the steps for another device";
 const CONFIRM_DONE: &str = "Yes, I did it";
 const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
 
-/// The step menu. The entries every step has never move, so the same keys (or numbers, in
-/// plain mode) always record the same answer: only the optional ones (related guide, file
-/// check, another device's steps) come and go, after all of them, and a recommendation to hand
-/// over is a mark on its entry.
-fn step_menu(
-    related: Option<&str>,
-    check_files: bool,
-    recipient: &str,
-    other_device: bool,
-    recommended: bool,
-) -> Vec<(StepChoice, String)> {
-    // Named as the hand-over screen and the ticket name them.
-    let escalate = if recommended {
-        format!("Hand it to {recipient} now (recommended)")
-    } else {
-        format!("Hand it to {recipient} now (write a ticket)")
-    };
-    let mut menu = vec![
-        (StepChoice::Fixed, "Fixed it".to_owned()),
-        (StepChoice::DidntHelp, "Didn't help".to_owned()),
-        (StepChoice::Skip, "Skip for now".to_owned()),
-        (
-            StepChoice::Cant,
-            "I can't do this (needs an admin)".to_owned(),
-        ),
-        (StepChoice::Escalate, escalate),
-        (StepChoice::Back, BACK.to_owned()),
-        (StepChoice::SaveQuit, "Save and quit".to_owned()),
-        (StepChoice::Switch, SWITCH.to_owned()),
-    ];
-    if let Some(title) = related {
-        menu.push((StepChoice::Related, format!("Open related guide: {title}")));
-    }
-    if check_files {
-        menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
-    }
-    if other_device {
-        menu.push((StepChoice::OtherDevice, OTHER_DEVICE.to_owned()));
-    }
-    menu
-}
-
+/// The step the walk puts first, and what the user says of it.
 fn steps(
     library: &Library,
     guide: &Guide,
+    plan: &Plan,
+    step: &Step,
+    related: Option<&Guide>,
     session: &mut Session,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
-    let plan = engine::diagnose(&library.context, guide, &session.situation);
-    let Some(next) = plan.steps.first() else {
-        session.checkpoint();
-        session.phase = Phase::Escalate;
-        return Ok(Flow::Continue);
-    };
-    let step = guide
-        .step(&next.id)
-        .expect("the engine only plans the guide's own steps");
-    let related = step.see.as_deref().and_then(|id| library.guide(id));
     // With the device unknown, one device's instructions at a time (the likeliest first), so
     // that the title, the instructions and the menu fit on one screen.
-    let devices = devices_to_show(library, guide, step, &session.situation);
+    let devices = next::devices_to_show(library, guide, step, &session.walk);
     let mut shown = devices.first().copied();
-    let menu = step_menu(
-        related.map(|r| r.title.as_str()),
-        step.check_files,
-        &ticket::recipient(guide, &plan).name,
-        devices.len() > 1,
-        plan.escalation.recommended,
-    );
+    let extras = next::Extras {
+        save: true,
+        check_files: true,
+        other_device: devices.len() > 1,
+    };
+    let menu = next::menu(step, related, plan, guide, extras);
     let labels: Vec<String> = menu.iter().map(|(_, label)| label.clone()).collect();
-    let mut default = undone_choice(session, step, &menu);
+    let mut default = next::undone_choice(&session.walk, step, &menu);
     // The rows the menu takes, long entries wrapped as the prompt wraps them.
     let paint = p.paint().clone();
     let rows: usize = labels
@@ -893,7 +720,7 @@ fn steps(
         .map(|l| paint.wrap(l, "  ", "    ").lines().count())
         .sum();
     let i = loop {
-        show_step(guide, session, &plan, rows, shown, p)?;
+        show_step(guide, session, plan, rows, shown, p)?;
         let Some(i) = p.select("How did it go?", &labels, default)? else {
             return Ok(Flow::Quit);
         };
@@ -926,118 +753,43 @@ fn steps(
     act(library, guide, step, related, menu[i].0, session, p)
 }
 
-/// The devices whose own instructions `step` has, when the device is not known: the likeliest
-/// first, by the chance of each answer to the device question given what is known (see
-/// [`engine::answer_chances`]); ties keep the question's order. Empty when the device is
-/// known or the step has no device lines.
-fn devices_to_show<'a>(
-    library: &Library,
-    guide: &Guide,
-    step: &'a crate::guides::model::Step,
-    situation: &engine::Situation,
-) -> Vec<&'a str> {
-    if situation.answer(DEVICE).is_some() {
-        return Vec::new();
-    }
-    let mut devices: Vec<&str> = step.devices.keys().map(String::as_str).collect();
-    if let Some(q) = library.context_question(DEVICE) {
-        let chances = engine::answer_chances(guide, q, situation);
-        let rank = |d: &str| {
-            let i = q.options.iter().position(|o| o.value == d);
-            let chance = i.and_then(|i| chances.get(i)).copied().unwrap_or(0.0);
-            (chance, std::cmp::Reverse(i.unwrap_or(usize::MAX)))
-        };
-        devices.sort_by(|a, b| {
-            rank(b)
-                .partial_cmp(&rank(a))
-                .unwrap_or(std::cmp::Ordering::Equal)
-        });
-    }
-    devices
-}
-
-/// The choice given at `step` before the user went Back to it, so that the menu highlights it
-/// again (the first entry otherwise).
-fn undone_choice(
-    session: &Session,
-    step: &crate::guides::model::Step,
-    menu: &[(StepChoice, String)],
-) -> usize {
-    let choice = match session.undone_steps.get(&step.id) {
-        Some(StepResult::Fixed) => StepChoice::Fixed,
-        Some(StepResult::DidNotHelp) => StepChoice::DidntHelp,
-        Some(StepResult::Skipped) => StepChoice::Skip,
-        Some(StepResult::NeedsAdmin) => StepChoice::Cant,
-        None => return 0,
-    };
-    menu.iter().position(|(c, _)| *c == choice).unwrap_or(0)
-}
-
-/// Does what the user chose at `step`.
+/// Does what the user chose at `step`: the walk's change, and what the terminal does itself.
 fn act(
     library: &Library,
     guide: &Guide,
-    step: &crate::guides::model::Step,
+    step: &Step,
     related: Option<&Guide>,
     choice: StepChoice,
     session: &mut Session,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
-    match choice {
-        StepChoice::Fixed => {
-            record(session, guide, step, StepResult::Fixed);
-            fixed(guide, &step.id, p)?;
-            return Ok(Flow::Fixed);
-        }
-        StepChoice::DidntHelp => {
-            record(session, guide, step, StepResult::DidNotHelp);
-            session.situation.tried.push(step.id.clone());
-        }
-        StepChoice::Skip => {
-            record(session, guide, step, StepResult::Skipped);
-            session.situation.skipped.push(step.id.clone());
-        }
-        StepChoice::Cant => {
-            record(session, guide, step, StepResult::NeedsAdmin);
-            session.situation.for_admin.push(step.id.clone());
-            p.say(
-                &p.paint()
-                    .dim("Noted: it goes in the ticket for your admin if nothing else works."),
-            )?;
-        }
-        StepChoice::Escalate => {
-            session.checkpoint();
-            session.phase = Phase::Escalate;
-        }
-        StepChoice::Back => {
-            // The step before; at the first step, the last question (the state just before
-            // the steps began has every question answered, so go one further).
-            let back = session.back() && (session.phase != Phase::Questions || session.back());
-            if !back {
-                return Ok(Flow::Restart);
+    let now = session::now();
+    Ok(
+        match next::act(library, step, related, choice, &mut session.walk, &now) {
+            next::Flow::Fixed => {
+                fixed(guide, &step.id, p)?;
+                Flow::Fixed
             }
-        }
-        StepChoice::SaveQuit => return Ok(Flow::Quit),
-        StepChoice::CheckFiles => {
-            if check_files(session, p)? == Flow::Quit {
-                return Ok(Flow::Quit);
+            next::Flow::Restart => Flow::Restart,
+            next::Flow::Continue if choice == StepChoice::Cant => {
+                p.say(
+                    &p.paint()
+                        .dim("Noted: it goes in the ticket for your admin if nothing else works."),
+                )?;
+                Flow::Continue
             }
-        }
-        StepChoice::Related => {
-            if let Some(r) = related {
-                session.checkpoint();
-                switch_guide(library, session, &r.id);
-            }
-        }
-        StepChoice::Switch => return switch_problem(library, session, p),
-        // Handled at the menu: it only changes what the card shows.
-        StepChoice::OtherDevice => {}
-    }
-    Ok(Flow::Continue)
+            next::Flow::Continue => Flow::Continue,
+            next::Flow::Front(StepChoice::SaveQuit) => Flow::Quit,
+            next::Flow::Front(StepChoice::CheckFiles) => check_files(session, p)?,
+            next::Flow::Front(StepChoice::Switch) => switch_problem(library, session, p)?,
+            // Handled at the menu: it only changes what the card shows.
+            next::Flow::Front(_) => Flow::Continue,
+        },
+    )
 }
 
 /// "It's a different problem": the first screen again; the answers given so far are kept
-/// (see [`Session::switch_to`]) and the new words join the description.
+/// (see [`Walk::switch_to`]) and the new words join the description.
 fn switch_problem(
     library: &Library,
     session: &mut Session,
@@ -1050,30 +802,12 @@ fn switch_problem(
         Picked::Guide(g) => g.id.as_str(),
         Picked::Unlisted => unlisted::UNLISTED,
     };
-    if to == session.guide {
+    if !next::switch_problem(library, &mut session.walk, to, &described) {
         p.say(
             &p.paint()
                 .dim("That is the problem you are on: carrying on with it."),
         )?;
-        return Ok(Flow::Continue);
-    }
-    session.checkpoint();
-    if to != unlisted::UNLISTED {
-        session.switches.push(crate::outcomes::Switch {
-            from: session.guide.clone(),
-            to: to.to_owned(),
-        });
-    }
-    switch_guide(library, session, to);
-    if !described.is_empty() {
-        if !session.described.is_empty() {
-            session.described.push_str(" / ");
-        }
-        session.described.push_str(&described);
-    }
-    if to == unlisted::UNLISTED {
-        session.phase = Phase::Escalate;
-    } else {
+    } else if to != unlisted::UNLISTED {
         let paint = p.paint().clone();
         p.say(&paint.heading(&format!("\n{}", title_of(library, to))))?;
         p.say(&paint.wrap(
@@ -1085,23 +819,6 @@ fn switch_problem(
     Ok(Flow::Continue)
 }
 
-/// Logs what came of `step` (a checkpoint first, so Back can undo it).
-fn record(
-    session: &mut Session,
-    guide: &Guide,
-    step: &crate::guides::model::Step,
-    result: StepResult,
-) {
-    session.checkpoint();
-    session.log.push(Outcome {
-        guide: guide.id.clone(),
-        step: step.id.clone(),
-        title: step.title.clone(),
-        result,
-        at: session::now(),
-    });
-}
-
 /// Before a step that can lose unsynced work on this device counts as done or tried, the user
 /// confirms they did it. `Some` when the answer quits, or goes back to the step.
 fn confirm_risky(
@@ -1109,7 +826,7 @@ fn confirm_risky(
     session: &Session,
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Option<Flow>> {
-    let Some(risk) = card::at_risk(step, session.situation.answer(DEVICE)) else {
+    let Some(risk) = card::at_risk(step, session.walk.situation.answer(DEVICE)) else {
         return Ok(None);
     };
     let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
@@ -1125,7 +842,7 @@ fn confirm_risky(
 /// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and
 /// shows what `fieldfix preflight` finds, then returns to the same step.
 fn check_files(session: &mut Session, p: &mut dyn Prompter) -> anyhow::Result<Flow> {
-    let network = session.situation.answer(crate::guides::model::NETWORK);
+    let network = session.walk.situation.answer(crate::guides::model::NETWORK);
     let Some(typed) = p.input("File or folder to check (drag it here, or type its path)")? else {
         return Ok(Flow::Quit);
     };
@@ -1139,7 +856,7 @@ fn check_files(session: &mut Session, p: &mut dyn Prompter) -> anyhow::Result<Fl
             p.say(&report)?;
             // The ticket gets the same findings, without colour.
             let plain = crate::preflight::render_text(&scan, &Paint::plain());
-            session.checked.push(plain);
+            session.walk.checked.push(plain);
         }
         Err(e) => p.say(&p.paint().warn(&crate::safe::text(&e.to_string())))?,
     }
@@ -1162,16 +879,9 @@ fn dropped_path(typed: &str) -> PathBuf {
     }
 }
 
-/// Switches to another guide, keeping every answer given (see [`Session::switch_to`]).
-fn switch_guide(library: &Library, session: &mut Session, guide: &str) {
-    session.switch_to(guide, |id| library.context_question(id).is_some());
-}
-
 /// The step card: title, minutes and chance, what to do on this device (on the device `shown`
 /// when it is not known), then the notes (why this step, admin only, handing over) as far as
-/// they fit above a menu of `menu` rows. When even the instructions do not fit, the title and
-/// its minutes go below them, just above the menu, so that the title and the menu are always
-/// on screen together.
+/// they fit above a menu of `menu` rows.
 fn show_step(
     guide: &Guide,
     session: &Session,
@@ -1185,38 +895,58 @@ fn show_step(
     let Some(step) = guide.step(&next.id) else {
         return Ok(());
     };
-    let number = session.log.iter().filter(|o| o.guide == guide.id).count() + 1;
-    let mut card = vec![paint.wrap(
-        &paint.heading(&format!("Step {number}: {}", step.title)),
-        "",
-        "  ",
-    )];
-    card.push(paint.wrap(&paint.dim(&card::about(step, next)), "  ", "  "));
-    let device = session.situation.answer(DEVICE);
-    if let Some(risk) = card::at_risk(step, device) {
-        card.push(paint.wrap(&paint.warn(risk.warning()), "  ", "  "));
-    }
-    // With the device unknown, only the device shown (the others are one menu entry away).
-    let lines = step.lines_for(device).into_iter();
-    for (dev, line) in lines.filter(|(dev, _)| dev.is_none_or(|d| Some(d) == shown)) {
-        card.push(paint.wrap(&card::line(dev, line), "  - ", "    "));
-    }
+    let card = step_card(step, next, &session.walk, shown, &paint);
     // The notes, most needed first.
     let notes = card::notes(guide, step, next, plan, &ticket::record(session))
         .into_iter()
         .map(|(tone, note)| match tone {
             card::Tone::Warn => paint.warn(&note),
             card::Tone::Dim => paint.dim(&note),
-        });
-    let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
+        })
+        .map(|note| paint.wrap(&note, "  ", "  "));
     // The menu takes its options and the question; one row for the blank line above.
     let room = p.rows().saturating_sub(menu + 2);
+    Ok(p.say(&fit(card, notes, room).join("\n"))?)
+}
+
+/// What every step card shows: its number and title, minutes and chance, the risk to unsynced
+/// work, and the instructions for the device (only those of the device `shown` when the
+/// device is not known: the others are one menu entry away).
+fn step_card(
+    step: &Step,
+    next: &engine::RankedStep,
+    walk: &Walk,
+    shown: Option<&str>,
+    paint: &Paint,
+) -> Vec<String> {
+    let number = walk.step_number();
+    let mut card = vec![paint.wrap(
+        &paint.heading(&format!("Step {number}: {}", step.title)),
+        "",
+        "  ",
+    )];
+    card.push(paint.wrap(&paint.dim(&card::about(step, next)), "  ", "  "));
+    let device = walk.situation.answer(DEVICE);
+    if let Some(risk) = card::at_risk(step, device) {
+        card.push(paint.wrap(&paint.warn(risk.warning()), "  ", "  "));
+    }
+    let lines = step.lines_for(device).into_iter();
+    for (dev, line) in lines.filter(|(dev, _)| dev.is_none_or(|d| Some(d) == shown)) {
+        card.push(paint.wrap(&card::line(dev, line), "  - ", "    "));
+    }
+    card
+}
+
+/// The card laid out in `room` rows: the notes that fit after it, a blank line above when there
+/// is room. When even the instructions do not fit, the title and its minutes go below them,
+/// just above the menu, so that the title and the menu are always on screen together.
+fn fit(mut card: Vec<String>, notes: impl Iterator<Item = String>, room: usize) -> Vec<String> {
+    let lines = |parts: &[String]| parts.iter().map(|c| c.lines().count()).sum::<usize>();
     if lines(&card) > room {
         // The top rows will scroll away: the title and minutes go last.
         card.rotate_left(2);
     }
     for note in notes {
-        let note = paint.wrap(&note, "  ", "  ");
         if lines(&card) + note.lines().count() <= room {
             card.push(note);
         }
@@ -1224,7 +954,7 @@ fn show_step(
     if lines(&card) < room {
         card.insert(0, String::new());
     }
-    Ok(p.say(&card.join("\n"))?)
+    card
 }
 
 /// The good news, and the prevention tips that fit.

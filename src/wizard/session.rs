@@ -1,7 +1,6 @@
 //! A wizard session: everything the user has said so far, saved after every answer so that
 //! Ctrl-C, Esc or a crash never loses work, and `fieldfix fix --resume` continues it.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -13,100 +12,40 @@ use crate::engine::Situation;
 /// The version of the saved session format.
 const SESSION_VERSION: u32 = 1;
 
-/// Where the wizard is in a session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Phase {
-    /// Stopped before the problem was chosen: only the description is kept.
-    Choose,
-    Questions,
-    Steps,
-    Escalate,
-}
+/// Where the wizard is in a session, what came of a step, and one step's outcome: the shared
+/// walk's (see [`fieldfix_engine::walk`]).
+pub use fieldfix_engine::walk::{Outcome, Phase, Presumed, StepResult, Walk};
 
-/// What came of a step: the same values the outcome log records.
-pub use crate::outcomes::StepResult;
-
-/// One step and its outcome.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub guide: String,
-    pub step: String,
-    pub title: String,
-    pub result: StepResult,
-    pub at: String,
-}
-
-/// The whole state of a wizard session.
+/// The whole state of a wizard session: the walk, and what the terminal keeps beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
     pub version: u32,
     /// The name of its file in the state folder (without `.json`); each session has its own.
     #[serde(default)]
     pub id: String,
-    pub guide: String,
-    pub situation: Situation,
-    /// Questions already put to the user (answered or "I don't know").
-    pub asked: Vec<String>,
-    pub log: Vec<Outcome>,
-    pub phase: Phase,
-    /// The escalation facts collected so far: provide id to value.
-    pub provided: BTreeMap<String, String>,
+    /// What the user said and did: the same fields at the top level of the file as before the
+    /// walk became the engine's (its Back states included: the sessions they were saved as
+    /// read back as walks).
+    #[serde(flatten)]
+    pub walk: Walk,
     pub started: String,
-    /// Earlier states, for "Back".
-    #[serde(default)]
-    pub undo: Vec<Session>,
-    /// The problem in the user's own words, from the first screen.
-    #[serde(default)]
-    pub described: String,
-    /// Shared questions the description already answers, not yet applied: question id to
-    /// the answer and the words that said so.
-    #[serde(default)]
-    pub presumed: BTreeMap<String, Presumed>,
-    /// Questions to ask whatever they are worth: a presumed answer the user went Back from.
-    #[serde(default)]
-    pub reask: Vec<String>,
-    /// What "Check the files now" found, as shown (plain text), for the ticket.
-    #[serde(default)]
-    pub checked: Vec<String>,
     /// The ticket file asked for with `--ticket`, kept for `--resume`.
     #[serde(default)]
     pub ticket: Option<PathBuf>,
     /// The ticket format asked for (`markdown` or `json`), kept for `--resume`.
     #[serde(default)]
     pub ticket_format: Option<String>,
-    /// The answers given to other guides' own questions before switching away from them:
-    /// kept for the ticket, and given back on switching to that guide again.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub before: Vec<Earlier>,
     /// Minutes spent on it in earlier runs of the wizard (it was saved and resumed), for the
     /// outcome log.
     #[serde(default)]
     pub minutes: f64,
-    /// Each "It's a different problem" switch between guides, for the outcome log.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub switches: Vec<crate::outcomes::Switch>,
-    /// The answers (`None`: "I don't know") and step results that Back undid, so that the
-    /// question or step asked again highlights what was given before. Not saved.
-    #[serde(skip)]
-    pub undone: BTreeMap<String, Option<String>>,
-    /// See [`Session::undone`].
-    #[serde(skip)]
-    pub undone_steps: BTreeMap<String, StepResult>,
 }
 
 /// What was answered to one guide's own questions before the user switched to another.
 pub use super::handover::Earlier;
 
-/// A shared question answered by the user's own words ("iPad" for the device).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Presumed {
-    pub value: String,
-    pub said: String,
-}
-
 impl Session {
-    pub fn new(guide: &str, situation: Situation) -> Self {
+    pub fn new(walk: Walk) -> Self {
         // Unique: the second, the process and a count within it, so that no two sessions, and
         // no two wizards at once, share a file.
         static COUNT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
@@ -120,151 +59,52 @@ impl Session {
             } else {
                 format!("{stamp}-{pid}-{n}")
             },
-            guide: guide.to_owned(),
-            situation,
-            asked: Vec::new(),
-            log: Vec::new(),
-            phase: Phase::Questions,
-            provided: BTreeMap::new(),
+            walk,
             started: now(),
-            undo: Vec::new(),
-            described: String::new(),
-            presumed: BTreeMap::new(),
-            reask: Vec::new(),
-            checked: Vec::new(),
             ticket: None,
             ticket_format: None,
-            before: Vec::new(),
             minutes: 0.0,
-            switches: Vec::new(),
-            undone: BTreeMap::new(),
-            undone_steps: BTreeMap::new(),
         }
-    }
-
-    /// Records the answer to `question` and marks it asked: the value chosen, or "I don't
-    /// know" (`None`), which is an answer too: kept, and never asked again.
-    pub fn answer(&mut self, question: &str, value: Option<&str>) {
-        self.asked.push(question.to_owned());
-        match value {
-            Some(value) => {
-                self.situation
-                    .answers
-                    .insert(question.to_owned(), value.to_owned());
-            }
-            None => self.situation.unknown.push(question.to_owned()),
-        }
-    }
-
-    /// Switches to the guide `to`, keeping every answer: the shared ones (`shared` says which
-    /// questions those are) go on, the old guide's own are put aside (and come back if the
-    /// user returns to it). Steps tried belong to their guide and start afresh; the step log
-    /// keeps them all. The caller makes the checkpoint.
-    pub fn switch_to(&mut self, to: &str, shared: impl Fn(&str) -> bool) {
-        let own = |id: &String| !shared(id);
-        let mut earlier = Earlier {
-            guide: std::mem::replace(&mut self.guide, to.to_owned()),
-            answers: BTreeMap::new(),
-            unknown: Vec::new(),
-        };
-        let answers = std::mem::take(&mut self.situation.answers);
-        for (q, v) in answers {
-            if own(&q) {
-                earlier.answers.insert(q, v);
-            } else {
-                self.situation.answers.insert(q, v);
-            }
-        }
-        let (unknown, kept): (Vec<String>, Vec<String>) =
-            std::mem::take(&mut self.situation.unknown)
-                .into_iter()
-                .partition(own);
-        earlier.unknown = unknown;
-        self.situation.unknown = kept;
-        self.asked.retain(|q| !own(q));
-        self.reask.retain(|q| !own(q));
-        self.situation.tried.clear();
-        self.situation.skipped.clear();
-        self.situation.for_admin.clear();
-        self.before.retain(|e| e.guide != earlier.guide);
-        if !earlier.answers.is_empty() || !earlier.unknown.is_empty() {
-            self.before.push(earlier);
-        }
-        // Back at a guide answered before: its answers count again.
-        if let Some(i) = self.before.iter().position(|e| e.guide == to) {
-            let again = self.before.remove(i);
-            self.asked.extend(again.answers.keys().cloned());
-            self.asked.extend(again.unknown.iter().cloned());
-            self.situation.answers.extend(again.answers);
-            self.situation.unknown.extend(again.unknown);
-        }
-        self.phase = Phase::Questions;
     }
 
     /// The text it holds, made safe to print (see [`crate::safe`]): what was typed in any
     /// mode, and what a session file read back holds, goes through this one path.
     pub fn make_safe(&mut self) {
-        let line = |s: &mut String| {
-            if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
-                *s = safe;
-            }
-        };
-        line(&mut self.guide);
-        line(&mut self.started);
-        line(&mut self.described);
-        for o in &mut self.log {
-            line(&mut o.guide);
-            line(&mut o.step);
-            line(&mut o.title);
-            line(&mut o.at);
+        if let std::borrow::Cow::Owned(safe) = crate::safe::line(&self.started) {
+            self.started = safe;
         }
-        self.provided.values_mut().for_each(line);
-        for p in self.presumed.values_mut() {
-            line(&mut p.said);
-        }
-        for e in &mut self.before {
-            line(&mut e.guide);
-        }
-        for report in &mut self.checked {
-            if let std::borrow::Cow::Owned(safe) = crate::safe::text(report) {
-                *report = safe;
-            }
-        }
-        self.undo.iter_mut().for_each(Session::make_safe);
+        make_safe(&mut self.walk);
     }
+}
 
-    /// Remembers the current state so that "Back" can return to it.
-    pub fn checkpoint(&mut self) {
-        let mut copy = self.clone();
-        copy.undo.clear();
-        self.undo.push(copy);
+/// The text a walk holds, made safe to print, its Back states included.
+fn make_safe(walk: &mut Walk) {
+    let line = |s: &mut String| {
+        if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
+            *s = safe;
+        }
+    };
+    line(&mut walk.guide);
+    line(&mut walk.described);
+    for o in &mut walk.log {
+        line(&mut o.guide);
+        line(&mut o.step);
+        line(&mut o.title);
+        line(&mut o.at);
     }
-
-    /// Returns to the last checkpoint; false when there is none.
-    pub fn back(&mut self) -> bool {
-        match self.undo.pop() {
-            Some(mut previous) => {
-                previous.undo = std::mem::take(&mut self.undo);
-                // What is undone is remembered, the latest answer to each winning.
-                previous.undone = std::mem::take(&mut self.undone);
-                previous.undone_steps = std::mem::take(&mut self.undone_steps);
-                for (q, v) in &self.situation.answers {
-                    previous.undone.insert(q.clone(), Some(v.clone()));
-                }
-                for q in &self.situation.unknown {
-                    previous.undone.insert(q.clone(), None);
-                }
-                for o in self.log.iter().skip(previous.log.len()) {
-                    previous.undone_steps.insert(o.step.clone(), o.result);
-                }
-                // Time spent is not undone.
-                previous.minutes = self.minutes;
-                *self = previous;
-                true
-            }
-            None => false,
+    walk.provided.values_mut().for_each(line);
+    for p in walk.presumed.values_mut() {
+        line(&mut p.said);
+    }
+    for e in &mut walk.before {
+        line(&mut e.guide);
+    }
+    for report in &mut walk.checked {
+        if let std::borrow::Cow::Owned(safe) = crate::safe::text(report) {
+            *report = safe;
         }
     }
+    walk.undo.iter_mut().for_each(make_safe);
 }
 
 /// The current local time, for people.
@@ -493,15 +333,15 @@ impl Store {
             message,
         };
         let unlisted = super::unlisted::unlisted(library);
-        let found = library.guide(&session.guide);
-        let unlisted = (session.guide == super::unlisted::UNLISTED).then_some(&unlisted);
+        let found = library.guide(&session.walk.guide);
+        let unlisted = (session.walk.guide == super::unlisted::UNLISTED).then_some(&unlisted);
         let Some(guide) = found.or(unlisted) else {
             return Err(unusable(format!(
                 "it is for the guide `{}`, which does not exist",
-                crate::safe::line(&session.guide)
+                crate::safe::line(&session.walk.guide)
             )));
         };
-        for earlier in &session.before {
+        for earlier in &session.walk.before {
             let Some(other) = library.guide(&earlier.guide) else {
                 return Err(unusable(format!(
                     "it kept answers for the guide `{}`, which does not exist",
@@ -516,7 +356,7 @@ impl Store {
             crate::engine::check_situation(&library.context, other, &answers)
                 .map_err(|e| unusable(e.to_string()))?;
         }
-        crate::engine::check_situation(&library.context, guide, &session.situation)
+        crate::engine::check_situation(&library.context, guide, &session.walk.situation)
             .map_err(|e| unusable(e.to_string()))?;
         let known_question = |id: &String| {
             library
@@ -525,21 +365,21 @@ impl Store {
                 .chain(&guide.questions)
                 .any(|q| q.id == *id)
         };
-        if let Some(q) = session.asked.iter().find(|q| !known_question(q)) {
+        if let Some(q) = session.walk.asked.iter().find(|q| !known_question(q)) {
             return Err(unusable(format!(
                 "it asked the unknown question `{}`",
                 crate::safe::line(q)
             )));
         }
         let known_step = |o: &Outcome| library.guide(&o.guide).and_then(|g| g.step(&o.step));
-        if let Some(o) = session.log.iter().find(|o| known_step(o).is_none()) {
+        if let Some(o) = session.walk.log.iter().find(|o| known_step(o).is_none()) {
             return Err(unusable(format!(
                 "it tried the unknown step `{}`",
                 crate::safe::line(&o.step)
             )));
         }
         let known_fact = |id: &String| guide.escalate.provide.iter().any(|p| p.id == *id);
-        if let Some(id) = session.provided.keys().find(|id| !known_fact(id)) {
+        if let Some(id) = session.walk.provided.keys().find(|id| !known_fact(id)) {
             return Err(unusable(format!(
                 "it holds the unknown fact `{}`",
                 crate::safe::line(id)
@@ -644,50 +484,56 @@ fn when(time: std::time::SystemTime) -> String {
 mod tests {
     use super::*;
 
-    #[test]
-    fn switching_guides_puts_own_answers_aside_and_returning_gives_them_back() {
-        let shared = |q: &str| q == "device";
-        let mut s = Session::new("photos", Situation::default());
-        s.situation.answers.insert("device".into(), "ios".into());
-        s.situation.answers.insert("queue".into(), "empty".into());
-        s.situation.unknown.push("storage".into());
-        s.situation.tried.push("restart".into());
-        s.asked = vec!["device".into(), "queue".into(), "storage".into()];
-        s.phase = Phase::Steps;
-
-        s.switch_to("permission", shared);
-        assert_eq!(s.guide, "permission");
-        assert_eq!(s.phase, Phase::Questions);
-        assert_eq!(s.situation.answer("device"), Some("ios"));
-        assert_eq!(s.situation.answer("queue"), None);
-        assert!(s.situation.tried.is_empty());
-        assert_eq!(s.asked, ["device"]);
-        assert_eq!(s.before.len(), 1);
-        assert_eq!(s.before[0].guide, "photos");
-        assert_eq!(s.before[0].unknown, ["storage"]);
-
-        s.situation.answers.insert("role".into(), "none".into());
-        s.switch_to("photos", shared);
-        assert_eq!(s.situation.answer("queue"), Some("empty"));
-        assert!(s.situation.unknown.contains(&"storage".to_owned()));
-        assert!(s.asked.contains(&"queue".to_owned()));
-        assert_eq!(s.before.len(), 1, "{:?}", s.before);
-        assert_eq!(s.before[0].guide, "permission");
-        assert_eq!(s.before[0].answers["role"], "none");
+    fn session(guide: &str) -> Session {
+        let library = crate::guides::embedded::library();
+        Session::new(Walk::new(&library, guide, Situation::default(), ""))
     }
 
+    /// A session as fieldfix 0.1 saved it, before the walk became the engine's: every field
+    /// at the top level, each Back state a whole session.
+    const SAVED_BY_0_1: &str = r#"{
+      "version": 1, "id": "20261204-101500-42", "guide": "photos-not-uploading",
+      "situation": {"answers": {"device": "ios", "queue": "stuck"}, "unknown": ["storage"],
+                    "tried": ["force-sync"], "skipped": []},
+      "asked": ["device", "queue", "storage"],
+      "log": [{"guide": "photos-not-uploading", "step": "force-sync", "title": "Force a sync",
+               "result": "did-not-help", "at": "2026-12-04 10:14:00 UTC"}],
+      "phase": "steps", "provided": {}, "started": "2026-12-04 10:12:00 UTC",
+      "undo": [{"version": 1, "id": "20261204-101500-42", "guide": "photos-not-uploading",
+                "situation": {"answers": {"device": "ios"}, "tried": [], "skipped": []},
+                "asked": ["device"], "log": [], "phase": "questions", "provided": {},
+                "started": "2026-12-04 10:12:00 UTC", "undo": [], "described": "photos stuck",
+                "presumed": {}, "reask": [], "checked": [], "ticket": null,
+                "ticket_format": "markdown", "minutes": 0.5}],
+      "described": "photos stuck", "presumed": {}, "reask": [], "checked": [],
+      "ticket": "/tmp/t.md", "ticket_format": "markdown", "minutes": 2.5,
+      "switches": [{"from": "rfi-not-updating", "to": "photos-not-uploading"}]
+    }"#;
+
     #[test]
-    fn back_returns_to_the_last_checkpoint_and_keeps_older_ones() {
-        let mut s = Session::new("photos-not-uploading", Situation::default());
-        s.checkpoint();
-        s.situation.answers.insert("device".into(), "ios".into());
-        s.checkpoint();
-        s.situation.answers.insert("network".into(), "weak".into());
-        assert!(s.back());
-        assert_eq!(s.situation.answers.len(), 1);
-        assert!(s.back());
-        assert!(s.situation.answers.is_empty());
-        assert!(!s.back());
+    fn a_session_saved_before_the_shared_walk_resumes_with_everything_and_its_back_states() {
+        let mut s = parse(SAVED_BY_0_1).unwrap();
+        assert_eq!(s.id, "20261204-101500-42");
+        assert_eq!(s.started, "2026-12-04 10:12:00 UTC");
+        assert_eq!(s.ticket.as_deref(), Some(Path::new("/tmp/t.md")));
+        assert_eq!(s.minutes, 2.5);
+        let walk = &s.walk;
+        assert_eq!(walk.guide, "photos-not-uploading");
+        assert_eq!(walk.phase, Phase::Steps);
+        assert_eq!(walk.situation.answer("queue"), Some("stuck"));
+        assert_eq!(walk.situation.tried, ["force-sync"]);
+        assert_eq!(walk.log[0].result, StepResult::DidNotHelp);
+        assert_eq!(walk.described, "photos stuck");
+        assert_eq!(walk.switches.len(), 1);
+        assert_eq!(walk.undo.len(), 1);
+        // Saved again, it reads back the same.
+        let again = parse(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(again, s);
+        // Back goes to the state saved with it; the time spent is not undone.
+        assert!(s.walk.back());
+        assert_eq!(s.walk.phase, Phase::Questions);
+        assert_eq!(s.walk.asked, ["device"]);
+        assert_eq!(s.minutes, 2.5);
     }
 
     #[test]
@@ -695,12 +541,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path());
         assert!(matches!(store.latest(), Err(StoreError::Missing(_))));
-        let mut s = Session::new("rfi-not-updating", Situation::default());
-        s.checkpoint();
-        s.phase = Phase::Steps;
+        let mut s = session("rfi-not-updating");
+        s.walk.checkpoint();
+        s.walk.phase = Phase::Steps;
         store.save(&s).unwrap();
         assert_eq!(store.load(&s.id).unwrap(), s);
-        let mut other = Session::new("photos-not-uploading", Situation::default());
+        let mut other = session("photos-not-uploading");
         other.id.push_str("-2");
         store.save(&other).unwrap();
         assert_eq!(
@@ -771,7 +617,7 @@ mod tests {
         let not_a_folder = dir.path().join("file");
         fs::write(&not_a_folder, "").unwrap();
         let err = Store::at(&not_a_folder)
-            .save(&Session::new("photos", Situation::default()))
+            .save(&session("photos-not-uploading"))
             .unwrap_err()
             .to_string();
         assert!(err.contains(&not_a_folder.display().to_string()), "{err}");
@@ -783,23 +629,28 @@ mod tests {
         let library = crate::guides::embedded::library();
         let dir = tempfile::tempdir().unwrap();
         let store = Store::at(dir.path());
-        let mut s = Session::new("photos-not-uploading", Situation::default());
+        let mut s = session("photos-not-uploading");
         s.started = "today\u{1b}]52;c;ZXZpbA==\u{7}".to_owned();
         store.save(&s).unwrap();
         let loaded = store.check(store.load(&s.id).unwrap(), &library).unwrap();
         assert_eq!(loaded.started, "today\\u{1b}]52;c;ZXZpbA==\\u{7}");
         let mut broken = Vec::new();
-        broken.push(Session::new("no-such-guide", Situation::default()));
+        broken.push({
+            let mut b = session("photos-not-uploading");
+            b.walk.guide = "no-such-guide".into();
+            b
+        });
         let mut b = s.clone();
-        b.situation
+        b.walk
+            .situation
             .answers
             .insert("device".into(), "toaster".into());
         broken.push(b);
         let mut b = s.clone();
-        b.situation.tried.push("no-such-step".into());
+        b.walk.situation.tried.push("no-such-step".into());
         broken.push(b);
         let mut b = s.clone();
-        b.asked.push("no-such-question".into());
+        b.walk.asked.push("no-such-question".into());
         broken.push(b);
         for b in broken {
             let err = store.check(b, &library).unwrap_err();

@@ -88,9 +88,9 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         .map(|s| Entry {
             title: super::session_title(library, &s.session),
             id: s.session.id,
-            guide: s.session.guide,
-            phase: s.session.phase,
-            steps: s.session.log.len(),
+            guide: s.session.walk.guide,
+            phase: s.session.walk.phase,
+            steps: s.session.walk.log.len(),
             started: s.session.started,
             saved: s.saved,
         })
@@ -115,7 +115,8 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
                     Phase::Choose => "the problem not chosen yet".to_owned(),
                     Phase::Questions => "at the questions".to_owned(),
                     Phase::Steps => format!("{} steps done", s.steps),
-                    Phase::Escalate => "writing the ticket".to_owned(),
+                    Phase::Escalate | Phase::Ticket => "writing the ticket".to_owned(),
+                    Phase::Fixed => "fixed".to_owned(),
                 };
                 text.push_str(&format!(
                     "{}  {}, saved {}, {at}\n",

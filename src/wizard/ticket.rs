@@ -8,10 +8,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::FixRequest;
-pub use super::handover::{Handover, Recipient, mailto, recipient, redacted};
-use super::handover::{Record, Tried};
+use super::handover::Record;
+pub use super::handover::{Handover, mailto, redacted};
 use super::session::Session;
-use super::session::StepResult;
 use crate::error::Error;
 use crate::guides::Library;
 use crate::guides::model::Guide;
@@ -110,27 +109,7 @@ fn check_folder(dir: &Path, name: &str) -> Result<(), Error> {
 
 /// What the ticket needs of `session`, made now.
 pub fn record(session: &Session) -> Record {
-    Record {
-        described: session.described.clone(),
-        situation: session.situation.clone(),
-        asked: session.asked.clone(),
-        before: session.before.clone(),
-        log: session
-            .log
-            .iter()
-            .map(|o| Tried {
-                guide: o.guide.clone(),
-                step: o.step.clone(),
-                title: o.title.clone(),
-                outcome: o.result.label().to_owned(),
-                needs_admin: o.result == StepResult::NeedsAdmin,
-                at: o.at.clone(),
-            })
-            .collect(),
-        checked: session.checked.clone(),
-        provided: session.provided.clone(),
-        created: super::session::now(),
-    }
+    session.walk.record_for_ticket(&super::session::now())
 }
 
 /// Who `session` is handed to and why.

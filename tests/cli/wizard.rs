@@ -243,8 +243,8 @@ fn the_problem_can_be_picked_from_a_description() {
     let saved = Store::at(dir.path())
         .latest()
         .expect("the session was saved");
-    assert_eq!(saved.guide, "login-loop", "{text}");
-    assert_eq!(saved.described, "cant log in");
+    assert_eq!(saved.walk.guide, "login-loop", "{text}");
+    assert_eq!(saved.walk.described, "cant log in");
 }
 
 #[test]
@@ -272,8 +272,8 @@ fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
         assert!(!text.contains("What is the problem happening on"), "{text}");
         assert!(text.contains("? How is the internet connection"), "{text}");
         let saved = Store::at(dir.path()).latest().unwrap();
-        assert_eq!(saved.guide, "photos-not-uploading");
-        assert_eq!(saved.situation.answer("device"), Some("ios"));
+        assert_eq!(saved.walk.guide, "photos-not-uploading");
+        assert_eq!(saved.walk.situation.answer("device"), Some("ios"));
     }
 }
 
@@ -297,10 +297,10 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
     );
     assert!(text.contains("? Which problem is it?"), "{text}");
     let saved = Store::at(dir.path()).latest().unwrap();
-    assert_eq!(saved.guide, "permission-denied");
-    assert_eq!(saved.situation.answer("device"), Some("ios"));
+    assert_eq!(saved.walk.guide, "permission-denied");
+    assert_eq!(saved.walk.situation.answer("device"), Some("ios"));
     assert_eq!(
-        saved.described, "photos stuck uploading on my iPad",
+        saved.walk.described, "photos stuck uploading on my iPad",
         "the user's words are kept"
     );
 }
@@ -409,7 +409,10 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
     );
     let card = step_cards(&p.inner.transcript).pop().expect("a step card");
     assert!(card.contains("Step 1:"), "{card}");
-    assert_eq!(Store::at(dir.path()).latest().unwrap().phase, Phase::Steps);
+    assert_eq!(
+        Store::at(dir.path()).latest().unwrap().walk.phase,
+        Phase::Steps
+    );
 
     let resume = FixRequest {
         resume: true,
@@ -454,7 +457,7 @@ fn back_changes_an_earlier_answer_and_the_plan_follows() {
     );
     let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(
-        saved.situation.answer(&q.id),
+        saved.walk.situation.answer(&q.id),
         Some(q.options[1].value.as_str())
     );
 }
@@ -870,7 +873,7 @@ fn a_saved_session_is_never_replaced_without_asking() {
         .list()
         .saved
         .into_iter()
-        .map(|s| s.session.guide)
+        .map(|s| s.session.walk.guide)
         .collect();
     assert_eq!(left.len(), 2, "one discarded, the new one saved: {left:?}");
     assert!(left.contains(&"login-loop".to_owned()), "{left:?}");
@@ -1643,8 +1646,8 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     let saved = Store::at(dir.path())
         .latest()
         .expect("the session is saved");
-    assert_eq!(saved.described, "cant log in");
-    assert_eq!(saved.phase, Phase::Choose);
+    assert_eq!(saved.walk.described, "cant log in");
+    assert_eq!(saved.walk.phase, Phase::Choose);
 
     // Resumed: the same choice again, then the guide picked, with the description kept.
     let resume = FixRequest {
@@ -1664,9 +1667,9 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
         "{transcript:?}"
     );
     let saved = Store::at(dir.path()).latest().unwrap();
-    assert_eq!(saved.guide, "login-loop");
-    assert_eq!(saved.described, "cant log in");
-    assert_eq!(saved.phase, Phase::Questions);
+    assert_eq!(saved.walk.guide, "login-loop");
+    assert_eq!(saved.walk.described, "cant log in");
+    assert_eq!(saved.walk.phase, Phase::Questions);
 }
 
 /// A scripted prompter that also notes which entry each menu highlighted first.

@@ -7,7 +7,8 @@ let wasm_bindgen = (function(exports) {
 
     /**
      * The state after the user's choice (a [`wizard::Action`] as JSON) on the screen of `state`;
-     * `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times.
+     * `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times. `null`
+     * when Back leaves the walk from its first screen (back to the choice of problem).
      * @param {string} state
      * @param {string} action
      * @param {string} now
@@ -109,7 +110,7 @@ let wasm_bindgen = (function(exports) {
     exports.screen = screen;
 
     /**
-     * The guides matching the user's words, best first, as JSON.
+     * What the user's words lead to ("Is it one of these?", or the full list), as JSON.
      * @param {string} words
      * @returns {string}
      */

@@ -6,7 +6,8 @@
 //!
 //! The API: [`load`] the library once (the JSON `fieldfix export` writes), then [`search`] the
 //! user's words, [`start`] a walk on a guide, [`screen`] to show for a state, and [`act`] to
-//! apply a choice to a state. A state is plain JSON the page keeps in local storage.
+//! apply a choice to a state. A state is plain JSON the page keeps in local storage: the walk
+//! the terminal wizard saves in its session files ([`fieldfix_engine::walk::Walk`]).
 
 // The engine, the search and what the cards and the hand-over say: the very crate the fieldfix
 // binary builds on.
@@ -30,7 +31,7 @@ pub fn load(library: &str) -> Result<(), JsError> {
     wizard::load(library).map_err(|e| JsError::new(&e))
 }
 
-/// The guides matching the user's words, best first, as JSON.
+/// What the user's words lead to ("Is it one of these?", or the full list), as JSON.
 #[wasm_bindgen]
 pub fn search(words: &str) -> Result<String, JsError> {
     call(|library| json(&wizard::search(library, words)))
@@ -50,13 +51,17 @@ pub fn screen(state: &str) -> Result<String, JsError> {
 }
 
 /// The state after the user's choice (a [`wizard::Action`] as JSON) on the screen of `state`;
-/// `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times.
+/// `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times. `null`
+/// when Back leaves the walk from its first screen (back to the choice of problem).
 #[wasm_bindgen]
 pub fn act(state: &str, action: &str, now: &str) -> Result<String, JsError> {
     call(|library| {
         let mut state: wizard::State = parse(state)?;
-        wizard::act(library, &mut state, parse(action)?, now)?;
-        json(&state)
+        if wizard::act(library, &mut state, parse(action)?, now)? {
+            json(&state)
+        } else {
+            Ok("null".to_owned())
+        }
     })
 }
 

@@ -1,7 +1,8 @@
-//! The walk-through as pure functions over a plain state: what to show next ([`screen`]) and
-//! what a choice changes ([`act`]), in the order the terminal wizard follows: the questions
-//! worth asking (best first, each asked once), then the steps in the engine's order, then the
-//! hand-over when nothing is left or the user asks for it.
+//! The exported site's wizard over the shared walk ([`fieldfix_engine::walk`]): a plain state
+//! the page keeps, the screen to show for it ([`screen`]) and the choice to apply to it
+//! ([`act`]). Every decision (which question, which step, when to hand over, what a choice,
+//! Back or a switch changes) is the walk's, the very code the terminal wizard runs; this file
+//! only turns it into JSON for the page.
 
 use std::cell::RefCell;
 use std::collections::BTreeMap;
@@ -9,10 +10,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::card;
-use crate::engine::{self, Situation};
+use crate::engine;
 use crate::guides::model::{DEVICE, Guide, Library, ProvideKind};
-use crate::handover::{self, Handover, Record, Tried, WHEN, WHEN_TYPED};
+use crate::handover::{self, Handover, WHEN, WHEN_TYPED};
 use crate::output::ticket;
+use fieldfix_engine::walk::choose::{self, Found as Offer};
+use fieldfix_engine::walk::next::{self, Extras};
+use fieldfix_engine::walk::{Event, Flow, Next, Phase, StepChoice, Walk, unlisted};
 
 thread_local! {
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
@@ -34,59 +38,14 @@ pub fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, String>) -> Result<
     })
 }
 
-/// Where a walk is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Phase {
-    Questions,
-    Steps,
-    Handover,
-    /// The ticket is made.
-    Ticket,
-    Fixed,
-}
-
-/// What a step came to, in the order tried.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    pub step: String,
-    /// `fixed`, `did-not-help`, `skipped` or `needs-admin`, as in the terminal's sessions.
-    pub result: String,
-    #[serde(default)]
-    pub title: String,
-    /// When, by the phone's clock.
-    #[serde(default)]
-    pub at: String,
-}
-
-/// An answer the user's own words gave ("on my iPad" answers the device).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Said {
-    pub question: String,
-    pub value: String,
-    /// The words, as typed.
-    pub said: String,
-}
-
 /// One walk: the page keeps it (local storage) and sends it back with every call.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
-    pub guide: String,
-    /// The user's own words.
+    #[serde(flatten)]
+    pub walk: Walk,
+    /// What the walk took from the user's words on the way to this screen ("You said iPad…").
     #[serde(default)]
-    pub described: String,
-    pub situation: Situation,
-    /// Questions put to the user, in order.
-    #[serde(default)]
-    pub asked: Vec<String>,
-    pub phase: Phase,
-    #[serde(default)]
-    pub log: Vec<Outcome>,
-    #[serde(default)]
-    pub said: Vec<Said>,
-    /// The details for support (provide id to value; empty: left out).
-    #[serde(default)]
-    pub provided: BTreeMap<String, String>,
+    pub notes: Vec<String>,
     /// When the ticket was made, by the phone's clock.
     #[serde(default)]
     pub created: String,
@@ -109,6 +68,15 @@ pub enum Action {
     Cant,
     /// "Hand it over".
     HandOver,
+    /// "Open related guide: TITLE".
+    Related,
+    /// "It's a different problem": the guide picked instead, and the words typed for it.
+    Switch {
+        guide: String,
+        #[serde(default)]
+        words: String,
+    },
+    Back,
     /// "Make the ticket", with the details for support: for a time, the index of the choice
     /// in `values` (and the words in `typed` for "Another time"); for the rest, the words.
     Ticket {
@@ -145,22 +113,22 @@ pub struct Detail {
     pub typed: Option<String>,
 }
 
-/// An option of a question.
+/// An option of a question, or an entry of the step menu (`value` is its action).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Choice {
     pub value: String,
     pub label: String,
 }
 
-/// What the page shows.
+/// What the page shows. `page` is the guide's page in the exported site (none for a problem
+/// no guide covers).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Screen {
     Question {
         guide: String,
         title: String,
-        /// The guide's page in the exported site.
-        page: String,
+        page: Option<String>,
         id: String,
         ask: String,
         why: Option<String>,
@@ -171,7 +139,7 @@ pub enum Screen {
     Step {
         guide: String,
         title: String,
-        page: String,
+        page: Option<String>,
         number: usize,
         id: String,
         step: String,
@@ -179,13 +147,14 @@ pub enum Screen {
         warning: Option<String>,
         lines: Vec<String>,
         notes: Vec<String>,
-        /// Handing over now is the quicker way to a fix.
-        recommended: bool,
+        /// The step menu, in the terminal's order, without Back (the page puts it beside
+        /// "Start over"): `value` is the action.
+        menu: Vec<Choice>,
     },
     Handover {
         guide: String,
         title: String,
-        page: String,
+        page: Option<String>,
         to: String,
         contact: String,
         reasons: Vec<String>,
@@ -196,7 +165,7 @@ pub enum Screen {
     Ticket {
         guide: String,
         title: String,
-        page: String,
+        page: Option<String>,
         to: String,
         contact: String,
         /// The ticket, as Markdown: the same text the terminal writes.
@@ -211,305 +180,287 @@ pub enum Screen {
     Fixed {
         guide: String,
         title: String,
-        page: String,
+        page: Option<String>,
         tips: Vec<String>,
     },
 }
 
-/// A search hit as the page shows it.
+/// A guide offered on the first screen.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Found {
+pub struct Hit {
     pub guide: String,
-    pub title: String,
+    /// Its title, with the line that tells it from a close second when there is one.
+    pub label: String,
     pub summary: String,
 }
 
-/// The guides for the words typed, best first (every guide, by title, when no words).
-pub fn search(library: &Library, words: &str) -> Vec<Found> {
-    let found = |g: &Guide| Found {
-        guide: g.id.clone(),
-        title: g.title.clone(),
-        summary: g.summary.clone(),
-    };
-    if words.trim().is_empty() {
-        let mut all: Vec<Found> = library.guides.iter().map(found).collect();
-        all.sort_by(|a, b| a.title.cmp(&b.title));
-        return all;
-    }
-    crate::search::search(library, words)
-        .iter()
-        .filter_map(|hit| library.guide(&hit.guide))
-        .map(found)
-        .collect()
+/// What the words typed lead to, as the terminal's first screen offers it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    pub heading: String,
+    pub hits: Vec<Hit>,
+    /// "None of these: show the full list" (after "Is it one of these?").
+    pub more: Option<String>,
+    /// "None of these: write a ticket for …" (at the end of the full list): start the guide
+    /// [`unlisted::UNLISTED`].
+    pub unlisted: Option<Hit>,
 }
 
-fn guide<'a>(library: &'a Library, id: &str) -> Result<&'a Guide, String> {
-    library
-        .guide(id)
-        .ok_or_else(|| format!("there is no guide `{id}`"))
+/// The guides for the words typed: "Is it one of these?" (the one that clearly wins alone),
+/// or every guide by title when there are no words or nothing matches.
+pub fn search(library: &Library, words: &str) -> Results {
+    let hit = |g: &Guide, label: &str| Hit {
+        guide: g.id.clone(),
+        label: label.to_owned(),
+        summary: g.summary.clone(),
+    };
+    let heading = match (words.trim().is_empty(), choose::find(library, words)) {
+        (false, Offer::Winner(g)) => return offer(vec![hit(g, &g.title)]),
+        (false, Offer::Offer(found)) => {
+            return offer(found.iter().map(|(g, label)| hit(g, label)).collect());
+        }
+        (false, Offer::Nothing) => "Nothing matched those words: pick from the list",
+        (true, _) => "All problems",
+    };
+    Results {
+        heading: heading.to_owned(),
+        hits: choose::full_list(library)
+            .into_iter()
+            .map(|g| hit(g, &g.title))
+            .collect(),
+        more: None,
+        unlisted: Some(Hit {
+            guide: unlisted::UNLISTED.to_owned(),
+            label: choose::none_fit(library),
+            summary: String::new(),
+        }),
+    }
+}
+
+fn offer(hits: Vec<Hit>) -> Results {
+    Results {
+        heading: "Is it one of these?".to_owned(),
+        hits,
+        more: Some(choose::FULL_LIST.to_owned()),
+        unlisted: None,
+    }
+}
+
+/// Runs `f` on the guide `id` (the stand-in one for a problem no guide covers).
+fn on_guide<T>(
+    library: &Library,
+    id: &str,
+    f: impl FnOnce(&Guide) -> Result<T, String>,
+) -> Result<T, String> {
+    let unlisted = unlisted::unlisted(library);
+    match next::guide(library, id, &unlisted) {
+        Some(g) => f(g),
+        None => Err(format!("there is no guide `{id}`")),
+    }
+}
+
+/// Moves the state on as far as the walk goes by itself, keeping what it says on the way.
+fn advance(library: &Library, state: &mut State) -> Result<(), String> {
+    let id = state.walk.guide.clone();
+    let events = on_guide(library, &id, |g| {
+        Ok(next::advance(library, g, &mut state.walk))
+    })?;
+    state.notes = events
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Presumed(note) => Some(note),
+            Event::QuestionsDone => None,
+        })
+        .collect();
+    Ok(())
 }
 
 /// A new walk; the words typed answer the device and the connection when they say them.
 pub fn start(library: &Library, id: &str, words: &str) -> Result<State, String> {
-    guide(library, id)?;
+    let words = line(words);
     let mut state = State {
-        guide: id.to_owned(),
-        described: words.trim().to_owned(),
-        situation: Situation::default(),
-        asked: Vec::new(),
-        phase: Phase::Questions,
-        log: Vec::new(),
-        said: Vec::new(),
-        provided: BTreeMap::new(),
+        walk: Walk::new(library, id, Default::default(), &words),
+        notes: Vec::new(),
         created: String::new(),
     };
-    for hint in crate::search::hints(words) {
-        let known = library
-            .context_question(hint.question)
-            .is_some_and(|q| q.choice(hint.value).is_some());
-        if known && state.situation.answer(hint.question).is_none() {
-            state
-                .situation
-                .answers
-                .insert(hint.question.to_owned(), hint.value.to_owned());
-            state.asked.push(hint.question.to_owned());
-            state.said.push(Said {
-                question: hint.question.to_owned(),
-                value: hint.value.to_owned(),
-                said: hint.said,
-            });
-        }
-    }
+    advance(library, &mut state)?;
     Ok(state)
 }
 
 /// The screen for a state.
 pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
-    let g = guide(library, &state.guide)?;
-    let plan = engine::diagnose(&library.context, g, &state.situation);
-    let (title, page) = (g.title.clone(), format!("{}.html", g.id));
-    if state.phase == Phase::Fixed {
-        let by = state.log.last().map(|o| o.step.as_str());
-        return Ok(Screen::Fixed {
-            guide: g.id.clone(),
+    on_guide(library, &state.walk.guide, |g| screen_on(library, g, state))
+}
+
+fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, String> {
+    let walk = &state.walk;
+    let (guide, title) = (g.id.clone(), g.title.clone());
+    let page = (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id));
+    Ok(match next::next(library, g, walk) {
+        Next::Choose => return Err("the problem is not chosen yet".to_owned()),
+        Next::Question { question, open, .. } => Screen::Question {
+            guide,
             title,
             page,
-            tips: engine::tips(g, by)
+            id: question.id.clone(),
+            ask: question.ask.clone(),
+            why: open.and_then(|open| card::why_ask(g, &open)),
+            options: options(question),
+            notes: state.notes.clone(),
+        },
+        Next::Shared(question) => Screen::Question {
+            guide,
+            title,
+            page,
+            id: question.id.clone(),
+            ask: question.ask.clone(),
+            why: None,
+            options: options(question),
+            notes: Vec::new(),
+        },
+        Next::Step {
+            plan,
+            step,
+            related,
+        } => {
+            let planned = &plan.steps[0];
+            let device = walk.situation.answer(DEVICE);
+            let record = walk.record_for_ticket("");
+            Screen::Step {
+                guide,
+                title,
+                page,
+                number: walk.step_number(),
+                id: step.id.clone(),
+                step: step.title.clone(),
+                about: card::about(step, planned),
+                warning: card::at_risk(step, device).map(|r| r.warning().to_owned()),
+                lines: step
+                    .lines_for(device)
+                    .into_iter()
+                    .map(|(dev, line)| card::line(dev, line))
+                    .collect(),
+                notes: card::notes(g, step, planned, &plan, &record)
+                    .into_iter()
+                    .map(|(_, note)| note)
+                    .collect(),
+                menu: next::menu(step, related, &plan, g, Extras::default())
+                    .into_iter()
+                    .filter(|(choice, _)| *choice != StepChoice::Back)
+                    .map(|(choice, label)| Choice {
+                        value: choice.name().to_owned(),
+                        label,
+                    })
+                    .collect(),
+            }
+        }
+        Next::Escalate => handover_screen(library, g, state),
+        Next::Ticket => ticket_screen(library, g, state),
+        Next::Fixed => Screen::Fixed {
+            guide,
+            title,
+            page,
+            tips: engine::tips(g, walk.log.last().map(|o| o.step.as_str()))
                 .iter()
                 .take(4)
                 .map(|t| t.tip.clone())
                 .collect(),
-        });
-    }
-    if state.phase == Phase::Questions {
-        let open = plan
-            .questions
-            .iter()
-            .filter(|q| !state.asked.contains(&q.id))
-            .find_map(|q| library.question(g, &q.id).map(|full| (full, q)));
-        if let Some((q, open)) = open {
-            let why = card::why_ask(g, open);
-            let notes = state
-                .said
-                .iter()
-                .map(|s| {
-                    let label = library
-                        .question(g, &s.question)
-                        .and_then(|q| q.choice(&s.value))
-                        .map_or(s.value.as_str(), |c| c.label.as_str());
-                    format!("You said {}: {label} (change with Back)", s.said)
-                })
-                .collect();
-            return Ok(Screen::Question {
-                guide: g.id.clone(),
-                title,
-                page,
-                id: q.id.clone(),
-                ask: q.ask.clone(),
-                why,
-                options: q
-                    .options
-                    .iter()
-                    .map(|o| Choice {
-                        value: o.value.clone(),
-                        label: o.label.clone(),
-                    })
-                    .collect(),
-                notes,
-            });
-        }
-    }
-    let next = plan
-        .steps
-        .first()
-        .filter(|_| state.phase != Phase::Handover);
-    if state.phase == Phase::Ticket {
-        return Ok(ticket_screen(library, g, state));
-    }
-    let Some(next) = next else {
-        let handover = Handover::new(library, g, &record(state));
-        let request = plan
-            .escalation
-            .request
-            .iter()
-            .filter_map(|id| g.step(id))
-            .map(|s| s.title.clone())
-            .collect();
-        return Ok(Screen::Handover {
-            guide: g.id.clone(),
-            title,
-            page,
-            to: handover.recipient.to.id().to_owned(),
-            contact: handover.recipient.name.clone(),
-            reasons: handover.reasons,
-            request,
-            details: g
-                .escalate
-                .provide
-                .iter()
-                .map(|item| {
-                    let time = item.kind == ProvideKind::Time;
-                    Detail {
-                        id: item.id.clone(),
-                        label: if time {
-                            format!("{}: when did it last happen?", item.label)
-                        } else {
-                            item.label.clone()
-                        },
-                        options: if time {
-                            WHEN.iter()
-                                .enumerate()
-                                .map(|(i, w)| Choice {
-                                    value: i.to_string(),
-                                    label: (*w).to_owned(),
-                                })
-                                .collect()
-                        } else {
-                            Vec::new()
-                        },
-                        typed: time.then(|| WHEN_TYPED.to_string()),
-                    }
-                })
-                .collect(),
-        });
-    };
-    let step = g
-        .step(&next.id)
-        .ok_or_else(|| format!("the engine planned an unknown step `{}`", next.id))?;
-    let device = state.situation.answer(DEVICE);
-    let notes = card::notes(g, step, next, &plan, &record(state))
-        .into_iter()
-        .map(|(_, note)| note)
-        .collect();
-    Ok(Screen::Step {
-        guide: g.id.clone(),
-        title,
-        page,
-        number: state.log.iter().filter(|o| o.result != "fixed").count() + 1,
-        id: step.id.clone(),
-        step: step.title.clone(),
-        about: card::about(step, next),
-        warning: card::at_risk(step, device).map(|r| r.warning().to_owned()),
-        lines: step
-            .lines_for(device)
-            .into_iter()
-            .map(|(dev, line)| card::line(dev, line))
-            .collect(),
-        notes,
-        recommended: plan.escalation.recommended,
+        },
     })
 }
 
-/// Applies the user's choice to the screen `state` shows.
-/// `now` is the phone's clock (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times.
-pub fn act(library: &Library, state: &mut State, action: Action, now: &str) -> Result<(), String> {
-    let shown = screen(library, state)?;
+fn options(q: &crate::guides::model::Question) -> Vec<Choice> {
+    q.options
+        .iter()
+        .map(|o| Choice {
+            value: o.value.clone(),
+            label: o.label.clone(),
+        })
+        .collect()
+}
+
+/// Applies the user's choice to the screen `state` shows. `now` is the phone's clock
+/// (`YYYY-MM-DD HH:MM:SS ZONE`), for the ticket's times. False when Back leaves the walk (from
+/// its first screen): the page goes back to the choice of problem.
+pub fn act(
+    library: &Library,
+    state: &mut State,
+    action: Action,
+    now: &str,
+) -> Result<bool, String> {
+    if action == Action::Back {
+        state.created.clear();
+        state.notes.clear();
+        return Ok(next::back(library, &mut state.walk));
+    }
+    let id = state.walk.guide.clone();
+    on_guide(library, &id, |g| {
+        act_on(library, g, &mut state.walk, &mut state.created, action, now)
+    })?;
+    advance(library, state)?;
+    Ok(true)
+}
+
+fn act_on(
+    library: &Library,
+    g: &Guide,
+    walk: &mut Walk,
+    created: &mut String,
+    action: Action,
+    now: &str,
+) -> Result<(), String> {
+    let shown = next::next(library, g, walk);
     match (shown, action) {
-        (Screen::Ticket { redactable, .. }, Action::LeaveOut { id }) => {
-            let g = guide(library, &state.guide)?;
-            let kind = g
-                .escalate
-                .provide
-                .iter()
-                .find(|p| p.id == id)
-                .map(|p| p.kind);
-            let typed = state.provided.get(&id).cloned();
-            match (kind, typed, redactable.iter().any(|r| r.id == id)) {
-                (Some(kind), Some(typed), true) => {
-                    if let Some((redacted, _)) = handover::redacted(&typed, kind) {
-                        state.provided.insert(id, redacted);
-                    }
-                }
-                _ => return Err(format!("`{id}` has nothing to leave out")),
+        (Next::Question { question, .. } | Next::Shared(question), Action::Answer { value }) => {
+            if question.choice(&value).is_none() {
+                return Err(format!("`{value}` is not an answer to `{}`", question.id));
             }
+            next::answer(walk, question, Some(&value));
         }
-        (Screen::Handover { details, .. }, Action::Ticket { values, typed }) => {
-            let minute: String = now.chars().take(16).collect();
-            for d in details {
-                let given = values.get(&d.id).map_or("", String::as_str);
-                let value = if d.options.is_empty() {
-                    line(given)
-                } else {
-                    let i = given.parse::<usize>().unwrap_or(0);
-                    match handover::when(i, &minute) {
-                        Some(said) => said,
-                        None => line(typed.get(&d.id).map_or("", String::as_str)),
-                    }
-                };
-                state.provided.insert(d.id, value);
+        (Next::Question { question, .. } | Next::Shared(question), Action::DontKnow) => {
+            next::answer(walk, question, None);
+        }
+        (Next::Question { .. }, Action::HandOver) => {
+            walk.checkpoint();
+            walk.phase = Phase::Escalate;
+        }
+        (Next::Step { .. }, Action::Switch { guide, words }) => {
+            if guide != unlisted::UNLISTED && library.guide(&guide).is_none() {
+                return Err(format!("there is no guide `{guide}`"));
             }
-            state.created = now.to_owned();
-            state.phase = Phase::Ticket;
+            next::switch_problem(library, walk, &guide, &line(&words));
         }
-        (Screen::Question { id, options, .. }, Action::Answer { value }) => {
-            if !options.iter().any(|o| o.value == value) {
-                return Err(format!("`{value}` is not an answer to `{id}`"));
-            }
-            state.situation.answers.insert(id.clone(), value);
-            state.asked.push(id);
-        }
-        (Screen::Question { id, .. }, Action::DontKnow) => {
-            state.situation.unknown.push(id.clone());
-            state.asked.push(id);
-        }
-        (Screen::Question { .. } | Screen::Step { .. }, Action::HandOver) => {
-            state.phase = Phase::Handover;
-        }
-        (Screen::Step { id, step, .. }, action) => {
-            let result = match action {
-                Action::Fixed => "fixed",
-                Action::DidntHelp => "did-not-help",
-                Action::Skip => "skipped",
-                Action::Cant => "needs-admin",
-                other => return Err(format!("{other:?} is not an answer to a step")),
+        (Next::Step { step, related, .. }, action) => {
+            let choice = match action {
+                Action::Fixed => StepChoice::Fixed,
+                Action::DidntHelp => StepChoice::DidntHelp,
+                Action::Skip => StepChoice::Skip,
+                Action::Cant => StepChoice::Cant,
+                Action::HandOver => StepChoice::Escalate,
+                Action::Related if related.is_some() => StepChoice::Related,
+                other => return Err(format!("{other:?} is not a choice at a step")),
             };
-            match action {
-                Action::DidntHelp => state.situation.tried.push(id.clone()),
-                Action::Skip => state.situation.skipped.push(id.clone()),
-                Action::Cant => state.situation.for_admin.push(id.clone()),
-                _ => {}
+            if let Flow::Front(other) = next::act(library, step, related, choice, walk, now) {
+                return Err(format!("{other:?} is not a choice at a step"));
             }
-            state.phase = if action == Action::Fixed {
-                Phase::Fixed
-            } else {
-                Phase::Steps
-            };
-            state.log.push(Outcome {
-                step: id,
-                result: result.to_owned(),
-                title: step,
-                at: now.to_owned(),
-            });
         }
+        (Next::Escalate, Action::Ticket { values, typed }) => {
+            walk.checkpoint();
+            walk.provided = provided(g, &values, &typed, now);
+            *created = now.to_owned();
+            walk.phase = Phase::Ticket;
+        }
+        (Next::Ticket, Action::LeaveOut { id }) => leave_out(g, walk, &id)?,
         (shown, action) => {
             return Err(format!(
                 "{action:?} is not a choice on the {} screen",
                 match shown {
-                    Screen::Question { .. } => "question",
-                    Screen::Step { .. } => "step",
-                    Screen::Handover { .. } => "hand-over",
-                    Screen::Ticket { .. } => "ticket",
-                    Screen::Fixed { .. } => "fixed",
+                    Next::Choose => "first",
+                    Next::Question { .. } | Next::Shared(_) => "question",
+                    Next::Step { .. } => "step",
+                    Next::Escalate => "hand-over",
+                    Next::Ticket => "ticket",
+                    Next::Fixed => "fixed",
                 }
             ));
         }
@@ -517,46 +468,107 @@ pub fn act(library: &Library, state: &mut State, action: Action, now: &str) -> R
     Ok(())
 }
 
+/// The details for support as the hand-over form sent them: each as typed, a time as the
+/// choice picked (or typed for "Another time").
+fn provided(
+    g: &Guide,
+    values: &BTreeMap<String, String>,
+    typed: &BTreeMap<String, String>,
+    now: &str,
+) -> BTreeMap<String, String> {
+    let minute: String = now.chars().take(16).collect();
+    g.escalate
+        .provide
+        .iter()
+        .map(|item| {
+            let given = values.get(&item.id).map_or("", String::as_str);
+            let value = if item.kind == ProvideKind::Time {
+                let i = given.parse::<usize>().unwrap_or(0);
+                handover::when(i, &minute)
+                    .unwrap_or_else(|| line(typed.get(&item.id).map_or("", String::as_str)))
+            } else {
+                line(given)
+            };
+            (item.id.clone(), value)
+        })
+        .collect()
+}
+
+/// "Leave the phone number out" of the detail `id`, as the terminal offers it.
+fn leave_out(g: &Guide, walk: &mut Walk, id: &str) -> Result<(), String> {
+    let kind = g
+        .escalate
+        .provide
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.kind);
+    let redacted = kind
+        .zip(walk.provided.get(id))
+        .and_then(|(kind, typed)| handover::redacted(typed, kind));
+    match redacted {
+        Some((redacted, _)) => {
+            walk.provided.insert(id.to_owned(), redacted);
+            Ok(())
+        }
+        None => Err(format!("`{id}` has nothing to leave out")),
+    }
+}
+
 /// A line typed, as the terminal keeps it: trimmed, control characters shown as escapes.
 fn line(typed: &str) -> String {
     fieldfix_guides::safe::line(typed.trim()).into_owned()
 }
 
-/// What the ticket needs of a walk.
-pub fn record(state: &State) -> Record {
-    Record {
-        described: state.described.clone(),
-        situation: state.situation.clone(),
-        asked: state.asked.clone(),
-        before: Vec::new(),
-        log: state
-            .log
+/// "Hand it over": why and to whom, the admin steps asked for, and the details support needs.
+fn handover_screen(library: &Library, g: &Guide, state: &State) -> Screen {
+    let walk = &state.walk;
+    let plan = engine::diagnose(&library.context, g, &walk.situation);
+    let handover = Handover::new(library, g, &walk.record_for_ticket(""));
+    Screen::Handover {
+        guide: g.id.clone(),
+        title: g.title.clone(),
+        page: (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id)),
+        to: handover.recipient.to.id().to_owned(),
+        contact: handover.recipient.name.clone(),
+        reasons: handover.reasons,
+        request: plan
+            .escalation
+            .request
             .iter()
-            .map(|o| Tried {
-                guide: state.guide.clone(),
-                step: o.step.clone(),
-                title: o.title.clone(),
-                // As the terminal's step results read.
-                outcome: match o.result.as_str() {
-                    "fixed" => "fixed it",
-                    "did-not-help" => "did not help",
-                    "needs-admin" => "needs an admin",
-                    other => other,
-                }
-                .to_owned(),
-                needs_admin: o.result == "needs-admin",
-                at: o.at.clone(),
-            })
+            .filter_map(|id| g.step(id))
+            .map(|s| s.title.clone())
             .collect(),
-        checked: Vec::new(),
-        provided: state.provided.clone(),
-        created: state.created.clone(),
+        details: g.escalate.provide.iter().map(detail).collect(),
+    }
+}
+
+fn detail(item: &crate::guides::model::Provide) -> Detail {
+    let time = item.kind == ProvideKind::Time;
+    Detail {
+        id: item.id.clone(),
+        label: if time {
+            format!("{}: when did it last happen?", item.label)
+        } else {
+            item.label.clone()
+        },
+        options: if time {
+            WHEN.iter()
+                .enumerate()
+                .map(|(i, w)| Choice {
+                    value: i.to_string(),
+                    label: (*w).to_owned(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        typed: time.then(|| WHEN_TYPED.to_string()),
     }
 }
 
 /// The ticket made: the terminal's ticket for the same answers, and how to send it.
 fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
-    let record = record(state);
+    let record = state.walk.record_for_ticket(&state.created);
     let handover = Handover::new(library, g, &record);
     let recipient = handover.recipient.clone();
     let mut t = handover::build(library, g, &record, handover);
@@ -570,7 +582,7 @@ fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
     Screen::Ticket {
         guide: g.id.clone(),
         title: g.title.clone(),
-        page: format!("{}.html", g.id),
+        page: (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id)),
         to: recipient.to.id().to_owned(),
         contact: recipient.name.clone(),
         markdown: ticket::markdown(&t),
@@ -582,7 +594,7 @@ fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
             .provide
             .iter()
             .filter_map(|item| {
-                let typed = state.provided.get(&item.id)?;
+                let typed = state.walk.provided.get(&item.id)?;
                 let (redacted, what) = handover::redacted(typed, item.kind)?;
                 Some(Redactable {
                     id: item.id.clone(),

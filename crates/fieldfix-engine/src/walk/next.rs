@@ -1,0 +1,449 @@
+//! The walk's decisions, the same for the terminal and the browser: which screen comes next
+//! (the questions worth asking, best first, each once; then the steps in the engine's order;
+//! then the hand-over when none is left or the user asks), what the walk does by itself on the
+//! way (takes what the user's words said, moves on when nothing is left to ask), and what a
+//! choice at a step changes, Back and "It's a different problem" included.
+
+use super::state::{Phase, StepResult, Switch, Walk};
+use super::unlisted::{self, UNLISTED};
+use crate::engine::{self, OpenQuestion, Plan};
+use crate::guides::model::{DEVICE, Guide, Library, Question, Step};
+
+/// The guide `id` of `library`, or the stand-in `unlisted` for a problem none covers.
+pub fn guide<'a>(library: &'a Library, id: &str, unlisted: &'a Guide) -> Option<&'a Guide> {
+    library.guide(id).or((id == UNLISTED).then_some(unlisted))
+}
+
+/// Something the walk did by itself on the way to the next screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// An answer the user's words gave was taken: "You said iPad: iPhone or iPad (change with
+    /// Back)".
+    Presumed(String),
+    /// No question is worth asking any more: the steps begin.
+    QuestionsDone,
+}
+
+/// What to show next.
+#[derive(Debug, Clone)]
+pub enum Next<'a> {
+    /// The problem is not chosen yet: what's going wrong?
+    Choose,
+    /// A question; `open` says what it is worth (`None` when asked again after Back from an
+    /// answer the user's words gave), `before` is the option given before Back (the index
+    /// after the options: "I don't know").
+    Question {
+        question: &'a Question,
+        open: Option<OpenQuestion>,
+        before: Option<usize>,
+    },
+    /// The step the engine puts first.
+    Step {
+        plan: Plan,
+        step: &'a Step,
+        /// The guide the step's `see` names.
+        related: Option<&'a Guide>,
+    },
+    /// For a problem none of the guides covers: a shared question not answered yet, asked
+    /// before the hand-over so support gets it like any other ticket.
+    Shared(&'a Question),
+    /// Hand it over: the details for support, then the ticket.
+    Escalate,
+    /// The ticket is made.
+    Ticket,
+    /// Fixed.
+    Fixed,
+}
+
+/// Moves the walk on as far as it goes without the user: takes what their words answered (a
+/// checkpoint before each, so Back asks it), and leaves the questions or the steps when none is
+/// left (a checkpoint first).
+pub fn advance(library: &Library, guide: &Guide, walk: &mut Walk) -> Vec<Event> {
+    let mut events = Vec::new();
+    loop {
+        match walk.phase {
+            Phase::Questions => {
+                if let Some(note) = take_presumed(library, guide, walk) {
+                    events.push(Event::Presumed(note));
+                    continue;
+                }
+                if question(library, guide, walk).is_some() {
+                    return events;
+                }
+                events.push(Event::QuestionsDone);
+                walk.checkpoint();
+                walk.phase = Phase::Steps;
+            }
+            Phase::Steps if plan(library, guide, walk).steps.is_empty() => {
+                walk.checkpoint();
+                walk.phase = Phase::Escalate;
+            }
+            _ => return events,
+        }
+    }
+}
+
+/// What to show for `walk` on `guide` (after [`advance`]).
+pub fn next<'a>(library: &'a Library, guide: &'a Guide, walk: &Walk) -> Next<'a> {
+    match walk.phase {
+        Phase::Choose => Next::Choose,
+        Phase::Questions => match question(library, guide, walk) {
+            Some((question, open)) => {
+                // Asked again after Back: the answer given before is highlighted.
+                let before = match walk.undone.get(&question.id) {
+                    Some(Some(value)) => question.options.iter().position(|o| o.value == *value),
+                    Some(None) => Some(question.options.len()),
+                    None => None,
+                };
+                Next::Question {
+                    question,
+                    open,
+                    before,
+                }
+            }
+            None => Next::Escalate,
+        },
+        Phase::Steps => {
+            let plan = plan(library, guide, walk);
+            match plan.steps.first().and_then(|s| guide.step(&s.id)) {
+                Some(step) => Next::Step {
+                    related: step.see.as_deref().and_then(|id| library.guide(id)),
+                    step,
+                    plan,
+                },
+                None => Next::Escalate,
+            }
+        }
+        Phase::Escalate => match unsettled_shared(library, guide, walk) {
+            Some(q) => Next::Shared(q),
+            None => Next::Escalate,
+        },
+        Phase::Ticket => Next::Ticket,
+        Phase::Fixed => Next::Fixed,
+    }
+}
+
+fn plan(library: &Library, guide: &Guide, walk: &Walk) -> Plan {
+    engine::diagnose(&library.context, guide, &walk.situation)
+}
+
+/// The question to ask: one the user went Back from after their words answered it, else the
+/// one worth the most (by the engine's value of information) not yet put to the user; shared
+/// and guide questions compete alike. `None` when no question pays.
+fn question<'a>(
+    library: &'a Library,
+    guide: &'a Guide,
+    walk: &Walk,
+) -> Option<(&'a Question, Option<OpenQuestion>)> {
+    let reasked = walk
+        .reask
+        .iter()
+        .find(|id| !walk.asked.contains(id) && walk.situation.answer(id).is_none())
+        .and_then(|id| library.question(guide, id));
+    if let Some(q) = reasked {
+        return Some((q, None));
+    }
+    plan(library, guide, walk)
+        .questions
+        .into_iter()
+        .filter(|q| !walk.asked.contains(&q.id))
+        .find_map(|q| library.question(guide, &q.id).map(|full| (full, Some(q))))
+}
+
+/// What the user's own words already answered is used first, whatever it is worth: they said
+/// it, and it costs nothing to take. The note to show when an answer was taken.
+fn take_presumed(library: &Library, guide: &Guide, walk: &mut Walk) -> Option<String> {
+    let q = walk
+        .presumed
+        .keys()
+        .find(|id| !walk.asked.contains(id))
+        .and_then(|id| library.question(guide, id))?;
+    let presumed = walk.presumed.remove(&q.id)?;
+    // Answered by the description: shown, not asked. The checkpoint comes after the removal
+    // and marks the question to be asked, so Back asks it, whatever it is worth.
+    walk.reask.push(q.id.clone());
+    walk.checkpoint();
+    walk.reask.retain(|id| *id != q.id);
+    walk.asked.push(q.id.clone());
+    let label = q
+        .choice(&presumed.value)
+        .map_or(presumed.value.as_str(), |c| c.label.as_str());
+    let note = format!("You said {}: {label} (change with Back)", presumed.said);
+    walk.situation.answers.insert(q.id.clone(), presumed.value);
+    Some(note)
+}
+
+/// For a problem none of the guides covers, the first shared question not settled yet (what
+/// it happens on, the connection, who else has it).
+pub fn unsettled_shared<'a>(
+    library: &'a Library,
+    guide: &Guide,
+    walk: &Walk,
+) -> Option<&'a Question> {
+    if guide.id != UNLISTED {
+        return None;
+    }
+    library
+        .context
+        .iter()
+        .find(|q| !walk.situation.settled(&q.id))
+}
+
+/// The user's answer to `question`: an option's value, or "I don't know" (`None`).
+pub fn answer(walk: &mut Walk, question: &Question, value: Option<&str>) {
+    walk.checkpoint();
+    walk.answer(&question.id, value);
+}
+
+/// "Back": the screen before. Checkpoints the walk made by itself (the end of the questions,
+/// of the steps) are gone through, so Back always shows what the user saw before. False when
+/// nothing is before: back to the choice of problem.
+pub fn back(library: &Library, walk: &mut Walk) -> bool {
+    let unlisted = unlisted::unlisted(library);
+    loop {
+        if !walk.back() {
+            return false;
+        }
+        let Some(guide) = guide(library, &walk.guide, &unlisted) else {
+            return true;
+        };
+        let passes = match walk.phase {
+            Phase::Questions => {
+                walk.presumed.is_empty() && question(library, guide, walk).is_none()
+            }
+            Phase::Steps => plan(library, guide, walk).steps.is_empty(),
+            _ => false,
+        };
+        if !passes {
+            return true;
+        }
+    }
+}
+
+/// What can be said about a step, in the one order the menu always shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StepChoice {
+    Fixed,
+    DidntHelp,
+    Skip,
+    Cant,
+    Escalate,
+    Back,
+    SaveQuit,
+    Switch,
+    Related,
+    CheckFiles,
+    OtherDevice,
+}
+
+impl StepChoice {
+    /// Its name in the exported site's wizard (`data-action`).
+    pub fn name(self) -> &'static str {
+        match self {
+            StepChoice::Fixed => "fixed",
+            StepChoice::DidntHelp => "didnt-help",
+            StepChoice::Skip => "skip",
+            StepChoice::Cant => "cant",
+            StepChoice::Escalate => "hand-over",
+            StepChoice::Back => "back",
+            StepChoice::SaveQuit => "save-quit",
+            StepChoice::Switch => "switch",
+            StepChoice::Related => "related",
+            StepChoice::CheckFiles => "check-files",
+            StepChoice::OtherDevice => "other-device",
+        }
+    }
+}
+
+/// "It's a different problem (keeps my answers)".
+pub const SWITCH: &str = "It's a different problem (keeps my answers)";
+/// "Show the steps for another device".
+pub const OTHER_DEVICE: &str = "Show the steps for another device";
+/// "Back".
+pub const BACK: &str = "Back";
+
+/// What a front end can offer at a step besides the entries every step has.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extras {
+    /// "Save and quit".
+    pub save: bool,
+    /// "Check the files now", when the step asks for it.
+    pub check_files: bool,
+    /// "Show the steps for another device".
+    pub other_device: bool,
+}
+
+/// The step menu. The entries every step has never move, so the same keys (or numbers, in
+/// plain mode) always record the same answer: only the optional ones (related guide, file
+/// check, another device's steps) come and go, after all of them, and a recommendation to hand
+/// over is a mark on its entry.
+pub fn menu(
+    step: &Step,
+    related: Option<&Guide>,
+    plan: &Plan,
+    guide: &Guide,
+    extras: Extras,
+) -> Vec<(StepChoice, String)> {
+    // Named as the hand-over screen and the ticket name them.
+    let recipient = super::handover::recipient(guide, plan).name;
+    let escalate = if plan.escalation.recommended {
+        format!("Hand it to {recipient} now (recommended)")
+    } else {
+        format!("Hand it to {recipient} now (write a ticket)")
+    };
+    let mut menu = vec![
+        (StepChoice::Fixed, "Fixed it".to_owned()),
+        (StepChoice::DidntHelp, "Didn't help".to_owned()),
+        (StepChoice::Skip, "Skip for now".to_owned()),
+        (
+            StepChoice::Cant,
+            "I can't do this (needs an admin)".to_owned(),
+        ),
+        (StepChoice::Escalate, escalate),
+        (StepChoice::Back, BACK.to_owned()),
+    ];
+    if extras.save {
+        menu.push((StepChoice::SaveQuit, "Save and quit".to_owned()));
+    }
+    menu.push((StepChoice::Switch, SWITCH.to_owned()));
+    if let Some(r) = related {
+        menu.push((
+            StepChoice::Related,
+            format!("Open related guide: {}", r.title),
+        ));
+    }
+    if extras.check_files && step.check_files {
+        menu.push((StepChoice::CheckFiles, "Check the files now".to_owned()));
+    }
+    if extras.other_device {
+        menu.push((StepChoice::OtherDevice, OTHER_DEVICE.to_owned()));
+    }
+    menu
+}
+
+/// The choice given at `step` before the user went Back to it (so that the menu highlights it
+/// again), as its place in `menu`; the first entry otherwise.
+pub fn undone_choice(walk: &Walk, step: &Step, menu: &[(StepChoice, String)]) -> usize {
+    let choice = match walk.undone_steps.get(&step.id) {
+        Some(StepResult::Fixed) => StepChoice::Fixed,
+        Some(StepResult::DidNotHelp) => StepChoice::DidntHelp,
+        Some(StepResult::Skipped) => StepChoice::Skip,
+        Some(StepResult::NeedsAdmin) => StepChoice::Cant,
+        None => return 0,
+    };
+    menu.iter().position(|(c, _)| *c == choice).unwrap_or(0)
+}
+
+/// What a choice at a step came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// Go on to the next screen.
+    Continue,
+    Fixed,
+    /// Back from the first question: choose the problem again.
+    Restart,
+    /// Not a change to the walk: the front end does it (save and quit, ask for the other
+    /// problem, check files, show another device), then goes on.
+    Front(StepChoice),
+}
+
+/// Does what the user chose at `step` of `guide`; `at` is the time, for the step log.
+pub fn act(
+    library: &Library,
+    step: &Step,
+    related: Option<&Guide>,
+    choice: StepChoice,
+    walk: &mut Walk,
+    at: &str,
+) -> Flow {
+    let result = match choice {
+        StepChoice::Fixed => StepResult::Fixed,
+        StepChoice::DidntHelp => StepResult::DidNotHelp,
+        StepChoice::Skip => StepResult::Skipped,
+        StepChoice::Cant => StepResult::NeedsAdmin,
+        StepChoice::Escalate => {
+            walk.checkpoint();
+            walk.phase = Phase::Escalate;
+            return Flow::Continue;
+        }
+        StepChoice::Back if back(library, walk) => return Flow::Continue,
+        StepChoice::Back => return Flow::Restart,
+        StepChoice::Related => {
+            if let Some(r) = related {
+                walk.checkpoint();
+                switch_guide(library, walk, &r.id);
+            }
+            return Flow::Continue;
+        }
+        other => return Flow::Front(other),
+    };
+    walk.record(step, result, at);
+    if result == StepResult::Fixed {
+        Flow::Fixed
+    } else {
+        Flow::Continue
+    }
+}
+
+/// Switches to another guide, keeping every answer given (see [`Walk::switch_to`]).
+fn switch_guide(library: &Library, walk: &mut Walk, guide: &str) {
+    walk.switch_to(guide, |id| library.context_question(id).is_some());
+}
+
+/// "It's a different problem": the walk goes on with the guide `to` (the stand-in for a problem
+/// none covers included), the answers given so far kept and the new words (`described`)
+/// joining the description. False when `to` is the problem the user is on already.
+pub fn switch_problem(library: &Library, walk: &mut Walk, to: &str, described: &str) -> bool {
+    if to == walk.guide {
+        return false;
+    }
+    walk.checkpoint();
+    if to != UNLISTED {
+        walk.switches.push(Switch {
+            from: walk.guide.clone(),
+            to: to.to_owned(),
+        });
+    }
+    switch_guide(library, walk, to);
+    if !described.is_empty() {
+        if !walk.described.is_empty() {
+            walk.described.push_str(" / ");
+        }
+        walk.described.push_str(described);
+    }
+    if to == UNLISTED {
+        walk.phase = Phase::Escalate;
+    }
+    true
+}
+
+/// The devices whose own instructions `step` has, when the device is not known: the likeliest
+/// first, by the chance of each answer to the device question given what is known (see
+/// [`engine::answer_chances`]); ties keep the question's order. Empty when the device is
+/// known or the step has no device lines.
+pub fn devices_to_show<'a>(
+    library: &Library,
+    guide: &Guide,
+    step: &'a Step,
+    walk: &Walk,
+) -> Vec<&'a str> {
+    let situation = &walk.situation;
+    if situation.answer(DEVICE).is_some() {
+        return Vec::new();
+    }
+    let mut devices: Vec<&str> = step.devices.keys().map(String::as_str).collect();
+    if let Some(q) = library.context_question(DEVICE) {
+        let chances = engine::answer_chances(guide, q, situation);
+        let rank = |d: &str| {
+            let i = q.options.iter().position(|o| o.value == d);
+            let chance = i.and_then(|i| chances.get(i)).copied().unwrap_or(0.0);
+            (chance, std::cmp::Reverse(i.unwrap_or(usize::MAX)))
+        };
+        devices.sort_by(|a, b| {
+            rank(b)
+                .partial_cmp(&rank(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+        });
+    }
+    devices
+}
