@@ -103,3 +103,32 @@ pub fn clear_winner(hits: &[Hit]) -> Option<&Hit> {
     let second = hits.get(1).map_or(0.0, |h| h.score);
     (first.score >= 0.6 && second <= first.score * CLOSE).then_some(first)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clear_words_pick_the_guide_and_vague_ones_offer_a_few() {
+        let library = crate::testing::builtin();
+        match find(&library, "photos stuck uploading on my iPad") {
+            Found::Winner(g) => assert_eq!(g.id, "photos-not-uploading"),
+            other => panic!("{other:?}"),
+        }
+        match find(&library, "cant log in") {
+            Found::Offer(offer) => {
+                assert!((2..=OFFERED).contains(&offer.len()), "{offer:?}");
+                assert!(offer.iter().any(|(g, _)| g.id == "login-loop"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(find(&library, "zzzqqq xyzzy"), Found::Nothing);
+        let all = full_list(&library);
+        assert_eq!(all.len(), library.guides.len());
+        assert!(
+            all.windows(2)
+                .all(|w| w[0].title.to_lowercase() <= w[1].title.to_lowercase())
+        );
+        assert!(none_fit(&library).starts_with("None of these: write a ticket for "));
+    }
+}

@@ -447,3 +447,218 @@ pub fn devices_to_show<'a>(
     }
     devices
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Situation;
+
+    const PHOTOS: &str = "photos-not-uploading";
+
+    fn start(library: &Library, guide: &str, words: &str) -> Walk {
+        Walk::new(library, guide, Situation::default(), words)
+    }
+
+    /// Advances and shows, as a front end does: the id of the question or step shown, or the
+    /// end reached.
+    fn shown(library: &Library, walk: &mut Walk) -> (String, Vec<Event>) {
+        let unlisted = unlisted::unlisted(library);
+        let g = guide(library, &walk.guide.clone(), &unlisted).unwrap();
+        let events = advance(library, g, walk);
+        let id = match next(library, g, walk) {
+            Next::Question { question, .. } | Next::Shared(question) => question.id.clone(),
+            Next::Step { step, .. } => step.id.clone(),
+            Next::Escalate => "escalate".to_owned(),
+            Next::Choose => "choose".to_owned(),
+            Next::Ticket => "ticket".to_owned(),
+            Next::Fixed => "fixed".to_owned(),
+        };
+        (id, events)
+    }
+
+    #[test]
+    fn questions_in_the_engines_order_then_steps_until_none_is_left_then_the_hand_over() {
+        let library = crate::testing::builtin();
+        let g = library.guide(PHOTOS).unwrap();
+        let mut walk = start(&library, PHOTOS, "");
+        let mut done = 0;
+        for _ in 0..60 {
+            let plan = engine::diagnose(&library.context, g, &walk.situation);
+            let (id, events) = shown(&library, &mut walk);
+            done += events
+                .iter()
+                .filter(|e| **e == Event::QuestionsDone)
+                .count();
+            match walk.phase {
+                Phase::Questions => {
+                    assert_eq!(id, plan.questions[0].id, "the question diagnose asks next");
+                    let q = library.question(g, &id).unwrap();
+                    answer(&mut walk, q, None);
+                }
+                Phase::Steps => {
+                    let plan = engine::diagnose(&library.context, g, &walk.situation);
+                    assert_eq!(id, plan.steps[0].id, "the step diagnose puts first");
+                    let step = g.step(&id).unwrap();
+                    let flow = act(&library, step, None, StepChoice::DidntHelp, &mut walk, "t");
+                    assert_eq!(flow, Flow::Continue);
+                }
+                Phase::Escalate => {
+                    assert_eq!(id, "escalate");
+                    assert!(plan.steps.is_empty(), "handed over when no step is left");
+                    break;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert_eq!(walk.phase, Phase::Escalate);
+        assert_eq!(done, 1, "the steps begin once");
+        assert!(walk.log.len() >= 2);
+        assert_eq!(walk.step_number(), walk.log.len() + 1);
+        // Back from the hand-over the walk made by itself: the last step, not the same screen.
+        let last = walk.log.last().unwrap().step.clone();
+        assert!(back(&library, &mut walk));
+        assert_eq!(shown(&library, &mut walk).0, last);
+    }
+
+    #[test]
+    fn the_words_are_taken_first_and_back_asks_what_they_answered() {
+        let library = crate::testing::builtin();
+        let mut walk = start(&library, PHOTOS, "photos stuck on my iPad");
+        let (first, events) = shown(&library, &mut walk);
+        assert!(
+            matches!(&events[..], [Event::Presumed(note)] if note.starts_with("You said iPad")),
+            "{events:?}"
+        );
+        assert_eq!(walk.situation.answer(DEVICE), Some("ios"));
+        assert_ne!(first, DEVICE);
+        assert!(back(&library, &mut walk));
+        assert_eq!(shown(&library, &mut walk).0, DEVICE, "asked after all");
+        assert!(
+            !back(&library, &mut walk),
+            "before it: the choice of problem"
+        );
+    }
+
+    #[test]
+    fn back_from_the_first_step_is_the_last_question() {
+        let library = crate::testing::builtin();
+        let g = library.guide(PHOTOS).unwrap();
+        let mut walk = start(&library, PHOTOS, "");
+        let mut last = String::new();
+        while walk.phase != Phase::Steps {
+            let (id, _) = shown(&library, &mut walk);
+            if walk.phase == Phase::Questions {
+                answer(&mut walk, library.question(g, &id).unwrap(), None);
+                last = id;
+            }
+        }
+        let (step, _) = shown(&library, &mut walk);
+        let step = g.step(&step).unwrap();
+        assert_eq!(
+            act(&library, step, None, StepChoice::Back, &mut walk, "t"),
+            Flow::Continue
+        );
+        assert_eq!(shown(&library, &mut walk).0, last);
+        assert_eq!(
+            walk.undone.get(&last),
+            Some(&None),
+            "\"I don't know\" highlighted"
+        );
+    }
+
+    #[test]
+    fn a_switch_keeps_the_shared_answers_is_logged_and_back_returns() {
+        let library = crate::testing::builtin();
+        let mut walk = start(&library, PHOTOS, "");
+        walk.answer(DEVICE, Some("ios"));
+        walk.phase = Phase::Steps;
+        assert!(!switch_problem(&library, &mut walk, PHOTOS, "same"));
+        assert!(switch_problem(
+            &library,
+            &mut walk,
+            "login-loop",
+            "cannot log in"
+        ));
+        assert_eq!(walk.guide, "login-loop");
+        assert_eq!(walk.phase, Phase::Questions);
+        assert_eq!(walk.situation.answer(DEVICE), Some("ios"));
+        assert_eq!(walk.described, "cannot log in");
+        assert_eq!(
+            walk.switches,
+            [Switch {
+                from: PHOTOS.into(),
+                to: "login-loop".into()
+            }]
+        );
+        assert!(back(&library, &mut walk));
+        assert_eq!(walk.guide, PHOTOS);
+        assert!(switch_problem(&library, &mut walk, UNLISTED, ""));
+        assert_eq!(walk.phase, Phase::Escalate);
+        assert_eq!(
+            walk.switches,
+            [],
+            "a problem no guide covers is not a guide mistaken"
+        );
+        let (first, _) = shown(&library, &mut walk);
+        assert_ne!(
+            first, DEVICE,
+            "the device is known: not asked again for the ticket"
+        );
+    }
+
+    #[test]
+    fn related_opens_the_guide_the_step_names_without_logging_a_switch() {
+        let library = crate::testing::builtin();
+        let g = library.guide("account-locked").unwrap();
+        let step = g.steps.iter().find(|s| s.see.is_some()).unwrap();
+        let related = library.guide(step.see.as_deref().unwrap());
+        let mut walk = start(&library, &g.id, "");
+        walk.phase = Phase::Steps;
+        let plan = engine::diagnose(&library.context, g, &walk.situation);
+        let menu = menu(step, related, &plan, g, Extras::default());
+        let title = format!("Open related guide: {}", related.unwrap().title);
+        assert!(menu.contains(&(StepChoice::Related, title)), "{menu:?}");
+        assert!(!menu.iter().any(|(c, _)| *c == StepChoice::SaveQuit));
+        act(&library, step, related, StepChoice::Related, &mut walk, "t");
+        assert_eq!(walk.guide, related.unwrap().id);
+        assert!(walk.switches.is_empty());
+        assert!(back(&library, &mut walk));
+        assert_eq!(walk.guide, g.id);
+    }
+
+    #[test]
+    fn a_fix_ends_the_walk_and_each_result_tells_the_engine() {
+        let library = crate::testing::builtin();
+        let g = library.guide(PHOTOS).unwrap();
+        let mut walk = start(&library, PHOTOS, "");
+        walk.phase = Phase::Steps;
+        let steps: Vec<&Step> = g.steps.iter().take(4).collect();
+        act(&library, steps[0], None, StepChoice::Skip, &mut walk, "1");
+        act(&library, steps[1], None, StepChoice::Cant, &mut walk, "2");
+        act(
+            &library,
+            steps[2],
+            None,
+            StepChoice::DidntHelp,
+            &mut walk,
+            "3",
+        );
+        assert_eq!(walk.situation.skipped, [steps[0].id.clone()]);
+        assert_eq!(walk.situation.for_admin, [steps[1].id.clone()]);
+        assert_eq!(walk.situation.tried, [steps[2].id.clone()]);
+        let flow = act(&library, steps[3], None, StepChoice::Fixed, &mut walk, "4");
+        assert_eq!(flow, Flow::Fixed);
+        assert_eq!(walk.phase, Phase::Fixed);
+        assert_eq!(walk.log.len(), 4);
+        assert_eq!(walk.log[3].at, "4");
+        let flow = act(
+            &library,
+            steps[3],
+            None,
+            StepChoice::SaveQuit,
+            &mut walk,
+            "5",
+        );
+        assert_eq!(flow, Flow::Front(StepChoice::SaveQuit));
+    }
+}

@@ -301,3 +301,84 @@ impl Walk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn walk(guide: &str) -> Walk {
+        Walk::new(&crate::testing::builtin(), guide, Situation::default(), "")
+    }
+
+    #[test]
+    fn switching_guides_puts_own_answers_aside_and_returning_gives_them_back() {
+        let shared = |q: &str| q == "device";
+        let mut s = walk("photos");
+        s.situation.answers.insert("device".into(), "ios".into());
+        s.situation.answers.insert("queue".into(), "empty".into());
+        s.situation.unknown.push("storage".into());
+        s.situation.tried.push("restart".into());
+        s.asked = vec!["device".into(), "queue".into(), "storage".into()];
+        s.phase = Phase::Steps;
+
+        s.switch_to("permission", shared);
+        assert_eq!(s.guide, "permission");
+        assert_eq!(s.phase, Phase::Questions);
+        assert_eq!(s.situation.answer("device"), Some("ios"));
+        assert_eq!(s.situation.answer("queue"), None);
+        assert!(s.situation.tried.is_empty());
+        assert_eq!(s.asked, ["device"]);
+        assert_eq!(s.before.len(), 1);
+        assert_eq!(s.before[0].guide, "photos");
+        assert_eq!(s.before[0].unknown, ["storage"]);
+
+        s.situation.answers.insert("role".into(), "none".into());
+        s.switch_to("photos", shared);
+        assert_eq!(s.situation.answer("queue"), Some("empty"));
+        assert!(s.situation.unknown.contains(&"storage".to_owned()));
+        assert!(s.asked.contains(&"queue".to_owned()));
+        assert_eq!(s.before.len(), 1, "{:?}", s.before);
+        assert_eq!(s.before[0].guide, "permission");
+        assert_eq!(s.before[0].answers["role"], "none");
+    }
+
+    #[test]
+    fn back_returns_to_the_last_checkpoint_and_remembers_what_it_undid() {
+        let mut s = walk("photos-not-uploading");
+        s.checkpoint();
+        s.answer("device", Some("ios"));
+        s.checkpoint();
+        s.answer("network", None);
+        assert!(s.back());
+        assert_eq!(s.situation.answers.len(), 1);
+        assert_eq!(s.undone.get("network"), Some(&None));
+        assert!(s.back());
+        assert!(s.situation.answers.is_empty());
+        assert_eq!(s.undone.get("device"), Some(&Some("ios".to_owned())));
+        assert!(!s.back());
+    }
+
+    #[test]
+    fn the_words_presume_only_what_no_flag_answered() {
+        let library = crate::testing::builtin();
+        let w = Walk::new(
+            &library,
+            "photos-not-uploading",
+            Situation::default(),
+            "photos stuck on my iPad",
+        );
+        assert_eq!(w.presumed["device"].value, "ios");
+        assert!(w.situation.answers.is_empty(), "presumed, not answered yet");
+        let mut flags = Situation::default();
+        flags.answers.insert("device".into(), "android".into());
+        let w = Walk::new(&library, "photos-not-uploading", flags, "on my iPad");
+        assert!(w.presumed.is_empty());
+        let unlisted = Walk::new(
+            &library,
+            super::super::unlisted::UNLISTED,
+            Situation::default(),
+            "",
+        );
+        assert_eq!(unlisted.phase, Phase::Escalate);
+    }
+}
