@@ -221,7 +221,8 @@
       function entry(hit, action) {
         var li = el("li");
         var b = button(hit.label, function () {
-          pick(hit.guide, words);
+          // The words typed stay the description, the full list shown or not.
+          pick(hit.guide, input.value);
         }, "choice", action);
         b.setAttribute("data-guide", hit.guide);
         li.appendChild(b);

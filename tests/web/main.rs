@@ -6,6 +6,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod actions;
 mod driver;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,221 @@
+//! The choices the browser shares with the terminal beyond the step's result: "It's a different
+//! problem", "Open related guide" and "None of these" on the first screen.
+
+use serde_json::json;
+
+use super::{PHONE, Site, driver, start};
+use driver::Browser;
+
+/// The title the screen shows for its guide.
+fn guide_title(b: &Browser) -> String {
+    b.js(
+        "var t = document.querySelector('#wizard .guide-title'); return t ? t.textContent : '';",
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// The Markdown of the ticket screen.
+fn ticket_text(b: &Browser) -> String {
+    b.js(
+        "return document.getElementById('ticket-text').value;",
+        json!([]),
+    )
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+/// Answers every question with its first option until a step (or the hand-over) shows; the
+/// questions answered, with their values.
+fn answer_until_step(b: &Browser) -> Vec<(String, String)> {
+    let mut answered = Vec::new();
+    while b.screen().0 == "question" {
+        let (_, id) = b.screen();
+        let value = b.js(
+            "return document.querySelector('button[data-action=answer]').getAttribute('data-value');",
+            json!([]),
+        );
+        let value = value.as_str().unwrap().to_owned();
+        b.click(&format!(
+            "button[data-action=answer][data-value=\"{value}\"]"
+        ));
+        answered.push((id, value));
+    }
+    answered
+}
+
+/// Hands over from a step and makes the ticket with no details given.
+fn hand_over(b: &Browser) -> String {
+    b.click("button[data-action=hand-over]");
+    assert_eq!(b.screen().0, "handover");
+    b.click("button[data-action=ticket]");
+    assert_eq!(b.screen().0, "ticket");
+    ticket_text(b)
+}
+
+#[test]
+fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_left() {
+    if !driver::available("it's a different problem") {
+        return;
+    }
+    let library = fieldfix::guides::load(None).unwrap();
+    let shared: Vec<&str> = library.context.iter().map(|q| q.id.as_str()).collect();
+    let site = Site::export();
+    let b = site.open(PHONE);
+    start(&b, "photos-not-uploading");
+    let answered = answer_until_step(&b);
+    let (kind, first) = b.screen();
+    assert_eq!(kind, "step");
+    let photos = library.guide("photos-not-uploading").unwrap();
+    let tried = photos.step(&first).unwrap().title.clone();
+    b.click("button[data-action=didnt-help]");
+    assert_eq!(b.screen().0, "step");
+    let at_step = b.screen();
+
+    // The first screen again; Back to the step changes nothing.
+    b.click("button[data-action=switch]");
+    assert_eq!(b.screen().0, "switch");
+    b.click("button[data-action=back]");
+    assert_eq!(b.screen(), at_step, "Back to the step");
+
+    b.click("button[data-action=switch]");
+    b.js(
+        "document.getElementById('words').value = arguments[0];",
+        json!(["I keep getting sent back to the sign in page"]),
+    );
+    b.click("button[data-action=find]");
+    b.click("button[data-guide=\"login-loop\"]");
+    let login = library.guide("login-loop").unwrap();
+    assert_eq!(guide_title(&b), login.title, "on the guide switched to");
+    // The shared questions answered for the first guide are not asked again.
+    let kept: Vec<&str> = answered
+        .iter()
+        .map(|(q, _)| q.as_str())
+        .filter(|q| shared.contains(q))
+        .collect();
+    assert!(!kept.is_empty(), "some shared question was answered");
+    let asked = answer_until_step(&b);
+    for (q, _) in &asked {
+        assert!(!kept.contains(&q.as_str()), "{q} asked again");
+    }
+    assert_eq!(b.screen().0, "step");
+
+    let ticket = hand_over(&b);
+    assert!(
+        ticket.contains(&format!("{tried} ({})", photos.title)),
+        "the step tried in the guide left, with that guide's title:\n{ticket}"
+    );
+    assert!(
+        ticket.contains("I keep getting sent back to the sign in page"),
+        "{ticket}"
+    );
+    // Back from the ticket and from the hand-over, then Back again: the guide left.
+    b.click("button[data-action=back]");
+    assert_eq!(b.screen().0, "handover");
+    b.click("button[data-action=back]");
+    assert_eq!(b.screen().0, "step");
+    while guide_title(&b) == login.title {
+        b.click("button[data-action=back]");
+    }
+    assert_eq!(b.screen(), at_step, "Back returns to the last problem");
+}
+
+#[test]
+fn open_related_guide_goes_on_in_the_guide_the_step_names_and_back_returns() {
+    if !driver::available("open related guide") {
+        return;
+    }
+    let library = fieldfix::guides::load(None).unwrap();
+    let site = Site::export();
+    let b = site.open(PHONE);
+    let id = "account-locked";
+    start(&b, id);
+    let guide = library.guide(id).unwrap();
+    // Skip steps until one names a related guide.
+    let mut related = None;
+    for _ in 0..40 {
+        match b.screen() {
+            (kind, _) if kind == "question" => b.click("button[data-action=dont-know]"),
+            (kind, step) if kind == "step" => {
+                let see = guide.step(&step).unwrap().see.clone();
+                if let Some(see) = see {
+                    related = Some((step, see));
+                    break;
+                }
+                b.click("button[data-action=skip]");
+            }
+            other => panic!("no step with a related guide before {other:?}"),
+        }
+    }
+    let (step, see) = related.expect("a step with a related guide");
+    let other = library.guide(&see).unwrap();
+    let label = format!("Open related guide: {}", other.title);
+    let text = b.text();
+    assert!(text.contains(&label), "{text}");
+    let at_step = b.screen();
+    b.click("button[data-action=related]");
+    assert_eq!(guide_title(&b), other.title);
+    assert_ne!(b.screen(), at_step);
+    b.click("button[data-action=back]");
+    assert_eq!(
+        b.screen(),
+        ("step".to_owned(), step),
+        "Back returns to the step"
+    );
+    assert_eq!(guide_title(&b), guide.title);
+}
+
+#[test]
+fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
+    if !driver::available("none of these") {
+        return;
+    }
+    let library = fieldfix::guides::load(None).unwrap();
+    let site = Site::export();
+    let b = site.open(PHONE);
+    let words = "cant log in";
+    b.js(
+        "document.getElementById('words').value = arguments[0];",
+        json!([words]),
+    );
+    b.click("button[data-action=find]");
+    let offered = b.js(
+        "return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length];",
+        json!([]),
+    );
+    assert_eq!(offered[0], json!("Is it one of these?"));
+    let few = offered[1].as_u64().unwrap();
+    assert!((2..=5).contains(&few), "{few} offered");
+    b.click("button[data-action=full-list]");
+    let listed = b.js(
+        "return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length, document.querySelector('button[data-action=unlisted]').textContent];",
+        json!([]),
+    );
+    assert_eq!(listed[0], json!("All problems"));
+    // The built-in guides and the site's company guide.
+    assert_eq!(listed[1].as_u64().unwrap(), library.guides.len() as u64 + 1);
+    let none = listed[2].as_str().unwrap();
+    assert!(
+        none.starts_with("None of these: write a ticket for "),
+        "{none}"
+    );
+    b.click("button[data-action=unlisted]");
+    // The shared questions support needs, then the hand-over.
+    let mut asked = 0;
+    while b.screen().0 == "question" {
+        b.click("button[data-action=dont-know]");
+        asked += 1;
+    }
+    assert_eq!(asked, library.context.len(), "each shared question once");
+    assert_eq!(b.screen().0, "handover");
+    b.click("button[data-action=ticket]");
+    let ticket = ticket_text(&b);
+    assert!(
+        ticket.starts_with("# Support ticket: A problem none of the guides covers"),
+        "{ticket}"
+    );
+    assert!(ticket.contains(words), "the user's words:\n{ticket}");
+}
