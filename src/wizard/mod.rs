@@ -803,18 +803,11 @@ fn switch_problem(
         Picked::Unlisted => unlisted::UNLISTED,
     };
     if !next::switch_problem(library, &mut session.walk, to, &described) {
-        p.say(
-            &p.paint()
-                .dim("That is the problem you are on: carrying on with it."),
-        )?;
+        p.say(&p.paint().dim(next::SAME_PROBLEM))?;
     } else if to != unlisted::UNLISTED {
         let paint = p.paint().clone();
         p.say(&paint.heading(&format!("\n{}", title_of(library, to))))?;
-        p.say(&paint.wrap(
-            &paint.dim("Your answers so far are kept; Back returns to the last problem."),
-            "",
-            "",
-        ))?;
+        p.say(&paint.wrap(&paint.dim(next::SWITCHED), "", ""))?;
     }
     Ok(Flow::Continue)
 }

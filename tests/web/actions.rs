@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{PHONE, Site, driver, start};
+use super::{PHONE, Site, driver, find, start};
 use driver::Browser;
 
 /// The title the screen shows for its guide.
@@ -82,14 +82,15 @@ fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_l
     assert_eq!(b.screen(), at_step, "Back to the step");
 
     b.click("button[data-action=switch]");
-    b.js(
-        "document.getElementById('words').value = arguments[0];",
-        json!(["I keep getting sent back to the sign in page"]),
-    );
-    b.click("button[data-action=find]");
+    find(&b, "I keep getting sent back to the sign in page");
     b.click("button[data-guide=\"login-loop\"]");
     let login = library.guide("login-loop").unwrap();
     assert_eq!(guide_title(&b), login.title, "on the guide switched to");
+    let text = b.text();
+    assert!(
+        text.contains("Your answers so far are kept; Back returns to the last problem."),
+        "{text}"
+    );
     // The shared questions answered for the first guide are not asked again.
     let kept: Vec<&str> = answered
         .iter()
@@ -177,11 +178,7 @@ fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
     let site = Site::export();
     let b = site.open(PHONE);
     let words = "cant log in";
-    b.js(
-        "document.getElementById('words').value = arguments[0];",
-        json!([words]),
-    );
-    b.click("button[data-action=find]");
+    find(&b, words);
     let offered = b.js(
         "return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length];",
         json!([]),

@@ -101,6 +101,28 @@ fn start(b: &Browser, guide: &str) {
     b.click(&format!("button[data-guide=\"{guide}\"]"));
 }
 
+/// Types `words` on the first screen and presses Find.
+fn find(b: &Browser, words: &str) {
+    b.js(
+        "document.getElementById('words').value = arguments[0];",
+        json!([words]),
+    );
+    b.click("button[data-action=find]");
+}
+
+/// On the hand-over screen: types the company and the project, picks the `when` choice, and
+/// makes the ticket.
+fn make_ticket(b: &Browser, company: &str, project: &str, when: usize) {
+    b.js(
+        "document.querySelector('input[data-detail=company]').value = arguments[0];\
+         document.querySelector('input[data-detail=project]').value = arguments[1];",
+        json!([company, project]),
+    );
+    b.click(&format!("input[data-detail=when][value=\"{when}\"]"));
+    b.click("button[data-action=ticket]");
+    assert_eq!(b.screen().0, "ticket");
+}
+
 /// What the user said so far, as `diagnose` flags take it.
 #[derive(Default)]
 struct Said {
@@ -156,26 +178,8 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
                     id, first_question,
                     "{context}: the question diagnose asks next"
                 );
-                let values = b.js(
-                    "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });",
-                    json!([]),
-                );
-                let values: Vec<&str> = values
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter_map(Value::as_str)
-                    .collect();
-                let pick = (variant + screen) % (values.len() + 1);
-                if let Some(value) = values.get(pick) {
-                    b.click(&format!(
-                        "button[data-action=answer][data-value=\"{value}\"]"
-                    ));
-                    said.answers.insert(id, (*value).to_owned());
-                } else {
-                    b.click("button[data-action=dont-know]");
-                    said.answers.insert(id, "unknown".to_owned());
-                }
+                let value = answer(b, variant + screen);
+                said.answers.insert(id, value);
             }
             "step" => {
                 if !in_steps {
@@ -202,29 +206,7 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
             }
             "handover" => {
                 assert_eq!(first_step, "", "{context}: diagnose has no step left");
-                assert_eq!(
-                    id,
-                    plan["escalation"]["to"].as_str().unwrap(),
-                    "{context}: handed to whom diagnose says"
-                );
-                let text = b.text();
-                let contact = plan["escalation"]["contact"].as_str().unwrap();
-                assert!(
-                    text.contains(contact),
-                    "{context}: names {contact}:\n{text}"
-                );
-                // Every hand-over ends in a ticket for that contact.
-                b.click("button[data-action=ticket]");
-                assert_eq!(b.screen(), ("ticket".to_owned(), id), "{context}: a ticket");
-                let ticket = b.js(
-                    "return document.getElementById('ticket-text').value;",
-                    json!([]),
-                );
-                let ticket = ticket.as_str().unwrap_or_default();
-                assert!(
-                    ticket.starts_with("# Support ticket: ") && ticket.contains("## Steps tried"),
-                    "{context}: the ticket:\n{ticket}"
-                );
+                check_handover(b, &plan, &id, &context);
                 return screen + 2;
             }
             "fixed" => {
@@ -237,6 +219,64 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
     panic!("{guide}: no end after 40 screens");
 }
 
+/// Answers the question shown with its option `pick`, or "I don't know" when there is no such
+/// option; the value as `diagnose -a` takes it.
+fn answer(b: &Browser, pick: usize) -> String {
+    let values = b.js(
+        "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });",
+        json!([]),
+    );
+    let values: Vec<&str> = values
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    match values.get(pick % (values.len() + 1)) {
+        Some(value) => {
+            b.click(&format!(
+                "button[data-action=answer][data-value=\"{value}\"]"
+            ));
+            (*value).to_owned()
+        }
+        None => {
+            b.click("button[data-action=dont-know]");
+            "unknown".to_owned()
+        }
+    }
+}
+
+/// The hand-over goes to whom `diagnose` says (`plan`), and ends in a ticket for them.
+fn check_handover(b: &Browser, plan: &Value, id: &str, context: &str) {
+    assert_eq!(
+        id,
+        plan["escalation"]["to"].as_str().unwrap(),
+        "{context}: handed to whom diagnose says"
+    );
+    let text = b.text();
+    let contact = plan["escalation"]["contact"].as_str().unwrap();
+    assert!(
+        text.contains(contact),
+        "{context}: names {contact}:\n{text}"
+    );
+    // Every hand-over ends in a ticket for that contact.
+    b.click("button[data-action=ticket]");
+    assert_eq!(
+        b.screen(),
+        ("ticket".to_owned(), id.to_owned()),
+        "{context}: a ticket"
+    );
+    let ticket = b.js(
+        "return document.getElementById('ticket-text').value;",
+        json!([]),
+    );
+    let ticket = ticket.as_str().unwrap_or_default();
+    assert!(
+        ticket.starts_with("# Support ticket: ") && ticket.contains("## Steps tried"),
+        "{context}: the ticket:\n{ticket}"
+    );
+}
+
 #[test]
 fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_in_a_ticket_at_phone_size()
 {
@@ -246,6 +286,8 @@ fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_in_a_tic
     let site = Site::export();
     let b = site.open(PHONE);
     let mut guides = builtin_ids();
+    let built_in = fieldfix::guides::load(None).unwrap().guides.len();
+    assert_eq!(guides.len(), built_in, "every built-in guide is walked");
     guides.push("crane-log".to_owned());
     let mut sequences = 0;
     let mut screens = 0;
@@ -425,12 +467,35 @@ fn keyboard_only_walk_with_large_targets_and_no_sideways_scroll() {
         assert_eq!(b.screen().0, "step", "{context}: a step, by keyboard alone");
         check_layout(&b, w, &format!("{context} step"));
         if std::env::var_os("FIELDFIX_SCREENSHOTS").is_some() {
-            let name = if w == PHONE.0 { "phone" } else { "desktop" };
-            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
-            b.screenshot(&docs.join(format!("wizard-{name}.png")));
+            screenshots(&b, w);
         }
         b.keys("\u{E004}\u{E004}\u{E004}\u{E007}");
     }
+}
+
+/// The README's pictures (`FIELDFIX_SCREENSHOTS=1`): a step on the phone, the ticket on the
+/// desktop (the step's menu, then the hand-over with two details typed).
+fn screenshots(b: &Browser, width: u32) {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    if width == PHONE.0 {
+        b.screenshot(&docs.join("wizard-phone.png"));
+        return;
+    }
+    let at_step = b.screen();
+    b.click("button[data-action=hand-over]");
+    make_ticket(b, "Acme Builders", "Tower B", 2);
+    b.js(
+        "window.scrollTo(0, 0); document.activeElement.blur();",
+        json!([]),
+    );
+    b.screenshot(&docs.join("wizard-desktop.png"));
+    b.click("button[data-action=back]");
+    b.click("button[data-action=back]");
+    assert_eq!(
+        b.screen(),
+        at_step,
+        "back at the step the keyboard walk goes on from"
+    );
 }
 
 /// axe-core, from npm (`npm install axe-core`): where .ci/run puts it, or `AXE_CORE`.
@@ -518,11 +583,7 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
     let site = Site::export();
     let b = site.open(PHONE);
     let words = "photos won't upload on my iPad";
-    b.js(
-        "document.getElementById('words').value = arguments[0];",
-        json!([words]),
-    );
-    b.click("button[data-action=find]");
+    find(&b, words);
     b.click(&format!("button[data-guide=\"{id}\"]"));
 
     // What the terminal would have of the same walk: the words, and what they pre-answer.
@@ -537,6 +598,62 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
             .insert(hint.question.to_owned(), hint.value.to_owned());
         record.asked.push(hint.question.to_owned());
     }
+    let steps = walk_to_handover(&b, guide, &mut record);
+    assert_eq!(b.screen().0, "handover");
+    assert!(steps >= 2, "two steps were tried before the hand-over");
+    // Two details typed, the time picked, the rest left out.
+    make_ticket(&b, "Acme Builders, ring 555 123 4567", "  Tower B  ", 3);
+    // A phone number nobody asked for: offered to be left out, as the terminal offers.
+    let offer = b.text();
+    assert!(offer.contains("that has a phone number in it"), "{offer}");
+    b.click("button[data-action=leave-out][data-detail=company]");
+    assert_eq!(b.screen().0, "ticket");
+    let web = b
+        .js(
+            "return document.getElementById('ticket-text').value;",
+            json!([]),
+        )
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (key, value) in [
+        ("company", "Acme Builders, ring [phone number removed]"),
+        ("project", "Tower B"),
+        ("when", "yesterday"),
+    ] {
+        record.provided.insert(key.to_owned(), value.to_owned());
+    }
+    let handover = Handover::new(&library, guide, &record);
+    let contact = handover.recipient.name.clone();
+    let terminal =
+        fieldfix::output::ticket::markdown(&handover::build(&library, guide, &record, handover));
+    assert_eq!(timeless(&web), timeless(&terminal), "web:\n{web}");
+    for part in [
+        "In their words",
+        "unknown (I don't know)",
+        "needs an admin",
+        "yesterday",
+        "(not given)",
+        "Acme Builders",
+    ] {
+        assert!(web.contains(part), "the ticket has {part}:\n{web}");
+    }
+    let text = b.text();
+    assert!(text.contains(&contact), "names {contact}:\n{text}");
+    check_sending(&b, &contact, "fieldfix-ticket-photos-not-uploading-");
+}
+
+/// Walks to the hand-over ("I don't know" to the first question, the first option to the
+/// others; the first step did not help, the second needs an admin, then "Hand it over"),
+/// keeping in `record` what the terminal would have of the same walk. The steps answered.
+fn walk_to_handover(
+    b: &Browser,
+    guide: &fieldfix::guides::model::Guide,
+    record: &mut fieldfix::wizard::handover::Record,
+) -> usize {
+    use fieldfix::wizard::handover::Tried;
+    use fieldfix::wizard::session::StepResult;
+
     let mut steps = 0;
     for _ in 0..30 {
         let (kind, shown) = b.screen();
@@ -577,7 +694,7 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
                     _ => record.situation.for_admin.push(shown.clone()),
                 }
                 record.log.push(Tried {
-                    guide: id.to_owned(),
+                    guide: guide.id.clone(),
                     title: guide.step(&shown).unwrap().title.clone(),
                     step: shown,
                     outcome: result.label().to_owned(),
@@ -589,55 +706,12 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
             other => panic!("unexpected screen {other}"),
         }
     }
-    assert_eq!(b.screen().0, "handover");
-    assert!(steps >= 2, "two steps were tried before the hand-over");
-    // Two details typed, the time picked, the rest left out.
-    b.js(
-        "document.querySelector('input[data-detail=company]').value = 'Acme Builders, ring 555 123 4567';\
-         document.querySelector('input[data-detail=project]').value = '  Tower B  ';",
-        json!([]),
-    );
-    b.click("input[data-detail=when][value=\"3\"]");
-    b.click("button[data-action=ticket]");
-    assert_eq!(b.screen().0, "ticket");
-    // A phone number nobody asked for: offered to be left out, as the terminal offers.
-    let offer = b.text();
-    assert!(offer.contains("that has a phone number in it"), "{offer}");
-    b.click("button[data-action=leave-out][data-detail=company]");
-    assert_eq!(b.screen().0, "ticket");
-    let web = b
-        .js(
-            "return document.getElementById('ticket-text').value;",
-            json!([]),
-        )
-        .as_str()
-        .unwrap()
-        .to_owned();
-    for (key, value) in [
-        ("company", "Acme Builders, ring [phone number removed]"),
-        ("project", "Tower B"),
-        ("when", "yesterday"),
-    ] {
-        record.provided.insert(key.to_owned(), value.to_owned());
-    }
-    let handover = Handover::new(&library, guide, &record);
-    let contact = handover.recipient.name.clone();
-    let terminal =
-        fieldfix::output::ticket::markdown(&handover::build(&library, guide, &record, handover));
-    assert_eq!(timeless(&web), timeless(&terminal), "web:\n{web}");
-    for part in [
-        "In their words",
-        "unknown (I don't know)",
-        "needs an admin",
-        "yesterday",
-        "(not given)",
-        "Acme Builders",
-    ] {
-        assert!(web.contains(part), "the ticket has {part}:\n{web}");
-    }
-    let text = b.text();
-    assert!(text.contains(&contact), "names {contact}:\n{text}");
-    // Copy, Download and (with an address only) the email link are offered.
+    steps
+}
+
+/// Copy, Download and (with an address only) the email link are offered on the ticket screen;
+/// the download is a file named `file…` made in the page.
+fn check_sending(b: &Browser, contact: &str, file: &str) {
     let offered = b.js(
         "return ['copy', 'download', 'email'].map(function (a) { return !!document.querySelector('[data-action=' + a + ']'); });",
         json!([]),
@@ -648,10 +722,5 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
         json!([]),
     );
     assert_eq!(download[1], json!("blob:"));
-    assert!(
-        download[0]
-            .as_str()
-            .unwrap()
-            .starts_with("fieldfix-ticket-photos-not-uploading-")
-    );
+    assert!(download[0].as_str().unwrap().starts_with(file));
 }

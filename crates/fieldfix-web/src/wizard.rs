@@ -340,9 +340,12 @@ fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, Stri
                     .into_iter()
                     .map(|(dev, line)| card::line(dev, line))
                     .collect(),
-                notes: card::notes(g, step, planned, &plan, &record)
-                    .into_iter()
-                    .map(|(_, note)| note)
+                notes: (state.notes.iter().cloned())
+                    .chain(
+                        card::notes(g, step, planned, &plan, &record)
+                            .into_iter()
+                            .map(|(_, note)| note),
+                    )
                     .collect(),
                 menu: next::menu(step, related, &plan, g, Extras::default())
                     .into_iter()
@@ -394,10 +397,11 @@ pub fn act(
         return Ok(next::back(library, &mut state.walk));
     }
     let id = state.walk.guide.clone();
-    on_guide(library, &id, |g| {
+    let said = on_guide(library, &id, |g| {
         act_on(library, g, &mut state.walk, &mut state.created, action, now)
     })?;
     advance(library, state)?;
+    state.notes.splice(0..0, said);
     Ok(true)
 }
 
@@ -408,7 +412,7 @@ fn act_on(
     created: &mut String,
     action: Action,
     now: &str,
-) -> Result<(), String> {
+) -> Result<Option<String>, String> {
     let shown = next::next(library, g, walk);
     match (shown, action) {
         (Next::Question { question, .. } | Next::Shared(question), Action::Answer { value }) => {
@@ -428,7 +432,12 @@ fn act_on(
             if guide != unlisted::UNLISTED && library.guide(&guide).is_none() {
                 return Err(format!("there is no guide `{guide}`"));
             }
-            next::switch_problem(library, walk, &guide, &line(&words));
+            let note = if next::switch_problem(library, walk, &guide, &line(&words)) {
+                next::SWITCHED
+            } else {
+                next::SAME_PROBLEM
+            };
+            return Ok(Some(note.to_owned()));
         }
         (Next::Step { step, related, .. }, action) => {
             let choice = match action {
@@ -465,7 +474,7 @@ fn act_on(
             ));
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// The details for support as the hand-over form sent them: each as typed, a time as the

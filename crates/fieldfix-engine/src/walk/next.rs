@@ -390,6 +390,11 @@ fn switch_guide(library: &Library, walk: &mut Walk, guide: &str) {
     walk.switch_to(guide, |id| library.context_question(id).is_some());
 }
 
+/// Said after "It's a different problem" switched the walk to another guide.
+pub const SWITCHED: &str = "Your answers so far are kept; Back returns to the last problem.";
+/// Said when "It's a different problem" picked the problem the user is on.
+pub const SAME_PROBLEM: &str = "That is the problem you are on: carrying on with it.";
+
 /// "It's a different problem": the walk goes on with the guide `to` (the stand-in for a problem
 /// none covers included), the answers given so far kept and the new words (`described`)
 /// joining the description. False when `to` is the problem the user is on already.
