@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use super::{PHONE, Site, driver, find, start};
+use super::{PHONE, Site, answer, driver, find, start};
 use driver::Browser;
 
 /// The title the screen shows for its guide.
@@ -34,15 +34,7 @@ fn answer_until_step(b: &Browser) -> Vec<(String, String)> {
     let mut answered = Vec::new();
     while b.screen().0 == "question" {
         let (_, id) = b.screen();
-        let value = b.js(
-            "return document.querySelector('button[data-action=answer]').getAttribute('data-value');",
-            json!([]),
-        );
-        let value = value.as_str().unwrap().to_owned();
-        b.click(&format!(
-            "button[data-action=answer][data-value=\"{value}\"]"
-        ));
-        answered.push((id, value));
+        answered.push((id, answer(b, 0)));
     }
     answered
 }

@@ -219,8 +219,8 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
     panic!("{guide}: no end after 40 screens");
 }
 
-/// Answers the question shown with its option `pick`, or "I don't know" when there is no such
-/// option; the value as `diagnose -a` takes it.
+/// Answers the question shown with its option `pick` (counting "I don't know" after the
+/// options, round and round); the value as `diagnose -a` takes it.
 fn answer(b: &Browser, pick: usize) -> String {
     let values = b.js(
         "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });",
@@ -664,14 +664,7 @@ fn walk_to_handover(
                 record.asked.push(shown);
             }
             "question" => {
-                let value = b.js(
-                    "return document.querySelector('button[data-action=answer]').getAttribute('data-value');",
-                    json!([]),
-                );
-                let value = value.as_str().unwrap().to_owned();
-                b.click(&format!(
-                    "button[data-action=answer][data-value=\"{value}\"]"
-                ));
+                let value = answer(b, 0);
                 record.situation.answers.insert(shown.clone(), value);
                 record.asked.push(shown);
             }
