@@ -571,8 +571,7 @@ fn timeless(ticket: &str) -> String {
 
 #[test]
 fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
-    use fieldfix::wizard::handover::{self, Handover, Record, Tried};
-    use fieldfix::wizard::session::StepResult;
+    use fieldfix::wizard::handover::{self, Handover, Record};
 
     if !driver::available("the ticket") {
         return;
