@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::guides::{Guide, Library};
 use text::{Analyzer, Lexicon, Term};
@@ -142,26 +142,28 @@ pub fn tell_apart(library: &Library, query: &str, a: &str, b: &str) -> Option<(S
 }
 
 /// A phrase of a guide a user might have typed, with its terms.
+#[derive(Serialize, Deserialize)]
 struct Phrase {
     text: String,
     terms: BTreeSet<String>,
 }
 
 /// One guide, analysed.
+#[derive(Serialize, Deserialize)]
 struct Doc {
     id: String,
     title: String,
     /// How many aliases the guide has: its phrases are the title, the aliases, the symptoms.
     aliases: usize,
-    /// Terms of each field, in [`FIELD_WEIGHTS`] order.
-    fields: [Vec<Term>; FIELDS],
     phrases: Vec<Phrase>,
-    /// Length-normalised, field-weighted term frequencies (filled by [`Index::new`]).
+    /// Length-normalised, field-weighted term frequencies.
     tf: BTreeMap<String, f64>,
 }
 
-/// The analysed library.
-struct Index {
+/// The analysed library: all a search reads. It is what takes the time, so a `--guides`
+/// folder's index is kept with the guide cache (serialised; the analyzer as its vocabulary).
+#[derive(Serialize, Deserialize)]
+pub struct Index {
     analyzer: Analyzer,
     docs: Vec<Doc>,
     /// Inverse document frequency of every term a guide uses.
@@ -171,14 +173,16 @@ struct Index {
 }
 
 impl Index {
-    fn new(library: &Library) -> Self {
+    /// Analyses every guide of `library`.
+    pub fn new(library: &Library) -> Self {
         let analyzer = Analyzer::new(&library.vocabulary);
         let mut words = std::collections::HashSet::new();
-        let mut docs: Vec<Doc> = library
+        // Terms of each field of each guide, in [`FIELD_WEIGHTS`] order.
+        let fields: Vec<[Vec<Term>; FIELDS]> = library
             .guides
             .iter()
             .map(|guide| {
-                let fields = field_texts(guide).map(|lines| {
+                field_texts(guide).map(|lines| {
                     lines
                         .iter()
                         .flat_map(|line| {
@@ -187,7 +191,30 @@ impl Index {
                             analyzer.terms_of_words(line_words)
                         })
                         .collect()
-                });
+                })
+            })
+            .collect();
+
+        let count = fields.len().max(1) as f64;
+        let mut average = [0.0; FIELDS];
+        for doc in &fields {
+            for (avg, terms) in average.iter_mut().zip(doc) {
+                *avg += terms.len() as f64 / count;
+            }
+        }
+        let docs: Vec<Doc> = library
+            .guides
+            .iter()
+            .zip(&fields)
+            .map(|(guide, fields)| {
+                let mut tf: BTreeMap<String, f64> = BTreeMap::new();
+                for (field, terms) in fields.iter().enumerate() {
+                    let length = terms.len() as f64 / average[field].max(1.0);
+                    let weight = FIELD_WEIGHTS[field].1 / (1.0 - B + B * length);
+                    for term in terms {
+                        *tf.entry(term.text.clone()).or_default() += weight;
+                    }
+                }
                 let phrases = std::iter::once(&guide.title)
                     .chain(&guide.aliases)
                     .chain(&guide.symptoms)
@@ -200,29 +227,11 @@ impl Index {
                     id: guide.id.clone(),
                     title: guide.title.clone(),
                     aliases: guide.aliases.len(),
-                    fields,
                     phrases,
-                    tf: BTreeMap::new(),
+                    tf,
                 }
             })
             .collect();
-
-        let count = docs.len().max(1) as f64;
-        let mut average = [0.0; FIELDS];
-        for doc in &docs {
-            for (avg, terms) in average.iter_mut().zip(&doc.fields) {
-                *avg += terms.len() as f64 / count;
-            }
-        }
-        for doc in &mut docs {
-            for (field, terms) in doc.fields.iter().enumerate() {
-                let length = terms.len() as f64 / average[field].max(1.0);
-                let weight = FIELD_WEIGHTS[field].1 / (1.0 - B + B * length);
-                for term in terms {
-                    *doc.tf.entry(term.text.clone()).or_default() += weight;
-                }
-            }
-        }
         let idf = inverse_document_frequency(&docs);
 
         let lexicon = analyzer.lexicon(words);
@@ -234,7 +243,17 @@ impl Index {
         }
     }
 
-    fn search(&self, query: &str) -> Vec<Hit> {
+    /// Every guide id, title and phrase of the index, to be checked as text to print.
+    pub fn printed(&self) -> impl Iterator<Item = &str> {
+        self.docs.iter().flat_map(|d| {
+            [d.id.as_str(), d.title.as_str()]
+                .into_iter()
+                .chain(d.phrases.iter().map(|p| p.text.as_str()))
+        })
+    }
+
+    /// The guides that match `query`, best first. Empty when nothing matches.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
         // Each distinct query term, weighted by how often the query says it (BM25's query term
         // frequency): "code ... wrong code" is about the code.
         let mut terms: BTreeMap<String, f64> = BTreeMap::new();

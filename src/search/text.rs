@@ -8,6 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::guides::model::Vocabulary;
 
@@ -49,14 +50,16 @@ pub struct Term {
 }
 
 /// The words that need no spelling correction.
+#[derive(Serialize, Deserialize)]
 pub struct Lexicon {
     words: BTreeSet<String>,
     /// Their stems: another form of a known word is known too.
     stems: BTreeSet<String>,
 }
 
-/// Turns text into search terms.
+/// Turns text into search terms. Serialised as its vocabulary, all it is made from.
 pub struct Analyzer {
+    vocabulary: Vocabulary,
     stemmer: Stemmer,
     /// Stem sequence of a variant → its canonical terms: the stems of the vocabulary term, so
     /// "no access" and "permission denied" both become `permiss deni`, each word a term.
@@ -76,6 +79,7 @@ impl Analyzer {
     /// An analyzer that reads every variant of `vocabulary` as its term.
     pub fn new(vocabulary: &Vocabulary) -> Self {
         let mut analyzer = Analyzer {
+            vocabulary: vocabulary.clone(),
             stemmer: Stemmer::create(Algorithm::English),
             synonyms: HashMap::new(),
             longest: 1,
@@ -229,6 +233,18 @@ impl Analyzer {
             }
         }
         out
+    }
+}
+
+impl Serialize for Analyzer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.vocabulary.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Analyzer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vocabulary::deserialize(deserializer).map(|v| Analyzer::new(&v))
     }
 }
 
