@@ -25,10 +25,10 @@ use anyhow::Context;
 
 use crate::error::Error;
 use crate::guides::loading::{self, LeftOut, Loading, Reason};
-use crate::guides::{cache, embedded};
-use crate::search::Index;
 use crate::guides::{Library, Problem};
+use crate::guides::{cache, embedded};
 use crate::output::{Out, Paint};
+use crate::search::Index;
 
 pub use crate::output::thousands;
 pub use diagnose::{DiagnoseRequest, answers, situation};

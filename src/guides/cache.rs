@@ -11,6 +11,10 @@
 //!   ([`fieldfix_guides::sound::library`], which every freshly loaded library passes too):
 //!   printable one-line names, ids, sources, positive numbers, known references, no cycle.
 //!
+//! Next to the library, in a file of its own under the same key and checks (its printed names,
+//! titles and phrases must be printable single lines), is the folder's search index (compact
+//! binary, postcard): `search` reads only that, and never loads the guides of a folder unchanged.
+//!
 //! Any doubt (unreadable, corrupt, edited, stale) means a fresh parse. Only a folder without
 //! problems is cached; a cache that cannot be written is ignored.
 
@@ -116,14 +120,14 @@ pub fn get(folder: &Path, key: &Key) -> Option<Library> {
 }
 
 /// The file of a folder's search index, next to its library's: a search reads only this.
-fn index_file(folder: &Path) -> Option<PathBuf> {
-    Some(file_for(folder)?.with_extension("index.json"))
+pub fn index_file(folder: &Path) -> Option<PathBuf> {
+    Some(file_for(folder)?.with_extension("index"))
 }
 
 /// The cached search index for `folder`, when its key still matches and every name, title and
 /// phrase it prints is one printable line.
 pub fn get_index(folder: &Path, key: &Key) -> Option<Index> {
-    let (stored, index): (Key, Index) = serde_json::from_slice(&read(&index_file(folder)?)?).ok()?;
+    let (stored, index): (Key, Index) = postcard::from_bytes(&read(&index_file(folder)?)?).ok()?;
     let printable = |text: &str| {
         fieldfix_guides::text::forbidden_char(text).is_none() && !text.contains(['\n', '\r'])
     };
@@ -132,7 +136,7 @@ pub fn get_index(folder: &Path, key: &Key) -> Option<Index> {
 
 /// Stores the search index for `folder`, as [`put`] does the library.
 pub fn put_index(folder: &Path, key: &Key, index: &Index) {
-    if let (Some(path), Ok(body)) = (index_file(folder), serde_json::to_vec(&(key, index))) {
+    if let (Some(path), Ok(body)) = (index_file(folder), postcard::to_allocvec(&(key, index))) {
         write(&path, &body);
     }
 }
@@ -169,7 +173,10 @@ fn create_private(dir: &Path) -> std::io::Result<()> {
 
 /// Stores the library for `folder`.
 pub fn put(folder: &Path, key: &Key, library: &Library) {
-    if let (Some(path), Ok(body)) = (file_for(folder), serde_json::to_vec(&Entry { key, library })) {
+    if let (Some(path), Ok(body)) = (
+        file_for(folder),
+        serde_json::to_vec(&Entry { key, library }),
+    ) {
         write(&path, &body);
     }
 }
