@@ -417,6 +417,24 @@ mod tests {
         );
     }
 
+    /// A variant of several words keeps at least two once stop words are dropped: otherwise
+    /// one common word alone would take its meaning ("all users" read every "user" as
+    /// "everyone").
+    #[test]
+    fn no_variant_shrinks_to_one_word() {
+        let a = Analyzer::new(&Default::default());
+        for (term, variants) in &vocabulary().terms {
+            for variant in std::iter::once(term).chain(variants) {
+                let kept = a.stems(variant);
+                assert!(
+                    words(variant).len() < 2 || kept.len() >= 2,
+                    "`{variant}` ({term}) is only `{}` without its stop words",
+                    kept.join(" ")
+                );
+            }
+        }
+    }
+
     #[test]
     fn vocabulary_variants_are_unambiguous() {
         let a = Analyzer::new(&vocabulary());
