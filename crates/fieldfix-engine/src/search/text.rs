@@ -216,10 +216,18 @@ impl Analyzer {
             });
             match found {
                 Some((n, canonical)) => {
-                    let weight = stems[i..i + n]
-                        .iter()
-                        .map(|t| t.weight)
-                        .fold(f64::INFINITY, f64::min);
+                    let weight = match canonical.as_slice() {
+                        // A status code's reason phrase means the code, and keeps its words
+                        // ("internal error" still meets "internal server error").
+                        [code] if is_status_code(code) => {
+                            out.extend_from_slice(&stems[i..i + n]);
+                            CODE_WEIGHT
+                        }
+                        _ => stems[i..i + n]
+                            .iter()
+                            .map(|t| t.weight)
+                            .fold(f64::INFINITY, f64::min),
+                    };
                     out.extend(canonical.iter().map(|text| Term {
                         text: text.clone(),
                         weight,
