@@ -396,6 +396,68 @@ fn an_edit_that_keeps_size_and_time_is_seen() {
     assert_eq!(title(state.path(), guides.path()), "Test PROBLEM");
 }
 
+/// The first hit of `search WORDS --guides GUIDES` as (guide, title).
+fn first_hit(state: &Path, guides: &Path, words: &str) -> (String, String) {
+    let doc = Test::new()
+        .state(state)
+        .arg("--guides")
+        .arg(guides)
+        .args(["search", words, "--format", "json"])
+        .run()
+        .json();
+    let hit = &doc["results"][0];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    (text(&hit["guide"]), text(&hit["title"]))
+}
+
+/// `search` reads the folder's kept index, and only while the folder is as it was: an edit
+/// that keeps size and time is searched afresh, and a tampered index (resealed) with a title
+/// that could drive the terminal is never served.
+#[test]
+fn search_keeps_its_index_with_the_cache_and_checks_it() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    let index = cache.with_extension("index");
+    let hit = first_hit(state.path(), guides.path(), "test problem");
+    assert_eq!(hit, ("crane-log".to_owned(), "Test problem".to_owned()));
+    assert!(index.exists(), "the index is kept next to the library");
+
+    // The kept index is what is read: an innocent edit of it (resealed) is served.
+    let reseal = |from: &[u8], to: &[u8]| {
+        let bytes = std::fs::read(&index).unwrap();
+        let start = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let body = bytes[start..].to_vec();
+        let at = body.windows(from.len()).position(|w| w == from).unwrap();
+        let mut body = body;
+        body[at..at + from.len()].copy_from_slice(to);
+        let sum = fieldfix::sha256_hex(&body);
+        let mut file = format!("fieldfix-guide-cache {sum}\n").into_bytes();
+        file.extend(body);
+        std::fs::write(&index, file).unwrap();
+    };
+    reseal(b"Test problem", b"Test PROBLEM");
+    assert_eq!(
+        first_hit(state.path(), guides.path(), "test problem").1,
+        "Test PROBLEM"
+    );
+    // An escape in a title is refused: the guides are loaded and searched afresh.
+    reseal(b"Test PROBLEM", b"Test\x1b[2Jblem");
+    assert_eq!(
+        first_hit(state.path(), guides.path(), "test problem").1,
+        "Test problem"
+    );
+
+    // An edit of the folder, same size and time, is seen.
+    let file = guides.path().join("crane-log.yaml");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let edited = minimal_guide("crane-log").replace("Test problem", "Zebra crosses");
+    std::fs::write(&file, edited).unwrap();
+    let handle = std::fs::File::options().write(true).open(&file).unwrap();
+    handle.set_modified(modified).unwrap();
+    let hit = first_hit(state.path(), guides.path(), "zebra crosses");
+    assert_eq!(hit, ("crane-log".to_owned(), "Zebra crosses".to_owned()));
+}
+
 #[cfg(unix)]
 #[test]
 fn an_edit_to_the_target_of_a_linked_guide_is_seen() {
