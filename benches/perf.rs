@@ -91,15 +91,7 @@ fn main() {
     // the guide cache, later ones read only that.
     let search = || {
         std::process::Command::new(env!("CARGO_BIN_EXE_fieldfix"))
-            .args([
-                "search",
-                "pics",
-                "stuck",
-                "uploading",
-                "on",
-                "ipad",
-                "--guides",
-            ])
+            .args(["search", "pics stuck uploading on ipad", "--guides"])
             .arg(dir.path())
             .output()
             .expect("fieldfix runs")

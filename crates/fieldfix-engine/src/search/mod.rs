@@ -5,7 +5,8 @@
 //!    expanded, misspelt query words corrected against the guides' own words (Jaro-Winkler, at a
 //!    discount), stop words dropped, Snowball stems, and crews' words mapped to the guides' own
 //!    by the domain vocabulary (`guides/_vocabulary.yaml`, loaded with the guides: pics = photo,
-//!    CO = change order, ...). An HTTP status code in the query counts three times another word.
+//!    CO = change order, ...). An HTTP status code in the query counts three times another word,
+//!    and so does its reason phrase ("request timeout" = 408, through the vocabulary).
 //! 2. Each guide is scored with BM25F: its fields (id words, title, aliases, symptoms, summary,
 //!    cause titles, cause explanations, step titles) count with different weights, rare terms
 //!    count more than common ones, and a query word counts as often as it is said.
@@ -15,6 +16,9 @@
 //!
 //! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id. For two
 //! guides that score alike, [`tell_apart`] finds the line of each that the other lacks.
+//!
+//! Analysing the guides is most of a search's time, so the [`Index`] is built once per process
+//! and library, and can be serialised: fieldfix keeps a `--guides` folder's with its guide cache.
 
 mod hints;
 mod text;
