@@ -1325,25 +1325,10 @@ fn real_guides_hide_device_specific_steps_and_causes() {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-/// A rule-by-rule check of a plan against its guide and situation, independent of the engine's
-/// own arithmetic: probabilities sum to 1 (or are all 0), ruled-out causes are never checked,
-/// no step for ruled-out causes only, no tried/skipped/hidden step, prerequisites first.
-fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
+/// The causes ruled out by an answer that applies, an unmet `when` or a sure step tried,
+/// worked out here from the guide.
+fn ruled_out_causes<'a>(guide: &'a Guide, s: &Situation) -> BTreeSet<&'a str> {
     let answer = |q: &str| s.answer(q).map(str::to_owned);
-    let p = engine::probabilities(guide, s);
-    assert_eq!(p.len(), guide.causes.len());
-    assert!(
-        p.iter()
-            .all(|x| x.is_finite() && (0.0..=1.0 + 1e-12).contains(x)),
-        "{p:?}"
-    );
-    let total: f64 = p.iter().sum();
-    assert!(
-        (total - 1.0).abs() < 1e-9 || p.iter().all(|x| *x == 0.0),
-        "probabilities sum to {total}: {p:?}"
-    );
-
-    // Causes ruled out by an answer that applies, worked out here from the guide.
     let mut ruled_out: BTreeSet<&str> = BTreeSet::new();
     for (q, v) in &s.answers {
         let effect = match guide.question(q) {
@@ -1366,6 +1351,28 @@ fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
             ruled_out.extend(step.fixes.iter().map(String::as_str));
         }
     }
+    ruled_out
+}
+
+/// A rule-by-rule check of a plan against its guide and situation, independent of the engine's
+/// own arithmetic: probabilities sum to 1 (or are all 0), ruled-out causes are never checked,
+/// no step for ruled-out causes only, no tried/skipped/hidden step, prerequisites first.
+fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
+    let answer = |q: &str| s.answer(q).map(str::to_owned);
+    let p = engine::probabilities(guide, s);
+    assert_eq!(p.len(), guide.causes.len());
+    assert!(
+        p.iter()
+            .all(|x| x.is_finite() && (0.0..=1.0 + 1e-12).contains(x)),
+        "{p:?}"
+    );
+    let total: f64 = p.iter().sum();
+    assert!(
+        (total - 1.0).abs() < 1e-9 || p.iter().all(|x| *x == 0.0),
+        "probabilities sum to {total}: {p:?}"
+    );
+
+    let ruled_out = ruled_out_causes(guide, s);
     for (c, prob) in guide.causes.iter().zip(&p) {
         if ruled_out.contains(c.id.as_str()) {
             assert_eq!(*prob, 0.0, "ruled-out cause {} has weight", c.id);
