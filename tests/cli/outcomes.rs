@@ -3,7 +3,7 @@
 //! overrides that validate.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fieldfix::commands::DiagnoseRequest;
 use fieldfix::engine::{self, Situation};
@@ -537,12 +537,43 @@ fn simulate(library: &Library, guide: &Guide, truth: &Guide, n: usize) -> Vec<Re
     records
 }
 
-#[test]
-fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates() {
-    let dir = tempfile::tempdir().unwrap();
+/// Checks `tune --format json` over [`error_429_logs`]: the suggestions are near the truth and
+/// supported, the other version's session skipped. Returns the suggested stop-and-wait success.
+fn assert_tuned_toward_truth(stdout: &str) -> f64 {
+    let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    assert_eq!(json["used"], 400);
+    assert_eq!(json["skipped"][0]["reason"], "other-version");
+    assert_eq!(json["skipped"][0]["sessions"], 1);
+    let g = &json["guides"][0];
+    let step = by_id(&g["steps"], "stop-and-wait");
+    let suggested = step["suggested"].as_f64().unwrap();
+    assert!(
+        (suggested - 0.9).abs() < 0.08,
+        "stop-and-wait: suggested {suggested}, truth 0.9, guide 0.4"
+    );
+    assert_eq!(step["supported"], true);
+    let cause = |id: &str| by_id(&g["causes"], id).clone();
+    let many = cause("many-uploads");
+    let share = |c: &serde_json::Value, key: &str| c[key].as_f64().unwrap() / 100.0;
+    // The guide says 18 of 100, the truth 60 of 100; integration 40, the truth 10.
+    assert!((share(&many, "suggested") - 0.6).abs() < 0.1, "{many}");
+    assert_eq!(many["supported"], true);
+    let integration = cause("integration");
+    assert!(
+        (share(&integration, "suggested") - 0.1).abs() < 0.1,
+        "{integration}"
+    );
+    assert_eq!(integration["supported"], true);
+    suggested
+}
+
+/// A company folder whose `error-429` override says stop-and-wait works 40% of the time, and
+/// logs of 400 simulated sessions where it really works 90% (and many uploads are the usual
+/// cause), plus one session of another guide version: (company folder, logs folder).
+fn error_429_logs(dir: &Path) -> (PathBuf, PathBuf) {
     // The company's guide says stop-and-wait fixes its causes 40% of the time; really 90%. And
     // many uploads are the usual cause, not the third.
-    let company = dir.path().join("company");
+    let company = dir.join("company");
     std::fs::create_dir(&company).unwrap();
     std::fs::write(
         company.join("error-429.override.yaml"),
@@ -577,11 +608,18 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     other.guide_hash = "0000000000000000".to_owned();
     other.session = "old".to_owned();
     records.push(other);
-    let logs = dir.path().join("logs");
+    let logs = dir.join("logs");
     std::fs::create_dir_all(logs.join("crew-b")).unwrap();
     std::fs::write(logs.join("crew-a.jsonl"), lines(&records[..200])).unwrap();
     std::fs::write(logs.join("crew-b/outcomes.jsonl"), lines(&records[200..])).unwrap();
 
+    (company, logs)
+}
+
+#[test]
+fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (company, logs) = error_429_logs(dir.path());
     let out_dir = dir.path().join("tuned");
     let tune = |extra: &[&str]| {
         Test::new()
@@ -597,30 +635,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     };
     let out = tune(&[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["used"], 400);
-    assert_eq!(json["skipped"][0]["reason"], "other-version");
-    assert_eq!(json["skipped"][0]["sessions"], 1);
-    let g = &json["guides"][0];
-    let step = by_id(&g["steps"], "stop-and-wait");
-    let suggested = step["suggested"].as_f64().unwrap();
-    assert!(
-        (suggested - 0.9).abs() < 0.08,
-        "stop-and-wait: suggested {suggested}, truth 0.9, guide 0.4"
-    );
-    assert_eq!(step["supported"], true);
-    let cause = |id: &str| by_id(&g["causes"], id).clone();
-    let many = cause("many-uploads");
-    let share = |c: &serde_json::Value, key: &str| c[key].as_f64().unwrap() / 100.0;
-    // The guide says 18 of 100, the truth 60 of 100; integration 40, the truth 10.
-    assert!((share(&many, "suggested") - 0.6).abs() < 0.1, "{many}");
-    assert_eq!(many["supported"], true);
-    let integration = cause("integration");
-    assert!(
-        (share(&integration, "suggested") - 0.1).abs() < 0.1,
-        "{integration}"
-    );
-    assert_eq!(integration["supported"], true);
+    let suggested = assert_tuned_toward_truth(&out.stdout);
 
     let written = out_dir.join("error-429.tuned.override.yaml");
     let yaml = std::fs::read_to_string(&written).unwrap();
