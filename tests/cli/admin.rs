@@ -467,6 +467,44 @@ fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
     ids
 }
 
+/// Every link of the page `name` of the exported `site` resolves: to a file of the site and
+/// an anchor in it, or to one of Procore's own pages.
+fn assert_links_resolve(site: &Path, name: &str, doc: &scraper::Html) {
+    let a = scraper::Selector::parse("a[href]").unwrap();
+    let with_id = scraper::Selector::parse("[id]").unwrap();
+    let ids_in = |file: &Path| -> BTreeSet<String> {
+        let doc = scraper::Html::parse_document(&fs::read_to_string(file).unwrap());
+        doc.select(&with_id)
+            .filter_map(|e| e.attr("id").map(str::to_owned))
+            .collect()
+    };
+    let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
+    assert!(!hrefs.is_empty(), "{name} links somewhere");
+    for href in hrefs {
+        // A cited Procore page is a plain link out: followed only when clicked.
+        if let Some(host) = fieldfix::guides::check::https_host(href) {
+            assert!(
+                fieldfix::guides::check::PROCORE_HOSTS.contains(&host),
+                "{name}: `{href}` links only to Procore's own pages"
+            );
+            continue;
+        }
+        let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+        assert!(
+            !file.contains(':') && !file.contains('/'),
+            "{name}: `{href}` stays in the site"
+        );
+        let target = site.join(if file.is_empty() { name } else { file });
+        assert!(target.is_file(), "{name}: `{href}` resolves");
+        if !fragment.is_empty() {
+            assert!(
+                ids_in(&target).contains(fragment),
+                "{name}: `{href}` anchor exists"
+            );
+        }
+    }
+}
+
 #[test]
 fn html_export_is_valid_offline_html_whose_links_all_resolve() {
     let (company, out) = export("html");
@@ -477,16 +515,8 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
     expected.insert(fieldfix::output::web::STYLE.to_owned());
     assert_eq!(files(&site), expected);
 
-    let a = scraper::Selector::parse("a[href]").unwrap();
-    let with_id = scraper::Selector::parse("[id]").unwrap();
     let external =
         scraper::Selector::parse("script, link, img, iframe, object, embed, [src]").unwrap();
-    let ids_in = |file: &Path| -> BTreeSet<String> {
-        let doc = scraper::Html::parse_document(&fs::read_to_string(file).unwrap());
-        doc.select(&with_id)
-            .filter_map(|e| e.attr("id").map(str::to_owned))
-            .collect()
-    };
     for name in files(&site).into_iter().filter(|n| n.ends_with(".html")) {
         let html = fs::read_to_string(site.join(&name)).unwrap();
         let doc = scraper::Html::parse_document(&html);
@@ -514,31 +544,7 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
             );
         }
         assert!(!html.contains("url("), "{name}: no external CSS resources");
-        let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
-        assert!(!hrefs.is_empty(), "{name} links somewhere");
-        for href in hrefs {
-            // A cited Procore page is a plain link out: followed only when clicked.
-            if let Some(host) = fieldfix::guides::check::https_host(href) {
-                assert!(
-                    fieldfix::guides::check::PROCORE_HOSTS.contains(&host),
-                    "{name}: `{href}` links only to Procore's own pages"
-                );
-                continue;
-            }
-            let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
-            assert!(
-                !file.contains(':') && !file.contains('/'),
-                "{name}: `{href}` stays in the site"
-            );
-            let target = site.join(if file.is_empty() { &name } else { file });
-            assert!(target.is_file(), "{name}: `{href}` resolves");
-            if !fragment.is_empty() {
-                assert!(
-                    ids_in(&target).contains(fragment),
-                    "{name}: `{href}` anchor exists"
-                );
-            }
-        }
+        assert_links_resolve(&site, &name, &doc);
         if name != "index.html" {
             assert!(
                 html.contains("href=\"index.html\""),
