@@ -686,11 +686,11 @@ fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
 // ---------------------------------------------------------------------------------------------
 // Every string-bearing output, for guides, flags and files full of escape sequences.
 
+/// Under `s`, all with escape sequences in their names: a guide folder of a hostile guide and
+/// a broken file, a folder of a clean guide, a folder of files to preflight, and an answers
+/// file with escape sequences in its keys and values.
 #[cfg(unix)]
-#[test]
-fn no_control_character_reaches_the_terminal_from_any_output() {
-    let state = tempfile::tempdir().unwrap();
-    let s = state.path();
+fn hostile_inputs(s: &Path) -> [PathBuf; 4] {
     let hostile = s.join(format!("guides{EVIL}"));
     std::fs::create_dir_all(&hostile).unwrap();
     std::fs::write(hostile.join("hostile.yaml"), hostile_guide()).unwrap();
@@ -705,6 +705,15 @@ fn no_control_character_reaches_the_terminal_from_any_output() {
     std::fs::write(files.join("rtl\u{202e}txt.exe"), "x").unwrap();
     let answers = s.join(format!("answers{EVIL}.yaml"));
     std::fs::write(&answers, "device: \"\\e[2J\"\n\"\\e]52;c;eA==\\a\": x\n").unwrap();
+    [hostile, clean, files, answers]
+}
+
+#[cfg(unix)]
+#[test]
+fn no_control_character_reaches_the_terminal_from_any_output() {
+    let state = tempfile::tempdir().unwrap();
+    let s = state.path();
+    let [hostile, clean, files, answers] = hostile_inputs(s);
     let (h, c, f) = (
         hostile.to_str().unwrap(),
         clean.to_str().unwrap(),
