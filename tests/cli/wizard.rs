@@ -498,31 +498,34 @@ fn steps_for_other_devices_are_never_shown() {
     }
 }
 
+/// Types an email where one is asked for, and a note with a phone number anywhere else.
+fn typing() -> Policy {
+    Box::new(|prompt, _| {
+        typed(if prompt.to_lowercase().contains("email") {
+            "pat@example.com"
+        } else {
+            "Tower B, call me on 555 201 3344"
+        })
+    })
+}
+
+/// Says no step helped and, at "Keep it in the ticket?", leaves the phone number out.
+fn leave_out() -> Policy {
+    Box::new(|prompt, _| {
+        pick(match prompt {
+            "How did it go?" => "Didn't help",
+            "Keep it in the ticket?" => "Leave the phone number out",
+            _ => "I don't know",
+        })
+    })
+}
+
 #[test]
 fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
     let req = on_a_computer("permission", "just-me");
     let guide = lib.guide("permission-denied").unwrap();
-    let typing = || -> Policy {
-        Box::new(|prompt, _| {
-            typed(if prompt.to_lowercase().contains("email") {
-                "pat@example.com"
-            } else {
-                "Tower B, call me on 555 201 3344"
-            })
-        })
-    };
-    // At "Keep it in the ticket?", the phone number is left out.
-    let leave_out = || -> Policy {
-        Box::new(|prompt, _| {
-            pick(match prompt {
-                "How did it go?" => "Didn't help",
-                "Keep it in the ticket?" => "Leave the phone number out",
-                _ => "I don't know",
-            })
-        })
-    };
     let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
         panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
@@ -566,8 +569,13 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         Store::at(dir.path()).list().saved.is_empty(),
         "the finished session is cleared"
     );
+}
 
-    // Two tickets in the same second never replace each other; JSON tickets carry the schema.
+/// Two tickets in the same second never replace each other; JSON tickets carry the schema.
+#[test]
+fn tickets_written_in_the_same_second_are_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = on_a_computer("permission", "just-me");
     let mut names = Vec::new();
     for _ in 0..2 {
         let mut p = Auto::new(leave_out(), typing());
