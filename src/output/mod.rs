@@ -1,16 +1,16 @@
 //! The output formats: plain text for people, Markdown for tickets and wikis, JSON for scripts.
 //! Everything here writes to a `Write` it is given; nothing prompts.
 
-mod common;
 pub mod html;
 pub mod json;
-pub mod markdown;
 pub mod outcomes;
 pub mod text;
-pub mod ticket;
 pub mod web;
 
-pub use common::{Diagnosis, SCHEMA_VERSION, device_label, minutes, percent, source_label};
+// The wording, the Markdown and the ticket both wizards share (the terminal and the web).
+pub use fieldfix_engine::output::{
+    Diagnosis, SCHEMA_VERSION, device_label, markdown, minutes, percent, source_label, ticket,
+};
 
 use std::io::Write;
 

@@ -1,14 +1,15 @@
 //! The interactive wizard for field staff: pick the problem, answer the questions that matter,
 //! then one step at a time until it is fixed or support gets a ready-made ticket.
 
-mod card;
 mod escalate;
-pub mod handover;
 pub mod prompt;
 pub mod session;
 mod sessions;
 mod ticket;
-mod unlisted;
+
+// What a card says, the hand-over and the unlisted-problem guide: shared with the web wizard.
+pub use fieldfix_engine::walk::handover;
+use fieldfix_engine::walk::{card, unlisted};
 
 // The record each session leaves in the outcome log: with the rest of the outcome log.
 use crate::outcomes::session_log as outcome_log;

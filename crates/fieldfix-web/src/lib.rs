@@ -1,5 +1,5 @@
 //! The wizard of the exported site, as WebAssembly: the engine and the search of fieldfix (the
-//! very source files of `src/engine` and `src/search`, compiled again for the browser) behind a
+//! `fieldfix-engine` crate the binary builds on, compiled for the browser) behind a
 //! small JSON-in, JSON-out API. The page only renders the screens this returns and sends back
 //! what the user chose: every decision (which question, which step, when to hand over, what the
 //! words typed pre-answer) is made here.
@@ -8,33 +8,18 @@
 //! user's words, [`start`] a walk on a guide, [`screen`] to show for a state, and [`act`] to
 //! apply a choice to a state. A state is plain JSON the page keeps in local storage.
 
-// The engine and the search, shared with the fieldfix binary. They reach the guide model as
-// `crate::guides::model` and the did-you-mean helper as `crate::suggest`, as in fieldfix.
-#[path = "../../../src/engine/mod.rs"]
-pub mod engine;
-#[path = "../../../src/search/mod.rs"]
-pub mod search;
+// The engine, the search and what the cards and the hand-over say: the very crate the fieldfix
+// binary builds on.
+pub use fieldfix_engine::walk::{card, handover, unlisted};
+pub use fieldfix_engine::{engine, output, search};
 
 pub mod wizard;
 
-/// What a question or step screen says, the hand-over and the ticket's content, shared with
-/// the terminal wizard (src/wizard); here their `super::handover` and `super::unlisted` are
-/// found at the root.
-#[path = "../../../src/wizard/card.rs"]
-pub mod card;
-#[path = "../../../src/wizard/handover.rs"]
-pub mod handover;
-#[path = "../../../src/wizard/unlisted.rs"]
-pub mod unlisted;
-
-pub mod output;
-
-/// The guide model, where the shared sources look for it.
+/// The guide model.
 mod guides {
-    pub use fieldfix_guides::model::{Guide, Library};
-    pub use fieldfix_guides::{check, model};
+    pub use fieldfix_guides::model;
+    pub use fieldfix_guides::model::Library;
 }
-use fieldfix_guides::{safe, suggest};
 
 use wasm_bindgen::prelude::*;
 

@@ -519,7 +519,7 @@ pub fn act(library: &Library, state: &mut State, action: Action, now: &str) -> R
 
 /// A line typed, as the terminal keeps it: trimmed, control characters shown as escapes.
 fn line(typed: &str) -> String {
-    crate::safe::line(typed.trim()).into_owned()
+    fieldfix_guides::safe::line(typed.trim()).into_owned()
 }
 
 /// What the ticket needs of a walk.

@@ -381,7 +381,7 @@ mod tests {
     use super::*;
 
     fn library() -> Library {
-        crate::guides::load(None).expect("the built-in guides load")
+        crate::testing::builtin()
     }
 
     fn top(library: &Library, query: &str) -> String {
@@ -528,9 +528,7 @@ mod tests {
     #[test]
     fn the_kept_index_follows_the_library() {
         let base = library();
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/guides");
-        let extended = crate::guides::check_all(Some(&dir), false)
-            .expect("the fixture folder reads")
+        let extended = crate::testing::with_folder(&crate::testing::repo_path("tests/data/guides"))
             .library
             .expect("the fixture guide loads");
         let has_crane = |library: &Library| {

@@ -44,9 +44,7 @@ fn check_sets(library: &Library, paths: &[&str], min_top1: f64, min_top3: f64) {
 
 /// The path of a set in `tests/data`.
 fn set_path(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name)
+    crate::testing::repo_path("tests/data").join(name)
 }
 
 /// The cases of the sets in `paths` (in `tests/data`), each with its file name.
@@ -110,7 +108,7 @@ fn score_sets(library: &Library, paths: &[&str]) -> (f64, f64) {
 }
 
 fn library() -> Library {
-    crate::guides::load(None).expect("the built-in guides load")
+    crate::testing::builtin()
 }
 
 /// The dev set: the shared triage phrasings and the project's own.
@@ -150,8 +148,7 @@ fn held_out_set_accuracy() {
 /// "screen", "app", "outage") must not outweigh what they say.
 #[test]
 fn an_unrelated_guide_changes_no_top_answer() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/guides");
-    let checked = crate::guides::check_all(Some(&dir), false).expect("the fixture folder reads");
+    let checked = crate::testing::with_folder(&crate::testing::repo_path("tests/data/guides"));
     let extended = checked.library.expect("the fixture guide loads");
     let base = library();
     assert_eq!(extended.guides.len(), base.guides.len() + 1);

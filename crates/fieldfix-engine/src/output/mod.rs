@@ -2,6 +2,9 @@
 //! how minutes, chances and devices read, and what a diagnosis rendering is given. Compiled
 //! into the exported site's wizard too (crates/fieldfix-web), so both say them the same way.
 
+pub mod markdown;
+pub mod ticket;
+
 /// The version of every JSON document fieldfix prints; bumped on incompatible changes.
 pub const SCHEMA_VERSION: u32 = 2;
 

@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn the_arithmetic_is_the_same_with_or_without_the_detail() {
-        let library = crate::guides::embedded::library();
+        let library = crate::testing::builtin();
         let mut units = 0;
         for guide in &library.guides {
             let model = Model::new(guide);

@@ -327,7 +327,7 @@ mod tests {
     use super::*;
 
     fn vocabulary() -> Vocabulary {
-        crate::guides::embedded::library().vocabulary
+        crate::testing::builtin().vocabulary
     }
 
     fn texts(terms: &[Term]) -> Vec<&str> {
