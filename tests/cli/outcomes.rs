@@ -14,7 +14,7 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::Store;
 use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
-use crate::support::Test;
+use crate::support::{Rng, Test};
 
 /// Answers "I don't know" to every question, the next of `steps` at every step, and Esc to
 /// anything typed.
@@ -464,29 +464,6 @@ fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .iter()
         .find(|x| x["id"] == id)
         .expect("an item with that id")
-}
-
-/// A tiny deterministic PRNG (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn pick(&mut self, weights: &[f64]) -> usize {
-        let mut x = self.next() * weights.iter().sum::<f64>();
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
 }
 
 /// `n` sessions of `guide` as the wizard would run them (the engine's plan on the guide's

@@ -5,12 +5,15 @@
 #![allow(dead_code)]
 
 mod model;
+mod rng;
 mod script;
 mod test;
 
 // Each target uses some of these.
 #[allow(unused_imports)]
 pub use model::*;
+#[allow(unused_imports)]
+pub use rng::*;
 #[allow(unused_imports)]
 pub use script::*;
 #[allow(unused_imports)]
