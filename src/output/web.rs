@@ -6,8 +6,8 @@
 
 use maud::{DOCTYPE, PreEscaped, html};
 
-use super::html::{CSS, MARK, page_file};
-use crate::guides::model::{Guide, Library, Origin};
+use super::html::{CSS, MARK, guide_list};
+use crate::guides::model::Library;
 
 /// The policy of the front page: nothing from anywhere else, no inline script or style.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -49,8 +49,6 @@ pub fn assets(library: &Library) -> Vec<(String, String)> {
 /// The front page: the wizard, and below it every guide, linked (all a browser without
 /// scripts shows).
 pub fn index(library: &Library) -> String {
-    let mut guides: Vec<&Guide> = library.guides.iter().collect();
-    guides.sort_by_key(|g| g.title.to_lowercase());
     let page = html! {
         (DOCTYPE)
         (PreEscaped(MARK))
@@ -78,16 +76,7 @@ pub fn index(library: &Library) -> String {
                             (library.guides.len()) " problems and how to fix them, one step at a time. "
                             "In a terminal, run " code { "fieldfix fix" } "."
                         }
-                        ul.guides {
-                            @for g in guides {
-                                li {
-                                    a href=(page_file(&g.id)) { (g.title) }
-                                    " "
-                                    @if g.origin == Origin::Company { span.badge { "company guide" } }
-                                    p { (g.summary) }
-                                }
-                            }
-                        }
+                        (guide_list(library, false))
                     }
                 }
                 footer { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) ". Works offline: nothing you choose leaves this device." }
