@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 mod model;
+mod pdf;
 mod rng;
 mod script;
 mod test;
@@ -12,6 +13,8 @@ mod test;
 // Each target uses some of these.
 #[allow(unused_imports)]
 pub use model::*;
+#[allow(unused_imports)]
+pub use pdf::*;
 #[allow(unused_imports)]
 pub use rng::*;
 #[allow(unused_imports)]
