@@ -7,7 +7,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use crate::support::{GuideDir, Test, fails, fails_in, minimal_guide, ok, ok_in, show_json};
+use crate::support::{
+    GuideDir, Test, assert_has, assert_lacks, fails, fails_in, minimal_guide, ok, ok_in, show_json,
+};
 
 /// Parses a JSON document and checks it carries the schema version.
 #[track_caller]
@@ -338,14 +340,16 @@ fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
 #[test]
 fn unknown_guide_is_a_usage_error_with_a_suggestion() {
     let err = fails(&["show", "photoz"], 2);
-    assert!(err.contains("no guide is called `photoz`"), "{err}");
-    assert!(
-        err.contains("did you mean `photos-not-uploading`?"),
-        "{err}"
+    assert_has(
+        &err,
+        &[
+            "no guide is called `photoz`",
+            "did you mean `photos-not-uploading`?",
+        ],
     );
 
     let err = fails(&["diagnose", "permision-denied"], 2);
-    assert!(err.contains("did you mean `permission-denied`?"), "{err}");
+    assert_has(&err, &["did you mean `permission-denied`?"]);
 
     // Crews' words, read through the domain vocabulary (guides/_vocabulary.yaml).
     for (typed, meant) in [
@@ -354,7 +358,7 @@ fn unknown_guide_is_a_usage_error_with_a_suggestion() {
         ("timed-out", "error-408"),
     ] {
         let err = fails(&["show", typed], 2);
-        assert!(err.contains(&format!("did you mean `{meant}`?")), "{err}");
+        assert_has(&err, &[&format!("did you mean `{meant}`?")]);
     }
 
     let err = fails(&["show", "qqqqqqqq"], 2);
@@ -374,7 +378,7 @@ fn ambiguous_prefix_is_a_usage_error_listing_the_matches() {
     );
     for args in [&["show", "error"][..], &["diagnose", "error"]] {
         let err = fails(args, 2);
-        assert!(err.contains("`error` could mean"), "{err}");
+        assert_has(&err, &["`error` could mean"]);
         assert!(err.contains(&errors.join(", ")), "lists {errors:?}: {err}");
     }
 }
@@ -465,7 +469,7 @@ fn the_device_answer_picks_the_step_lines() {
     assert!(any, "some step has Android lines");
 
     let text = ok(&["diagnose", "photos", "--device", "android"]);
-    assert!(!text.contains("iPhone/iPad:"), "{text}");
+    assert_lacks(&text, &["iPhone/iPad:"]);
     let text = ok(&["diagnose", "photos"]);
     assert!(
         text.contains("iPhone/iPad:") && text.contains("Android:"),
@@ -627,7 +631,7 @@ fn diagnose_text_and_markdown_show_the_same_plan_as_json() {
     );
     // Wrapped lines joined, to find phrases that may span two lines.
     let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(text.contains("Answers: device=ios, network=weak"), "{text}");
+    assert_has(&text, &["Answers: device=ios, network=weak"]);
     assert!(md.starts_with("# Photos not uploading\n"), "{md}");
     for heading in ["Most likely causes", "Next steps", "Escalation"] {
         assert!(text.contains(&format!("\n{heading}")), "text has {heading}");
@@ -677,39 +681,35 @@ fn unknown_questions_values_and_steps_list_the_valid_ones() {
     let values = field(&what_happens["options"], "value");
 
     let err = fails(&["diagnose", "photos", "-a", "colour=red"], 2);
-    assert!(err.contains("no question `colour`"), "{err}");
+    assert_has(&err, &["no question `colour`"]);
     assert!(
         err.contains(&format!("valid questions: {}", questions.join(", "))),
         "{err}"
     );
 
     let err = fails(&["diagnose", "photos", "-a", "what-happens=sideways"], 2);
-    assert!(
-        err.contains("`sideways` is not an answer to `what-happens`"),
-        "{err}"
-    );
+    assert_has(&err, &["`sideways` is not an answer to `what-happens`"]);
     assert!(
         err.contains(&format!("valid values: {}", values.join(", "))),
         "{err}"
     );
 
     let err = fails(&["diagnose", "photos", "--device", "iphone"], 2);
-    assert!(
-        err.contains("valid values: computer, ios, android"),
-        "{err}"
-    );
+    assert_has(&err, &["valid values: computer, ios, android"]);
 
     let err = fails(&["diagnose", "photos", "--tried", "check-signl"], 2);
-    assert!(err.contains("no step `check-signl`"), "{err}");
-    assert!(err.contains("did you mean `check-signal`?"), "{err}");
+    assert_has(
+        &err,
+        &["no step `check-signl`", "did you mean `check-signal`?"],
+    );
     assert!(
         err.contains(&format!("valid steps: {}", steps.join(", "))),
         "{err}"
     );
 
     let err = fails(&["diagnose", "photos", "--skip", "xyzzy"], 2);
-    assert!(err.contains("no step `xyzzy`"), "{err}");
-    assert!(err.contains(&steps.join(", ")), "{err}");
+    assert_has(&err, &["no step `xyzzy`"]);
+    assert_has(&err, &[&steps.join(", ")]);
 }
 
 #[test]
@@ -739,10 +739,7 @@ fn a_broken_answers_file_is_a_usage_error_naming_file_and_line() {
 
     for (file, line) in [("unclosed.yaml", "line 2"), ("comma.json", "line 2")] {
         let err = fails_in(dir.path(), &["diagnose", "photos", "--answers", file], 2);
-        assert!(
-            err.contains(&format!("answers file {file}: {line}")),
-            "{err}"
-        );
+        assert_has(&err, &[&format!("answers file {file}: {line}")]);
     }
     let err = fails_in(
         dir.path(),
@@ -758,16 +755,13 @@ fn a_broken_answers_file_is_a_usage_error_naming_file_and_line() {
         &["diagnose", "photos", "--answers", "typo.yaml"],
         2,
     );
-    assert!(err.contains("did you mean `device`?"), "{err}");
+    assert_has(&err, &["did you mean `device`?"]);
     let err = fails_in(
         dir.path(),
         &["diagnose", "photos", "--answers", "missing.yaml"],
         2,
     );
-    assert!(
-        err.contains("answers file missing.yaml: cannot read"),
-        "{err}"
-    );
+    assert_has(&err, &["answers file missing.yaml: cannot read"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -994,7 +988,7 @@ fn search_text_shows_the_guide_and_the_phrase_that_matched() {
 #[test]
 fn search_without_a_match_says_so_and_succeeds() {
     let text = ok(&["search", "xyzzy qwerty"]);
-    assert!(text.contains("No guide matches"), "{text}");
+    assert_has(&text, &["No guide matches"]);
     assert!(text.contains("fieldfix list"), "suggests the list: {text}");
     let doc = json_of(&["search", "xyzzy qwerty", "--format", "json"]);
     assert_eq!(doc["results"], json!([]));
@@ -1384,9 +1378,9 @@ fn diagnose_text_says_why_a_quick_step_comes_first() {
         ],
     );
     // The same plan as the JSON snapshot: its first step is quicker, not likelier.
-    assert!(
-        text.contains("A 4-minute step first: the likelier one takes 6 minutes."),
-        "{text}"
+    assert_has(
+        &text,
+        &["A 4-minute step first: the likelier one takes 6 minutes."],
     );
 }
 
@@ -1526,8 +1520,5 @@ fn a_long_list_of_guide_problems_is_capped_on_screen() {
         1,
     );
     assert_eq!(err.matches("unclosed quote").count(), 10, "{err}");
-    assert!(
-        err.contains("…and 3 more; run `fieldfix validate DIR`"),
-        "{err}"
-    );
+    assert_has(&err, &["…and 3 more; run `fieldfix validate DIR`"]);
 }

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
 
-use crate::support::{GuideDir, Output, Test, assert_printable, minimal_guide, reseal_cache};
+use crate::support::{
+    GuideDir, Output, Test, assert_has, assert_printable, minimal_guide, reseal_cache,
+};
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
 const EVIL: &str = "a\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}.txt";
@@ -65,10 +67,7 @@ fn undo_refuses_to_move_a_file_out_of_its_folder() {
         let out = run_undo(&state, &list);
         let stderr = out.stderr.as_str();
         assert_eq!(out.code, 2, "{renames}: {stderr}");
-        assert!(
-            stderr.contains("not a rename within one folder"),
-            "{stderr}"
-        );
+        assert_has(stderr, &["not a rename within one folder"]);
         assert_eq!(std::fs::read_to_string(&planted).unwrap(), "evil");
         assert!(!victim.exists() && !absolute_victim.exists());
     }
@@ -136,7 +135,7 @@ fn undo_prints_full_paths_and_works_after_its_folder_is_renamed() {
     assert_eq!(out.code, 0, "{stdout}");
     assert!(moved.join("photos").join("Q&A.txt").exists());
     let full = moved.canonicalize().unwrap().join("photos").join("Q&A.txt");
-    assert!(stdout.contains(&full.display().to_string()), "{stdout}");
+    assert_has(stdout, &[&full.display().to_string()]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,14 +156,13 @@ fn escape_sequences_in_file_names_never_reach_the_terminal() {
         out.stdout.clone()
     };
     let text = run(&["preflight", "files"]);
-    assert!(text.contains("a\\u{1b}[2J"), "{text}");
-    assert!(text.contains("two\\u{a}lines"), "{text}");
+    assert_has(&text, &["a\\u{1b}[2J", "two\\u{a}lines"]);
     run(&["preflight", "files", "--fix-names"]);
     // Not renamed back to itself: put the evil name back through undo and check that report.
     run(&["preflight", "files", "--fix-names", "--apply"]);
     let list = the_undo_list(root.path());
     let undone = run(&["preflight", "--undo", list.to_str().unwrap()]);
-    assert!(undone.contains("restored"), "{undone}");
+    assert_has(&undone, &["restored"]);
     assert!(files.join(EVIL).exists());
     // A path that does not exist is named in an error.
     run(&["preflight", &format!("missing{EVIL}")]);
@@ -210,8 +208,7 @@ fn validate_and_load_errors_never_echo_escape_sequences() {
         assert_printable("stdout", out.stdout.as_bytes());
         assert_printable("stderr", out.stderr.as_bytes());
         let all = format!("{}{}", out.stdout, out.stderr);
-        assert!(all.contains("\\u{1b}[2J"), "{all}");
-        assert!(all.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}"), "{all}");
+        assert_has(&all, &["\\u{1b}[2J", "\\u{1b}]52;c;ZXZpbA==\\u{7}"]);
     }
 }
 
@@ -640,11 +637,13 @@ fn names_with_direction_controls_fail_and_folders_are_not_files() {
         .output();
     let text = out.stdout.as_str();
     assert_eq!(out.code, 1, "{text}");
-    assert!(text.contains("rtl\\u{202e}txt.exe"), "{text}");
-    assert!(text.contains("change the direction"), "{text}");
-    assert!(
-        text.contains("failed: 1 file and 1 folder will fail."),
-        "{text}"
+    assert_has(
+        text,
+        &[
+            "rtl\\u{202e}txt.exe",
+            "change the direction",
+            "failed: 1 file and 1 folder will fail.",
+        ],
     );
 }
 

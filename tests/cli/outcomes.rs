@@ -14,7 +14,7 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::Store;
 use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
-use crate::support::{Rng, Test};
+use crate::support::{Rng, Test, assert_has, assert_lacks};
 
 /// Answers "I don't know" to every question, the next of `steps` at every step, and Esc to
 /// anything typed.
@@ -141,7 +141,7 @@ fn the_wizard_appends_one_record_per_session_and_says_so_once() {
     assert!(r.minutes >= 0.0);
     // Values only: no titles, no free text.
     let line = std::fs::read_to_string(&log).unwrap();
-    assert!(!line.contains(&guide.title), "{line}");
+    assert_lacks(&line, &[&guide.title]);
 
     // A second session: a ticket this time, appended, and no second note.
     let said = wizard(dir.path(), &photos_request(false), &["and it to "; 1]);
@@ -253,12 +253,14 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
     std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
     let out = Test::new().state(dir.path()).arg("outcomes").run();
     let text = out.stdout;
-    assert!(text.contains("3 sessions (3 records)"), "{text}");
-    assert!(text.contains("error-429 — "), "{text}");
-    assert!(text.contains("2 fixed, 1 ticket"), "{text}");
-    assert!(
-        text.contains("67% of the sessions that ended were fixed; median 6 min"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "3 sessions (3 records)",
+            "error-429 — ",
+            "2 fixed, 1 ticket",
+            "67% of the sessions that ended were fixed; median 6 min",
+        ],
     );
     let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
     assert_eq!(
@@ -325,7 +327,7 @@ fn outcomes_reports_the_most_common_switches_between_guides() {
 
     let out = Test::new().state(dir.path()).arg("outcomes").run();
     let text = out.stdout;
-    assert!(text.contains("7 sessions"), "{text}");
+    assert_has(&text, &["7 sessions"]);
     let rows: Vec<Vec<&str>> = text
         .lines()
         .skip_while(|l| !l.contains("It's a different problem"))
@@ -391,10 +393,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
     std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
     let out = Test::new().state(dir.path()).arg("outcomes").run();
     let err = out.stderr.as_str();
-    assert!(
-        err.contains("outcomes.jsonl:4: skipped a line cut short"),
-        "{err}"
-    );
+    assert_has(err, &["outcomes.jsonl:4: skipped a line cut short"]);
     assert!(out.stdout.contains("3 sessions"));
 
     // The wizard's next record goes on a line of its own after the torn one.
@@ -433,23 +432,14 @@ fn usage_error(dir: &Path, args: &[&str]) -> String {
 fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let err = usage_error(dir.path(), &["tune", "no-such.jsonl"]);
-    assert!(
-        err.contains("no-such.jsonl: no such file or folder"),
-        "{err}"
-    );
+    assert_has(&err, &["no-such.jsonl: no such file or folder"]);
     std::fs::write(dir.path().join("sheet.jsonl"), "guide,minutes\nphotos,3\n").unwrap();
     let err = usage_error(dir.path(), &["tune", "sheet.jsonl"]);
-    assert!(
-        err.contains("sheet.jsonl:1: not an outcome record"),
-        "{err}"
-    );
+    assert_has(&err, &["sheet.jsonl:1: not an outcome record"]);
     // The same for the local log.
     std::fs::write(dir.path().join("outcomes.jsonl"), "not json\n").unwrap();
     let err = usage_error(dir.path(), &["outcomes"]);
-    assert!(
-        err.contains("outcomes.jsonl:1: not an outcome record"),
-        "{err}"
-    );
+    assert_has(&err, &["outcomes.jsonl:1: not an outcome record"]);
 }
 
 /// `fieldfix validate DIR` passes.
@@ -616,8 +606,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
 
     let written = out_dir.join("error-429.tuned.override.yaml");
     let yaml = std::fs::read_to_string(&written).unwrap();
-    assert!(yaml.contains("- id: stop-and-wait"), "{yaml}");
-    assert!(yaml.contains("# was 0.4; tried in"), "{yaml}");
+    assert_has(&yaml, &["- id: stop-and-wait", "# was 0.4; tried in"]);
     assert_validates(dir.path(), &out_dir);
     // Never overwritten without --force.
     let out = tune(&[]);
@@ -667,9 +656,7 @@ fn tune_prints_current_and_suggested_values_with_their_evidence() {
         .args(["tune", "log.jsonl"])
         .run();
     let text = out.stdout;
-    assert!(text.contains("3 sessions used"), "{text}");
-    assert!(text.contains("step success"), "{text}");
-    assert!(text.contains("90% interval"), "{text}");
+    assert_has(&text, &["3 sessions used", "step success", "90% interval"]);
     let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(
@@ -677,7 +664,7 @@ fn tune_prints_current_and_suggested_values_with_their_evidence() {
         "three sessions support no change: {row}"
     );
     assert_eq!(cells[1], "0.6");
-    assert!(text.contains("No change is supported"), "{text}");
+    assert_has(&text, &["No change is supported"]);
 }
 
 #[test]
@@ -695,13 +682,12 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
         .output();
     assert_eq!(out.code, 1);
     let text = out.stdout.as_str();
-    assert!(
-        text.contains("likelihood must be a number greater than 0"),
-        "{text}"
-    );
-    assert!(
-        text.contains("success must be a number above 0 and at most 1"),
-        "{text}"
+    assert_has(
+        text,
+        &[
+            "likelihood must be a number greater than 0",
+            "success must be a number above 0 and at most 1",
+        ],
     );
     guides.write(
         "error-429.override.yaml",

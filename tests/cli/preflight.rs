@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{Test, pdf};
+use crate::support::{Test, assert_has, pdf};
 
 /// A folder of fixture files, and a separate state folder the binary runs in (where undo lists
 /// go).
@@ -470,10 +470,7 @@ fn links_are_skipped_unless_followed_and_broken_ones_are_findings() {
     assert_eq!(doc["checked"]["links_skipped"], 2);
     assert_eq!(doc["checked"]["files"], 1);
     let (text, _) = t.text(&[]);
-    assert!(
-        text.contains("2 symbolic links were not followed"),
-        "{text}"
-    );
+    assert_has(&text, &["2 symbolic links were not followed"]);
 
     let (doc, code) = t.json(&["--follow-links"]);
     assert_eq!(code, 1);
@@ -593,8 +590,13 @@ fn fix_names_is_a_dry_run_without_apply() {
     let bad = t.file("RFI #12.txt", b"question");
     let (text, code) = t.text(&["--fix-names"]);
     assert_eq!(code, 1);
-    assert!(text.contains("dry run: nothing was renamed"), "{text}");
-    assert!(text.contains("RFI #12.txt  ->  RFI _12.txt"), "{text}");
+    assert_has(
+        &text,
+        &[
+            "dry run: nothing was renamed",
+            "RFI #12.txt  ->  RFI _12.txt",
+        ],
+    );
     assert!(bad.exists());
     assert!(!t.root().join("RFI _12.txt").exists());
     assert_eq!(undo_lists(t.state.path()), Vec::<PathBuf>::new());

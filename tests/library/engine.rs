@@ -10,8 +10,8 @@ use fieldfix::guides::model::{Cause, Condition, Effect, Guide, Library, Question
 use proptest::prelude::*;
 
 use crate::support::{
-    GuideBuilder, cause, escalates, lowers, no_effect, question, raises, rules_out, shared_context,
-    situation, step, tip, when,
+    GuideBuilder, assert_has, cause, escalates, lowers, no_effect, question, raises, rules_out,
+    shared_context, situation, step, tip, when,
 };
 
 /// The built-in knowledge base, loaded once.
@@ -546,7 +546,7 @@ fn an_admin_step_is_weighed_at_its_targets_minutes_in_the_why() {
     assert_eq!(plan.steps[0].id, "quick-b");
     let why = plan.steps[0].why_first.as_deref().expect("a why");
     // Procore support's 1440 minutes, not the step's 15.
-    assert!(why.contains("takes about 1 day"), "{why}");
+    assert_has(why, &["takes about 1 day"]);
     assert!(why.starts_with("A 2-minute step first"), "{why}");
 }
 
@@ -1152,10 +1152,12 @@ fn check_situation_rejects_an_unknown_question() {
         other => panic!("wrong error: {other:?}"),
     }
     let message = err.to_string();
-    assert!(message.contains("did you mean `device`?"), "{message}");
-    assert!(
-        message.contains("valid questions: device, network, scope, queue"),
-        "{message}"
+    assert_has(
+        &message,
+        &[
+            "did you mean `device`?",
+            "valid questions: device, network, scope, queue",
+        ],
     );
 
     // Nothing close: no guess, still the list.
@@ -1249,10 +1251,12 @@ fn check_situation_rejects_an_unknown_step() {
             other => panic!("wrong error: {other:?}"),
         }
         let message = err.to_string();
-        assert!(message.contains("has no step `restrat`"), "{message}");
-        assert!(
-            message.contains("valid steps: check-signal, turn-off-wifi-only"),
-            "{message}"
+        assert_has(
+            &message,
+            &[
+                "has no step `restrat`",
+                "valid steps: check-signal, turn-off-wifi-only",
+            ],
         );
     }
 }
