@@ -247,11 +247,19 @@ fn small_log() -> Vec<Record> {
     ]
 }
 
+/// A [`Test`] whose state folder (returned too: it lives as long as that) holds [`small_log`]
+/// as `name`.
+fn small_log_test(name: &str) -> (tempfile::TempDir, Test) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), lines(&small_log())).unwrap();
+    let test = Test::new().state(dir.path());
+    (dir, test)
+}
+
 #[test]
 fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new().state(dir.path()).arg("outcomes").run();
+    let (dir, test) = small_log_test("outcomes.jsonl");
+    let out = test.arg("outcomes").run();
     let text = out.stdout;
     assert_has(
         &text,
@@ -649,12 +657,8 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
 
 #[test]
 fn tune_prints_current_and_suggested_values_with_their_evidence() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("log.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new()
-        .state(dir.path())
-        .args(["tune", "log.jsonl"])
-        .run();
+    let (_dir, test) = small_log_test("log.jsonl");
+    let out = test.args(["tune", "log.jsonl"]).run();
     let text = out.stdout;
     assert_has(&text, &["3 sessions used", "step success", "90% interval"]);
     let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
@@ -704,12 +708,7 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
 /// `outcomes --format json` pinned (docs/json.md, docs/outcomes.md).
 #[test]
 fn snapshot_outcomes_json() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new()
-        .state(dir.path())
-        .args(["outcomes", "--format", "json"])
-        .stderr("")
-        .run();
+    let (_dir, test) = small_log_test("outcomes.jsonl");
+    let out = test.args(["outcomes", "--format", "json"]).stderr("").run();
     insta::assert_snapshot!("outcomes_json", out.stdout);
 }
