@@ -46,6 +46,28 @@ pub struct Source {
     pub origin: Origin,
 }
 
+impl Source {
+    /// A company guide file `STEM.yaml` holding `text`.
+    pub fn company(stem: &str, text: &str) -> Source {
+        Source {
+            name: format!("{stem}.yaml"),
+            stem: stem.to_owned(),
+            text: text.to_owned(),
+            origin: Origin::Company,
+        }
+    }
+
+    /// The built-in guide file `guides/FILE` holding `text`.
+    pub fn built_in(file: &str, text: String) -> Source {
+        Source {
+            name: format!("guides/{file}"),
+            stem: file.trim_end_matches(".yaml").to_owned(),
+            text,
+            origin: Origin::BuiltIn,
+        }
+    }
+}
+
 /// Whether `path` names a guide file: `.yaml` or `.yml` in any case (`X.YAML` is loaded, or
 /// reported, never silently skipped).
 pub fn is_guide_file(path: &Path) -> bool {
