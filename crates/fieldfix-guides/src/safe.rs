@@ -97,6 +97,13 @@ fn json_escaped(json: String) -> String {
 mod tests {
     use super::*;
 
+    /// `value` as [`write_json`] writes it.
+    fn json(value: &serde_json::Value) -> String {
+        let mut out = Vec::new();
+        write_json(&mut out, value).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
     #[test]
     fn escapes_are_made_visible_and_lines_kept_only_in_text() {
         let evil = "a\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}.txt";
@@ -110,9 +117,7 @@ mod tests {
     #[test]
     fn json_escapes_what_serde_json_leaves_raw_and_means_the_same() {
         let value = serde_json::json!({"name": "rtl\u{202e}txt.exe \u{9b}2J \u{1b} é 😀"});
-        let mut out = Vec::new();
-        write_json(&mut out, &value).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = json(&value);
         assert!(
             text.contains("rtl\\u202etxt.exe \\u009b2J \\u001b é 😀"),
             "{text}"
@@ -135,9 +140,7 @@ mod tests {
         // DEL is ASCII but a control character: it must not slip through the fast path.
         let value =
             serde_json::json!({"plain": "Check the upload queue (2 min).", "del": "a\u{7f}b"});
-        let mut out = Vec::new();
-        write_json(&mut out, &value).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = json(&value);
         assert!(
             text.contains("\"Check the upload queue (2 min).\""),
             "{text}"
