@@ -56,21 +56,28 @@ footer{color:var(--muted);font-size:.85rem;margin-top:3rem;padding-bottom:2rem}
 
 /// A whole page around `body`.
 fn layout(title: &str, body: Markup, footer: Markup) -> String {
+    let style = html! { style { (PreEscaped(CSS)) } };
+    page(title, None, style, html! { (body) footer { (footer) } })
+}
+
+/// A whole document: the head (with the Content-Security-Policy `csp` when given, and `style`),
+/// then `body`.
+pub(super) fn page(title: &str, csp: Option<&str>, style: Markup, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         (PreEscaped(MARK))
         html lang="en" {
             head {
                 meta charset="utf-8";
+                @if let Some(csp) = csp {
+                    meta http-equiv="Content-Security-Policy" content=(csp);
+                }
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(concat!("fieldfix ", env!("CARGO_PKG_VERSION")));
                 title { (title) }
-                style { (PreEscaped(CSS)) }
+                (style)
             }
-            body {
-                (body)
-                footer { (footer) }
-            }
+            body { (body) }
         }
     };
     let mut s = page.into_string();
