@@ -412,8 +412,7 @@ mod tests {
         let scan = Scan {
             findings: vec![finding("big.mov", Check::Large, Severity::Warn, "x")],
             files: 1,
-            folders: 0,
-            links_skipped: 0,
+            ..Scan::default()
         };
         let text = render_text(&scan, &Paint::plain());
         assert!(text.starts_with("Checked 1 file in 0 folders."));
@@ -432,7 +431,7 @@ mod tests {
             findings: vec![finding("x.pdf", Check::PdfPassword, Severity::Fail, "Ask.")],
             files: 1,
             folders: 1,
-            links_skipped: 0,
+            ..Scan::default()
         };
         let doc = json(&scan, &Options::default(), None);
         assert_eq!(doc["schema_version"], SCHEMA_VERSION);
