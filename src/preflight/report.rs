@@ -108,6 +108,10 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
         group.len()
     );
     let shared_fix = group.iter().all(|f| f.fix == first.fix);
+    let what_to_do = |out: &mut String, fix: &str, indent: &str| {
+        let fix = format!("What to do: {}", safe::text(fix));
+        let _ = writeln!(out, "{}", p.wrap(&fix, indent, indent));
+    };
     for f in group {
         let tag = match f.severity {
             Severity::Fail => p.bad("FAIL"),
@@ -120,27 +124,11 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
             p.wrap(&safe::text(&f.problem), "        ", "        ")
         );
         if !shared_fix {
-            let _ = writeln!(
-                out,
-                "{}",
-                p.wrap(
-                    &format!("What to do: {}", safe::text(&f.fix)),
-                    "        ",
-                    "        "
-                )
-            );
+            what_to_do(out, &f.fix, "        ");
         }
     }
     if shared_fix {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(
-                &format!("What to do: {}", safe::text(&first.fix)),
-                "  ",
-                "  "
-            )
-        );
+        what_to_do(out, &first.fix, "  ");
     }
 }
 
