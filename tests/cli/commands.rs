@@ -558,9 +558,15 @@ fn flags_win_over_the_answers_file() {
     assert_eq!(doc["tried"], json!(["check-signal", "switch-network"]));
 }
 
+/// `diagnose photos --device ios ARGS --format json`.
+fn photos_on_ios(args: &[&str]) -> Value {
+    let common = ["diagnose", "photos", "--device", "ios"];
+    json_of(&[&common[..], args, &["--format", "json"]].concat())
+}
+
 #[test]
 fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
-    let base = json_of(&["diagnose", "photos", "--device", "ios", "--format", "json"]);
+    let base = photos_on_ios(&[]);
     let first = base["steps"][0]["id"]
         .as_str()
         .expect("a first step")
@@ -568,9 +574,7 @@ fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
     let checks = strings(&base["steps"][0]["checks"]);
     assert!(!checks.is_empty());
 
-    let after = json_of(&[
-        "diagnose", "photos", "--device", "ios", "--tried", &first, "--format", "json",
-    ]);
+    let after = photos_on_ios(&["--tried", &first]);
     assert_eq!(after["tried"], json!([first]));
     let steps = field(&after["steps"], "id");
     assert!(
@@ -586,10 +590,7 @@ fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
     }
 
     let second = steps[0].clone();
-    let again = json_of(&[
-        "diagnose", "photos", "--device", "ios", "--tried", &first, "--tried", &second, "--format",
-        "json",
-    ]);
+    let again = photos_on_ios(&["--tried", &first, "--tried", &second]);
     assert_eq!(again["tried"], json!([first, second]), "in the order tried");
     let steps = field(&again["steps"], "id");
     assert!(
@@ -600,14 +601,12 @@ fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
 
 #[test]
 fn a_skipped_step_leaves_the_plan_but_keeps_its_causes() {
-    let base = json_of(&["diagnose", "photos", "--device", "ios", "--format", "json"]);
+    let base = photos_on_ios(&[]);
     let first = base["steps"][0]["id"]
         .as_str()
         .expect("a first step")
         .to_owned();
-    let skipped = json_of(&[
-        "diagnose", "photos", "--device", "ios", "--skip", &first, "--format", "json",
-    ]);
+    let skipped = photos_on_ios(&["--skip", &first]);
     assert_eq!(skipped["skipped"], json!([first]));
     assert_eq!(skipped["tried"], json!([]));
     let steps = field(&skipped["steps"], "id");
