@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::names::{Rename, Undone, final_path};
 use super::{Finding, Options, Renames, Scan, Severity};
-use crate::output::{Paint, SCHEMA_VERSION};
+use crate::output::{Paint, SCHEMA_VERSION, thousands};
 use crate::safe;
 
 /// Serializes a path as text, replacing what is not valid Unicode.
@@ -16,13 +16,8 @@ pub(super) fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::O
     s.serialize_str(&path.to_string_lossy())
 }
 
-/// `1234` as `1,234`.
-fn count(n: u64) -> String {
-    crate::output::thousands(n)
-}
-
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", count(n), if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// The text report: what was checked, then each kind of problem with its files and what to
@@ -60,7 +55,7 @@ pub fn render_text(scan: &Scan, p: &Paint) -> String {
     let at_risk = scan.at_risk() as u64;
     let verdict = if failing > 0 {
         let also = if at_risk > 0 {
-            format!(", {} at risk", count(at_risk))
+            format!(", {} at risk", thousands(at_risk))
         } else {
             String::new()
         };
@@ -289,7 +284,7 @@ pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
         "\nRestored {}{}.",
         plural(restored, "name", "names"),
         if failed > 0 {
-            format!("; {} could not be restored", count(failed))
+            format!("; {} could not be restored", thousands(failed))
         } else {
             String::new()
         }
@@ -338,14 +333,6 @@ mod tests {
             problem: format!("problem with {path}"),
             fix: fix.to_owned(),
         }
-    }
-
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1_234_567), "1,234,567");
     }
 
     #[test]
