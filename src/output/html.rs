@@ -105,7 +105,7 @@ pub fn index(library: &Library) -> String {
 }
 
 /// Every guide, by title: linked, with its summary, and with `ids` its id and aliases too.
-pub fn guide_list(library: &Library, ids: bool) -> Markup {
+pub(super) fn guide_list(library: &Library, ids: bool) -> Markup {
     let mut guides: Vec<&Guide> = library.guides.iter().collect();
     guides.sort_by_key(|g| g.title.to_lowercase());
     html! {
