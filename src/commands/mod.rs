@@ -27,10 +27,9 @@ use crate::error::Error;
 use crate::guides::loading::{self, LeftOut, Loading, Reason};
 use crate::guides::{Library, Problem};
 use crate::guides::{cache, embedded};
-use crate::output::{Out, Paint};
+use crate::output::{Out, Paint, thousands};
 use crate::search::Index;
 
-pub use crate::output::thousands;
 pub use diagnose::{DiagnoseRequest, answers, situation};
 
 /// What every command runs with: the company guides folder (`--guides`) and where results go.
@@ -129,14 +128,4 @@ fn first_problems(problems: &[Problem]) -> String {
         ));
     }
     lines.concat()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(super::thousands(7), "7");
-        assert_eq!(super::thousands(1376), "1,376");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
-    }
 }
