@@ -31,31 +31,10 @@ use std::time::Instant;
 use fieldfix::engine::{self, Plan, Situation};
 use fieldfix::guides::model::{Guide, Library, Question, RAISE_FACTOR, Target};
 
-/// A tiny deterministic PRNG (xorshift64*): the same faults on every run and machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        let x = self.0.wrapping_mul(0x2545_F491_4F6C_DD1D);
-        (x >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// An index drawn with these weights (which need not sum to 1).
-    fn pick(&mut self, weights: &[f64]) -> usize {
-        let total: f64 = weights.iter().sum();
-        let mut x = self.next() * total;
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.iter().rposition(|w| *w > 0.0).unwrap_or(0)
-    }
-}
+/// The same faults on every run and machine.
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 const DONT_KNOW: f64 = 0.2;
 

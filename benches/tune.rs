@@ -19,17 +19,10 @@ use fieldfix::engine::{self, Situation};
 use fieldfix::guides::model::Library;
 use fieldfix::outcomes::{Ending, RECORD_VERSION, Record, StepOutcome, StepResult, guide_hash};
 
-/// A tiny deterministic PRNG (xorshift64*): the same log on every run and machine.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 33) as usize % n.max(1)
-    }
-}
+/// The same log on every run and machine.
+#[path = "../tests/support/rng.rs"]
+mod rng;
+use rng::Rng;
 
 /// One walk: a guide, its answers, the steps with their results, and how it ended.
 struct Walk {

@@ -76,7 +76,7 @@ fn report(err: &anyhow::Error) -> u8 {
             let _ = writeln!(stderr, "{} {p}\n", paint.bad("error:"));
         }
         if problems.len() > SHOWN_PROBLEMS {
-            let more = commands::thousands(problems.len() - SHOWN_PROBLEMS);
+            let more = crate::output::thousands(problems.len() - SHOWN_PROBLEMS);
             let _ = writeln!(
                 stderr,
                 "…and {more} more; run `fieldfix validate DIR` for the full list\n"

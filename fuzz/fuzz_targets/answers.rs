@@ -4,19 +4,13 @@
 #![no_main]
 
 use fieldfix::guides::load::Source;
-use fieldfix::guides::model::Origin;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let source = Source {
-        name: "answers.yaml".to_owned(),
-        stem: "answers".to_owned(),
-        text: text.to_owned(),
-        origin: Origin::Company,
-    };
+    let source = Source::company("answers", text);
     if let Err(message) = fieldfix::commands::answers(&source) {
         let lines = text.split("\r\n").flat_map(|l| l.split(['\n', '\r'])).count();
         if let Some(line) = message

@@ -4,19 +4,13 @@
 #![no_main]
 
 use fieldfix::guides::load::{Source, assemble};
-use fieldfix::guides::model::Origin;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let source = Source {
-        name: "fuzzed.yaml".to_owned(),
-        stem: "fuzzed".to_owned(),
-        text: text.to_owned(),
-        origin: Origin::Company,
-    };
+    let source = Source::company("fuzzed", text);
     let checked = assemble(fieldfix::guides::embedded::library(), vec![source], Vec::new());
     assert!(checked.library.is_some() || !checked.problems.is_empty());
     let lines: Vec<&str> = text

@@ -107,11 +107,7 @@ fn command_page(sub: &clap::Command) -> anyhow::Result<Vec<u8>> {
     let has_subcommands = sub.has_subcommands();
     let man = clap_mangen::Man::new(sub.version(env!("CARGO_PKG_VERSION")));
     let mut roff = Vec::new();
-    man.render_title(&mut roff)?;
-    man.render_name_section(&mut roff)?;
-    man.render_synopsis_section(&mut roff)?;
-    man.render_description_section(&mut roff)?;
-    man.render_options_section(&mut roff)?;
+    clap_sections(&man, &mut roff)?;
     if has_subcommands {
         man.render_subcommands_section(&mut roff)?;
     }
@@ -125,11 +121,7 @@ fn main_page(command: &clap::Command) -> anyhow::Result<Vec<u8>> {
     let command = command.clone().after_help(None::<&str>);
     let man = clap_mangen::Man::new(command);
     let mut roff = Vec::new();
-    man.render_title(&mut roff)?;
-    man.render_name_section(&mut roff)?;
-    man.render_synopsis_section(&mut roff)?;
-    man.render_description_section(&mut roff)?;
-    man.render_options_section(&mut roff)?;
+    clap_sections(&man, &mut roff)?;
     man.render_subcommands_section(&mut roff)?;
     roff.extend_from_slice(
         b".PP\nEach command has its own page, like \\fBfieldfix\\-diagnose\\fR(1): \\fBfieldfix man \\-\\-out\\fR \\fIDIR\\fR writes them all, \\fBfieldfix man\\fR \\fICOMMAND\\fR prints one.\n",
@@ -140,6 +132,15 @@ fn main_page(command: &clap::Command) -> anyhow::Result<Vec<u8>> {
     roff.extend_from_slice(exit_status().as_bytes());
     man.render_version_section(&mut roff)?;
     Ok(roff)
+}
+
+/// clap's sections of a page, from the title to OPTIONS.
+fn clap_sections(man: &clap_mangen::Man, roff: &mut Vec<u8>) -> std::io::Result<()> {
+    man.render_title(roff)?;
+    man.render_name_section(roff)?;
+    man.render_synopsis_section(roff)?;
+    man.render_description_section(roff)?;
+    man.render_options_section(roff)
 }
 
 /// The EXAMPLES section: the lines `--help` ends with.

@@ -26,9 +26,10 @@ use anyhow::Context;
 use crate::error::Error;
 use crate::guides::loading::{self, LeftOut, Loading, Reason};
 use crate::guides::{Library, Problem};
-use crate::output::{Out, Paint};
+use crate::guides::{cache, embedded};
+use crate::output::{Out, Paint, thousands};
+use crate::search::Index;
 
-pub use crate::output::thousands;
 pub use diagnose::{DiagnoseRequest, answers, situation};
 
 /// What every command runs with: the company guides folder (`--guides`) and where results go.
@@ -40,6 +41,31 @@ pub struct Env<'a, 'w> {
 impl Env<'_, '_> {
     /// The guides as `loading` says; what a lenient load left out is a warning on stderr.
     pub fn library(&self, loading: Loading) -> anyhow::Result<Library> {
+        Ok(self.load(loading)?.library)
+    }
+
+    /// The search index of the guides a lenient load gives. A `--guides` folder's is kept with
+    /// the guide cache, so an unchanged folder is searched without loading its guides.
+    pub fn search_index(&self) -> anyhow::Result<Index> {
+        let key = self
+            .guides
+            .and_then(|dir| Some((dir, cache::key(dir, embedded::BUILD_ID)?)));
+        if let Some((dir, key)) = &key
+            && let Some(index) = cache::get_index(dir, key)
+        {
+            return Ok(index);
+        }
+        let loaded = self.load(Loading::Lenient)?;
+        let index = Index::new(&loaded.library);
+        // A folder with problems is loaded afresh every time, so its warning is shown every time.
+        if let (Some((dir, key)), None) = (&key, &loaded.left_out) {
+            cache::put_index(dir, key, &index);
+        }
+        Ok(index)
+    }
+
+    /// [`Env::library`], with what was left out.
+    fn load(&self, loading: Loading) -> anyhow::Result<loading::Lenient> {
         let dir = self.guides;
         let loaded = loading::library(loading, dir)
             .map_err(Error::from)
@@ -56,7 +82,7 @@ impl Env<'_, '_> {
                 warning(left_out)
             );
         }
-        Ok(loaded.library)
+        Ok(loaded)
     }
 }
 
@@ -102,14 +128,4 @@ fn first_problems(problems: &[Problem]) -> String {
         ));
     }
     lines.concat()
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(super::thousands(7), "7");
-        assert_eq!(super::thousands(1376), "1,376");
-        assert_eq!(super::thousands(1_000_000), "1,000,000");
-    }
 }

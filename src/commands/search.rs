@@ -2,7 +2,6 @@
 
 use super::Env;
 use crate::error::exit;
-use crate::guides::loading::Loading;
 use crate::output::{Format, json, text};
 
 /// What `fieldfix search` was asked for.
@@ -17,8 +16,7 @@ pub struct SearchRequest {
 
 /// `fieldfix search`.
 pub fn run(request: &SearchRequest, env: &mut Env) -> anyhow::Result<u8> {
-    let library = env.library(Loading::Lenient)?;
-    let mut hits = crate::search::search(&library, &request.query);
+    let mut hits = env.search_index()?.search(&request.query);
     hits.truncate(request.limit);
     let out = &mut *env.out;
     match request.format {

@@ -11,6 +11,10 @@
 //!   ([`fieldfix_guides::sound::library`], which every freshly loaded library passes too):
 //!   printable one-line names, ids, sources, positive numbers, known references, no cycle.
 //!
+//! Next to the library, in a file of its own under the same key and checks (its printed names,
+//! titles and phrases must be printable single lines), is the folder's search index (compact
+//! binary, postcard): `search` reads only that, and never loads the guides of a folder unchanged.
+//!
 //! Any doubt (unreadable, corrupt, edited, stale) means a fresh parse. Only a folder without
 //! problems is cached; a cache that cannot be written is ignored.
 
@@ -22,6 +26,7 @@ use crate::sha256_hex;
 use serde::{Deserialize, Serialize};
 
 use super::model::Library;
+use crate::search::Index;
 
 /// Cache files larger than this are not read.
 const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
@@ -106,21 +111,48 @@ fn private(dir: &Path) -> bool {
 
 /// The cached library for `folder`, when its key still matches and it passes every check.
 pub fn get(folder: &Path, key: &Key) -> Option<Library> {
-    let path = file_for(folder)?;
-    if !private(path.parent()?) {
-        return None;
-    }
-    let text = crate::input::read_text(&path, MAX_CACHE_BYTES).ok()?;
-    let (first, body) = text.split_once('\n')?;
-    if first.strip_prefix(MARK)? != sha256_hex(body.as_bytes()) {
-        return None;
-    }
-    let entry: StoredEntry = serde_json::from_str(body).ok()?;
+    let entry: StoredEntry = serde_json::from_slice(&read(&file_for(folder)?)?).ok()?;
     if entry.key != *key {
         return None;
     }
     fieldfix_guides::sound::library(&entry.library).ok()?;
     Some(entry.library)
+}
+
+/// The file of a folder's search index, next to its library's: a search reads only this.
+pub fn index_file(folder: &Path) -> Option<PathBuf> {
+    Some(file_for(folder)?.with_extension("index"))
+}
+
+/// The cached search index for `folder`, when its key still matches and every name, title and
+/// phrase it prints is one printable line.
+pub fn get_index(folder: &Path, key: &Key) -> Option<Index> {
+    let (stored, index): (Key, Index) = postcard::from_bytes(&read(&index_file(folder)?)?).ok()?;
+    let printable = |text: &str| {
+        fieldfix_guides::text::forbidden_char(text).is_none() && !text.contains(['\n', '\r'])
+    };
+    (stored == *key && index.printed().all(printable)).then_some(index)
+}
+
+/// Stores the search index for `folder`, as [`put`] does the library.
+pub fn put_index(folder: &Path, key: &Key, index: &Index) {
+    if let (Some(path), Ok(body)) = (index_file(folder), postcard::to_allocvec(&(key, index))) {
+        write(&path, &body);
+    }
+}
+
+/// The body of a cache file, when the folder is private and the body matches its checksum.
+fn read(path: &Path) -> Option<Vec<u8>> {
+    if !private(path.parent()?) {
+        return None;
+    }
+    let bytes = crate::input::read_bytes(path, MAX_CACHE_BYTES).ok()?;
+    let newline = bytes.iter().position(|b| *b == b'\n')?;
+    let (first, body) = (&bytes[..newline], &bytes[newline + 1..]);
+    if std::str::from_utf8(first).ok()?.strip_prefix(MARK)? != sha256_hex(body) {
+        return None;
+    }
+    Some(body.to_vec())
 }
 
 /// Creates the cache folder, owner-only on Unix; on Windows it inherits the ACL of the user's
@@ -139,18 +171,27 @@ fn create_private(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// Stores the library for `folder` (atomically; failures are ignored: the cache is only a cache).
+/// Stores the library for `folder`.
 pub fn put(folder: &Path, key: &Key, library: &Library) {
-    let Some(path) = file_for(folder) else { return };
+    if let (Some(path), Ok(body)) = (
+        file_for(folder),
+        serde_json::to_vec(&Entry { key, library }),
+    ) {
+        write(&path, &body);
+    }
+}
+
+/// Writes a cache file: the mark with the checksum of `body`, then `body` (atomically;
+/// failures are ignored: the cache is only a cache).
+fn write(path: &Path, body: &[u8]) {
     let Some(parent) = path.parent() else { return };
     let write = || -> std::io::Result<()> {
         create_private(parent)?;
-        let body = serde_json::to_string(&Entry { key, library })?;
         let mut tmp = tempfile::NamedTempFile::new_in(parent)?;
-        writeln!(tmp, "{MARK}{}", sha256_hex(body.as_bytes()))?;
-        tmp.write_all(body.as_bytes())?;
+        writeln!(tmp, "{MARK}{}", sha256_hex(body))?;
+        tmp.write_all(body)?;
         tmp.as_file_mut().flush()?;
-        tmp.persist(&path).map_err(|e| e.error)?;
+        tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     };
     let _ = write();

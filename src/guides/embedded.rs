@@ -2,7 +2,7 @@
 //! snippets) and the library the build script checked and pre-compiled to JSON (for speed).
 
 use super::load::Source;
-use super::model::{Library, Origin};
+use super::model::Library;
 
 include!(concat!(env!("OUT_DIR"), "/embedded_guides.rs"));
 
@@ -15,12 +15,7 @@ pub const VERSION: &str = env!("FIELDFIX_VERSION");
 pub fn sources() -> Vec<Source> {
     EMBEDDED
         .iter()
-        .map(|(name, text)| Source {
-            name: format!("guides/{name}"),
-            stem: name.trim_end_matches(".yaml").to_owned(),
-            text: (*text).to_owned(),
-            origin: Origin::BuiltIn,
-        })
+        .map(|(name, text)| Source::built_in(name, (*text).to_owned()))
         .collect()
 }
 

@@ -74,7 +74,7 @@ pub fn for_each_record(
             vec![path.clone()]
         };
         for file in files {
-            let read = read_file_with(&file, &mut each)?;
+            let read = read_file(&file, &mut each)?;
             all.warnings.extend(read.warnings);
             all.files += 1;
         }
@@ -97,16 +97,8 @@ fn jsonl_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Reads one outcome file.
-pub fn read_file(path: &Path) -> Result<Records, ReadError> {
-    let mut records = Vec::new();
-    let mut read = read_file_with(path, &mut |r| records.push(r))?;
-    read.records = records;
-    Ok(read)
-}
-
 /// Reads one outcome file a line at a time, handing each record to `each`.
-fn read_file_with(path: &Path, each: &mut dyn FnMut(Record)) -> Result<Records, ReadError> {
+fn read_file(path: &Path, each: &mut dyn FnMut(Record)) -> Result<Records, ReadError> {
     let unreadable = |reason: String| ReadError::Unreadable {
         path: path.to_owned(),
         reason,

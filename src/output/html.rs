@@ -56,21 +56,28 @@ footer{color:var(--muted);font-size:.85rem;margin-top:3rem;padding-bottom:2rem}
 
 /// A whole page around `body`.
 fn layout(title: &str, body: Markup, footer: Markup) -> String {
+    let style = html! { style { (PreEscaped(CSS)) } };
+    page(title, None, style, html! { (body) footer { (footer) } })
+}
+
+/// A whole document: the head (with the Content-Security-Policy `csp` when given, and `style`),
+/// then `body`.
+pub(super) fn page(title: &str, csp: Option<&str>, style: Markup, body: Markup) -> String {
     let page = html! {
         (DOCTYPE)
         (PreEscaped(MARK))
         html lang="en" {
             head {
                 meta charset="utf-8";
+                @if let Some(csp) = csp {
+                    meta http-equiv="Content-Security-Policy" content=(csp);
+                }
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content=(concat!("fieldfix ", env!("CARGO_PKG_VERSION")));
                 title { (title) }
-                style { (PreEscaped(CSS)) }
+                (style)
             }
-            body {
-                (body)
-                footer { (footer) }
-            }
+            body { (body) }
         }
     };
     let mut s = page.into_string();
@@ -80,8 +87,6 @@ fn layout(title: &str, body: Markup, footer: Markup) -> String {
 
 /// The index page: every guide, linked, with its summary.
 pub fn index(library: &Library) -> String {
-    let mut guides: Vec<&Guide> = library.guides.iter().collect();
-    guides.sort_by_key(|g| g.title.to_lowercase());
     let body = html! {
         main {
             h1 { "Procore troubleshooting guides" }
@@ -89,13 +94,29 @@ pub fn index(library: &Library) -> String {
                 (library.guides.len()) " problems and how to fix them, one step at a time. "
                 "To be walked through one, run " code { "fieldfix fix ID" } "."
             }
-            ul.guides {
-                @for g in guides {
-                    li {
-                        a href=(page_file(&g.id)) { (g.title) }
-                        " "
-                        @if g.origin == Origin::Company { span.badge { "company guide" } }
-                        p { (g.summary) }
+            (guide_list(library, true))
+        }
+    };
+    layout(
+        "Procore troubleshooting guides",
+        body,
+        html! { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) "." },
+    )
+}
+
+/// Every guide, by title: linked, with its summary, and with `ids` its id and aliases too.
+pub(super) fn guide_list(library: &Library, ids: bool) -> Markup {
+    let mut guides: Vec<&Guide> = library.guides.iter().collect();
+    guides.sort_by_key(|g| g.title.to_lowercase());
+    html! {
+        ul.guides {
+            @for g in guides {
+                li {
+                    a href=(page_file(&g.id)) { (g.title) }
+                    " "
+                    @if g.origin == Origin::Company { span.badge { "company guide" } }
+                    p { (g.summary) }
+                    @if ids {
                         p.meta {
                             code { (g.id) }
                             @if !g.aliases.is_empty() { " · also: " (g.aliases.join(", ")) }
@@ -104,12 +125,7 @@ pub fn index(library: &Library) -> String {
                 }
             }
         }
-    };
-    layout(
-        "Procore troubleshooting guides",
-        body,
-        html! { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) "." },
-    )
+    }
 }
 
 /// A link to another guide's page, by its title.

@@ -237,6 +237,10 @@ mod tests {
 
     #[test]
     fn numbers_read_naturally() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1376), "1,376");
+        assert_eq!(thousands(1_000_000), "1,000,000");
         assert_eq!(percent(0.004), "<1%");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(0.456), "46%");

@@ -240,49 +240,58 @@ pub fn tuning(tuning: &Tuning, library: &Library, paint: &Paint) -> String {
 
 /// A guide's step and cause tables.
 fn guide_tables(g: &GuideTuning) -> String {
-    let mark = |supported: bool| if supported { "*" } else { " " };
     let mut text = String::new();
     if !g.steps.is_empty() {
-        let mut rows = vec![[
-            "    step success".to_owned(),
-            "now".to_owned(),
-            "suggested".to_owned(),
-            "90% interval".to_owned(),
-            "tried".to_owned(),
-            "fixed".to_owned(),
-        ]];
-        for s in &g.steps {
-            rows.push([
-                format!("  {} {}", mark(s.supported), s.id),
-                number(s.current),
-                number(s.suggested),
-                interval(s.interval),
-                s.tried.to_string(),
-                s.fixed.to_string(),
-            ]);
-        }
-        text.push_str(&table(&rows));
+        text.push_str(&estimates(
+            ["    step success", "tried", "fixed"],
+            g.steps.iter().map(|s| {
+                let counts = [s.tried.to_string(), s.fixed.to_string()];
+                (
+                    s.supported,
+                    &s.id,
+                    [s.current, s.suggested],
+                    s.interval,
+                    counts,
+                )
+            }),
+        ));
     }
-    let mut rows = vec![[
-        "    cause likelihood".to_owned(),
-        "now".to_owned(),
-        "suggested".to_owned(),
-        "90% interval".to_owned(),
-        "sessions".to_owned(),
-        "attributed".to_owned(),
-    ]];
-    for c in &g.causes {
-        rows.push([
-            format!("  {} {}", mark(c.supported), c.id),
-            number(c.current),
-            number(c.suggested),
-            interval(c.interval),
-            c.sessions.to_string(),
-            format!("{:.1}", c.attributed),
+    text.push_str(&estimates(
+        ["    cause likelihood", "sessions", "attributed"],
+        g.causes.iter().map(|c| {
+            let counts = [c.sessions.to_string(), format!("{:.1}", c.attributed)];
+            (
+                c.supported,
+                &c.id,
+                [c.current, c.suggested],
+                c.interval,
+                counts,
+            )
+        }),
+    ));
+    text
+}
+
+/// One table of estimates: a row per (supported, id, [now, suggested], interval, two counts),
+/// under `head` (the first column's title and the two counts').
+fn estimates<'a>(
+    head: [&str; 3],
+    rows: impl Iterator<Item = (bool, &'a String, [f64; 2], [f64; 2], [String; 2])>,
+) -> String {
+    let [first, a, b] = head;
+    let mut table_rows = vec![[first, "now", "suggested", "90% interval", a, b].map(str::to_owned)];
+    for (supported, id, [now, suggested], iv, [x, y]) in rows {
+        let mark = if supported { "*" } else { " " };
+        table_rows.push([
+            format!("  {mark} {id}"),
+            number(now),
+            number(suggested),
+            interval(iv),
+            x,
+            y,
         ]);
     }
-    text.push_str(&table(&rows));
-    text
+    table(&table_rows)
 }
 
 /// The override file `tune --write` writes for one guide: the supported changes, each with a

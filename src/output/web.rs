@@ -4,10 +4,10 @@
 //! file of the site: the page works from `file://` and any static host, under a strict
 //! Content-Security-Policy (scripts and styles from the site only, WebAssembly allowed).
 
-use maud::{DOCTYPE, PreEscaped, html};
+use maud::html;
 
-use super::html::{CSS, MARK, page_file};
-use crate::guides::model::{Guide, Library, Origin};
+use super::html::{CSS, MARK, guide_list, page};
+use crate::guides::model::Library;
 
 /// The policy of the front page: nothing from anywhere else, no inline script or style.
 pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -49,55 +49,29 @@ pub fn assets(library: &Library) -> Vec<(String, String)> {
 /// The front page: the wizard, and below it every guide, linked (all a browser without
 /// scripts shows).
 pub fn index(library: &Library) -> String {
-    let mut guides: Vec<&Guide> = library.guides.iter().collect();
-    guides.sort_by_key(|g| g.title.to_lowercase());
-    let page = html! {
-        (DOCTYPE)
-        (PreEscaped(MARK))
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(CSP);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(concat!("fieldfix ", env!("CARGO_PKG_VERSION")));
-                title { "Procore troubleshooting" }
-                link rel="stylesheet" href=(STYLE);
+    let body = html! {
+        main {
+            div #wizard aria-live="polite" {
+                h1 { "What's going wrong?" }
+                p.summary {
+                    "Pick your problem below: each guide walks you through the fixes. "
+                    "(The step-by-step wizard needs JavaScript.)"
+                }
             }
-            body {
-                main {
-                    div #wizard aria-live="polite" {
-                        h1 { "What's going wrong?" }
-                        p.summary {
-                            "Pick your problem below: each guide walks you through the fixes. "
-                            "(The step-by-step wizard needs JavaScript.)"
-                        }
-                    }
-                    section #all-guides aria-labelledby="all-title" {
-                        h2 #all-title { "All guides" }
-                        p.summary {
-                            (library.guides.len()) " problems and how to fix them, one step at a time. "
-                            "In a terminal, run " code { "fieldfix fix" } "."
-                        }
-                        ul.guides {
-                            @for g in guides {
-                                li {
-                                    a href=(page_file(&g.id)) { (g.title) }
-                                    " "
-                                    @if g.origin == Origin::Company { span.badge { "company guide" } }
-                                    p { (g.summary) }
-                                }
-                            }
-                        }
-                    }
+            section #all-guides aria-labelledby="all-title" {
+                h2 #all-title { "All guides" }
+                p.summary {
+                    (library.guides.len()) " problems and how to fix them, one step at a time. "
+                    "In a terminal, run " code { "fieldfix fix" } "."
                 }
-                footer { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) ". Works offline: nothing you choose leaves this device." }
-                @for script in SCRIPTS {
-                    script src=(script) {}
-                }
+                (guide_list(library, false))
             }
         }
+        footer { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) ". Works offline: nothing you choose leaves this device." }
+        @for script in SCRIPTS {
+            script src=(script) {}
+        }
     };
-    let mut s = page.into_string();
-    s.push('\n');
-    s
+    let style = html! { link rel="stylesheet" href=(STYLE); };
+    page("Procore troubleshooting", Some(CSP), style, body)
 }

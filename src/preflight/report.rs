@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::names::{Rename, Undone, final_path};
 use super::{Finding, Options, Renames, Scan, Severity};
-use crate::output::{Paint, SCHEMA_VERSION};
+use crate::output::{Paint, SCHEMA_VERSION, thousands};
 use crate::safe;
 
 /// Serializes a path as text, replacing what is not valid Unicode.
@@ -16,13 +16,8 @@ pub(super) fn lossy_path<S: serde::Serializer>(path: &Path, s: S) -> Result<S::O
     s.serialize_str(&path.to_string_lossy())
 }
 
-/// `1234` as `1,234`.
-fn count(n: u64) -> String {
-    crate::output::thousands(n)
-}
-
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{} {}", count(n), if n == 1 { one } else { many })
+    format!("{} {}", thousands(n), if n == 1 { one } else { many })
 }
 
 /// The text report: what was checked, then each kind of problem with its files and what to
@@ -60,7 +55,7 @@ pub fn render_text(scan: &Scan, p: &Paint) -> String {
     let at_risk = scan.at_risk() as u64;
     let verdict = if failing > 0 {
         let also = if at_risk > 0 {
-            format!(", {} at risk", count(at_risk))
+            format!(", {} at risk", thousands(at_risk))
         } else {
             String::new()
         };
@@ -108,6 +103,10 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
         group.len()
     );
     let shared_fix = group.iter().all(|f| f.fix == first.fix);
+    let what_to_do = |out: &mut String, fix: &str, indent: &str| {
+        let fix = format!("What to do: {}", safe::text(fix));
+        let _ = writeln!(out, "{}", p.wrap(&fix, indent, indent));
+    };
     for f in group {
         let tag = match f.severity {
             Severity::Fail => p.bad("FAIL"),
@@ -120,27 +119,11 @@ fn group_text(out: &mut String, group: &[Finding], p: &Paint) {
             p.wrap(&safe::text(&f.problem), "        ", "        ")
         );
         if !shared_fix {
-            let _ = writeln!(
-                out,
-                "{}",
-                p.wrap(
-                    &format!("What to do: {}", safe::text(&f.fix)),
-                    "        ",
-                    "        "
-                )
-            );
+            what_to_do(out, &f.fix, "        ");
         }
     }
     if shared_fix {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(
-                &format!("What to do: {}", safe::text(&first.fix)),
-                "  ",
-                "  "
-            )
-        );
+        what_to_do(out, &first.fix, "  ");
     }
 }
 
@@ -301,7 +284,7 @@ pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
         "\nRestored {}{}.",
         plural(restored, "name", "names"),
         if failed > 0 {
-            format!("; {} could not be restored", count(failed))
+            format!("; {} could not be restored", thousands(failed))
         } else {
             String::new()
         }
@@ -350,14 +333,6 @@ mod tests {
             problem: format!("problem with {path}"),
             fix: fix.to_owned(),
         }
-    }
-
-    #[test]
-    fn counts_read_naturally() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1000), "1,000");
-        assert_eq!(count(1_234_567), "1,234,567");
     }
 
     #[test]
@@ -412,8 +387,7 @@ mod tests {
         let scan = Scan {
             findings: vec![finding("big.mov", Check::Large, Severity::Warn, "x")],
             files: 1,
-            folders: 0,
-            links_skipped: 0,
+            ..Scan::default()
         };
         let text = render_text(&scan, &Paint::plain());
         assert!(text.starts_with("Checked 1 file in 0 folders."));
@@ -432,7 +406,7 @@ mod tests {
             findings: vec![finding("x.pdf", Check::PdfPassword, Severity::Fail, "Ask.")],
             files: 1,
             folders: 1,
-            links_skipped: 0,
+            ..Scan::default()
         };
         let doc = json(&scan, &Options::default(), None);
         assert_eq!(doc["schema_version"], SCHEMA_VERSION);

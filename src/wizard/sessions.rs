@@ -48,31 +48,42 @@ struct Entry {
 /// Lists the saved sessions (newest first), or discards one.
 pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> anyhow::Result<u8> {
     let store = Store::default_location();
-    if let Some(id) = &request.discard {
-        // Not while a wizard has it open: that wizard would save it again.
-        let _held = store.hold(id).map_err(|e| Error::Usage(e.to_string()))?;
-        let session = store.load(id).ok();
-        store.remove(id).map_err(|e| Error::Usage(e.to_string()))?;
-        let ending = crate::outcomes::Ending::Abandoned;
-        let mut notes = Vec::new();
-        if let Some(s) = session.filter(|_| !request.no_log) {
-            // Said before the log's first record, as the wizard says it.
-            if let Some((note, path)) = super::outcome_log::notice(&store) {
-                notes.push(format!("{note}\n  {path}"));
-            }
-            notes.extend(super::outcome_log::append(
-                library, &store, &s, ending, s.minutes,
-            ));
-        }
-        #[allow(clippy::print_stderr)] // a confirmation, not a result
-        {
-            eprintln!("Discarded the session {id}.");
-            for note in notes {
-                eprintln!("{note}");
-            }
-        }
-        return Ok(exit::OK);
+    match &request.discard {
+        Some(id) => discard(library, &store, id, request.no_log)?,
+        None => list(library, &store, request.format, out)?,
     }
+    Ok(exit::OK)
+}
+
+/// Removes the session `id`, logging it as abandoned unless `no_log`.
+fn discard(library: &Library, store: &Store, id: &str, no_log: bool) -> anyhow::Result<()> {
+    // Not while a wizard has it open: that wizard would save it again.
+    let _held = store.hold(id).map_err(|e| Error::Usage(e.to_string()))?;
+    let session = store.load(id).ok();
+    store.remove(id).map_err(|e| Error::Usage(e.to_string()))?;
+    let ending = crate::outcomes::Ending::Abandoned;
+    let mut notes = Vec::new();
+    if let Some(s) = session.filter(|_| !no_log) {
+        // Said before the log's first record, as the wizard says it.
+        if let Some((note, path)) = super::outcome_log::notice(store) {
+            notes.push(format!("{note}\n  {path}"));
+        }
+        notes.extend(super::outcome_log::append(
+            library, store, &s, ending, s.minutes,
+        ));
+    }
+    #[allow(clippy::print_stderr)] // a confirmation, not a result
+    {
+        eprintln!("Discarded the session {id}.");
+        for note in notes {
+            eprintln!("{note}");
+        }
+    }
+    Ok(())
+}
+
+/// Prints the saved sessions and the unreadable session files.
+fn list(library: &Library, store: &Store, format: Format, out: &mut Out) -> anyhow::Result<()> {
     let listing = store.list();
     let unreadable: Vec<Broken> = listing
         .unreadable
@@ -95,7 +106,7 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
             saved: s.saved,
         })
         .collect();
-    match request.format {
+    match format {
         Format::Json => out.json(&Listed {
             schema_version: SCHEMA_VERSION,
             sessions,
@@ -103,33 +114,39 @@ pub fn sessions(library: &Library, request: &SessionsRequest, out: &mut Out) -> 
         })?,
         _ if sessions.is_empty() && unreadable.is_empty() => out.text("No saved sessions.\n")?,
         _ => {
-            let mut text = String::new();
-            for u in &unreadable {
-                text.push_str(&format!(
-                    "{}  cannot be read: {}; delete it to start afresh\n",
-                    u.path, u.reason
-                ));
-            }
-            for s in &sessions {
-                let at = match s.phase {
-                    Phase::Choose => "the problem not chosen yet".to_owned(),
-                    Phase::Questions => "at the questions".to_owned(),
-                    Phase::Steps => format!("{} steps done", s.steps),
-                    Phase::Escalate | Phase::Ticket => "writing the ticket".to_owned(),
-                    Phase::Fixed => "fixed".to_owned(),
-                };
-                text.push_str(&format!(
-                    "{}  {}, saved {}, {at}\n",
-                    out.paint.bold(&s.id),
-                    s.title,
-                    s.saved
-                ));
-            }
-            text.push_str(
-                "Resume with `fieldfix fix --resume`; remove one with `fieldfix sessions discard ID`.\n",
-            );
+            let text = listing_text(&sessions, &unreadable, out);
             out.text(&text)?;
         }
     }
-    Ok(exit::OK)
+    Ok(())
+}
+
+/// The listing as text: a line per unreadable file, then one per session.
+fn listing_text(sessions: &[Entry], unreadable: &[Broken], out: &Out) -> String {
+    let mut text = String::new();
+    for u in unreadable {
+        text.push_str(&format!(
+            "{}  cannot be read: {}; delete it to start afresh\n",
+            u.path, u.reason
+        ));
+    }
+    for s in sessions {
+        let at = match s.phase {
+            Phase::Choose => "the problem not chosen yet".to_owned(),
+            Phase::Questions => "at the questions".to_owned(),
+            Phase::Steps => format!("{} steps done", s.steps),
+            Phase::Escalate | Phase::Ticket => "writing the ticket".to_owned(),
+            Phase::Fixed => "fixed".to_owned(),
+        };
+        text.push_str(&format!(
+            "{}  {}, saved {}, {at}\n",
+            out.paint.bold(&s.id),
+            s.title,
+            s.saved
+        ));
+    }
+    text.push_str(
+        "Resume with `fieldfix fix --resume`; remove one with `fieldfix sessions discard ID`.\n",
+    );
+    text
 }

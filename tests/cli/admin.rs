@@ -8,7 +8,9 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::support::{GuideDir, Test, builtin_ids, fails, minimal_guide, ok, show_json};
+use crate::support::{
+    GuideDir, Test, assert_has, assert_lacks, builtin_ids, fails, minimal_guide, ok, show_json,
+};
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -467,6 +469,44 @@ fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
     ids
 }
 
+/// Every link of the page `name` of the exported `site` resolves: to a file of the site and
+/// an anchor in it, or to one of Procore's own pages.
+fn assert_links_resolve(site: &Path, name: &str, doc: &scraper::Html) {
+    let a = scraper::Selector::parse("a[href]").unwrap();
+    let with_id = scraper::Selector::parse("[id]").unwrap();
+    let ids_in = |file: &Path| -> BTreeSet<String> {
+        let doc = scraper::Html::parse_document(&fs::read_to_string(file).unwrap());
+        doc.select(&with_id)
+            .filter_map(|e| e.attr("id").map(str::to_owned))
+            .collect()
+    };
+    let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
+    assert!(!hrefs.is_empty(), "{name} links somewhere");
+    for href in hrefs {
+        // A cited Procore page is a plain link out: followed only when clicked.
+        if let Some(host) = fieldfix::guides::check::https_host(href) {
+            assert!(
+                fieldfix::guides::check::PROCORE_HOSTS.contains(&host),
+                "{name}: `{href}` links only to Procore's own pages"
+            );
+            continue;
+        }
+        let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
+        assert!(
+            !file.contains(':') && !file.contains('/'),
+            "{name}: `{href}` stays in the site"
+        );
+        let target = site.join(if file.is_empty() { name } else { file });
+        assert!(target.is_file(), "{name}: `{href}` resolves");
+        if !fragment.is_empty() {
+            assert!(
+                ids_in(&target).contains(fragment),
+                "{name}: `{href}` anchor exists"
+            );
+        }
+    }
+}
+
 #[test]
 fn html_export_is_valid_offline_html_whose_links_all_resolve() {
     let (company, out) = export("html");
@@ -477,16 +517,8 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
     expected.insert(fieldfix::output::web::STYLE.to_owned());
     assert_eq!(files(&site), expected);
 
-    let a = scraper::Selector::parse("a[href]").unwrap();
-    let with_id = scraper::Selector::parse("[id]").unwrap();
     let external =
         scraper::Selector::parse("script, link, img, iframe, object, embed, [src]").unwrap();
-    let ids_in = |file: &Path| -> BTreeSet<String> {
-        let doc = scraper::Html::parse_document(&fs::read_to_string(file).unwrap());
-        doc.select(&with_id)
-            .filter_map(|e| e.attr("id").map(str::to_owned))
-            .collect()
-    };
     for name in files(&site).into_iter().filter(|n| n.ends_with(".html")) {
         let html = fs::read_to_string(site.join(&name)).unwrap();
         let doc = scraper::Html::parse_document(&html);
@@ -514,31 +546,7 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
             );
         }
         assert!(!html.contains("url("), "{name}: no external CSS resources");
-        let hrefs: Vec<&str> = doc.select(&a).filter_map(|e| e.attr("href")).collect();
-        assert!(!hrefs.is_empty(), "{name} links somewhere");
-        for href in hrefs {
-            // A cited Procore page is a plain link out: followed only when clicked.
-            if let Some(host) = fieldfix::guides::check::https_host(href) {
-                assert!(
-                    fieldfix::guides::check::PROCORE_HOSTS.contains(&host),
-                    "{name}: `{href}` links only to Procore's own pages"
-                );
-                continue;
-            }
-            let (file, fragment) = href.split_once('#').unwrap_or((href, ""));
-            assert!(
-                !file.contains(':') && !file.contains('/'),
-                "{name}: `{href}` stays in the site"
-            );
-            let target = site.join(if file.is_empty() { &name } else { file });
-            assert!(target.is_file(), "{name}: `{href}` resolves");
-            if !fragment.is_empty() {
-                assert!(
-                    ids_in(&target).contains(fragment),
-                    "{name}: `{href}` anchor exists"
-                );
-            }
-        }
+        assert_links_resolve(&site, &name, &doc);
         if name != "index.html" {
             assert!(
                 html.contains("href=\"index.html\""),
@@ -580,9 +588,9 @@ fn html_export_escapes_guide_text() {
         0,
         "no element came from guide text"
     );
-    assert!(
-        html.contains("&lt;script&gt;alert('title')&lt;/script&gt; &amp; crane"),
-        "{html}"
+    assert_has(
+        &html,
+        &["&lt;script&gt;alert('title')&lt;/script&gt; &amp; crane"],
     );
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
     assert!(html.contains("Tap &lt;b&gt;Sync&lt;/b&gt;"));
@@ -646,15 +654,15 @@ fn markdown_export_links_every_page_and_escapes_guide_text() {
         }
     }
     let page = fs::read_to_string(site.join("crane-log.md")).unwrap();
-    assert!(
-        page.contains("&lt;script&gt;alert('title')&lt;/script&gt; & crane"),
-        "{page}"
+    assert_has(
+        &page,
+        &["&lt;script&gt;alert('title')&lt;/script&gt; & crane"],
     );
     assert!(
         page.contains(r"\[link\](http://evil.example)"),
         "no link from guide text: {page}"
     );
-    assert!(!page.contains("<b>"), "{page}");
+    assert_lacks(&page, &["<b>"]);
 }
 
 #[test]
@@ -713,7 +721,7 @@ fn export_into_a_file_is_a_usage_error() {
     let dir = GuideDir::new();
     let file = dir.write("site", "not a folder");
     let err = fails(&["export", "--out", file.to_str().unwrap()], 2);
-    assert!(err.contains("not a folder"), "{err}");
+    assert_has(&err, &["not a folder"]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1285,9 +1293,9 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
         .args(["show", "permission"])
         .run()
         .stdout;
-    assert!(
-        text.contains("Contact: Dana Ruiz, project controls (ext. 4410) [company]"),
-        "{text}"
+    assert_has(
+        &text,
+        &["Contact: Dana Ruiz, project controls (ext. 4410) [company]"],
     );
     // The step's heading (which may wrap onto a second line) carries the company tag.
     let lines: Vec<&str> = text.lines().collect();
@@ -1319,19 +1327,15 @@ fn an_override_of_something_that_does_not_exist_is_an_error_with_its_line() {
         .status(1)
         .run()
         .stdout;
-    assert!(
-        text.contains("perm.override.yaml:9:9: guide `permission-denied` has no step `ask-tool-levle` (did you mean `ask-tool-level`?)"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "perm.override.yaml:9:9: guide `permission-denied` has no step `ask-tool-levle` (did you mean `ask-tool-level`?)",
+            "other.override.yaml:1:11: `override` names unknown guide `permision-denied` (did you mean `permission-denied`?)",
+            "fields.override.yaml:2:1: unknown field `escalation`",
+            "3 problems",
+        ],
     );
-    assert!(
-        text.contains("other.override.yaml:1:11: `override` names unknown guide `permision-denied` (did you mean `permission-denied`?)"),
-        "{text}"
-    );
-    assert!(
-        text.contains("fields.override.yaml:2:1: unknown field `escalation`"),
-        "{text}"
-    );
-    assert!(text.contains("3 problems"), "{text}");
 }
 
 /// The exported site passes an HTML validator (HTML Tidy), and every page parses cleanly with

@@ -43,6 +43,15 @@ fn risky_here(step: &Step, s: &Situation) -> bool {
     step.risk == Some(Risk::LosesUnsynced) && step.on_phone() && s.answer(DEVICE) != Some(COMPUTER)
 }
 
+/// On each phone (iOS, Android), the plan's step ids for someone who said nothing else.
+fn phone_plans(guide: &Guide) -> [(&'static str, Vec<String>); 2] {
+    ["ios", "android"].map(|device| {
+        let mut s = Situation::default();
+        s.answers.insert(DEVICE.into(), device.into());
+        (device, plan_ids(guide, &s))
+    })
+}
+
 fn plan_ids(guide: &Guide, s: &Situation) -> Vec<String> {
     engine::diagnose(&LIBRARY.context, guide, s)
         .steps
@@ -169,10 +178,7 @@ fn a_lock_is_cleared_by_a_reset_or_a_company_directory_admin_never_by_waiting() 
 #[test]
 fn on_a_phone_the_wifi_only_setting_is_checked_before_trying_another_network() {
     let g = guide("photos-not-uploading");
-    for device in ["ios", "android"] {
-        let mut s = Situation::default();
-        s.answers.insert(DEVICE.into(), device.into());
-        let plan = plan_ids(g, &s);
+    for (device, plan) in phone_plans(g) {
         let at = |id: &str| plan.iter().position(|s| s == id);
         let (wifi, switch) = (at("turn-off-wifi-only"), at("switch-network"));
         assert!(
@@ -189,10 +195,7 @@ fn on_a_phone_the_wifi_only_setting_is_checked_before_trying_another_network() {
 #[test]
 fn budget_on_a_phone_starts_by_sending_the_user_to_a_browser() {
     let g = guide("budget-not-updating");
-    for device in ["ios", "android"] {
-        let mut s = Situation::default();
-        s.answers.insert(DEVICE.into(), device.into());
-        let plan = plan_ids(g, &s);
+    for (device, plan) in phone_plans(g) {
         let first = g.step(&plan[0]).expect("a step");
         assert!(
             first.fixes.iter().any(|c| c == "phone-app"),

@@ -9,7 +9,9 @@ use serde_json::{Value, json};
 
 use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
 
-use crate::support::{GuideDir, Output, Test, assert_printable, minimal_guide, reseal_cache};
+use crate::support::{
+    GuideDir, Output, Test, assert_has, assert_printable, minimal_guide, reseal_cache,
+};
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
 const EVIL: &str = "a\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}.txt";
@@ -65,10 +67,7 @@ fn undo_refuses_to_move_a_file_out_of_its_folder() {
         let out = run_undo(&state, &list);
         let stderr = out.stderr.as_str();
         assert_eq!(out.code, 2, "{renames}: {stderr}");
-        assert!(
-            stderr.contains("not a rename within one folder"),
-            "{stderr}"
-        );
+        assert_has(stderr, &["not a rename within one folder"]);
         assert_eq!(std::fs::read_to_string(&planted).unwrap(), "evil");
         assert!(!victim.exists() && !absolute_victim.exists());
     }
@@ -136,7 +135,7 @@ fn undo_prints_full_paths_and_works_after_its_folder_is_renamed() {
     assert_eq!(out.code, 0, "{stdout}");
     assert!(moved.join("photos").join("Q&A.txt").exists());
     let full = moved.canonicalize().unwrap().join("photos").join("Q&A.txt");
-    assert!(stdout.contains(&full.display().to_string()), "{stdout}");
+    assert_has(stdout, &[&full.display().to_string()]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,14 +156,13 @@ fn escape_sequences_in_file_names_never_reach_the_terminal() {
         out.stdout.clone()
     };
     let text = run(&["preflight", "files"]);
-    assert!(text.contains("a\\u{1b}[2J"), "{text}");
-    assert!(text.contains("two\\u{a}lines"), "{text}");
+    assert_has(&text, &["a\\u{1b}[2J", "two\\u{a}lines"]);
     run(&["preflight", "files", "--fix-names"]);
     // Not renamed back to itself: put the evil name back through undo and check that report.
     run(&["preflight", "files", "--fix-names", "--apply"]);
     let list = the_undo_list(root.path());
     let undone = run(&["preflight", "--undo", list.to_str().unwrap()]);
-    assert!(undone.contains("restored"), "{undone}");
+    assert_has(&undone, &["restored"]);
     assert!(files.join(EVIL).exists());
     // A path that does not exist is named in an error.
     run(&["preflight", &format!("missing{EVIL}")]);
@@ -210,8 +208,7 @@ fn validate_and_load_errors_never_echo_escape_sequences() {
         assert_printable("stdout", out.stdout.as_bytes());
         assert_printable("stderr", out.stderr.as_bytes());
         let all = format!("{}{}", out.stdout, out.stderr);
-        assert!(all.contains("\\u{1b}[2J"), "{all}");
-        assert!(all.contains("\\u{1b}]52;c;ZXZpbA==\\u{7}"), "{all}");
+        assert_has(&all, &["\\u{1b}[2J", "\\u{1b}]52;c;ZXZpbA==\\u{7}"]);
     }
 }
 
@@ -394,6 +391,68 @@ fn an_edit_that_keeps_size_and_time_is_seen() {
         .set_modified(modified)
         .unwrap();
     assert_eq!(title(state.path(), guides.path()), "Test PROBLEM");
+}
+
+/// The first hit of `search WORDS --guides GUIDES` as (guide, title).
+fn first_hit(state: &Path, guides: &Path, words: &str) -> (String, String) {
+    let doc = Test::new()
+        .state(state)
+        .arg("--guides")
+        .arg(guides)
+        .args(["search", words, "--format", "json"])
+        .run()
+        .json();
+    let hit = &doc["results"][0];
+    let text = |v: &Value| v.as_str().unwrap_or_default().to_owned();
+    (text(&hit["guide"]), text(&hit["title"]))
+}
+
+/// `search` reads the folder's kept index, and only while the folder is as it was: an edit
+/// that keeps size and time is searched afresh, and a tampered index (resealed) with a title
+/// that could drive the terminal is never served.
+#[test]
+fn search_keeps_its_index_with_the_cache_and_checks_it() {
+    let state = tempfile::tempdir().unwrap();
+    let (guides, cache) = cached_folder(state.path());
+    let index = cache.with_extension("index");
+    let hit = first_hit(state.path(), guides.path(), "test problem");
+    assert_eq!(hit, ("crane-log".to_owned(), "Test problem".to_owned()));
+    assert!(index.exists(), "the index is kept next to the library");
+
+    // The kept index is what is read: an innocent edit of it (resealed) is served.
+    let reseal = |from: &[u8], to: &[u8]| {
+        let bytes = std::fs::read(&index).unwrap();
+        let start = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+        let body = bytes[start..].to_vec();
+        let at = body.windows(from.len()).position(|w| w == from).unwrap();
+        let mut body = body;
+        body[at..at + from.len()].copy_from_slice(to);
+        let sum = fieldfix::sha256_hex(&body);
+        let mut file = format!("fieldfix-guide-cache {sum}\n").into_bytes();
+        file.extend(body);
+        std::fs::write(&index, file).unwrap();
+    };
+    reseal(b"Test problem", b"Test PROBLEM");
+    assert_eq!(
+        first_hit(state.path(), guides.path(), "test problem").1,
+        "Test PROBLEM"
+    );
+    // An escape in a title is refused: the guides are loaded and searched afresh.
+    reseal(b"Test PROBLEM", b"Test\x1b[2Jblem");
+    assert_eq!(
+        first_hit(state.path(), guides.path(), "test problem").1,
+        "Test problem"
+    );
+
+    // An edit of the folder, same size and time, is seen.
+    let file = guides.path().join("crane-log.yaml");
+    let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
+    let edited = minimal_guide("crane-log").replace("Test problem", "Zebra crosses");
+    std::fs::write(&file, edited).unwrap();
+    let handle = std::fs::File::options().write(true).open(&file).unwrap();
+    handle.set_modified(modified).unwrap();
+    let hit = first_hit(state.path(), guides.path(), "zebra crosses");
+    assert_eq!(hit, ("crane-log".to_owned(), "Zebra crosses".to_owned()));
 }
 
 #[cfg(unix)]
@@ -640,11 +699,13 @@ fn names_with_direction_controls_fail_and_folders_are_not_files() {
         .output();
     let text = out.stdout.as_str();
     assert_eq!(out.code, 1, "{text}");
-    assert!(text.contains("rtl\\u{202e}txt.exe"), "{text}");
-    assert!(text.contains("change the direction"), "{text}");
-    assert!(
-        text.contains("failed: 1 file and 1 folder will fail."),
-        "{text}"
+    assert_has(
+        text,
+        &[
+            "rtl\\u{202e}txt.exe",
+            "change the direction",
+            "failed: 1 file and 1 folder will fail.",
+        ],
     );
 }
 
@@ -686,11 +747,11 @@ fn deep_and_huge_keys_get_plain_messages_and_every_file_is_counted() {
 // ---------------------------------------------------------------------------------------------
 // Every string-bearing output, for guides, flags and files full of escape sequences.
 
+/// Under `s`, all with escape sequences in their names: a guide folder of a hostile guide and
+/// a broken file, a folder of a clean guide, a folder of files to preflight, and an answers
+/// file with escape sequences in its keys and values.
 #[cfg(unix)]
-#[test]
-fn no_control_character_reaches_the_terminal_from_any_output() {
-    let state = tempfile::tempdir().unwrap();
-    let s = state.path();
+fn hostile_inputs(s: &Path) -> [PathBuf; 4] {
     let hostile = s.join(format!("guides{EVIL}"));
     std::fs::create_dir_all(&hostile).unwrap();
     std::fs::write(hostile.join("hostile.yaml"), hostile_guide()).unwrap();
@@ -705,6 +766,15 @@ fn no_control_character_reaches_the_terminal_from_any_output() {
     std::fs::write(files.join("rtl\u{202e}txt.exe"), "x").unwrap();
     let answers = s.join(format!("answers{EVIL}.yaml"));
     std::fs::write(&answers, "device: \"\\e[2J\"\n\"\\e]52;c;eA==\\a\": x\n").unwrap();
+    [hostile, clean, files, answers]
+}
+
+#[cfg(unix)]
+#[test]
+fn no_control_character_reaches_the_terminal_from_any_output() {
+    let state = tempfile::tempdir().unwrap();
+    let s = state.path();
+    let [hostile, clean, files, answers] = hostile_inputs(s);
     let (h, c, f) = (
         hostile.to_str().unwrap(),
         clean.to_str().unwrap(),

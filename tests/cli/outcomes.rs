@@ -3,7 +3,7 @@
 //! overrides that validate.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use fieldfix::commands::DiagnoseRequest;
 use fieldfix::engine::{self, Situation};
@@ -14,7 +14,7 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::Store;
 use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
-use crate::support::Test;
+use crate::support::{Rng, Test, assert_has, assert_lacks};
 
 /// Answers "I don't know" to every question, the next of `steps` at every step, and Esc to
 /// anything typed.
@@ -141,7 +141,7 @@ fn the_wizard_appends_one_record_per_session_and_says_so_once() {
     assert!(r.minutes >= 0.0);
     // Values only: no titles, no free text.
     let line = std::fs::read_to_string(&log).unwrap();
-    assert!(!line.contains(&guide.title), "{line}");
+    assert_lacks(&line, &[&guide.title]);
 
     // A second session: a ticket this time, appended, and no second note.
     let said = wizard(dir.path(), &photos_request(false), &["and it to "; 1]);
@@ -247,18 +247,28 @@ fn small_log() -> Vec<Record> {
     ]
 }
 
+/// A [`Test`] whose state folder (returned too: it lives as long as that) holds [`small_log`]
+/// as `name`.
+fn small_log_test(name: &str) -> (tempfile::TempDir, Test) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), lines(&small_log())).unwrap();
+    let test = Test::new().state(dir.path());
+    (dir, test)
+}
+
 #[test]
 fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new().state(dir.path()).arg("outcomes").run();
+    let (dir, test) = small_log_test("outcomes.jsonl");
+    let out = test.arg("outcomes").run();
     let text = out.stdout;
-    assert!(text.contains("3 sessions (3 records)"), "{text}");
-    assert!(text.contains("error-429 — "), "{text}");
-    assert!(text.contains("2 fixed, 1 ticket"), "{text}");
-    assert!(
-        text.contains("67% of the sessions that ended were fixed; median 6 min"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "3 sessions (3 records)",
+            "error-429 — ",
+            "2 fixed, 1 ticket",
+            "67% of the sessions that ended were fixed; median 6 min",
+        ],
     );
     let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
     assert_eq!(
@@ -325,7 +335,7 @@ fn outcomes_reports_the_most_common_switches_between_guides() {
 
     let out = Test::new().state(dir.path()).arg("outcomes").run();
     let text = out.stdout;
-    assert!(text.contains("7 sessions"), "{text}");
+    assert_has(&text, &["7 sessions"]);
     let rows: Vec<Vec<&str>> = text
         .lines()
         .skip_while(|l| !l.contains("It's a different problem"))
@@ -391,10 +401,7 @@ fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
     std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
     let out = Test::new().state(dir.path()).arg("outcomes").run();
     let err = out.stderr.as_str();
-    assert!(
-        err.contains("outcomes.jsonl:4: skipped a line cut short"),
-        "{err}"
-    );
+    assert_has(err, &["outcomes.jsonl:4: skipped a line cut short"]);
     assert!(out.stdout.contains("3 sessions"));
 
     // The wizard's next record goes on a line of its own after the torn one.
@@ -433,23 +440,14 @@ fn usage_error(dir: &Path, args: &[&str]) -> String {
 fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     let err = usage_error(dir.path(), &["tune", "no-such.jsonl"]);
-    assert!(
-        err.contains("no-such.jsonl: no such file or folder"),
-        "{err}"
-    );
+    assert_has(&err, &["no-such.jsonl: no such file or folder"]);
     std::fs::write(dir.path().join("sheet.jsonl"), "guide,minutes\nphotos,3\n").unwrap();
     let err = usage_error(dir.path(), &["tune", "sheet.jsonl"]);
-    assert!(
-        err.contains("sheet.jsonl:1: not an outcome record"),
-        "{err}"
-    );
+    assert_has(&err, &["sheet.jsonl:1: not an outcome record"]);
     // The same for the local log.
     std::fs::write(dir.path().join("outcomes.jsonl"), "not json\n").unwrap();
     let err = usage_error(dir.path(), &["outcomes"]);
-    assert!(
-        err.contains("outcomes.jsonl:1: not an outcome record"),
-        "{err}"
-    );
+    assert_has(&err, &["outcomes.jsonl:1: not an outcome record"]);
 }
 
 /// `fieldfix validate DIR` passes.
@@ -464,29 +462,6 @@ fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .iter()
         .find(|x| x["id"] == id)
         .expect("an item with that id")
-}
-
-/// A tiny deterministic PRNG (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn pick(&mut self, weights: &[f64]) -> usize {
-        let mut x = self.next() * weights.iter().sum::<f64>();
-        for (i, w) in weights.iter().enumerate() {
-            if x < *w {
-                return i;
-            }
-            x -= w;
-        }
-        weights.len() - 1
-    }
 }
 
 /// `n` sessions of `guide` as the wizard would run them (the engine's plan on the guide's
@@ -537,12 +512,43 @@ fn simulate(library: &Library, guide: &Guide, truth: &Guide, n: usize) -> Vec<Re
     records
 }
 
-#[test]
-fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates() {
-    let dir = tempfile::tempdir().unwrap();
+/// Checks `tune --format json` over [`error_429_logs`]: the suggestions are near the truth and
+/// supported, the other version's session skipped. Returns the suggested stop-and-wait success.
+fn assert_tuned_toward_truth(stdout: &str) -> f64 {
+    let json: serde_json::Value = serde_json::from_str(stdout).unwrap();
+    assert_eq!(json["used"], 400);
+    assert_eq!(json["skipped"][0]["reason"], "other-version");
+    assert_eq!(json["skipped"][0]["sessions"], 1);
+    let g = &json["guides"][0];
+    let step = by_id(&g["steps"], "stop-and-wait");
+    let suggested = step["suggested"].as_f64().unwrap();
+    assert!(
+        (suggested - 0.9).abs() < 0.08,
+        "stop-and-wait: suggested {suggested}, truth 0.9, guide 0.4"
+    );
+    assert_eq!(step["supported"], true);
+    let cause = |id: &str| by_id(&g["causes"], id).clone();
+    let many = cause("many-uploads");
+    let share = |c: &serde_json::Value, key: &str| c[key].as_f64().unwrap() / 100.0;
+    // The guide says 18 of 100, the truth 60 of 100; integration 40, the truth 10.
+    assert!((share(&many, "suggested") - 0.6).abs() < 0.1, "{many}");
+    assert_eq!(many["supported"], true);
+    let integration = cause("integration");
+    assert!(
+        (share(&integration, "suggested") - 0.1).abs() < 0.1,
+        "{integration}"
+    );
+    assert_eq!(integration["supported"], true);
+    suggested
+}
+
+/// A company folder whose `error-429` override says stop-and-wait works 40% of the time, and
+/// logs of 400 simulated sessions where it really works 90% (and many uploads are the usual
+/// cause), plus one session of another guide version: (company folder, logs folder).
+fn error_429_logs(dir: &Path) -> (PathBuf, PathBuf) {
     // The company's guide says stop-and-wait fixes its causes 40% of the time; really 90%. And
     // many uploads are the usual cause, not the third.
-    let company = dir.path().join("company");
+    let company = dir.join("company");
     std::fs::create_dir(&company).unwrap();
     std::fs::write(
         company.join("error-429.override.yaml"),
@@ -577,11 +583,18 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     other.guide_hash = "0000000000000000".to_owned();
     other.session = "old".to_owned();
     records.push(other);
-    let logs = dir.path().join("logs");
+    let logs = dir.join("logs");
     std::fs::create_dir_all(logs.join("crew-b")).unwrap();
     std::fs::write(logs.join("crew-a.jsonl"), lines(&records[..200])).unwrap();
     std::fs::write(logs.join("crew-b/outcomes.jsonl"), lines(&records[200..])).unwrap();
 
+    (company, logs)
+}
+
+#[test]
+fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let (company, logs) = error_429_logs(dir.path());
     let out_dir = dir.path().join("tuned");
     let tune = |extra: &[&str]| {
         Test::new()
@@ -597,35 +610,11 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     };
     let out = tune(&[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    assert_eq!(json["used"], 400);
-    assert_eq!(json["skipped"][0]["reason"], "other-version");
-    assert_eq!(json["skipped"][0]["sessions"], 1);
-    let g = &json["guides"][0];
-    let step = by_id(&g["steps"], "stop-and-wait");
-    let suggested = step["suggested"].as_f64().unwrap();
-    assert!(
-        (suggested - 0.9).abs() < 0.08,
-        "stop-and-wait: suggested {suggested}, truth 0.9, guide 0.4"
-    );
-    assert_eq!(step["supported"], true);
-    let cause = |id: &str| by_id(&g["causes"], id).clone();
-    let many = cause("many-uploads");
-    let share = |c: &serde_json::Value, key: &str| c[key].as_f64().unwrap() / 100.0;
-    // The guide says 18 of 100, the truth 60 of 100; integration 40, the truth 10.
-    assert!((share(&many, "suggested") - 0.6).abs() < 0.1, "{many}");
-    assert_eq!(many["supported"], true);
-    let integration = cause("integration");
-    assert!(
-        (share(&integration, "suggested") - 0.1).abs() < 0.1,
-        "{integration}"
-    );
-    assert_eq!(integration["supported"], true);
+    let suggested = assert_tuned_toward_truth(&out.stdout);
 
     let written = out_dir.join("error-429.tuned.override.yaml");
     let yaml = std::fs::read_to_string(&written).unwrap();
-    assert!(yaml.contains("- id: stop-and-wait"), "{yaml}");
-    assert!(yaml.contains("# was 0.4; tried in"), "{yaml}");
+    assert_has(&yaml, &["- id: stop-and-wait", "# was 0.4; tried in"]);
     assert_validates(dir.path(), &out_dir);
     // Never overwritten without --force.
     let out = tune(&[]);
@@ -668,16 +657,10 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
 
 #[test]
 fn tune_prints_current_and_suggested_values_with_their_evidence() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("log.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new()
-        .state(dir.path())
-        .args(["tune", "log.jsonl"])
-        .run();
+    let (_dir, test) = small_log_test("log.jsonl");
+    let out = test.args(["tune", "log.jsonl"]).run();
     let text = out.stdout;
-    assert!(text.contains("3 sessions used"), "{text}");
-    assert!(text.contains("step success"), "{text}");
-    assert!(text.contains("90% interval"), "{text}");
+    assert_has(&text, &["3 sessions used", "step success", "90% interval"]);
     let row = text.lines().find(|l| l.contains("stop-and-wait")).unwrap();
     let cells: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(
@@ -685,7 +668,7 @@ fn tune_prints_current_and_suggested_values_with_their_evidence() {
         "three sessions support no change: {row}"
     );
     assert_eq!(cells[1], "0.6");
-    assert!(text.contains("No change is supported"), "{text}");
+    assert_has(&text, &["No change is supported"]);
 }
 
 #[test]
@@ -703,13 +686,12 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
         .output();
     assert_eq!(out.code, 1);
     let text = out.stdout.as_str();
-    assert!(
-        text.contains("likelihood must be a number greater than 0"),
-        "{text}"
-    );
-    assert!(
-        text.contains("success must be a number above 0 and at most 1"),
-        "{text}"
+    assert_has(
+        text,
+        &[
+            "likelihood must be a number greater than 0",
+            "success must be a number above 0 and at most 1",
+        ],
     );
     guides.write(
         "error-429.override.yaml",
@@ -726,12 +708,7 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
 /// `outcomes --format json` pinned (docs/json.md, docs/outcomes.md).
 #[test]
 fn snapshot_outcomes_json() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("outcomes.jsonl"), lines(&small_log())).unwrap();
-    let out = Test::new()
-        .state(dir.path())
-        .args(["outcomes", "--format", "json"])
-        .stderr("")
-        .run();
+    let (_dir, test) = small_log_test("outcomes.jsonl");
+    let out = test.args(["outcomes", "--format", "json"]).stderr("").run();
     insta::assert_snapshot!("outcomes_json", out.stdout);
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::Test;
+use crate::support::{Test, assert_has, pdf};
 
 /// A folder of fixture files, and a separate state folder the binary runs in (where undo lists
 /// go).
@@ -133,44 +133,6 @@ fn png() -> Vec<u8> {
     b.extend_from_slice(&[0; 17]);
     b.extend_from_slice(b"\0\0\0\0IEND\xAE\x42\x60\x82");
     b
-}
-
-/// A one-page PDF made with lopdf, encrypted (RC4, 128 bits) when `permissions` is given.
-fn pdf(user_password: &str, permissions: Option<lopdf::Permissions>) -> Vec<u8> {
-    use lopdf::{Document, Object, Stream, dictionary};
-    let mut doc = Document::with_version("1.5");
-    let pages = doc.new_object_id();
-    let content = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page",
-        "Parent" => pages,
-        "Contents" => content,
-        "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-    });
-    doc.objects.insert(
-        pages,
-        Object::Dictionary(
-            dictionary! { "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1 },
-        ),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages });
-    doc.trailer.set("Root", catalog);
-    let id = Object::string_literal(b"fieldfix-test-id".to_vec());
-    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-    if let Some(permissions) = permissions {
-        let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
-            document: &doc,
-            owner_password: "owner",
-            user_password,
-            key_length: 128,
-            permissions,
-        })
-        .expect("encryption state");
-        doc.encrypt(&state).expect("encrypt");
-    }
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save PDF");
-    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,10 +470,7 @@ fn links_are_skipped_unless_followed_and_broken_ones_are_findings() {
     assert_eq!(doc["checked"]["links_skipped"], 2);
     assert_eq!(doc["checked"]["files"], 1);
     let (text, _) = t.text(&[]);
-    assert!(
-        text.contains("2 symbolic links were not followed"),
-        "{text}"
-    );
+    assert_has(&text, &["2 symbolic links were not followed"]);
 
     let (doc, code) = t.json(&["--follow-links"]);
     assert_eq!(code, 1);
@@ -631,8 +590,13 @@ fn fix_names_is_a_dry_run_without_apply() {
     let bad = t.file("RFI #12.txt", b"question");
     let (text, code) = t.text(&["--fix-names"]);
     assert_eq!(code, 1);
-    assert!(text.contains("dry run: nothing was renamed"), "{text}");
-    assert!(text.contains("RFI #12.txt  ->  RFI _12.txt"), "{text}");
+    assert_has(
+        &text,
+        &[
+            "dry run: nothing was renamed",
+            "RFI #12.txt  ->  RFI _12.txt",
+        ],
+    );
     assert!(bad.exists());
     assert!(!t.root().join("RFI _12.txt").exists());
     assert_eq!(undo_lists(t.state.path()), Vec::<PathBuf>::new());

@@ -12,6 +12,8 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use expectrl::{Captures, Expect, Needle, Session};
 
+use crate::support::{assert_has, assert_lacks};
+
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
 
@@ -333,7 +335,7 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
             steps,
             "every step recorded \"did not help\" at {size:?}:\n{ticket}"
         );
-        assert!(!ticket.contains("fixed it"), "{ticket}");
+        assert_lacks(&ticket, &["fixed it"]);
     }
 }
 
@@ -446,7 +448,7 @@ fn an_error_on_a_small_terminal_breaks_between_words() {
     let mut s = spawn_sized(state.path(), &["show", wanted], SIZES[1]);
     s.expect(expectrl::Eof);
     let screen = s.screen();
-    assert!(screen.contains("error:"), "{screen}");
+    assert_has(&screen, &["error:"]);
     let words = words_on_screen(&s);
     assert!(words.iter().any(|w| w.contains(wanted)), "{screen}");
     for row in screen.lines() {
@@ -558,9 +560,10 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     fill_details(&mut s, "Dana-at-site-office");
     assert_eq!(s.exit_code(), 3);
     let text = ticket_in(state.path(), "permission-denied");
-    assert!(text.contains("## Steps tried"), "{text}");
-    assert!(text.contains("did not help"), "{text}");
-    assert!(text.contains("Dana-at-site-office"), "{text}");
+    assert_has(
+        &text,
+        &["## Steps tried", "did not help", "Dana-at-site-office"],
+    );
 }
 
 #[test]
@@ -734,7 +737,7 @@ fn every_screen_fits_the_terminal_without_breaking_words_or_leaving_old_prompts(
             layout_problems(&s)
         );
         assert!(!screen.contains("\"\""), "no doubled quotes:\n{screen}");
-        assert!(screen.contains("of the time"), "{screen}");
+        assert_has(&screen, &["of the time"]);
         // Cause titles are sentences: quoted, never run into the note's own words. (A small
         // screen leaves the note out to fit.)
         if let Some(at) = screen.find("Why this step: it deals with ") {
@@ -849,7 +852,7 @@ fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
     s.expect("for the list");
     let screen = s.screen();
     assert_eq!(screen.matches("could not be loaded").count(), 1, "{screen}");
-    assert!(screen.contains("using the built-in guides"), "{screen}");
+    assert_has(&screen, &["using the built-in guides"]);
     s.interrupt();
     assert_eq!(s.exit_code(), 130);
 }
@@ -870,11 +873,10 @@ fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
         fill_details(&mut s, "empty-screen");
         assert_eq!(s.exit_code(), 3, "at {size:?}");
         let text = ticket_in(state.path(), "unlisted");
-        assert!(
-            text.contains("A problem none of the guides covers"),
-            "{text}"
+        assert_has(
+            &text,
+            &["A problem none of the guides covers", "empty-screen"],
         );
-        assert!(text.contains("empty-screen"), "{text}");
     }
 }
 
@@ -946,9 +948,9 @@ fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
     let ticket = ticket_in(state.path(), "error-500");
     assert!(ticket.contains("ring 555 201 3344"), "kept:\n{ticket}");
     assert!(ticket.contains("Acme \\u{202e}ring"), "escaped:\n{ticket}");
-    assert!(
-        ticket.contains("**Date and time of the error (as exact as you can):** (not given)"),
-        "{ticket}"
+    assert_has(
+        &ticket,
+        &["**Date and time of the error (as exact as you can):** (not given)"],
     );
     let raw: Vec<char> = ticket
         .chars()
@@ -1016,7 +1018,7 @@ fn bash_completes_answers_at_a_real_prompt() {
         .expect("type");
     let listed = s.expect("\n$ ").expect("the questions listed");
     let listed = String::from_utf8_lossy(listed.before()).into_owned();
-    assert!(listed.contains("copies="), "{listed}");
+    assert_has(&listed, &["copies="]);
     assert!(
         !listed.contains("co-status="),
         "a budget question: {listed}"

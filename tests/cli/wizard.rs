@@ -12,7 +12,7 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::{ScriptPrompter, Scripted, Test};
+use crate::support::{ScriptPrompter, Scripted, Test, assert_has, assert_lacks};
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
@@ -239,7 +239,7 @@ fn the_problem_can_be_picked_from_a_description() {
     let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
     assert_eq!(ending, Ending::Saved);
     let text = transcript.join("\n");
-    assert!(text.contains("? Is it one of these?"), "{text}");
+    assert_has(&text, &["? Is it one of these?"]);
     let saved = Store::at(dir.path())
         .latest()
         .expect("the session was saved");
@@ -265,12 +265,12 @@ fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
         let (ending, transcript, _) = run(&req, script, dir.path());
         assert_eq!(ending, Ending::Saved);
         let text = transcript.join("\n");
-        assert!(
-            text.contains("You said iPad: An iPhone or iPad (Procore app) (change with Back)"),
-            "{text}"
+        assert_has(
+            &text,
+            &["You said iPad: An iPhone or iPad (Procore app) (change with Back)"],
         );
-        assert!(!text.contains("What is the problem happening on"), "{text}");
-        assert!(text.contains("? How is the internet connection"), "{text}");
+        assert_lacks(&text, &["What is the problem happening on"]);
+        assert_has(&text, &["? How is the internet connection"]);
         let saved = Store::at(dir.path()).latest().unwrap();
         assert_eq!(saved.walk.guide, "photos-not-uploading");
         assert_eq!(saved.walk.situation.answer("device"), Some("ios"));
@@ -295,7 +295,7 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
         1,
         "{text}"
     );
-    assert!(text.contains("? Which problem is it?"), "{text}");
+    assert_has(&text, &["? Which problem is it?"]);
     let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(saved.walk.guide, "permission-denied");
     assert_eq!(saved.walk.situation.answer("device"), Some("ios"));
@@ -359,7 +359,7 @@ fn diagnose_describe_answers_the_shared_questions_it_mentions() {
     assert_eq!(out.code, 0);
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let answers = json["answers"].to_string();
-    assert!(answers.contains("android"), "{answers}");
+    assert_has(&answers, &["android"]);
     assert!(
         answers.contains("weak") && !answers.contains("offline"),
         "a flag wins over the description: {answers}"
@@ -408,7 +408,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
         Ending::Saved
     );
     let card = step_cards(&p.inner.transcript).pop().expect("a step card");
-    assert!(card.contains("Step 1:"), "{card}");
+    assert_has(&card, &["Step 1:"]);
     assert_eq!(
         Store::at(dir.path()).latest().unwrap().walk.phase,
         Phase::Steps
@@ -501,31 +501,34 @@ fn steps_for_other_devices_are_never_shown() {
     }
 }
 
+/// Types an email where one is asked for, and a note with a phone number anywhere else.
+fn typing() -> Policy {
+    Box::new(|prompt, _| {
+        typed(if prompt.to_lowercase().contains("email") {
+            "pat@example.com"
+        } else {
+            "Tower B, call me on 555 201 3344"
+        })
+    })
+}
+
+/// Says no step helped and, at "Keep it in the ticket?", leaves the phone number out.
+fn leave_out() -> Policy {
+    Box::new(|prompt, _| {
+        pick(match prompt {
+            "How did it go?" => "Didn't help",
+            "Keep it in the ticket?" => "Leave the phone number out",
+            _ => "I don't know",
+        })
+    })
+}
+
 #[test]
 fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
     let req = on_a_computer("permission", "just-me");
     let guide = lib.guide("permission-denied").unwrap();
-    let typing = || -> Policy {
-        Box::new(|prompt, _| {
-            typed(if prompt.to_lowercase().contains("email") {
-                "pat@example.com"
-            } else {
-                "Tower B, call me on 555 201 3344"
-            })
-        })
-    };
-    // At "Keep it in the ticket?", the phone number is left out.
-    let leave_out = || -> Policy {
-        Box::new(|prompt, _| {
-            pick(match prompt {
-                "How did it go?" => "Didn't help",
-                "Keep it in the ticket?" => "Leave the phone number out",
-                _ => "I don't know",
-            })
-        })
-    };
     let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
         panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
@@ -553,7 +556,7 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         text.contains("phone number removed"),
         "a phone number not asked for is dropped:\n{text}"
     );
-    assert!(!text.contains("555 201 3344"), "{text}");
+    assert_lacks(&text, &["555 201 3344"]);
     assert!(
         text.contains(&format!("fieldfix {}", env!("CARGO_PKG_VERSION"))),
         "{text}"
@@ -569,8 +572,13 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
         Store::at(dir.path()).list().saved.is_empty(),
         "the finished session is cleared"
     );
+}
 
-    // Two tickets in the same second never replace each other; JSON tickets carry the schema.
+/// Two tickets in the same second never replace each other; JSON tickets carry the schema.
+#[test]
+fn tickets_written_in_the_same_second_are_two_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = on_a_computer("permission", "just-me");
     let mut names = Vec::new();
     for _ in 0..2 {
         let mut p = Auto::new(leave_out(), typing());
@@ -693,7 +701,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
     );
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = p.inner.transcript.join("\n");
-    assert!(transcript.contains("empty drawing.pdf"), "{transcript}");
+    assert_has(&transcript, &["empty drawing.pdf"]);
     assert!(transcript.to_lowercase().contains("empty"), "{transcript}");
     // The same step is offered again after the check.
     let cards = step_cards(&p.inner.transcript);
@@ -703,8 +711,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
         "back to the same step:\n{transcript}"
     );
     let text = ticket_text(&ending, &p.inner.transcript);
-    assert!(text.contains("## Files checked"), "{text}");
-    assert!(text.contains("empty drawing.pdf"), "{text}");
+    assert_has(&text, &["## Files checked", "empty drawing.pdf"]);
 }
 
 #[test]
@@ -854,13 +861,12 @@ fn a_saved_session_is_never_replaced_without_asking() {
         dir.path(),
     );
     let text = transcript.join("\n");
-    assert!(
-        text.contains("? Which one do you want to pick up?"),
-        "{text}"
-    );
-    assert!(
-        text.contains("Picking up 'RFI not updating' where you left off"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "? Which one do you want to pick up?",
+            "Picking up 'RFI not updating' where you left off",
+        ],
     );
     // Discard one when starting another.
     let (_, transcript, _) = run(
@@ -943,7 +949,7 @@ fn sessions_lists_and_discards_saved_sessions() {
     assert_eq!(sessions[0]["title"], "Photos not uploading", "newest first");
     assert_eq!(sessions[1]["phase"], "steps");
     let text = list(&[]).stdout;
-    assert!(text.contains("RFI not updating, saved "), "{text}");
+    assert_has(&text, &["RFI not updating, saved "]);
     let id = sessions[1]["id"].as_str().unwrap();
     assert_eq!(list(&["discard", id]).code, 0);
     assert_eq!(list(&["discard", id]).code, 2, "already gone");
@@ -994,23 +1000,25 @@ fn the_ticket_tells_support_what_the_user_said_and_did() {
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
     let text = ticket_text(&ending, &p.inner.transcript);
-    assert!(
-        text.contains("## In their words\n\n> permission denied opening drawings on my laptop"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "## In their words\n\n> permission denied opening drawings on my laptop",
+            "**unknown (I don't know)**",
+            "## Needs an admin",
+            "Step 1 needs an admin: ",
+        ],
     );
-    assert!(text.contains("**unknown (I don't know)**"), "{text}");
-    assert!(text.contains("## Needs an admin"), "{text}");
-    assert!(text.contains("Step 1 needs an admin: "), "{text}");
     assert!(
         text.contains("yesterday"),
         "the time is what was picked:\n{text}"
     );
-    assert!(text.contains("Dell laptop, Edge 120"), "{text}");
+    assert_has(&text, &["Dell laptop, Edge 120"]);
     assert!(
         !text.contains("chance of fixing it in about"),
         "no engine arithmetic:\n{text}"
     );
-    assert!(!text.contains("(filled in)"), "{text}");
+    assert_lacks(&text, &["(filled in)"]);
 }
 
 #[test]
@@ -1248,23 +1256,21 @@ fn none_of_these_on_the_list_still_writes_a_ticket_for_the_admin() {
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
     let transcript = p.inner.transcript.join("\n");
     let text = ticket_text(&ending, &p.inner.transcript);
-    assert!(
-        transcript.contains("Time to hand this to your company's Procore admin"),
-        "{transcript}"
+    assert_has(
+        &transcript,
+        &["Time to hand this to your company's Procore admin"],
     );
-    assert!(
-        text.contains("A problem none of the guides covers"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "A problem none of the guides covers",
+            "the schedule page shows a blank grid",
+            "An iPhone or iPad",
+        ],
     );
-    assert!(
-        text.contains("the schedule page shows a blank grid"),
-        "{text}"
-    );
-    assert!(text.contains("An iPhone or iPad"), "{text}");
     // Network and scope were answered "I don't know": shown as such, not left out.
     assert_eq!(text.matches("unknown (I don't know)").count(), 2, "{text}");
-    assert!(text.contains("yesterday"), "{text}");
-    assert!(text.contains("iPhone 13"), "{text}");
+    assert_has(&text, &["yesterday", "iPhone 13"]);
     assert!(
         !text.contains("likely cause"),
         "no causes are invented:\n{text}"
@@ -1338,19 +1344,18 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
     assert!(left.is_empty(), "{left:?}");
     let text = ticket_text(&ending, &transcript);
     let transcript = transcript.join("\n");
-    assert!(
-        transcript.contains("Picking up 'A problem none of the guides covers'"),
-        "{transcript}"
+    assert_has(
+        &transcript,
+        &["Picking up 'A problem none of the guides covers'"],
     );
     assert!(
         !transcript.contains("? What you were doing"),
         "what was given is not asked again:\n{transcript}"
     );
-    assert!(
-        text.contains("the schedule page shows a blank grid"),
-        "{text}"
+    assert_has(
+        &text,
+        &["the schedule page shows a blank grid", "jo@example.com"],
     );
-    assert!(text.contains("jo@example.com"), "{text}");
 }
 
 #[test]
@@ -1457,7 +1462,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
     // Its description has both sets of words, and the ticket has the answers given to both
     // guides, the other one's marked with its title.
     let described = json["described"].as_str().unwrap();
-    assert!(described.contains("permission denied"), "{described}");
+    assert_has(described, &["permission denied"]);
     let answers = json["answers"].as_array().unwrap();
     assert!(
         answers.iter().any(|a| a["question"]
@@ -1826,7 +1831,7 @@ fn enter_leaves_the_time_out_and_i_dont_know_is_said_as_such() {
             .unwrap_or_default()
             .to_owned();
         assert!(line.ends_with(shown), "{line:?} in:\n{text}");
-        assert!(!text.contains("just now"), "{text}");
+        assert_lacks(&text, &["just now"]);
     }
 }
 
@@ -1845,13 +1850,10 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
         |_| Scripted::Enter,
     );
     let text = ticket_text(&ending, std::slice::from_ref(&transcript));
-    assert!(
-        transcript.contains(&format!("> Hand it to {admin} now")),
-        "{transcript}"
-    );
+    assert_has(&transcript, &[&format!("> Hand it to {admin} now")]);
     assert!(transcript.contains(&format!("Time to hand this to {admin}")));
     assert!(transcript.contains(&format!("Send it to {admin}.")));
-    assert!(text.contains(&format!("- For: {admin}")), "{text}");
+    assert_has(&text, &[&format!("- For: {admin}")]);
     assert!(
         !transcript.contains("support now"),
         "no other recipient: {transcript}"
@@ -1866,12 +1868,9 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
         Format::Markdown,
         |_| Scripted::Enter,
     );
-    assert!(
-        transcript.contains("> Hand it to Procore support now"),
-        "{transcript}"
-    );
+    assert_has(&transcript, &["> Hand it to Procore support now"]);
     assert!(transcript.contains("Send it to Procore support."));
-    assert!(transcript.contains("support.procore.com"), "{transcript}");
+    assert_has(&transcript, &["support.procore.com"]);
     assert!(
         transcript.contains(&format!("Ask {admin}.")),
         "the admin as the guides name them: {transcript}"
@@ -1889,16 +1888,13 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
         |_| Scripted::Enter,
     );
     let text = ticket_text(&ending, std::slice::from_ref(&transcript));
-    assert!(
-        transcript.contains("> Hand it to Dana Ruiz <dana@example.com> now"),
-        "{transcript}"
+    assert_has(
+        &transcript,
+        &["> Hand it to Dana Ruiz <dana@example.com> now"],
     );
     assert!(transcript.contains("Send it to Dana Ruiz <dana@example.com>."));
     assert!(transcript.contains("mailto:dana@example.com?"));
-    assert!(
-        text.contains("- For: Dana Ruiz <dana@example.com>\n"),
-        "{text}"
-    );
+    assert_has(&text, &["- For: Dana Ruiz <dana@example.com>\n"]);
     assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
 }
 
@@ -1928,8 +1924,8 @@ fn contact_details_typed_are_kept_unless_the_user_leaves_them_out() {
         transcript.contains("> Keep it as I typed it"),
         "Enter keeps it"
     );
-    assert!(text.contains("call me on 555 201 3344"), "{text}");
-    assert!(!text.contains("[phone number removed]"), "{text}");
+    assert_has(&text, &["call me on 555 201 3344"]);
+    assert_lacks(&text, &["[phone number removed]"]);
 }
 
 #[test]
@@ -1991,10 +1987,7 @@ fn the_ticket_path_is_shown_once_on_a_line_of_its_own() {
     };
     let shown = path.display().to_string();
     assert_eq!(transcript.matches(&shown).count(), 1, "{transcript}");
-    assert!(
-        transcript.contains(&format!("\n  {shown}\n")),
-        "{transcript}"
-    );
+    assert_has(&transcript, &[&format!("\n  {shown}\n")]);
 }
 
 #[test]
@@ -2021,7 +2014,7 @@ fn control_characters_typed_never_reach_the_ticket() {
             .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
             .collect();
         assert!(raw.is_empty(), "{raw:?} in:\n{text}");
-        assert!(text.contains("Tower"), "{text}");
+        assert_has(&text, &["Tower"]);
         let stored = std::fs::read_dir(dir.path()).unwrap();
         for file in stored.filter_map(Result::ok) {
             let bytes = std::fs::read(file.path()).unwrap();
@@ -2048,7 +2041,7 @@ fn a_dangling_ticket_link_is_refused_before_any_question() {
         ..FixRequest::default()
     };
     let err = TicketPlan::new(&req).unwrap_err().to_string();
-    assert!(err.contains("already exists"), "{err}");
+    assert_has(&err, &["already exists"]);
 }
 
 /// Saves a session at the first step in `dir`, then rewrites its guide field as `guide`.
@@ -2089,7 +2082,7 @@ fn a_tampered_session_prints_no_control_character_in_the_list_or_the_picker() {
         .output();
     assert_eq!(out.code, 0, "{}", out.stderr);
     let shown = format!("{}{}", out.stdout, out.stderr);
-    assert!(shown.contains("rfi\\u{1b}[2J"), "{shown}");
+    assert_has(&shown, &["rfi\\u{1b}[2J"]);
     assert!(
         !shown
             .chars()
@@ -2111,7 +2104,7 @@ fn a_tampered_session_prints_no_control_character_in_the_list_or_the_picker() {
     .unwrap();
     let mut seen = p.transcript.join("\n");
     seen.push_str(&format!("{:?}", Store::at(&dir).list().saved));
-    assert!(seen.contains("Which one do you want to pick up?"), "{seen}");
+    assert_has(&seen, &["Which one do you want to pick up?"]);
     assert!(
         !seen
             .chars()
@@ -2136,8 +2129,8 @@ fn unreadable_session_files_are_listed_with_their_path() {
             .output()
     };
     let text = list(&[]).stdout;
-    assert!(text.contains(&shown), "{text}");
-    assert!(text.contains("cannot be read"), "{text}");
+    assert_has(&text, &[&shown]);
+    assert_has(&text, &["cannot be read"]);
     let json: serde_json::Value =
         serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
     assert_eq!(json["unreadable"][0]["path"], shown.as_str(), "{json}");
@@ -2148,8 +2141,8 @@ fn unreadable_session_files_are_listed_with_their_path() {
         &dir,
     );
     let text = transcript.join("\n");
-    assert!(text.contains("A saved session cannot be read"), "{text}");
-    assert!(text.contains(&shown), "{text}");
+    assert_has(&text, &["A saved session cannot be read"]);
+    assert_has(&text, &[&shown]);
     assert!(file.exists(), "left alone");
 }
 
@@ -2268,8 +2261,8 @@ fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
         1,
         "{transcript}"
     );
-    assert!(transcript.contains("were not saved"), "{transcript}");
-    assert!(!transcript.contains("Saved. Run"), "{transcript}");
+    assert_has(&transcript, &["were not saved"]);
+    assert_lacks(&transcript, &["Saved. Run"]);
 }
 
 #[test]
@@ -2298,14 +2291,14 @@ fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_th
     )
     .unwrap();
     let transcript = p.inner.transcript.join("\n");
-    assert!(
-        transcript.contains("> None of these: write a ticket for Dana Ruiz <dana@example.com>"),
-        "{transcript}"
+    assert_has(
+        &transcript,
+        &["> None of these: write a ticket for Dana Ruiz <dana@example.com>"],
     );
     let text = ticket_text(&ending, &p.inner.transcript);
-    assert!(
-        text.contains("so it goes to Dana Ruiz <dana@example.com> with the details"),
-        "{text}"
+    assert_has(
+        &text,
+        &["so it goes to Dana Ruiz <dana@example.com> with the details"],
     );
     assert!(!text.contains("\\<"), "no visible escapes:\n{text}");
 }

@@ -10,8 +10,8 @@ use fieldfix::guides::model::{Cause, Condition, Effect, Guide, Library, Question
 use proptest::prelude::*;
 
 use crate::support::{
-    GuideBuilder, cause, escalates, lowers, no_effect, question, raises, rules_out, shared_context,
-    situation, step, tip, when,
+    GuideBuilder, assert_has, cause, escalates, lowers, no_effect, question, raises, rules_out,
+    shared_context, situation, step, tip, when,
 };
 
 /// The built-in knowledge base, loaded once.
@@ -546,7 +546,7 @@ fn an_admin_step_is_weighed_at_its_targets_minutes_in_the_why() {
     assert_eq!(plan.steps[0].id, "quick-b");
     let why = plan.steps[0].why_first.as_deref().expect("a why");
     // Procore support's 1440 minutes, not the step's 15.
-    assert!(why.contains("takes about 1 day"), "{why}");
+    assert_has(why, &["takes about 1 day"]);
     assert!(why.starts_with("A 2-minute step first"), "{why}");
 }
 
@@ -1152,10 +1152,12 @@ fn check_situation_rejects_an_unknown_question() {
         other => panic!("wrong error: {other:?}"),
     }
     let message = err.to_string();
-    assert!(message.contains("did you mean `device`?"), "{message}");
-    assert!(
-        message.contains("valid questions: device, network, scope, queue"),
-        "{message}"
+    assert_has(
+        &message,
+        &[
+            "did you mean `device`?",
+            "valid questions: device, network, scope, queue",
+        ],
     );
 
     // Nothing close: no guess, still the list.
@@ -1249,10 +1251,12 @@ fn check_situation_rejects_an_unknown_step() {
             other => panic!("wrong error: {other:?}"),
         }
         let message = err.to_string();
-        assert!(message.contains("has no step `restrat`"), "{message}");
-        assert!(
-            message.contains("valid steps: check-signal, turn-off-wifi-only"),
-            "{message}"
+        assert_has(
+            &message,
+            &[
+                "has no step `restrat`",
+                "valid steps: check-signal, turn-off-wifi-only",
+            ],
         );
     }
 }
@@ -1325,25 +1329,10 @@ fn real_guides_hide_device_specific_steps_and_causes() {
 // ---------------------------------------------------------------------------------------------
 // Properties
 
-/// A rule-by-rule check of a plan against its guide and situation, independent of the engine's
-/// own arithmetic: probabilities sum to 1 (or are all 0), ruled-out causes are never checked,
-/// no step for ruled-out causes only, no tried/skipped/hidden step, prerequisites first.
-fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
+/// The causes ruled out by an answer that applies, an unmet `when` or a sure step tried,
+/// worked out here from the guide.
+fn ruled_out_causes<'a>(guide: &'a Guide, s: &Situation) -> BTreeSet<&'a str> {
     let answer = |q: &str| s.answer(q).map(str::to_owned);
-    let p = engine::probabilities(guide, s);
-    assert_eq!(p.len(), guide.causes.len());
-    assert!(
-        p.iter()
-            .all(|x| x.is_finite() && (0.0..=1.0 + 1e-12).contains(x)),
-        "{p:?}"
-    );
-    let total: f64 = p.iter().sum();
-    assert!(
-        (total - 1.0).abs() < 1e-9 || p.iter().all(|x| *x == 0.0),
-        "probabilities sum to {total}: {p:?}"
-    );
-
-    // Causes ruled out by an answer that applies, worked out here from the guide.
     let mut ruled_out: BTreeSet<&str> = BTreeSet::new();
     for (q, v) in &s.answers {
         let effect = match guide.question(q) {
@@ -1366,6 +1355,28 @@ fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
             ruled_out.extend(step.fixes.iter().map(String::as_str));
         }
     }
+    ruled_out
+}
+
+/// A rule-by-rule check of a plan against its guide and situation, independent of the engine's
+/// own arithmetic: probabilities sum to 1 (or are all 0), ruled-out causes are never checked,
+/// no step for ruled-out causes only, no tried/skipped/hidden step, prerequisites first.
+fn check_plan_invariants(context: &[Question], guide: &Guide, s: &Situation) {
+    let answer = |q: &str| s.answer(q).map(str::to_owned);
+    let p = engine::probabilities(guide, s);
+    assert_eq!(p.len(), guide.causes.len());
+    assert!(
+        p.iter()
+            .all(|x| x.is_finite() && (0.0..=1.0 + 1e-12).contains(x)),
+        "{p:?}"
+    );
+    let total: f64 = p.iter().sum();
+    assert!(
+        (total - 1.0).abs() < 1e-9 || p.iter().all(|x| *x == 0.0),
+        "probabilities sum to {total}: {p:?}"
+    );
+
+    let ruled_out = ruled_out_causes(guide, s);
     for (c, prob) in guide.causes.iter().zip(&p) {
         if ruled_out.contains(c.id.as_str()) {
             assert_eq!(*prob, 0.0, "ruled-out cause {} has weight", c.id);

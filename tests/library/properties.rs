@@ -7,7 +7,6 @@
 use std::path::{Component, Path};
 
 use fieldfix::guides::load::{Source, assemble};
-use fieldfix::guides::model::Origin;
 use proptest::prelude::*;
 
 use crate::support::minimal_guide;
@@ -83,15 +82,6 @@ fn input(seed: String) -> impl Strategy<Value = String> {
     prop_oneof!["(?s).{0,300}", edits().prop_map(move |e| mutate(&seed, &e)),]
 }
 
-fn source(name: &str, text: &str) -> Source {
-    Source {
-        name: format!("{name}.yaml"),
-        stem: name.to_owned(),
-        text: text.to_owned(),
-        origin: Origin::Company,
-    }
-}
-
 /// The 1-based lines of `text` as YAML counts them (`\n`, `\r\n` or `\r` end a line), with
 /// the empty line after a final break.
 fn yaml_lines(text: &str) -> Vec<&str> {
@@ -128,7 +118,7 @@ proptest! {
     ) {
         let checked = assemble(
             fieldfix::guides::embedded::library(),
-            vec![source("fuzzed", &text)],
+            vec![Source::company("fuzzed", &text)],
             Vec::new(),
         );
         prop_assert!(checked.library.is_some() || !checked.problems.is_empty());
@@ -141,7 +131,7 @@ proptest! {
     fn any_answers_file_is_read_or_refused_with_a_location_in_it(
         text in input("device: ios\nnetwork: weak\ntried: [switch-network]\n".to_owned()),
     ) {
-        if let Err(message) = fieldfix::commands::answers(&source("answers", &text)) {
+        if let Err(message) = fieldfix::commands::answers(&Source::company("answers", &text)) {
             prop_assert!(!message.is_empty());
             let lines = yaml_lines(&text).len() as u64;
             if let Some(rest) = message.strip_prefix("line ") {
@@ -296,7 +286,7 @@ proptest! {
         let text = yaml(&spec);
         let checked = assemble(
             fieldfix::guides::embedded::library(),
-            vec![source("generated", &text)],
+            vec![Source::company("generated", &text)],
             Vec::new(),
         );
         prop_assert!(checked.problems.is_empty(), "{:?}\n{}", checked.problems, text);

@@ -173,12 +173,26 @@ fn builtin_context() -> String {
 fn rows() -> Vec<Row> {
     let mut rows = Vec::new();
     rows.extend(reading_and_parsing());
+    rows.extend(unknown_fields_and_wrong_types());
+    rows.extend(refusals());
     rows.extend(ids());
+    rows.extend(id_format());
     rows.extend(references());
+    rows.extend(references_to_questions());
+    rows.extend(references_to_steps_and_guides());
     rows.extend(causes_and_steps());
+    rows.extend(step_cycles());
+    rows.extend(numbers());
+    rows.extend(finite_numbers());
     rows.extend(text());
+    rows.extend(single_line_text());
     rows.extend(names_questions_devices());
+    rows.extend(questions_and_devices());
+    rows.extend(company_context());
     rows.extend(trust());
+    rows.extend(source_addresses());
+    rows.extend(risky_steps());
+    rows.extend(targets_and_yaml11());
     rows
 }
 
@@ -187,24 +201,6 @@ fn rows() -> Vec<Row> {
 // ------------------------------------------------------------------------------------------
 
 fn reading_and_parsing() -> Vec<Row> {
-    // "Billion laughs": ten anchors, each alias-ing the previous one nine times.
-    let mut bomb =
-        String::from("id: bomb\nlol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
-    for i in 1..10 {
-        let refs = vec![format!("*lol{}", i - 1); 9].join(", ");
-        bomb.push_str(&format!("lol{i}: &lol{i} [{refs}]\n"));
-    }
-    let many: String = (0..=100)
-        .map(|i| format!("  - &a{i} things break {i}\n"))
-        .collect();
-    let depth = 200;
-    let deep = edit(
-        &minimal_guide("deep"),
-        "related: []",
-        &format!("related: {}{}", "[".repeat(depth), "]".repeat(depth)),
-    );
-    // The top-level map is level 1, so the 24th `[` is the 25th level: one too many.
-    let (line, column) = loc(&deep, "related: |[");
     vec![
         Row::new("problems in several files are all reported")
             .guide("good", &[])
@@ -247,6 +243,11 @@ fn reading_and_parsing() -> Vec<Row> {
                 &["`title` appears twice in the same map"],
             )
             .error("missing.yaml", "  - tip|:", &["a value is missing here"]),
+    ]
+}
+
+fn unknown_fields_and_wrong_types() -> Vec<Row> {
+    vec![
         Row::new("unknown and misspelt fields are errors")
             .guide("top", &[("summary: A problem", "sumary: A problem")])
             .guide(
@@ -295,6 +296,29 @@ fn reading_and_parsing() -> Vec<Row> {
                 &["expected sequence"],
             )
             .error("list.yaml", "tip: |[Be", &["expected string"]),
+    ]
+}
+
+fn refusals() -> Vec<Row> {
+    // "Billion laughs": ten anchors, each alias-ing the previous one nine times.
+    let mut bomb =
+        String::from("id: bomb\nlol0: &lol0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*lol{}", i - 1); 9].join(", ");
+        bomb.push_str(&format!("lol{i}: &lol{i} [{refs}]\n"));
+    }
+    let many: String = (0..=100)
+        .map(|i| format!("  - &a{i} things break {i}\n"))
+        .collect();
+    let depth = 200;
+    let deep = edit(
+        &minimal_guide("deep"),
+        "related: []",
+        &format!("related: {}{}", "[".repeat(depth), "]".repeat(depth)),
+    );
+    // The top-level map is level 1, so the 24th `[` is the 25th level: one too many.
+    let (line, column) = loc(&deep, "related: |[");
+    vec![
         // Refused at its first anchor: the format has none (not at the unknown key before it).
         Row::new("an alias bomb is refused at its first anchor")
             .file("bomb.yaml", &bomb)
@@ -364,7 +388,6 @@ fn ids() -> Vec<Row> {
         "the guide `twice` is already defined in {}",
         twice.path("twice.yaml").display()
     );
-    let invalid = "is not a valid id: use lowercase letters, digits and single dashes";
     vec![
         // Its page would be index.html (index.md): the export's own index, which it would replace.
         Row::new("a guide id that export uses for its own files is reserved")
@@ -397,6 +420,12 @@ fn ids() -> Vec<Row> {
                 &["`No` unquoted is read as a boolean"],
             ),
         twice.error_at("twice.yml", (1, 5), &[&defined]),
+    ]
+}
+
+fn id_format() -> Vec<Row> {
+    let invalid = "is not a valid id: use lowercase letters, digits and single dashes";
+    vec![
         Row::new("the guide id must match the file name")
             .file("wrong-name.yaml", &minimal_guide("right-name"))
             .error_at(
@@ -511,6 +540,11 @@ fn references() -> Vec<Row> {
                 "|frist",
                 &["unknown cause in `lowers`: `frist` (did you mean `first`?)"],
             ),
+    ]
+}
+
+fn references_to_questions() -> Vec<Row> {
+    vec![
         Row::new("unknown questions and values in conditions and context are reported")
             .guide(
                 "conditions",
@@ -566,6 +600,11 @@ fn references() -> Vec<Row> {
                     "(valid: just-me, several-people)",
                 ],
             ),
+    ]
+}
+
+fn references_to_steps_and_guides() -> Vec<Row> {
+    vec![
         Row::new("unknown steps and guides are reported with near misses")
             .guide(
                 "links",
@@ -574,7 +613,10 @@ fn references() -> Vec<Row> {
                         "    fixes: [second]\n",
                         "    fixes: [second]\n    after: [fix-frist]\n    see: permision-denied\n",
                     ),
-                    ("    fixes: [first]\n", "    fixes: [first]\n    see: links\n"),
+                    (
+                        "    fixes: [first]\n",
+                        "    fixes: [first]\n    see: links\n",
+                    ),
                     ("related: []", "related: [sync-eror, zzzz]"),
                 ],
             )
@@ -622,22 +664,6 @@ fn references() -> Vec<Row> {
 // ------------------------------------------------------------------------------------------
 
 fn causes_and_steps() -> Vec<Row> {
-    let step = |id: &str, after: &str| {
-        format!(
-            "  - id: {id}\n    title: Step {id}\n    minutes: 1\n    fixes: [first]\n    after: [{after}]\n    do: [Do {id}.]\n"
-        )
-    };
-    let cycle_steps = [
-        // `fix-first` only waits on the cycle b -> a -> c -> b: the cycle is reported at one
-        // of its own steps.
-        step("a", "c"),
-        step("b", "a"),
-        step("c", "b"),
-        step("d", "d2"),
-        step("d2", "d"),
-        step("e", "e"),
-    ]
-    .concat();
     vec![
         Row::new("every cause needs a step and every step a cause")
             .guide(
@@ -668,11 +694,35 @@ fn causes_and_steps() -> Vec<Row> {
                 "- id: |empty-list",
                 &["step `empty-list` fixes nothing"],
             ),
+    ]
+}
+
+fn step_cycles() -> Vec<Row> {
+    let step = |id: &str, after: &str| {
+        format!(
+            "  - id: {id}\n    title: Step {id}\n    minutes: 1\n    fixes: [first]\n    after: [{after}]\n    do: [Do {id}.]\n"
+        )
+    };
+    let cycle_steps = [
+        // `fix-first` only waits on the cycle b -> a -> c -> b: the cycle is reported at one
+        // of its own steps.
+        step("a", "c"),
+        step("b", "a"),
+        step("c", "b"),
+        step("d", "d2"),
+        step("d2", "d"),
+        step("e", "e"),
+    ]
+    .concat();
+    vec![
         Row::new("cycles in step prerequisites are reported once each")
             .guide(
                 "cycles",
                 &[
-                    ("    fixes: [first]\n", "    fixes: [first]\n    after: [b]\n"),
+                    (
+                        "    fixes: [first]\n",
+                        "    fixes: [first]\n    after: [b]\n",
+                    ),
                     ("prevent:\n", &format!("{cycle_steps}prevent:\n")),
                 ],
             )
@@ -696,6 +746,11 @@ fn causes_and_steps() -> Vec<Row> {
                 "- id: |e\n",
                 &["step `e` lists itself in `after`"],
             ),
+    ]
+}
+
+fn numbers() -> Vec<Row> {
+    vec![
         Row::new("numbers must be positive and success at most one")
             .guide(
                 "numbers",
@@ -743,6 +798,11 @@ fn causes_and_steps() -> Vec<Row> {
                 "success: |1.5",
                 &["success must be a number above 0 and at most 1, found 1.5"],
             ),
+    ]
+}
+
+fn finite_numbers() -> Vec<Row> {
+    vec![
         Row::new("numbers must be finite")
             .guide(
                 "infinite",
@@ -861,6 +921,11 @@ fn text() -> Vec<Row> {
                 "tip: |\"Ring",
                 &["prevention tip contains the control character \\u{7}"],
             ),
+    ]
+}
+
+fn single_line_text() -> Vec<Row> {
+    vec![
         // A line break in a name, a title or a contact could forge a line: a `Bcc:` header
         // after a contact in a mail, a heading or a list in a page. Text may be folded (`>`).
         Row::new("single-line fields refuse line breaks")
@@ -945,13 +1010,6 @@ fn text() -> Vec<Row> {
 // ------------------------------------------------------------------------------------------
 
 fn names_questions_devices() -> Vec<Row> {
-    let devices = edit(
-        &minimal_guide("devices"),
-        "    do: [Do the first thing.]\n",
-        "    do: [Do the first thing.]\n    devices:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
-    );
-    // One more option for a shared question is enough: it has its others already.
-    let added = "questions:\n  - id: network\n    ask: How is the connection?\n    options:\n      - value: satellite\n        label: A satellite link\n";
     vec![
         // `fieldfix fix photos` must keep meaning the built-in guide that answers to it.
         Row::new("a guide id may not be a built-in guide's alias")
@@ -986,6 +1044,16 @@ fn names_questions_devices() -> Vec<Row> {
                 "|shared",
                 &["alias `shared` already names the guide `a-first`: aliases must be unique"],
             ),
+    ]
+}
+
+fn questions_and_devices() -> Vec<Row> {
+    let devices = edit(
+        &minimal_guide("devices"),
+        "    do: [Do the first thing.]\n",
+        "    do: [Do the first thing.]\n    devices:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
+    );
+    vec![
         Row::new("a question needs two options and its own id")
             .guide(
                 "questions",
@@ -1033,6 +1101,18 @@ fn names_questions_devices() -> Vec<Row> {
                 "|windows:",
                 &["`devices` names unknown device `windows`"],
             ),
+    ]
+}
+
+fn company_context() -> Vec<Row> {
+    let devices = edit(
+        &minimal_guide("devices"),
+        "    do: [Do the first thing.]\n",
+        "    do: [Do the first thing.]\n    devices:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
+    );
+    // One more option for a shared question is enough: it has its others already.
+    let added = "questions:\n  - id: network\n    ask: How is the connection?\n    options:\n      - value: satellite\n        label: A satellite link\n";
+    vec![
         // A company `_context.yaml` may add a device, which `devices:` may then name.
         Row::new("a device the company context adds may be named")
             .file(
@@ -1083,29 +1163,6 @@ fn names_questions_devices() -> Vec<Row> {
 // ------------------------------------------------------------------------------------------
 
 fn trust() -> Vec<Row> {
-    let cites: &[(&str, &str)] = &[
-        (
-            "    likelihood: 60\n",
-            "    likelihood: 60\n    sources: [seed, blog, \"https://example.com/tips\"]\n",
-        ),
-        (
-            "    likelihood: 40\n",
-            "    likelihood: 40\n    sources: [\"https://support.procore.com/faq/x\"]\n",
-        ),
-        (
-            "    fixes: [first]\n",
-            "    fixes: [first]\n    sources: [device]\n",
-        ),
-        (
-            "    fixes: [second]\n",
-            "    fixes: [second]\n    sources: [\"http://support.procore.com/faq/x\"]\n",
-        ),
-    ];
-    let risky = (
-        "    fixes: [second]\n",
-        "    fixes: [second]\n    risk: loses-unsynced\n",
-    );
-    let yes = ("        label: The first\n", "        label: Yes\n");
     vec![
         // Company guides need not cite: without --strict the folder is fine.
         Row::new("causes and steps need no sources without strict").guide("unsourced", &[]),
@@ -1132,6 +1189,29 @@ fn trust() -> Vec<Row> {
                 "  - id: |fix-second",
                 &["step `fix-second` has no `sources`"],
             ),
+    ]
+}
+
+fn source_addresses() -> Vec<Row> {
+    let cites: &[(&str, &str)] = &[
+        (
+            "    likelihood: 60\n",
+            "    likelihood: 60\n    sources: [seed, blog, \"https://example.com/tips\"]\n",
+        ),
+        (
+            "    likelihood: 40\n",
+            "    likelihood: 40\n    sources: [\"https://support.procore.com/faq/x\"]\n",
+        ),
+        (
+            "    fixes: [first]\n",
+            "    fixes: [first]\n    sources: [device]\n",
+        ),
+        (
+            "    fixes: [second]\n",
+            "    fixes: [second]\n    sources: [\"http://support.procore.com/faq/x\"]\n",
+        ),
+    ];
+    vec![
         Row::new("a source is seed, device or an https address")
             .guide("cites", cites)
             .error(
@@ -1176,6 +1256,15 @@ fn trust() -> Vec<Row> {
                 "|\"https://example.com",
                 &["`example.com` is not a Procore page"],
             ),
+    ]
+}
+
+fn risky_steps() -> Vec<Row> {
+    let risky = (
+        "    fixes: [second]\n",
+        "    fixes: [second]\n    risk: loses-unsynced\n",
+    );
+    vec![
         Row::new("a step that loses unsynced work needs a safeguard in its guide")
             .guide("risky", &[risky])
             .error(
@@ -1215,6 +1304,12 @@ fn trust() -> Vec<Row> {
                 ),
             ],
         ),
+    ]
+}
+
+fn targets_and_yaml11() -> Vec<Row> {
+    let yes = ("        label: The first\n", "        label: Yes\n");
+    vec![
         Row::new("targets, risks and admin roles are checked")
             .guide(
                 "targets",

@@ -5,12 +5,18 @@
 #![allow(dead_code)]
 
 mod model;
+mod pdf;
+mod rng;
 mod script;
 mod test;
 
 // Each target uses some of these.
 #[allow(unused_imports)]
 pub use model::*;
+#[allow(unused_imports)]
+pub use pdf::*;
+#[allow(unused_imports)]
+pub use rng::*;
 #[allow(unused_imports)]
 pub use script::*;
 #[allow(unused_imports)]
@@ -312,4 +318,22 @@ pub fn raw_escape_guide() -> String {
         "title: Test problem",
         "title: Test \u{1b}[31m problem",
     )
+}
+
+/// Asserts that `text` contains each of `parts`, showing `text` when one is missing.
+#[track_caller]
+pub fn assert_has<S: AsRef<str>>(text: &str, parts: &[S]) {
+    for part in parts {
+        let part = part.as_ref();
+        assert!(text.contains(part), "{part:?} is missing from:\n{text}");
+    }
+}
+
+/// Asserts that `text` contains none of `parts`, showing `text` when one is there.
+#[track_caller]
+pub fn assert_lacks<S: AsRef<str>>(text: &str, parts: &[S]) {
+    for part in parts {
+        let part = part.as_ref();
+        assert!(!text.contains(part), "{part:?} should not be in:\n{text}");
+    }
 }

@@ -43,8 +43,10 @@ impl ScriptPrompter {
             .pop_front()
             .ok_or_else(|| io::Error::other(format!("the script ran out of answers at: {prompt}")))
     }
+}
 
-    fn pick(
+impl Prompter for ScriptPrompter {
+    fn select(
         &mut self,
         prompt: &str,
         items: &[String],
@@ -69,17 +71,6 @@ impl ScriptPrompter {
                 "expected a pick at {prompt:?}, script typed {text:?}"
             ))),
         }
-    }
-}
-
-impl Prompter for ScriptPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
-        self.pick(prompt, items, default)
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {

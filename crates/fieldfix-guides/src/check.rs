@@ -1090,18 +1090,15 @@ pub fn apply_override(
     override_causes(&mut c, raw, guide);
     c.unique(raw.steps.iter().map(|s| &s.id), "step id");
     for change in &raw.steps {
-        let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
-        let Some(step) = guide.steps.iter_mut().find(|s| s.id == change.id.value) else {
-            let hint = suggest::hint(&change.id.value, valid.iter().map(String::as_str));
-            c.report(
-                change.id.referenced,
-                format!(
-                    "guide `{}` has no step `{}`{hint} (steps: {})",
-                    raw.guide.value,
-                    change.id.value,
-                    valid.join(", ")
-                ),
-            );
+        let found = overridden(
+            &mut c,
+            &raw.guide,
+            "step",
+            &mut guide.steps,
+            &change.id,
+            |s| &s.id,
+        );
+        let Some(step) = found else {
             continue;
         };
         if let Some(title) = &change.title {
@@ -1124,23 +1121,42 @@ pub fn apply_override(
     c.problems
 }
 
+/// The step or cause (`kind`) of the guide `guide` whose id is `id`; when there is none, says
+/// so at `id`, with the ids there are and the nearest.
+fn overridden<'g, T>(
+    c: &mut Checker,
+    guide: &Text,
+    kind: &str,
+    items: &'g mut [T],
+    id: &Text,
+    id_of: impl Fn(&T) -> &String,
+) -> Option<&'g mut T> {
+    if let Some(at) = items.iter().position(|x| *id_of(x) == id.value) {
+        return Some(&mut items[at]);
+    }
+    let valid: Vec<&str> = items.iter().map(|x| id_of(x).as_str()).collect();
+    let hint = suggest::hint(&id.value, valid.iter().copied());
+    c.report(
+        id.referenced,
+        format!(
+            "guide `{}` has no {kind} `{}`{hint} ({kind}s: {})",
+            guide.value,
+            id.value,
+            valid.join(", ")
+        ),
+    );
+    None
+}
+
 /// What an override changes in a guide's causes: their likelihoods (the numbers
 /// `fieldfix tune --write` suggests).
 fn override_causes(c: &mut Checker, raw: &RawOverride, guide: &mut Guide) {
     c.unique(raw.causes.iter().map(|x| &x.id), "cause id");
     for change in &raw.causes {
-        let valid: Vec<String> = guide.causes.iter().map(|x| x.id.clone()).collect();
-        let Some(cause) = guide.causes.iter_mut().find(|x| x.id == change.id.value) else {
-            let hint = suggest::hint(&change.id.value, valid.iter().map(String::as_str));
-            c.report(
-                change.id.referenced,
-                format!(
-                    "guide `{}` has no cause `{}`{hint} (causes: {})",
-                    raw.guide.value,
-                    change.id.value,
-                    valid.join(", ")
-                ),
-            );
+        let found = overridden(c, &raw.guide, "cause", &mut guide.causes, &change.id, |x| {
+            &x.id
+        });
+        let Some(cause) = found else {
             continue;
         };
         if let Some(likelihood) = &change.likelihood {

@@ -46,6 +46,28 @@ pub struct Source {
     pub origin: Origin,
 }
 
+impl Source {
+    /// A company guide file `STEM.yaml` holding `text`.
+    pub fn company(stem: &str, text: &str) -> Source {
+        Source {
+            name: format!("{stem}.yaml"),
+            stem: stem.to_owned(),
+            text: text.to_owned(),
+            origin: Origin::Company,
+        }
+    }
+
+    /// The built-in guide file `guides/FILE` holding `text`.
+    pub fn built_in(file: &str, text: String) -> Source {
+        Source {
+            name: format!("guides/{file}"),
+            stem: file.trim_end_matches(".yaml").to_owned(),
+            text,
+            origin: Origin::BuiltIn,
+        }
+    }
+}
+
 /// Whether `path` names a guide file: `.yaml` or `.yml` in any case (`X.YAML` is loaded, or
 /// reported, never silently skipped).
 pub fn is_guide_file(path: &Path) -> bool {
@@ -322,12 +344,11 @@ pub fn assemble_with(
     let (context, targets) = shared_context(base.context, base.targets, &contexts, &mut problems);
     let mut vocabulary = base.vocabulary;
     for source in &vocabularies {
-        match parse::<RawVocabulary>(source)
+        if let Err(found) = parse::<RawVocabulary>(source)
             .map_err(|p| vec![p])
             .and_then(|raw| check::vocabulary(&source.name, &source.text, &raw, &mut vocabulary))
         {
-            Ok(()) => {}
-            Err(found) => problems.extend(found),
+            problems.extend(found);
         }
     }
     let by_id = guides_by_id(guide_sources, &mut problems);
@@ -346,27 +367,7 @@ pub fn assemble_with(
 
     let files = by_id.len() + overrides.len() + unreadable;
     let mut guides = kept;
-    let mut parsed: Vec<(&Source, RawGuide)> = Vec::new();
-    for source in by_id.values() {
-        match parse::<RawGuide>(source) {
-            Ok(raw) => parsed.push((source, raw)),
-            Err(p) => problems.push(p),
-        }
-    }
-    check_aliases(&parsed, &guide_ids, &guides, &mut problems);
-    for (source, raw) in &parsed {
-        match check::guide(
-            &source.name,
-            &source.stem,
-            &source.text,
-            raw,
-            &known,
-            source.origin,
-        ) {
-            Ok(guide) => guides.push(guide),
-            Err(found) => problems.extend(found),
-        }
-    }
+    guides.extend(check_guides(by_id.values(), &known, &guides, &mut problems));
     guides.sort_by(|a, b| a.id.cmp(&b.id));
     apply_overrides(&overrides, &context, &mut guides, &mut problems);
     let mut library = problems.is_empty().then_some(Library {
@@ -389,6 +390,39 @@ pub fn assemble_with(
         warnings: Vec::new(),
         files,
     }
+}
+
+/// Parses and checks the guide files `sources` (their aliases against the guides `kept` from
+/// the base too): the guides that pass; the problems of the others go to `problems`.
+fn check_guides<'a>(
+    sources: impl Iterator<Item = &'a Source>,
+    known: &Known,
+    kept: &[Guide],
+    problems: &mut Vec<Problem>,
+) -> Vec<Guide> {
+    let mut parsed: Vec<(&Source, RawGuide)> = Vec::new();
+    for source in sources {
+        match parse::<RawGuide>(source) {
+            Ok(raw) => parsed.push((source, raw)),
+            Err(p) => problems.push(p),
+        }
+    }
+    check_aliases(&parsed, known.guide_ids, kept, problems);
+    let mut guides = Vec::new();
+    for (source, raw) in &parsed {
+        match check::guide(
+            &source.name,
+            &source.stem,
+            &source.text,
+            raw,
+            known,
+            source.origin,
+        ) {
+            Ok(guide) => guides.push(guide),
+            Err(found) => problems.extend(found),
+        }
+    }
+    guides
 }
 
 /// The shared context questions and hand-over targets: the base's, extended by the context

@@ -57,8 +57,8 @@ pub fn write_json<W: std::io::Write + ?Sized>(
     writer: &mut W,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(writer, SafeFormatter::default());
-    value.serialize(&mut ser).map_err(std::io::Error::from)
+    let json = serde_json::to_string_pretty(value).map_err(std::io::Error::from)?;
+    writer.write_all(json_escaped(json).as_bytes())
 }
 
 /// [`write_json`] on one line, then a line break: one line of JSON Lines.
@@ -66,97 +66,43 @@ pub fn write_json_line<W: std::io::Write + ?Sized>(
     writer: &mut W,
     value: &impl serde::Serialize,
 ) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(&mut *writer, SafeCompact);
-    value.serialize(&mut ser).map_err(std::io::Error::from)?;
-    writer.write_all(b"\n")
+    let mut json = json_escaped(serde_json::to_string(value).map_err(std::io::Error::from)?);
+    json.push('\n');
+    writer.write_all(json.as_bytes())
 }
 
-/// A string fragment with every unsafe character as a `\uXXXX` escape.
-fn write_safe_fragment<W: std::io::Write + ?Sized>(
-    w: &mut W,
-    fragment: &str,
-) -> std::io::Result<()> {
-    // Printable ASCII, nearly all of the output, needs no decoding.
-    if fragment.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        return w.write_all(fragment.as_bytes());
+/// `json` with every unsafe character but the line breaks between values as a `\uXXXX`
+/// escape. Outside strings JSON is printable ASCII and line breaks, and `serde_json` has
+/// escaped the C0 controls in strings, so what is left to escape is inside strings.
+fn json_escaped(json: String) -> String {
+    let escape = |c: char| c != '\n' && is_unsafe(c);
+    if !json.chars().any(escape) {
+        return json;
     }
-    let mut rest = fragment;
-    while let Some((at, c)) = rest.char_indices().find(|&(_, c)| is_unsafe(c)) {
-        w.write_all(&rest.as_bytes()[..at])?;
-        let mut units = [0u16; 2];
-        for unit in c.encode_utf16(&mut units) {
-            write!(w, "\\u{unit:04x}")?;
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if escape(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
         }
-        rest = &rest[at + c.len_utf8()..];
     }
-    w.write_all(rest.as_bytes())
-}
-
-/// serde_json's compact formatter, escaping unsafe characters in strings.
-struct SafeCompact;
-
-impl serde_json::ser::Formatter for SafeCompact {
-    fn write_string_fragment<W: std::io::Write + ?Sized>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        write_safe_fragment(w, fragment)
-    }
-}
-
-/// serde_json's pretty formatter, escaping unsafe characters in strings.
-#[derive(Default)]
-struct SafeFormatter(serde_json::ser::PrettyFormatter<'static>);
-
-impl serde_json::ser::Formatter for SafeFormatter {
-    fn write_string_fragment<W: std::io::Write + ?Sized>(
-        &mut self,
-        w: &mut W,
-        fragment: &str,
-    ) -> std::io::Result<()> {
-        write_safe_fragment(w, fragment)
-    }
-    fn begin_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_array(w)
-    }
-    fn end_array<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array(w)
-    }
-    fn begin_array_value<W: std::io::Write + ?Sized>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_array_value(w, first)
-    }
-    fn end_array_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_array_value(w)
-    }
-    fn begin_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object(w)
-    }
-    fn end_object<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object(w)
-    }
-    fn begin_object_key<W: std::io::Write + ?Sized>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.0.begin_object_key(w, first)
-    }
-    fn begin_object_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.begin_object_value(w)
-    }
-    fn end_object_value<W: std::io::Write + ?Sized>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.0.end_object_value(w)
-    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `value` as [`write_json`] writes it.
+    fn json(value: &serde_json::Value) -> String {
+        let mut out = Vec::new();
+        write_json(&mut out, value).unwrap();
+        String::from_utf8(out).unwrap()
+    }
 
     #[test]
     fn escapes_are_made_visible_and_lines_kept_only_in_text() {
@@ -171,9 +117,7 @@ mod tests {
     #[test]
     fn json_escapes_what_serde_json_leaves_raw_and_means_the_same() {
         let value = serde_json::json!({"name": "rtl\u{202e}txt.exe \u{9b}2J \u{1b} é 😀"});
-        let mut out = Vec::new();
-        write_json(&mut out, &value).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = json(&value);
         assert!(
             text.contains("rtl\\u202etxt.exe \\u009b2J \\u001b é 😀"),
             "{text}"
@@ -196,9 +140,7 @@ mod tests {
         // DEL is ASCII but a control character: it must not slip through the fast path.
         let value =
             serde_json::json!({"plain": "Check the upload queue (2 min).", "del": "a\u{7f}b"});
-        let mut out = Vec::new();
-        write_json(&mut out, &value).unwrap();
-        let text = String::from_utf8(out).unwrap();
+        let text = json(&value);
         assert!(
             text.contains("\"Check the upload queue (2 min).\""),
             "{text}"

@@ -118,6 +118,11 @@ pub fn pdf_encrypted_unchecked(len: u64) -> Issue {
     )
 }
 
+/// The test PDFs, made as the integration tests make them.
+#[cfg(test)]
+#[path = "../../../tests/support/pdf.rs"]
+mod test_pdf;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,55 +146,13 @@ mod tests {
         assert_eq!(startxref(b"no keyword"), None);
     }
 
-    /// A one-page PDF, encrypted (RC4, 128 bits) with these passwords and permissions when
-    /// `permissions` is given.
-    pub(crate) fn pdf_with(
-        user_password: &str,
-        permissions: Option<lopdf::Permissions>,
-    ) -> Vec<u8> {
-        use lopdf::{Document, Object, Stream, dictionary};
-        let mut doc = Document::with_version("1.5");
-        let pages_id = doc.new_object_id();
-        let content = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
-        let page = doc.add_object(dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "Contents" => content,
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        });
-        doc.objects.insert(
-            pages_id,
-            Object::Dictionary(dictionary! {
-                "Type" => "Pages", "Kids" => vec![page.into()], "Count" => 1,
-            }),
-        );
-        let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-        doc.trailer.set("Root", catalog);
-        let id = Object::string_literal(b"0123456789abcdef".to_vec());
-        doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
-        if let Some(permissions) = permissions {
-            let version = lopdf::EncryptionVersion::V2 {
-                document: &doc,
-                owner_password: "owner secret",
-                user_password,
-                key_length: 128,
-                permissions,
-            };
-            let state = lopdf::EncryptionState::try_from(version).expect("encryption state");
-            doc.encrypt(&state).expect("encrypt");
-        }
-        let mut out = Vec::new();
-        doc.save_to(&mut out).expect("save");
-        out
-    }
-
     #[test]
     fn pdf_security_tells_passwords_from_restrictions() {
-        let plain = pdf_with("", None);
+        let plain = test_pdf::pdf("", None);
         assert!(!pdf_declares_encryption(&&plain[..]).unwrap());
         assert_eq!(pdf(&&plain[..]).unwrap(), None);
 
-        let locked = pdf_with("site123", Some(lopdf::Permissions::all()));
+        let locked = test_pdf::pdf("site123", Some(lopdf::Permissions::all()));
         assert!(pdf_declares_encryption(&&locked[..]).unwrap());
         let issue = pdf(&&locked[..]).unwrap().expect("needs a password");
         assert_eq!(
@@ -198,7 +161,7 @@ mod tests {
         );
 
         let no_markups = lopdf::Permissions::all() - lopdf::Permissions::ANNOTABLE;
-        let restricted = pdf_with("", Some(no_markups));
+        let restricted = test_pdf::pdf("", Some(no_markups));
         let issue = pdf(&&restricted[..]).unwrap().expect("restricted");
         assert_eq!(
             (issue.check, issue.severity),
@@ -212,14 +175,14 @@ mod tests {
         assert!(!issue.problem.contains("changes"), "{}", issue.problem);
 
         // Encrypted with an empty password and every permission: opens and edits normally.
-        let open = pdf_with("", Some(lopdf::Permissions::all()));
+        let open = test_pdf::pdf("", Some(lopdf::Permissions::all()));
         assert!(pdf_declares_encryption(&&open[..]).unwrap());
         assert_eq!(pdf(&&open[..]).unwrap(), None);
     }
 
     #[test]
     fn damaged_encrypted_pdfs_never_panic() {
-        let locked = pdf_with("site123", Some(lopdf::Permissions::all()));
+        let locked = test_pdf::pdf("site123", Some(lopdf::Permissions::all()));
         for cut in (0..locked.len()).step_by(7) {
             let _ = pdf_security(&locked[..cut]);
             let mut flipped = locked.clone();

@@ -372,29 +372,35 @@ pub fn diagnosis(d: &Diagnosis) -> String {
             );
         }
     }
+    escalation(&mut out, d);
+    out
+}
+
+/// The diagnosis's escalation: whether to escalate now, and what to have ready.
+fn escalation(out: &mut String, d: &Diagnosis) {
+    let escalation = &d.plan.escalation;
     let _ = writeln!(out, "\n## Escalation\n");
-    if plan.escalation.recommended {
+    if escalation.recommended {
         let _ = writeln!(
             out,
             "**Escalate now** to {}.\n",
-            escape(&plan.escalation.contact)
+            escape(&escalation.contact)
         );
-        for r in &plan.escalation.reasons {
+        for r in &escalation.reasons {
             let _ = writeln!(out, "- {}", escape(r));
         }
     } else {
         let _ = writeln!(
             out,
             "Try the first {} step(s), then go to {}.",
-            plan.escalation.steps_worth_trying,
-            escape(&plan.escalation.contact)
+            escalation.steps_worth_trying,
+            escape(&escalation.contact)
         );
     }
     let _ = writeln!(out, "\nHave ready:\n");
-    for p in &guide.escalate.provide {
+    for p in &d.guide.escalate.provide {
         let _ = writeln!(out, "- {}", escape(&p.label));
     }
-    out
 }
 
 /// "Source: [Procore support — Unlock a user account](https://...)" as a list item.

@@ -134,13 +134,13 @@ fn dev_set_has_ten_phrasings_per_guide() {
 
 #[test]
 fn extra_set_accuracy() {
-    check_sets(&library(), &["search-extra.tsv"], 0.98, 1.0);
+    check_sets(&library(), &["search-extra.tsv"], 0.985, 1.0);
 }
 
 /// Reported, never tuned on (see the file's header): the floor only guards against a collapse.
 #[test]
 fn held_out_set_accuracy() {
-    check_sets(&library(), &["search-heldout.tsv"], 0.95, 0.97);
+    check_sets(&library(), &["search-heldout.tsv"], 0.98, 1.0);
 }
 
 /// A guide about something else (tests/data/guides: a crane log that freezes) takes no

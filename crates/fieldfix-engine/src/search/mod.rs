@@ -5,7 +5,8 @@
 //!    expanded, misspelt query words corrected against the guides' own words (Jaro-Winkler, at a
 //!    discount), stop words dropped, Snowball stems, and crews' words mapped to the guides' own
 //!    by the domain vocabulary (`guides/_vocabulary.yaml`, loaded with the guides: pics = photo,
-//!    CO = change order, ...). An HTTP status code in the query counts three times another word.
+//!    CO = change order, ...). An HTTP status code in the query counts three times another word,
+//!    and so does its reason phrase ("request timeout" = 408, through the vocabulary).
 //! 2. Each guide is scored with BM25F: its fields (id words, title, aliases, symptoms, summary,
 //!    cause titles, cause explanations, step titles) count with different weights, rare terms
 //!    count more than common ones, and a query word counts as often as it is said.
@@ -15,6 +16,9 @@
 //!
 //! Both parts lie in 0..1, and so does their weighted mean. Ties are broken by guide id. For two
 //! guides that score alike, [`tell_apart`] finds the line of each that the other lacks.
+//!
+//! Analysing the guides is most of a search's time, so the [`Index`] is built once per process
+//! and library, and can be serialised: fieldfix keeps a `--guides` folder's with its guide cache.
 
 mod hints;
 mod text;
@@ -28,7 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::guides::{Guide, Library};
 use text::{Analyzer, Lexicon, Term};
@@ -129,56 +133,67 @@ pub fn tell_apart(library: &Library, query: &str, a: &str, b: &str) -> Option<(S
     let index = index_for(library);
     let doc = |id: &str| index.docs.iter().find(|d| d.id == id);
     let (da, db) = (doc(a)?, doc(b)?);
-    let terms: BTreeSet<String> = index
-        .analyzer
-        .query_terms(query, &index.lexicon)
-        .into_iter()
-        .map(|t| t.text)
-        .collect();
+    let terms: BTreeSet<TermId> = index.query(query).0.into_iter().map(|(t, _)| t).collect();
     Some((
         index.telling_phrase(da, db, &terms).to_owned(),
         index.telling_phrase(db, da, &terms).to_owned(),
     ))
 }
 
-/// A phrase of a guide a user might have typed, with its terms.
+/// A term, by its place in [`Index::terms`].
+type TermId = u32;
+
+/// A phrase of a guide a user might have typed, with its terms (sorted, each once).
+#[derive(Serialize, Deserialize)]
 struct Phrase {
     text: String,
-    terms: BTreeSet<String>,
+    terms: Vec<TermId>,
 }
 
 /// One guide, analysed.
+#[derive(Serialize, Deserialize)]
 struct Doc {
     id: String,
     title: String,
     /// How many aliases the guide has: its phrases are the title, the aliases, the symptoms.
     aliases: usize,
-    /// Terms of each field, in [`FIELD_WEIGHTS`] order.
-    fields: [Vec<Term>; FIELDS],
     phrases: Vec<Phrase>,
-    /// Length-normalised, field-weighted term frequencies (filled by [`Index::new`]).
-    tf: BTreeMap<String, f64>,
+    /// Length-normalised, field-weighted frequency of each term the guide uses, by term.
+    tf: Vec<(TermId, f64)>,
 }
 
-/// The analysed library.
-struct Index {
+impl Doc {
+    fn tf(&self, term: TermId) -> Option<f64> {
+        let i = self.tf.binary_search_by_key(&term, |(t, _)| *t).ok()?;
+        Some(self.tf[i].1)
+    }
+}
+
+/// The analysed library: all a search reads. It is what takes the time, so a `--guides`
+/// folder's index is kept with the guide cache (serialised; the analyzer as its vocabulary).
+#[derive(Serialize, Deserialize)]
+pub struct Index {
     analyzer: Analyzer,
+    /// Every term a guide uses, sorted: the others name a term by its place here.
+    terms: Vec<String>,
+    /// Inverse document frequency of each term.
+    idf: Vec<f64>,
     docs: Vec<Doc>,
-    /// Inverse document frequency of every term a guide uses.
-    idf: BTreeMap<String, f64>,
     /// Every word the guides use, for spelling correction.
     lexicon: Lexicon,
 }
 
 impl Index {
-    fn new(library: &Library) -> Self {
+    /// Analyses every guide of `library`.
+    pub fn new(library: &Library) -> Self {
         let analyzer = Analyzer::new(&library.vocabulary);
         let mut words = std::collections::HashSet::new();
-        let mut docs: Vec<Doc> = library
+        // Terms of each field of each guide, in [`FIELD_WEIGHTS`] order.
+        let fields: Vec<[Vec<Term>; FIELDS]> = library
             .guides
             .iter()
             .map(|guide| {
-                let fields = field_texts(guide).map(|lines| {
+                field_texts(guide).map(|lines| {
                     lines
                         .iter()
                         .flat_map(|line| {
@@ -187,71 +202,110 @@ impl Index {
                             analyzer.terms_of_words(line_words)
                         })
                         .collect()
-                });
+                })
+            })
+            .collect();
+        let terms: Vec<String> = fields
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|t| t.text.clone())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let id = |text: &str| terms.binary_search_by(|t| t.as_str().cmp(text)).ok();
+
+        let count = fields.len().max(1) as f64;
+        let mut average = [0.0; FIELDS];
+        for doc in &fields {
+            for (avg, terms) in average.iter_mut().zip(doc) {
+                *avg += terms.len() as f64 / count;
+            }
+        }
+        let docs: Vec<Doc> = library
+            .guides
+            .iter()
+            .zip(&fields)
+            .map(|(guide, fields)| {
+                let mut tf: BTreeMap<TermId, f64> = BTreeMap::new();
+                for (field, terms) in fields.iter().enumerate() {
+                    let length = terms.len() as f64 / average[field].max(1.0);
+                    let weight = FIELD_WEIGHTS[field].1 / (1.0 - B + B * length);
+                    for term in terms.iter().filter_map(|t| id(&t.text)) {
+                        *tf.entry(term as TermId).or_default() += weight;
+                    }
+                }
                 let phrases = std::iter::once(&guide.title)
                     .chain(&guide.aliases)
                     .chain(&guide.symptoms)
-                    .map(|text| Phrase {
-                        text: text.clone(),
-                        terms: analyzer.terms(text).into_iter().map(|t| t.text).collect(),
+                    .map(|text| {
+                        let ids = analyzer.terms(text).into_iter();
+                        let ids: BTreeSet<TermId> = ids
+                            .filter_map(|t| id(&t.text))
+                            .map(|i| i as TermId)
+                            .collect();
+                        Phrase {
+                            text: text.clone(),
+                            terms: ids.into_iter().collect(),
+                        }
                     })
                     .collect();
                 Doc {
                     id: guide.id.clone(),
                     title: guide.title.clone(),
                     aliases: guide.aliases.len(),
-                    fields,
                     phrases,
-                    tf: BTreeMap::new(),
+                    tf: tf.into_iter().collect(),
                 }
             })
             .collect();
-
-        let count = docs.len().max(1) as f64;
-        let mut average = [0.0; FIELDS];
-        for doc in &docs {
-            for (avg, terms) in average.iter_mut().zip(&doc.fields) {
-                *avg += terms.len() as f64 / count;
-            }
-        }
-        for doc in &mut docs {
-            for (field, terms) in doc.fields.iter().enumerate() {
-                let length = terms.len() as f64 / average[field].max(1.0);
-                let weight = FIELD_WEIGHTS[field].1 / (1.0 - B + B * length);
-                for term in terms {
-                    *doc.tf.entry(term.text.clone()).or_default() += weight;
-                }
-            }
-        }
-        let idf = inverse_document_frequency(&docs);
+        let idf = inverse_document_frequency(&docs, terms.len());
 
         let lexicon = analyzer.lexicon(words);
         Index {
             analyzer,
-            docs,
+            terms,
             idf,
+            docs,
             lexicon,
         }
     }
 
-    fn search(&self, query: &str) -> Vec<Hit> {
-        // Each distinct query term, weighted by how often the query says it (BM25's query term
-        // frequency): "code ... wrong code" is about the code.
-        let mut terms: BTreeMap<String, f64> = BTreeMap::new();
+    /// Every guide id, title and phrase of the index, to be checked as text to print.
+    pub fn printed(&self) -> impl Iterator<Item = &str> {
+        self.docs.iter().flat_map(|d| {
+            [d.id.as_str(), d.title.as_str()]
+                .into_iter()
+                .chain(d.phrases.iter().map(|p| p.text.as_str()))
+        })
+    }
+
+    /// The known terms of `query`, each weighted by how often the query says it (BM25's query
+    /// term frequency: "code ... wrong code" is about the code), sorted; and the query's total
+    /// weight, times IDF, unknown terms included.
+    fn query(&self, query: &str) -> (Vec<(TermId, f64)>, f64) {
+        let mut said: BTreeMap<String, f64> = BTreeMap::new();
         for term in self.analyzer.query_terms(query, &self.lexicon) {
-            *terms.entry(term.text).or_default() += term.weight;
+            *said.entry(term.text).or_default() += term.weight;
         }
-        let rarest = self.idf.values().copied().fold(0.0, f64::max);
-        let query_total: f64 = terms
-            .iter()
-            .map(|(t, w)| {
-                w * self
-                    .idf
-                    .get(t)
-                    .copied()
-                    .unwrap_or(UNKNOWN_TERM_SHARE * rarest)
-            })
-            .sum();
+        let rarest = self.idf.iter().copied().fold(0.0, f64::max);
+        let mut known = Vec::new();
+        let mut total = 0.0;
+        for (text, weight) in said {
+            match self.terms.binary_search(&text) {
+                Ok(i) => {
+                    known.push((i as TermId, weight));
+                    total += weight * self.idf[i];
+                }
+                Err(_) => total += weight * UNKNOWN_TERM_SHARE * rarest,
+            }
+        }
+        (known, total)
+    }
+
+    /// The guides that match `query`, best first. Empty when nothing matches.
+    pub fn search(&self, query: &str) -> Vec<Hit> {
+        let (terms, query_total) = self.query(query);
         if query_total <= 0.0 {
             return Vec::new();
         }
@@ -262,9 +316,9 @@ impl Index {
             .filter_map(|doc| {
                 let bm25: f64 = terms
                     .iter()
-                    .filter_map(|(t, w)| {
-                        let tf = doc.tf.get(t)?;
-                        Some(w * self.idf[t] * tf / (tf + K1))
+                    .filter_map(|&(t, w)| {
+                        let tf = doc.tf(t)?;
+                        Some(w * self.idf[t as usize] * tf / (tf + K1))
                     })
                     .sum();
                 if bm25 <= 0.0 {
@@ -292,14 +346,20 @@ impl Index {
     /// [`tell_apart`]): the most query weight on words `other` never uses in its title, aliases
     /// or symptoms; on a tie, the first listed (authors put the typical ones first) that has
     /// such a word at all, other than the title again. The title when no symptom has one.
-    fn telling_phrase<'d>(&self, doc: &'d Doc, other: &Doc, terms: &BTreeSet<String>) -> &'d str {
-        let theirs: BTreeSet<&String> = other.phrases.iter().flat_map(|p| &p.terms).collect();
+    fn telling_phrase<'d>(&self, doc: &'d Doc, other: &Doc, terms: &BTreeSet<TermId>) -> &'d str {
+        let theirs: BTreeSet<TermId> = other
+            .phrases
+            .iter()
+            .flat_map(|p| &p.terms)
+            .copied()
+            .collect();
         let symptoms = &doc.phrases[1 + doc.aliases..];
         let mut best: Option<(f64, &Phrase)> = None;
         for phrase in symptoms {
-            let own: Vec<&String> = phrase
+            let own: Vec<TermId> = phrase
                 .terms
                 .iter()
+                .copied()
                 .filter(|t| !theirs.contains(t))
                 .collect();
             if own.is_empty() || phrase.text.eq_ignore_ascii_case(&doc.title) {
@@ -307,8 +367,8 @@ impl Index {
             }
             let in_query: f64 = own
                 .iter()
-                .filter(|t| terms.contains(**t))
-                .filter_map(|t| self.idf.get(*t))
+                .filter(|t| terms.contains(t))
+                .map(|t| self.idf[*t as usize])
                 .sum();
             if best.is_none_or(|(score, _)| in_query > score) {
                 best = Some((in_query, phrase));
@@ -322,17 +382,21 @@ impl Index {
     fn best_phrase<'d>(
         &self,
         doc: &'d Doc,
-        terms: &BTreeMap<String, f64>,
+        terms: &[(TermId, f64)],
         query_total: f64,
     ) -> (f64, &'d str) {
         let mut best = (0.0, doc.title.as_str());
         for phrase in &doc.phrases {
+            let said = |t: TermId| {
+                let i = terms.binary_search_by_key(&t, |(t, _)| *t).ok()?;
+                Some(terms[i].1)
+            };
             let shared: f64 = phrase
                 .terms
                 .iter()
-                .filter_map(|t| Some(terms.get(t)? * self.idf.get(t)?))
+                .filter_map(|&t| Some(said(t)? * self.idf[t as usize]))
                 .sum();
-            let phrase_total: f64 = phrase.terms.iter().filter_map(|t| self.idf.get(t)).sum();
+            let phrase_total: f64 = phrase.terms.iter().map(|&t| self.idf[t as usize]).sum();
             let dice = 2.0 * shared / (query_total + phrase_total);
             if dice > best.0 {
                 best = (dice, phrase.text.as_str());
@@ -360,19 +424,18 @@ fn field_texts(guide: &Guide) -> [Vec<String>; FIELDS] {
 /// proportion to how much it uses the term, relative to the guide that uses it most. A word
 /// that names one guide ("rfi", "sync") stays telling even though other guides mention it in a
 /// symptom or two, while a word many guides use alike ("stuck", "keeps") counts little.
-fn inverse_document_frequency(docs: &[Doc]) -> BTreeMap<String, f64> {
-    let mut most: BTreeMap<&str, f64> = BTreeMap::new();
-    for (term, tf) in docs.iter().flat_map(|d| &d.tf) {
-        let m = most.entry(term).or_default();
-        *m = m.max(*tf);
+fn inverse_document_frequency(docs: &[Doc], terms: usize) -> Vec<f64> {
+    let mut most = vec![0.0_f64; terms];
+    for &(term, tf) in docs.iter().flat_map(|d| &d.tf) {
+        most[term as usize] = most[term as usize].max(tf);
     }
-    let mut df: BTreeMap<String, f64> = BTreeMap::new();
-    for (term, tf) in docs.iter().flat_map(|d| &d.tf) {
-        *df.entry(term.clone()).or_default() += tf / most[term.as_str()];
+    let mut df = vec![0.0; terms];
+    for &(term, tf) in docs.iter().flat_map(|d| &d.tf) {
+        df[term as usize] += tf / most[term as usize];
     }
     let count = docs.len() as f64;
     df.into_iter()
-        .map(|(term, n)| (term, (1.0 + (count - n + 0.5) / (n + 0.5)).ln()))
+        .map(|n| (1.0 + (count - n + 0.5) / (n + 0.5)).ln())
         .collect()
 }
 

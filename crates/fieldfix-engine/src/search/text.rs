@@ -8,6 +8,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::guides::model::Vocabulary;
 
@@ -49,14 +50,16 @@ pub struct Term {
 }
 
 /// The words that need no spelling correction.
+#[derive(Serialize, Deserialize)]
 pub struct Lexicon {
     words: BTreeSet<String>,
     /// Their stems: another form of a known word is known too.
     stems: BTreeSet<String>,
 }
 
-/// Turns text into search terms.
+/// Turns text into search terms. Serialised as its vocabulary, all it is made from.
 pub struct Analyzer {
+    vocabulary: Vocabulary,
     stemmer: Stemmer,
     /// Stem sequence of a variant → its canonical terms: the stems of the vocabulary term, so
     /// "no access" and "permission denied" both become `permiss deni`, each word a term.
@@ -76,6 +79,7 @@ impl Analyzer {
     /// An analyzer that reads every variant of `vocabulary` as its term.
     pub fn new(vocabulary: &Vocabulary) -> Self {
         let mut analyzer = Analyzer {
+            vocabulary: vocabulary.clone(),
             stemmer: Stemmer::create(Algorithm::English),
             synonyms: HashMap::new(),
             longest: 1,
@@ -212,10 +216,18 @@ impl Analyzer {
             });
             match found {
                 Some((n, canonical)) => {
-                    let weight = stems[i..i + n]
-                        .iter()
-                        .map(|t| t.weight)
-                        .fold(f64::INFINITY, f64::min);
+                    let weight = match canonical.as_slice() {
+                        // A status code's reason phrase means the code, and keeps its words
+                        // ("internal error" still meets "internal server error").
+                        [code] if is_status_code(code) => {
+                            out.extend_from_slice(&stems[i..i + n]);
+                            CODE_WEIGHT
+                        }
+                        _ => stems[i..i + n]
+                            .iter()
+                            .map(|t| t.weight)
+                            .fold(f64::INFINITY, f64::min),
+                    };
                     out.extend(canonical.iter().map(|text| Term {
                         text: text.clone(),
                         weight,
@@ -229,6 +241,18 @@ impl Analyzer {
             }
         }
         out
+    }
+}
+
+impl Serialize for Analyzer {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.vocabulary.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Analyzer {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Vocabulary::deserialize(deserializer).map(|v| Analyzer::new(&v))
     }
 }
 
@@ -399,6 +423,24 @@ mod tests {
             texts(&a.query_terms("pic 4044", &lexicon)),
             texts(&a.terms("pic 4044"))
         );
+    }
+
+    /// A variant of several words keeps at least two once stop words are dropped: otherwise
+    /// one common word alone would take its meaning ("all users" read every "user" as
+    /// "everyone").
+    #[test]
+    fn no_variant_shrinks_to_one_word() {
+        let a = Analyzer::new(&Default::default());
+        for (term, variants) in &vocabulary().terms {
+            for variant in std::iter::once(term).chain(variants) {
+                let kept = a.stems(variant);
+                assert!(
+                    words(variant).len() < 2 || kept.len() >= 2,
+                    "`{variant}` ({term}) is only `{}` without its stop words",
+                    kept.join(" ")
+                );
+            }
+        }
     }
 
     #[test]
