@@ -426,6 +426,19 @@
         }, "choice", m.value);
       }));
       actions([button("Back", back, null, "back"), button("Start over", startOver, null, "start-over")]);
+    } else if (s.kind === "confirm") {
+      // "Did you do this step?": the engine records the result only on "done".
+      root.setAttribute("data-id", s.id);
+      h = heading(s.ask);
+      paragraph("Step " + s.number + ": " + s.step, "step-name");
+      paragraph("You said: " + s.said + ".", "meta");
+      paragraph(s.warning, "warning");
+      actions(s.choices.map(function (c) {
+        return button(c.label, function () {
+          go({ do: c.value });
+        }, "choice", c.value);
+      }));
+      actions([button("Back", back, null, "back"), button("Start over", startOver, null, "start-over")]);
     } else if (s.kind === "handover") {
       root.setAttribute("data-id", s.to);
       h = heading("Hand it over to " + s.contact);

@@ -26,7 +26,7 @@ use crate::commands::{self, DiagnoseRequest};
 use crate::engine::{self, Plan};
 use crate::error::{Error, exit};
 use crate::guides::Library;
-use crate::guides::model::{DEVICE, Guide, Question, Step};
+use crate::guides::model::{DEVICE, Guide, Question, Risk, Step};
 use crate::output::{Format, Out, Paint, device_label, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Phase, Session, Store};
@@ -367,6 +367,7 @@ fn screen(
             step,
             related,
         } => steps(library, guide, &plan, step, related, session, p)?,
+        Next::Confirm { step, risk, .. } => confirm_risky(guide, step, risk, session, p)?,
         Next::Fixed => Flow::Fixed,
         Next::Choose | Next::Shared(_) | Next::Escalate | Next::Ticket => return Ok(None),
     }))
@@ -688,9 +689,6 @@ fn summary(
     Ok(())
 }
 
-const CONFIRM_DONE: &str = "Yes, I did it";
-const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
-
 /// The step the walk puts first, and what the user says of it.
 fn steps(
     library: &Library,
@@ -745,11 +743,6 @@ fn steps(
         };
         default = i;
     };
-    if matches!(menu[i].0, StepChoice::Fixed | StepChoice::DidntHelp)
-        && let Some(flow) = confirm_risky(step, session, p)?
-    {
-        return Ok(flow);
-    }
     act(library, guide, step, related, menu[i].0, session, p)
 }
 
@@ -771,6 +764,7 @@ fn act(
                 Flow::Fixed
             }
             next::Flow::Restart => Flow::Restart,
+            next::Flow::Confirm(risk) => confirm_risky(guide, step, risk, session, p)?,
             next::Flow::Continue if choice == StepChoice::Cant => {
                 p.say(
                     &p.paint()
@@ -813,23 +807,33 @@ fn switch_problem(
 }
 
 /// Before a step that can lose unsynced work on this device counts as done or tried, the user
-/// confirms they did it. `Some` when the answer quits, or goes back to the step.
+/// confirms they did it (the walk's rule and words: [`next::confirm_first`]). "Not yet" goes
+/// back to the step and quitting saves the walk at the step: nothing recorded either way.
 fn confirm_risky(
-    step: &crate::guides::model::Step,
-    session: &Session,
+    guide: &Guide,
+    step: &Step,
+    risk: Risk,
+    session: &mut Session,
     p: &mut dyn Prompter,
-) -> anyhow::Result<Option<Flow>> {
-    let Some(risk) = card::at_risk(step, session.walk.situation.answer(DEVICE)) else {
-        return Ok(None);
-    };
+) -> anyhow::Result<Flow> {
     let warning = p.paint().wrap(&p.paint().warn(risk.warning()), "", "");
     p.say(&warning)?;
-    let sure = [CONFIRM_DONE.to_owned(), CONFIRM_NOT_YET.to_owned()];
-    Ok(match p.select("Did you do this step?", &sure, 1)? {
-        None => Some(Flow::Quit),
-        Some(0) => None,
-        Some(_) => Some(Flow::Continue),
-    })
+    let sure = [
+        next::CONFIRM_DONE.to_owned(),
+        next::CONFIRM_NOT_YET.to_owned(),
+    ];
+    let answer = p.select(next::CONFIRM_ASK, &sure, 1)?;
+    let done = answer == Some(0);
+    Ok(
+        match next::confirm(step, &mut session.walk, done, &session::now()) {
+            _ if answer.is_none() => Flow::Quit,
+            next::Flow::Fixed => {
+                fixed(guide, &step.id, p)?;
+                Flow::Fixed
+            }
+            _ => Flow::Continue,
+        },
+    )
 }
 
 /// "Check the files now": asks for a path (typed, pasted or dropped on the terminal) and

@@ -8,6 +8,7 @@ mod support;
 
 mod actions;
 mod driver;
+mod risky;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -123,6 +124,40 @@ fn make_ticket(b: &Browser, company: &str, project: &str, when: usize) {
     assert_eq!(b.screen().0, "ticket");
 }
 
+/// From a step: hands over, makes the ticket with no details given, and goes Back twice to
+/// the step. The ticket's Markdown.
+fn hand_over_and_back(b: &Browser) -> String {
+    b.click("button[data-action=hand-over]");
+    b.click("button[data-action=ticket]");
+    assert_eq!(b.screen().0, "ticket");
+    let ticket = b.js(
+        "return document.getElementById('ticket-text').value;",
+        json!([]),
+    );
+    b.click("button[data-action=back]");
+    b.click("button[data-action=back]");
+    assert_eq!(b.screen().0, "step");
+    ticket.as_str().unwrap_or_default().to_owned()
+}
+
+/// Says `action` ("fixed", "didnt-help") of the step `id` shown; a step that can lose
+/// unsynced work on the `device` answered asks "Did you do this step?" first (and only such
+/// a step), answered "Yes, I did it".
+fn say_of_step(b: &Browser, guide: &str, id: &str, device: Option<&str>, action: &str) {
+    let library = fieldfix::guides::load(None).unwrap();
+    let risky = library
+        .guide(guide)
+        .and_then(|g| g.step(id))
+        .and_then(|step| fieldfix_engine::walk::card::at_risk(step, device))
+        .is_some();
+    b.click(&format!("button[data-action={action}]"));
+    if risky {
+        assert_eq!(b.screen(), ("confirm".to_owned(), id.to_owned()), "{guide}");
+        b.click("button[data-action=done]");
+    }
+    assert_ne!(b.screen().0, "confirm", "{guide}: {id} asks nothing");
+}
+
 /// What the user said so far, as `diagnose` flags take it.
 #[derive(Default)]
 struct Said {
@@ -191,8 +226,9 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
                 in_steps = true;
                 assert_eq!(id, first_step, "{context}: the step diagnose puts first");
                 steps_seen += 1;
+                let device = said.answers.get("device").map(String::as_str);
                 if variant == 0 && steps_seen == 2 {
-                    b.click("button[data-action=fixed]");
+                    say_of_step(b, guide, &id, device, "fixed");
                     assert_eq!(b.screen().0, "fixed", "{context}: the walk ends fixed");
                     return screen + 1;
                 }
@@ -200,7 +236,7 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
                     b.click("button[data-action=skip]");
                     said.skipped.push(id);
                 } else {
-                    b.click("button[data-action=didnt-help]");
+                    say_of_step(b, guide, &id, device, "didnt-help");
                     said.tried.push(id);
                 }
             }
@@ -498,6 +534,16 @@ fn screenshots(b: &Browser, width: u32) {
     );
 }
 
+/// The serious and critical violations axe-core finds on the page; `None` when axe-core is
+/// not installed (the axe test fails for that in CI).
+fn axe_violations(b: &Browser) -> Option<Value> {
+    let axe = axe_source()?;
+    b.js(&axe, json!([]));
+    Some(b.js_async(
+        "var done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) { return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); });",
+    ))
+}
+
 /// axe-core, from npm (`npm install axe-core`): where .ci/run puts it, or `AXE_CORE`.
 fn axe_source() -> Option<String> {
     let path = std::env::var_os("AXE_CORE")
@@ -514,7 +560,7 @@ fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
     if !driver::available("axe-core") {
         return;
     }
-    let Some(axe) = axe_source() else {
+    if axe_source().is_none() {
         assert!(
             std::env::var_os("CI").is_none(),
             "axe-core must be installed in CI (npm install --prefix target/axe axe-core)"
@@ -524,17 +570,14 @@ fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
             "SKIPPED axe-core test: npm install --prefix target/axe axe-core"
         );
         return;
-    };
+    }
     let site = Site::export();
     for size in [PHONE, DESKTOP] {
         let b = site.open(size);
         let mut screens = Vec::new();
         let audit = |b: &Browser, name: &str, screens: &mut Vec<String>| {
-            b.js(&axe, json!([]));
-            let found = b.js_async(
-                "var done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) { return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); });",
-            );
-            assert_eq!(found, json!([]), "{name} at {size:?}");
+            let found = axe_violations(b);
+            assert_eq!(found, Some(json!([])), "{name} at {size:?}");
             screens.push(name.to_owned());
         };
         audit(&b, "front page", &mut screens);
@@ -677,10 +720,12 @@ fn walk_to_handover(
                         continue;
                     }
                 };
-                b.click(match result {
-                    StepResult::DidNotHelp => "button[data-action=didnt-help]",
-                    _ => "button[data-action=cant]",
-                });
+                let device = record.situation.answer("device");
+                let action = match result {
+                    StepResult::DidNotHelp => "didnt-help",
+                    _ => "cant",
+                };
+                say_of_step(b, &guide.id, &shown, device, action);
                 match result {
                     StepResult::DidNotHelp => record.situation.tried.push(shown.clone()),
                     _ => record.situation.for_admin.push(shown.clone()),

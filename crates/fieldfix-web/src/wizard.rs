@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::card;
 use crate::engine;
-use crate::guides::model::{DEVICE, Guide, Library, ProvideKind};
+use crate::guides::model::{DEVICE, Guide, Library, ProvideKind, Risk, Step};
 use crate::handover::{self, Handover, WHEN, WHEN_TYPED};
 use crate::output::ticket;
 use fieldfix_engine::walk::choose::{self, Found as Offer};
 use fieldfix_engine::walk::next::{self, Extras};
-use fieldfix_engine::walk::{Event, Flow, Next, Phase, StepChoice, Walk, unlisted};
+use fieldfix_engine::walk::{Event, Flow, Next, Phase, StepChoice, StepResult, Walk, unlisted};
 
 thread_local! {
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
@@ -63,6 +63,10 @@ pub enum Action {
     DontKnow,
     Fixed,
     DidntHelp,
+    /// "Yes, I did it", to "Did you do this step?".
+    Done,
+    /// "No, not yet: back to the step", to "Did you do this step?".
+    NotYet,
     Skip,
     /// "I can't do this (needs an admin)".
     Cant,
@@ -150,6 +154,23 @@ pub enum Screen {
         /// The step menu, in the terminal's order, without Back (the page puts it beside
         /// "Start over"): `value` is the action.
         menu: Vec<Choice>,
+    },
+    /// "Did you do this step?", after "Fixed it" or "Didn't help" at a step that can lose
+    /// unsynced work on this device: nothing is recorded until the user says they did it.
+    Confirm {
+        guide: String,
+        title: String,
+        page: Option<String>,
+        number: usize,
+        /// The step's id.
+        id: String,
+        step: String,
+        /// What was said of it: "did not help", "fixed it".
+        said: String,
+        warning: String,
+        ask: String,
+        /// "Yes, I did it" (`done`), then "No, not yet: back to the step" (`not-yet`).
+        choices: Vec<Choice>,
     },
     Handover {
         guide: String,
@@ -357,6 +378,7 @@ fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, Stri
                     .collect(),
             }
         }
+        Next::Confirm { step, result, risk } => confirm_screen(g, walk, step, result, risk),
         Next::Escalate => handover_screen(library, g, state),
         Next::Ticket => ticket_screen(library, g, state),
         Next::Fixed => Screen::Fixed {
@@ -370,6 +392,31 @@ fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, Stri
                 .collect(),
         },
     })
+}
+
+/// "Did you do this step?", in the terminal's words and order.
+fn confirm_screen(g: &Guide, walk: &Walk, step: &Step, result: StepResult, risk: Risk) -> Screen {
+    let choices = [
+        ("done", next::CONFIRM_DONE),
+        ("not-yet", next::CONFIRM_NOT_YET),
+    ];
+    Screen::Confirm {
+        guide: g.id.clone(),
+        title: g.title.clone(),
+        page: (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id)),
+        number: walk.step_number(),
+        id: step.id.clone(),
+        step: step.title.clone(),
+        said: result.label().to_owned(),
+        warning: risk.warning().to_owned(),
+        ask: next::CONFIRM_ASK.to_owned(),
+        choices: choices
+            .map(|(value, label)| Choice {
+                value: value.to_owned(),
+                label: label.to_owned(),
+            })
+            .to_vec(),
+    }
 }
 
 fn options(q: &crate::guides::model::Question) -> Vec<Choice> {
@@ -453,6 +500,9 @@ fn act_on(
                 return Err(format!("{other:?} is not a choice at a step"));
             }
         }
+        (Next::Confirm { step, .. }, action @ (Action::Done | Action::NotYet)) => {
+            next::confirm(step, walk, action == Action::Done, now);
+        }
         (Next::Escalate, Action::Ticket { values, typed }) => {
             walk.checkpoint();
             walk.provided = provided(g, &values, &typed, now);
@@ -467,6 +517,7 @@ fn act_on(
                     Next::Choose => "first",
                     Next::Question { .. } | Next::Shared(_) => "question",
                     Next::Step { .. } => "step",
+                    Next::Confirm { .. } => "\"Did you do this step?\"",
                     Next::Escalate => "hand-over",
                     Next::Ticket => "ticket",
                     Next::Fixed => "fixed",

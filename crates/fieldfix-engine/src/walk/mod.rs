@@ -13,4 +13,4 @@ pub mod state;
 pub mod unlisted;
 
 pub use next::{Event, Flow, Next, StepChoice};
-pub use state::{Outcome, Phase, Presumed, StepResult, Switch, Walk};
+pub use state::{Outcome, Pending, Phase, Presumed, StepResult, Switch, Walk};

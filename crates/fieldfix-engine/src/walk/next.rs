@@ -4,10 +4,11 @@
 //! way (takes what the user's words said, moves on when nothing is left to ask), and what a
 //! choice at a step changes, Back and "It's a different problem" included.
 
-use super::state::{Phase, StepResult, Switch, Walk};
+use super::card;
+use super::state::{Pending, Phase, StepResult, Switch, Walk};
 use super::unlisted::{self, UNLISTED};
 use crate::engine::{self, OpenQuestion, Plan};
-use crate::guides::model::{DEVICE, Guide, Library, Question, Step};
+use crate::guides::model::{DEVICE, Guide, Library, Question, Risk, Step};
 
 /// The guide `id` of `library`, or the stand-in `unlisted` for a problem none covers.
 pub fn guide<'a>(library: &'a Library, id: &str, unlisted: &'a Guide) -> Option<&'a Guide> {
@@ -43,6 +44,13 @@ pub enum Next<'a> {
         step: &'a Step,
         /// The guide the step's `see` names.
         related: Option<&'a Guide>,
+    },
+    /// "Did you do this step?": the result said of a step that can lose unsynced work on this
+    /// device, recorded only once the user confirms (see [`confirm`]).
+    Confirm {
+        step: &'a Step,
+        result: StepResult,
+        risk: Risk,
     },
     /// For a problem none of the guides covers: a shared question not answered yet, asked
     /// before the hand-over so support gets it like any other ticket.
@@ -105,7 +113,15 @@ pub fn next<'a>(library: &'a Library, guide: &'a Guide, walk: &Walk) -> Next<'a>
         },
         Phase::Steps => {
             let plan = plan(library, guide, walk);
-            match plan.steps.first().and_then(|s| guide.step(&s.id)) {
+            let first = plan.steps.first().and_then(|s| guide.step(&s.id));
+            let pending = walk.pending.as_ref().zip(first).and_then(|(p, step)| {
+                let risk = card::at_risk(step, walk.situation.answer(DEVICE))?;
+                (p.step == step.id).then_some((step, p.result, risk))
+            });
+            if let Some((step, result, risk)) = pending {
+                return Next::Confirm { step, result, risk };
+            }
+            match first {
                 Some(step) => Next::Step {
                     related: step.see.as_deref().and_then(|id| library.guide(id)),
                     step,
@@ -199,6 +215,10 @@ pub fn answer(walk: &mut Walk, question: &Question, value: Option<&str>) {
 /// of the steps) are gone through, so Back always shows what the user saw before. False when
 /// nothing is before: back to the choice of problem.
 pub fn back(library: &Library, walk: &mut Walk) -> bool {
+    // Back from "Did you do this step?": the step, nothing recorded.
+    if walk.pending.take().is_some() {
+        return true;
+    }
     let unlisted = unlisted::unlisted(library);
     loop {
         if !walk.back() {
@@ -342,6 +362,9 @@ pub enum Flow {
     Fixed,
     /// Back from the first question: choose the problem again.
     Restart,
+    /// The result waits for "Did you do this step?" (the step can lose unsynced work on this
+    /// device): show [`Next::Confirm`], then call [`confirm`].
+    Confirm(Risk),
     /// Not a change to the walk: the front end does it (save and quit, ask for the other
     /// problem, check files, show another device), then goes on.
     Front(StepChoice),
@@ -377,11 +400,52 @@ pub fn act(
         }
         other => return Flow::Front(other),
     };
+    if let Some(risk) = confirm_first(step, result, walk) {
+        walk.pending = Some(Pending {
+            step: step.id.clone(),
+            result,
+        });
+        return Flow::Confirm(risk);
+    }
     walk.record(step, result, at);
     if result == StepResult::Fixed {
         Flow::Fixed
     } else {
         Flow::Continue
+    }
+}
+
+/// "Did you do this step?", asked before "Fixed it" or "Didn't help" counts for a step that can
+/// lose unsynced work on this device.
+pub const CONFIRM_ASK: &str = "Did you do this step?";
+/// The answer that records the result.
+pub const CONFIRM_DONE: &str = "Yes, I did it";
+/// The answer that records nothing and returns to the step (the default).
+pub const CONFIRM_NOT_YET: &str = "No, not yet: back to the step";
+
+/// The risk to confirm before `result` of `step` is recorded: a step that can lose unsynced
+/// work on this device (see [`card::at_risk`]) said to have fixed it or not helped, both of
+/// which mean the user did it. `None`: record straight away.
+pub fn confirm_first(step: &Step, result: StepResult, walk: &Walk) -> Option<Risk> {
+    if !matches!(result, StepResult::Fixed | StepResult::DidNotHelp) {
+        return None;
+    }
+    card::at_risk(step, walk.situation.answer(DEVICE))
+}
+
+/// The answer to "Did you do this step?" at `step` (shown by [`Next::Confirm`]): `done`
+/// records the result waiting (at `at`), "not yet" records nothing and the step shows again.
+pub fn confirm(step: &Step, walk: &mut Walk, done: bool, at: &str) -> Flow {
+    match walk.pending.take() {
+        Some(p) if done && p.step == step.id => {
+            walk.record(step, p.result, at);
+            if p.result == StepResult::Fixed {
+                Flow::Fixed
+            } else {
+                Flow::Continue
+            }
+        }
+        _ => Flow::Continue,
     }
 }
 
@@ -473,6 +537,7 @@ mod tests {
         let id = match next(library, g, walk) {
             Next::Question { question, .. } | Next::Shared(question) => question.id.clone(),
             Next::Step { step, .. } => step.id.clone(),
+            Next::Confirm { step, .. } => format!("confirm {}", step.id),
             Next::Escalate => "escalate".to_owned(),
             Next::Choose => "choose".to_owned(),
             Next::Ticket => "ticket".to_owned(),
@@ -504,7 +569,10 @@ mod tests {
                     let plan = engine::diagnose(&library.context, g, &walk.situation);
                     assert_eq!(id, plan.steps[0].id, "the step diagnose puts first");
                     let step = g.step(&id).unwrap();
-                    let flow = act(&library, step, None, StepChoice::DidntHelp, &mut walk, "t");
+                    let mut flow = act(&library, step, None, StepChoice::DidntHelp, &mut walk, "t");
+                    if let Flow::Confirm(_) = flow {
+                        flow = confirm(step, &mut walk, true, "t");
+                    }
                     assert_eq!(flow, Flow::Continue);
                 }
                 Phase::Escalate => {
@@ -665,5 +733,99 @@ mod tests {
             "5",
         );
         assert_eq!(flow, Flow::Front(StepChoice::SaveQuit));
+    }
+
+    /// Walks `PHOTOS` on an iPhone to its first step that can lose unsynced work: every
+    /// question "I don't know", every step before it "Didn't help".
+    fn to_risky_step<'a>(library: &'a Library, walk: &mut Walk) -> &'a Step {
+        let g = library.guide(PHOTOS).unwrap();
+        for _ in 0..60 {
+            let (id, _) = shown(library, walk);
+            match walk.phase {
+                Phase::Questions => answer(walk, library.question(g, &id).unwrap(), None),
+                Phase::Steps => {
+                    let step = g.step(&id).unwrap();
+                    if card::at_risk(step, Some("ios")).is_some() {
+                        return step;
+                    }
+                    let flow = act(library, step, None, StepChoice::DidntHelp, walk, "t");
+                    assert_eq!(flow, Flow::Continue, "{id}: recorded straight away");
+                }
+                other => panic!("no risky step before {other:?}"),
+            }
+        }
+        panic!("no risky step in 60 screens");
+    }
+
+    #[test]
+    fn a_step_that_can_lose_unsynced_work_counts_only_once_the_user_says_they_did_it() {
+        let library = crate::testing::builtin();
+        let g = library.guide(PHOTOS).unwrap();
+        let mut walk = start(&library, PHOTOS, "");
+        walk.answer(DEVICE, Some("ios"));
+        let step = to_risky_step(&library, &mut walk);
+        let logged = walk.log.clone();
+        let flow = act(&library, step, None, StepChoice::DidntHelp, &mut walk, "t1");
+        assert_eq!(flow, Flow::Confirm(Risk::LosesUnsynced));
+        assert_eq!(walk.log, logged, "nothing recorded before the answer");
+        assert!(!walk.situation.tried.contains(&step.id));
+        match next(&library, g, &walk) {
+            Next::Confirm {
+                step: s, result, ..
+            } => {
+                assert_eq!(
+                    (s.id.as_str(), result),
+                    (step.id.as_str(), StepResult::DidNotHelp)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // "Not yet", or Back: the step again, nothing recorded.
+        assert_eq!(confirm(step, &mut walk, false, "t2"), Flow::Continue);
+        assert_eq!(shown(&library, &mut walk).0, step.id);
+        act(&library, step, None, StepChoice::DidntHelp, &mut walk, "t2");
+        assert!(back(&library, &mut walk));
+        assert_eq!(shown(&library, &mut walk).0, step.id);
+        assert_eq!(walk.log, logged);
+        // Saved while waiting and read back: the question again.
+        act(&library, step, None, StepChoice::DidntHelp, &mut walk, "t3");
+        let saved = serde_json::to_string(&walk).unwrap();
+        let mut walk: Walk = serde_json::from_str(&saved).unwrap();
+        assert_eq!(shown(&library, &mut walk).0, format!("confirm {}", step.id));
+        // Done: recorded as said, when confirmed; Back from the next screen is the step.
+        assert_eq!(confirm(step, &mut walk, true, "t4"), Flow::Continue);
+        let last = walk.log.last().unwrap();
+        assert_eq!(
+            (last.step.as_str(), last.result, last.at.as_str()),
+            (step.id.as_str(), StepResult::DidNotHelp, "t4")
+        );
+        assert!(walk.situation.tried.contains(&step.id));
+        assert!(walk.pending.is_none());
+        assert!(!serde_json::to_string(&walk).unwrap().contains("pending"));
+        assert_ne!(shown(&library, &mut walk).0, step.id);
+        assert!(back(&library, &mut walk));
+        assert_eq!(shown(&library, &mut walk).0, step.id);
+        // "Fixed it" asks too; Skip and "I can't do this" do not (the step was not done).
+        let flow = act(&library, step, None, StepChoice::Fixed, &mut walk, "t5");
+        assert_eq!(flow, Flow::Confirm(Risk::LosesUnsynced));
+        assert_eq!(confirm(step, &mut walk, true, "t5"), Flow::Fixed);
+        assert_eq!(walk.phase, Phase::Fixed);
+        for result in [StepResult::Skipped, StepResult::NeedsAdmin] {
+            assert_eq!(confirm_first(step, result, &walk), None);
+        }
+        // On a computer the step cannot lose unsynced work: recorded straight away.
+        let mut computer = start(&library, PHOTOS, "");
+        computer.answer(DEVICE, Some(crate::guides::model::COMPUTER));
+        computer.phase = Phase::Steps;
+        let flow = act(
+            &library,
+            step,
+            None,
+            StepChoice::DidntHelp,
+            &mut computer,
+            "t",
+        );
+        assert_eq!(flow, Flow::Continue);
+        assert_eq!(computer.log.len(), 1);
     }
 }

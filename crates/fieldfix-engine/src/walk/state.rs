@@ -69,6 +69,14 @@ pub struct Outcome {
     pub at: String,
 }
 
+/// A step's result said on a step that can lose unsynced work, not recorded until the user
+/// confirms they did the step ("Did you do this step?").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pending {
+    pub step: String,
+    pub result: StepResult,
+}
+
 /// A shared question answered by the user's own words ("iPad" for the device).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Presumed {
@@ -110,6 +118,10 @@ pub struct Walk {
     /// Each "It's a different problem" switch between guides, for the outcome log.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub switches: Vec<Switch>,
+    /// A result awaiting "Did you do this step?" (see [`Pending`]). Left out when there is
+    /// none, so walks saved with or without it read both ways.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending: Option<Pending>,
     /// The answers (`None`: "I don't know") and step results that Back undid, so that the
     /// question or step asked again highlights what was given before. Not saved.
     #[serde(skip)]
@@ -138,6 +150,7 @@ impl Walk {
             checked: Vec::new(),
             before: Vec::new(),
             switches: Vec::new(),
+            pending: None,
             undone: BTreeMap::new(),
             undone_steps: BTreeMap::new(),
         };

@@ -1,0 +1,115 @@
+//! "Did you do this step?": after "Didn't help" or "Fixed it" at a step that can lose unsynced
+//! work on a phone, the browser asks what the terminal asks, and records the result only when
+//! the user says they did the step.
+
+use serde_json::json;
+
+use super::{PHONE, Site, axe_violations, check_layout, driver, find, hand_over_and_back};
+use driver::Browser;
+use fieldfix::guides::model::{Library, Risk};
+use fieldfix_engine::walk::{card, next};
+
+/// The steps recorded in the walk the page keeps: (step, result).
+fn recorded(b: &Browser) -> Vec<(String, String)> {
+    let log = b.js(
+        "var s = JSON.parse(localStorage.getItem('fieldfix-wizard-v2')); return s.state.log.map(function (o) { return [o.step, o.result]; });",
+        json!([]),
+    );
+    log.as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o[0].as_str().unwrap().to_owned(),
+                o[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// On an iPhone, to the first step of `guide` that can lose unsynced work: "I don't know" to
+/// every question, "Didn't help" to every step before it (recorded without a question).
+fn to_risky_step(b: &Browser, library: &Library, guide: &str) -> String {
+    let g = library.guide(guide).unwrap();
+    for _ in 0..40 {
+        match b.screen() {
+            (kind, _) if kind == "question" => b.click("button[data-action=dont-know]"),
+            (kind, id) if kind == "step" => {
+                if card::at_risk(g.step(&id).unwrap(), Some("ios")).is_some() {
+                    return id;
+                }
+                b.click("button[data-action=didnt-help]");
+                assert_ne!(
+                    b.screen().0,
+                    "confirm",
+                    "{id} can lose nothing: no question"
+                );
+            }
+            other => panic!("no risky step before {other:?}"),
+        }
+    }
+    panic!("no risky step in 40 screens");
+}
+
+#[test]
+fn a_step_that_can_lose_unsynced_work_is_recorded_only_once_the_user_says_they_did_it() {
+    if !driver::available("did you do this step") {
+        return;
+    }
+    let library = fieldfix::guides::load(None).unwrap();
+    let guide = "photos-not-uploading";
+    let site = Site::export();
+    let b = site.open(PHONE);
+    find(&b, "photos won't upload on my iPhone");
+    b.click(&format!("button[data-guide=\"{guide}\"]"));
+    let id = to_risky_step(&b, &library, guide);
+    let at_step = (b.screen(), b.text());
+    let in_ticket = format!("(`{id}`)");
+
+    b.click("button[data-action=didnt-help]");
+    assert_eq!(b.screen(), ("confirm".to_owned(), id.clone()));
+    let text = b.text();
+    for part in [
+        Risk::LosesUnsynced.warning(),
+        next::CONFIRM_ASK,
+        next::CONFIRM_DONE,
+        next::CONFIRM_NOT_YET,
+    ] {
+        assert!(text.contains(part), "the question shows {part:?}:\n{text}");
+    }
+    check_layout(&b, PHONE.0, "\"Did you do this step?\"");
+    if let Some(found) = axe_violations(&b) {
+        assert_eq!(found, json!([]), "axe on \"Did you do this step?\"");
+    }
+    assert!(!recorded(&b).iter().any(|(s, _)| *s == id), "not yet");
+
+    // "Not yet", by keyboard: the same step, nothing recorded, and the ticket lacks it.
+    b.js(
+        "document.querySelector('button[data-action=not-yet]').focus();",
+        json!([]),
+    );
+    b.keys("\u{E007}");
+    assert_eq!((b.screen(), b.text()), at_step, "back on the same step");
+    assert!(!recorded(&b).iter().any(|(s, _)| *s == id));
+    let ticket = hand_over_and_back(&b);
+    assert!(!ticket.contains(&in_ticket), "not in the ticket:\n{ticket}");
+    assert_eq!((b.screen(), b.text()), at_step);
+
+    // Back from the question: the step too.
+    b.click("button[data-action=didnt-help]");
+    b.click("button[data-action=back]");
+    assert_eq!((b.screen(), b.text()), at_step, "Back returns to the step");
+    assert!(!recorded(&b).iter().any(|(s, _)| *s == id));
+
+    // "Yes, I did it": recorded as said, and the walk moves on.
+    b.click("button[data-action=didnt-help]");
+    b.click("button[data-action=done]");
+    assert_ne!(b.screen().1, id, "moved on");
+    let last: Option<(String, String)> = recorded(&b).pop();
+    assert_eq!(last, Some((id.clone(), "did-not-help".to_owned())));
+    let ticket = hand_over_and_back(&b);
+    assert!(
+        ticket.contains(&format!("{in_ticket}: **did not help**")),
+        "in the ticket:\n{ticket}"
+    );
+}
