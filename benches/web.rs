@@ -10,7 +10,6 @@
 mod driver;
 
 use std::io::Write;
-use std::process::Command;
 
 const SIZE_BUDGET: usize = 600 * 1024;
 const LOAD_BUDGET_MS: f64 = 500.0;
@@ -23,18 +22,7 @@ fn gzipped(bytes: &[u8]) -> usize {
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_fieldfix"))
-        .env("FIELDFIX_NO_LOG", "1")
-        .env_remove("FIELDFIX_GUIDES")
-        .args(["export", "--format", "html", "--out"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    driver::export(None, dir.path());
 
     // What the wizard needs: its page and the files that page loads (not the guide pages).
     let files = [

@@ -11,6 +11,31 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
+/// fieldfix, with no outcome log and no company folder from the environment.
+pub fn fieldfix() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
+    c.env("FIELDFIX_NO_LOG", "1").env_remove("FIELDFIX_GUIDES");
+    c
+}
+
+/// Exports the site into `out`: the built-in guides, with the company folder `guides` if given.
+pub fn export(guides: Option<&Path>, out: &Path) {
+    let mut c = fieldfix();
+    if let Some(guides) = guides {
+        c.arg("--guides").arg(guides);
+    }
+    let done = c
+        .args(["export", "--format", "html", "--out"])
+        .arg(out)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+}
+
 /// The first of `names` found on PATH.
 fn which(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;

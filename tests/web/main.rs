@@ -13,11 +13,10 @@ mod risky;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
 
-use driver::Browser;
+use driver::{Browser, fieldfix};
 use support::{GuideDir, builtin_ids, minimal_guide};
 
 const PHONE: (u32, u32) = (360, 740);
@@ -55,18 +54,7 @@ impl Site {
         let company = GuideDir::new();
         company.write("crane-log.yaml", &hostile_guide());
         let dir = tempfile::tempdir().unwrap();
-        let out = fieldfix()
-            .args(["--guides"])
-            .arg(company.path())
-            .args(["export", "--format", "html", "--out"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        driver::export(Some(company.path()), dir.path());
         Site {
             _company: company,
             dir,
@@ -88,12 +76,6 @@ impl Site {
         b.ready();
         b
     }
-}
-
-fn fieldfix() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_fieldfix"));
-    c.env("FIELDFIX_NO_LOG", "1").env_remove("FIELDFIX_GUIDES");
-    c
 }
 
 /// Starts a walk on `guide` from the full list.
