@@ -216,6 +216,10 @@
     function show(words) {
       while (results.firstChild) results.removeChild(results.firstChild);
       var found = JSON.parse(engine.search(words));
+      if (found.start) {
+        pick(found.start, input.value);
+        return;
+      }
       results.appendChild(el("h2", found.heading));
       var ul = el("ul", null, "choices");
       function entry(hit, action) {

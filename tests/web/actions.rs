@@ -1,9 +1,10 @@
 //! The choices the browser shares with the terminal beyond the step's result: "It's a different
 //! problem", "Open related guide" and "None of these" on the first screen.
 
+use fieldfix_engine::walk::choose::{self, Found};
 use serde_json::json;
 
-use super::{PHONE, Site, answer, driver, find, start};
+use super::{PHONE, Site, answer, driver, find, find_and_open, start};
 use driver::Browser;
 
 /// The title the screen shows for its guide.
@@ -74,8 +75,11 @@ fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_l
     assert_eq!(b.screen(), at_step, "Back to the step");
 
     b.click("button[data-action=switch]");
-    find(&b, "I keep getting sent back to the sign in page");
-    b.click("button[data-guide=\"login-loop\"]");
+    find_and_open(
+        &b,
+        "I keep getting sent back to the sign in page",
+        "login-loop",
+    );
     let login = library.guide("login-loop").unwrap();
     assert_eq!(guide_title(&b), login.title, "on the guide switched to");
     let text = b.text();
@@ -207,4 +211,34 @@ fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
         "{ticket}"
     );
     assert!(ticket.contains(words), "the user's words:\n{ticket}");
+}
+
+/// Words that clearly point to one guide start it at once, as the terminal does; words that
+/// fit a few offer them. Which is which is the engine's call (`choose::find`), not the page's.
+#[test]
+fn clear_words_start_their_guide_at_once_and_vague_ones_offer_a_few() {
+    if !driver::available("clear words") {
+        return;
+    }
+    let library = fieldfix::guides::load(None).unwrap();
+    let site = Site::export();
+    let b = site.open(PHONE);
+    let clear = "photos won't upload on my iPhone";
+    let Found::Winner(winner) = choose::find(&library, clear) else {
+        panic!("the engine does not start a guide for {clear:?}");
+    };
+    find(&b, clear);
+    let (kind, _) = b.screen();
+    assert!(
+        kind == "question" || kind == "step",
+        "on {kind}, not in the guide"
+    );
+    assert_eq!(guide_title(&b), winner.title);
+
+    b.click("button[data-action=start-over]");
+    let vague = "cant log in";
+    assert!(matches!(choose::find(&library, vague), Found::Offer(_)));
+    find(&b, vague);
+    assert_eq!(b.screen().0, "home");
+    assert!(b.text().contains("Is it one of these?"));
 }

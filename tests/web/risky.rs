@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use super::{PHONE, Site, axe_violations, check_layout, driver, find, hand_over_and_back};
+use super::{PHONE, Site, axe_violations, check_layout, driver, find_and_open, hand_over_and_back};
 use driver::Browser;
 use fieldfix::guides::model::{Library, Risk};
 use fieldfix_engine::walk::{card, next};
@@ -60,8 +60,7 @@ fn a_step_that_can_lose_unsynced_work_is_recorded_only_once_the_user_says_they_d
     let guide = "photos-not-uploading";
     let site = Site::export();
     let b = site.open(PHONE);
-    find(&b, "photos won't upload on my iPhone");
-    b.click(&format!("button[data-guide=\"{guide}\"]"));
+    find_and_open(&b, "photos won't upload on my iPhone", guide);
     let id = to_risky_step(&b, &library, guide);
     let at_step = (b.screen(), b.text());
     let in_ticket = format!("(`{id}`)");

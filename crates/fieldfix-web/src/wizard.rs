@@ -218,6 +218,8 @@ pub struct Hit {
 /// What the words typed lead to, as the terminal's first screen offers it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Results {
+    /// A guide the words clearly point to: the page starts it at once, as the terminal does.
+    pub start: Option<String>,
     pub heading: String,
     pub hits: Vec<Hit>,
     /// "None of these: show the full list" (after "Is it one of these?").
@@ -227,8 +229,9 @@ pub struct Results {
     pub unlisted: Option<Hit>,
 }
 
-/// The guides for the words typed: "Is it one of these?" (the one that clearly wins alone),
-/// or every guide by title when there are no words or nothing matches.
+/// The guides for the words typed: the one they clearly point to (started at once, as in the
+/// terminal), "Is it one of these?", or every guide by title when there are no words or
+/// nothing matches.
 pub fn search(library: &Library, words: &str) -> Results {
     let hit = |g: &Guide, label: &str| Hit {
         guide: g.id.clone(),
@@ -236,7 +239,12 @@ pub fn search(library: &Library, words: &str) -> Results {
         summary: g.summary.clone(),
     };
     let heading = match (words.trim().is_empty(), choose::find(library, words)) {
-        (false, Offer::Winner(g)) => return offer(vec![hit(g, &g.title)]),
+        (false, Offer::Winner(g)) => {
+            return Results {
+                start: Some(g.id.clone()),
+                ..offer(vec![hit(g, &g.title)])
+            };
+        }
         (false, Offer::Offer(found)) => {
             return offer(found.iter().map(|(g, label)| hit(g, label)).collect());
         }
@@ -244,6 +252,7 @@ pub fn search(library: &Library, words: &str) -> Results {
         (true, _) => "All problems",
     };
     Results {
+        start: None,
         heading: heading.to_owned(),
         hits: choose::full_list(library)
             .into_iter()
@@ -260,6 +269,7 @@ pub fn search(library: &Library, words: &str) -> Results {
 
 fn offer(hits: Vec<Hit>) -> Results {
     Results {
+        start: None,
         heading: "Is it one of these?".to_owned(),
         hits,
         more: Some(choose::FULL_LIST.to_owned()),
