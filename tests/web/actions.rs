@@ -4,8 +4,8 @@
 use fieldfix_engine::walk::choose::{self, Found};
 use serde_json::json;
 
-use super::{PHONE, Site, answer, driver, find, find_and_open, start};
-use driver::Browser;
+use super::driver::Browser;
+use super::{answer, find, find_and_open, on_phone, start};
 
 /// The title the screen shows for its guide.
 fn guide_title(b: &Browser) -> String {
@@ -51,13 +51,10 @@ fn hand_over(b: &Browser) -> String {
 
 #[test]
 fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_left() {
-    if !driver::available("it's a different problem") {
+    let Some((library, _site, b)) = on_phone("it's a different problem") else {
         return;
-    }
-    let library = fieldfix::guides::load(None).unwrap();
+    };
     let shared: Vec<&str> = library.context.iter().map(|q| q.id.as_str()).collect();
-    let site = Site::export();
-    let b = site.open(PHONE);
     start(&b, "photos-not-uploading");
     let answered = answer_until_step(&b);
     let (kind, first) = b.screen();
@@ -122,12 +119,9 @@ fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_l
 
 #[test]
 fn open_related_guide_goes_on_in_the_guide_the_step_names_and_back_returns() {
-    if !driver::available("open related guide") {
+    let Some((library, _site, b)) = on_phone("open related guide") else {
         return;
-    }
-    let library = fieldfix::guides::load(None).unwrap();
-    let site = Site::export();
-    let b = site.open(PHONE);
+    };
     let id = "account-locked";
     start(&b, id);
     let guide = library.guide(id).unwrap();
@@ -167,12 +161,9 @@ fn open_related_guide_goes_on_in_the_guide_the_step_names_and_back_returns() {
 
 #[test]
 fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
-    if !driver::available("none of these") {
+    let Some((library, _site, b)) = on_phone("none of these") else {
         return;
-    }
-    let library = fieldfix::guides::load(None).unwrap();
-    let site = Site::export();
-    let b = site.open(PHONE);
+    };
     let words = "cant log in";
     find(&b, words);
     let offered = b.js(
@@ -217,12 +208,9 @@ fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
 /// fit a few offer them. Which is which is the engine's call (`choose::find`), not the page's.
 #[test]
 fn clear_words_start_their_guide_at_once_and_vague_ones_offer_a_few() {
-    if !driver::available("clear words") {
+    let Some((library, _site, b)) = on_phone("clear words") else {
         return;
-    }
-    let library = fieldfix::guides::load(None).unwrap();
-    let site = Site::export();
-    let b = site.open(PHONE);
+    };
     let clear = "photos won't upload on my iPhone";
     let Found::Winner(winner) = choose::find(&library, clear) else {
         panic!("the engine does not start a guide for {clear:?}");

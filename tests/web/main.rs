@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use driver::{Browser, fieldfix};
+use fieldfix::guides::Library;
 use support::{GuideDir, builtin_ids, minimal_guide};
 
 const PHONE: (u32, u32) = (360, 740);
@@ -76,6 +77,17 @@ impl Site {
         b.ready();
         b
     }
+}
+
+/// The built-in guides, the exported site and a phone-sized browser on it; `None` (the test
+/// skips, or fails in CI) without Chromium. Keep the site bound while the browser runs.
+fn on_phone(test: &str) -> Option<(Library, Site, Browser)> {
+    if !driver::available(test) {
+        return None;
+    }
+    let site = Site::export();
+    let b = site.open(PHONE);
+    Some((fieldfix::guides::load(None).unwrap(), site, b))
 }
 
 /// Starts a walk on `guide` from the full list.
@@ -610,14 +622,11 @@ fn timeless(ticket: &str) -> String {
 fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
     use fieldfix::wizard::handover::{self, Handover, Record};
 
-    if !driver::available("the ticket") {
+    let Some((library, _site, b)) = on_phone("the ticket") else {
         return;
-    }
-    let library = fieldfix::guides::load(None).unwrap();
+    };
     let id = "photos-not-uploading";
     let guide = library.guide(id).unwrap();
-    let site = Site::export();
-    let b = site.open(PHONE);
     let words = "photos won't upload on my iPad";
     find_and_open(&b, words, id);
 

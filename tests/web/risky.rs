@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use super::{PHONE, Site, axe_violations, check_layout, driver, find_and_open, hand_over_and_back};
-use driver::Browser;
+use super::driver::Browser;
+use super::{PHONE, axe_violations, check_layout, find_and_open, hand_over_and_back, on_phone};
 use fieldfix::guides::model::{Library, Risk};
 use fieldfix_engine::walk::{card, next};
 
@@ -53,13 +53,10 @@ fn to_risky_step(b: &Browser, library: &Library, guide: &str) -> String {
 
 #[test]
 fn a_step_that_can_lose_unsynced_work_is_recorded_only_once_the_user_says_they_did_it() {
-    if !driver::available("did you do this step") {
+    let Some((library, _site, b)) = on_phone("did you do this step") else {
         return;
-    }
-    let library = fieldfix::guides::load(None).unwrap();
+    };
     let guide = "photos-not-uploading";
-    let site = Site::export();
-    let b = site.open(PHONE);
     find_and_open(&b, "photos won't upload on my iPhone", guide);
     let id = to_risky_step(&b, &library, guide);
     let at_step = (b.screen(), b.text());
