@@ -4,7 +4,7 @@
 //! do; `--fix-names` renames safely and can be undone.
 //!
 //! - [`checks`]: the checks, on names, sizes and bytes (no file system);
-//! - `scan`: the parallel walk that feeds files to the checks;
+//! - `scan`: the walk that feeds files to the checks, and its spinner;
 //! - [`rules`]: the file-name rules the checks and the renames share, and safe names;
 //! - [`names`]: renaming and the undo list;
 //! - `report`: the text and JSON output.
@@ -13,7 +13,6 @@
 
 pub mod checks;
 pub mod names;
-mod progress;
 mod report;
 pub mod rules;
 mod scan;
@@ -217,24 +216,16 @@ pub fn run(request: &PreflightRequest, out: &mut Out) -> anyhow::Result<u8> {
             Some(Renames::Applied(applied))
         }
     };
-    let mut write = || -> std::io::Result<()> {
-        match request.format {
-            Format::Json => {
-                let doc = report::json(&scan, &request.options, renames.as_ref());
-                crate::safe::write_json(&mut *out.writer, &doc)?;
-                writeln!(out.writer)?;
+    let written = match request.format {
+        Format::Json => out.json(&report::json(&scan, &request.options, renames.as_ref())),
+        _ => {
+            let mut text = render_text(&scan, &out.paint);
+            if let Some(renames) = &renames {
+                text.push_str(&report::renames_text(renames, &out.paint));
             }
-            _ => {
-                let mut text = render_text(&scan, &out.paint);
-                if let Some(renames) = &renames {
-                    text.push_str(&report::renames_text(renames, &out.paint));
-                }
-                out.writer.write_all(text.as_bytes())?;
-            }
+            out.text(&text)
         }
-        out.writer.flush()
     };
-    let written = write();
     let rename_failed =
         matches!(&renames, Some(Renames::Applied(applied)) if !applied.failed.is_empty());
     let code = if scan.failing() > 0 || rename_failed {
@@ -261,19 +252,10 @@ fn undo(list: &Path, format: Format, out: &mut Out) -> anyhow::Result<u8> {
     let parsed = names::read_undo_list(list)
         .map_err(|e| Error::Usage(format!("cannot use the undo list {}: {e}", list.display())))?;
     let undone = names::undo(&parsed);
-    let mut write = || -> std::io::Result<()> {
-        match format {
-            Format::Json => {
-                crate::safe::write_json(&mut *out.writer, &report::undo_json(list, &undone))?;
-                writeln!(out.writer)?;
-            }
-            _ => out
-                .writer
-                .write_all(report::undo_text(&undone, &out.paint).as_bytes())?,
-        }
-        out.writer.flush()
+    let written = match format {
+        Format::Json => out.json(&report::undo_json(list, &undone)),
+        _ => out.text(&report::undo_text(&undone, &out.paint)),
     };
-    let written = write();
     let failed = undone
         .iter()
         .any(|u| matches!(u, names::Undone::Failed(..)));

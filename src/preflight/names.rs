@@ -25,12 +25,7 @@ pub struct Rename {
 /// the same folder (ignoring case, as Windows, macOS and Procore's folders may), gets ` (2)`, ` (3)`... added.
 pub fn plan(paths: &[PathBuf]) -> Vec<Rename> {
     let mut sorted: Vec<&PathBuf> = paths.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.components()
-            .count()
-            .cmp(&a.components().count())
-            .then_with(|| a.cmp(b))
-    });
+    sorted.sort_by_key(|p| (std::cmp::Reverse(p.components().count()), *p));
     sorted.dedup();
     let mut taken: HashMap<PathBuf, HashSet<String>> = HashMap::new();
     let mut renames = Vec::new();

@@ -323,7 +323,8 @@ mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::preflight::Check;
+    use crate::preflight::Check::{self, Empty, Large, PdfPassword};
+    use Severity::{Fail, Warn};
 
     fn finding(path: &str, check: Check, severity: Severity, fix: &str) -> Finding {
         Finding {
@@ -339,20 +340,10 @@ mod tests {
     fn text_groups_by_problem_with_a_shared_fix_once() {
         let mut scan = Scan {
             findings: vec![
-                finding(
-                    "a/empty1.jpg",
-                    Check::Empty,
-                    Severity::Fail,
-                    "Get it again.",
-                ),
-                finding(
-                    "a/empty2.jpg",
-                    Check::Empty,
-                    Severity::Fail,
-                    "Get it again.",
-                ),
-                finding("big.mov", Check::Large, Severity::Warn, "Compress it."),
-                finding("a/empty1.jpg", Check::Large, Severity::Warn, "Split it."),
+                finding("a/empty1.jpg", Empty, Fail, "Get it again."),
+                finding("a/empty2.jpg", Empty, Fail, "Get it again."),
+                finding("big.mov", Large, Warn, "Compress it."),
+                finding("a/empty1.jpg", Large, Warn, "Split it."),
             ],
             files: 1200,
             folders: 3,
@@ -385,7 +376,7 @@ mod tests {
     #[test]
     fn text_without_failures_says_so() {
         let scan = Scan {
-            findings: vec![finding("big.mov", Check::Large, Severity::Warn, "x")],
+            findings: vec![finding("big.mov", Large, Warn, "x")],
             files: 1,
             ..Scan::default()
         };
@@ -403,7 +394,7 @@ mod tests {
     #[test]
     fn json_has_one_record_per_finding() {
         let scan = Scan {
-            findings: vec![finding("x.pdf", Check::PdfPassword, Severity::Fail, "Ask.")],
+            findings: vec![finding("x.pdf", PdfPassword, Fail, "Ask.")],
             files: 1,
             folders: 1,
             ..Scan::default()

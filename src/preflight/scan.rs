@@ -1,16 +1,15 @@
-//! The walk: every file and folder under the paths given, in parallel (the `ignore` crate's
-//! walker, with all its ignore rules off, so it sees what an upload would), each file through
-//! the checks, reading only the parts of it the checks ask for.
+//! The walk: every file and folder under the paths given, one after another (`walkdir`, which
+//! sees hidden files and has no ignore rules, as an upload does), each file through the checks,
+//! reading only the parts of it the checks ask for, with a spinner on stderr that counts the
+//! files checked (indicatif), cleared when the walk ends.
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-use ignore::{DirEntry, WalkBuilder, WalkState};
-use indicatif::{ProgressBar, ProgressDrawTarget};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use walkdir::{DirEntry, WalkDir};
 
-use super::checks::{self, FileSource, Issue};
-use super::progress;
+use super::checks::{self, Issue};
 use super::{Finding, Options, Scan};
 use crate::error::Error;
 
@@ -32,49 +31,46 @@ pub(super) fn walk(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> 
             )));
         }
     }
-    let roots = distinct(paths);
-    let mut builder = WalkBuilder::new(&roots[0]);
-    for root in &roots[1..] {
-        builder.add(root);
-    }
-    builder
-        .standard_filters(false)
-        .follow_links(options.follow_links);
-
     let term = console::Term::stderr();
     let progress = if options.progress && crate::output::capable(&term) {
-        let bar = progress::spinner(ProgressDrawTarget::term(term, 20));
-        progress::start(&bar);
+        let bar = spinner(ProgressDrawTarget::term(term, 20));
+        bar.enable_steady_tick(Duration::from_millis(120));
         bar
     } else {
         ProgressBar::hidden()
     };
-    let walker = Walker {
+    let mut walker = Walker {
         options,
         progress,
-        findings: Mutex::new(Vec::new()),
-        files: AtomicU64::new(0),
-        folders: AtomicU64::new(0),
-        links: AtomicU64::new(0),
+        scan: Scan::default(),
     };
-    builder.build_parallel().run(|| {
-        let walker = &walker;
-        Box::new(move |entry| {
-            walker.visit(entry);
-            WalkState::Continue
-        })
-    });
+    for root in distinct(paths) {
+        // The paths given are followed even when they are links (`follow_root_links`).
+        for entry in WalkDir::new(root).follow_links(options.follow_links) {
+            match entry {
+                Ok(entry) => walker.visit(&entry),
+                Err(err) => walker.walk_error(&err),
+            }
+        }
+    }
     // The spinner's line goes before any result is printed.
     walker.progress.finish_and_clear();
-    Ok(Scan {
-        findings: walker
-            .findings
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner()),
-        files: walker.files.into_inner(),
-        folders: walker.folders.into_inner(),
-        links_skipped: walker.links.into_inner(),
-    })
+    Ok(walker.scan)
+}
+
+/// A spinner drawing on `target`: `| checked 1,204 files (5s)`, in ASCII frames, which every
+/// console can show.
+fn spinner(target: ProgressDrawTarget) -> ProgressBar {
+    let style = ProgressStyle::with_template("{spinner} checked {human_pos} {noun} ({elapsed})")
+        .expect("the template is valid")
+        .tick_chars("|/-\\ ")
+        .with_key(
+            "noun",
+            |state: &ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_str(if state.pos() == 1 { "file" } else { "files" });
+            },
+        );
+    ProgressBar::with_draw_target(None, target).with_style(style)
 }
 
 /// The paths without those inside another one given (so nothing is checked twice).
@@ -99,55 +95,36 @@ struct Walker<'a> {
     options: &'a Options,
     /// The spinner (hidden when there is no terminal to show it on).
     progress: ProgressBar,
-    findings: Mutex<Vec<Finding>>,
-    files: AtomicU64,
-    folders: AtomicU64,
-    links: AtomicU64,
+    scan: Scan,
 }
 
 impl Walker<'_> {
-    fn report(&self, path: &Path, issues: impl IntoIterator<Item = Issue>) {
-        let new: Vec<Finding> = issues
-            .into_iter()
-            .map(|i| Finding {
+    fn report(&mut self, path: &Path, issues: impl IntoIterator<Item = Issue>) {
+        self.scan
+            .findings
+            .extend(issues.into_iter().map(|i| Finding {
                 path: path.to_path_buf(),
                 severity: i.severity,
                 check: i.check,
                 problem: i.problem,
                 fix: i.fix,
-            })
-            .collect();
-        if !new.is_empty() {
-            let mut findings = self
-                .findings
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            findings.extend(new);
-        }
+            }));
     }
 
-    fn visit(&self, entry: Result<DirEntry, ignore::Error>) {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(err) => return self.walk_error(err),
-        };
+    fn visit(&mut self, entry: &DirEntry) {
         let path = entry.path();
-        let Some(kind) = entry.file_type() else {
-            return;
-        };
+        let kind = entry.file_type();
         if kind.is_symlink() {
-            self.links.fetch_add(1, Ordering::Relaxed);
+            self.scan.links_skipped += 1;
             return;
         }
         let mut issues = Vec::new();
         if kind.is_dir() {
-            self.folders.fetch_add(1, Ordering::Relaxed);
+            self.scan.folders += 1;
             // The folders given are where the user works; what is in them gets uploaded. Their
             // own names are not checked (nor renamed); files given by name are.
-            if entry.depth() > 0
-                && let Some(name) = path.file_name()
-            {
-                issues.extend(checks::name(name));
+            if entry.depth() > 0 {
+                issues.extend(checks::name(entry.file_name()));
             }
             issues.extend(long_path(path));
             return self.report(path, issues);
@@ -155,15 +132,15 @@ impl Walker<'_> {
         if !kind.is_file() {
             return self.report(path, [checks::special()]);
         }
-        self.files.fetch_add(1, Ordering::Relaxed);
+        self.scan.files += 1;
         self.progress.inc(1);
-        self.file(path, &entry, &mut issues);
+        self.file(path, &mut issues);
         self.report(path, issues);
     }
 
     /// The checks for one regular file, cheapest first; reading stops at the first finding
     /// that makes the rest moot (a placeholder, an empty file, no data here).
-    fn file(&self, path: &Path, entry: &DirEntry, issues: &mut Vec<Issue>) {
+    fn file(&self, path: &Path, issues: &mut Vec<Issue>) {
         let name = path.file_name().unwrap_or_default();
         if let Some(issue) = checks::icloud_placeholder(name).or_else(|| checks::system_file(name))
         {
@@ -172,20 +149,14 @@ impl Walker<'_> {
         }
         issues.extend(checks::name(name));
         issues.extend(long_path(path));
-        let meta = match entry.metadata() {
+        // Links are only walked into when followed, so this is the metadata of what it is.
+        let meta = match std::fs::metadata(path) {
             Ok(meta) => meta,
-            Err(err) => {
-                issues.push(match err.io_error() {
-                    Some(io) => checks::unreadable(io, false),
-                    None => checks::unreadable(&std::io::Error::other(err.to_string()), false),
-                });
-                return;
-            }
+            Err(err) => return issues.push(checks::unreadable(&err, false)),
         };
         let storage = checks::storage(&meta);
         if let Some(issue) = checks::empty(storage.len) {
-            issues.push(issue);
-            return;
+            return issues.push(issue);
         }
         issues.extend(checks::size(
             storage.len,
@@ -194,21 +165,12 @@ impl Walker<'_> {
         ));
         // Reading an online-only file would start downloading it: leave it alone.
         if let Some(issue) = checks::not_downloaded(&storage) {
-            issues.push(issue);
-            return;
+            return issues.push(issue);
         }
-        let file = match std::fs::File::open(path) {
-            Ok(file) => file,
-            Err(err) => {
-                issues.push(checks::unreadable(&err, false));
-                return;
-            }
-        };
-        let source = FileSource::new(file, storage.len);
-        let ext = checks::extension(name);
-        let content = checks::content(ext.as_deref(), &source).and_then(|content| {
+        let content = std::fs::File::open(path).and_then(|mut file| {
+            let content = checks::content(checks::extension(name).as_deref(), &mut file)?;
             let pdf = if content.is_pdf {
-                checks::pdf(&source)?
+                checks::pdf(&mut file)?
             } else {
                 None
             };
@@ -220,37 +182,18 @@ impl Walker<'_> {
         }
     }
 
-    fn walk_error(&self, err: ignore::Error) {
-        let mut path = None;
-        let mut err = err;
-        loop {
-            err = match err {
-                ignore::Error::WithPath { path: p, err } => {
-                    path.get_or_insert(p);
-                    *err
-                }
-                ignore::Error::WithDepth { err, .. }
-                | ignore::Error::WithLineNumber { err, .. } => *err,
-                ignore::Error::Partial(mut errs) if !errs.is_empty() => errs.swap_remove(0),
-                other => break self.walk_failure(path, other),
-            };
-        }
-    }
-
-    fn walk_failure(&self, path: Option<PathBuf>, err: ignore::Error) {
-        let path = path.unwrap_or_default();
-        let folder = path.symlink_metadata().is_ok_and(|m| m.is_dir());
-        match err {
-            ignore::Error::Loop { child, .. } => self.report(&child, [checks::link_loop()]),
-            ignore::Error::Io(io) => self.report(&path, [checks::unreadable(&io, folder)]),
-            other => self.report(
-                &path,
-                [checks::unreadable(
-                    &std::io::Error::other(other.to_string()),
-                    folder,
-                )],
-            ),
-        }
+    /// A folder that cannot be listed, a link that leads nowhere or back into a folder above
+    /// it: a finding for its path.
+    fn walk_error(&mut self, err: &walkdir::Error) {
+        let path = err.path().unwrap_or(Path::new(""));
+        let issue = match err.io_error() {
+            Some(io) => {
+                let folder = path.symlink_metadata().is_ok_and(|m| m.is_dir());
+                checks::unreadable(io, folder)
+            }
+            None => checks::link_loop(),
+        };
+        self.report(path, [issue]);
     }
 }
 
@@ -258,4 +201,28 @@ impl Walker<'_> {
 fn long_path(path: &Path) -> Option<Issue> {
     let full = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
     checks::path_length(full.as_os_str().to_string_lossy().chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indicatif::InMemoryTerm;
+
+    #[test]
+    fn the_spinner_shows_the_count_then_clears_its_line() {
+        let term = InMemoryTerm::new(2, 80);
+        let bar = spinner(ProgressDrawTarget::term_like_with_hz(
+            Box::new(term.clone()),
+            u8::MAX,
+        ));
+        bar.inc(1);
+        bar.tick();
+        // After the spinner's frame (`|`, `/`, `-` or `\\`, as far as it has turned).
+        assert_eq!(&term.contents()[1..], " checked 1 file (0s)");
+        bar.inc(1203);
+        bar.tick();
+        assert_eq!(&term.contents()[1..], " checked 1,204 files (0s)");
+        bar.finish_and_clear();
+        assert_eq!(term.contents(), "");
+    }
 }

@@ -1,5 +1,6 @@
-//! Test PDFs, made with lopdf: for the preflight tests (`tests/cli/preflight.rs`) and the PDF
-//! check's own unit tests (src/preflight/checks/pdf.rs includes this file).
+//! Test files for preflight: PDFs made with lopdf, small JPEGs and PNGs. For the preflight
+//! tests (`tests/cli/preflight.rs`) and the checks' own unit tests (src/preflight/checks/mod.rs
+//! includes this file).
 
 /// A one-page PDF made with lopdf, encrypted (RC4, 128 bits) when `permissions` is given.
 pub fn pdf(user_password: &str, permissions: Option<lopdf::Permissions>) -> Vec<u8> {
@@ -37,4 +38,28 @@ pub fn pdf(user_password: &str, permissions: Option<lopdf::Permissions>) -> Vec<
     let mut out = Vec::new();
     doc.save_to(&mut out).expect("save PDF");
     out
+}
+
+/// A small JPEG: start marker, JFIF header, a scan (with a stuffed `FF 00` in its data), and
+/// (when `complete`) the end marker.
+pub fn jpeg(complete: bool) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
+    b.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
+    b.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x08]);
+    b.extend(std::iter::repeat_n(0x55, 5000));
+    b.extend_from_slice(&[0xFF, 0x00, 0x12]);
+    if complete {
+        b.extend_from_slice(&[0xFF, 0xD9]);
+    }
+    b
+}
+
+/// A small PNG: signature, header, and (when `complete`) the end chunk.
+pub fn png(complete: bool) -> Vec<u8> {
+    let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
+    b.extend_from_slice(&[0; 17]);
+    if complete {
+        b.extend_from_slice(b"\0\0\0\0IEND\xAE\x42\x60\x82");
+    }
+    b
 }

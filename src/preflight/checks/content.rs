@@ -2,55 +2,13 @@
 
 use super::*;
 
-/// Where the bytes of a file come from: the file itself, or a slice in tests. Reads return at
-/// most `max` bytes from `offset`, fewer at the end of the file.
-pub trait Source {
-    fn len(&self) -> u64;
-    fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-    fn read_at(&self, offset: u64, max: usize) -> io::Result<Vec<u8>>;
-}
-
-impl Source for &[u8] {
-    fn len(&self) -> u64 {
-        <[u8]>::len(self) as u64
-    }
-
-    fn read_at(&self, offset: u64, max: usize) -> io::Result<Vec<u8>> {
-        let bytes: &[u8] = self;
-        let start = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(bytes.len());
-        let end = start.saturating_add(max).min(bytes.len());
-        Ok(bytes[start..end].to_vec())
-    }
-}
-
-/// A file on disk, read only where a check asks.
-pub struct FileSource {
-    file: File,
-    len: u64,
-}
-
-impl FileSource {
-    pub fn new(file: File, len: u64) -> Self {
-        FileSource { file, len }
-    }
-}
-
-impl Source for FileSource {
-    fn len(&self) -> u64 {
-        self.len
-    }
-
-    fn read_at(&self, offset: u64, max: usize) -> io::Result<Vec<u8>> {
-        let mut file = &self.file;
-        file.seek(SeekFrom::Start(offset))?;
-        let mut buf = Vec::with_capacity(max.min(1 << 20));
-        file.take(max as u64).read_to_end(&mut buf)?;
-        Ok(buf)
-    }
+/// Up to `max` bytes of `src` from `offset`, fewer at its end. The checks read a file (in
+/// tests, a `Cursor` over bytes) only where they need to.
+pub fn read_at(src: &mut (impl Read + Seek), offset: u64, max: usize) -> io::Result<Vec<u8>> {
+    src.seek(SeekFrom::Start(offset))?;
+    let mut buf = Vec::with_capacity(max.min(1 << 20));
+    src.by_ref().take(max as u64).read_to_end(&mut buf)?;
+    Ok(buf)
 }
 
 /// How much of the start of a file the type sniffing reads.
@@ -85,97 +43,67 @@ pub(super) enum End {
 pub(super) const OLE: &[&str] = &["doc", "xls", "ppt", "msi"];
 pub(super) const ZIPS: &[&str] = &["zip", "docx", "xlsx", "pptx", "odt", "ods", "odp", "epub"];
 
+/// A family: its label, its extensions, the content accepted in it, how its end looks.
+const fn family(
+    label: &'static str,
+    extensions: &'static [&'static str],
+    content: &'static [&'static str],
+    end: End,
+) -> Family {
+    Family {
+        label,
+        extensions,
+        content,
+        end,
+    }
+}
+
 pub(super) const FAMILIES: &[Family] = &[
-    Family {
-        label: "PDF",
-        extensions: &["pdf"],
-        content: &["pdf"],
-        end: End::Marker(b"%%EOF"),
-    },
-    Family {
-        label: "JPEG image",
-        extensions: &["jpg", "jpeg", "jpe", "jfif"],
-        content: &["jpg"],
-        end: End::Jpeg,
-    },
-    Family {
-        label: "PNG image",
-        extensions: &["png"],
-        content: &["png"],
-        end: End::Marker(b"IEND"),
-    },
-    Family {
-        label: "GIF image",
-        extensions: &["gif"],
-        content: &["gif"],
-        end: End::Any,
-    },
-    Family {
-        label: "TIFF image",
-        extensions: &["tif", "tiff"],
-        content: &["tif"],
-        end: End::Any,
-    },
-    Family {
-        label: "BMP image",
-        extensions: &["bmp"],
-        content: &["bmp"],
-        end: End::Any,
-    },
-    Family {
-        label: "WebP image",
-        extensions: &["webp"],
-        content: &["webp"],
-        end: End::Any,
-    },
-    Family {
-        label: "HEIC photo",
-        extensions: &["heic", "heif"],
-        content: &["heif", "avif"],
-        end: End::Any,
-    },
-    Family {
-        label: "DWG drawing",
-        extensions: &["dwg"],
-        content: &["dwg"],
-        end: End::Any,
-    },
-    Family {
-        label: "Word document",
-        extensions: &["docx", "docm", "dotx"],
-        content: &["docx", "zip"],
-        end: End::Zip,
-    },
-    Family {
-        label: "Excel workbook",
-        extensions: &["xlsx", "xlsm", "xltx"],
-        content: &["xlsx", "zip"],
-        end: End::Zip,
-    },
-    Family {
-        label: "PowerPoint presentation",
-        extensions: &["pptx", "pptm"],
-        content: &["pptx", "zip"],
-        end: End::Zip,
-    },
-    Family {
-        label: "ZIP archive",
-        extensions: &["zip"],
-        content: ZIPS,
-        end: End::Zip,
-    },
-    Family {
-        label: "Office document (97-2003)",
-        extensions: &["doc", "xls", "ppt", "msg", "rvt", "rfa", "mpp"],
-        content: OLE,
-        end: End::Any,
-    },
-    Family {
-        label: "video",
-        extensions: &["mp4", "m4v", "mov"],
-        content: &["mp4", "m4v", "mov"],
-        end: End::Any,
-    },
+    family("PDF", &["pdf"], &["pdf"], End::Marker(b"%%EOF")),
+    family(
+        "JPEG image",
+        &["jpg", "jpeg", "jpe", "jfif"],
+        &["jpg"],
+        End::Jpeg,
+    ),
+    family("PNG image", &["png"], &["png"], End::Marker(b"IEND")),
+    family("GIF image", &["gif"], &["gif"], End::Any),
+    family("TIFF image", &["tif", "tiff"], &["tif"], End::Any),
+    family("BMP image", &["bmp"], &["bmp"], End::Any),
+    family("WebP image", &["webp"], &["webp"], End::Any),
+    family("HEIC photo", &["heic", "heif"], &["heif", "avif"], End::Any),
+    family("DWG drawing", &["dwg"], &["dwg"], End::Any),
+    family(
+        "Word document",
+        &["docx", "docm", "dotx"],
+        &["docx", "zip"],
+        End::Zip,
+    ),
+    family(
+        "Excel workbook",
+        &["xlsx", "xlsm", "xltx"],
+        &["xlsx", "zip"],
+        End::Zip,
+    ),
+    family(
+        "PowerPoint presentation",
+        &["pptx", "pptm"],
+        &["pptx", "zip"],
+        End::Zip,
+    ),
+    family("ZIP archive", &["zip"], ZIPS, End::Zip),
+    family(
+        "Office document (97-2003)",
+        &["doc", "xls", "ppt", "msg", "rvt", "rfa", "mpp"],
+        OLE,
+        End::Any,
+    ),
+    family(
+        "video",
+        &["mp4", "m4v", "mov"],
+        &["mp4", "m4v", "mov"],
+        End::Any,
+    ),
 ];
 
 /// Extensions fieldfix knows but does not sniff: text formats and formats without a reliable
@@ -239,12 +167,12 @@ pub(super) fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 /// always followed by `00` or a restart marker), so an end-of-image marker after the last
 /// start-of-scan in the tail means the image is complete; bytes after it are extra data some
 /// cameras add. Motion photos (a video appended after the image) are told apart by their tags.
-pub(super) fn jpeg_complete(src: &dyn Source, tail: &[u8]) -> io::Result<bool> {
+pub(super) fn jpeg_complete(src: &mut (impl Read + Seek), tail: &[u8]) -> io::Result<bool> {
     let from = rfind(tail, &[0xFF, 0xDA]).unwrap_or(0);
     if contains(&tail[from..], &[0xFF, 0xD9]) || tail.ends_with(b"SEFT") {
         return Ok(true);
     }
-    let head = src.read_at(0, MOTION_PHOTO_HEAD)?;
+    let head = read_at(src, 0, MOTION_PHOTO_HEAD)?;
     Ok(["MotionPhoto", "MicroVideo"]
         .iter()
         .any(|tag| contains(&head, tag.as_bytes())))
@@ -274,7 +202,7 @@ pub fn extension(name: &OsStr) -> Option<String> {
 
 /// Checks that the content matches the extension, is complete, and is a type that uploads well.
 /// Reads the start and end of the file, and more only when a finding needs confirming.
-pub fn content(ext: Option<&str>, src: &dyn Source) -> io::Result<Content> {
+pub fn content(ext: Option<&str>, src: &mut (impl Read + Seek)) -> io::Result<Content> {
     let mut found = Content::default();
     if let Some(ext) = ext
         && UNFINISHED.contains(&ext)
@@ -286,9 +214,10 @@ pub fn content(ext: Option<&str>, src: &dyn Source) -> io::Result<Content> {
         ));
         return Ok(found);
     }
-    let head = src.read_at(0, HEAD)?;
-    let tail = if src.len() > HEAD as u64 {
-        src.read_at(src.len().saturating_sub(TAIL as u64), TAIL)?
+    let len = src.seek(SeekFrom::End(0))?;
+    let head = read_at(src, 0, HEAD)?;
+    let tail = if len > HEAD as u64 {
+        read_at(src, len.saturating_sub(TAIL as u64), TAIL)?
     } else {
         head.clone()
     };

@@ -1,9 +1,8 @@
 //! The checks themselves, one function per kind of problem. They take names, sizes, storage
-//! facts and file bytes (through [`Source`], which an in-memory slice implements), never paths,
-//! so each can be tested without a file system.
+//! facts and file bytes (anything that reads and seeks: a file, or bytes in memory), never
+//! paths, so each can be tested without a file system.
 
 use std::ffi::OsStr;
-use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 
 use serde::Serialize;
@@ -160,6 +159,11 @@ pub fn special() -> Issue {
     )
 }
 
+/// The test files, made as the integration tests make them.
+#[cfg(test)]
+#[path = "../../../tests/support/pdf.rs"]
+mod test_files;
+
 /// What the tests of every section share: names, and small files in memory.
 #[cfg(test)]
 mod test_support {
@@ -171,34 +175,14 @@ mod test_support {
 
     pub(crate) fn content_of(name: &str, bytes: &[u8]) -> Content {
         let ext = extension(os(name));
-        content(ext.as_deref(), &bytes).expect("in-memory reads cannot fail")
+        content(ext.as_deref(), &mut io::Cursor::new(bytes)).expect("in-memory reads cannot fail")
     }
 
     pub(crate) fn checks(c: &Content) -> Vec<(Check, Severity)> {
         c.issues.iter().map(|i| (i.check, i.severity)).collect()
     }
 
-    /// A minimal JPEG: SOI, an APP0 header, a scan, and (when `complete`) the EOI marker.
-    pub(crate) fn jpeg(complete: bool) -> Vec<u8> {
-        let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10];
-        b.extend_from_slice(b"JFIF\0\x01\x01\0\0\x01\0\x01\0\0");
-        b.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x08]);
-        b.extend(std::iter::repeat_n(0x55, 200));
-        b.extend_from_slice(&[0xFF, 0x00, 0x12]);
-        if complete {
-            b.extend_from_slice(&[0xFF, 0xD9]);
-        }
-        b
-    }
-
-    pub(crate) fn png(complete: bool) -> Vec<u8> {
-        let mut b = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec();
-        b.extend_from_slice(&[0; 17]);
-        if complete {
-            b.extend_from_slice(b"\0\0\0\0IEND\xAE\x42\x60\x82");
-        }
-        b
-    }
+    pub(crate) use super::test_files::{jpeg, png};
 }
 
 #[cfg(test)]

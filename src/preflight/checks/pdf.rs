@@ -10,15 +10,15 @@ use super::*;
 /// or, in a linearized file, in the first-page trailer near the start. Looking there first
 /// means the whole file is read (and parsed by `lopdf`) only for the few PDFs that are
 /// encrypted, not for every big drawing set.
-pub fn pdf_declares_encryption(src: &dyn Source) -> io::Result<bool> {
-    let head = src.read_at(0, HEAD)?;
-    let tail_start = src.len().saturating_sub(TAIL as u64);
-    let tail = src.read_at(tail_start, TAIL)?;
+pub fn pdf_declares_encryption(src: &mut (impl Read + Seek)) -> io::Result<bool> {
+    let len = src.seek(SeekFrom::End(0))?;
+    let head = read_at(src, 0, HEAD)?;
+    let tail = read_at(src, len.saturating_sub(TAIL as u64), TAIL)?;
     if has_encrypt_key(&head) || has_encrypt_key(&tail) {
         return Ok(true);
     }
     match startxref(&tail) {
-        Some(offset) if offset < src.len() => Ok(has_encrypt_key(&src.read_at(offset, HEAD)?)),
+        Some(offset) if offset < len => Ok(has_encrypt_key(&read_at(src, offset, HEAD)?)),
         _ => Ok(false),
     }
 }
@@ -94,13 +94,13 @@ pub fn pdf_security(bytes: &[u8]) -> Option<Issue> {
 
 /// The security check of a PDF: reads the trailer regions, and the whole file only when it
 /// declares encryption and is not too big to open.
-pub fn pdf(src: &dyn Source) -> io::Result<Option<Issue>> {
+pub fn pdf(src: &mut (impl Read + Seek)) -> io::Result<Option<Issue>> {
     if !pdf_declares_encryption(src)? {
         return Ok(None);
     }
-    let len = src.len();
+    let len = src.seek(SeekFrom::End(0))?;
     match usize::try_from(len) {
-        Ok(whole) if len <= PDF_OPEN_LIMIT => Ok(pdf_security(&src.read_at(0, whole)?)),
+        Ok(whole) if len <= PDF_OPEN_LIMIT => Ok(pdf_security(&read_at(src, 0, whole)?)),
         _ => Ok(Some(pdf_encrypted_unchecked(len))),
     }
 }
@@ -118,21 +118,18 @@ pub fn pdf_encrypted_unchecked(len: u64) -> Issue {
     )
 }
 
-/// The test PDFs, made as the integration tests make them.
-#[cfg(test)]
-#[path = "../../../tests/support/pdf.rs"]
-mod test_pdf;
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preflight::checks::test_files as test_pdf;
+    use std::io::Cursor;
 
     #[test]
     fn encrypt_keys_are_found_in_the_trailer_regions_only_as_whole_names() {
         let plain = b"%PDF-1.7\n<</Type/Catalog>>\ntrailer\n<</Root 1 0 R>>\nstartxref\n9\n%%EOF";
-        assert!(!pdf_declares_encryption(&&plain[..]).unwrap());
+        assert!(!pdf_declares_encryption(&mut Cursor::new(&plain)).unwrap());
         let enc = b"%PDF-1.7\ntrailer\n<</Root 1 0 R/Encrypt 5 0 R>>\nstartxref\n9\n%%EOF";
-        assert!(pdf_declares_encryption(&&enc[..]).unwrap());
+        assert!(pdf_declares_encryption(&mut Cursor::new(&enc)).unwrap());
         assert!(!has_encrypt_key(b"<</EncryptMetadata false>>"));
         // An xref stream dictionary far from the end, found through `startxref`.
         let mut far = b"%PDF-1.7\n".to_vec();
@@ -141,7 +138,7 @@ mod tests {
         far.extend_from_slice(b"9 0 obj\n<</Type/XRef/Encrypt 5 0 R/Length 99999>>stream\n");
         far.extend(std::iter::repeat_n(b'y', 2 * TAIL));
         far.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
-        assert!(pdf_declares_encryption(&&far[..]).unwrap());
+        assert!(pdf_declares_encryption(&mut Cursor::new(&far)).unwrap());
         assert_eq!(startxref(b"startxref\r\n  1234\r\n%%EOF"), Some(1234));
         assert_eq!(startxref(b"no keyword"), None);
     }
@@ -149,12 +146,14 @@ mod tests {
     #[test]
     fn pdf_security_tells_passwords_from_restrictions() {
         let plain = test_pdf::pdf("", None);
-        assert!(!pdf_declares_encryption(&&plain[..]).unwrap());
-        assert_eq!(pdf(&&plain[..]).unwrap(), None);
+        assert!(!pdf_declares_encryption(&mut Cursor::new(&plain)).unwrap());
+        assert_eq!(pdf(&mut Cursor::new(&plain)).unwrap(), None);
 
         let locked = test_pdf::pdf("site123", Some(lopdf::Permissions::all()));
-        assert!(pdf_declares_encryption(&&locked[..]).unwrap());
-        let issue = pdf(&&locked[..]).unwrap().expect("needs a password");
+        assert!(pdf_declares_encryption(&mut Cursor::new(&locked)).unwrap());
+        let issue = pdf(&mut Cursor::new(&locked))
+            .unwrap()
+            .expect("needs a password");
         assert_eq!(
             (issue.check, issue.severity),
             (Check::PdfPassword, Severity::Fail)
@@ -162,7 +161,9 @@ mod tests {
 
         let no_markups = lopdf::Permissions::all() - lopdf::Permissions::ANNOTABLE;
         let restricted = test_pdf::pdf("", Some(no_markups));
-        let issue = pdf(&&restricted[..]).unwrap().expect("restricted");
+        let issue = pdf(&mut Cursor::new(&restricted))
+            .unwrap()
+            .expect("restricted");
         assert_eq!(
             (issue.check, issue.severity),
             (Check::PdfRestricted, Severity::Warn)
@@ -176,8 +177,8 @@ mod tests {
 
         // Encrypted with an empty password and every permission: opens and edits normally.
         let open = test_pdf::pdf("", Some(lopdf::Permissions::all()));
-        assert!(pdf_declares_encryption(&&open[..]).unwrap());
-        assert_eq!(pdf(&&open[..]).unwrap(), None);
+        assert!(pdf_declares_encryption(&mut Cursor::new(&open)).unwrap());
+        assert_eq!(pdf(&mut Cursor::new(&open)).unwrap(), None);
     }
 
     #[test]
@@ -204,8 +205,8 @@ mod tests {
         ) {
             let mut bytes = magic.to_vec();
             bytes.extend(body);
-            let found = content(Some(ext), &&bytes[..]).unwrap();
-            let _ = pdf(&&bytes[..]).unwrap();
+            let found = content(Some(ext), &mut Cursor::new(&bytes)).unwrap();
+            let _ = pdf(&mut Cursor::new(&bytes)).unwrap();
             proptest::prop_assert!(found.issues.iter().all(|i| !i.problem.is_empty() && !i.fix.is_empty()));
         }
     }
