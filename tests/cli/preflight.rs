@@ -428,6 +428,18 @@ fn links_are_skipped_unless_followed_and_broken_ones_are_findings() {
 
 #[cfg(unix)]
 #[test]
+fn a_followed_link_back_into_a_folder_above_is_a_loop_and_not_walked_again() {
+    let t = Tree::new();
+    t.file("a/plan.txt", b"x");
+    std::os::unix::fs::symlink("..", t.root().join("a/up")).unwrap();
+    let (doc, code) = t.json(&["--follow-links"]);
+    assert_eq!(code, 0, "a loop only warns: {doc:#}");
+    assert_eq!(findings(&doc, "a/up"), ["unreadable warn"]);
+    assert_eq!(doc["checked"]["files"], 1, "{doc:#}");
+}
+
+#[cfg(unix)]
+#[test]
 fn pipes_are_reported_not_opened() {
     let t = Tree::new();
     let fifo = t.root().join("queue");
