@@ -23,6 +23,7 @@ use serde::Serialize;
 
 pub use checks::{Check, parse_size};
 pub use report::render_text;
+pub use scan::scan;
 
 use crate::error::{Error, exit};
 use crate::output::Format;
@@ -141,13 +142,6 @@ impl Scan {
             .sort_by(|a, b| (a.check, a.severity, &a.path).cmp(&(b.check, b.severity, &b.path)));
         self.findings.dedup();
     }
-}
-
-/// Checks files and folders (recursively) with the given options.
-pub fn scan(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> {
-    let mut scan = scan::walk(paths, options)?;
-    scan.sort();
-    Ok(scan)
 }
 
 /// For the wizard: checks `paths` for an upload over `network`, with the default warning size,

@@ -34,22 +34,14 @@ pub fn render_text(scan: &Scan, p: &Paint) -> String {
         group_text(&mut out, group, p);
     }
     if scan.links_skipped > 0 {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            p.wrap(
-                &format!(
-                    "{} not followed (add --follow-links to check what they point to).",
-                    plural(
-                        scan.links_skipped,
-                        "symbolic link was",
-                        "symbolic links were"
-                    )
-                ),
-                "",
-                ""
-            )
+        let links = plural(
+            scan.links_skipped,
+            "symbolic link was",
+            "symbolic links were",
         );
+        let note =
+            format!("{links} not followed (add --follow-links to check what they point to).");
+        let _ = writeln!(out, "\n{}", p.wrap(&note, "", ""));
     }
     let failing = scan.failing() as u64;
     let at_risk = scan.at_risk() as u64;
@@ -149,18 +141,12 @@ pub fn renames_text(renames: &Renames, p: &Paint) -> String {
             }
         }
         Renames::Applied(applied) => {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                p.heading(&format!(
-                    "Renamed {}",
-                    plural(
-                        applied.done.len() as u64,
-                        "file or folder",
-                        "files and folders"
-                    )
-                ))
+            let renamed = plural(
+                applied.done.len() as u64,
+                "file or folder",
+                "files and folders",
             );
+            let _ = writeln!(out, "\n{}", p.heading(&format!("Renamed {renamed}")));
             for r in &applied.done {
                 line(&mut out, r, "");
             }
@@ -172,18 +158,10 @@ pub fn renames_text(renames: &Renames, p: &Paint) -> String {
                 );
             }
             let list = safe::path(&applied.undo_list);
-            let _ = writeln!(
-                out,
-                "{}",
-                p.wrap(
-                    &format!(
-                        "Undo list: {list} (`fieldfix preflight --undo {list}` puts the old \
-                         names back)."
-                    ),
-                    "",
-                    ""
-                )
+            let note = format!(
+                "Undo list: {list} (`fieldfix preflight --undo {list}` puts the old names back)."
             );
+            let _ = writeln!(out, "{}", p.wrap(&note, "", ""));
         }
     }
     out

@@ -13,9 +13,9 @@ use super::checks::{self, Issue};
 use super::{Finding, Options, Scan};
 use crate::error::Error;
 
-/// Walks `paths` and checks everything under them. A path that does not exist is a usage
-/// error; anything that goes wrong after that is a finding.
-pub(super) fn walk(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> {
+/// Checks files and folders (recursively) with the given options. A path that does not exist
+/// is a usage error; anything that goes wrong after that is a finding.
+pub fn scan(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> {
     if paths.is_empty() {
         return Err(Error::Usage(
             "name at least one file or folder to check".to_owned(),
@@ -55,6 +55,7 @@ pub(super) fn walk(paths: &[PathBuf], options: &Options) -> Result<Scan, Error> 
     }
     // The spinner's line goes before any result is printed.
     walker.progress.finish_and_clear();
+    walker.scan.sort();
     Ok(walker.scan)
 }
 

@@ -95,6 +95,15 @@ fn findings(doc: &Value, rel: &str) -> Vec<String> {
         .collect()
 }
 
+/// Asserts that the only finding for `rel` is `expected` (`check severity`), and that its
+/// problem says `words`.
+#[track_caller]
+fn assert_only(doc: &Value, rel: &str, expected: &str, words: &str) {
+    assert_eq!(findings(doc, rel), [expected], "{rel}");
+    let check = expected.split(' ').next().expect("a check");
+    assert_has(says(doc, rel, check, "problem"), &[words]);
+}
+
 /// No findings, for [`findings`].
 const NONE: [&str; 0] = [];
 
@@ -149,17 +158,16 @@ fn empty_files_and_icloud_placeholders_fail_with_download_first() {
     assert_eq!(code, 1);
     assert_eq!(doc["ok"], false);
     assert_eq!(findings(&doc, "empty.pdf"), ["empty fail"]);
+    // The placeholder is only reported as one: not also as a hidden name or unknown type.
     let placeholder = ".Site plan.pdf.icloud";
-    assert_eq!(
-        finding(&doc, placeholder, "not-downloaded")["severity"],
-        "fail"
+    assert_only(
+        &doc,
+        placeholder,
+        "not-downloaded fail",
+        "\"Site plan.pdf\"",
     );
-    let problem = says(&doc, placeholder, "not-downloaded", "problem");
-    assert_has(problem, &["\"Site plan.pdf\""]);
     let fix = says(&doc, placeholder, "not-downloaded", "fix");
     assert!(fix.starts_with("Download it locally first"), "{fix}");
-    // The placeholder is only reported as one: not also as a hidden name or unknown type.
-    assert_eq!(findings(&doc, ".Site plan.pdf.icloud").len(), 1);
 }
 
 #[cfg(unix)]
@@ -237,9 +245,11 @@ fn control_characters_and_colons_in_names_fail() {
     t.file("10:30 meeting.txt", b"x");
     t.file("a|b.txt", b"x");
     let (doc, _) = t.json(&[]);
-    assert_has(
-        says(&doc, "line\nbreak.txt", "bad-name", "problem"),
-        &["control characters"],
+    assert_only(
+        &doc,
+        "line\nbreak.txt",
+        "bad-name fail",
+        "control characters",
     );
     assert_has(
         says(&doc, "10:30 meeting.txt", "bad-name", "fix"),
@@ -261,11 +271,7 @@ fn paths_over_260_characters_warn() {
     t.file("short.txt", b"x");
     let (doc, code) = t.json(&[]);
     assert_eq!(code, 0, "a long path only warns");
-    assert_eq!(finding(&doc, "plan.txt", "long-path")["severity"], "warn");
-    assert_has(
-        says(&doc, "plan.txt", "long-path", "problem"),
-        &["characters long"],
-    );
+    assert_only(&doc, "plan.txt", "long-path warn", "characters long");
     assert_eq!(findings(&doc, "short.txt"), NONE);
 }
 
@@ -287,12 +293,8 @@ fn content_that_does_not_match_the_extension_fails() {
         "this .jpg file is really a PNG image"
     );
     assert_eq!(png_as_jpg["fix"], "Rename it to end in .png.");
-    for (file, words) in [
-        ("drawing.pdf", "web page"),
-        ("contract.pdf", "is not a PDF"),
-    ] {
-        assert_has(says(&doc, file, "wrong-type", "problem"), &[words]);
-    }
+    assert_only(&doc, "drawing.pdf", "wrong-type fail", "web page");
+    assert_only(&doc, "contract.pdf", "wrong-type fail", "is not a PDF");
 }
 
 #[test]
@@ -306,11 +308,7 @@ fn cut_off_files_fail() {
     t.file("movie.mp4.crdownload", b"partial");
     let (doc, code) = t.json(&[]);
     assert_eq!(code, 1);
-    assert_eq!(findings(&doc, "cut.jpg"), ["truncated fail"]);
-    assert_has(
-        says(&doc, "cut.jpg", "truncated", "problem"),
-        &["no end marker"],
-    );
+    assert_only(&doc, "cut.jpg", "truncated fail", "no end marker");
     assert_eq!(findings(&doc, "whole.jpg"), NONE);
     assert_eq!(findings(&doc, "half.pdf"), ["truncated fail"]);
     assert_eq!(findings(&doc, "movie.mp4.crdownload"), ["truncated fail"]);
@@ -329,16 +327,9 @@ fn encrypted_pdfs_fail_when_they_need_a_password_and_warn_when_markups_are_block
     t.file("open.pdf", &pdf("", Some(lopdf::Permissions::all())));
     let (doc, code) = t.json(&[]);
     assert_eq!(code, 1);
-    assert_eq!(findings(&doc, "locked.pdf"), ["pdf-password fail"]);
-    assert_has(
-        says(&doc, "locked.pdf", "pdf-password", "problem"),
-        &["needs a password"],
-    );
-    assert_eq!(findings(&doc, "restricted.pdf"), ["pdf-restricted warn"]);
-    assert_has(
-        says(&doc, "restricted.pdf", "pdf-restricted", "problem"),
-        &["changes and comments and markups"],
-    );
+    assert_only(&doc, "locked.pdf", "pdf-password fail", "needs a password");
+    let restricted = "changes and comments and markups";
+    assert_only(&doc, "restricted.pdf", "pdf-restricted warn", restricted);
     // Encrypted without a password and with every permission: nothing to report.
     assert_eq!(findings(&doc, "open.pdf"), NONE);
 }

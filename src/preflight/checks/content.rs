@@ -338,6 +338,8 @@ pub(super) fn no_extension(detected: Option<infer::Type>) -> Issue {
 mod tests {
     use super::*;
     use crate::preflight::checks::test_support::*;
+    use Check::{Heic, Truncated, UnusualType, WrongType};
+    use Severity::{Fail, Warn};
 
     #[test]
     fn extensions_ignore_case_and_hidden_dots() {
@@ -361,55 +363,54 @@ mod tests {
         assert!(pdf.is_pdf);
     }
 
+    fn content_of(name: &str, bytes: &[u8]) -> Content {
+        let ext = extension(os(name));
+        content(ext.as_deref(), &mut io::Cursor::new(bytes)).expect("in-memory reads cannot fail")
+    }
+
+    /// The one issue of `name` with `bytes`, checked to be of `check` and `severity`.
+    #[track_caller]
+    fn only(name: &str, bytes: &[u8], check: Check, severity: Severity) -> Issue {
+        let found = content_of(name, bytes);
+        let got: Vec<_> = found.issues.iter().map(|i| (i.check, i.severity)).collect();
+        assert_eq!(got, [(check, severity)], "{name}");
+        found.issues[0].clone()
+    }
+
     #[test]
     fn content_that_does_not_match_the_extension_fails() {
-        let png_as_jpg = content_of("photo.jpg", &png(true));
-        assert_eq!(checks(&png_as_jpg), [(Check::WrongType, Severity::Fail)]);
-        assert_eq!(
-            png_as_jpg.issues[0].problem,
-            "this .jpg file is really a PNG image"
-        );
-        assert_eq!(png_as_jpg.issues[0].fix, "Rename it to end in .png.");
+        let png_as_jpg = only("photo.jpg", &png(true), WrongType, Fail);
+        assert_eq!(png_as_jpg.problem, "this .jpg file is really a PNG image");
+        assert_eq!(png_as_jpg.fix, "Rename it to end in .png.");
 
-        let fake_pdf = content_of("drawing.pdf", b"<html><body>Sign in</body></html>");
-        assert_eq!(checks(&fake_pdf), [(Check::WrongType, Severity::Fail)]);
-        assert!(!fake_pdf.is_pdf);
+        let html = b"<html><body>Sign in</body></html>";
+        assert!(!content_of("drawing.pdf", html).is_pdf);
+        let fake_pdf = only("drawing.pdf", html, WrongType, Fail);
         assert!(
-            fake_pdf.issues[0].problem.contains("web page"),
+            fake_pdf.problem.contains("web page"),
             "{}",
-            fake_pdf.issues[0].problem
+            fake_pdf.problem
         );
-        assert!(
-            fake_pdf.issues[0]
-                .fix
-                .starts_with("Download the real file again")
-        );
+        assert!(fake_pdf.fix.starts_with("Download the real file again"));
 
-        let zeros = content_of("drawing.pdf", &[0u8; 5000]);
-        assert!(
-            zeros.issues[0].problem.contains("not a PDF"),
-            "{}",
-            zeros.issues[0].problem
-        );
+        let zeros = only("drawing.pdf", &[0u8; 5000], WrongType, Fail);
+        assert!(zeros.problem.contains("not a PDF"), "{}", zeros.problem);
     }
 
     #[test]
     fn cut_off_files_fail() {
-        let jpg = content_of("a.jpg", &jpeg(false));
-        assert_eq!(checks(&jpg), [(Check::Truncated, Severity::Fail)]);
-        assert!(
-            jpg.issues[0]
-                .problem
-                .contains("JPEG image has no end marker")
+        let jpg = only("a.jpg", &jpeg(false), Truncated, Fail);
+        assert!(jpg.problem.contains("JPEG image has no end marker"));
+        only("a.png", &png(false), Truncated, Fail);
+        only(
+            "a.pdf",
+            b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n",
+            Truncated,
+            Fail,
         );
-        let png = content_of("a.png", &png(false));
-        assert_eq!(checks(&png), [(Check::Truncated, Severity::Fail)]);
-        let pdf = content_of("a.pdf", b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n");
-        assert_eq!(checks(&pdf), [(Check::Truncated, Severity::Fail)]);
-        let zip = content_of("a.zip", b"PK\x03\x04\x14\0\0\0\0\0rest-of-a-member");
-        assert_eq!(checks(&zip), [(Check::Truncated, Severity::Fail)]);
-        let dl = content_of("movie.mp4.crdownload", b"anything");
-        assert_eq!(checks(&dl), [(Check::Truncated, Severity::Fail)]);
+        let zip = b"PK\x03\x04\x14\0\0\0\0\0rest-of-a-member";
+        only("a.zip", zip, Truncated, Fail);
+        only("movie.mp4.crdownload", b"anything", Truncated, Fail);
     }
 
     #[test]
@@ -417,10 +418,7 @@ mod tests {
         // A thumbnail's end marker before the main scan does not make a cut-off file whole.
         let mut b = jpeg(true);
         b.extend_from_slice(&[0xFF, 0xDA, 0x00, 0x08, 0x11, 0x22, 0x33]);
-        assert_eq!(
-            checks(&content_of("a.jpg", &b)),
-            [(Check::Truncated, Severity::Fail)]
-        );
+        only("a.jpg", &b, Truncated, Fail);
         // Extra data after the end marker (some cameras add it) is fine, and so are motion
         // photos, whose video follows the image.
         let mut extra = jpeg(true);
@@ -436,25 +434,21 @@ mod tests {
         let mut heic = vec![0, 0, 0, 0x18];
         heic.extend_from_slice(b"ftypheic\0\0\0\0mif1heic");
         heic.extend_from_slice(&[0; 64]);
-        let as_heic = content_of("IMG_1.HEIC", &heic);
-        assert_eq!(checks(&as_heic), [(Check::Heic, Severity::Warn)]);
-        let as_jpg = content_of("IMG_1.jpg", &heic);
-        assert_eq!(checks(&as_jpg), [(Check::WrongType, Severity::Fail)]);
-        assert!(as_jpg.issues[0].fix.contains("Convert it to JPEG"));
+        only("IMG_1.HEIC", &heic, Heic, Warn);
+        let as_jpg = only("IMG_1.jpg", &heic, WrongType, Fail);
+        assert!(as_jpg.fix.contains("Convert it to JPEG"));
     }
 
     #[test]
     fn unusual_types_and_missing_extensions_warn_with_a_suggestion() {
-        let odd = content_of("scan.xyz", &png(true));
-        assert_eq!(checks(&odd), [(Check::UnusualType, Severity::Warn)]);
+        let odd = only("scan.xyz", &png(true), UnusualType, Warn);
         assert_eq!(
-            odd.issues[0].fix,
+            odd.fix,
             "It looks like a PNG image: rename it to end in .png."
         );
-        let bare = content_of("scan", &jpeg(true));
-        assert_eq!(checks(&bare), [(Check::UnusualType, Severity::Warn)]);
-        assert!(bare.issues[0].fix.contains("add .jpg"));
-        let unknown = content_of("data.qqq", b"\x01\x02\x03");
-        assert!(unknown.issues[0].fix.contains("meant to be uploaded"));
+        let bare = only("scan", &jpeg(true), UnusualType, Warn);
+        assert!(bare.fix.contains("add .jpg"));
+        let unknown = only("data.qqq", b"\x01\x02\x03", UnusualType, Warn);
+        assert!(unknown.fix.contains("meant to be uploaded"));
     }
 }

@@ -164,25 +164,14 @@ pub fn special() -> Issue {
 #[path = "../../../tests/support/pdf.rs"]
 mod test_files;
 
-/// What the tests of every section share: names, and small files in memory.
+/// What the tests of every section share: names, and the test files.
 #[cfg(test)]
 mod test_support {
-    use super::*;
-
-    pub(crate) fn os(s: &str) -> &OsStr {
-        OsStr::new(s)
-    }
-
-    pub(crate) fn content_of(name: &str, bytes: &[u8]) -> Content {
-        let ext = extension(os(name));
-        content(ext.as_deref(), &mut io::Cursor::new(bytes)).expect("in-memory reads cannot fail")
-    }
-
-    pub(crate) fn checks(c: &Content) -> Vec<(Check, Severity)> {
-        c.issues.iter().map(|i| (i.check, i.severity)).collect()
-    }
-
     pub(crate) use super::test_files::{jpeg, png};
+
+    pub(crate) fn os(s: &str) -> &super::OsStr {
+        super::OsStr::new(s)
+    }
 }
 
 #[cfg(test)]

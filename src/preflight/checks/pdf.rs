@@ -124,12 +124,20 @@ mod tests {
     use crate::preflight::checks::test_files as test_pdf;
     use std::io::Cursor;
 
+    fn declares(bytes: &[u8]) -> bool {
+        pdf_declares_encryption(&mut Cursor::new(bytes)).unwrap()
+    }
+
+    fn security(bytes: &[u8]) -> Option<Issue> {
+        pdf(&mut Cursor::new(bytes)).unwrap()
+    }
+
     #[test]
     fn encrypt_keys_are_found_in_the_trailer_regions_only_as_whole_names() {
         let plain = b"%PDF-1.7\n<</Type/Catalog>>\ntrailer\n<</Root 1 0 R>>\nstartxref\n9\n%%EOF";
-        assert!(!pdf_declares_encryption(&mut Cursor::new(&plain)).unwrap());
+        assert!(!declares(plain));
         let enc = b"%PDF-1.7\ntrailer\n<</Root 1 0 R/Encrypt 5 0 R>>\nstartxref\n9\n%%EOF";
-        assert!(pdf_declares_encryption(&mut Cursor::new(&enc)).unwrap());
+        assert!(declares(enc));
         assert!(!has_encrypt_key(b"<</EncryptMetadata false>>"));
         // An xref stream dictionary far from the end, found through `startxref`.
         let mut far = b"%PDF-1.7\n".to_vec();
@@ -138,7 +146,7 @@ mod tests {
         far.extend_from_slice(b"9 0 obj\n<</Type/XRef/Encrypt 5 0 R/Length 99999>>stream\n");
         far.extend(std::iter::repeat_n(b'y', 2 * TAIL));
         far.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{at}\n%%EOF\n").as_bytes());
-        assert!(pdf_declares_encryption(&mut Cursor::new(&far)).unwrap());
+        assert!(declares(&far));
         assert_eq!(startxref(b"startxref\r\n  1234\r\n%%EOF"), Some(1234));
         assert_eq!(startxref(b"no keyword"), None);
     }
@@ -146,14 +154,12 @@ mod tests {
     #[test]
     fn pdf_security_tells_passwords_from_restrictions() {
         let plain = test_pdf::pdf("", None);
-        assert!(!pdf_declares_encryption(&mut Cursor::new(&plain)).unwrap());
-        assert_eq!(pdf(&mut Cursor::new(&plain)).unwrap(), None);
+        assert!(!declares(&plain));
+        assert_eq!(security(&plain), None);
 
         let locked = test_pdf::pdf("site123", Some(lopdf::Permissions::all()));
-        assert!(pdf_declares_encryption(&mut Cursor::new(&locked)).unwrap());
-        let issue = pdf(&mut Cursor::new(&locked))
-            .unwrap()
-            .expect("needs a password");
+        assert!(declares(&locked));
+        let issue = security(&locked).expect("needs a password");
         assert_eq!(
             (issue.check, issue.severity),
             (Check::PdfPassword, Severity::Fail)
@@ -161,9 +167,7 @@ mod tests {
 
         let no_markups = lopdf::Permissions::all() - lopdf::Permissions::ANNOTABLE;
         let restricted = test_pdf::pdf("", Some(no_markups));
-        let issue = pdf(&mut Cursor::new(&restricted))
-            .unwrap()
-            .expect("restricted");
+        let issue = security(&restricted).expect("restricted");
         assert_eq!(
             (issue.check, issue.severity),
             (Check::PdfRestricted, Severity::Warn)
@@ -177,8 +181,8 @@ mod tests {
 
         // Encrypted with an empty password and every permission: opens and edits normally.
         let open = test_pdf::pdf("", Some(lopdf::Permissions::all()));
-        assert!(pdf_declares_encryption(&mut Cursor::new(&open)).unwrap());
-        assert_eq!(pdf(&mut Cursor::new(&open)).unwrap(), None);
+        assert!(declares(&open));
+        assert_eq!(security(&open), None);
     }
 
     #[test]
@@ -206,7 +210,7 @@ mod tests {
             let mut bytes = magic.to_vec();
             bytes.extend(body);
             let found = content(Some(ext), &mut Cursor::new(&bytes)).unwrap();
-            let _ = pdf(&mut Cursor::new(&bytes)).unwrap();
+            let _ = security(&bytes);
             proptest::prop_assert!(found.issues.iter().all(|i| !i.problem.is_empty() && !i.fix.is_empty()));
         }
     }
