@@ -12,7 +12,7 @@ use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use expectrl::{Captures, Expect, Needle, Session};
 
-use crate::support::{assert_has, assert_lacks};
+use crate::support::{assert_has, assert_lacks, words};
 
 const DOWN: &str = "\x1b[B";
 const ENTER: &str = "\r";
@@ -38,6 +38,12 @@ impl Pty {
             // Show what the user would have seen.
             Err(e) => panic!("no {wanted} on screen ({e}):\n{}", self.screen()),
         }
+    }
+
+    /// Ctrl-C once fieldfix reads a key, and the exit code that says the user stopped.
+    fn interrupt_to_the_end(&mut self) {
+        self.interrupt();
+        assert_eq!(self.exit_code(), 130, "Ctrl-C exits 130");
     }
 
     fn send(&mut self, keys: &str) {
@@ -161,6 +167,12 @@ fn pick(s: &mut Pty, downs: usize) {
     s.send(ENTER);
 }
 
+/// Waits for the step menu and picks the item `label`.
+fn choose(s: &mut Pty, label: &str) {
+    let i = menu_index(s, label);
+    pick(s, i);
+}
+
 /// Waits for the step menu and returns how many rows below the highlighted first item
 /// `label` is.
 fn menu_index(s: &mut Pty, label: &str) -> usize {
@@ -181,15 +193,19 @@ fn menu_index(s: &mut Pty, label: &str) -> usize {
         .unwrap_or_else(|| panic!("no {label:?} in the menu {items:?}"))
 }
 
-/// On a computer with a good connection, just me.
-const ON_A_COMPUTER: [&str; 6] = [
-    "--device",
-    "computer",
-    "--network",
-    "good",
-    "--scope",
-    "just-me",
-];
+/// `fix GUIDE` on a computer with a good connection, just me.
+fn fix_on_a_computer(guide: &str) -> [&str; 8] {
+    [
+        "fix",
+        guide,
+        "--device",
+        "computer",
+        "--network",
+        "good",
+        "--scope",
+        "just-me",
+    ]
+}
 
 /// `fix permission` on a computer with a good connection, at the first step's menu.
 fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty {
@@ -204,16 +220,10 @@ fn permission_at_first_step_with(
     size: (u16, u16),
 ) -> Pty {
     let mut args = global.to_vec();
-    args.extend([
-        "fix",
-        "permission",
-        "--device",
-        "computer",
-        "--network",
-        "good",
-        "--scope",
-        scope,
-    ]);
+    args.extend(words(
+        "fix permission --device computer --network good --scope",
+    ));
+    args.push(scope);
     let mut s = spawn_sized(state, &args, size);
     skip_questions(&mut s);
     s
@@ -368,11 +378,9 @@ fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed
         "{asked} questions before the first step"
     );
     assert!(asked < applies, "{asked} of {applies} questions asked");
-    let i = menu_index(&mut s, "Didn't help");
-    pick(&mut s, i);
+    choose(&mut s, "Didn't help");
     s.expect("Step 2:");
-    let i = menu_index(&mut s, "Fixed it");
-    pick(&mut s, i);
+    choose(&mut s, "Fixed it");
     s.expect("it's fixed");
     assert_eq!(s.exit_code(), 0);
     assert!(
@@ -422,8 +430,7 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
         assert!(screen.contains("Something else"), "{size:?}:\n{screen}");
         assert!(!screen.contains('…'), "{size:?}:\n{screen}");
         assert!(layout_problems(&s).is_empty(), "{size:?}:\n{screen}");
-        s.interrupt();
-        assert_eq!(s.exit_code(), 130);
+        s.interrupt_to_the_end();
     }
 }
 
@@ -479,15 +486,13 @@ fn typed_text_wraps_between_words_while_it_is_typed() {
             );
         }
         assert!(layout_problems(&s).is_empty(), "{size:?}:\n{}", s.screen());
-        s.interrupt();
-        assert_eq!(s.exit_code(), 130);
+        s.interrupt_to_the_end();
     }
     // A question that fills the row at 50 columns: the text typed goes below, never past the
     // edge.
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "several-people", SIZES[1]);
-    let i = menu_index(&mut s, "Hand it to");
-    pick(&mut s, i);
+    choose(&mut s, "Hand it to");
     s.expect("The email address you sign in to");
     let typed = "dana.ruiz@example-construction.com is mine but I also use another one";
     s.send(typed);
@@ -497,8 +502,7 @@ fn typed_text_wraps_between_words_while_it_is_typed() {
         assert!(words.iter().any(|w| w == word), "{word:?}:\n{}", s.screen());
     }
     assert!(layout_problems(&s).is_empty(), "{}", s.screen());
-    s.interrupt();
-    assert_eq!(s.exit_code(), 130);
+    s.interrupt_to_the_end();
 }
 
 /// Labels the step card puts before a device's own instructions.
@@ -518,15 +522,16 @@ fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
             let screen = s.screen();
             let titled = screen.contains(&format!("Step {step}: "));
             assert!(titled, "step {step} at {size:?} has no title:\n{screen}");
-            for entry in [
-                "Fixed it",
-                "Didn't help",
-                "Hand it to",
-                "Back",
-                "Save and quit",
-            ] {
-                assert!(screen.contains(entry), "{entry} at {size:?}:\n{screen}");
-            }
+            assert_has(
+                &screen,
+                &[
+                    "Fixed it",
+                    "Didn't help",
+                    "Hand it to",
+                    "Back",
+                    "Save and quit",
+                ],
+            );
             let shown = DEVICE_LABELS.iter().filter(|l| screen.contains(*l)).count();
             assert!(shown <= 1, "{shown} devices at {size:?}:\n{screen}");
             devices_offered |= screen.contains("Show the steps for another device");
@@ -542,8 +547,7 @@ fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
             devices_offered,
             "another device's steps offered at {size:?}"
         );
-        s.interrupt();
-        assert_eq!(s.exit_code(), 130);
+        s.interrupt_to_the_end();
     }
 }
 
@@ -551,11 +555,9 @@ fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
 fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "just-me", SIZES[0]);
-    let i = menu_index(&mut s, "Didn't help");
-    pick(&mut s, i);
+    choose(&mut s, "Didn't help");
     s.expect("Step 2:");
-    let i = menu_index(&mut s, "and it to ");
-    pick(&mut s, i);
+    choose(&mut s, "and it to ");
     s.expect("Time to hand this");
     fill_details(&mut s, "Dana-at-site-office");
     assert_eq!(s.exit_code(), 3);
@@ -588,8 +590,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
     pick(&mut s, 1); // the second answer instead
     s.expect("✔");
     s.expect("›");
-    s.interrupt(); // Ctrl-C: stop here
-    assert_eq!(s.exit_code(), 130);
+    s.interrupt_to_the_end(); // Ctrl-C: stop here
     let json = &saved(state.path())[0];
     assert_eq!(
         json["situation"]["answers"][&q.id], q.options[1].value,
@@ -600,10 +601,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
 #[test]
 fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(
-        state.path(),
-        &[&["fix", "rfi"][..], &ON_A_COMPUTER].concat(),
-    );
+    let mut s = spawn(state.path(), &fix_on_a_computer("rfi"));
     let title = skip_questions(&mut s);
     assert!(title.starts_with("Step 1: "), "{title}");
     s.expect("Save and quit");
@@ -616,16 +614,14 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     s.expect("Picking up 'RFI not updating' where you left off");
     s.expect(title.as_str());
     s.expect("Save and quit");
-    s.interrupt(); // Ctrl-C
-    assert_eq!(s.exit_code(), 130);
+    s.interrupt_to_the_end();
 }
 
 #[test]
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
     let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
-    let i = menu_index(&mut s, "and it to ");
-    pick(&mut s, i);
+    choose(&mut s, "and it to ");
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt
     s.send("half typed");
@@ -643,26 +639,17 @@ fn esc_at_a_text_prompt_saves_and_stops() {
 fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
     for size in SIZES {
         let state = tempfile::tempdir().unwrap();
-        let mut first = spawn_sized(
-            state.path(),
-            &[&["fix", "rfi"][..], &ON_A_COMPUTER].concat(),
-            size,
-        );
+        let mut first = spawn_sized(state.path(), &fix_on_a_computer("rfi"), size);
         skip_questions(&mut first);
         // The second one starts while the first waits at its step: the first's session is
         // open there, so it is neither offered here nor replaced.
-        let mut second = spawn_sized(
-            state.path(),
-            &[&["fix", "photos"][..], &ON_A_COMPUTER].concat(),
-            size,
-        );
+        let mut second = spawn_sized(state.path(), &fix_on_a_computer("photos"), size);
         skip_questions(&mut second);
         let screen = second.screen();
         assert!(!screen.contains("unfinished"), "{size:?}:\n{screen}");
         for s in [&mut first, &mut second] {
             s.expect("Save and quit");
-            s.interrupt();
-            assert_eq!(s.exit_code(), 130);
+            s.interrupt_to_the_end();
         }
         assert_eq!(saved(state.path()).len(), 2, "both sessions are kept");
 
@@ -674,8 +661,7 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
         pick(&mut resume, 1);
         resume.expect("where you left off");
         resume.expect("Save and quit");
-        resume.interrupt();
-        assert_eq!(resume.exit_code(), 130);
+        resume.interrupt_to_the_end();
     }
 }
 
@@ -793,27 +779,21 @@ fn term_dumb_and_plain_give_numbered_options_without_escape_codes() {
         let state = tempfile::tempdir().unwrap();
         let mut s = spawn_on(state.path(), args, SIZES[1], term);
         let mut bytes = Vec::new();
+        let mut take = |s: &mut Pty, text: &str| bytes.extend_from_slice(s.expect(text).as_bytes());
         // The question worth most comes first: the connection.
-        let found = s.expect("(q to save and quit): ");
-        bytes.extend_from_slice(found.as_bytes());
+        take(&mut s, "(q to save and quit): ");
         assert!(s.screen().contains("2) Weak or patchy"), "{}", s.screen());
         s.send_line("2");
-        let found = s.expect("(q to save and quit): ");
-        bytes.extend_from_slice(found.as_bytes());
+        take(&mut s, "(q to save and quit): ");
         s.send_line("99"); // not an option: said so, and asked again
-        let found = s.expect("\"99\" is not one of the choices.");
-        bytes.extend_from_slice(found.as_bytes());
-        let found = s.expect("Type a number");
-        bytes.extend_from_slice(found.as_bytes());
+        take(&mut s, "\"99\" is not one of the choices.");
+        take(&mut s, "Type a number");
         // A description typed here instead of a number: refused in lines broken between words.
         s.send_line("the photos from this morning are still not going up");
-        let found = s.expect("is not one of the choices.");
-        bytes.extend_from_slice(found.as_bytes());
-        let found = s.expect("Type a number");
-        bytes.extend_from_slice(found.as_bytes());
+        take(&mut s, "is not one of the choices.");
+        take(&mut s, "Type a number");
         s.send_line("q");
-        let found = s.expect("fieldfix fix --resume");
-        bytes.extend_from_slice(found.as_bytes());
+        take(&mut s, "fieldfix fix --resume");
         // (The test's terminal does not echo what is typed, so the line where "99" was
         // answered runs on into the reply; a real one shows the 99 and a line break.)
         let problems: Vec<String> = layout_problems(&s)
@@ -853,8 +833,7 @@ fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
     let screen = s.screen();
     assert_eq!(screen.matches("could not be loaded").count(), 1, "{screen}");
     assert_has(&screen, &["using the built-in guides"]);
-    s.interrupt();
-    assert_eq!(s.exit_code(), 130);
+    s.interrupt_to_the_end();
 }
 
 #[test]
@@ -885,17 +864,8 @@ fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
 #[test]
 fn a_plain_mode_ticket_keeps_what_was_typed_and_nothing_raw() {
     let state = tempfile::tempdir().unwrap();
-    let args = [
-        "fix",
-        "error-500",
-        "--plain",
-        "--device",
-        "computer",
-        "--network",
-        "good",
-        "--scope",
-        "just-me",
-    ];
+    let mut args = fix_on_a_computer("error-500").to_vec();
+    args.push("--plain");
     let mut s = spawn_on(state.path(), &args, SIZES[1], "xterm");
     let hand_over = regex::Regex::new(r"(\d+)\) Hand it to Procore support").unwrap();
     let dont_know = regex::Regex::new(r"(\d+)\) I don't know").unwrap();

@@ -12,7 +12,7 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::{ScriptPrompter, Scripted, Test, assert_has, assert_lacks};
+use crate::support::{ScriptPrompter, Scripted, Test, assert_has, assert_lacks, read_json};
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
@@ -165,6 +165,40 @@ impl Prompter for Auto {
 
 fn quit_at_input() -> Policy {
     Box::new(|_, _| Scripted::Quit)
+}
+
+/// [`walk`] on `lib` in `dir`, the state folder that also takes the tickets, in Markdown.
+fn walk_in(
+    lib: &Library,
+    request: &FixRequest,
+    dir: &Path,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Ending> {
+    walk(
+        lib,
+        request,
+        &tickets(dir, Format::Markdown),
+        p,
+        &Store::at(dir),
+    )
+}
+
+/// A request to resume the saved session.
+fn resume() -> FixRequest {
+    FixRequest {
+        resume: true,
+        ..FixRequest::default()
+    }
+}
+
+/// Asserts that `text` holds no character that could drive a terminal (a line break aside).
+#[track_caller]
+fn assert_safe(what: &str, text: &str) {
+    let raw: Vec<char> = text
+        .chars()
+        .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "{what}: {raw:?} in:\n{text}");
 }
 
 fn walk_with(p: &mut Auto, request: &FixRequest, dir: &Path, format: Format) -> Ending {
@@ -413,12 +447,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
         Store::at(dir.path()).latest().unwrap().walk.phase,
         Phase::Steps
     );
-
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
-    let (ending, again, _) = run(&resume, vec![Scripted::Quit], dir.path());
+    let (ending, again, _) = run(&resume(), vec![Scripted::Quit], dir.path());
     assert_eq!(ending, Ending::Saved);
     assert!(
         again
@@ -588,8 +617,7 @@ fn tickets_written_in_the_same_second_are_two_files() {
         names.push(path);
     }
     assert_ne!(names[0], names[1]);
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&names[0]).unwrap()).unwrap();
+    let json = read_json(&names[0]);
     assert_eq!(json["schema_version"], 2);
     assert_eq!(json["guide"], "permission-denied");
     assert!(json["steps"].as_array().is_some_and(|s| !s.is_empty()));
@@ -609,22 +637,6 @@ fn without_a_terminal_the_wizard_fails_fast_and_names_the_flags() {
         .run();
     // Bare `fieldfix` with no terminal.
     Test::new().state(state.path()).stdin("").status(2).run();
-}
-
-#[test]
-fn an_existing_ticket_path_is_refused_before_any_question() {
-    let state = tempfile::tempdir().unwrap();
-    std::fs::write(state.path().join("taken.md"), "keep me").unwrap();
-    let req = FixRequest {
-        ticket: Some(state.path().join("taken.md")),
-        ..FixRequest::default()
-    };
-    let err = TicketPlan::new(&req).unwrap_err();
-    assert!(err.to_string().contains("already exists"), "{err}");
-    assert_eq!(
-        std::fs::read_to_string(state.path().join("taken.md")).unwrap(),
-        "keep me"
-    );
 }
 
 /// The built-in guides with a company override of the permission guide's contact.
@@ -653,14 +665,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
         }),
         quit_at_input(),
     );
-    let ending = walk(
-        &lib,
-        &req,
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    let ending = walk_in(&lib, &req, dir.path(), &mut p).unwrap();
     assert_eq!(ending, Ending::Saved);
     assert!(
         p.inner
@@ -739,14 +744,7 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
         quit_at_input(),
     );
     assert_eq!(
-        walk(
-            &quick,
-            &req,
-            &tickets(dir.path(), Format::Markdown),
-            &mut p,
-            &Store::at(dir.path())
-        )
-        .unwrap(),
+        walk_in(&quick, &req, dir.path(), &mut p).unwrap(),
         Ending::Saved
     );
     let menus = menus.borrow();
@@ -851,12 +849,8 @@ fn a_saved_session_is_never_replaced_without_asking() {
     assert!(text.contains("? Resume it, keep it for later, or discard it?"));
     assert_eq!(store.list().saved.len(), 2);
     // Resume with two saved: a picker.
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
     let (_, transcript, _) = run(
-        &resume,
+        &resume(),
         vec![pick("RFI not updating"), Scripted::Quit],
         dir.path(),
     );
@@ -895,35 +889,36 @@ fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
         format: Format::Json,
     };
     save_at_first_step(&on_a_computer("permission", "just-me"), dir.path(), &first);
-    let resume = FixRequest {
-        resume: true,
+    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
+    let ending = walk_with(&mut p, &resume(), dir.path(), Format::Markdown);
+    assert_eq!(ending, Ending::Ticket(wanted.clone()));
+    let json = read_json(&wanted);
+    assert_eq!(json["guide"], "permission-denied");
+}
+
+/// Why `fix --ticket PATH` is refused before any question.
+fn ticket_refused(path: &Path) -> String {
+    let req = FixRequest {
+        ticket: Some(path.to_owned()),
         ..FixRequest::default()
     };
-    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
-    let ending = walk_with(&mut p, &resume, dir.path(), Format::Markdown);
-    assert_eq!(ending, Ending::Ticket(wanted.clone()));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&wanted).unwrap()).unwrap();
-    assert_eq!(json["guide"], "permission-denied");
+    TicketPlan::new(&req).unwrap_err().to_string()
 }
 
 #[test]
 fn a_ticket_path_that_cannot_be_written_is_refused_before_any_question() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a-file");
-    std::fs::write(&file, "").unwrap();
+    std::fs::write(&file, "keep me").unwrap();
     for (path, message) in [
         (dir.path().join("missing").join("t.md"), "does not exist"),
         (file.join("t.md"), "does not exist"),
         (file.clone(), "already exists"),
     ] {
-        let req = FixRequest {
-            ticket: Some(path.clone()),
-            ..FixRequest::default()
-        };
-        let err = TicketPlan::new(&req).unwrap_err().to_string();
+        let err = ticket_refused(&path);
         assert!(err.contains(message), "{path:?}: {err}");
     }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
 #[test]
@@ -933,17 +928,10 @@ fn sessions_lists_and_discards_saved_sessions() {
     let plan = tickets(state.path(), Format::Markdown);
     save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
     save_at_first_step(&on_a_computer("photos", "just-me"), &dir, &plan);
-    let list = |args: &[&str]| {
-        Test::new()
-            .state(state.path())
-            .env("FIELDFIX_STATE_DIR", &dir)
-            .arg("sessions")
-            .args(args)
-            .output()
-    };
+    let list = |args: &[&str]| sessions(state.path(), &dir, args);
     let out = list(&["--format", "json"]);
     assert_eq!(out.code, 0);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = out.json();
     let sessions = json["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2, "{json}");
     assert_eq!(sessions[0]["title"], "Photos not uploading", "newest first");
@@ -953,9 +941,18 @@ fn sessions_lists_and_discards_saved_sessions() {
     let id = sessions[1]["id"].as_str().unwrap();
     assert_eq!(list(&["discard", id]).code, 0);
     assert_eq!(list(&["discard", id]).code, 2, "already gone");
-    let json: serde_json::Value =
-        serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
+    let json = list(&["--format", "json"]).json();
     assert_eq!(json["sessions"].as_array().unwrap().len(), 1);
+}
+
+/// `fieldfix sessions ARGS` run in `state` with its sessions in `dir`.
+fn sessions(state: &Path, dir: &Path, args: &[&str]) -> crate::support::Output {
+    Test::new()
+        .state(state)
+        .env("FIELDFIX_STATE_DIR", dir)
+        .arg("sessions")
+        .args(args)
+        .output()
 }
 
 /// The text of the ticket the walk ended with.
@@ -1026,12 +1023,11 @@ fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     let lib = with_contact("Dana Ruiz (dana@example.com)");
     let dir = tempfile::tempdir().unwrap();
     let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
-    let ending = walk(
+    let ending = walk_in(
         &lib,
         &on_a_computer("permission", "just-me"),
-        &tickets(dir.path(), Format::Markdown),
+        dir.path(),
         &mut p,
-        &Store::at(dir.path()),
     )
     .unwrap();
     assert!(matches!(ending, Ending::Ticket(_)));
@@ -1056,12 +1052,11 @@ fn mail_links(contact: &str) -> Vec<String> {
     guide.escalate.targets.get_mut(&to).unwrap().contact = contact.to_owned();
     let dir = tempfile::tempdir().unwrap();
     let mut p = Auto::steps("(write a ticket)", Box::new(|_, _| typed("")));
-    walk(
+    walk_in(
         &lib,
         &on_a_computer("permission", "just-me"),
-        &tickets(dir.path(), Format::Markdown),
+        dir.path(),
         &mut p,
-        &Store::at(dir.path()),
     )
     .unwrap();
     let transcript = p.inner.transcript.join("\n");
@@ -1159,8 +1154,7 @@ fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_f
         .count();
     assert_eq!(asked, 2, "asked before each mark, for the risky step only");
     // "No, not yet" recorded nothing: the step is in the ticket once.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let json = read_json(&path);
     let recorded = json["steps"]
         .as_array()
         .unwrap()
@@ -1305,8 +1299,7 @@ fn words_no_guide_matches_reach_a_ticket_with_them() {
     let Ending::Ticket(path) = &ending else {
         panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
     };
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json = read_json(path);
     assert_eq!(json["guide"], "unlisted");
     assert_eq!(json["described"], words);
     assert_eq!(json["contact"], "your company's Procore admin");
@@ -1333,14 +1326,10 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
     let (ending, _, left) = run(&req, script, dir.path());
     assert_eq!(ending, Ending::Saved);
     assert!(left.is_empty(), "{left:?}");
-    let resume = FixRequest {
-        resume: true,
-        ..request(None, &[])
-    };
     let mut script = vec![typed("")];
     script.extend([typed("jo@example.com"), typed(""), typed("")]);
     script.extend([typed(""), pick("Earlier today"), typed("")]);
-    let (ending, transcript, left) = run(&resume, script, dir.path());
+    let (ending, transcript, left) = run(&resume(), script, dir.path());
     assert!(left.is_empty(), "{left:?}");
     let text = ticket_text(&ending, &transcript);
     let transcript = transcript.join("\n");
@@ -1452,8 +1441,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
     let Ending::Ticket(path) = &ending else {
         panic!("expected a ticket:\n{transcript}")
     };
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json = read_json(path);
     assert_eq!(json["guide"], "photos-not-uploading", "{transcript}");
     assert!(
         transcript.contains("\nPermission denied\nYour answers so far are kept"),
@@ -1655,12 +1643,8 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     assert_eq!(saved.walk.phase, Phase::Choose);
 
     // Resumed: the same choice again, then the guide picked, with the description kept.
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
     let (ending, transcript, _) = run(
-        &resume,
+        &resume(),
         vec![pick("Stuck in a login loop"), Scripted::Quit],
         dir.path(),
     );
@@ -1725,14 +1709,7 @@ fn back_highlights_the_answer_given_before() {
         ]),
         shown: Vec::new(),
     };
-    walk(
-        &library,
-        &request(Some("photos"), &[]),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    walk_in(&library, &request(Some("photos"), &[]), dir.path(), &mut p).unwrap();
     let asked: Vec<&(String, String)> = p.shown.iter().collect();
     assert_eq!(asked.len(), 5, "{asked:?}");
     // The first time, the first option; asked again after Back, what was chosen.
@@ -1760,12 +1737,11 @@ fn back_highlights_the_answer_given_before() {
             .iter()
             .map(|q| (q.id.as_str(), "unknown")),
     );
-    walk(
+    walk_in(
         &library,
         &request(Some("permission"), &answers),
-        &tickets(dir.path(), Format::Markdown),
+        dir.path(),
         &mut p,
-        &Store::at(dir.path()),
     )
     .unwrap();
     let highlighted: Vec<&str> = p.shown.iter().map(|(_, h)| h.as_str()).collect();
@@ -2009,22 +1985,14 @@ fn control_characters_typed_never_reach_the_ticket() {
             },
         );
         let text = ticket_text(&ending, std::slice::from_ref(&transcript));
-        let raw: Vec<char> = text
-            .chars()
-            .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
-            .collect();
-        assert!(raw.is_empty(), "{raw:?} in:\n{text}");
+        assert_safe("the ticket", &text);
         assert_has(&text, &["Tower"]);
         let stored = std::fs::read_dir(dir.path()).unwrap();
         for file in stored.filter_map(Result::ok) {
             let bytes = std::fs::read(file.path()).unwrap();
-            let body = String::from_utf8_lossy(&bytes);
-            assert!(
-                !body
-                    .chars()
-                    .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
-                "{}: {body}",
-                file.path().display()
+            assert_safe(
+                &file.path().display().to_string(),
+                &String::from_utf8_lossy(&bytes),
             );
         }
     }
@@ -2036,12 +2004,7 @@ fn a_dangling_ticket_link_is_refused_before_any_question() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("ticket.md");
     std::os::unix::fs::symlink(dir.path().join("nowhere").join("t.md"), &link).unwrap();
-    let req = FixRequest {
-        ticket: Some(link.clone()),
-        ..FixRequest::default()
-    };
-    let err = TicketPlan::new(&req).unwrap_err().to_string();
-    assert_has(&err, &["already exists"]);
+    assert_has(&ticket_refused(&link), &["already exists"]);
 }
 
 /// Saves a session at the first step in `dir`, then rewrites its guide field as `guide`.
@@ -2057,8 +2020,7 @@ fn tampered_session(dir: &Path, guide: &str) -> std::path::PathBuf {
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .unwrap();
-    let mut json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let mut json = read_json(&file);
     json["guide"] = guide.into();
     std::fs::write(&file, serde_json::to_string(&json).unwrap()).unwrap();
     file
@@ -2075,42 +2037,17 @@ fn a_tampered_session_prints_no_control_character_in_the_list_or_the_picker() {
         &dir,
         &tickets(&dir, Format::Markdown),
     );
-    let out = Test::new()
-        .state(state.path())
-        .env("FIELDFIX_STATE_DIR", &dir)
-        .arg("sessions")
-        .output();
+    let out = sessions(state.path(), &dir, &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let shown = format!("{}{}", out.stdout, out.stderr);
     assert_has(&shown, &["rfi\\u{1b}[2J"]);
-    assert!(
-        !shown
-            .chars()
-            .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
-        "{shown:?}"
-    );
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
+    assert_safe("sessions", &shown);
     let mut p = ScriptPrompter::new([Scripted::Quit]);
-    walk(
-        &library(),
-        &resume,
-        &tickets(&dir, Format::Markdown),
-        &mut p,
-        &Store::at(&dir),
-    )
-    .unwrap();
+    walk_in(&library(), &resume(), &dir, &mut p).unwrap();
     let mut seen = p.transcript.join("\n");
     seen.push_str(&format!("{:?}", Store::at(&dir).list().saved));
     assert_has(&seen, &["Which one do you want to pick up?"]);
-    assert!(
-        !seen
-            .chars()
-            .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
-        "{seen:?}"
-    );
+    assert_safe("the picker", &seen);
 }
 
 #[test]
@@ -2120,19 +2057,10 @@ fn unreadable_session_files_are_listed_with_their_path() {
     let file = tampered_session(&dir, "rfi-not-updating");
     std::fs::write(&file, "{ not json").unwrap();
     let shown = file.display().to_string();
-    let list = |args: &[&str]| {
-        Test::new()
-            .state(state.path())
-            .env("FIELDFIX_STATE_DIR", &dir)
-            .arg("sessions")
-            .args(args)
-            .output()
-    };
-    let text = list(&[]).stdout;
+    let text = sessions(state.path(), &dir, &[]).stdout;
     assert_has(&text, &[&shown]);
     assert_has(&text, &["cannot be read"]);
-    let json: serde_json::Value =
-        serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
+    let json = sessions(state.path(), &dir, &["--format", "json"]).json();
     assert_eq!(json["unreadable"][0]["path"], shown.as_str(), "{json}");
     // The wizard says so too, before anything else is asked.
     let (_, transcript, _) = run(
@@ -2167,19 +2095,8 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     // Another wizard has it open.
     let held = store.hold(&id).unwrap();
     assert!(held.is_some(), "a lock can be taken here");
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
     let mut p = ScriptPrompter::new([pick("Fixed it")]);
-    let err = walk(
-        &library(),
-        &resume,
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap_err();
+    let err = walk_in(&library(), &resume(), dir.path(), &mut p).unwrap_err();
     assert!(
         err.to_string().contains("open in another fieldfix window"),
         "{err:#}"
@@ -2192,12 +2109,11 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     assert_eq!(records(), before, "no record from the second wizard");
     // A new problem does not offer it as waiting here.
     let mut p = ScriptPrompter::new([Scripted::Quit]);
-    walk(
+    walk_in(
         &library(),
         &on_a_computer("photos", "just-me"),
-        &tickets(dir.path(), Format::Markdown),
+        dir.path(),
         &mut p,
-        &Store::at(dir.path()),
     )
     .unwrap();
     assert!(
@@ -2215,14 +2131,7 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     // Once the first lets go, it can be resumed.
     drop(held);
     let mut p = ScriptPrompter::new([pick("RFI not updating"), Scripted::Quit]);
-    walk(
-        &library(),
-        &resume,
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    walk_in(&library(), &resume(), dir.path(), &mut p).unwrap();
     assert!(p.transcript.join("\n").contains("Picking up"));
 }
 
@@ -2282,14 +2191,7 @@ fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_th
         }),
         Box::new(|_, _| Scripted::Enter),
     );
-    let ending = walk(
-        &lib,
-        &request(None, &[]),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    let ending = walk_in(&lib, &request(None, &[]), dir.path(), &mut p).unwrap();
     let transcript = p.inner.transcript.join("\n");
     assert_has(
         &transcript,
@@ -2311,13 +2213,9 @@ fn snapshot_sessions_json() {
     let dir = state.path().join("state");
     let plan = tickets(state.path(), Format::Markdown);
     save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
-    let out = Test::new()
-        .state(state.path())
-        .env("FIELDFIX_STATE_DIR", &dir)
-        .args(["sessions", "--format", "json"])
-        .output();
+    let out = sessions(state.path(), &dir, &["--format", "json"]);
     assert_eq!(out.code, 0);
-    let mut json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut json = out.json();
     for session in json["sessions"].as_array_mut().unwrap() {
         for (field, kind) in [("id", "[id]"), ("started", "[time]"), ("saved", "[time]")] {
             assert!(session[field].is_string(), "{field}");

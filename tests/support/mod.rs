@@ -60,6 +60,18 @@ pub fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
     out.stderr
 }
 
+/// The words of a command line without quotes (`"show photos --format json"`), as arguments.
+pub fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// The JSON document in the file at `path`.
+#[track_caller]
+pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
+    let text = std::fs::read_to_string(path.as_ref()).expect("read the JSON file");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
 /// A guide cache file's text with its checksum line recomputed for its (edited) body, as an
 /// attacker or a careless edit could.
 pub fn reseal_cache(text: &str) -> String {
