@@ -48,8 +48,13 @@ fn tickets(dir: &Path, format: Format) -> TicketPlan {
     }
 }
 
+/// `guide` on a computer with a good connection, just me.
+fn on_a_computer(guide: &str) -> FixRequest {
+    on_a_computer_for(guide, "just-me")
+}
+
 /// `guide` on a computer with a good connection, for `scope` ("just-me" or "several-people").
-fn on_a_computer(guide: &str, scope: &str) -> FixRequest {
+fn on_a_computer_for(guide: &str, scope: &str) -> FixRequest {
     request(
         Some(guide),
         &[
@@ -125,14 +130,14 @@ impl Auto {
     }
 
     /// "I don't know" to questions, `step` at every step.
-    fn steps(step: &'static str, input: Policy) -> Self {
+    fn steps(step: Scripted, input: Policy) -> Self {
         Auto::new(
             Box::new(move |prompt, _| {
-                pick(if prompt == "How did it go?" {
-                    step
+                if prompt == "How did it go?" {
+                    step.clone()
                 } else {
-                    "I don't know"
-                })
+                    pick("I don't know")
+                }
             }),
             input,
         )
@@ -165,6 +170,11 @@ impl Prompter for Auto {
 
 fn quit_at_input() -> Policy {
     Box::new(|_, _| Scripted::Quit)
+}
+
+/// Nothing typed at every text prompt.
+fn enter_at_input() -> Policy {
+    Box::new(|_, _| typed(""))
 }
 
 /// [`walk`] on `lib` in `dir`, the state folder that also takes the tickets, in Markdown.
@@ -350,7 +360,7 @@ fn enter_on_the_first_screen_lists_the_problems_by_title() {
             assert_eq!(prompt, "Which problem is it?");
             Scripted::Quit
         }),
-        Box::new(|_, _| typed("")),
+        enter_at_input(),
     );
     walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
     let lists = lists.borrow();
@@ -426,17 +436,8 @@ fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
 #[test]
 fn quitting_saves_and_resume_continues_at_the_same_step() {
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("rfi", "just-me");
-    let mut p = Auto::new(
-        Box::new(|prompt, _| {
-            if prompt == "How did it go?" {
-                Scripted::Quit
-            } else {
-                pick("I don't know")
-            }
-        }),
-        quit_at_input(),
-    );
+    let req = on_a_computer("rfi");
+    let mut p = Auto::steps(Scripted::Quit, quit_at_input());
     assert_eq!(
         walk_with(&mut p, &req, dir.path(), Format::Markdown),
         Ending::Saved
@@ -508,9 +509,9 @@ fn steps_for_other_devices_are_never_shown() {
         .collect();
     assert!(!phone_only.is_empty(), "the app guide has phone-only steps");
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("app", "just-me");
+    let req = on_a_computer("app");
     // Every step "Didn't help" until the ticket asks its first detail; stop there.
-    let mut p = Auto::steps("Didn't help", quit_at_input());
+    let mut p = Auto::steps(pick("Didn't help"), quit_at_input());
     assert_eq!(
         walk_with(&mut p, &req, dir.path(), Format::Markdown),
         Ending::Saved
@@ -556,7 +557,7 @@ fn leave_out() -> Policy {
 fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
-    let req = on_a_computer("permission", "just-me");
+    let req = on_a_computer("permission");
     let guide = lib.guide("permission-denied").unwrap();
     let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
@@ -607,7 +608,7 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
 #[test]
 fn tickets_written_in_the_same_second_are_two_files() {
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("permission", "just-me");
+    let req = on_a_computer("permission");
     let mut names = Vec::new();
     for _ in 0..2 {
         let mut p = Auto::new(leave_out(), typing());
@@ -654,17 +655,8 @@ fn with_contact(contact: &str) -> Library {
 fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
     let lib = with_contact("Dana Ruiz, project controls (ext. 4410)");
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("permission", "just-me");
-    let mut p = Auto::new(
-        Box::new(|prompt, _| {
-            pick(if prompt == "How did it go?" {
-                "and it to "
-            } else {
-                "I don't know"
-            })
-        }),
-        quit_at_input(),
-    );
+    let req = on_a_computer("permission");
+    let mut p = Auto::steps(pick("and it to "), quit_at_input());
     let ending = walk_in(&lib, &req, dir.path(), &mut p).unwrap();
     assert_eq!(ending, Ending::Saved);
     assert!(
@@ -683,7 +675,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
     std::fs::write(files.path().join("empty drawing.pdf"), b"").unwrap();
     let dropped = format!("'{}'", files.path().display()); // terminals quote dropped paths
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("upload", "just-me");
+    let req = on_a_computer("upload");
     let mut checked = false;
     let mut p = Auto::new(
         Box::new(move |prompt, items| {
@@ -722,7 +714,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
 #[test]
 fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("permission", "several-people");
+    let req = on_a_computer_for("permission", "several-people");
     // A company whose admin answers within minutes: handing over is the quicker way from the
     // start, so every menu carries the recommendation.
     let mut quick = library();
@@ -790,7 +782,7 @@ fn back_from_the_first_step_returns_to_the_last_question() {
     let mut p = Auto::first_then("Back", Scripted::Quit);
     walk_with(
         &mut p,
-        &on_a_computer("permission", "just-me"),
+        &on_a_computer("permission"),
         dir.path(),
         Format::Markdown,
     );
@@ -838,9 +830,9 @@ fn a_saved_session_is_never_replaced_without_asking() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::at(dir.path());
     let plan = tickets(dir.path(), Format::Markdown);
-    save_at_first_step(&on_a_computer("rfi", "just-me"), dir.path(), &plan);
+    save_at_first_step(&on_a_computer("rfi"), dir.path(), &plan);
     // A new problem: asked about the saved one first; "keep it" saves both.
-    let transcript = save_at_first_step(&on_a_computer("photos", "just-me"), dir.path(), &plan);
+    let transcript = save_at_first_step(&on_a_computer("photos"), dir.path(), &plan);
     let text = transcript.join("\n");
     assert!(
         text.contains("You have an unfinished 'RFI not updating' (saved "),
@@ -864,7 +856,7 @@ fn a_saved_session_is_never_replaced_without_asking() {
     );
     // Discard one when starting another.
     let (_, transcript, _) = run(
-        &on_a_computer("login", "just-me"),
+        &on_a_computer("login"),
         vec![pick("Discard it"), Scripted::Quit],
         dir.path(),
     );
@@ -888,8 +880,8 @@ fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
         dir: dir.path().to_owned(),
         format: Format::Json,
     };
-    save_at_first_step(&on_a_computer("permission", "just-me"), dir.path(), &first);
-    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
+    save_at_first_step(&on_a_computer("permission"), dir.path(), &first);
+    let mut p = Auto::steps(pick("and it to "), enter_at_input());
     let ending = walk_with(&mut p, &resume(), dir.path(), Format::Markdown);
     assert_eq!(ending, Ending::Ticket(wanted.clone()));
     let json = read_json(&wanted);
@@ -926,8 +918,8 @@ fn sessions_lists_and_discards_saved_sessions() {
     let state = tempfile::tempdir().unwrap();
     let dir = state.path().join("state");
     let plan = tickets(state.path(), Format::Markdown);
-    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
-    save_at_first_step(&on_a_computer("photos", "just-me"), &dir, &plan);
+    save_at_first_step(&on_a_computer("rfi"), &dir, &plan);
+    save_at_first_step(&on_a_computer("photos"), &dir, &plan);
     let list = |args: &[&str]| sessions(state.path(), &dir, args);
     let out = list(&["--format", "json"]);
     assert_eq!(out.code, 0);
@@ -1022,14 +1014,8 @@ fn the_ticket_tells_support_what_the_user_said_and_did() {
 fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     let lib = with_contact("Dana Ruiz (dana@example.com)");
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
-    let ending = walk_in(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        &mut p,
-    )
-    .unwrap();
+    let mut p = Auto::steps(pick("and it to "), enter_at_input());
+    let ending = walk_in(&lib, &on_a_computer("permission"), dir.path(), &mut p).unwrap();
     assert!(matches!(ending, Ending::Ticket(_)));
     let transcript = p.inner.transcript.join("\n");
     assert!(
@@ -1051,14 +1037,8 @@ fn mail_links(contact: &str) -> Vec<String> {
     let to = guide.escalate.to;
     guide.escalate.targets.get_mut(&to).unwrap().contact = contact.to_owned();
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("(write a ticket)", Box::new(|_, _| typed("")));
-    walk_in(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        &mut p,
-    )
-    .unwrap();
+    let mut p = Auto::steps(pick("(write a ticket)"), enter_at_input());
+    walk_in(&lib, &on_a_computer("permission"), dir.path(), &mut p).unwrap();
     let transcript = p.inner.transcript.join("\n");
     transcript
         .split_whitespace()
@@ -1121,7 +1101,7 @@ fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_f
             }
             _ => pick("I don't know"),
         }),
-        Box::new(|_, _| typed("")),
+        enter_at_input(),
     );
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Json) else {
         panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
@@ -1189,7 +1169,7 @@ fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
                     "Did you do this step?" => pick("Yes, I did it"),
                     _ => pick("I don't know"),
                 }),
-                Box::new(|_, _| typed("")),
+                enter_at_input(),
             );
             let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
             match (step, &ending) {
@@ -1478,7 +1458,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
 #[test]
 fn why_i_ask_names_two_causes_to_tell_apart_or_the_one_it_checks() {
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("Save and quit", quit_at_input());
+    let mut p = Auto::steps(pick("Save and quit"), quit_at_input());
     walk_with(
         &mut p,
         &request(Some("permission"), &[]),
@@ -1753,16 +1733,23 @@ fn back_highlights_the_answer_given_before() {
     );
 }
 
-/// Hands the permission guide over at the first step, answering the details with `details`
-/// (prompt in, answer out) and every question "I don't know"; returns the ending and the
-/// transcript.
+/// What [`hand_over`] left: the transcript, the ticket and the folder it is in.
+struct HandedOver {
+    transcript: String,
+    path: std::path::PathBuf,
+    text: String,
+    dir: tempfile::TempDir,
+}
+
+/// Hands `guide` over at the first step, on a computer, just me, with `lib`, answering the
+/// details with `details` (prompt in, answer out) and every question "I don't know"; the
+/// ticket, in `format`, must be written.
 fn hand_over(
     lib: &Library,
-    req: &FixRequest,
-    dir: &Path,
+    guide: &str,
     format: Format,
     details: impl FnMut(&str) -> Scripted + 'static,
-) -> (Ending, String) {
+) -> HandedOver {
     let details = std::rc::Rc::new(std::cell::RefCell::new(details));
     let typing = details.clone();
     let mut p = Auto::new(
@@ -1775,9 +1762,25 @@ fn hand_over(
         }),
         Box::new(move |prompt, _| (typing.borrow_mut())(prompt)),
     );
-    let ending = walk(lib, req, &tickets(dir, format), &mut p, &Store::at(dir))
-        .unwrap_or_else(|e| panic!("{e:#}\n{}", p.inner.transcript.join("\n")));
-    (ending, p.inner.transcript.join("\n"))
+    let dir = tempfile::tempdir().unwrap();
+    let req = on_a_computer(guide);
+    let ending = walk(
+        lib,
+        &req,
+        &tickets(dir.path(), format),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", p.inner.transcript.join("\n")));
+    let Ending::Ticket(path) = ending else {
+        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+    };
+    HandedOver {
+        transcript: p.inner.transcript.join("\n"),
+        text: std::fs::read_to_string(&path).unwrap(),
+        path,
+        dir,
+    }
 }
 
 #[test]
@@ -1786,21 +1789,14 @@ fn enter_leaves_the_time_out_and_i_dont_know_is_said_as_such() {
         (Scripted::Enter, "(not given)"),
         (pick("I don't know"), "I don't know"),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let (ending, transcript) = hand_over(
-            &library(),
-            &on_a_computer("permission", "just-me"),
-            dir.path(),
-            Format::Markdown,
-            move |prompt| {
+        let HandedOver { text, .. } =
+            hand_over(&library(), "permission", Format::Markdown, move |prompt| {
                 if prompt.contains("when did it last happen") {
                     at_time.clone()
                 } else {
                     Scripted::Enter
                 }
-            },
-        );
-        let text = ticket_text(&ending, &[transcript]);
+            });
         let line = text
             .lines()
             .find(|l| l.contains("Date and time of the error"))
@@ -1815,17 +1811,12 @@ fn enter_leaves_the_time_out_and_i_dont_know_is_said_as_such() {
 fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     // The permission guide goes to the company's admin: the menu, the screen and the ticket
     // all say so.
-    let dir = tempfile::tempdir().unwrap();
     let lib = library();
     let admin = lib.targets[&Target::Admin].contact.clone();
-    let (ending, transcript) = hand_over(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
-    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    let enter = |_: &str| Scripted::Enter;
+    let HandedOver {
+        transcript, text, ..
+    } = hand_over(&lib, "permission", Format::Markdown, enter);
     assert_has(&transcript, &[&format!("> Hand it to {admin} now")]);
     assert!(transcript.contains(&format!("Time to hand this to {admin}")));
     assert!(transcript.contains(&format!("Send it to {admin}.")));
@@ -1836,14 +1827,7 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     );
 
     // Procore support has no email address: the end screen says how to reach it.
-    let dir = tempfile::tempdir().unwrap();
-    let (_, transcript) = hand_over(
-        &lib,
-        &on_a_computer("error-500", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
+    let HandedOver { transcript, .. } = hand_over(&lib, "error-500", Format::Markdown, enter);
     assert_has(&transcript, &["> Hand it to Procore support now"]);
     assert!(transcript.contains("Send it to Procore support."));
     assert_has(&transcript, &["support.procore.com"]);
@@ -1855,15 +1839,9 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     // A company contact with an address: named as written, in the ticket too (no visible
     // Markdown escapes), and the mailto link writes to it.
     let lib = with_contact("Dana Ruiz <dana@example.com>");
-    let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript) = hand_over(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
-    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    let HandedOver {
+        transcript, text, ..
+    } = hand_over(&lib, "permission", Format::Markdown, enter);
     assert_has(
         &transcript,
         &["> Hand it to Dana Ruiz <dana@example.com> now"],
@@ -1883,15 +1861,9 @@ fn contact_details_typed_are_kept_unless_the_user_leaves_them_out() {
             typed("Tower B, call me on 555 201 3344")
         }
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript) = hand_over(
-        &library(),
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        typing,
-    );
-    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    let HandedOver {
+        transcript, text, ..
+    } = hand_over(&library(), "permission", Format::Markdown, typing);
     assert!(
         transcript.contains("That has a phone number in it"),
         "said before writing:\n{transcript}"
@@ -1950,17 +1922,11 @@ fn steps_of_a_guide_switched_away_from_carry_its_title_in_the_ticket() {
 
 #[test]
 fn the_ticket_path_is_shown_once_on_a_line_of_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript) = hand_over(
-        &library(),
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
-    let Ending::Ticket(path) = ending else {
-        panic!("{transcript}")
-    };
+    let HandedOver {
+        transcript, path, ..
+    } = hand_over(&library(), "permission", Format::Markdown, |_| {
+        Scripted::Enter
+    });
     let shown = path.display().to_string();
     assert_eq!(transcript.matches(&shown).count(), 1, "{transcript}");
     assert_has(&transcript, &[&format!("\n  {shown}\n")]);
@@ -1969,22 +1935,14 @@ fn the_ticket_path_is_shown_once_on_a_line_of_its_own() {
 #[test]
 fn control_characters_typed_never_reach_the_ticket() {
     for format in [Format::Markdown, Format::Json] {
-        let dir = tempfile::tempdir().unwrap();
-        let (ending, transcript) = hand_over(
-            &library(),
-            &on_a_computer("permission", "just-me"),
-            dir.path(),
-            format,
-            |prompt| {
-                if prompt.contains("when did it last happen") {
-                    pick("Another time")
-                } else {
-                    // As a plain-mode line can carry them: BEL, ESC, CSI (U+009B), RLO.
-                    typed("Tower\u{7} B\u{1b}[2J \u{9b}31m \u{202e}fdp.exe")
-                }
-            },
-        );
-        let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+        let HandedOver { text, dir, .. } = hand_over(&library(), "permission", format, |prompt| {
+            if prompt.contains("when did it last happen") {
+                pick("Another time")
+            } else {
+                // As a plain-mode line can carry them: BEL, ESC, CSI (U+009B), RLO.
+                typed("Tower\u{7} B\u{1b}[2J \u{9b}31m \u{202e}fdp.exe")
+            }
+        });
         assert_safe("the ticket", &text);
         assert_has(&text, &["Tower"]);
         let stored = std::fs::read_dir(dir.path()).unwrap();
@@ -2009,11 +1967,7 @@ fn a_dangling_ticket_link_is_refused_before_any_question() {
 
 /// Saves a session at the first step in `dir`, then rewrites its guide field as `guide`.
 fn tampered_session(dir: &Path, guide: &str) -> std::path::PathBuf {
-    save_at_first_step(
-        &on_a_computer("rfi", "just-me"),
-        dir,
-        &tickets(dir, Format::Markdown),
-    );
+    save_at_first_step(&on_a_computer("rfi"), dir, &tickets(dir, Format::Markdown));
     let file = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(Result::ok)
@@ -2033,7 +1987,7 @@ fn a_tampered_session_prints_no_control_character_in_the_list_or_the_picker() {
     tampered_session(&dir, "rfi\u{1b}[2J\u{9b}31m\u{202e}");
     // Another, so `--resume` shows the picker.
     save_at_first_step(
-        &on_a_computer("photos", "just-me"),
+        &on_a_computer("photos"),
         &dir,
         &tickets(&dir, Format::Markdown),
     );
@@ -2063,11 +2017,7 @@ fn unreadable_session_files_are_listed_with_their_path() {
     let json = sessions(state.path(), &dir, &["--format", "json"]).json();
     assert_eq!(json["unreadable"][0]["path"], shown.as_str(), "{json}");
     // The wizard says so too, before anything else is asked.
-    let (_, transcript, _) = run(
-        &on_a_computer("photos", "just-me"),
-        vec![Scripted::Quit],
-        &dir,
-    );
+    let (_, transcript, _) = run(&on_a_computer("photos"), vec![Scripted::Quit], &dir);
     let text = transcript.join("\n");
     assert_has(&text, &["A saved session cannot be read"]);
     assert_has(&text, &[&shown]);
@@ -2078,7 +2028,7 @@ fn unreadable_session_files_are_listed_with_their_path() {
 fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     let dir = tempfile::tempdir().unwrap();
     save_at_first_step(
-        &on_a_computer("rfi", "just-me"),
+        &on_a_computer("rfi"),
         dir.path(),
         &tickets(dir.path(), Format::Markdown),
     );
@@ -2109,13 +2059,7 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     assert_eq!(records(), before, "no record from the second wizard");
     // A new problem does not offer it as waiting here.
     let mut p = ScriptPrompter::new([Scripted::Quit]);
-    walk_in(
-        &library(),
-        &on_a_computer("photos", "just-me"),
-        dir.path(),
-        &mut p,
-    )
-    .unwrap();
+    walk_in(&library(), &on_a_computer("photos"), dir.path(), &mut p).unwrap();
     assert!(
         !p.transcript.join("\n").contains("unfinished"),
         "{:?}",
@@ -2157,7 +2101,7 @@ fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
     });
     let ending = walk(
         &library(),
-        &on_a_computer("rfi", "just-me"),
+        &on_a_computer("rfi"),
         &tickets(dir.path(), Format::Markdown),
         &mut p,
         &Store::at(&state),
@@ -2212,7 +2156,7 @@ fn snapshot_sessions_json() {
     let state = tempfile::tempdir().unwrap();
     let dir = state.path().join("state");
     let plan = tickets(state.path(), Format::Markdown);
-    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
+    save_at_first_step(&on_a_computer("rfi"), &dir, &plan);
     let out = sessions(state.path(), &dir, &["--format", "json"]);
     assert_eq!(out.code, 0);
     let mut json = out.json();
