@@ -1288,8 +1288,7 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
     }
     let text = Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["show", "permission"])
         .run()
         .stdout;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::support::{
-    GuideDir, Test, assert_has, assert_lacks, builtin_ids, fails, fails_in, minimal_guide, ok,
+    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, fails, fails_in, minimal_guide, ok,
     ok_in, show_json, words,
 };
 
@@ -1320,17 +1320,6 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
         .status(2)
         .stderr_contains("did you mean `photos-not-uploading`?")
         .run();
-}
-
-/// Sets a file's modification time well in the past, so the folder is old enough to cache.
-fn age(path: &std::path::Path) {
-    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    std::fs::File::options()
-        .write(true)
-        .open(path)
-        .unwrap()
-        .set_modified(old)
-        .unwrap();
 }
 
 #[test]

@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
 
 use crate::support::{
-    GuideDir, Output, Test, assert_has, assert_printable, minimal_guide, reseal_cache,
+    GuideDir, Output, Test, age, assert_has, assert_printable, minimal_guide, reseal_cache,
+    set_modified,
 };
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
@@ -107,13 +108,9 @@ fn undo_checks_the_kind_and_version_of_the_list() {
     let mut doc: Value = serde_json::from_str(&undo_list(json!([]))).unwrap();
     doc["schema_version"] = json!(99);
     std::fs::write(&list, doc.to_string()).unwrap();
-    Test::new()
-        .state(state.path())
-        .args(["preflight", "--undo"])
-        .arg(&list)
-        .status(2)
-        .stderr_contains("schema_version 99")
-        .run();
+    let out = run_undo(state.path(), &list);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_has(&out.stderr, &["schema_version 99"]);
 }
 
 #[test]
@@ -329,8 +326,7 @@ fn a_forged_cache_cannot_carry_a_bad_source_or_step_into_export() {
     });
     Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["export", "--format", "markdown", "--out", "md"])
         .run();
     let page = std::fs::read_to_string(state.path().join("md").join("crane-log.md")).unwrap();
@@ -352,8 +348,7 @@ fn export_never_writes_outside_out_even_from_a_tampered_cache() {
     let out = state.path().join("a").join("b").join("site");
     Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["export", "--out"])
         .arg(&out)
         .run();
@@ -384,12 +379,7 @@ fn an_edit_that_keeps_size_and_time_is_seen() {
     let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
     let same_size = minimal_guide("crane-log").replace("Test problem", "Test PROBLEM");
     std::fs::write(&file, same_size).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(modified)
-        .unwrap();
+    set_modified(&file, modified);
     assert_eq!(title(state.path(), guides.path()), "Test PROBLEM");
 }
 
@@ -397,8 +387,7 @@ fn an_edit_that_keeps_size_and_time_is_seen() {
 fn first_hit(state: &Path, guides: &Path, words: &str) -> (String, String) {
     let doc = Test::new()
         .state(state)
-        .arg("--guides")
-        .arg(guides)
+        .guides(guides)
         .args(["search", words, "--format", "json"])
         .run()
         .json();
@@ -449,8 +438,7 @@ fn search_keeps_its_index_with_the_cache_and_checks_it() {
     let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
     let edited = minimal_guide("crane-log").replace("Test problem", "Zebra crosses");
     std::fs::write(&file, edited).unwrap();
-    let handle = std::fs::File::options().write(true).open(&file).unwrap();
-    handle.set_modified(modified).unwrap();
+    set_modified(&file, modified);
     let hit = first_hit(state.path(), guides.path(), "zebra crosses");
     assert_eq!(hit, ("crane-log".to_owned(), "Zebra crosses".to_owned()));
 }
@@ -568,8 +556,7 @@ fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
         .args(["validate", "--format", "json"])
         .arg(guides.path())
         .output();
-    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
-    let problems = doc["problems"]
+    let problems = out.json()["problems"]
         .as_array()
         .unwrap()
         .iter()
@@ -658,21 +645,14 @@ fn empty_folder_variables_count_as_unset() {
         .run();
     let guides = GuideDir::new();
     let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
-    // Old enough to be cached by any version.
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
-        .unwrap();
+    age(&file); // old enough to be cached by any version
     let xdg = state.path().join("xdg");
     Test::new()
         .state(state.path())
         .env("FIELDFIX_CACHE_DIR", "")
         .env("XDG_CACHE_HOME", &xdg)
         .env("HOME", state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .arg("list")
         .run();
     let in_cwd: Vec<_> = std::fs::read_dir(state.path())
@@ -964,8 +944,7 @@ fn a_guide_named_like_the_index_is_refused_and_never_replaces_it() {
         .run();
     Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["export", "--out", "site"])
         .status(1)
         .stderr_contains("guide id `index` is reserved")

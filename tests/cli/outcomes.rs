@@ -599,8 +599,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     let tune = |extra: &[&str]| {
         Test::new()
             .state(dir.path())
-            .arg("--guides")
-            .arg(&company)
+            .guides(&company)
             .arg("tune")
             .arg(&logs)
             .args(["--format", "json", "--write"])

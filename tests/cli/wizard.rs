@@ -91,6 +91,14 @@ fn run(
     (ending, p.transcript, p.answers.into_iter().collect())
 }
 
+/// [`run`], which must end with the session saved; returns the transcript.
+fn run_to_save(request: &FixRequest, script: Vec<Scripted>, dir: &Path) -> String {
+    let (ending, transcript, _) = run(request, script, dir);
+    let text = transcript.join("\n");
+    assert_eq!(ending, Ending::Saved, "{text}");
+    text
+}
+
 type Policy = Box<dyn FnMut(&str, &[String]) -> Scripted>;
 
 /// A prompter that decides each answer when asked: `select(prompt, items)` and
@@ -280,9 +288,7 @@ fn the_problem_can_be_picked_from_a_description() {
         pick("Stuck in a login loop"),
         Scripted::Quit,
     ];
-    let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
-    assert_eq!(ending, Ending::Saved);
-    let text = transcript.join("\n");
+    let text = run_to_save(&request(None, &[]), script, dir.path());
     assert_has(&text, &["? Is it one of these?"]);
     let saved = Store::at(dir.path())
         .latest()
@@ -306,9 +312,7 @@ fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let (ending, transcript, _) = run(&req, script, dir.path());
-        assert_eq!(ending, Ending::Saved);
-        let text = transcript.join("\n");
+        let text = run_to_save(&req, script, dir.path());
         assert_has(
             &text,
             &["You said iPad: An iPhone or iPad (Procore app) (change with Back)"],
@@ -331,9 +335,7 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
         pick("Permission denied"), // the description still says iPad
         Scripted::Quit,
     ];
-    let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
-    assert_eq!(ending, Ending::Saved);
-    let text = transcript.join("\n");
+    let text = run_to_save(&request(None, &[]), script, dir.path());
     assert_eq!(
         text.matches("? What is the problem happening on?").count(),
         1,
@@ -841,12 +843,8 @@ fn a_saved_session_is_never_replaced_without_asking() {
     assert!(text.contains("? Resume it, keep it for later, or discard it?"));
     assert_eq!(store.list().saved.len(), 2);
     // Resume with two saved: a picker.
-    let (_, transcript, _) = run(
-        &resume(),
-        vec![pick("RFI not updating"), Scripted::Quit],
-        dir.path(),
-    );
-    let text = transcript.join("\n");
+    let script = vec![pick("RFI not updating"), Scripted::Quit];
+    let text = run_to_save(&resume(), script, dir.path());
     assert_has(
         &text,
         &[
@@ -855,12 +853,9 @@ fn a_saved_session_is_never_replaced_without_asking() {
         ],
     );
     // Discard one when starting another.
-    let (_, transcript, _) = run(
-        &on_a_computer("login"),
-        vec![pick("Discard it"), Scripted::Quit],
-        dir.path(),
-    );
-    assert!(transcript.join("\n").contains("unfinished"));
+    let script = vec![pick("Discard it"), Scripted::Quit];
+    let text = run_to_save(&on_a_computer("login"), script, dir.path());
+    assert_has(&text, &["unfinished"]);
     let left: Vec<String> = store
         .list()
         .saved
@@ -1600,22 +1595,10 @@ fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
 #[test]
 fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript, _) = run(
-        &request(None, &[]),
-        vec![typed("cant log in"), Scripted::Quit],
-        dir.path(),
-    );
-    assert_eq!(ending, Ending::Saved);
-    assert!(
-        transcript.iter().any(|l| l == "? Is it one of these?"),
-        "{transcript:?}"
-    );
-    assert!(
-        transcript
-            .iter()
-            .any(|l| l.contains("fieldfix fix --resume")),
-        "{transcript:?}"
-    );
+    let script = vec![typed("cant log in"), Scripted::Quit];
+    let text = run_to_save(&request(None, &[]), script, dir.path());
+    assert!(text.lines().any(|l| l == "? Is it one of these?"), "{text}");
+    assert_has(&text, &["fieldfix fix --resume"]);
     let saved = Store::at(dir.path())
         .latest()
         .expect("the session is saved");
@@ -1623,18 +1606,9 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     assert_eq!(saved.walk.phase, Phase::Choose);
 
     // Resumed: the same choice again, then the guide picked, with the description kept.
-    let (ending, transcript, _) = run(
-        &resume(),
-        vec![pick("Stuck in a login loop"), Scripted::Quit],
-        dir.path(),
-    );
-    assert_eq!(ending, Ending::Saved);
-    assert!(
-        transcript
-            .iter()
-            .any(|l| l.contains("Picking up \"cant log in\" where")),
-        "{transcript:?}"
-    );
+    let script = vec![pick("Stuck in a login loop"), Scripted::Quit];
+    let text = run_to_save(&resume(), script, dir.path());
+    assert_has(&text, &["Picking up \"cant log in\" where"]);
     let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(saved.walk.guide, "login-loop");
     assert_eq!(saved.walk.described, "cant log in");

@@ -72,6 +72,20 @@ pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
+/// Sets the modification time of the file at `path`.
+#[track_caller]
+pub fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(time).expect("set the modification time");
+}
+
+/// Sets a file's modification time an hour in the past, so its folder is old enough to cache.
+#[track_caller]
+pub fn age(path: &Path) {
+    let hour = std::time::Duration::from_secs(3600);
+    set_modified(path, std::time::SystemTime::now() - hour);
+}
+
 /// A guide cache file's text with its checksum line recomputed for its (edited) body, as an
 /// attacker or a careless edit could.
 pub fn reseal_cache(text: &str) -> String {
