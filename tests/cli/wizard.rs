@@ -12,18 +12,13 @@ use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::{ScriptPrompter, Scripted, Test, assert_has, assert_lacks, read_json};
+use crate::support::{
+    Auto, Policy, ScriptPrompter, Scripted, Test, assert_has, assert_lacks, enter_at_input, pick,
+    quit_at_input, read_json, typed,
+};
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
-}
-
-fn pick(text: &str) -> Scripted {
-    Scripted::Pick(text.to_owned())
-}
-
-fn typed(text: &str) -> Scripted {
-    Scripted::Type(text.to_owned())
 }
 
 fn request(guide: Option<&str>, answers: &[(&str, &str)]) -> FixRequest {
@@ -97,92 +92,6 @@ fn run_to_save(request: &FixRequest, script: Vec<Scripted>, dir: &Path) -> Strin
     let text = transcript.join("\n");
     assert_eq!(ending, Ending::Saved, "{text}");
     text
-}
-
-type Policy = Box<dyn FnMut(&str, &[String]) -> Scripted>;
-
-/// A prompter that decides each answer when asked: `select(prompt, items)` and
-/// `input(prompt, [])` give the scripted answer.
-struct Auto {
-    inner: ScriptPrompter,
-    select: Policy,
-    input: Policy,
-}
-
-impl Auto {
-    fn new(select: Policy, input: Policy) -> Self {
-        Auto {
-            inner: ScriptPrompter::new(Vec::new()),
-            select,
-            input,
-        }
-    }
-
-    /// "I don't know" to questions, `first` at the first step, `then` at every later one.
-    fn first_then(first: &'static str, then: Scripted) -> Self {
-        let mut steps = 0;
-        Auto::new(
-            Box::new(move |prompt, _| {
-                if prompt != "How did it go?" {
-                    return pick("I don't know");
-                }
-                steps += 1;
-                if steps == 1 {
-                    pick(first)
-                } else {
-                    then.clone()
-                }
-            }),
-            quit_at_input(),
-        )
-    }
-
-    /// "I don't know" to questions, `step` at every step.
-    fn steps(step: Scripted, input: Policy) -> Self {
-        Auto::new(
-            Box::new(move |prompt, _| {
-                if prompt == "How did it go?" {
-                    step.clone()
-                } else {
-                    pick("I don't know")
-                }
-            }),
-            input,
-        )
-    }
-}
-
-impl Prompter for Auto {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> std::io::Result<Option<usize>> {
-        let answer = (self.select)(prompt, items);
-        self.inner.answers.push_front(answer);
-        self.inner.select(prompt, items, default)
-    }
-    fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        let answer = (self.input)(prompt, &[]);
-        self.inner.answers.push_front(answer);
-        self.inner.input(prompt)
-    }
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.say(text)
-    }
-    fn paint(&self) -> &Paint {
-        self.inner.paint()
-    }
-}
-
-fn quit_at_input() -> Policy {
-    Box::new(|_, _| Scripted::Quit)
-}
-
-/// Nothing typed at every text prompt.
-fn enter_at_input() -> Policy {
-    Box::new(|_, _| typed(""))
 }
 
 /// [`walk`] on `lib` in `dir`, the state folder that also takes the tickets, in Markdown.

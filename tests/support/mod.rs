@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+mod auto;
 mod model;
 mod pdf;
 mod rng;
@@ -11,6 +12,8 @@ mod script;
 mod test;
 
 // Each target uses some of these.
+#[allow(unused_imports)]
+pub use auto::*;
 #[allow(unused_imports)]
 pub use model::*;
 #[allow(unused_imports)]
