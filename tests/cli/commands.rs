@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::support::{
-    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, fails, fails_in, minimal_guide, ok,
-    ok_in, show_json, words,
+    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in,
+    minimal_guide, ok, ok_in, show_json, words,
 };
 
 /// Parses a JSON document and checks it carries the schema version.
@@ -74,12 +74,7 @@ fn set<'a>(items: &[&'a str]) -> BTreeSet<&'a str> {
 
 /// The probability of each cause in a diagnosis, by id.
 fn cause_probability(doc: &Value, id: &str) -> f64 {
-    doc["causes"]
-        .as_array()
-        .expect("causes")
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no cause `{id}`"))["probability"]
+    by_id(&doc["causes"], id)["probability"]
         .as_f64()
         .expect("a number")
 }
@@ -129,10 +124,7 @@ fn list_prints_one_line_per_guide_matching_the_json() {
         assert!(!g["summary"].as_str().expect("summary").is_empty());
         assert_eq!(g["origin"], "built-in");
     }
-    let photos = guides
-        .iter()
-        .find(|g| g["id"] == "photos-not-uploading")
-        .expect("photos guide");
+    let photos = by_id(&doc["guides"], "photos-not-uploading");
     assert_eq!(photos["title"], "Photos not uploading");
     assert!(strings(&photos["aliases"]).contains(&"photos".to_owned()));
 }
@@ -145,19 +137,11 @@ fn list_marks_company_guides_and_replacements() {
     let folder = dir.path().to_str().expect("UTF-8 path");
 
     let doc = json_of(&["list", "--guides", folder, "--format", "json"]);
-    let by_id = |id: &str| {
-        doc["guides"]
-            .as_array()
-            .expect("guides")
-            .iter()
-            .find(|g| g["id"] == id)
-            .unwrap_or_else(|| panic!("{id} is listed"))
-            .clone()
-    };
-    assert_eq!(by_id("crane-log-frozen")["origin"], "company");
-    assert_eq!(by_id("error-429")["origin"], "company");
-    assert_eq!(by_id("error-429")["title"], "Test problem", "replaced");
-    assert_eq!(by_id("photos-not-uploading")["origin"], "built-in");
+    let guide = |id: &str| by_id(&doc["guides"], id);
+    assert_eq!(guide("crane-log-frozen")["origin"], "company");
+    assert_eq!(guide("error-429")["origin"], "company");
+    assert_eq!(guide("error-429")["title"], "Test problem", "replaced");
+    assert_eq!(guide("photos-not-uploading")["origin"], "built-in");
     let count = |id: &str| {
         field(&doc["guides"], "id")
             .iter()
@@ -620,12 +604,7 @@ fn unknown_questions_values_and_steps_list_the_valid_ones() {
     let mut questions = strings(&json!(["device", "network", "scope"]));
     questions.extend(field(&guide["questions"], "id"));
     let steps = field(&guide["steps"], "id");
-    let what_happens = guide["questions"]
-        .as_array()
-        .expect("questions")
-        .iter()
-        .find(|q| q["id"] == "what-happens")
-        .expect("the what-happens question");
+    let what_happens = by_id(&guide["questions"], "what-happens");
     let values = field(&what_happens["options"], "value");
 
     let err = fails(&["diagnose", "photos", "-a", "colour=red"], 2);

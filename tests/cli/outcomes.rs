@@ -13,7 +13,9 @@ use fieldfix::output::Format;
 use fieldfix::wizard::session::Store;
 use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
-use crate::support::{Auto, Rng, Scripted, Test, assert_has, assert_lacks, pick, quit_at_input};
+use crate::support::{
+    Auto, Rng, Scripted, Test, assert_has, assert_lacks, by_id, pick, quit_at_input,
+};
 
 fn library() -> Library {
     guides::load(None).expect("built-in guides load")
@@ -403,15 +405,6 @@ fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
 /// `fieldfix validate DIR` passes.
 fn assert_validates(state: &Path, dir: &Path) {
     Test::new().state(state).arg("validate").arg(dir).run();
-}
-
-/// The item of a JSON list whose `id` is `id`.
-fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    let items = list.as_array().expect("a list");
-    items
-        .iter()
-        .find(|x| x["id"] == id)
-        .expect("an item with that id")
 }
 
 /// `n` sessions of `guide` as the wizard would run them (the engine's plan on the guide's

@@ -13,8 +13,8 @@ use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
 use crate::support::{
-    Auto, Policy, ScriptPrompter, Scripted, Test, assert_has, assert_lacks, enter_at_input, pick,
-    quit_at_input, read_json, typed,
+    Auto, Policy, ScriptPrompter, Scripted, Test, assert_has, assert_lacks, by_id, enter_at_input,
+    pick, quit_at_input, read_json, typed,
 };
 
 fn library() -> Library {
@@ -1187,12 +1187,7 @@ fn words_no_guide_matches_reach_a_ticket_with_them() {
     assert_eq!(json["guide"], "unlisted");
     assert_eq!(json["described"], words);
     assert_eq!(json["contact"], "your company's Procore admin");
-    let scope = json["answers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == "scope")
-        .expect("the scope answer is in the ticket");
+    let scope = by_id(&json["answers"], "scope"); // the scope answer is in the ticket
     assert_eq!(scope["value"], "several-people");
 }
 

@@ -75,6 +75,18 @@ pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
+/// The item of a JSON list whose `id` is `id`.
+#[track_caller]
+pub fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    let items = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"));
+    items
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no item `{id}` in {list}"))
+}
+
 /// Sets the modification time of the file at `path`.
 #[track_caller]
 pub fn set_modified(path: &Path, time: std::time::SystemTime) {
