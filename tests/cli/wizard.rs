@@ -7,7 +7,6 @@ use fieldfix::commands::DiagnoseRequest;
 use fieldfix::guides::model::Target;
 use fieldfix::guides::{self, Library};
 use fieldfix::output::Format;
-use fieldfix::output::Paint;
 use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
@@ -263,19 +262,15 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
 #[test]
 fn enter_on_the_first_screen_lists_the_problems_by_title() {
     let dir = tempfile::tempdir().unwrap();
-    let lists = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
-    let seen = lists.clone();
     let mut p = Auto::new(
-        Box::new(move |prompt, items| {
-            seen.borrow_mut().push(items.to_vec());
+        Box::new(|prompt, _| {
             assert_eq!(prompt, "Which problem is it?");
             Scripted::Quit
         }),
         enter_at_input(),
     );
     walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
-    let lists = lists.borrow();
-    let items = &lists[0];
+    let items = &p.menus[0].items;
     let titles = &items[..items.len() - 2];
     let mut sorted = titles.to_vec();
     sorted.sort_by_key(|t| t.to_lowercase());
@@ -634,25 +629,14 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
             admin.minutes = 5.0;
         }
     }
-    let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
-    let seen = menus.clone();
-    let mut p = Auto::new(
-        Box::new(move |prompt, items| {
-            if prompt != "How did it go?" {
-                return pick("I don't know");
-            }
-            seen.borrow_mut().push(items.to_vec());
-            pick("Didn't help")
-        }),
-        quit_at_input(),
-    );
+    let mut p = Auto::steps(pick("Didn't help"), quit_at_input());
     assert_eq!(
         walk_in(&quick, &req, dir.path(), &mut p).unwrap(),
         Ending::Saved
     );
-    let menus = menus.borrow();
+    let menus = p.menus_at("How did it go?");
     assert!(menus.len() >= 2, "several steps were shown");
-    for menu in menus.iter() {
+    for menu in &menus {
         assert_eq!(&menu[..2], ["Fixed it", "Didn't help"], "{menu:?}");
         assert!(
             menu.iter()
@@ -1229,17 +1213,12 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
 #[test]
 fn two_close_guides_each_say_the_line_that_tells_them_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let offered = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let mut p = Auto::new(
-        Box::new({
-            let offered = offered.clone();
-            move |prompt, items| {
-                if prompt == "Is it one of these?" {
-                    *offered.borrow_mut() = items.to_vec();
-                    return pick(&items[0]);
-                }
-                Scripted::Quit
+        Box::new(|prompt, items| {
+            if prompt == "Is it one of these?" {
+                return pick(&items[0]);
             }
+            Scripted::Quit
         }),
         Box::new(|prompt, _| {
             if prompt.starts_with("What's going wrong") {
@@ -1249,7 +1228,7 @@ fn two_close_guides_each_say_the_line_that_tells_them_apart() {
         }),
     );
     walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
-    let offered = offered.borrow();
+    let offered = p.menus_at("Is it one of these?")[0];
     let library = library();
     let hits = fieldfix::search::search(&library, "cant log in");
     assert!(hits[1].score >= hits[0].score * 0.66, "close: {hits:?}");
@@ -1455,21 +1434,16 @@ fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
             let dir = tempfile::tempdir().unwrap();
             let answers: Vec<(&str, &str)> = device.map(|d| ("device", d)).into_iter().collect();
             let req = request(Some(&guide.id), &answers);
-            let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
-            let seen = menus.clone();
             let mut p = Auto::new(
-                Box::new(move |prompt, items| match prompt {
-                    "How did it go?" => {
-                        seen.borrow_mut().push(items.to_vec());
-                        pick("Didn't help")
-                    }
+                Box::new(|prompt, _| match prompt {
+                    "How did it go?" => pick("Didn't help"),
                     "Did you do this step?" => pick("Yes"),
                     _ => pick("I don't know"),
                 }),
                 quit_at_input(),
             );
             walk_with(&mut p, &req, dir.path(), Format::Markdown);
-            for menu in menus.borrow().iter() {
+            for menu in p.menus_at("How did it go?") {
                 for (i, label) in FIXED_ENTRIES.iter().enumerate() {
                     assert!(
                         menu.get(i).is_some_and(|item| item.starts_with(label)),
@@ -1519,34 +1493,6 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     assert_eq!(saved.walk.phase, Phase::Questions);
 }
 
-/// A scripted prompter that also notes which entry each menu highlighted first.
-struct Highlights {
-    inner: ScriptPrompter,
-    /// The question and the entry highlighted, for each menu.
-    shown: Vec<(String, String)>,
-}
-
-impl Prompter for Highlights {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> std::io::Result<Option<usize>> {
-        self.shown.push((prompt.to_owned(), items[default].clone()));
-        self.inner.select(prompt, items, default)
-    }
-    fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        self.inner.input(prompt)
-    }
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.say(text)
-    }
-    fn paint(&self) -> &Paint {
-        self.inner.paint()
-    }
-}
-
 #[test]
 fn back_highlights_the_answer_given_before() {
     let dir = tempfile::tempdir().unwrap();
@@ -1557,18 +1503,16 @@ fn back_highlights_the_answer_given_before() {
     let first =
         &fieldfix::engine::diagnose(&library.context, guide, &Default::default()).questions[0];
     let q = library.question(guide, &first.id).unwrap();
-    let mut p = Highlights {
-        inner: ScriptPrompter::new([
-            pick(&q.options[1].label),
-            pick("I don't know"),
-            pick("Back"),
-            pick("Back"),
-            Scripted::Quit,
-        ]),
-        shown: Vec::new(),
-    };
+    let script = [
+        pick(&q.options[1].label),
+        pick("I don't know"),
+        pick("Back"),
+        pick("Back"),
+        Scripted::Quit,
+    ];
+    let mut p = Auto::new(Auto::replay(script), quit_at_input());
     walk_in(&library, &request(Some("photos"), &[]), dir.path(), &mut p).unwrap();
-    let asked: Vec<&(String, String)> = p.shown.iter().collect();
+    let asked = p.highlights();
     assert_eq!(asked.len(), 5, "{asked:?}");
     // The first time, the first option; asked again after Back, what was chosen.
     assert_eq!(asked[0].1, q.options[0].label);
@@ -1582,10 +1526,8 @@ fn back_highlights_the_answer_given_before() {
 
     // At a step: "Didn't help", then Back from the next step highlights "Didn't help".
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Highlights {
-        inner: ScriptPrompter::new([pick("Didn't help"), pick("Back"), Scripted::Quit]),
-        shown: Vec::new(),
-    };
+    let script = [pick("Didn't help"), pick("Back"), Scripted::Quit];
+    let mut p = Auto::new(Auto::replay(script), quit_at_input());
     // Every question answered beforehand: straight to the first step.
     let permission = library.guide("permission-denied").unwrap();
     let mut answers: Vec<(&str, &str)> = CONTEXT.to_vec();
@@ -1602,7 +1544,7 @@ fn back_highlights_the_answer_given_before() {
         &mut p,
     )
     .unwrap();
-    let highlighted: Vec<&str> = p.shown.iter().map(|(_, h)| h.as_str()).collect();
+    let highlighted: Vec<&str> = p.highlights().into_iter().map(|(_, h)| h).collect();
     assert_eq!(
         highlighted,
         ["Fixed it", "Fixed it", "Didn't help"],

@@ -19,11 +19,20 @@ pub fn typed(text: &str) -> Scripted {
 pub type Policy = Box<dyn FnMut(&str, &[String]) -> Scripted>;
 
 /// A prompter that decides each answer when asked: `select(prompt, items)` and
-/// `input(prompt, [])` give the scripted answer.
+/// `input(prompt, [])` give the scripted answer. It keeps every menu it was shown.
 pub struct Auto {
     pub inner: ScriptPrompter,
     pub select: Policy,
     pub input: Policy,
+    pub menus: Vec<Menu>,
+}
+
+/// A menu as the prompter was shown it.
+pub struct Menu {
+    pub prompt: String,
+    pub items: Vec<String>,
+    /// The item highlighted when the menu opened.
+    pub highlighted: usize,
 }
 
 impl Auto {
@@ -32,7 +41,28 @@ impl Auto {
             inner: ScriptPrompter::new(Vec::new()),
             select,
             input,
+            menus: Vec::new(),
         }
+    }
+
+    /// The items of each menu shown with `prompt`, in order.
+    pub fn menus_at(&self, prompt: &str) -> Vec<&[String]> {
+        let at = self.menus.iter().filter(|m| m.prompt == prompt);
+        at.map(|m| m.items.as_slice()).collect()
+    }
+
+    /// Each menu's prompt and the item highlighted when it opened, in order.
+    pub fn highlights(&self) -> Vec<(&str, &str)> {
+        let menus = self.menus.iter();
+        menus
+            .map(|m| (m.prompt.as_str(), m.items[m.highlighted].as_str()))
+            .collect()
+    }
+
+    /// A select policy that answers from `script`, in order, then quits.
+    pub fn replay(script: impl IntoIterator<Item = Scripted>) -> Policy {
+        let mut script: std::collections::VecDeque<Scripted> = script.into_iter().collect();
+        Box::new(move |_, _| script.pop_front().unwrap_or(Scripted::Quit))
     }
 
     /// "I don't know" to questions, `first` at the first step, `then` at every later one.
@@ -76,6 +106,11 @@ impl Prompter for Auto {
         items: &[String],
         default: usize,
     ) -> std::io::Result<Option<usize>> {
+        self.menus.push(Menu {
+            prompt: prompt.to_owned(),
+            items: items.to_vec(),
+            highlighted: default,
+        });
         let answer = (self.select)(prompt, items);
         self.inner.answers.push_front(answer);
         self.inner.select(prompt, items, default)
