@@ -9,7 +9,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::support::{
-    GuideDir, Test, assert_has, assert_lacks, builtin_ids, fails, minimal_guide, ok, show_json,
+    GuideDir, Test, assert_has, assert_lacks, builtin_ids, fails, keys, minimal_guide, ok,
+    show_json,
 };
 
 fn repo() -> &'static Path {
@@ -56,12 +57,7 @@ fn the_schema_is_draft_7_and_closed_like_the_loader() {
     let schema: Value = serde_json::from_str(&ok(&["schema"])).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["title"], "fieldfix guide");
-    let top: BTreeSet<&str> = schema["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let top = keys(&schema["properties"]);
     let fields = [
         "id",
         "title",
@@ -214,20 +210,9 @@ fn new_writes_a_commented_starter_that_validates_as_written() {
 
     // Every section of the format, each introduced by a comment.
     let doc = yaml_to_json(&text);
-    let keys: BTreeSet<&str> = doc
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     let schema: Value = serde_json::from_str(&ok(&["schema"])).unwrap();
-    let fields: BTreeSet<&str> = schema["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, fields, "the starter has every section");
+    let fields = keys(&schema["properties"]);
+    assert_eq!(keys(&doc), fields, "the starter has every section");
     let lines: Vec<&str> = text.lines().collect();
     for key in fields {
         let at = lines

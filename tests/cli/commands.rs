@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::support::{
-    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in,
+    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in, keys,
     minimal_guide, ok, ok_in, show_json, words,
 };
 
@@ -56,15 +56,6 @@ fn field(v: &Value, field: &str) -> Vec<String> {
                 .unwrap_or_else(|| panic!("no string `{field}` in {x}"))
                 .to_owned()
         })
-        .collect()
-}
-
-/// The keys of a JSON object.
-fn keys(v: &Value) -> BTreeSet<&str> {
-    v.as_object()
-        .unwrap_or_else(|| panic!("not an object: {v}"))
-        .keys()
-        .map(String::as_str)
         .collect()
 }
 

@@ -248,6 +248,9 @@ fn tamper(cache: &Path, change: impl Fn(&mut Value)) {
     std::fs::write(cache, reseal_cache(&format!("x\n{doc}"))).unwrap();
 }
 
+/// An edit of a cached guide.
+type Change = fn(&mut Value);
+
 #[test]
 fn a_tampered_cache_is_never_served() {
     let state = tempfile::tempdir().unwrap();
@@ -255,7 +258,7 @@ fn a_tampered_cache_is_never_served() {
     // The checks are real: an innocent edit is served.
     tamper(&cache, |_| {});
     assert_eq!(title(state.path(), guides.path()), "From the cache");
-    let tampering: [(&str, fn(&mut Value)); 14] = [
+    let tampering: [(&str, Change); 14] = [
         ("escape", |g| {
             g["summary"] = json!("\u{1b}]52;c;ZXZpbA==\u{7}")
         }),

@@ -75,6 +75,16 @@ pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
 }
 
+/// The keys of a JSON object.
+#[track_caller]
+pub fn keys(v: &serde_json::Value) -> std::collections::BTreeSet<&str> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
 /// The item of a JSON list whose `id` is `id`.
 #[track_caller]
 pub fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
