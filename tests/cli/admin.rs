@@ -408,6 +408,24 @@ fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
     ids
 }
 
+/// A guide's page `name` of an export in `ext` (the index aside) links back to the index and to
+/// every guide its guide links; `links(file)` says whether the page links `file`.
+fn assert_links_guides(company: &Path, name: &str, ext: &str, links: impl Fn(&str) -> bool) {
+    let Some(id) = name
+        .strip_suffix(&format!(".{ext}"))
+        .filter(|id| *id != "index")
+    else {
+        return;
+    };
+    assert!(
+        links(&format!("index.{ext}")),
+        "{name} links back to the index"
+    );
+    for other in links_of(company, id) {
+        assert!(links(&format!("{other}.{ext}")), "{name} links {other}");
+    }
+}
+
 /// Every link of the page `name` of the exported `site` resolves: to a file of the site and
 /// an anchor in it, or to one of Procore's own pages.
 fn assert_links_resolve(site: &Path, name: &str, doc: &scraper::Html) {
@@ -486,19 +504,9 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
         }
         assert!(!html.contains("url("), "{name}: no external CSS resources");
         assert_links_resolve(&site, &name, &doc);
-        if name != "index.html" {
-            assert!(
-                html.contains("href=\"index.html\""),
-                "{name} links back to the index"
-            );
-            let id = name.trim_end_matches(".html");
-            for other in links_of(company.path(), id) {
-                assert!(
-                    html.contains(&format!("href=\"{other}.html\"")),
-                    "{name} links {other}"
-                );
-            }
-        }
+        assert_links_guides(company.path(), &name, "html", |target| {
+            html.contains(&format!("href=\"{target}\""))
+        });
     }
     let index = fs::read_to_string(site.join("index.html")).unwrap();
     for page in expected_pages("html") {
@@ -578,19 +586,9 @@ fn markdown_export_links_every_page_and_escapes_guide_text() {
             }
             assert!(site.join(target).is_file(), "{name}: `{target}` resolves");
         }
-        if name != "index.md" {
-            assert!(
-                targets.contains(&"index.md"),
-                "{name} links back to the index"
-            );
-            let id = name.trim_end_matches(".md");
-            for other in links_of(company.path(), id) {
-                assert!(
-                    targets.contains(&format!("{other}.md").as_str()),
-                    "{name} links {other}"
-                );
-            }
-        }
+        assert_links_guides(company.path(), &name, "md", |target| {
+            targets.contains(&target)
+        });
     }
     let page = fs::read_to_string(site.join("crane-log.md")).unwrap();
     assert_has(
