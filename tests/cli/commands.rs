@@ -188,14 +188,10 @@ fn show_text_and_markdown_have_every_section() {
             .unwrap_or_else(|| panic!("section `{section}` (in order) in:\n{text}"));
         at += found + 1;
     }
-    for id in field(&guide["causes"], "id") {
-        assert!(text.contains(&format!("[{id}]")), "cause {id} is shown");
-    }
-    for id in field(&guide["steps"], "id") {
-        assert!(text.contains(&format!("[{id}]")), "step {id} is shown");
-    }
-    for q in field(&guide["questions"], "id") {
-        assert!(text.contains(&format!("[{q}]")), "question {q} is shown");
+    for part in ["causes", "steps", "questions"] {
+        for id in field(&guide[part], "id") {
+            assert!(text.contains(&format!("[{id}]")), "{part}: {id} is shown");
+        }
     }
 
     let md = ok(&["show", "error-429", "--format", "markdown"]);
