@@ -135,12 +135,7 @@ fn walk_with(p: &mut Auto, request: &FixRequest, dir: &Path, format: Format) -> 
         p,
         &Store::at(dir),
     )
-    .unwrap_or_else(|e| {
-        panic!(
-            "the walk failed: {e:#}\ntranscript:\n{}",
-            p.inner.transcript.join("\n")
-        )
-    })
+    .unwrap_or_else(|e| panic!("the walk failed: {e:#}\ntranscript:\n{}", p.transcript()))
 }
 
 fn step_cards(transcript: &[String]) -> Vec<String> {
@@ -467,9 +462,9 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
     let guide = lib.guide("permission-denied").unwrap();
     let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert!(
         transcript.contains("That has a phone number in it"),
         "the screen says so before writing:\n{transcript}"
@@ -571,7 +566,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
             .iter()
             .any(|l| l.contains("Time to hand this to Dana Ruiz, project controls (ext. 4410)")),
         "{}",
-        p.inner.transcript.join("\n")
+        p.transcript()
     );
 }
 
@@ -603,7 +598,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
         }),
     );
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert_has(&transcript, &["empty drawing.pdf"]);
     assert!(transcript.to_lowercase().contains("empty"), "{transcript}");
     // The same step is offered again after the check.
@@ -644,7 +639,7 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
             "the recommendation is a mark on its option: {menu:?}"
         );
     }
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     for card in step_cards(&p.inner.transcript) {
         assert_eq!(
             card.matches("Consider handing this over now").count(),
@@ -696,7 +691,7 @@ fn back_from_the_first_step_returns_to_the_last_question() {
         prompts[back_at + 1],
         prompts[back_at - 1],
         "Back from the first step asks the last question again:\n{}",
-        p.inner.transcript.join("\n")
+        p.transcript()
     );
 }
 
@@ -905,7 +900,7 @@ fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     let mut p = Auto::steps(pick("and it to "), enter_at_input());
     let ending = walk_in(&lib, &on_a_computer("permission"), dir.path(), &mut p).unwrap();
     assert!(matches!(ending, Ending::Ticket(_)));
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert!(
         transcript
             .contains("mailto:dana@example.com?subject=fieldfix%3A%20Permission%20denied&body="),
@@ -927,7 +922,7 @@ fn mail_links(contact: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let mut p = Auto::steps(pick("(write a ticket)"), enter_at_input());
     walk_in(&lib, &on_a_computer("permission"), dir.path(), &mut p).unwrap();
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     transcript
         .split_whitespace()
         .filter(|w| w.contains("mailto:"))
@@ -992,7 +987,7 @@ fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_f
         enter_at_input(),
     );
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Json) else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
     let transcript = &p.inner.transcript;
     let cards = step_cards(transcript);
@@ -1068,10 +1063,7 @@ fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
                     let title = &lib.guide(id).unwrap().title;
                     assert!(text.contains(title.as_str()), "{id}: {text}");
                 }
-                _ => panic!(
-                    "{id} on {device}, {step}: {ending:?}\n{}",
-                    p.inner.transcript.join("\n")
-                ),
+                _ => panic!("{id} on {device}, {step}: {ending:?}\n{}", p.transcript()),
             }
         }
     }
@@ -1116,7 +1108,7 @@ fn none_of_these_on_the_list_still_writes_a_ticket_for_the_admin() {
         }),
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     let text = ticket_text(&ending, &p.inner.transcript);
     assert_has(
         &transcript,
@@ -1165,7 +1157,7 @@ fn words_no_guide_matches_reach_a_ticket_with_them() {
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
     let Ending::Ticket(path) = &ending else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
     let json = read_json(path);
     assert_eq!(json["guide"], "unlisted");
@@ -1295,7 +1287,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
         }),
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     let Ending::Ticket(path) = &ending else {
         panic!("expected a ticket:\n{transcript}")
     };
@@ -1591,12 +1583,12 @@ fn hand_over(
         &mut p,
         &Store::at(dir.path()),
     )
-    .unwrap_or_else(|e| panic!("{e:#}\n{}", p.inner.transcript.join("\n")));
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", p.transcript()));
     let Ending::Ticket(path) = ending else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
     HandedOver {
-        transcript: p.inner.transcript.join("\n"),
+        transcript: p.transcript(),
         text: std::fs::read_to_string(&path).unwrap(),
         path,
         dir,
@@ -1928,7 +1920,7 @@ fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
     )
     .unwrap_or_else(|e| panic!("the walk goes on: {e:#}"));
     assert_eq!(ending, Ending::Saved);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert_eq!(
         transcript.matches("cannot be saved").count(),
         1,
@@ -1956,7 +1948,7 @@ fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_th
         Box::new(|_, _| Scripted::Enter),
     );
     let ending = walk_in(&lib, &request(None, &[]), dir.path(), &mut p).unwrap();
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert_has(
         &transcript,
         &["> None of these: write a ticket for Dana Ruiz <dana@example.com>"],

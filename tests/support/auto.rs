@@ -45,6 +45,11 @@ impl Auto {
         }
     }
 
+    /// Everything shown and asked so far, a line each.
+    pub fn transcript(&self) -> String {
+        self.inner.transcript.join("\n")
+    }
+
     /// The items of each menu shown with `prompt`, in order.
     pub fn menus_at(&self, prompt: &str) -> Vec<&[String]> {
         let at = self.menus.iter().filter(|m| m.prompt == prompt);
