@@ -113,11 +113,7 @@ impl Pty {
     }
 }
 
-fn spawn(state: &Path, args: &[&str]) -> Pty {
-    spawn_sized(state, args, SIZES[0])
-}
-
-fn spawn_sized(state: &Path, args: &[&str], size: (u16, u16)) -> Pty {
+fn spawn(state: &Path, args: &[&str], size: (u16, u16)) -> Pty {
     spawn_on(state, args, size, "xterm")
 }
 
@@ -156,7 +152,7 @@ fn spawn_on(state: &Path, args: &[&str], (cols, rows): (u16, u16), term: &str) -
 /// The bare wizard at its first screen, in a fresh folder.
 fn first_screen(size: (u16, u16)) -> (tempfile::TempDir, Pty) {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn_sized(state.path(), &[], size);
+    let mut s = spawn(state.path(), &[], size);
     s.expect("for the list");
     (state, s)
 }
@@ -207,24 +203,15 @@ fn fix_on_a_computer(guide: &str) -> [&str; 8] {
     ]
 }
 
-/// `fix permission` on a computer with a good connection, at the first step's menu.
-fn permission_at_first_step(state: &Path, scope: &str, size: (u16, u16)) -> Pty {
-    permission_at_first_step_with(state, &[], scope, size)
-}
-
-/// [`permission_at_first_step`], with `global` flags (`--guides DIR`) before the command.
-fn permission_at_first_step_with(
-    state: &Path,
-    global: &[&str],
-    scope: &str,
-    size: (u16, u16),
-) -> Pty {
+/// `fix permission` on a computer with a good connection, at the first step's menu, with
+/// `global` flags (`--guides DIR`) before the command.
+fn permission_at_first_step(state: &Path, global: &[&str], scope: &str, size: (u16, u16)) -> Pty {
     let mut args = global.to_vec();
     args.extend(words(
         "fix permission --device computer --network good --scope",
     ));
     args.push(scope);
-    let mut s = spawn_sized(state, &args, size);
+    let mut s = spawn(state, &args, size);
     skip_questions(&mut s);
     s
 }
@@ -317,8 +304,7 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
         )
         .unwrap();
         let guides = company.to_str().unwrap();
-        let mut s =
-            permission_at_first_step_with(state.path(), &["--guides", guides], "just-me", size);
+        let mut s = permission_at_first_step(state.path(), &["--guides", guides], "just-me", size);
         let mut steps = 0;
         let mut recommended = false;
         loop {
@@ -352,7 +338,7 @@ fn the_same_keys_record_the_same_answer_at_every_step() {
 #[test]
 fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &[]);
+    let mut s = spawn(state.path(), &[], SIZES[0]);
     s.expect("for the list");
     s.send_line("photos stuck uploading on my iPad");
     s.expect("You said iPad");
@@ -452,7 +438,7 @@ fn words_on_screen(s: &Pty) -> Vec<String> {
 fn an_error_on_a_small_terminal_breaks_between_words() {
     let state = tempfile::tempdir().unwrap();
     let wanted = "no-such-guide-anywhere";
-    let mut s = spawn_sized(state.path(), &["show", wanted], SIZES[1]);
+    let mut s = spawn(state.path(), &["show", wanted], SIZES[1]);
     s.expect(expectrl::Eof);
     let screen = s.screen();
     assert_has(&screen, &["error:"]);
@@ -491,7 +477,7 @@ fn typed_text_wraps_between_words_while_it_is_typed() {
     // A question that fills the row at 50 columns: the text typed goes below, never past the
     // edge.
     let state = tempfile::tempdir().unwrap();
-    let mut s = permission_at_first_step(state.path(), "several-people", SIZES[1]);
+    let mut s = permission_at_first_step(state.path(), &[], "several-people", SIZES[1]);
     choose(&mut s, "Hand it to");
     s.expect("The email address you sign in to");
     let typed = "dana.ruiz@example-construction.com is mine but I also use another one";
@@ -513,7 +499,7 @@ fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
     for size in SIZES {
         let state = tempfile::tempdir().unwrap();
         // The device not known: every question answered "I don't know".
-        let mut s = spawn_sized(state.path(), &["fix", "photos"], size);
+        let mut s = spawn(state.path(), &["fix", "photos"], size);
         skip_questions(&mut s);
         let mut devices_offered = false;
         for step in 1..=4 {
@@ -554,7 +540,7 @@ fn each_step_fits_with_its_title_menu_and_one_devices_instructions() {
 #[test]
 fn handing_over_writes_a_ticket_with_the_steps_tried() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = permission_at_first_step(state.path(), "just-me", SIZES[0]);
+    let mut s = permission_at_first_step(state.path(), &[], "just-me", SIZES[0]);
     choose(&mut s, "Didn't help");
     s.expect("Step 2:");
     choose(&mut s, "and it to ");
@@ -577,7 +563,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
         &fieldfix::engine::diagnose(&library.context, guide, &Default::default()).questions[0];
     let q = library.question(guide, &first.id).unwrap();
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &["fix", "app"]);
+    let mut s = spawn(state.path(), &["fix", "app"], SIZES[0]);
     s.expect(q.ask.as_str());
     pick(&mut s, 0);
     s.expect("✔");
@@ -601,7 +587,7 @@ fn back_changes_an_earlier_answer_and_the_plan() {
 #[test]
 fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &fix_on_a_computer("rfi"));
+    let mut s = spawn(state.path(), &fix_on_a_computer("rfi"), SIZES[0]);
     let title = skip_questions(&mut s);
     assert!(title.starts_with("Step 1: "), "{title}");
     s.expect("Save and quit");
@@ -610,7 +596,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     assert_eq!(s.exit_code(), 130);
     assert_eq!(saved(state.path()).len(), 1);
 
-    let mut s = spawn(state.path(), &["fix", "--resume"]);
+    let mut s = spawn(state.path(), &["fix", "--resume"], SIZES[0]);
     s.expect("Picking up 'RFI not updating' where you left off");
     s.expect(title.as_str());
     s.expect("Save and quit");
@@ -620,7 +606,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 #[test]
 fn esc_at_a_text_prompt_saves_and_stops() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = permission_at_first_step(state.path(), "several-people", SIZES[0]);
+    let mut s = permission_at_first_step(state.path(), &[], "several-people", SIZES[0]);
     choose(&mut s, "and it to ");
     s.expect("Time to hand this");
     s.expect("›"); // the first detail's text prompt
@@ -639,11 +625,11 @@ fn esc_at_a_text_prompt_saves_and_stops() {
 fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
     for size in SIZES {
         let state = tempfile::tempdir().unwrap();
-        let mut first = spawn_sized(state.path(), &fix_on_a_computer("rfi"), size);
+        let mut first = spawn(state.path(), &fix_on_a_computer("rfi"), size);
         skip_questions(&mut first);
         // The second one starts while the first waits at its step: the first's session is
         // open there, so it is neither offered here nor replaced.
-        let mut second = spawn_sized(state.path(), &fix_on_a_computer("photos"), size);
+        let mut second = spawn(state.path(), &fix_on_a_computer("photos"), size);
         skip_questions(&mut second);
         let screen = second.screen();
         assert!(!screen.contains("unfinished"), "{size:?}:\n{screen}");
@@ -653,7 +639,7 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
         }
         assert_eq!(saved(state.path()).len(), 2, "both sessions are kept");
 
-        let mut resume = spawn_sized(state.path(), &["fix", "--resume"], size);
+        let mut resume = spawn(state.path(), &["fix", "--resume"], size);
         resume.expect("Which one do you want to pick up?");
         resume.expect(expectrl::Regex(
             r"(?s)(RFI not updating.*Photos not uploading)|(Photos not uploading.*RFI not updating)",
@@ -668,7 +654,11 @@ fn two_wizards_at_once_keep_both_sessions_and_resume_offers_both() {
 #[test]
 fn a_ticket_folder_that_does_not_exist_is_refused_before_the_first_question() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &["fix", "photos", "--ticket", "nowhere/t.md"]);
+    let mut s = spawn(
+        state.path(),
+        &["fix", "photos", "--ticket", "nowhere/t.md"],
+        SIZES[0],
+    );
     s.expect("does not exist");
     assert_eq!(s.exit_code(), 2);
     assert!(
@@ -828,7 +818,7 @@ fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
     let state = tempfile::tempdir().unwrap();
     let missing = state.path().join("company-guides");
     let missing = missing.to_str().unwrap();
-    let mut s = spawn(state.path(), &["--guides", missing]);
+    let mut s = spawn(state.path(), &["--guides", missing], SIZES[0]);
     s.expect("for the list");
     let screen = s.screen();
     assert_eq!(screen.matches("could not be loaded").count(), 1, "{screen}");
@@ -840,7 +830,7 @@ fn a_missing_company_folder_warns_once_and_the_wizard_goes_on() {
 fn none_of_these_on_the_list_writes_a_ticket_at_both_sizes() {
     for size in SIZES {
         let state = tempfile::tempdir().unwrap();
-        let mut s = spawn_sized(state.path(), &["fix"], size);
+        let mut s = spawn(state.path(), &["fix"], size);
         s.expect("What's going wrong?");
         s.send(ENTER);
         s.expect("Which problem is it?");
