@@ -271,11 +271,7 @@ fn new_never_overwrites_a_guide() {
             "names the file: {err}"
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), "id: gate-code # mine\n");
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "nothing else written"
-        );
+        assert_eq!(files(dir.path()).len(), 1, "nothing else written");
     }
 }
 
@@ -314,11 +310,7 @@ fn new_checks_the_id_and_title() {
         let err = fails(&["new", "gate", "--title", title, "--guides", folder], 2);
         assert!(err.contains("title"), "title {title:?}: {err}");
     }
-    assert_eq!(
-        fs::read_dir(dir.path()).unwrap().count(),
-        0,
-        "nothing was written"
-    );
+    assert!(files(dir.path()).is_empty(), "nothing was written");
 }
 
 #[test]

@@ -482,6 +482,12 @@ fn flags_win_over_the_answers_file() {
     assert_eq!(doc["tried"], json!(["check-signal", "switch-network"]));
 }
 
+/// The id of the first step of a plan.
+fn first_step(doc: &Value) -> String {
+    let steps = field(&doc["steps"], "id");
+    steps.into_iter().next().expect("a first step")
+}
+
 /// `diagnose photos --device ios ARGS --format json`.
 fn photos_on_ios(args: &[&str]) -> Value {
     let common = ["diagnose", "photos", "--device", "ios"];
@@ -491,10 +497,7 @@ fn photos_on_ios(args: &[&str]) -> Value {
 #[test]
 fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
     let base = photos_on_ios(&[]);
-    let first = base["steps"][0]["id"]
-        .as_str()
-        .expect("a first step")
-        .to_owned();
+    let first = first_step(&base);
     let checks = strings(&base["steps"][0]["checks"]);
     assert!(!checks.is_empty());
 
@@ -526,10 +529,7 @@ fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
 #[test]
 fn a_skipped_step_leaves_the_plan_but_keeps_its_causes() {
     let base = photos_on_ios(&[]);
-    let first = base["steps"][0]["id"]
-        .as_str()
-        .expect("a first step")
-        .to_owned();
+    let first = first_step(&base);
     let skipped = photos_on_ios(&["--skip", &first]);
     assert_eq!(skipped["skipped"], json!([first]));
     assert_eq!(skipped["tried"], json!([]));

@@ -138,6 +138,13 @@ fn walk_with(p: &mut Auto, request: &FixRequest, dir: &Path, format: Format) -> 
     .unwrap_or_else(|e| panic!("the walk failed: {e:#}\ntranscript:\n{}", p.transcript()))
 }
 
+/// The finished session is cleared from `dir`.
+#[track_caller]
+fn assert_cleared(dir: &Path) {
+    let saved = Store::at(dir).list().saved;
+    assert!(saved.is_empty(), "a finished session is cleared");
+}
+
 fn step_cards(transcript: &[String]) -> Vec<String> {
     transcript
         .iter()
@@ -176,10 +183,7 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
             .any(|l| l.contains("To keep it from coming back")),
         "prevention tips are shown"
     );
-    assert!(
-        Store::at(dir.path()).list().saved.is_empty(),
-        "a finished session is cleared"
-    );
+    assert_cleared(dir.path());
 }
 
 #[test]
@@ -499,10 +503,7 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
             "provide item {label:?} missing:\n{text}"
         );
     }
-    assert!(
-        Store::at(dir.path()).list().saved.is_empty(),
-        "the finished session is cleared"
-    );
+    assert_cleared(dir.path());
 }
 
 /// Two tickets in the same second never replace each other; JSON tickets carry the schema.
