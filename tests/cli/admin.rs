@@ -1184,7 +1184,7 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
         "Procore support"
     );
     assert_eq!(guide["escalate"]["origin"], "company");
-    let builtin = fieldfix::guides::load(None).unwrap();
+    let builtin = crate::support::library();
     let original = builtin.guide("permission-denied").unwrap();
     assert_eq!(
         guide["escalate"]["provide"].as_array().unwrap().len(),

@@ -5,34 +5,21 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::path::{Path, PathBuf};
 
-use fieldfix::commands::DiagnoseRequest;
 use fieldfix::engine::{self, Situation};
 use fieldfix::guides::{self, Library, model::Guide};
 use fieldfix::outcomes::{Ending, Record, StepOutcome, StepResult, guide_hash};
-use fieldfix::output::Format;
+use fieldfix::wizard::FixRequest;
 use fieldfix::wizard::session::Store;
-use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
 use crate::support::{
-    Auto, Rng, Scripted, Test, assert_has, assert_lacks, by_id, pick, quit_at_input,
+    Auto, CONTEXT, Rng, Scripted, Test, assert_has, assert_lacks, by_id, library, pick,
+    quit_at_input, request, walk_in,
 };
-
-fn library() -> Library {
-    guides::load(None).expect("built-in guides load")
-}
 
 fn photos_request(no_log: bool) -> FixRequest {
     FixRequest {
-        diagnose: DiagnoseRequest {
-            guide: Some("photos".to_owned()),
-            answers: [("device", "ios"), ("network", "weak"), ("scope", "just-me")]
-                .iter()
-                .map(|(q, v)| (q.to_string(), v.to_string()))
-                .collect(),
-            ..DiagnoseRequest::default()
-        },
         no_log,
-        ..FixRequest::default()
+        ..request(Some("photos"), &CONTEXT)
     }
 }
 
@@ -47,12 +34,7 @@ fn wizard(dir: &Path, request: &FixRequest, steps: &[&'static str]) -> Vec<Strin
         }),
         quit_at_input(),
     );
-    let tickets = TicketPlan {
-        path: None,
-        dir: dir.to_owned(),
-        format: Format::Markdown,
-    };
-    walk(&library(), request, &tickets, &mut p, &Store::at(dir)).expect("the walk ends");
+    walk_in(&library(), request, dir, &mut p).expect("the walk ends");
     p.inner.transcript
 }
 

@@ -346,7 +346,7 @@ fn a_description_on_the_first_screen_starts_the_guide_then_didnt_help_then_fixed
     // Only the questions that pay, the shared ones included: "I don't know" moves nothing, so
     // the wizard asks exactly the questions `diagnose` values for an iPad, not every question
     // that applies (before the engine valued them it asked them all).
-    let library = fieldfix::guides::load(None).unwrap();
+    let library = crate::support::library();
     let guide = library.guide("photos-not-uploading").unwrap();
     let mut ipad = fieldfix::engine::Situation::default();
     ipad.answers.insert("device".into(), "ios".into());
@@ -557,7 +557,7 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
 #[test]
 fn back_changes_an_earlier_answer_and_the_plan() {
     // The first question is the one the engine values most, whichever that is.
-    let library = fieldfix::guides::load(None).unwrap();
+    let library = crate::support::library();
     let guide = library.guide("app-not-working").unwrap();
     let first =
         &fieldfix::engine::diagnose(&library.context, guide, &Default::default()).questions[0];

@@ -3,44 +3,16 @@
 
 use std::path::Path;
 
-use fieldfix::commands::DiagnoseRequest;
 use fieldfix::guides::model::Target;
 use fieldfix::guides::{self, Library};
 use fieldfix::output::Format;
-use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
 use crate::support::{
-    Auto, Policy, ScriptPrompter, Scripted, Test, assert_has, assert_lacks, by_id, enter_at_input,
-    pick, quit_at_input, read_json, typed,
+    Auto, CONTEXT, Policy, ScriptPrompter, Scripted, Test, assert_has, assert_lacks, by_id,
+    enter_at_input, library, pick, quit_at_input, read_json, request, tickets, typed, walk_in,
 };
-
-fn library() -> Library {
-    guides::load(None).expect("built-in guides load")
-}
-
-fn request(guide: Option<&str>, answers: &[(&str, &str)]) -> FixRequest {
-    FixRequest {
-        diagnose: DiagnoseRequest {
-            guide: guide.map(str::to_owned),
-            answers: answers
-                .iter()
-                .map(|(q, v)| (q.to_string(), v.to_string()))
-                .collect(),
-            ..DiagnoseRequest::default()
-        },
-        ..FixRequest::default()
-    }
-}
-
-fn tickets(dir: &Path, format: Format) -> TicketPlan {
-    TicketPlan {
-        path: None,
-        dir: dir.to_owned(),
-        format,
-    }
-}
 
 /// `guide` on a computer with a good connection, just me.
 fn on_a_computer(guide: &str) -> FixRequest {
@@ -58,8 +30,6 @@ fn on_a_computer_for(guide: &str, scope: &str) -> FixRequest {
         ],
     )
 }
-
-const CONTEXT: [(&str, &str); 3] = [("device", "ios"), ("network", "weak"), ("scope", "just-me")];
 
 /// Runs the wizard on a fixed script; returns the ending, the transcript and unused answers.
 fn run(
@@ -91,22 +61,6 @@ fn run_to_save(request: &FixRequest, script: Vec<Scripted>, dir: &Path) -> Strin
     let text = transcript.join("\n");
     assert_eq!(ending, Ending::Saved, "{text}");
     text
-}
-
-/// [`walk`] on `lib` in `dir`, the state folder that also takes the tickets, in Markdown.
-fn walk_in(
-    lib: &Library,
-    request: &FixRequest,
-    dir: &Path,
-    p: &mut dyn Prompter,
-) -> anyhow::Result<Ending> {
-    walk(
-        lib,
-        request,
-        &tickets(dir, Format::Markdown),
-        p,
-        &Store::at(dir),
-    )
 }
 
 /// A request to resume the saved session.
@@ -699,15 +653,10 @@ fn back_from_the_first_step_returns_to_the_last_question() {
 /// Walks `req` to its first step and quits there, on `tickets`.
 fn save_at_first_step(req: &FixRequest, dir: &Path, tickets: &TicketPlan) -> Vec<String> {
     let mut p = Auto::new(
-        Box::new(|prompt, _| {
-            if prompt == "How did it go?" || prompt.starts_with("Resume it") {
-                return if prompt == "How did it go?" {
-                    Scripted::Quit
-                } else {
-                    pick("Keep it for later")
-                };
-            }
-            pick("I don't know")
+        Box::new(|prompt, _| match prompt {
+            "How did it go?" => Scripted::Quit,
+            _ if prompt.starts_with("Resume it") => pick("Keep it for later"),
+            _ => pick("I don't know"),
         }),
         quit_at_input(),
     );

@@ -1,10 +1,66 @@
-//! [`Auto`], a scripted prompter that decides each answer when it is asked (from the prompt
-//! and the items offered), for walks whose length a test does not fix in advance.
+//! Walking the wizard in a test: [`Auto`], a scripted prompter that decides each answer when
+//! it is asked (from the prompt and the items offered), for walks whose length a test does not
+//! fix in advance, and the requests, ticket plans and library the walks use.
 
-use fieldfix::output::Paint;
+use std::path::Path;
+
+use fieldfix::commands::DiagnoseRequest;
+use fieldfix::guides::Library;
+use fieldfix::output::{Format, Paint};
 use fieldfix::wizard::prompt::Prompter;
+use fieldfix::wizard::session::Store;
+use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
 use crate::support::{ScriptPrompter, Scripted};
+
+/// The shared questions answered: an iPhone, a weak connection, just me.
+pub const CONTEXT: [(&str, &str); 3] =
+    [("device", "ios"), ("network", "weak"), ("scope", "just-me")];
+
+/// The built-in guides.
+pub fn library() -> Library {
+    fieldfix::guides::load(None).expect("built-in guides load")
+}
+
+/// `fix GUIDE` with `answers` given by flags.
+pub fn request(guide: Option<&str>, answers: &[(&str, &str)]) -> FixRequest {
+    FixRequest {
+        diagnose: DiagnoseRequest {
+            guide: guide.map(str::to_owned),
+            answers: answers
+                .iter()
+                .map(|(q, v)| (q.to_string(), v.to_string()))
+                .collect(),
+            ..DiagnoseRequest::default()
+        },
+        ..FixRequest::default()
+    }
+}
+
+/// Tickets in `dir`, named by fieldfix, in `format`.
+pub fn tickets(dir: &Path, format: Format) -> TicketPlan {
+    TicketPlan {
+        path: None,
+        dir: dir.to_owned(),
+        format,
+    }
+}
+
+/// [`walk`] on `lib` in `dir`, the state folder that also takes the tickets, in Markdown.
+pub fn walk_in(
+    lib: &Library,
+    request: &FixRequest,
+    dir: &Path,
+    p: &mut dyn Prompter,
+) -> anyhow::Result<Ending> {
+    walk(
+        lib,
+        request,
+        &tickets(dir, Format::Markdown),
+        p,
+        &Store::at(dir),
+    )
+}
 
 /// Picks the first item that contains `text`.
 pub fn pick(text: &str) -> Scripted {
