@@ -659,11 +659,10 @@ fn names_with_direction_controls_fail_and_folders_are_not_files() {
     let out = Test::new()
         .state(state.path())
         .args(["preflight", "up"])
-        .output();
-    let text = out.stdout.as_str();
-    assert_eq!(out.code, 1, "{text}");
+        .status(1)
+        .run();
     assert_has(
-        text,
+        &out.stdout,
         &[
             "rtl\\u{202e}txt.exe",
             "change the direction",

@@ -357,17 +357,13 @@ fn the_log_rotates_past_its_cap_and_outcomes_reads_both_files() {
 
 /// `fieldfix outcomes --format json` in `dir`.
 fn outcomes_json(dir: &Path) -> serde_json::Value {
-    let out = Test::new()
-        .state(dir)
-        .args(["outcomes", "--format", "json"]);
-    out.run().json()
+    let args = ["outcomes", "--format", "json"];
+    Test::new().state(dir).args(args).run().json()
 }
 
 /// Runs fieldfix in `dir` with `args`; it must exit 2 (usage error). Its stderr.
 fn usage_error(dir: &Path, args: &[&str]) -> String {
-    let out = Test::new().state(dir).args(args).output();
-    assert_eq!(out.code, 2, "{args:?}");
-    out.stderr.clone()
+    Test::new().state(dir).args(args).status(2).run().stderr
 }
 
 #[test]

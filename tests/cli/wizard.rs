@@ -248,9 +248,7 @@ fn enter_on_the_first_screen_lists_the_problems_by_title() {
 
 #[test]
 fn diagnose_describe_answers_the_shared_questions_it_mentions() {
-    let state = tempfile::tempdir().unwrap();
-    let out = Test::new()
-        .state(state.path())
+    let json = Test::new()
         .args([
             "diagnose",
             "photos",
@@ -258,9 +256,8 @@ fn diagnose_describe_answers_the_shared_questions_it_mentions() {
             "pics stuck on my Galaxy, no signal",
         ])
         .args(["--network", "weak", "--format", "json"])
-        .output();
-    assert_eq!(out.code, 0);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        .run()
+        .json();
     let answers = json["answers"].to_string();
     assert_has(&answers, &["android"]);
     assert!(
@@ -278,16 +275,12 @@ fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
         ("photos not uploadng", "photos-not-uploading"),
     ] {
         for command in ["show", "diagnose"] {
-            let out = Test::new()
+            Test::new()
                 .state(state.path())
                 .args([command, name])
-                .output();
-            assert_eq!(out.code, 2);
-            let err = out.stderr.as_str();
-            assert!(
-                err.contains(&format!("did you mean `{meant}`")),
-                "{command} {name}: {err}"
-            );
+                .status(2)
+                .stderr_contains(format!("did you mean `{meant}`"))
+                .run();
         }
     }
 }
@@ -1828,11 +1821,11 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
         p.transcript
     );
     // Nor discarded from under it.
-    let out = Test::new()
+    Test::new()
         .env("FIELDFIX_STATE_DIR", dir.path())
         .args(["sessions", "discard", &id])
-        .output();
-    assert_eq!(out.code, 2, "{}", out.stderr);
+        .status(2)
+        .run();
     assert!(store.path(&id).exists());
     // Once the first lets go, it can be resumed.
     drop(held);

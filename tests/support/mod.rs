@@ -1,6 +1,7 @@
-//! Shared helpers of both test targets (`cli` and `library` include this folder): running the
-//! binary ([`Test`]), temporary guide folders, small guides and the edits and location markers
-//! the validator tests use, and hand-made model guides for the engine tests.
+//! Shared helpers of the test targets (`cli`, `library` and `web` include this folder): running
+//! the binary ([`Test`]), walking the wizard ([`Auto`]), temporary guide folders, small guides
+//! and the edits and location markers the validator tests use, reading JSON output, and
+//! hand-made model guides for the engine tests.
 
 #![allow(dead_code)]
 
