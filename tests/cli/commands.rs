@@ -993,8 +993,6 @@ fn version_prints_the_package_and_guides_versions() {
 
 #[cfg(unix)]
 mod pipes {
-    use std::process::Stdio;
-
     use crate::support::Test;
 
     #[test]
@@ -1008,20 +1006,7 @@ mod pipes {
             "search photos --format json",
         ] {
             let args = crate::support::words(line);
-            // The reading end is closed before fieldfix starts, so its first write fails, as
-            // it does in `fieldfix list | head -1` once `head` has exited. (A real `head`
-            // usually reads everything first: small outputs fit in the pipe's buffer.)
-            let (reader, writer) = std::io::pipe().expect("pipe");
-            drop(reader);
-            let out = Test::new()
-                .state(state.path())
-                .args(&args)
-                .command()
-                .stdin(Stdio::null())
-                .stderr(Stdio::piped())
-                .stdout(writer)
-                .output()
-                .expect("fieldfix runs");
+            let out = Test::new().state(state.path()).args(&args).closed_pipe();
             assert_eq!(
                 out.status.code(),
                 Some(0),

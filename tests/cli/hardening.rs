@@ -492,16 +492,8 @@ fn pipes_and_devices_are_refused_naming_the_file() {
 
 /// Runs fieldfix with its stdout closed by the reader before anything is read; the exit code.
 fn exit_with_closed_pipe(state: &Path, args: &[&str]) -> Option<i32> {
-    let mut child = Test::new()
-        .state(state)
-        .args(args)
-        .command()
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    child.wait().unwrap().code()
+    let out = Test::new().state(state).args(args).closed_pipe();
+    out.status.code()
 }
 
 #[test]

@@ -199,6 +199,20 @@ impl Test {
         cmd
     }
 
+    /// Runs the command with stdout a pipe whose reading end is closed before fieldfix starts,
+    /// so its first write fails as it does in `fieldfix list | head -1` once `head` has exited
+    /// (a real `head` usually reads everything first: small outputs fit in the pipe's buffer).
+    /// Returns how it ended and its stderr; stdin is empty.
+    pub fn closed_pipe(self) -> std::process::Output {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let mut cmd = self.command();
+        cmd.stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .stdout(writer);
+        cmd.output().expect("fieldfix runs")
+    }
+
     /// Runs the command, checks its exit code and output, and returns them.
     #[track_caller]
     pub fn run(self) -> Output {
