@@ -2,7 +2,7 @@
 //! summarises and exports it, `fieldfix tune` learns better numbers from many logs and writes
 //! overrides that validate.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use fieldfix::engine::{self, Situation};
@@ -12,8 +12,7 @@ use fieldfix::wizard::FixRequest;
 use fieldfix::wizard::session::Store;
 
 use crate::support::{
-    Auto, CONTEXT, Rng, Scripted, Test, assert_has, assert_lacks, by_id, library, pick,
-    quit_at_input, request, walk_in,
+    Auto, CONTEXT, Rng, Test, assert_has, assert_lacks, by_id, library, request, walk_in,
 };
 
 fn photos_request(no_log: bool) -> FixRequest {
@@ -23,17 +22,10 @@ fn photos_request(no_log: bool) -> FixRequest {
     }
 }
 
-/// Runs the wizard on the photos guide in `dir` (its state folder and ticket folder): "I don't
-/// know" to every question, the next of `steps` at every step (then Esc), Esc to anything typed.
+/// Runs the wizard on the photos guide in `dir` (its state folder and ticket folder) with
+/// [`Auto::in_turn`]`(steps)`; what it showed.
 fn wizard(dir: &Path, request: &FixRequest, steps: &[&'static str]) -> Vec<String> {
-    let mut steps: VecDeque<&str> = steps.iter().copied().collect();
-    let mut p = Auto::new(
-        Box::new(move |prompt, _| match prompt {
-            "How did it go?" => steps.pop_front().map_or(Scripted::Quit, pick),
-            _ => pick("I don't know"),
-        }),
-        quit_at_input(),
-    );
+    let mut p = Auto::in_turn(steps);
     walk_in(&library(), request, dir, &mut p).expect("the walk ends");
     p.inner.transcript
 }

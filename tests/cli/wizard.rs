@@ -1841,19 +1841,7 @@ fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
     // A file where the state folder should be: nothing can be saved there.
     let state = dir.path().join("state");
     std::fs::write(&state, "").unwrap();
-    let mut p = Auto::first_then("Didn't help", pick("Didn't help"));
-    let mut steps = 0;
-    p.select = Box::new(move |prompt, _| {
-        if prompt != "How did it go?" {
-            return pick("I don't know");
-        }
-        steps += 1;
-        if steps < 3 {
-            pick("Didn't help")
-        } else {
-            Scripted::Quit
-        }
-    });
+    let mut p = Auto::in_turn(&["Didn't help", "Didn't help"]);
     let ending = walk(
         &library(),
         &on_a_computer("rfi"),

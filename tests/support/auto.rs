@@ -145,6 +145,19 @@ impl Auto {
         )
     }
 
+    /// "I don't know" to questions, the next of `steps` at each step, then Esc; Esc to
+    /// anything typed.
+    pub fn in_turn(steps: &[&'static str]) -> Self {
+        let mut steps: std::collections::VecDeque<&str> = steps.iter().copied().collect();
+        Auto::new(
+            Box::new(move |prompt, _| match prompt {
+                "How did it go?" => steps.pop_front().map_or(Scripted::Quit, pick),
+                _ => pick("I don't know"),
+            }),
+            quit_at_input(),
+        )
+    }
+
     /// "I don't know" to questions, `step` at every step.
     pub fn steps(step: Scripted, input: Policy) -> Self {
         Auto::new(
