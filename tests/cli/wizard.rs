@@ -111,7 +111,7 @@ fn step_cards(transcript: &[String]) -> Vec<String> {
 fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
     let dir = tempfile::tempdir().unwrap();
     let req = request(Some("photos"), &CONTEXT);
-    let mut p = Auto::first_then("Didn't help", pick("Fixed it"));
+    let mut p = Auto::in_turn(&["Didn't help", "Fixed it"]);
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = &p.inner.transcript;
     assert_eq!(ending, Ending::Fixed);
@@ -617,7 +617,7 @@ fn every_yes_question_can_be_answered_no() {
 #[test]
 fn back_from_the_first_step_returns_to_the_last_question() {
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::first_then("Back", Scripted::Quit);
+    let mut p = Auto::in_turn(&["Back"]);
     walk_with(
         &mut p,
         &on_a_computer("permission"),
@@ -1636,27 +1636,14 @@ fn steps_of_a_guide_switched_away_from_carry_its_title_in_the_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
     let photos = lib.guide("photos-not-uploading").unwrap().title.clone();
-    let mut steps = 0;
-    let mut p = Auto::new(
-        Box::new(move |prompt, _| {
-            if prompt != "How did it go?" {
-                return pick("I don't know");
-            }
-            steps += 1;
-            pick(match steps {
-                1 => "Didn't help",
-                2 => "It's a different problem",
-                _ => "and it to ",
-            })
-        }),
-        Box::new(|prompt, _| {
-            if prompt.starts_with("What's going wrong") {
-                typed("permission denied when I open the drawings")
-            } else {
-                typed("")
-            }
-        }),
-    );
+    let mut p = Auto::in_turn(&["Didn't help", "It's a different problem", "and it to "]);
+    p.input = Box::new(|prompt, _| {
+        typed(if prompt.starts_with("What's going wrong") {
+            "permission denied when I open the drawings"
+        } else {
+            ""
+        })
+    });
     let ending = walk_with(
         &mut p,
         &request(Some("photos"), &CONTEXT),

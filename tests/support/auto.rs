@@ -126,25 +126,6 @@ impl Auto {
         Box::new(move |_, _| script.pop_front().unwrap_or(Scripted::Quit))
     }
 
-    /// "I don't know" to questions, `first` at the first step, `then` at every later one.
-    pub fn first_then(first: &'static str, then: Scripted) -> Self {
-        let mut steps = 0;
-        Auto::new(
-            Box::new(move |prompt, _| {
-                if prompt != "How did it go?" {
-                    return pick("I don't know");
-                }
-                steps += 1;
-                if steps == 1 {
-                    pick(first)
-                } else {
-                    then.clone()
-                }
-            }),
-            quit_at_input(),
-        )
-    }
-
     /// "I don't know" to questions, the next of `steps` at each step, then Esc; Esc to
     /// anything typed.
     pub fn in_turn(steps: &[&'static str]) -> Self {
