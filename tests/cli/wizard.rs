@@ -989,14 +989,7 @@ fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
                     ("scope", "just-me"),
                 ],
             );
-            let mut p = Auto::new(
-                Box::new(move |prompt, _| match prompt {
-                    "How did it go?" => pick(step),
-                    "Did you do this step?" => pick("Yes, I did it"),
-                    _ => pick("I don't know"),
-                }),
-                enter_at_input(),
-            );
+            let mut p = Auto::steps(pick(step), enter_at_input());
             let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
             match (step, &ending) {
                 ("Fixed it", Ending::Fixed) => {}
@@ -1369,14 +1362,7 @@ fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
             let dir = tempfile::tempdir().unwrap();
             let answers: Vec<(&str, &str)> = device.map(|d| ("device", d)).into_iter().collect();
             let req = request(Some(&guide.id), &answers);
-            let mut p = Auto::new(
-                Box::new(|prompt, _| match prompt {
-                    "How did it go?" => pick("Didn't help"),
-                    "Did you do this step?" => pick("Yes"),
-                    _ => pick("I don't know"),
-                }),
-                quit_at_input(),
-            );
+            let mut p = Auto::steps(pick("Didn't help"), quit_at_input());
             walk_with(&mut p, &req, dir.path(), Format::Markdown);
             for menu in p.menus_at("How did it go?") {
                 for (i, label) in FIXED_ENTRIES.iter().enumerate() {

@@ -139,15 +139,14 @@ impl Auto {
         )
     }
 
-    /// "I don't know" to questions, `step` at every step.
+    /// "I don't know" to questions, `step` at every step, and yes when asked whether a step
+    /// was done.
     pub fn steps(step: Scripted, input: Policy) -> Self {
         Auto::new(
-            Box::new(move |prompt, _| {
-                if prompt == "How did it go?" {
-                    step.clone()
-                } else {
-                    pick("I don't know")
-                }
+            Box::new(move |prompt, _| match prompt {
+                "How did it go?" => step.clone(),
+                "Did you do this step?" => pick("Yes, I did it"),
+                _ => pick("I don't know"),
             }),
             input,
         )
