@@ -433,19 +433,17 @@ fn the_device_answer_picks_the_step_lines() {
 
 #[test]
 fn answers_files_in_yaml_and_json_mean_the_same_as_flags() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("answers.yaml"),
+    let dir = GuideDir::new();
+    dir.write(
+        "answers.yaml",
         "# a site's usual answers\ndevice: ios\nnetwork: weak\nwhat-happens: stall\n\
          tried: [check-signal]\nskipped: [reduce-size]\n",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.path().join("answers.json"),
+    );
+    dir.write(
+        "answers.json",
         r#"{"device": "ios", "network": "weak", "what-happens": "stall",
             "tried": ["check-signal"], "skipped": ["reduce-size"]}"#,
-    )
-    .expect("write");
+    );
     let in_dir = |args: &[&str]| parse(&ok_in(dir.path(), args), args);
     let flags = in_dir(&words(
         "diagnose photos --device ios --network weak -a what-happens=stall \
@@ -464,12 +462,9 @@ fn answers_files_in_yaml_and_json_mean_the_same_as_flags() {
 
 #[test]
 fn flags_win_over_the_answers_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    std::fs::write(
-        dir.path().join("answers.yaml"),
-        "device: ios\nnetwork: weak\ntried: [check-signal]\n",
-    )
-    .expect("write");
+    let dir = GuideDir::new();
+    let answers = "device: ios\nnetwork: weak\ntried: [check-signal]\n";
+    dir.write("answers.yaml", answers);
     let args = words(
         "diagnose photos --answers answers.yaml --device android --tried switch-network \
          --format json",
@@ -640,16 +635,14 @@ fn a_malformed_answer_is_a_usage_error() {
 
 #[test]
 fn a_broken_answers_file_is_a_usage_error_naming_file_and_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let write =
-        |name: &str, text: &str| std::fs::write(dir.path().join(name), text).expect("write");
-    write("unclosed.yaml", "device: ios\nnetwork: \"weak\n");
-    write(
+    let dir = GuideDir::new();
+    dir.write("unclosed.yaml", "device: ios\nnetwork: \"weak\n");
+    dir.write(
         "comma.json",
         "{\"device\": \"ios\"\n \"network\": \"weak\"}\n",
     );
-    write("not-a-list.yaml", "device: ios\ntried: check-signal\n");
-    write("typo.yaml", "devcie: ios\n");
+    dir.write("not-a-list.yaml", "device: ios\ntried: check-signal\n");
+    dir.write("typo.yaml", "devcie: ios\n");
 
     for file in ["unclosed.yaml", "comma.json"] {
         let err = fails_in(dir.path(), &["diagnose", "photos", "--answers", file], 2);

@@ -136,7 +136,7 @@ pub fn assert_printable(what: &str, bytes: &[u8]) {
     }
 }
 
-/// A temporary folder that holds guide files.
+/// A temporary folder that holds guide files (or other input files, such as answers).
 pub struct GuideDir {
     pub dir: tempfile::TempDir,
 }
