@@ -1,6 +1,6 @@
 //! The diagnosis engine through its public API: hand-made guides built as model values (see the
-//! builders in `support.rs`) for each rule, the real built-in guides for properties, and a brute
-//! force check that the step order is the cheapest one under the single-fault model.
+//! builders in tests/support/model.rs) for each rule, the real built-in guides for properties,
+//! and a brute force check that the step order is the cheapest one under the single-fault model.
 
 use std::collections::BTreeSet;
 use std::sync::LazyLock;
@@ -30,6 +30,7 @@ fn probs(guide: &Guide, situation: &Situation) -> Vec<f64> {
     engine::probabilities(guide, situation)
 }
 
+/// Owned copies of `list`, as the model and the errors hold ids.
 fn ids(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
@@ -51,6 +52,14 @@ fn with_causes(id: &str, causes: &[(&str, f64)]) -> GuideBuilder {
         .fold(GuideBuilder::new(id), |g, (c, likelihood)| {
             g.cause(cause(c, *likelihood))
         })
+}
+
+/// `step`, tried only once `prerequisite` was.
+fn after(prerequisite: &str, step: Step) -> Step {
+    Step {
+        after: vec![prerequisite.to_owned()],
+        ..step
+    }
 }
 
 /// A step that always works when its cause is the one.
@@ -561,10 +570,7 @@ fn prerequisites_come_first() {
         .step(step("prepare", 20.0, &["a"]))
         .step(step("middle", 5.0, &["b"]))
         // ... but the best step needs it first.
-        .step(Step {
-            after: vec!["prepare".into()],
-            ..step("best", 1.0, &["c"])
-        })
+        .step(after("prepare", step("best", 1.0, &["c"])))
         .build();
     // The chain prepare + best is worth (0.09 + 0.72) / 21 = 0.039 a minute, more than middle
     // (0.09 / 5 = 0.018): the slow prerequisite inherits the value of what it unlocks.
@@ -593,10 +599,7 @@ fn prerequisites_come_first() {
             ..step("prepare", 20.0, &["a"])
         })
         .step(step("middle", 5.0, &["b"]))
-        .step(Step {
-            after: vec!["prepare".into()],
-            ..step("best", 1.0, &["c"])
-        })
+        .step(after("prepare", step("best", 1.0, &["c"])))
         .build();
     let plan = diagnose(&guide, &answers(&[("device", "computer")]));
     assert_eq!(step_ids(&plan), ["best", "middle"]);
@@ -608,10 +611,7 @@ fn a_prerequisite_for_ruled_out_causes_does_not_hold_back_its_dependents() {
         .question(question("q", &[("no-a", rules_out(&["a"]))]))
         .step(step("prepare", 1.0, &["a"]))
         .step(step("other", 5.0, &["b"]))
-        .step(Step {
-            after: vec!["prepare".into()],
-            ..step("best", 1.0, &["c"])
-        })
+        .step(after("prepare", step("best", 1.0, &["c"])))
         .build();
     let plan = diagnose(&guide, &Situation::default());
     assert_eq!(step_ids(&plan), ["prepare", "best", "other"]);

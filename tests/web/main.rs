@@ -297,19 +297,14 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
 /// Answers the question shown with its option `pick` (counting "I don't know" after the
 /// options, round and round); the value as `diagnose -a` takes it.
 fn answer(b: &Browser, pick: usize) -> String {
-    let values = b.js("return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });");
-    let values: Vec<&str> = values
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let script = "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });";
+    let values: Vec<String> = serde_json::from_value(b.js(script)).unwrap();
     match values.get(pick % (values.len() + 1)) {
         Some(value) => {
             b.click(&format!(
                 "button[data-action=answer][data-value=\"{value}\"]"
             ));
-            (*value).to_owned()
+            value.clone()
         }
         None => {
             b.click("button[data-action=dont-know]");

@@ -15,16 +15,7 @@ use fieldfix_engine::walk::{card, next};
 /// The steps recorded in the walk the page keeps: (step, result).
 fn recorded(b: &Browser) -> Vec<(String, String)> {
     let log = b.js("var s = JSON.parse(localStorage.getItem('fieldfix-wizard-v2')); return s.state.log.map(function (o) { return [o.step, o.result]; });");
-    log.as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o[0].as_str().unwrap().to_owned(),
-                o[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    serde_json::from_value(log).unwrap()
 }
 
 /// On an iPhone, to the first step of `guide` that can lose unsynced work: "I don't know" to
