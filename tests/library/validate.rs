@@ -75,11 +75,11 @@ impl Row {
         self.error_at(file, at, words)
     }
 
-    /// [`Row::error`] for each (marked, words) in `file`, the one word its message must contain.
-    fn errors(self, file: &str, list: &[(&str, &str)]) -> Self {
-        list.iter().fold(self, |row, (marked, words)| {
-            row.error(file, marked, &[words])
-        })
+    /// [`Row::error`] for each (marked, words) of the table, all in `file`.
+    fn errors(self, file: &str, table: &[(&str, &[&str])]) -> Self {
+        table
+            .iter()
+            .fold(self, |row, (marked, words)| row.error(file, marked, words))
     }
 
     /// An error in `file` at the `|` of the `nth` occurrence of `marked`.
@@ -453,30 +453,15 @@ fn id_format() -> Vec<Row> {
                 ],
             )
             .error_at("Bad_Guide.yaml", (1, 5), &["guide id `Bad_Guide`", invalid])
-            .error(
+            .errors(
                 "Bad_Guide.yaml",
-                "- id: |Second",
-                &["cause id `Second`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- id: |fix--first",
-                &["step id `fix--first`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- value: |two-",
-                &["option value `two-`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- id: |which one",
-                &["question id `which one`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- id: |-project",
-                &["provide id `-project`", invalid],
+                &[
+                    ("- id: |Second", &["cause id `Second`", invalid]),
+                    ("- id: |fix--first", &["step id `fix--first`", invalid]),
+                    ("- value: |two-", &["option value `two-`", invalid]),
+                    ("- id: |which one", &["question id `which one`", invalid]),
+                    ("- id: |-project", &["provide id `-project`", invalid]),
+                ],
             ),
         Row::new("file names starting with an underscore are reserved")
             .file("_draft.yaml", &minimal_guide("draft"))
@@ -520,15 +505,15 @@ fn references() -> Vec<Row> {
             .errors(
                 "causes.yaml",
                 &[
-                    ("|firts", "unknown cause in `fixes`: `firts` (did you mean `first`?)"),
-                    ("|secnd", "unknown cause in `raises`: `secnd` (did you mean `second`?)"),
+                    ("|firts", &["unknown cause in `fixes`: `firts` (did you mean `first`?)"]),
+                    ("|secnd", &["unknown cause in `raises`: `secnd` (did you mean `second`?)"]),
                     (
                         "|nothing-like-it",
-                        "unknown cause in `lowers`: `nothing-like-it` (known: first, second)",
+                        &["unknown cause in `lowers`: `nothing-like-it` (known: first, second)"],
                     ),
-                    ("|thrid", "unknown cause in `rules_out`: `thrid`"),
-                    ("causes: [|gone]", "unknown cause in prevention tip: `gone`"),
-                    ("|frist", "unknown cause in `lowers`: `frist` (did you mean `first`?)"),
+                    ("|thrid", &["unknown cause in `rules_out`: `thrid`"]),
+                    ("causes: [|gone]", &["unknown cause in prevention tip: `gone`"]),
+                    ("|frist", &["unknown cause in `lowers`: `frist` (did you mean `first`?)"]),
                 ],
             ),
     ]
@@ -561,22 +546,20 @@ fn references_to_questions() -> Vec<Row> {
             .errors(
                 "conditions.yaml",
                 &[
-                    ("{ |wich", "`when` names unknown question `wich` (did you mean `which`?)"),
-                    ("|three", "unknown value of `which`: `three`"),
-                    ("|iphone", "unknown value of `device`: `iphone`"),
-                    ("|network: []", "`when: network` lists no values"),
+                    ("{ |wich", &["`when` names unknown question `wich` (did you mean `which`?)"]),
+                    ("|three", &["unknown value of `which`: `three`"]),
+                    ("|iphone", &["unknown value of `device`: `iphone`"]),
+                    ("|network: []", &["`when: network` lists no values"]),
                     (
                         "|netwrk",
-                        "`context` names unknown context question `netwrk` (did you mean `network`?)",
+                        &[
+                            "`context` names unknown context question `netwrk` (did you mean `network`?)",
+                        ],
                     ),
-                ],
-            )
-            .error(
-                "conditions.yaml",
-                "|everyone",
-                &[
-                    "`scope` has no value `everyone`",
-                    "(valid: just-me, several-people)",
+                    (
+                        "|everyone",
+                        &["`scope` has no value `everyone`", "(valid: just-me, several-people)"],
+                    ),
                 ],
             ),
     ]
@@ -604,32 +587,30 @@ fn references_to_steps_and_guides() -> Vec<Row> {
                 &[
                     (
                         "|fix-frist",
-                        "unknown step in `after`: `fix-frist` (did you mean `fix-first`?)",
+                        &["unknown step in `after`: `fix-frist` (did you mean `fix-first`?)"],
                     ),
                     (
                         "|permision-denied",
-                        "unknown guide in `see`: `permision-denied` (did you mean `permission-denied`?)",
+                        &[
+                            "unknown guide in `see`: `permision-denied` (did you mean `permission-denied`?)",
+                        ],
                     ),
                     (
                         "|sync-eror",
-                        "unknown guide in `related`: `sync-eror` (did you mean `sync-error`?)",
+                        &["unknown guide in `related`: `sync-eror` (did you mean `sync-error`?)"],
                     ),
                 ],
             )
             // No near miss: the known guides are listed instead.
-            .error(
+            .errors(
                 "links.yaml",
-                "|zzzz",
                 &[
-                    "unknown guide in `related`: `zzzz` (known: ",
-                    "sync-error",
-                    "links",
+                    (
+                        "|zzzz",
+                        &["unknown guide in `related`: `zzzz` (known: ", "sync-error", "links"],
+                    ),
+                    ("see: |links", &["guide `links` links to itself"]),
                 ],
-            )
-            .error(
-                "links.yaml",
-                "see: |links",
-                &["guide `links` links to itself"],
             ),
         Row::new("a guide may link to another guide of the same folder")
             .guide("one", &[("related: []", "related: [two]")])
@@ -665,10 +646,10 @@ fn causes_and_steps() -> Vec<Row> {
                 &[
                     (
                         "- id: |third",
-                        "no step fixes cause `third`: add it to the `fixes:` of a step",
+                        &["no step fixes cause `third`: add it to the `fixes:` of a step"],
                     ),
-                    ("- id: |look-around", "step `look-around` fixes nothing"),
-                    ("- id: |empty-list", "step `empty-list` fixes nothing"),
+                    ("- id: |look-around", &["step `look-around` fixes nothing"]),
+                    ("- id: |empty-list", &["step `empty-list` fixes nothing"]),
                 ],
             ),
     ]
@@ -708,14 +689,17 @@ fn step_cycles() -> Vec<Row> {
                 &[
                     (
                         "- id: |b\n",
-                        "steps wait on each other in a cycle: b -> a -> c -> b",
+                        &["steps wait on each other in a cycle: b -> a -> c -> b"],
                     ),
                     (
                         "- id: |d\n",
-                        "steps wait on each other in a cycle: d -> d2 -> d",
+                        &["steps wait on each other in a cycle: d -> d2 -> d"],
                     ),
-                    ("- id: |e\n", "steps wait on each other in a cycle: e -> e"),
-                    ("- id: |e\n", "step `e` lists itself in `after`"),
+                    (
+                        "- id: |e\n",
+                        &["steps wait on each other in a cycle: e -> e"],
+                    ),
+                    ("- id: |e\n", &["step `e` lists itself in `after`"]),
                 ],
             ),
     ]
@@ -745,27 +729,27 @@ fn numbers() -> Vec<Row> {
                 &[
                     (
                         "minutes: |-5",
-                        "escalation minutes must be a number greater than 0, found -5",
+                        &["escalation minutes must be a number greater than 0, found -5"],
                     ),
                     (
                         "likelihood: |0",
-                        "likelihood must be a number greater than 0, found 0",
+                        &["likelihood must be a number greater than 0, found 0"],
                     ),
                     (
                         "likelihood: |-1",
-                        "likelihood must be a number greater than 0, found -1",
+                        &["likelihood must be a number greater than 0, found -1"],
                     ),
                     (
                         "minutes: |0",
-                        "minutes must be a number greater than 0, found 0",
+                        &["minutes must be a number greater than 0, found 0"],
                     ),
                     (
                         "success: |0",
-                        "success must be a number above 0 and at most 1, found 0",
+                        &["success must be a number above 0 and at most 1, found 0"],
                     ),
                     (
                         "success: |1.5",
-                        "success must be a number above 0 and at most 1, found 1.5",
+                        &["success must be a number above 0 and at most 1, found 1.5"],
                     ),
                 ],
             ),
@@ -803,19 +787,19 @@ fn finite_numbers() -> Vec<Row> {
                 &[
                     (
                         "likelihood: |.nan",
-                        "likelihood must be a number greater than 0, found NaN",
+                        &["likelihood must be a number greater than 0, found NaN"],
                     ),
                     (
                         "minutes: |.inf",
-                        "escalation minutes must be a number greater than 0, found inf",
+                        &["escalation minutes must be a number greater than 0, found inf"],
                     ),
                     (
                         "success: |-.inf",
-                        "success must be a number above 0 and at most 1, found -inf",
+                        &["success must be a number above 0 and at most 1, found -inf"],
                     ),
                     (
                         "success: |.NaN",
-                        "success must be a number above 0 and at most 1, found NaN",
+                        &["success must be a number above 0 and at most 1, found NaN"],
                     ),
                 ],
             )
@@ -851,43 +835,42 @@ fn text() -> Vec<Row> {
             .errors(
                 "empty.yaml",
                 &[
-                    ("title: |\"\"", "title is empty"),
-                    ("summary: |'", "summary is empty"),
-                    ("contact: |\"\"", "escalation contact is empty"),
-                    ("explain: |''", "cause explanation is empty"),
-                    ("label: |\" \"", "option label is empty"),
-                    ("thing., |''", "step line is empty"),
+                    ("title: |\"\"", &["title is empty"]),
+                    ("summary: |'", &["summary is empty"]),
+                    ("contact: |\"\"", &["escalation contact is empty"]),
+                    ("explain: |''", &["cause explanation is empty"]),
+                    ("label: |\" \"", &["option label is empty"]),
+                    ("thing., |''", &["step line is empty"]),
                 ],
             ),
         // (tests/cli/validate.rs checks that none of this reaches the terminal.)
         Row::new("control characters and escape sequences are refused")
             .file("escapes.yaml", &escapes_guide())
-            .error(
-                "escapes.yaml",
-                "title: |\"Red",
-                &[
-                    "title contains the control character \\u{1b}",
-                    "terminal escape sequences",
-                ],
-            )
             .errors(
                 "escapes.yaml",
                 &[
                     (
+                        "title: |\"Red",
+                        &[
+                            "title contains the control character \\u{1b}",
+                            "terminal escape sequences",
+                        ],
+                    ),
+                    (
                         "summary: |\"Clear",
-                        "summary contains the control character \\u{1b}",
+                        &["summary contains the control character \\u{1b}"],
                     ),
                     (
                         "[|\"things",
-                        "symptom contains the control character \\u{9}",
+                        &["symptom contains the control character \\u{9}"],
                     ),
                     (
                         "[|\"Do \\u202E",
-                        "step line contains the control character \\u{202e}",
+                        &["step line contains the control character \\u{202e}"],
                     ),
                     (
                         "tip: |\"Ring",
-                        "prevention tip contains the control character \\u{7}",
+                        &["prevention tip contains the control character \\u{7}"],
                     ),
                 ],
             ),
@@ -934,15 +917,18 @@ fn single_line_text() -> Vec<Row> {
             .errors(
                 "lines.yaml",
                 &[
-                    ("title: |\"Test", "title must be one line"),
-                    ("symptoms: [|\"things", "symptom must be one line"),
-                    ("contact: |\"IT desk", "escalation contact must be one line"),
-                    ("aliases: [|\"a", "alias must be one line"),
-                    ("      |First\n", "cause title must be one line"),
-                    ("title: |\"Fix", "step title must be one line"),
-                    ("ask: |\"Which", "question must be one line"),
-                    ("label: |\"The", "option label must be one line"),
-                    ("label: |\"Project", "provide label must be one line"),
+                    ("title: |\"Test", &["title must be one line"]),
+                    ("symptoms: [|\"things", &["symptom must be one line"]),
+                    (
+                        "contact: |\"IT desk",
+                        &["escalation contact must be one line"],
+                    ),
+                    ("aliases: [|\"a", &["alias must be one line"]),
+                    ("      |First\n", &["cause title must be one line"]),
+                    ("title: |\"Fix", &["step title must be one line"]),
+                    ("ask: |\"Which", &["question must be one line"]),
+                    ("label: |\"The", &["option label must be one line"]),
+                    ("label: |\"Project", &["provide label must be one line"]),
                 ],
             ),
         // A raw ESC byte in the file is refused by the YAML reader, and not echoed either.
@@ -1023,32 +1009,28 @@ fn questions_and_devices() -> Vec<Row> {
             .errors(
                 "questions.yaml",
                 &[
-                    ("- id: |which", "question `which` needs at least two options"),
-                    ("- id: |nothing", "question `nothing` needs at least two options"),
-                ],
-            )
-            .error(
-                "questions.yaml",
-                "- id: |device",
-                &[
-                    "question id `device` is a shared context question",
-                    "`context:`",
+                    ("- id: |which", &["question `which` needs at least two options"]),
+                    ("- id: |nothing", &["question `nothing` needs at least two options"]),
+                    (
+                        "- id: |device",
+                        &["question id `device` is a shared context question", "`context:`"],
+                    ),
                 ],
             ),
         Row::new("devices must name a known device")
             .file("devices.yaml", &devices)
-            .error(
+            .errors(
                 "devices.yaml",
-                "|iphone:",
                 &[
-                    "`devices` names unknown device `iphone`",
-                    "(valid: android, computer, ios)",
+                    (
+                        "|iphone:",
+                        &[
+                            "`devices` names unknown device `iphone`",
+                            "(valid: android, computer, ios)",
+                        ],
+                    ),
+                    ("|windows:", &["`devices` names unknown device `windows`"]),
                 ],
-            )
-            .error(
-                "devices.yaml",
-                "|windows:",
-                &["`devices` names unknown device `windows`"],
             ),
     ]
 }
@@ -1093,8 +1075,8 @@ fn company_context() -> Vec<Row> {
             .errors(
                 "_context.yaml",
                 &[
-                    ("- id: |trade", "question `trade` needs at least two options"),
-                    ("value: |Site_Trailer", "option value `Site_Trailer` is not a valid id"),
+                    ("- id: |trade", &["question `trade` needs at least two options"]),
+                    ("value: |Site_Trailer", &["option value `Site_Trailer` is not a valid id"]),
                 ],
             ),
     ]
@@ -1114,10 +1096,13 @@ fn trust() -> Vec<Row> {
             .errors(
                 "unsourced.yaml",
                 &[
-                    ("  - id: |first", "cause `first` has no `sources`"),
-                    ("  - id: |second", "cause `second` has no `sources`"),
-                    ("  - id: |fix-first", "step `fix-first` has no `sources`"),
-                    ("  - id: |fix-second", "step `fix-second` has no `sources`"),
+                    ("  - id: |first", &["cause `first` has no `sources`"]),
+                    ("  - id: |second", &["cause `second` has no `sources`"]),
+                    ("  - id: |fix-first", &["step `fix-first` has no `sources`"]),
+                    (
+                        "  - id: |fix-second",
+                        &["step `fix-second` has no `sources`"],
+                    ),
                 ],
             ),
     ]
@@ -1144,18 +1129,16 @@ fn source_addresses() -> Vec<Row> {
     ];
     // What is wrong with `cites` with or without --strict.
     let cited = |name| {
-        Row::new(name)
-            .guide("cites", cites)
-            .error(
-                "cites.yaml",
-                "[seed, |blog",
-                &["source `blog` is not valid", "https://"],
-            )
-            .error(
-                "cites.yaml",
-                "[|\"http://",
-                &["source `http://support.procore.com/faq/x` is not valid"],
-            )
+        Row::new(name).guide("cites", cites).errors(
+            "cites.yaml",
+            &[
+                ("[seed, |blog", &["source `blog` is not valid", "https://"]),
+                (
+                    "[|\"http://",
+                    &["source `http://support.procore.com/faq/x` is not valid"],
+                ),
+            ],
+        )
     };
     vec![
         cited("a source is seed, device or an https address"),
@@ -1253,24 +1236,22 @@ fn targets_and_yaml11() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
-                "targets.yaml",
-                "  to: |helpdesk",
-                &["unknown hand-over target `helpdesk`", "admin, support, it"],
-            )
-            .error(
-                "targets.yaml",
-                "    risk: |slow",
-                &["unknown risk `slow`", "loses-unsynced"],
-            )
             .errors(
                 "targets.yaml",
                 &[
-                    ("    to: |it", "`to` says who does an admin step"),
-                    ("    admin: |true", "`admin` names the role"),
+                    (
+                        "  to: |helpdesk",
+                        &["unknown hand-over target `helpdesk`", "admin, support, it"],
+                    ),
+                    (
+                        "    risk: |slow",
+                        &["unknown risk `slow`", "loses-unsynced"],
+                    ),
+                    ("    to: |it", &["`to` says who does an admin step"]),
+                    ("    admin: |true", &["`admin` names the role"]),
                     (
                         "        escalate_to: |support",
-                        "`escalate_to` needs an `escalate` reason",
+                        &["`escalate_to` needs an `escalate` reason"],
                     ),
                 ],
             ),
