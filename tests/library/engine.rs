@@ -1348,43 +1348,22 @@ type EffectSpec = (u8, u8, u8);
 
 fn effect_of(spec: EffectSpec, causes: &[&str]) -> Effect {
     Effect {
-        raises: pick(spec.0, causes).iter().map(|s| s.to_string()).collect(),
-        lowers: pick(spec.1, causes).iter().map(|s| s.to_string()).collect(),
+        raises: ids(&pick(spec.0, causes)),
+        lowers: ids(&pick(spec.1, causes)),
         // Ruling out is rarer than moving.
-        rules_out: pick(spec.2 & spec.0.rotate_left(3), causes)
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        rules_out: ids(&pick(spec.2 & spec.0.rotate_left(3), causes)),
         escalate: None,
         escalate_to: None,
     }
 }
 
-#[derive(Debug, Clone)]
-struct StepSpec {
-    minutes: f64,
-    success: f64,
-    fixes: u8,
-    device: u8,
-    after: u8,
-}
+/// A step: minutes, success, and masks of the causes it fixes, its devices and the earlier
+/// steps it comes after.
+type StepSpec = (f64, f64, u8, u8, u8);
 
-#[derive(Debug, Clone)]
-struct GuideSpec {
-    causes: Vec<(f64, u8)>,
-    steps: Vec<StepSpec>,
-    questions: Vec<(u8, Vec<EffectSpec>)>,
-    network: Vec<EffectSpec>,
-}
-
-#[derive(Debug, Clone)]
-struct SituationSpec {
-    device: usize,
-    network: usize,
-    answers: Vec<usize>,
-    tried: u8,
-    skipped: u8,
-}
+/// A situation: indexes of the device, the network and each question's answer (past the end:
+/// unanswered), and masks of the steps tried and set aside.
+type SituationSpec = (usize, usize, Vec<usize>, u8, u8);
 
 fn success() -> impl Strategy<Value = f64> {
     prop_oneof![Just(1.0), 0.01..1.0f64]
@@ -1394,42 +1373,18 @@ fn effect_spec() -> impl Strategy<Value = EffectSpec> {
     (any::<u8>(), any::<u8>(), any::<u8>())
 }
 
-fn guide_spec() -> impl Strategy<Value = GuideSpec> {
-    let causes = prop::collection::vec(
-        (0.1..100.0f64, prop_oneof![3 => Just(0u8), 1 => 1..8u8]),
-        1..=5,
-    );
-    let steps = prop::collection::vec(
-        (
-            0.5..60.0f64,
-            success(),
-            any::<u8>(),
-            prop_oneof![3 => Just(0u8), 1 => 1..8u8],
-            prop_oneof![3 => Just(0u8), 1 => any::<u8>()],
-        )
-            .prop_map(|(minutes, success, fixes, device, after)| StepSpec {
-                minutes,
-                success,
-                fixes,
-                device,
-                after,
-            }),
-        1..=6,
-    );
-    let questions = prop::collection::vec(
-        (
-            prop_oneof![3 => Just(0u8), 1 => 1..8u8],
-            prop::collection::vec(effect_spec(), 2..=3),
-        ),
-        0..=3,
-    );
+/// A random valid guide: 1 to 5 causes, 1 to 6 steps and up to 3 questions, some of them
+/// for some devices only, and what the network answers do to the causes.
+fn random_guide() -> impl Strategy<Value = Guide> {
+    let devices = || prop_oneof![3 => Just(0u8), 1 => 1..8u8];
+    let causes = prop::collection::vec((0.1..100.0f64, devices()), 1..=5);
+    let after = prop_oneof![3 => Just(0u8), 1 => any::<u8>()];
+    let step = (0.5..60.0f64, success(), any::<u8>(), devices(), after);
+    let steps = prop::collection::vec(step, 1..=6);
+    let options = prop::collection::vec(effect_spec(), 2..=3);
+    let questions = prop::collection::vec((devices(), options), 0..=3);
     let network = prop::collection::vec(effect_spec(), 3);
-    (causes, steps, questions, network).prop_map(|(causes, steps, questions, network)| GuideSpec {
-        causes,
-        steps,
-        questions,
-        network,
-    })
+    (causes, steps, questions, network).prop_map(|(c, s, q, n)| build_guide(&c, &s, &q, &n))
 }
 
 fn situation_spec() -> impl Strategy<Value = SituationSpec> {
@@ -1440,45 +1395,39 @@ fn situation_spec() -> impl Strategy<Value = SituationSpec> {
         any::<u8>(),
         any::<u8>(),
     )
-        .prop_map(|(device, network, answers, tried, skipped)| SituationSpec {
-            device,
-            network,
-            answers,
-            tried,
-            skipped,
-        })
 }
 
 const CAUSE_IDS: [&str; 8] = ["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7"];
 const STEP_IDS: [&str; 8] = ["s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7"];
 
-fn build_guide(spec: &GuideSpec) -> Guide {
-    let causes = &CAUSE_IDS[..spec.causes.len()];
+fn build_guide(
+    causes: &[(f64, u8)],
+    steps: &[StepSpec],
+    questions: &[(u8, Vec<EffectSpec>)],
+    network: &[EffectSpec],
+) -> Guide {
     let mut g = GuideBuilder::new("random");
-    for (i, (likelihood, device)) in spec.causes.iter().enumerate() {
+    for (i, &(likelihood, devices)) in causes.iter().enumerate() {
         g = g.cause(Cause {
-            when: device_when(*device),
-            ..cause(causes[i], *likelihood)
+            when: device_when(devices),
+            ..cause(CAUSE_IDS[i], likelihood)
         });
     }
-    for (i, s) in spec.steps.iter().enumerate() {
-        let mut fixes = pick(s.fixes, causes);
+    let causes = &CAUSE_IDS[..causes.len()];
+    for (i, &(minutes, success, fixes, devices, after)) in steps.iter().enumerate() {
+        let mut fixes = pick(fixes, causes);
         if fixes.is_empty() {
             fixes.push(causes[i % causes.len()]);
         }
-        // Only earlier steps can come first: no cycles.
-        let after = pick(s.after, &STEP_IDS[..i])
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
         g = g.step(Step {
-            success: s.success,
-            when: device_when(s.device),
-            after,
-            ..step(STEP_IDS[i], s.minutes, &fixes)
+            success,
+            when: device_when(devices),
+            // Only earlier steps can come first: no cycles.
+            after: ids(&pick(after, &STEP_IDS[..i])),
+            ..step(STEP_IDS[i], minutes, &fixes)
         });
     }
-    for (i, (device, options)) in spec.questions.iter().enumerate() {
+    for (i, (devices, options)) in questions.iter().enumerate() {
         let values = ["x", "y", "z"];
         let options: Vec<(&str, Effect)> = options
             .iter()
@@ -1486,38 +1435,33 @@ fn build_guide(spec: &GuideSpec) -> Guide {
             .map(|(j, e)| (values[j], effect_of(*e, causes)))
             .collect();
         g = g.question(Question {
-            when: device_when(*device),
+            when: device_when(*devices),
             ..question(&format!("q{i}"), &options)
         });
     }
-    for (value, e) in NETWORKS.iter().zip(&spec.network) {
+    for (value, e) in NETWORKS.iter().zip(network) {
         g = g.context("network", value, effect_of(*e, causes));
     }
     g.build()
 }
 
 fn build_situation(guide: &Guide, spec: &SituationSpec) -> Situation {
+    let (device, network, answers, tried, skipped) = spec;
     let mut s = Situation::default();
-    if let Some(d) = DEVICES.get(spec.device) {
+    if let Some(d) = DEVICES.get(*device) {
         s.answers.insert("device".into(), d.to_string());
     }
-    if let Some(n) = NETWORKS.get(spec.network) {
+    if let Some(n) = NETWORKS.get(*network) {
         s.answers.insert("network".into(), n.to_string());
     }
-    for (q, &a) in guide.questions.iter().zip(&spec.answers) {
+    for (q, &a) in guide.questions.iter().zip(answers) {
         if let Some(option) = q.options.get(a) {
             s.answers.insert(q.id.clone(), option.value.clone());
         }
     }
-    let ids: Vec<&str> = guide.steps.iter().map(|s| s.id.as_str()).collect();
-    s.tried = pick(spec.tried, &ids)
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    s.skipped = pick(spec.skipped & !spec.tried, &ids)
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
+    let steps: Vec<&str> = guide.steps.iter().map(|s| s.id.as_str()).collect();
+    s.tried = ids(&pick(*tried, &steps));
+    s.skipped = ids(&pick(skipped & !tried, &steps));
     s
 }
 
@@ -1600,8 +1544,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_guides_keep_the_invariants(spec in guide_spec(), sit in situation_spec()) {
-        let guide = build_guide(&spec);
+    fn random_guides_keep_the_invariants(guide in random_guide(), sit in situation_spec()) {
         let s = build_situation(&guide, &sit);
         prop_assert_eq!(check(&guide, &s), Ok(()));
         check_plan_invariants(&shared_context(), &guide, &s);
@@ -2152,8 +2095,7 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn random_guides_ask_only_questions_that_pay(spec in guide_spec(), sit in situation_spec()) {
-        let guide = build_guide(&spec);
+    fn random_guides_ask_only_questions_that_pay(guide in random_guide(), sit in situation_spec()) {
         let mut s = build_situation(&guide, &sit);
         // Leave some questions open, one of them answered "I don't know".
         let open: Vec<String> = s.answers.keys().filter(|q| guide.question(q).is_some()).cloned().collect();
@@ -2169,8 +2111,7 @@ proptest! {
     }
 
     #[test]
-    fn random_guides_expect_no_drift_from_a_question(spec in guide_spec(), sit in situation_spec()) {
-        let guide = build_guide(&spec);
+    fn random_guides_expect_no_drift_from_a_question(guide in random_guide(), sit in situation_spec()) {
         let mut s = build_situation(&guide, &sit);
         s.answers.retain(|q, _| guide.question(q).is_none());
         check_no_drift(&guide, &s);
