@@ -343,10 +343,8 @@ fn when_hides_steps_only_for_other_answers() {
 /// Two equally likely causes, each fixed for sure by its own `minutes` step, escalation at
 /// `escalate` minutes.
 fn telling_apart(minutes: f64, escalate: f64) -> GuideBuilder {
-    GuideBuilder::new("apart")
+    with_causes("apart", &[("a", 1.0), ("b", 1.0)])
         .escalate_minutes(escalate)
-        .cause(cause("a", 1.0))
-        .cause(cause("b", 1.0))
         .step(sure("fix-a", minutes, &["a"]))
         .step(sure("fix-b", minutes, &["b"]))
 }
@@ -1710,10 +1708,8 @@ fn escalation_reasons_follow_the_order_the_questions_are_asked() {
 /// A guide whose cheapest, likeliest step can delete unsynced work (sign out), with a safeguard
 /// step (check the upload queue) that is worth less on its own.
 fn risky_guide() -> Guide {
-    GuideBuilder::new("risky")
+    with_causes("risky", &[("stale-session", 70.0), ("stuck-queue", 30.0)])
         .escalate_minutes(240.0)
-        .cause(cause("stale-session", 70.0))
-        .cause(cause("stuck-queue", 30.0))
         .step(Step {
             risk: Some(Risk::LosesUnsynced),
             ..step("sign-out", 1.0, &["stale-session"])
