@@ -499,15 +499,8 @@ mod tests {
             d.join("Q&A").join("a?.txt"),
             d.join("Q&A").join("a*.txt"),
         ]);
-        let names: Vec<(String, String)> = plan
-            .iter()
-            .map(|r| {
-                (
-                    r.from.strip_prefix(d).unwrap().display().to_string(),
-                    r.to.strip_prefix(d).unwrap().display().to_string(),
-                )
-            })
-            .collect();
+        let rel = |p: &Path| p.strip_prefix(d).unwrap().display().to_string();
+        let names: Vec<_> = plan.iter().map(|r| (rel(&r.from), rel(&r.to))).collect();
         assert_eq!(
             names,
             [

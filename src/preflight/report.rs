@@ -227,7 +227,7 @@ pub fn json(scan: &Scan, options: &Options, renames: Option<&Renames>) -> Value 
 /// `--undo` as text: each name put back (or not), then a count.
 pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
     let mut out = String::new();
-    let mut restored = 0u64;
+    let (mut restored, mut failed) = (0u64, 0u64);
     for u in undone {
         match u {
             Undone::Restored(r) => {
@@ -243,6 +243,7 @@ pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
                 let _ = writeln!(out, "  already back  {}", safe::path(&r.from));
             }
             Undone::Failed(r, why) => {
+                failed += 1;
                 let _ = writeln!(
                     out,
                     "  {}  {}: {}",
@@ -253,10 +254,6 @@ pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
             }
         }
     }
-    let failed = undone
-        .iter()
-        .filter(|u| matches!(u, Undone::Failed(..)))
-        .count() as u64;
     let _ = writeln!(
         out,
         "\nRestored {}{}.",

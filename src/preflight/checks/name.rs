@@ -21,7 +21,11 @@ pub fn name(name: &OsStr) -> Option<Issue> {
         ));
     };
     let mut reasons = failing_reasons(text);
-    let fails = !reasons.is_empty();
+    let severity = if reasons.is_empty() {
+        Severity::Warn
+    } else {
+        Severity::Fail
+    };
     if text.starts_with('.') {
         reasons
             .push("starts with a dot, so it is hidden and folder uploads may skip it".to_owned());
@@ -29,11 +33,6 @@ pub fn name(name: &OsStr) -> Option<Issue> {
     if reasons.is_empty() {
         return None;
     }
-    let severity = if fails {
-        Severity::Fail
-    } else {
-        Severity::Warn
-    };
     Some(Issue::new(
         Check::BadName,
         severity,
