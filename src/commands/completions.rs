@@ -226,15 +226,9 @@ impl Typed {
                 }
             }
         }
-        let library = crate::guides::loading::library(Loading::Lenient, dir.as_deref())
-            .map(|l| l.library)
-            .or_else(|_| crate::guides::loading::library(Loading::Lenient, None).map(|l| l.library))
-            .unwrap_or_else(|_| Library {
-                context: Vec::new(),
-                targets: Default::default(),
-                guides: Vec::new(),
-                vocabulary: Default::default(),
-            });
+        // A lenient load never fails: a broken folder leaves the built-in guides.
+        let folder = dir.as_deref().map(crate::guides::Folder::new);
+        let library = crate::guides::loading::lenient(folder.as_ref()).library;
         let guide = guide.and_then(|name| {
             let id = library.find(&name).ok()?.id.clone();
             library.guides.iter().position(|g| g.id == id)

@@ -11,7 +11,7 @@ use crate::engine::{self, Situation};
 use crate::error::{Error, exit};
 use crate::guides::loading::Loading;
 use crate::guides::{Guide, Library, load};
-use crate::output::{Diagnosis, Format, Out, json, markdown, text};
+use crate::output::{Diagnosis, Format, json, markdown, text};
 
 /// Answers and steps as given on the command line, before they are checked.
 #[derive(Debug, Clone, Default)]
@@ -38,28 +38,18 @@ pub struct DiagnoseCommand {
 /// folder only the named guide is read.
 pub fn run(command: &DiagnoseCommand, env: &mut Env) -> anyhow::Result<u8> {
     let name = command.request.guide.as_deref().unwrap_or_default();
-    let library = env.library(Loading::Guide(name))?;
-    diagnose(&library, &command.request, command.format, env.out)
-}
-
-/// The plan for `request` in `format`, on `out`.
-pub fn diagnose(
-    library: &Library,
-    request: &DiagnoseRequest,
-    format: Format,
-    out: &mut Out,
-) -> anyhow::Result<u8> {
-    let name = request.guide.as_deref().unwrap_or_default();
+    let library = &env.library(Loading::Guide(name))?;
     let guide = library.find(name).map_err(Error::from)?;
-    let situation = situation(library, guide, request)?;
+    let situation = situation(library, guide, &command.request)?;
     let plan = engine::diagnose(&library.context, guide, &situation);
+    let out = &mut *env.out;
     let d = Diagnosis {
         library,
         guide,
         situation: &situation,
         plan: &plan,
     };
-    match format {
+    match command.format {
         Format::Json => out.json(&json::diagnosis(&d))?,
         Format::Markdown => out.text(&markdown::diagnosis(&d))?,
         Format::Text => out.text(&text::diagnosis(&d, &out.paint))?,

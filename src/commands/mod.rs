@@ -25,8 +25,7 @@ use anyhow::Context;
 
 use crate::error::Error;
 use crate::guides::loading::{self, LeftOut, Loading, Reason};
-use crate::guides::{Library, Problem};
-use crate::guides::{cache, embedded};
+use crate::guides::{Folder, Library, Problem, cache};
 use crate::output::{Out, Paint, thousands};
 use crate::search::Index;
 
@@ -41,33 +40,31 @@ pub struct Env<'a, 'w> {
 impl Env<'_, '_> {
     /// The guides as `loading` says; what a lenient load left out is a warning on stderr.
     pub fn library(&self, loading: Loading) -> anyhow::Result<Library> {
-        Ok(self.load(loading)?.library)
+        let folder = self.guides.map(Folder::new);
+        Ok(self.load(loading, folder.as_ref())?.library)
     }
 
     /// The search index of the guides a lenient load gives. A `--guides` folder's is kept with
     /// the guide cache, so an unchanged folder is searched without loading its guides.
     pub fn search_index(&self) -> anyhow::Result<Index> {
-        let key = self
-            .guides
-            .and_then(|dir| Some((dir, cache::key(dir, embedded::BUILD_ID)?)));
-        if let Some((dir, key)) = &key
-            && let Some(index) = cache::get_index(dir, key)
-        {
+        let folder = self.guides.map(Folder::new);
+        let cached = folder.as_ref().and_then(|f| Some((f.dir, f.key.as_ref()?)));
+        if let Some(index) = cached.and_then(|(dir, key)| cache::get_index(dir, key)) {
             return Ok(index);
         }
-        let loaded = self.load(Loading::Lenient)?;
+        let loaded = self.load(Loading::Lenient, folder.as_ref())?;
         let index = Index::new(&loaded.library);
         // A folder with problems is loaded afresh every time, so its warning is shown every time.
-        if let (Some((dir, key)), None) = (&key, &loaded.left_out) {
+        if let (Some((dir, key)), None) = (cached, &loaded.left_out) {
             cache::put_index(dir, key, &index);
         }
         Ok(index)
     }
 
-    /// [`Env::library`], with what was left out.
-    fn load(&self, loading: Loading) -> anyhow::Result<loading::Lenient> {
+    /// [`Env::library`] from `folder` (this run's `--guides`), with what was left out.
+    fn load(&self, loading: Loading, folder: Option<&Folder>) -> anyhow::Result<loading::Lenient> {
         let dir = self.guides;
-        let loaded = loading::library(loading, dir)
+        let loaded = loading::library(loading, folder)
             .map_err(Error::from)
             .with_context(|| match dir {
                 Some(dir) => format!("cannot load the guides in {}", dir.display()),

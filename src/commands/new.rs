@@ -10,7 +10,6 @@ use crate::guides::load::{self, Source};
 use crate::guides::model::Origin;
 use crate::guides::raw::ID_PATTERN;
 use crate::guides::{embedded, text};
-use crate::output::Out;
 
 /// The schema file written beside the guides, which the starter's first line points editors to.
 pub const SCHEMA_FILE: &str = "guide.schema.json";
@@ -24,14 +23,11 @@ pub struct NewRequest {
     pub dir: Option<PathBuf>,
 }
 
-/// `fieldfix new`: needs no guides loaded (it checks the starter against the built-in ones).
+/// `fieldfix new`: writes `DIR/ID.yaml`, never over an existing file, and
+/// `DIR/guide.schema.json` when the folder has none yet; prints the new file's path. Needs no
+/// guides loaded (it checks the starter against the built-in ones).
 pub fn run(request: &NewRequest, env: &mut super::Env) -> anyhow::Result<u8> {
-    new_guide(request, env.out)
-}
-
-/// Writes `DIR/ID.yaml`, never over an existing file, and `DIR/guide.schema.json` when the folder
-/// has none yet. Prints the new file's path.
-pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let out = &mut *env.out;
     let (dir, id, title) = checked_request(request)?;
     let path = dir.join(format!("{id}.yaml"));
     let yaml = starter(id, title);

@@ -27,20 +27,39 @@ fn empty() -> Library {
     }
 }
 
+/// A company guides folder, with its cache key as it is now (`None` when a file cannot be
+/// read): worked out once per run, as it reads and hashes every guide file.
+pub struct Folder<'a> {
+    pub dir: &'a Path,
+    pub key: Option<cache::Key>,
+}
+
+impl<'a> Folder<'a> {
+    pub fn new(dir: &'a Path) -> Self {
+        let key = cache::key(dir, embedded::BUILD_ID);
+        Folder { dir, key }
+    }
+}
+
 /// The built-in guides, overlaid with the folder `extra` when given; an error lists every
 /// problem in it. A folder that loaded cleanly before, unchanged, comes from the cache.
 pub fn load(extra: Option<&Path>) -> Result<Library, LoadError> {
-    let Some(dir) = extra else {
-        return Ok(embedded::library());
-    };
-    let key = cache::key(dir, embedded::BUILD_ID);
-    if let Some(library) = key.as_ref().and_then(|key| cache::get(dir, key)) {
+    match extra {
+        Some(dir) => load_folder(&Folder::new(dir)),
+        None => Ok(embedded::library()),
+    }
+}
+
+/// [`load`] of a company folder.
+pub fn load_folder(folder: &Folder) -> Result<Library, LoadError> {
+    let (dir, key) = (folder.dir, folder.key.as_ref());
+    if let Some(library) = key.and_then(|key| cache::get(dir, key)) {
         return Ok(library);
     }
     let checked = check_folder(embedded::library(), dir)?;
     match checked.library {
         Some(library) if checked.problems.is_empty() => {
-            if let Some(key) = &key {
+            if let Some(key) = key {
                 cache::put(dir, key, &library);
             }
             Ok(library)

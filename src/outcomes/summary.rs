@@ -75,7 +75,7 @@ pub struct GuideSummary {
 }
 
 /// How one step went, over the sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StepSummary {
     pub step: String,
     pub fixed: usize,
@@ -142,10 +142,7 @@ fn guide_summary(guide: &str, records: &[&Record]) -> GuideSummary {
             .entry(outcome.step.as_str())
             .or_insert_with(|| StepSummary {
                 step: outcome.step.clone(),
-                fixed: 0,
-                did_not_help: 0,
-                skipped: 0,
-                needs_admin: 0,
+                ..StepSummary::default()
             });
         match outcome.result {
             StepResult::Fixed => s.fixed += 1,

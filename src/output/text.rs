@@ -144,16 +144,7 @@ fn question(out: &mut String, p: &Paint, q: &Question) {
         )
     );
     for o in &q.options {
-        let mut effects = Vec::new();
-        if !o.effect.raises.is_empty() {
-            effects.push(format!("raises {}", o.effect.raises.join(", ")));
-        }
-        if !o.effect.lowers.is_empty() {
-            effects.push(format!("lowers {}", o.effect.lowers.join(", ")));
-        }
-        if !o.effect.rules_out.is_empty() {
-            effects.push(format!("rules out {}", o.effect.rules_out.join(", ")));
-        }
+        let mut effects = moves(&o.effect);
         if o.effect.escalate.is_some() {
             effects.push("escalate".into());
         }
@@ -172,6 +163,19 @@ fn question(out: &mut String, p: &Paint, q: &Question) {
             )
         );
     }
+}
+
+/// What an answer does to the causes: "raises a, b", "lowers c", "rules out d".
+fn moves(e: &crate::guides::model::Effect) -> Vec<String> {
+    [
+        ("raises", &e.raises),
+        ("lowers", &e.lowers),
+        ("rules out", &e.rules_out),
+    ]
+    .into_iter()
+    .filter(|(_, causes)| !causes.is_empty())
+    .map(|(verb, causes)| format!("{verb} {}", causes.join(", ")))
+    .collect()
 }
 
 fn condition(c: &crate::guides::model::Condition) -> String {
@@ -273,16 +277,7 @@ fn show_context(out: &mut String, p: &Paint, guide: &Guide) {
         section(out, p, "How the shared answers move the causes");
         for (q, values) in &guide.context {
             for (v, e) in values {
-                let mut parts = Vec::new();
-                if !e.raises.is_empty() {
-                    parts.push(format!("raises {}", e.raises.join(", ")));
-                }
-                if !e.lowers.is_empty() {
-                    parts.push(format!("lowers {}", e.lowers.join(", ")));
-                }
-                if !e.rules_out.is_empty() {
-                    parts.push(format!("rules out {}", e.rules_out.join(", ")));
-                }
+                let mut parts = moves(e);
                 if let Some(reason) = &e.escalate {
                     parts.push(format!("escalate: {reason}"));
                 }

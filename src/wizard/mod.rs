@@ -4,7 +4,6 @@
 mod escalate;
 pub mod prompt;
 pub mod session;
-mod sessions;
 mod ticket;
 
 // The walk itself (which screen next, what a choice changes), what a card says, the hand-over
@@ -31,7 +30,7 @@ use crate::output::{Format, Out, Paint, device_label, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Phase, Session, Store};
 
-pub use sessions::{SessionsRequest, sessions};
+pub use crate::commands::sessions::SessionsRequest;
 pub use ticket::TicketPlan;
 
 /// What `fieldfix fix` was asked to do.
@@ -375,7 +374,7 @@ fn screen(
 
 /// What a saved session is about: its guide's title, or the user's words when the problem
 /// was not chosen yet.
-fn session_title(library: &Library, session: &Session) -> String {
+pub(crate) fn session_title(library: &Library, session: &Session) -> String {
     match session.walk.phase {
         Phase::Choose => format!("\"{}\"", session.walk.described),
         _ => title_of(library, &session.walk.guide).to_owned(),
