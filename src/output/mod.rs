@@ -259,11 +259,6 @@ mod tests {
         };
         assert!(colored.heading("Causes").contains('\u{1b}'));
     }
-}
-
-#[cfg(test)]
-mod source_tests {
-    use super::source_label;
 
     #[test]
     fn sources_read_as_the_site_and_the_page_title() {

@@ -6,12 +6,11 @@ use super::handover::{self, WHEN};
 use super::prompt::Prompter;
 use super::session::{Phase, Session, Store};
 use super::ticket::{self, TicketPlan};
-use super::{Ending, keep};
+use super::{DONT_KNOW, Ending, keep};
 use crate::guides::Library;
 use crate::guides::model::{Guide, ProvideKind};
 use fieldfix_engine::walk::next;
 
-const DONT_KNOW: &str = "I don't know";
 const KEEP_TYPED: &str = "Keep it as I typed it";
 
 /// "When did it last happen?": picked or typed, never filled in by itself. `Some("")` when

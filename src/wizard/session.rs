@@ -70,20 +70,20 @@ impl Session {
     /// The text it holds, made safe to print (see [`crate::safe`]): what was typed in any
     /// mode, and what a session file read back holds, goes through this one path.
     pub fn make_safe(&mut self) {
-        if let std::borrow::Cow::Owned(safe) = crate::safe::line(&self.started) {
-            self.started = safe;
-        }
+        line(&mut self.started);
         make_safe(&mut self.walk);
+    }
+}
+
+/// One line of text, made safe to print.
+fn line(s: &mut String) {
+    if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
+        *s = safe;
     }
 }
 
 /// The text a walk holds, made safe to print, its Back states included.
 fn make_safe(walk: &mut Walk) {
-    let line = |s: &mut String| {
-        if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
-            *s = safe;
-        }
-    };
     line(&mut walk.guide);
     line(&mut walk.described);
     for o in &mut walk.log {
