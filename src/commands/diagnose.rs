@@ -79,13 +79,12 @@ fn read_answers_file(path: &Path) -> Result<Situation, Error> {
 /// The situation an answers file (its text in `source`) describes; what is wrong with it, in
 /// words, with its line and column.
 pub fn answers(source: &load::Source) -> Result<Situation, String> {
-    let fail = |message: String| message;
     let entries: BTreeMap<String, FileEntry> = load::parse(source).map_err(|p| {
-        fail(if p.line > 0 {
+        if p.line > 0 {
             format!("line {}, column {}: {}", p.line, p.column, p.message)
         } else {
             p.message
-        })
+        }
     })?;
     let mut situation = Situation::default();
     for (key, entry) in entries {
@@ -93,17 +92,17 @@ pub fn answers(source: &load::Source) -> Result<Situation, String> {
             ("tried", FileEntry::Many(steps)) => situation.tried = steps,
             ("skipped", FileEntry::Many(steps)) => situation.skipped = steps,
             ("tried" | "skipped", FileEntry::One(_)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` must be a list of step ids, like `{key}: [refresh-page]`"
-                )));
+                ));
             }
             (_, FileEntry::One(value)) => {
                 situation.answers.insert(key, value);
             }
             (_, FileEntry::Other(serde_json::Value::Null)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` has no value: write one, like `{key}: some-value`, or remove the line"
-                )));
+                ));
             }
             (
                 _,
@@ -114,14 +113,14 @@ pub fn answers(source: &load::Source) -> Result<Situation, String> {
                 situation.answers.insert(key, value.to_string());
             }
             (_, FileEntry::Other(_)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` must be one value, like `{key}: some-value`"
-                )));
+                ));
             }
             (_, FileEntry::Many(_)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` must be one value, like `{key}: some-value`, not a list"
-                )));
+                ));
             }
         }
     }

@@ -3,8 +3,8 @@
 //! The file format and the validator live in the `fieldfix-guides` crate (re-exported here as
 //! [`raw`], [`model`], [`load`], [`check`], [`problem`] and [`text`]), which the build script
 //! also uses to check the built-in guides; this module adds what only the program needs: the
-//! built-in library ([`embedded`]), which guides each command loads ([`loading`]), the cache of company folders ([`cache`]) and the YAML 1.1
-//! warnings ([`yaml11`]).
+//! built-in library ([`embedded`]), which guides each command loads ([`loading`]), the cache of
+//! company folders ([`cache`]) and the YAML 1.1 warnings ([`yaml11`]).
 
 pub mod cache;
 pub mod embedded;
@@ -56,7 +56,8 @@ pub fn load_folder(folder: &Folder) -> Result<Library, LoadError> {
     if let Some(library) = key.and_then(|key| cache::get(dir, key)) {
         return Ok(library);
     }
-    let checked = check_folder(embedded::library(), dir)?;
+    let (sources, unreadable) = load::folder_sources(dir)?;
+    let checked = load::assemble(embedded::library(), sources, unreadable);
     match checked.library {
         Some(library) if checked.problems.is_empty() => {
             if let Some(key) = key {
@@ -95,11 +96,6 @@ pub fn schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&raw::guide_schema()).unwrap_or_default();
     text.push('\n');
     text
-}
-
-fn check_folder(base: Library, dir: &Path) -> Result<Checked, LoadError> {
-    let (sources, unreadable) = load::folder_sources(dir)?;
-    Ok(load::assemble(base, sources, unreadable))
 }
 pub use model::{Guide, Library};
 pub use problem::Problem;

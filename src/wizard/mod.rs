@@ -69,7 +69,7 @@ impl Ending {
 /// Runs the wizard on the real terminal.
 pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Result<u8> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(Error::NoTerminal(no_terminal_message(library, &request)).into());
+        return Err(Error::Usage(no_terminal_message(library, &request)).into());
     }
     let tickets = TicketPlan::new(&request)?;
     let mut paint = Paint::for_stream(&Term::stderr(), None);
