@@ -244,6 +244,11 @@ mod tests {
         assert_eq!(percent(0.004), "<1%");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(0.456), "46%");
+        // Tuning's numbers: three significant digits, no trailing zeros.
+        assert_eq!(outcomes::number(0.8765), "0.877");
+        assert_eq!(outcomes::number(31.24), "31.2");
+        assert_eq!(outcomes::number(1234.0), "1234");
+        assert_eq!(outcomes::number(0.9), "0.9");
         assert_eq!(minutes(0.5), "<1 min");
         assert_eq!(minutes(5.0), "5 min");
         assert_eq!(minutes(120.0), "2.0 h");

@@ -326,16 +326,3 @@ pub fn override_yaml(g: &GuideTuning, version: &str, date: &str) -> Option<Strin
     }
     Some(y)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::number;
-
-    #[test]
-    fn numbers_have_three_significant_digits() {
-        assert_eq!(number(0.8765), "0.877");
-        assert_eq!(number(31.24), "31.2");
-        assert_eq!(number(1234.0), "1234");
-        assert_eq!(number(0.9), "0.9");
-    }
-}

@@ -19,24 +19,17 @@ pub fn catch_ctrl_c() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
+/// What a menu comes to: the index of the item picked; `None` when the user quits.
+pub type Choice = io::Result<Option<usize>>;
+
 /// What the user does at a prompt. `None` from any method means they quit (Esc or Ctrl-C).
 pub trait Prompter {
     /// Pick one of `items`; `default` is highlighted first.
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>>;
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Choice;
     /// [`Prompter::select`] where Enter alone picks `default` in every mode, plain mode too
     /// (where Enter otherwise asks for a number): for a question whose default is safe to
     /// take without looking, such as leaving a detail out or keeping what was typed.
-    fn select_enter(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select_enter(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         self.select(prompt, items, default)
     }
     /// A line of text; an empty line is allowed.
@@ -248,12 +241,7 @@ fn page_size(heights: &[usize], rows: usize) -> usize {
 }
 
 impl Prompter for TermPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         if self.interrupted() {
             return Ok(None);
         }
@@ -483,21 +471,11 @@ impl PlainPrompter {
 }
 
 impl Prompter for PlainPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        _default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select(&mut self, prompt: &str, items: &[String], _default: usize) -> Choice {
         self.numbered(prompt, items, None)
     }
 
-    fn select_enter(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select_enter(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         self.numbered(prompt, items, Some(default))
     }
 
