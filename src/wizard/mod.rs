@@ -264,7 +264,7 @@ fn go_on(
     run: &outcome_log::Run,
 ) -> anyhow::Result<Ending> {
     let unlisted = unlisted::unlisted(library);
-    loop {
+    let ending = loop {
         keep(store, &session, p)?;
         let Some(guide) = next::guide(library, &session.walk.guide, &unlisted) else {
             anyhow::bail!(
@@ -279,35 +279,30 @@ fn go_on(
                 let described = session.walk.described.clone();
                 restart(library, request, &mut session, tickets, p, Some(&described))?
             }
-            None => {
-                let ending = escalate::escalate(library, guide, &mut session, tickets, p, store)?;
-                run.ended(library, store, &mut session, &ending, p);
-                if ending != Ending::Saved {
-                    let _ = store.remove(&session.id);
-                }
-                return Ok(ending);
-            }
+            None => break escalate::escalate(library, guide, &mut session, tickets, p, store)?,
         };
-        let ending = match flow {
-            Flow::Continue => continue,
+        match flow {
+            Flow::Continue => {}
             // Back from the first question: choose the problem again.
-            Flow::Restart => match restart(library, request, &mut session, tickets, p, Some(""))? {
-                Flow::Quit => Ending::Saved,
-                _ => continue,
-            },
-            Flow::Fixed => Ending::Fixed,
+            Flow::Restart => {
+                if restart(library, request, &mut session, tickets, p, Some(""))? == Flow::Quit {
+                    break Ending::Saved;
+                }
+            }
+            Flow::Fixed => break Ending::Fixed,
             Flow::Quit => {
                 keep(store, &session, p)?;
                 stopped(p, store, "to pick up where you left off")?;
-                Ending::Saved
+                break Ending::Saved;
             }
-        };
-        run.ended(library, store, &mut session, &ending, p);
-        if ending == Ending::Fixed {
-            let _ = store.remove(&session.id);
         }
-        return Ok(ending);
+    };
+    run.ended(library, store, &mut session, &ending, p);
+    // A session that ended (fixed, or a ticket written) is done with; a saved one waits.
+    if ending != Ending::Saved {
+        let _ = store.remove(&session.id);
     }
+    Ok(ending)
 }
 
 /// The choice of problem again (`typed` stands for the first answer, as in [`pick_problem`]):

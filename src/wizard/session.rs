@@ -14,7 +14,7 @@ const SESSION_VERSION: u32 = 1;
 
 /// Where the wizard is in a session, what came of a step, and one step's outcome: the shared
 /// walk's (see [`fieldfix_engine::walk`]).
-pub use fieldfix_engine::walk::{Outcome, Phase, Presumed, StepResult, Walk};
+pub use fieldfix_engine::walk::{Outcome, Phase, StepResult, Walk};
 
 /// The whole state of a wizard session: the walk, and what the terminal keeps beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,9 +40,6 @@ pub struct Session {
     #[serde(default)]
     pub minutes: f64,
 }
-
-/// What was answered to one guide's own questions before the user switched to another.
-pub use super::handover::Earlier;
 
 impl Session {
     pub fn new(walk: Walk) -> Self {
