@@ -121,34 +121,16 @@ fn ends_in_newline(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcomes::record::{Ending, RECORD_VERSION};
-
-    fn record(session: &str) -> Record {
-        Record {
-            record: RECORD_VERSION,
-            fieldfix: "0.1.0".into(),
-            guide: "g".into(),
-            guide_hash: "0011223344556677".into(),
-            session: session.into(),
-            answers: Default::default(),
-            unknown: vec![],
-            steps: vec![],
-            outcome: Ending::Fixed,
-            minutes: 1.0,
-            at: "2026-01-01T00:00:00Z".into(),
-            switches: vec![],
-        }
-    }
 
     #[test]
     fn a_torn_line_stays_apart() {
         let dir = tempfile::tempdir().unwrap();
         let log = Log::in_dir(&dir.path().join("state"));
-        log.append(&record("a")).unwrap();
-        log.append(&record("b")).unwrap();
+        log.append(&Record::sample("a")).unwrap();
+        log.append(&Record::sample("b")).unwrap();
         let mut f = OpenOptions::new().append(true).open(log.path()).unwrap();
         f.write_all(br#"{"record":1,"fiel"#).unwrap();
-        log.append(&record("c")).unwrap();
+        log.append(&Record::sample("c")).unwrap();
         let text = fs::read_to_string(log.path()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 4, "{text}");
@@ -164,7 +146,7 @@ mod tests {
             ..Log::in_dir(dir.path())
         };
         for i in 0..10 {
-            log.append(&record(&format!("s{i}"))).unwrap();
+            log.append(&Record::sample(&format!("s{i}"))).unwrap();
         }
         let files = log.files();
         assert_eq!(files.len(), 2);

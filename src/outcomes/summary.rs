@@ -188,17 +188,10 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcomes::record::{RECORD_VERSION, StepOutcome};
+    use crate::outcomes::record::StepOutcome;
 
     fn record(session: &str, at: &str, outcome: Ending, steps: &[(&str, StepResult)]) -> Record {
         Record {
-            record: RECORD_VERSION,
-            fieldfix: "0.1.0".into(),
-            guide: "g".into(),
-            guide_hash: "h".into(),
-            session: session.into(),
-            answers: Default::default(),
-            unknown: vec![],
             steps: steps
                 .iter()
                 .map(|(s, r)| StepOutcome {
@@ -209,7 +202,7 @@ mod tests {
             outcome,
             minutes: at.len() as f64,
             at: at.into(),
-            switches: vec![],
+            ..Record::sample(session)
         }
     }
 

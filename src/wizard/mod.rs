@@ -105,17 +105,17 @@ fn no_terminal_message(library: &Library, request: &FixRequest) -> String {
         Some((name, Ok(_))) => (Some(name.trim().to_owned()), String::new()),
         Some((name, Err(e))) => {
             use crate::guides::LookupError;
-            let meant = match &e {
-                LookupError::Unknown { suggestion, .. } => suggestion.clone(),
-                LookupError::Ambiguous { .. } => None,
-            };
-            // Words that are no guide's name: the guide they describe, as the wizard finds it.
-            let described = match &e {
+            let (meant, described) = match &e {
                 LookupError::Unknown {
-                    suggestion: None, ..
-                } => choose::clear_winner(&crate::search::search(library, name))
-                    .map(|h| h.guide.clone()),
-                _ => None,
+                    suggestion: Some(meant),
+                    ..
+                } => (Some(meant.clone()), None),
+                // Words that are no guide's name: the guide they describe, as the wizard finds it.
+                LookupError::Unknown { .. } => {
+                    let hits = crate::search::search(library, name);
+                    (None, choose::clear_winner(&hits).map(|h| h.guide.clone()))
+                }
+                LookupError::Ambiguous { .. } => (None, None),
             };
             let note = match &described {
                 Some(id) => format!(
