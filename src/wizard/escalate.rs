@@ -42,7 +42,7 @@ pub fn escalate(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let paint = p.paint().clone();
-    let handover = ticket::handover(library, guide, session);
+    let handover = handover::Handover::new(library, guide, &ticket::record(session));
     let to = handover.recipient.name.clone();
     if session.walk.provided.is_empty() {
         p.say(&paint.heading(&format!("\nTime to hand this to {to}")))?;
@@ -72,7 +72,7 @@ pub fn escalate(
         return Ok(Ending::Saved);
     }
     let recipient = handover.recipient.clone();
-    let ticket = ticket::build(library, guide, session, handover);
+    let ticket = handover::build(library, guide, &ticket::record(session), handover);
     let path = ticket::write(&ticket, tickets).map_err(|e| {
         let then = if store.failing() {
             "your answers could not be saved either (see above)"
@@ -87,7 +87,7 @@ pub fn escalate(
     // On a line of its own, never wrapped: a path broken in two cannot be copied.
     p.say_whole(&format!("  {}", crate::safe::path(&path)))?;
     p.say(&paint.wrap(&format!("Send it to {to}."), "", ""))?;
-    match ticket::mailto(&recipient, &ticket) {
+    match handover::mailto(&recipient, &ticket) {
         Some(link) => {
             p.say(&paint.wrap(
                 "To send it by email in one step, open this link (then attach the ticket):",
@@ -141,7 +141,7 @@ fn keep_or_redact(
     kind: ProvideKind,
     p: &mut dyn Prompter,
 ) -> std::io::Result<Option<String>> {
-    let Some((redacted, what)) = ticket::redacted(typed, kind) else {
+    let Some((redacted, what)) = handover::redacted(typed, kind) else {
         return Ok(Some(typed.to_owned()));
     };
     let paint = p.paint().clone();
