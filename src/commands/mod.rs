@@ -26,7 +26,7 @@ use anyhow::Context;
 use crate::error::Error;
 use crate::guides::loading::{self, LeftOut, Loading, Reason};
 use crate::guides::{Folder, Library, Problem, cache};
-use crate::output::{Out, Paint, thousands};
+use crate::output::{Out, Paint, counted, thousands};
 use crate::search::Index;
 
 pub use diagnose::{DiagnoseRequest, answers, situation};
@@ -94,11 +94,7 @@ fn warning(left_out: &LeftOut) -> String {
     let (what, listed) = match &left_out.reason {
         Reason::Folder(message) => (message.clone(), String::new()),
         Reason::Problems(problems) => {
-            let what = match problems.len() {
-                1 => "1 problem".to_owned(),
-                n => format!("{} problems", thousands(n)),
-            };
-            (what, first_problems(problems))
+            (counted(problems.len(), "problem"), first_problems(problems))
         }
     };
     format!(

@@ -90,6 +90,11 @@ pub fn thousands(n: impl std::fmt::Display) -> String {
     out
 }
 
+/// `n` things: `1 record`, `1,376 records`.
+pub fn counted(n: usize, thing: &str) -> String {
+    format!("{} {thing}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 /// Colour and width for text output.
 #[derive(Debug, Clone)]
 pub struct Paint {

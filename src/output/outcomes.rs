@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Paint, minutes, percent, thousands};
+use super::{Paint, counted, minutes, percent};
 use crate::guides::Library;
 use crate::outcomes::summary::Summary;
 use crate::outcomes::tune::{GuideTuning, SkipReason, Tuning};
@@ -12,11 +12,6 @@ use crate::safe;
 /// `1 session`, `3 sessions`.
 fn sessions(n: usize) -> String {
     counted(n, "session")
-}
-
-/// `n` things: `1 record`, `1,376 records`.
-fn counted(n: usize, thing: &str) -> String {
-    format!("{} {thing}{}", thousands(n), if n == 1 { "" } else { "s" })
 }
 
 /// The heading line of a guide: its id and title (the id alone when no guide has it).
