@@ -71,15 +71,18 @@ impl Env<'_, '_> {
                 None => "cannot load the built-in guides".to_owned(),
             })?;
         if let Some(left_out) = &loaded.left_out {
-            let paint = Paint::for_stream(&console::Term::stderr(), None);
-            let _ = writeln!(
-                std::io::stderr(),
-                "{} {}",
-                paint.warn("warning:"),
-                warning(left_out)
-            );
+            warn(&[warning(left_out)]);
         }
         Ok(loaded)
+    }
+}
+
+/// Prints each line as a warning on stderr (they are already safe to print).
+fn warn(warnings: &[String]) {
+    let paint = Paint::for_stream(&console::Term::stderr(), None);
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "{} {w}", paint.warn("warning:"));
     }
 }
 

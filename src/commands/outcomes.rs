@@ -1,7 +1,6 @@
 //! `fieldfix outcomes`: the local outcome log, summarised per guide or exported as JSON Lines.
 
 use crate::guides::loading::Loading;
-use std::io::Write;
 
 use crate::error::{Error, exit};
 use crate::outcomes::{Log, read, summary};
@@ -22,7 +21,7 @@ pub fn run(request: &OutcomesRequest, env: &mut super::Env) -> anyhow::Result<u8
     let out = &mut *env.out;
     let log = Log::default_location();
     let read = read::read_paths(&log.files()).map_err(Error::from)?;
-    warn(&read.warnings);
+    super::warn(&read.warnings);
     if request.export {
         for record in &read.records {
             crate::safe::write_json_line(&mut *out.writer, record)?;
@@ -43,13 +42,4 @@ pub fn run(request: &OutcomesRequest, env: &mut super::Env) -> anyhow::Result<u8
         }
     }
     Ok(exit::OK)
-}
-
-/// Prints the lines skipped while reading, as warnings on stderr (they are already safe).
-pub(super) fn warn(warnings: &[String]) {
-    let paint = crate::output::Paint::for_stream(&console::Term::stderr(), None);
-    let mut err = std::io::stderr().lock();
-    for w in warnings {
-        let _ = writeln!(err, "{} {w}", paint.warn("warning:"));
-    }
 }

@@ -44,7 +44,7 @@ pub fn run(request: &TuneRequest, env: &mut super::Env) -> anyhow::Result<u8> {
     // The records are counted as they are read: a log of any size takes little memory.
     let mut tuner = tune::Tuner::new(&library, &known);
     let warnings = read::for_each_record(&request.paths, |r| tuner.add(r)).map_err(Error::from)?;
-    super::outcomes::warn(&warnings);
+    super::warn(&warnings);
     let tuning = tuner.finish(&options);
     let files = match &request.write {
         Some(dir) => overrides(&tuning, dir, request.force)?,
