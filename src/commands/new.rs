@@ -90,12 +90,11 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
     })?;
     let id = request.id.trim();
     if !regex::Regex::new(ID_PATTERN)?.is_match(id) {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "`{}` is not a valid guide id: use lowercase letters, digits and single dashes, \
              like `crane-log-frozen`",
             text::sanitize(id)
-        ))
-        .into());
+        )));
     }
     let title = request.title.trim();
     if title.is_empty() {
@@ -103,11 +102,10 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
         return Err(Error::Usage(format!("the title is empty: {hint}")).into());
     }
     if let Some(c) = text::forbidden_char(title) {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "the title contains the control character {}: use plain text",
             c.escape_unicode()
-        ))
-        .into());
+        )));
     }
     for ext in ["yaml", "yml"] {
         let existing = dir.join(format!("{id}.{ext}"));

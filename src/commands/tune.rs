@@ -94,11 +94,10 @@ fn untuned(dir: &Path) -> Option<Library> {
 /// is checked before the first is written: none is replaced without `force`.
 fn overrides(tuning: &Tuning, dir: &Path, force: bool) -> anyhow::Result<Vec<PathBuf>> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "{} is a file, not a folder",
             crate::safe::path(dir)
-        ))
-        .into());
+        )));
     }
     let date = jiff::ZonedDateTime::now().strftime("%Y-%m-%d").to_string();
     let files: Vec<(PathBuf, String)> = tuning
