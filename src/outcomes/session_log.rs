@@ -31,7 +31,7 @@ impl Run {
             return Ok(());
         };
         let paint = p.paint().clone();
-        p.say(&paint.wrap(&paint.dim(note), "", ""))?;
+        p.say_wrapped(&paint.dim(note))?;
         // On a line of its own, never wrapped: a path broken in two cannot be copied.
         p.say_whole(&paint.dim(&format!("  {path}")))
     }

@@ -59,13 +59,11 @@ pub fn escalate(
                 ))?;
             }
         }
-        p.say(&paint.wrap(
+        p.say_wrapped(
             &paint.dim(
                 "A few details for the ticket (press Enter to skip any; Esc saves and stops):",
             ),
-            "",
-            "",
-        ))?;
+        )?;
     }
     if !ask_shared(library, guide, session, p, store)? || !ask_facts(guide, session, p, store)? {
         super::stopped(p, store, "to finish the ticket")?;
@@ -86,19 +84,17 @@ pub fn escalate(
     p.say(&paint.good("\nTicket written:"))?;
     // On a line of its own, never wrapped: a path broken in two cannot be copied.
     p.say_whole(&format!("  {}", crate::safe::path(&path)))?;
-    p.say(&paint.wrap(&format!("Send it to {to}."), "", ""))?;
+    p.say_wrapped(&format!("Send it to {to}."))?;
     match handover::mailto(&recipient, &ticket) {
         Some(link) => {
-            p.say(&paint.wrap(
+            p.say_wrapped(
                 "To send it by email in one step, open this link (then attach the ticket):",
-                "",
-                "",
-            ))?;
+            )?;
             p.say_whole(&link)?;
         }
         None => {
             if let Some(how) = recipient.how_to_reach(guide) {
-                p.say(&paint.wrap(&how, "", ""))?;
+                p.say_wrapped(&how)?;
             }
         }
     }
@@ -144,11 +140,8 @@ fn keep_or_redact(
     let Some((redacted, what)) = handover::redacted(typed, kind) else {
         return Ok(Some(typed.to_owned()));
     };
-    let paint = p.paint().clone();
-    p.say(&paint.wrap(
-        &format!("That has a {what} in it, and the ticket may be passed on."),
-        "",
-        "",
+    p.say_wrapped(&format!(
+        "That has a {what} in it, and the ticket may be passed on."
     ))?;
     let items = [
         KEEP_TYPED.to_owned(),

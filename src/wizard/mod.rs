@@ -191,7 +191,7 @@ fn keep(store: &Store, session: &Session, p: &mut dyn Prompter) -> std::io::Resu
              before the end loses them (set FIELDFIX_STATE_DIR to a folder you can write).",
             crate::safe::path(store.dir())
         );
-        p.say(&paint.wrap(&paint.warn(&warning), "", ""))?;
+        p.say_wrapped(&paint.warn(&warning))?;
     }
     Ok(())
 }
@@ -209,7 +209,7 @@ fn stopped(p: &mut dyn Prompter, store: &Store, then: &str) -> std::io::Result<(
             paint.bold("fieldfix fix --resume")
         )
     };
-    p.say(&paint.wrap(&text, "", ""))
+    p.say_wrapped(&text)
 }
 
 /// The session to work on, where its ticket goes, and the hold on it (kept until the walk
@@ -425,14 +425,10 @@ fn choose_saved(
 fn say_unreadable(p: &mut dyn Prompter, unreadable: &[session::Unreadable]) -> std::io::Result<()> {
     let paint = p.paint().clone();
     for u in unreadable {
-        p.say(&paint.wrap(
-            &paint.warn(&format!(
-                "A saved session cannot be read ({}); delete it to start afresh:",
-                u.reason
-            )),
-            "",
-            "",
-        ))?;
+        p.say_wrapped(&paint.warn(&format!(
+            "A saved session cannot be read ({}); delete it to start afresh:",
+            u.reason
+        )))?;
         p.say_whole(&format!("  {}", crate::safe::path(&u.path)))?;
     }
     Ok(())
@@ -468,14 +464,9 @@ fn unfinished(
         0 => String::new(),
         n => format!(" You have {n} more saved (see `fieldfix sessions`)."),
     };
-    let paint = p.paint().clone();
-    p.say(&paint.wrap(
-        &format!(
-            "You have an unfinished {}.{more}",
-            saved_label(library, &latest)
-        ),
-        "",
-        "",
+    p.say_wrapped(&format!(
+        "You have an unfinished {}.{more}",
+        saved_label(library, &latest)
     ))?;
     let items = [RESUME_IT, KEEP_IT, DISCARD_IT].map(str::to_owned);
     match p.select("Resume it, keep it for later, or discard it?", &items, 0)? {
@@ -639,7 +630,7 @@ fn ask(
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
     if let Some(why) = open.and_then(|open| card::why_ask(guide, &open)) {
-        p.say(&p.paint().wrap(&p.paint().dim(&why), "", ""))?;
+        p.say_wrapped(&p.paint().dim(&why))?;
     }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
@@ -795,7 +786,7 @@ fn switch_problem(
     } else if to != unlisted::UNLISTED {
         let paint = p.paint().clone();
         p.say(&paint.heading(&format!("\n{}", title_of(library, to))))?;
-        p.say(&paint.wrap(&paint.dim(next::SWITCHED), "", ""))?;
+        p.say_wrapped(&paint.dim(next::SWITCHED))?;
     }
     Ok(Flow::Continue)
 }

@@ -36,6 +36,11 @@ pub trait Prompter {
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
     /// Shows text (never a question).
     fn say(&mut self, text: &str) -> io::Result<()>;
+    /// Shows text wrapped between words to the width.
+    fn say_wrapped(&mut self, text: &str) -> io::Result<()> {
+        let wrapped = self.paint().wrap(text, "", "");
+        self.say(&wrapped)
+    }
     /// Shows one line that must not be broken (a path, a link), however wide: the terminal
     /// may fold it at the edge, but no line break goes into it, so it copies whole.
     fn say_whole(&mut self, line: &str) -> io::Result<()> {
