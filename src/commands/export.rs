@@ -91,20 +91,18 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
             (parts.next(), parts.next()),
             (Some(std::path::Component::Normal(_)), None)
         ) {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "the page name {} would be written outside {}; export refuses it",
                 crate::safe::line(name),
                 crate::safe::path(dir)
-            ))
-            .into());
+            )));
         }
         let path = dir.join(name);
         if path.is_dir() {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "{} is a folder: export writes a page there; move it away",
                 path.display()
-            ))
-            .into());
+            )));
         }
         if !request.force && path.exists() && !written_by_export(&path) {
             anyhow::bail!(Error::Usage(format!(

@@ -110,11 +110,10 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
     for ext in ["yaml", "yml"] {
         let existing = dir.join(format!("{id}.{ext}"));
         if existing.exists() {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "{} already exists: fieldfix never overwrites a guide; edit it, or pick another id",
                 existing.display()
-            ))
-            .into());
+            )));
         }
     }
     Ok((dir, id, title))
@@ -124,10 +123,7 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
 /// another guide's alias, say), before anything is written.
 fn check_starter(dir: &Path, path: &Path, id: &str, yaml: &str) -> Result<(), Error> {
     let name = path.display().to_string();
-    let mut sources = match load::folder_sources(dir) {
-        Ok((sources, _)) => sources,
-        Err(_) => Vec::new(),
-    };
+    let mut sources = load::folder_sources(dir).map_or_else(|_| Vec::new(), |(s, _)| s);
     sources.push(Source {
         name: name.clone(),
         stem: id.to_owned(),
