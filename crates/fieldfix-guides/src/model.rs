@@ -413,6 +413,28 @@ pub struct Guide {
 }
 
 impl Guide {
+    /// A guide with nothing but its id, title and hand-over (and the hand-over's origin): no
+    /// causes, steps or questions yet.
+    pub fn new(id: &str, title: &str, escalate: Escalate) -> Self {
+        Guide {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            summary: String::new(),
+            sources: Vec::new(),
+            aliases: Vec::new(),
+            symptoms: Vec::new(),
+            origin: escalate.origin,
+            escalate,
+            causes: Vec::new(),
+            context: BTreeMap::new(),
+            questions: Vec::new(),
+            steps: Vec::new(),
+            prevent: Vec::new(),
+            related: Vec::new(),
+            file: String::new(),
+        }
+    }
+
     pub fn cause(&self, id: &str) -> Option<&Cause> {
         self.causes.iter().find(|c| c.id == id)
     }
