@@ -458,7 +458,7 @@ impl Guide {
 }
 
 /// The whole knowledge base: the shared context questions and every guide, sorted by id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Library {
     pub context: Vec<Question>,
     /// The shared hand-over targets, before any guide's changes.
