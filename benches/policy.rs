@@ -32,9 +32,8 @@ use fieldfix::engine::{self, Plan, Situation};
 use fieldfix::guides::model::{Guide, Library, Question, RAISE_FACTOR, Target};
 
 /// The same faults on every run and machine.
-#[path = "../tests/support/rng.rs"]
-mod rng;
-use rng::Rng;
+mod support;
+use support::Rng;
 
 const DONT_KNOW: f64 = 0.2;
 
@@ -48,6 +47,13 @@ struct Fault {
 /// P(option | cause) weights for a question, as the engine's answer model defines them.
 fn option_weights(guide: &Guide, q: &Question, cause: usize) -> Vec<f64> {
     let c = &guide.causes[cause];
+    let factor = |causes: &[String]| {
+        if causes.contains(&c.id) {
+            RAISE_FACTOR
+        } else {
+            1.0
+        }
+    };
     q.options
         .iter()
         .map(|o| {
@@ -57,19 +63,7 @@ fn option_weights(guide: &Guide, q: &Question, cause: usize) -> Vec<f64> {
             match guide.effect(&q.id, &o.value) {
                 None => 1.0,
                 Some(e) if e.rules_out.contains(&c.id) => 0.0,
-                Some(e) => {
-                    let up = if e.raises.contains(&c.id) {
-                        RAISE_FACTOR
-                    } else {
-                        1.0
-                    };
-                    let down = if e.lowers.contains(&c.id) {
-                        RAISE_FACTOR
-                    } else {
-                        1.0
-                    };
-                    up / down
-                }
+                Some(e) => factor(&e.raises) / factor(&e.lowers),
             }
         })
         .collect()
@@ -372,10 +366,7 @@ impl Totals {
 }
 
 fn main() {
-    let faults: usize = std::env::var("POLICY_FAULTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10_000);
+    let faults = support::count("POLICY_FAULTS", 10_000);
     let library = fieldfix::guides::load(None).expect("built-in guides load");
     let start = Instant::now();
     println!(
@@ -430,11 +421,7 @@ fn main() {
     println!(
         "  diagnose within 2x a hello-world process: see `cargo run --release --example startup`"
     );
-    let fresh = std::env::var("POLICY_TUNE_FAULTS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(2_000);
-    tuning::run(&library, 500, fresh);
+    tuning::run(&library, 500, support::count("POLICY_TUNE_FAULTS", 2_000));
     eprintln!("({:.1?})", start.elapsed());
 }
 

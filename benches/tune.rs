@@ -20,9 +20,8 @@ use fieldfix::guides::model::Library;
 use fieldfix::outcomes::{Ending, RECORD_VERSION, Record, StepOutcome, StepResult, guide_hash};
 
 /// The same log on every run and machine.
-#[path = "../tests/support/rng.rs"]
-mod rng;
-use rng::Rng;
+mod support;
+use support::Rng;
 
 /// One walk: a guide, its answers, the steps with their results, and how it ended.
 struct Walk {
@@ -149,10 +148,7 @@ fn children_peak_mib() -> Option<f64> {
 }
 
 fn main() {
-    let sessions: usize = std::env::var("TUNE_SESSIONS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1_000_000);
+    let sessions = support::count("TUNE_SESSIONS", 1_000_000);
     let library = fieldfix::guides::load(None).expect("built-in guides load");
     let dir = tempfile::tempdir().expect("temp dir");
     let start = Instant::now();

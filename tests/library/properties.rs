@@ -6,10 +6,16 @@
 
 use std::path::{Component, Path};
 
-use fieldfix::guides::load::{Source, assemble};
+use fieldfix::guides::load::{Checked, Source, assemble};
 use proptest::prelude::*;
 
 use crate::support::minimal_guide;
+
+/// The built-in guides with the company guide `name` holding `text`, checked.
+fn check_one(name: &str, text: &str) -> Checked {
+    let company = vec![Source::company(name, text)];
+    assemble(fieldfix::guides::embedded::library(), company, Vec::new())
+}
 
 /// Pieces of YAML (and of trouble) that mutations insert.
 const TOKENS: &[&str] = &[
@@ -116,11 +122,7 @@ proptest! {
     fn any_guide_file_is_reported_never_panics_and_points_into_the_input(
         text in input(minimal_guide("fuzzed")),
     ) {
-        let checked = assemble(
-            fieldfix::guides::embedded::library(),
-            vec![Source::company("fuzzed", &text)],
-            Vec::new(),
-        );
+        let checked = check_one("fuzzed", &text);
         prop_assert!(checked.library.is_some() || !checked.problems.is_empty());
         if let Err(e) = locations_exist(&text, &checked.problems) {
             prop_assert!(false, "{}\n--- input:\n{}", e, text);
@@ -284,11 +286,7 @@ proptest! {
     #[test]
     fn a_generated_guide_written_as_yaml_loads_back_equal(spec in spec()) {
         let text = yaml(&spec);
-        let checked = assemble(
-            fieldfix::guides::embedded::library(),
-            vec![Source::company("generated", &text)],
-            Vec::new(),
-        );
+        let checked = check_one("generated", &text);
         prop_assert!(checked.problems.is_empty(), "{:?}\n{}", checked.problems, text);
         let library = checked.library.unwrap();
         let g = library.guide("generated").unwrap();

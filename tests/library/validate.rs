@@ -75,6 +75,13 @@ impl Row {
         self.error_at(file, at, words)
     }
 
+    /// [`Row::error`] for each (marked, words) of the table, all in `file`.
+    fn errors(self, file: &str, table: &[(&str, &[&str])]) -> Self {
+        table
+            .iter()
+            .fold(self, |row, (marked, words)| row.error(file, marked, words))
+    }
+
     /// An error in `file` at the `|` of the `nth` occurrence of `marked`.
     fn error_nth(self, file: &str, marked: &str, nth: usize, words: &[&str]) -> Self {
         let at = loc_nth(self.text(file), marked, nth);
@@ -446,30 +453,15 @@ fn id_format() -> Vec<Row> {
                 ],
             )
             .error_at("Bad_Guide.yaml", (1, 5), &["guide id `Bad_Guide`", invalid])
-            .error(
+            .errors(
                 "Bad_Guide.yaml",
-                "- id: |Second",
-                &["cause id `Second`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- id: |fix--first",
-                &["step id `fix--first`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- value: |two-",
-                &["option value `two-`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- id: |which one",
-                &["question id `which one`", invalid],
-            )
-            .error(
-                "Bad_Guide.yaml",
-                "- id: |-project",
-                &["provide id `-project`", invalid],
+                &[
+                    ("- id: |Second", &["cause id `Second`", invalid]),
+                    ("- id: |fix--first", &["step id `fix--first`", invalid]),
+                    ("- value: |two-", &["option value `two-`", invalid]),
+                    ("- id: |which one", &["question id `which one`", invalid]),
+                    ("- id: |-project", &["provide id `-project`", invalid]),
+                ],
             ),
         Row::new("file names starting with an underscore are reserved")
             .file("_draft.yaml", &minimal_guide("draft"))
@@ -510,35 +502,19 @@ fn references() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
+            .errors(
                 "causes.yaml",
-                "|firts",
-                &["unknown cause in `fixes`: `firts` (did you mean `first`?)"],
-            )
-            .error(
-                "causes.yaml",
-                "|secnd",
-                &["unknown cause in `raises`: `secnd` (did you mean `second`?)"],
-            )
-            .error(
-                "causes.yaml",
-                "|nothing-like-it",
-                &["unknown cause in `lowers`: `nothing-like-it` (known: first, second)"],
-            )
-            .error(
-                "causes.yaml",
-                "|thrid",
-                &["unknown cause in `rules_out`: `thrid`"],
-            )
-            .error(
-                "causes.yaml",
-                "causes: [|gone]",
-                &["unknown cause in prevention tip: `gone`"],
-            )
-            .error(
-                "causes.yaml",
-                "|frist",
-                &["unknown cause in `lowers`: `frist` (did you mean `first`?)"],
+                &[
+                    ("|firts", &["unknown cause in `fixes`: `firts` (did you mean `first`?)"]),
+                    ("|secnd", &["unknown cause in `raises`: `secnd` (did you mean `second`?)"]),
+                    (
+                        "|nothing-like-it",
+                        &["unknown cause in `lowers`: `nothing-like-it` (known: first, second)"],
+                    ),
+                    ("|thrid", &["unknown cause in `rules_out`: `thrid`"]),
+                    ("causes: [|gone]", &["unknown cause in prevention tip: `gone`"]),
+                    ("|frist", &["unknown cause in `lowers`: `frist` (did you mean `first`?)"]),
+                ],
             ),
     ]
 }
@@ -567,37 +543,23 @@ fn references_to_questions() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
+            .errors(
                 "conditions.yaml",
-                "{ |wich",
-                &["`when` names unknown question `wich` (did you mean `which`?)"],
-            )
-            .error(
-                "conditions.yaml",
-                "|three",
-                &["unknown value of `which`: `three`"],
-            )
-            .error(
-                "conditions.yaml",
-                "|iphone",
-                &["unknown value of `device`: `iphone`"],
-            )
-            .error(
-                "conditions.yaml",
-                "|network: []",
-                &["`when: network` lists no values"],
-            )
-            .error(
-                "conditions.yaml",
-                "|netwrk",
-                &["`context` names unknown context question `netwrk` (did you mean `network`?)"],
-            )
-            .error(
-                "conditions.yaml",
-                "|everyone",
                 &[
-                    "`scope` has no value `everyone`",
-                    "(valid: just-me, several-people)",
+                    ("{ |wich", &["`when` names unknown question `wich` (did you mean `which`?)"]),
+                    ("|three", &["unknown value of `which`: `three`"]),
+                    ("|iphone", &["unknown value of `device`: `iphone`"]),
+                    ("|network: []", &["`when: network` lists no values"]),
+                    (
+                        "|netwrk",
+                        &[
+                            "`context` names unknown context question `netwrk` (did you mean `network`?)",
+                        ],
+                    ),
+                    (
+                        "|everyone",
+                        &["`scope` has no value `everyone`", "(valid: just-me, several-people)"],
+                    ),
                 ],
             ),
     ]
@@ -620,35 +582,35 @@ fn references_to_steps_and_guides() -> Vec<Row> {
                     ("related: []", "related: [sync-eror, zzzz]"),
                 ],
             )
-            .error(
+            .errors(
                 "links.yaml",
-                "|fix-frist",
-                &["unknown step in `after`: `fix-frist` (did you mean `fix-first`?)"],
-            )
-            .error(
-                "links.yaml",
-                "|permision-denied",
-                &["unknown guide in `see`: `permision-denied` (did you mean `permission-denied`?)"],
-            )
-            .error(
-                "links.yaml",
-                "|sync-eror",
-                &["unknown guide in `related`: `sync-eror` (did you mean `sync-error`?)"],
-            )
-            // No near miss: the known guides are listed instead.
-            .error(
-                "links.yaml",
-                "|zzzz",
                 &[
-                    "unknown guide in `related`: `zzzz` (known: ",
-                    "sync-error",
-                    "links",
+                    (
+                        "|fix-frist",
+                        &["unknown step in `after`: `fix-frist` (did you mean `fix-first`?)"],
+                    ),
+                    (
+                        "|permision-denied",
+                        &[
+                            "unknown guide in `see`: `permision-denied` (did you mean `permission-denied`?)",
+                        ],
+                    ),
+                    (
+                        "|sync-eror",
+                        &["unknown guide in `related`: `sync-eror` (did you mean `sync-error`?)"],
+                    ),
                 ],
             )
-            .error(
+            // No near miss: the known guides are listed instead.
+            .errors(
                 "links.yaml",
-                "see: |links",
-                &["guide `links` links to itself"],
+                &[
+                    (
+                        "|zzzz",
+                        &["unknown guide in `related`: `zzzz` (known: ", "sync-error", "links"],
+                    ),
+                    ("see: |links", &["guide `links` links to itself"]),
+                ],
             ),
         Row::new("a guide may link to another guide of the same folder")
             .guide("one", &[("related: []", "related: [two]")])
@@ -679,20 +641,16 @@ fn causes_and_steps() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
+            .errors(
                 "orphans.yaml",
-                "- id: |third",
-                &["no step fixes cause `third`: add it to the `fixes:` of a step"],
-            )
-            .error(
-                "orphans.yaml",
-                "- id: |look-around",
-                &["step `look-around` fixes nothing"],
-            )
-            .error(
-                "orphans.yaml",
-                "- id: |empty-list",
-                &["step `empty-list` fixes nothing"],
+                &[
+                    (
+                        "- id: |third",
+                        &["no step fixes cause `third`: add it to the `fixes:` of a step"],
+                    ),
+                    ("- id: |look-around", &["step `look-around` fixes nothing"]),
+                    ("- id: |empty-list", &["step `empty-list` fixes nothing"]),
+                ],
             ),
     ]
 }
@@ -726,25 +684,23 @@ fn step_cycles() -> Vec<Row> {
                     ("prevent:\n", &format!("{cycle_steps}prevent:\n")),
                 ],
             )
-            .error(
+            .errors(
                 "cycles.yaml",
-                "- id: |b\n",
-                &["steps wait on each other in a cycle: b -> a -> c -> b"],
-            )
-            .error(
-                "cycles.yaml",
-                "- id: |d\n",
-                &["steps wait on each other in a cycle: d -> d2 -> d"],
-            )
-            .error(
-                "cycles.yaml",
-                "- id: |e\n",
-                &["steps wait on each other in a cycle: e -> e"],
-            )
-            .error(
-                "cycles.yaml",
-                "- id: |e\n",
-                &["step `e` lists itself in `after`"],
+                &[
+                    (
+                        "- id: |b\n",
+                        &["steps wait on each other in a cycle: b -> a -> c -> b"],
+                    ),
+                    (
+                        "- id: |d\n",
+                        &["steps wait on each other in a cycle: d -> d2 -> d"],
+                    ),
+                    (
+                        "- id: |e\n",
+                        &["steps wait on each other in a cycle: e -> e"],
+                    ),
+                    ("- id: |e\n", &["step `e` lists itself in `after`"]),
+                ],
             ),
     ]
 }
@@ -768,35 +724,34 @@ fn numbers() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
+            .errors(
                 "numbers.yaml",
-                "minutes: |-5",
-                &["escalation minutes must be a number greater than 0, found -5"],
-            )
-            .error(
-                "numbers.yaml",
-                "likelihood: |0",
-                &["likelihood must be a number greater than 0, found 0"],
-            )
-            .error(
-                "numbers.yaml",
-                "likelihood: |-1",
-                &["likelihood must be a number greater than 0, found -1"],
-            )
-            .error(
-                "numbers.yaml",
-                "minutes: |0",
-                &["minutes must be a number greater than 0, found 0"],
-            )
-            .error(
-                "numbers.yaml",
-                "success: |0",
-                &["success must be a number above 0 and at most 1, found 0"],
-            )
-            .error(
-                "numbers.yaml",
-                "success: |1.5",
-                &["success must be a number above 0 and at most 1, found 1.5"],
+                &[
+                    (
+                        "minutes: |-5",
+                        &["escalation minutes must be a number greater than 0, found -5"],
+                    ),
+                    (
+                        "likelihood: |0",
+                        &["likelihood must be a number greater than 0, found 0"],
+                    ),
+                    (
+                        "likelihood: |-1",
+                        &["likelihood must be a number greater than 0, found -1"],
+                    ),
+                    (
+                        "minutes: |0",
+                        &["minutes must be a number greater than 0, found 0"],
+                    ),
+                    (
+                        "success: |0",
+                        &["success must be a number above 0 and at most 1, found 0"],
+                    ),
+                    (
+                        "success: |1.5",
+                        &["success must be a number above 0 and at most 1, found 1.5"],
+                    ),
+                ],
             ),
     ]
 }
@@ -827,25 +782,26 @@ fn finite_numbers() -> Vec<Row> {
                     "    minutes: 1e999\n    fixes: [second]",
                 )],
             )
-            .error(
+            .errors(
                 "infinite.yaml",
-                "likelihood: |.nan",
-                &["likelihood must be a number greater than 0, found NaN"],
-            )
-            .error(
-                "infinite.yaml",
-                "minutes: |.inf",
-                &["escalation minutes must be a number greater than 0, found inf"],
-            )
-            .error(
-                "infinite.yaml",
-                "success: |-.inf",
-                &["success must be a number above 0 and at most 1, found -inf"],
-            )
-            .error(
-                "infinite.yaml",
-                "success: |.NaN",
-                &["success must be a number above 0 and at most 1, found NaN"],
+                &[
+                    (
+                        "likelihood: |.nan",
+                        &["likelihood must be a number greater than 0, found NaN"],
+                    ),
+                    (
+                        "minutes: |.inf",
+                        &["escalation minutes must be a number greater than 0, found inf"],
+                    ),
+                    (
+                        "success: |-.inf",
+                        &["success must be a number above 0 and at most 1, found -inf"],
+                    ),
+                    (
+                        "success: |.NaN",
+                        &["success must be a number above 0 and at most 1, found NaN"],
+                    ),
+                ],
             )
             .error(
                 "overflow.yaml",
@@ -876,50 +832,47 @@ fn text() -> Vec<Row> {
                     ),
                 ],
             )
-            .error("empty.yaml", "title: |\"\"", &["title is empty"])
-            .error("empty.yaml", "summary: |'", &["summary is empty"])
-            .error(
+            .errors(
                 "empty.yaml",
-                "contact: |\"\"",
-                &["escalation contact is empty"],
-            )
-            .error(
-                "empty.yaml",
-                "explain: |''",
-                &["cause explanation is empty"],
-            )
-            .error("empty.yaml", "label: |\" \"", &["option label is empty"])
-            .error("empty.yaml", "thing., |''", &["step line is empty"]),
+                &[
+                    ("title: |\"\"", &["title is empty"]),
+                    ("summary: |'", &["summary is empty"]),
+                    ("contact: |\"\"", &["escalation contact is empty"]),
+                    ("explain: |''", &["cause explanation is empty"]),
+                    ("label: |\" \"", &["option label is empty"]),
+                    ("thing., |''", &["step line is empty"]),
+                ],
+            ),
         // (tests/cli/validate.rs checks that none of this reaches the terminal.)
         Row::new("control characters and escape sequences are refused")
             .file("escapes.yaml", &escapes_guide())
-            .error(
+            .errors(
                 "escapes.yaml",
-                "title: |\"Red",
                 &[
-                    "title contains the control character \\u{1b}",
-                    "terminal escape sequences",
+                    (
+                        "title: |\"Red",
+                        &[
+                            "title contains the control character \\u{1b}",
+                            "terminal escape sequences",
+                        ],
+                    ),
+                    (
+                        "summary: |\"Clear",
+                        &["summary contains the control character \\u{1b}"],
+                    ),
+                    (
+                        "[|\"things",
+                        &["symptom contains the control character \\u{9}"],
+                    ),
+                    (
+                        "[|\"Do \\u202E",
+                        &["step line contains the control character \\u{202e}"],
+                    ),
+                    (
+                        "tip: |\"Ring",
+                        &["prevention tip contains the control character \\u{7}"],
+                    ),
                 ],
-            )
-            .error(
-                "escapes.yaml",
-                "summary: |\"Clear",
-                &["summary contains the control character \\u{1b}"],
-            )
-            .error(
-                "escapes.yaml",
-                "[|\"things",
-                &["symptom contains the control character \\u{9}"],
-            )
-            .error(
-                "escapes.yaml",
-                "[|\"Do \\u202E",
-                &["step line contains the control character \\u{202e}"],
-            )
-            .error(
-                "escapes.yaml",
-                "tip: |\"Ring",
-                &["prevention tip contains the control character \\u{7}"],
             ),
     ]
 }
@@ -961,42 +914,22 @@ fn single_line_text() -> Vec<Row> {
                     ),
                 ],
             )
-            .error("lines.yaml", "title: |\"Test", &["title must be one line"])
-            .error(
+            .errors(
                 "lines.yaml",
-                "symptoms: [|\"things",
-                &["symptom must be one line"],
-            )
-            .error(
-                "lines.yaml",
-                "contact: |\"IT desk",
-                &["escalation contact must be one line"],
-            )
-            .error("lines.yaml", "aliases: [|\"a", &["alias must be one line"])
-            .error(
-                "lines.yaml",
-                "      |First\n",
-                &["cause title must be one line"],
-            )
-            .error(
-                "lines.yaml",
-                "title: |\"Fix",
-                &["step title must be one line"],
-            )
-            .error(
-                "lines.yaml",
-                "ask: |\"Which",
-                &["question must be one line"],
-            )
-            .error(
-                "lines.yaml",
-                "label: |\"The",
-                &["option label must be one line"],
-            )
-            .error(
-                "lines.yaml",
-                "label: |\"Project",
-                &["provide label must be one line"],
+                &[
+                    ("title: |\"Test", &["title must be one line"]),
+                    ("symptoms: [|\"things", &["symptom must be one line"]),
+                    (
+                        "contact: |\"IT desk",
+                        &["escalation contact must be one line"],
+                    ),
+                    ("aliases: [|\"a", &["alias must be one line"]),
+                    ("      |First\n", &["cause title must be one line"]),
+                    ("title: |\"Fix", &["step title must be one line"]),
+                    ("ask: |\"Which", &["question must be one line"]),
+                    ("label: |\"The", &["option label must be one line"]),
+                    ("label: |\"Project", &["provide label must be one line"]),
+                ],
             ),
         // A raw ESC byte in the file is refused by the YAML reader, and not echoed either.
         Row::new("a raw escape byte is refused by the YAML reader")
@@ -1047,12 +980,17 @@ fn names_questions_devices() -> Vec<Row> {
     ]
 }
 
-fn questions_and_devices() -> Vec<Row> {
-    let devices = edit(
+/// `devices.yaml`, whose first step names the devices `ios`, `iphone` and `windows`.
+fn devices_guide() -> String {
+    edit(
         &minimal_guide("devices"),
         "    do: [Do the first thing.]\n",
         "    do: [Do the first thing.]\n    devices:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
-    );
+    )
+}
+
+fn questions_and_devices() -> Vec<Row> {
+    let devices = devices_guide();
     vec![
         Row::new("a question needs two options and its own id")
             .guide(
@@ -1068,48 +1006,37 @@ fn questions_and_devices() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
+            .errors(
                 "questions.yaml",
-                "- id: |which",
-                &["question `which` needs at least two options"],
-            )
-            .error(
-                "questions.yaml",
-                "- id: |nothing",
-                &["question `nothing` needs at least two options"],
-            )
-            .error(
-                "questions.yaml",
-                "- id: |device",
                 &[
-                    "question id `device` is a shared context question",
-                    "`context:`",
+                    ("- id: |which", &["question `which` needs at least two options"]),
+                    ("- id: |nothing", &["question `nothing` needs at least two options"]),
+                    (
+                        "- id: |device",
+                        &["question id `device` is a shared context question", "`context:`"],
+                    ),
                 ],
             ),
         Row::new("devices must name a known device")
             .file("devices.yaml", &devices)
-            .error(
+            .errors(
                 "devices.yaml",
-                "|iphone:",
                 &[
-                    "`devices` names unknown device `iphone`",
-                    "(valid: android, computer, ios)",
+                    (
+                        "|iphone:",
+                        &[
+                            "`devices` names unknown device `iphone`",
+                            "(valid: android, computer, ios)",
+                        ],
+                    ),
+                    ("|windows:", &["`devices` names unknown device `windows`"]),
                 ],
-            )
-            .error(
-                "devices.yaml",
-                "|windows:",
-                &["`devices` names unknown device `windows`"],
             ),
     ]
 }
 
 fn company_context() -> Vec<Row> {
-    let devices = edit(
-        &minimal_guide("devices"),
-        "    do: [Do the first thing.]\n",
-        "    do: [Do the first thing.]\n    devices:\n      ios: [Tap it.]\n      iphone: [Tap it.]\n      windows: [Click it.]\n",
-    );
+    let devices = devices_guide();
     // One more option for a shared question is enough: it has its others already.
     let added = "questions:\n  - id: network\n    ask: How is the connection?\n    options:\n      - value: satellite\n        label: A satellite link\n";
     vec![
@@ -1145,15 +1072,12 @@ fn company_context() -> Vec<Row> {
                     "{added}  - id: trade\n    ask: What is your trade?\n    options:\n      - value: Site_Trailer\n        label: In the site trailer\n"
                 ),
             )
-            .error(
+            .errors(
                 "_context.yaml",
-                "- id: |trade",
-                &["question `trade` needs at least two options"],
-            )
-            .error(
-                "_context.yaml",
-                "value: |Site_Trailer",
-                &["option value `Site_Trailer` is not a valid id"],
+                &[
+                    ("- id: |trade", &["question `trade` needs at least two options"]),
+                    ("value: |Site_Trailer", &["option value `Site_Trailer` is not a valid id"]),
+                ],
             ),
     ]
 }
@@ -1169,25 +1093,17 @@ fn trust() -> Vec<Row> {
         Row::new("strict mode reports every cause and step without sources at its line")
             .guide("unsourced", &[])
             .strict()
-            .error(
+            .errors(
                 "unsourced.yaml",
-                "  - id: |first",
-                &["cause `first` has no `sources`"],
-            )
-            .error(
-                "unsourced.yaml",
-                "  - id: |second",
-                &["cause `second` has no `sources`"],
-            )
-            .error(
-                "unsourced.yaml",
-                "  - id: |fix-first",
-                &["step `fix-first` has no `sources`"],
-            )
-            .error(
-                "unsourced.yaml",
-                "  - id: |fix-second",
-                &["step `fix-second` has no `sources`"],
+                &[
+                    ("  - id: |first", &["cause `first` has no `sources`"]),
+                    ("  - id: |second", &["cause `second` has no `sources`"]),
+                    ("  - id: |fix-first", &["step `fix-first` has no `sources`"]),
+                    (
+                        "  - id: |fix-second",
+                        &["step `fix-second` has no `sources`"],
+                    ),
+                ],
             ),
     ]
 }
@@ -1211,19 +1127,21 @@ fn source_addresses() -> Vec<Row> {
             "    fixes: [second]\n    sources: [\"http://support.procore.com/faq/x\"]\n",
         ),
     ];
+    // What is wrong with `cites` with or without --strict.
+    let cited = |name| {
+        Row::new(name).guide("cites", cites).errors(
+            "cites.yaml",
+            &[
+                ("[seed, |blog", &["source `blog` is not valid", "https://"]),
+                (
+                    "[|\"http://",
+                    &["source `http://support.procore.com/faq/x` is not valid"],
+                ),
+            ],
+        )
+    };
     vec![
-        Row::new("a source is seed, device or an https address")
-            .guide("cites", cites)
-            .error(
-                "cites.yaml",
-                "[seed, |blog",
-                &["source `blog` is not valid", "https://"],
-            )
-            .error(
-                "cites.yaml",
-                "[|\"http://",
-                &["source `http://support.procore.com/faq/x` is not valid"],
-            ),
+        cited("a source is seed, device or an https address"),
         // Characters no address holds as written: they could end a link in a page.
         Row::new("a source address holds only characters an address may")
             .guide(
@@ -1238,19 +1156,8 @@ fn source_addresses() -> Vec<Row> {
                 "[|\"https://support",
                 &["source `https://support.procore.com/a><script>x</script>` is not valid"],
             ),
-        Row::new("strict mode wants sources on Procore pages")
-            .guide("cites", cites)
+        cited("strict mode wants sources on Procore pages")
             .strict()
-            .error(
-                "cites.yaml",
-                "[seed, |blog",
-                &["source `blog` is not valid", "https://"],
-            )
-            .error(
-                "cites.yaml",
-                "[|\"http://",
-                &["source `http://support.procore.com/faq/x` is not valid"],
-            )
             .error(
                 "cites.yaml",
                 "|\"https://example.com",
@@ -1329,30 +1236,24 @@ fn targets_and_yaml11() -> Vec<Row> {
                     ),
                 ],
             )
-            .error(
+            .errors(
                 "targets.yaml",
-                "  to: |helpdesk",
-                &["unknown hand-over target `helpdesk`", "admin, support, it"],
-            )
-            .error(
-                "targets.yaml",
-                "    risk: |slow",
-                &["unknown risk `slow`", "loses-unsynced"],
-            )
-            .error(
-                "targets.yaml",
-                "    to: |it",
-                &["`to` says who does an admin step"],
-            )
-            .error(
-                "targets.yaml",
-                "    admin: |true",
-                &["`admin` names the role"],
-            )
-            .error(
-                "targets.yaml",
-                "        escalate_to: |support",
-                &["`escalate_to` needs an `escalate` reason"],
+                &[
+                    (
+                        "  to: |helpdesk",
+                        &["unknown hand-over target `helpdesk`", "admin, support, it"],
+                    ),
+                    (
+                        "    risk: |slow",
+                        &["unknown risk `slow`", "loses-unsynced"],
+                    ),
+                    ("    to: |it", &["`to` says who does an admin step"]),
+                    ("    admin: |true", &["`admin` names the role"]),
+                    (
+                        "        escalate_to: |support",
+                        &["`escalate_to` needs an `escalate` reason"],
+                    ),
+                ],
             ),
         Row::new("values YAML 1.1 tools read as booleans are warned about, not refused")
             .guide("yes-no", &[yes])

@@ -3,14 +3,12 @@
 //! and in each written situation the step that fixes it is among the first three actions.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::LazyLock;
 
 use fieldfix::engine::{self, Plan, Situation};
-use fieldfix::guides::model::{Guide, Library};
+use fieldfix::guides::model::Guide;
 use serde::Deserialize;
 
-static LIBRARY: LazyLock<Library> =
-    LazyLock::new(|| fieldfix::guides::load(None).expect("the built-in guides load"));
+use crate::engine::LIBRARY;
 
 const DATA: &str = include_str!("../data/walks.yaml");
 
@@ -47,17 +45,12 @@ fn situation(answers: &BTreeMap<String, String>) -> Situation {
 /// quietly make a walk test nothing.
 fn check_names(guide: &Guide, answers: &BTreeMap<String, String>, what: &str) {
     for (q, v) in answers {
-        let values: Vec<String> = match guide.question(q) {
-            Some(question) => question.options.iter().map(|o| o.value.clone()).collect(),
-            None => match q.as_str() {
-                "device" => vec!["computer".into(), "ios".into(), "android".into()],
-                "network" => vec!["good".into(), "weak".into(), "offline".into()],
-                "scope" => vec!["just-me".into(), "several-people".into()],
-                _ => panic!("{}: {what} names no question `{q}`", guide.id),
-            },
+        let Some(question) = guide.question(q).or_else(|| LIBRARY.context_question(q)) else {
+            panic!("{}: {what} names no question `{q}`", guide.id);
         };
+        let values = question.values();
         assert!(
-            values.contains(v),
+            values.contains(&v.as_str()),
             "{}: {what}: `{q}` has no value `{v}` ({values:?})",
             guide.id
         );

@@ -5,28 +5,16 @@ use fieldfix_engine::walk::choose::{self, Found};
 use serde_json::json;
 
 use super::driver::Browser;
-use super::{answer, find, find_and_open, on_phone, start};
+use super::support::assert_has;
+use super::{
+    answer, dont_know_to_the_end, find, find_and_open, hand_over, on_phone, start, to_step,
+};
 
 /// The title the screen shows for its guide.
 fn guide_title(b: &Browser) -> String {
-    b.js(
+    b.string(
         "var t = document.querySelector('#wizard .guide-title'); return t ? t.textContent : '';",
-        json!([]),
     )
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
-}
-
-/// The Markdown of the ticket screen.
-fn ticket_text(b: &Browser) -> String {
-    b.js(
-        "return document.getElementById('ticket-text').value;",
-        json!([]),
-    )
-    .as_str()
-    .unwrap_or_default()
-    .to_owned()
 }
 
 /// Answers every question with its first option until a step (or the hand-over) shows; the
@@ -38,15 +26,6 @@ fn answer_until_step(b: &Browser) -> Vec<(String, String)> {
         answered.push((id, answer(b, 0)));
     }
     answered
-}
-
-/// Hands over from a step and makes the ticket with no details given.
-fn hand_over(b: &Browser) -> String {
-    b.click("button[data-action=hand-over]");
-    assert_eq!(b.screen().0, "handover");
-    b.click("button[data-action=ticket]");
-    assert_eq!(b.screen().0, "ticket");
-    ticket_text(b)
 }
 
 #[test]
@@ -80,9 +59,9 @@ fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_l
     let login = library.guide("login-loop").unwrap();
     assert_eq!(guide_title(&b), login.title, "on the guide switched to");
     let text = b.text();
-    assert!(
-        text.contains("Your answers so far are kept; Back returns to the last problem."),
-        "{text}"
+    assert_has(
+        &text,
+        &["Your answers so far are kept; Back returns to the last problem."],
     );
     // The shared questions answered for the first guide are not asked again.
     let kept: Vec<&str> = answered
@@ -102,10 +81,7 @@ fn a_different_problem_keeps_the_shared_answers_and_the_ticket_names_the_guide_l
         ticket.contains(&format!("{tried} ({})", photos.title)),
         "the step tried in the guide left, with that guide's title:\n{ticket}"
     );
-    assert!(
-        ticket.contains("I keep getting sent back to the sign in page"),
-        "{ticket}"
-    );
+    assert_has(&ticket, &["I keep getting sent back to the sign in page"]);
     // Back from the ticket and from the hand-over, then Back again: the guide left.
     b.click("button[data-action=back]");
     assert_eq!(b.screen().0, "handover");
@@ -126,26 +102,13 @@ fn open_related_guide_goes_on_in_the_guide_the_step_names_and_back_returns() {
     start(&b, id);
     let guide = library.guide(id).unwrap();
     // Skip steps until one names a related guide.
-    let mut related = None;
-    for _ in 0..40 {
-        match b.screen() {
-            (kind, _) if kind == "question" => b.click("button[data-action=dont-know]"),
-            (kind, step) if kind == "step" => {
-                let see = guide.step(&step).unwrap().see.clone();
-                if let Some(see) = see {
-                    related = Some((step, see));
-                    break;
-                }
-                b.click("button[data-action=skip]");
-            }
-            other => panic!("no step with a related guide before {other:?}"),
-        }
-    }
-    let (step, see) = related.expect("a step with a related guide");
-    let other = library.guide(&see).unwrap();
+    let related = |id: &str| guide.step(id).unwrap().see.is_some();
+    let step = to_step(&b, "skip", "step with a related guide", related);
+    let see = guide.step(&step).unwrap().see.as_deref().unwrap();
+    let other = library.guide(see).unwrap();
     let label = format!("Open related guide: {}", other.title);
     let text = b.text();
-    assert!(text.contains(&label), "{text}");
+    assert_has(&text, &[&label]);
     let at_step = b.screen();
     b.click("button[data-action=related]");
     assert_eq!(guide_title(&b), other.title);
@@ -166,18 +129,12 @@ fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
     };
     let words = "cant log in";
     find(&b, words);
-    let offered = b.js(
-        "return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length];",
-        json!([]),
-    );
+    let offered = b.js("return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length];");
     assert_eq!(offered[0], json!("Is it one of these?"));
     let few = offered[1].as_u64().unwrap();
     assert!((2..=5).contains(&few), "{few} offered");
     b.click("button[data-action=full-list]");
-    let listed = b.js(
-        "return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length, document.querySelector('button[data-action=unlisted]').textContent];",
-        json!([]),
-    );
+    let listed = b.js("return [document.querySelector('.results h2').textContent, document.querySelectorAll('button[data-action=guide]').length, document.querySelector('button[data-action=unlisted]').textContent];");
     assert_eq!(listed[0], json!("All problems"));
     // The built-in guides and the site's company guide.
     assert_eq!(listed[1].as_u64().unwrap(), library.guides.len() as u64 + 1);
@@ -188,15 +145,11 @@ fn none_of_these_shows_the_full_list_whose_last_entry_writes_a_ticket() {
     );
     b.click("button[data-action=unlisted]");
     // The shared questions support needs, then the hand-over.
-    let mut asked = 0;
-    while b.screen().0 == "question" {
-        b.click("button[data-action=dont-know]");
-        asked += 1;
-    }
+    let asked = dont_know_to_the_end(&b);
     assert_eq!(asked, library.context.len(), "each shared question once");
     assert_eq!(b.screen().0, "handover");
     b.click("button[data-action=ticket]");
-    let ticket = ticket_text(&b);
+    let ticket = b.ticket();
     assert!(
         ticket.starts_with("# Support ticket: A problem none of the guides covers"),
         "{ticket}"

@@ -57,8 +57,14 @@ fn tools() -> Result<(PathBuf, PathBuf), String> {
 
 /// True when the browser tests can run; else prints that they were skipped, or panics in CI.
 pub fn available(test: &str) -> bool {
-    match tools() {
-        Ok(_) => true,
+    runs(test, tools().map(drop))
+}
+
+/// True when what `test` needs is `ready`; else prints why it was skipped, or panics in CI,
+/// where everything the browser tests need must be installed.
+pub fn runs(test: &str, ready: Result<(), String>) -> bool {
+    match ready {
+        Ok(()) => true,
         Err(why) if std::env::var_os("CI").is_some() => {
             panic!("the browser tests must run in CI, but {why}")
         }
@@ -177,8 +183,18 @@ impl Browser {
     }
 
     /// Runs `script` (a function body; `arguments` holds `args`) in the page; its return value.
-    pub fn js(&self, script: &str, args: Value) -> Value {
+    pub fn js_with(&self, script: &str, args: Value) -> Value {
         self.post("/execute/sync", json!({ "script": script, "args": args }))
+    }
+
+    /// Runs `script` (a function body) in the page; its return value.
+    pub fn js(&self, script: &str) -> Value {
+        self.js_with(script, json!([]))
+    }
+
+    /// The string `script` returns; empty when it returns none.
+    pub fn string(&self, script: &str) -> String {
+        self.js(script).as_str().unwrap_or_default().to_owned()
     }
 
     /// Runs an asynchronous script: it calls its last argument with the result.
@@ -192,7 +208,6 @@ impl Browser {
         loop {
             let state = self.js(
                 "var w = document.getElementById('wizard'); return w && w.getAttribute('data-ready') === 'true' ? w.getAttribute('data-kind') : (w && w.getAttribute('data-kind') === 'error' ? 'error: ' + w.textContent : null);",
-                json!([]),
             );
             if let Some(kind) = state.as_str() {
                 assert!(!kind.starts_with("error"), "the wizard failed: {kind}");
@@ -238,7 +253,6 @@ impl Browser {
     pub fn screen(&self) -> (String, String) {
         let v = self.js(
             "var w = document.getElementById('wizard'); return [w.getAttribute('data-kind'), w.getAttribute('data-id') || ''];",
-            json!([]),
         );
         (
             v[0].as_str().unwrap_or_default().to_owned(),
@@ -248,13 +262,12 @@ impl Browser {
 
     /// The text of the wizard as shown.
     pub fn text(&self) -> String {
-        self.js(
-            "return document.getElementById('wizard').innerText;",
-            json!([]),
-        )
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
+        self.string("return document.getElementById('wizard').innerText;")
+    }
+
+    /// The Markdown of the ticket screen.
+    pub fn ticket(&self) -> String {
+        self.string("return document.getElementById('ticket-text').value;")
     }
 
     /// A PNG of the window.

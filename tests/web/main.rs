@@ -11,14 +11,13 @@ mod driver;
 mod risky;
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 
 use driver::{Browser, fieldfix};
 use fieldfix::guides::Library;
-use support::{GuideDir, builtin_ids, minimal_guide};
+use support::{GuideDir, assert_has, builtin_ids, minimal_guide};
 
 const PHONE: (u32, u32) = (360, 740);
 const DESKTOP: (u32, u32) = (1280, 800);
@@ -79,13 +78,15 @@ impl Site {
     }
 }
 
+/// The exported site; `None` (the test skips, or fails in CI) without Chromium.
+fn site(test: &str) -> Option<Site> {
+    driver::available(test).then(Site::export)
+}
+
 /// The built-in guides, the exported site and a phone-sized browser on it; `None` (the test
 /// skips, or fails in CI) without Chromium. Keep the site bound while the browser runs.
 fn on_phone(test: &str) -> Option<(Library, Site, Browser)> {
-    if !driver::available(test) {
-        return None;
-    }
-    let site = Site::export();
+    let site = site(test)?;
     let b = site.open(PHONE);
     Some((fieldfix::guides::load(None).unwrap(), site, b))
 }
@@ -98,7 +99,7 @@ fn start(b: &Browser, guide: &str) {
 
 /// Types `words` on the first screen and presses Find.
 fn find(b: &Browser, words: &str) {
-    b.js(
+    b.js_with(
         "document.getElementById('words').value = arguments[0];",
         json!([words]),
     );
@@ -117,7 +118,7 @@ fn find_and_open(b: &Browser, words: &str, guide: &str) {
 /// On the hand-over screen: types the company and the project, picks the `when` choice, and
 /// makes the ticket.
 fn make_ticket(b: &Browser, company: &str, project: &str, when: usize) {
-    b.js(
+    b.js_with(
         "document.querySelector('input[data-detail=company]').value = arguments[0];\
          document.querySelector('input[data-detail=project]').value = arguments[1];",
         json!([company, project]),
@@ -127,20 +128,55 @@ fn make_ticket(b: &Browser, company: &str, project: &str, when: usize) {
     assert_eq!(b.screen().0, "ticket");
 }
 
-/// From a step: hands over, makes the ticket with no details given, and goes Back twice to
-/// the step. The ticket's Markdown.
-fn hand_over_and_back(b: &Browser) -> String {
+/// Hands over from a step and makes the ticket with no details given; its Markdown.
+fn hand_over(b: &Browser) -> String {
     b.click("button[data-action=hand-over]");
+    assert_eq!(b.screen().0, "handover");
     b.click("button[data-action=ticket]");
     assert_eq!(b.screen().0, "ticket");
-    let ticket = b.js(
-        "return document.getElementById('ticket-text').value;",
-        json!([]),
-    );
+    b.ticket()
+}
+
+/// [`hand_over`], then Back twice to the step.
+fn hand_over_and_back(b: &Browser) -> String {
+    let ticket = hand_over(b);
     b.click("button[data-action=back]");
     b.click("button[data-action=back]");
     assert_eq!(b.screen().0, "step");
-    ticket.as_str().unwrap_or_default().to_owned()
+    ticket
+}
+
+/// "I don't know" to every question and `action` ("skip", "didnt-help": asking nothing more)
+/// at every step, until a step for which `wanted` holds; its id. `what` names it for messages.
+fn to_step(b: &Browser, action: &str, what: &str, wanted: impl Fn(&str) -> bool) -> String {
+    for _ in 0..40 {
+        match b.screen() {
+            (kind, _) if kind == "question" => b.click("button[data-action=dont-know]"),
+            (kind, id) if kind == "step" => {
+                if wanted(&id) {
+                    return id;
+                }
+                b.click(&format!("button[data-action={action}]"));
+                assert_ne!(
+                    b.screen().0,
+                    "confirm",
+                    "{id} can lose nothing: no question"
+                );
+            }
+            other => panic!("no {what} before {other:?}"),
+        }
+    }
+    panic!("no {what} in 40 screens");
+}
+
+/// "I don't know" to every question until another screen shows; how many were answered.
+fn dont_know_to_the_end(b: &Browser) -> usize {
+    let mut asked = 0;
+    while b.screen().0 == "question" {
+        b.click("button[data-action=dont-know]");
+        asked += 1;
+    }
+    asked
 }
 
 /// Says `action` ("fixed", "didnt-help") of the step `id` shown; a step that can lose
@@ -261,22 +297,14 @@ fn walk(b: &Browser, site: &Site, guide: &str, variant: usize) -> usize {
 /// Answers the question shown with its option `pick` (counting "I don't know" after the
 /// options, round and round); the value as `diagnose -a` takes it.
 fn answer(b: &Browser, pick: usize) -> String {
-    let values = b.js(
-        "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });",
-        json!([]),
-    );
-    let values: Vec<&str> = values
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
+    let script = "return Array.from(document.querySelectorAll('button[data-action=answer]')).map(function (b) { return b.getAttribute('data-value'); });";
+    let values: Vec<String> = serde_json::from_value(b.js(script)).unwrap();
     match values.get(pick % (values.len() + 1)) {
         Some(value) => {
             b.click(&format!(
                 "button[data-action=answer][data-value=\"{value}\"]"
             ));
-            (*value).to_owned()
+            value.clone()
         }
         None => {
             b.click("button[data-action=dont-know]");
@@ -305,11 +333,7 @@ fn check_handover(b: &Browser, plan: &Value, id: &str, context: &str) {
         ("ticket".to_owned(), id.to_owned()),
         "{context}: a ticket"
     );
-    let ticket = b.js(
-        "return document.getElementById('ticket-text').value;",
-        json!([]),
-    );
-    let ticket = ticket.as_str().unwrap_or_default();
+    let ticket = b.ticket();
     assert!(
         ticket.starts_with("# Support ticket: ") && ticket.contains("## Steps tried"),
         "{context}: the ticket:\n{ticket}"
@@ -319,14 +343,15 @@ fn check_handover(b: &Browser, plan: &Value, id: &str, context: &str) {
 #[test]
 fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_in_a_ticket_at_phone_size()
 {
-    if !driver::available("same decisions") {
+    let Some((library, site, b)) = on_phone("same decisions") else {
         return;
-    }
-    let site = Site::export();
-    let b = site.open(PHONE);
+    };
     let mut guides = builtin_ids();
-    let built_in = fieldfix::guides::load(None).unwrap().guides.len();
-    assert_eq!(guides.len(), built_in, "every built-in guide is walked");
+    assert_eq!(
+        guides.len(),
+        library.guides.len(),
+        "every built-in guide is walked"
+    );
     guides.push("crane-log".to_owned());
     let mut sequences = 0;
     let mut screens = 0;
@@ -335,10 +360,8 @@ fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_in_a_tic
             b.goto(&site.index());
             b.ready();
             if b.screen().0 == "home"
-                && b.js(
-                    "return !!document.querySelector('button[data-action=start-over]')",
-                    json!([]),
-                ) == json!(true)
+                && b.js("return !!document.querySelector('button[data-action=start-over]')")
+                    == json!(true)
             {
                 b.click("button[data-action=start-over]");
             }
@@ -352,11 +375,9 @@ fn every_screen_is_the_one_diagnose_gives_and_every_guide_ends_fixed_or_in_a_tic
 
 #[test]
 fn back_resume_after_reload_and_start_over() {
-    if !driver::available("back, resume, start over") {
+    let Some((_, _site, b)) = on_phone("back, resume, start over") else {
         return;
-    }
-    let site = Site::export();
-    let b = site.open(PHONE);
+    };
     start(&b, "photos-not-uploading");
     let first = b.screen();
     assert_eq!(first.0, "question");
@@ -373,10 +394,7 @@ fn back_resume_after_reload_and_start_over() {
     b.ready();
     assert_eq!(b.screen().0, "home", "a reload starts at the front page");
     let text = b.text();
-    assert!(
-        text.contains("walk in progress: Photos not uploading"),
-        "{text}"
-    );
+    assert_has(&text, &["walk in progress: Photos not uploading"]);
     b.click("button[data-action=resume]");
     assert_eq!(b.screen(), second, "resumed where it was left");
 
@@ -393,11 +411,9 @@ fn back_resume_after_reload_and_start_over() {
 
 #[test]
 fn a_hostile_company_guide_executes_nothing_and_reads_as_written() {
-    if !driver::available("hostile guide") {
+    let Some((_, _site, b)) = on_phone("hostile guide") else {
         return;
-    }
-    let site = Site::export();
-    let b = site.open(PHONE);
+    };
     b.click("button[data-action=all]");
     let listed = b.text();
     assert!(
@@ -407,30 +423,18 @@ fn a_hostile_company_guide_executes_nothing_and_reads_as_written() {
     assert!(listed.contains("Summary <img src=x onerror=window.pwned=2>"));
     b.click("button[data-guide=\"crane-log\"]");
     let asked = b.text();
-    assert!(
-        asked.contains("Which <b onclick=window.pwned=4>one</b> is it?"),
-        "{asked}"
-    );
-    b.click("button[data-action=dont-know]");
-    while b.screen().0 == "question" {
-        b.click("button[data-action=dont-know]");
-    }
+    assert_has(&asked, &["Which <b onclick=window.pwned=4>one</b> is it?"]);
+    assert!(dont_know_to_the_end(&b) > 0);
     assert_eq!(b.screen().0, "step");
     let step = b.text();
-    assert!(
-        step.contains("Tap <img src=x onerror=window.pwned=5> then javascript:alert(1)"),
-        "{step}"
+    assert_has(
+        &step,
+        &["Tap <img src=x onerror=window.pwned=5> then javascript:alert(1)"],
     );
-    let injected = b.js(
-        "return [window.pwned === undefined, document.querySelectorAll('#wizard script, #wizard img, #wizard b, #wizard [onclick], #wizard [onerror]').length, Array.from(document.querySelectorAll('#wizard a')).map(function (a) { return a.getAttribute('href'); })];",
-        json!([]),
-    );
+    let injected = b.js("return [window.pwned === undefined, document.querySelectorAll('#wizard script, #wizard img, #wizard b, #wizard [onclick], #wizard [onerror]').length, Array.from(document.querySelectorAll('#wizard a')).map(function (a) { return a.getAttribute('href'); })];");
     assert_eq!(injected[0], json!(true), "no guide text ran");
     // The policy itself: an inline script, however it got in, does not run.
-    let inline = b.js(
-        "var s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); return window.inlineRan === undefined;",
-        json!([]),
-    );
+    let inline = b.js("var s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); return window.inlineRan === undefined;");
     assert_eq!(
         inline,
         json!(true),
@@ -449,7 +453,7 @@ fn a_hostile_company_guide_executes_nothing_and_reads_as_written() {
 /// Every control of the wizard's screens: at least 44x44 px, and the page no wider than the
 /// window.
 fn check_layout(b: &Browser, width: u32, context: &str) {
-    let v = b.js(
+    let v = b.js_with(
         "var w = arguments[0]; var small = Array.from(document.querySelectorAll('#wizard button, #wizard a, #wizard input')).filter(function (e) { var r = e.getBoundingClientRect(); return r.height < 44 || r.width < 44; }).map(function (e) { var r = e.getBoundingClientRect(); return e.textContent + ' ' + Math.round(r.width) + 'x' + Math.round(r.height); }); var wide = Array.from(document.querySelectorAll('body *')).filter(function (e) { return e.getBoundingClientRect().right > w + 0.5; }).map(function (e) { return e.tagName + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40); }).slice(0, 5); return [small, document.documentElement.scrollWidth, window.innerWidth, wide];",
         json!([width]),
     );
@@ -469,10 +473,9 @@ fn check_layout(b: &Browser, width: u32, context: &str) {
 
 #[test]
 fn keyboard_only_walk_with_large_targets_and_no_sideways_scroll() {
-    if !driver::available("keyboard and layout") {
+    let Some(site) = site("keyboard and layout") else {
         return;
-    }
-    let site = Site::export();
+    };
     for (w, h) in [PHONE, DESKTOP] {
         let b = site.open((w, h));
         let context = format!("{w}x{h}");
@@ -480,7 +483,7 @@ fn keyboard_only_walk_with_large_targets_and_no_sideways_scroll() {
         // Tab to the words, type, Enter: the search runs and the guide the words clearly
         // point to starts (else: Tab on to the best match, Enter).
         b.keys("\u{E004}");
-        let focused = b.js("return document.activeElement.id", json!([]));
+        let focused = b.js("return document.activeElement.id");
         assert_eq!(
             focused,
             json!("words"),
@@ -526,10 +529,7 @@ fn screenshots(b: &Browser, width: u32) {
     let at_step = b.screen();
     b.click("button[data-action=hand-over]");
     make_ticket(b, "Acme Builders", "Tower B", 2);
-    b.js(
-        "window.scrollTo(0, 0); document.activeElement.blur();",
-        json!([]),
-    );
+    b.js("window.scrollTo(0, 0); document.activeElement.blur();");
     b.screenshot(&docs.join("wizard-desktop.png"));
     b.click("button[data-action=back]");
     b.click("button[data-action=back]");
@@ -544,7 +544,7 @@ fn screenshots(b: &Browser, width: u32) {
 /// not installed (the axe test fails for that in CI).
 fn axe_violations(b: &Browser) -> Option<Value> {
     let axe = axe_source()?;
-    b.js(&axe, json!([]));
+    b.js(&axe);
     Some(b.js_async(
         "var done = arguments[arguments.length - 1]; axe.run(document, {resultTypes: ['violations']}).then(function (r) { done(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; }).map(function (v) { return v.id + ': ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })); });",
     ))
@@ -563,18 +563,10 @@ fn axe_source() -> Option<String> {
 
 #[test]
 fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
-    if !driver::available("axe-core") {
-        return;
-    }
-    if axe_source().is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "axe-core must be installed in CI (npm install --prefix target/axe axe-core)"
-        );
-        let _ = writeln!(
-            std::io::stderr(),
-            "SKIPPED axe-core test: npm install --prefix target/axe axe-core"
-        );
+    let axe = axe_source()
+        .map(drop)
+        .ok_or("no axe-core (npm install --prefix target/axe axe-core)".to_owned());
+    if !driver::available("axe-core") || !driver::runs("axe-core", axe) {
         return;
     }
     let site = Site::export();
@@ -589,9 +581,7 @@ fn axe_finds_no_serious_or_critical_violation_on_any_screen() {
         audit(&b, "front page", &mut screens);
         start(&b, "photos-not-uploading");
         audit(&b, "question", &mut screens);
-        while b.screen().0 == "question" {
-            b.click("button[data-action=dont-know]");
-        }
+        dont_know_to_the_end(&b);
         audit(&b, "step", &mut screens);
         b.click("button[data-action=hand-over]");
         audit(&b, "hand-over", &mut screens);
@@ -649,17 +639,10 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
     make_ticket(&b, "Acme Builders, ring 555 123 4567", "  Tower B  ", 3);
     // A phone number nobody asked for: offered to be left out, as the terminal offers.
     let offer = b.text();
-    assert!(offer.contains("that has a phone number in it"), "{offer}");
+    assert_has(&offer, &["that has a phone number in it"]);
     b.click("button[data-action=leave-out][data-detail=company]");
     assert_eq!(b.screen().0, "ticket");
-    let web = b
-        .js(
-            "return document.getElementById('ticket-text').value;",
-            json!([]),
-        )
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let web = b.ticket();
     for (key, value) in [
         ("company", "Acme Builders, ring [phone number removed]"),
         ("project", "Tower B"),
@@ -672,16 +655,17 @@ fn a_hand_over_makes_the_ticket_the_terminal_makes_for_the_same_answers() {
     let terminal =
         fieldfix::output::ticket::markdown(&handover::build(&library, guide, &record, handover));
     assert_eq!(timeless(&web), timeless(&terminal), "web:\n{web}");
-    for part in [
-        "In their words",
-        "unknown (I don't know)",
-        "needs an admin",
-        "yesterday",
-        "(not given)",
-        "Acme Builders",
-    ] {
-        assert!(web.contains(part), "the ticket has {part}:\n{web}");
-    }
+    assert_has(
+        &web,
+        &[
+            "In their words",
+            "unknown (I don't know)",
+            "needs an admin",
+            "yesterday",
+            "(not given)",
+            "Acme Builders",
+        ],
+    );
     let text = b.text();
     assert!(text.contains(&contact), "names {contact}:\n{text}");
     check_sending(&b, &contact, "fieldfix-ticket-photos-not-uploading-");
@@ -714,23 +698,20 @@ fn walk_to_handover(
             }
             "step" => {
                 steps += 1;
-                let result = match steps {
-                    1 => StepResult::DidNotHelp,
-                    2 => StepResult::NeedsAdmin,
+                let (result, action) = match steps {
+                    1 => (StepResult::DidNotHelp, "didnt-help"),
+                    2 => (StepResult::NeedsAdmin, "cant"),
                     _ => {
                         b.click("button[data-action=hand-over]");
                         continue;
                     }
                 };
                 let device = record.situation.answer("device");
-                let action = match result {
-                    StepResult::DidNotHelp => "didnt-help",
-                    _ => "cant",
-                };
                 say_of_step(b, &guide.id, &shown, device, action);
+                let said = &mut record.situation;
                 match result {
-                    StepResult::DidNotHelp => record.situation.tried.push(shown.clone()),
-                    _ => record.situation.for_admin.push(shown.clone()),
+                    StepResult::DidNotHelp => said.tried.push(shown.clone()),
+                    _ => said.for_admin.push(shown.clone()),
                 }
                 record.log.push(Tried {
                     guide: guide.id.clone(),
@@ -751,15 +732,9 @@ fn walk_to_handover(
 /// Copy, Download and (with an address only) the email link are offered on the ticket screen;
 /// the download is a file named `file…` made in the page.
 fn check_sending(b: &Browser, contact: &str, file: &str) {
-    let offered = b.js(
-        "return ['copy', 'download', 'email'].map(function (a) { return !!document.querySelector('[data-action=' + a + ']'); });",
-        json!([]),
-    );
+    let offered = b.js("return ['copy', 'download', 'email'].map(function (a) { return !!document.querySelector('[data-action=' + a + ']'); });");
     assert_eq!(offered, json!([true, true, contact.contains('@')]));
-    let download = b.js(
-        "var a = document.querySelector('a[data-action=download]'); return [a.getAttribute('download'), a.href.slice(0, 5)];",
-        json!([]),
-    );
+    let download = b.js("var a = document.querySelector('a[data-action=download]'); return [a.getAttribute('download'), a.href.slice(0, 5)];");
     assert_eq!(download[1], json!("blob:"));
     assert!(download[0].as_str().unwrap().starts_with(file));
 }

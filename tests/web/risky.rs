@@ -5,50 +5,25 @@
 use serde_json::json;
 
 use super::driver::Browser;
-use super::{PHONE, axe_violations, check_layout, find_and_open, hand_over_and_back, on_phone};
+use super::support::assert_has;
+use super::{
+    PHONE, axe_violations, check_layout, find_and_open, hand_over_and_back, on_phone, to_step,
+};
 use fieldfix::guides::model::{Library, Risk};
 use fieldfix_engine::walk::{card, next};
 
 /// The steps recorded in the walk the page keeps: (step, result).
 fn recorded(b: &Browser) -> Vec<(String, String)> {
-    let log = b.js(
-        "var s = JSON.parse(localStorage.getItem('fieldfix-wizard-v2')); return s.state.log.map(function (o) { return [o.step, o.result]; });",
-        json!([]),
-    );
-    log.as_array()
-        .unwrap()
-        .iter()
-        .map(|o| {
-            (
-                o[0].as_str().unwrap().to_owned(),
-                o[1].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
+    let log = b.js("var s = JSON.parse(localStorage.getItem('fieldfix-wizard-v2')); return s.state.log.map(function (o) { return [o.step, o.result]; });");
+    serde_json::from_value(log).unwrap()
 }
 
 /// On an iPhone, to the first step of `guide` that can lose unsynced work: "I don't know" to
 /// every question, "Didn't help" to every step before it (recorded without a question).
 fn to_risky_step(b: &Browser, library: &Library, guide: &str) -> String {
     let g = library.guide(guide).unwrap();
-    for _ in 0..40 {
-        match b.screen() {
-            (kind, _) if kind == "question" => b.click("button[data-action=dont-know]"),
-            (kind, id) if kind == "step" => {
-                if card::at_risk(g.step(&id).unwrap(), Some("ios")).is_some() {
-                    return id;
-                }
-                b.click("button[data-action=didnt-help]");
-                assert_ne!(
-                    b.screen().0,
-                    "confirm",
-                    "{id} can lose nothing: no question"
-                );
-            }
-            other => panic!("no risky step before {other:?}"),
-        }
-    }
-    panic!("no risky step in 40 screens");
+    let risky = |id: &str| card::at_risk(g.step(id).unwrap(), Some("ios")).is_some();
+    to_step(b, "didnt-help", "risky step", risky)
 }
 
 #[test]
@@ -65,14 +40,15 @@ fn a_step_that_can_lose_unsynced_work_is_recorded_only_once_the_user_says_they_d
     b.click("button[data-action=didnt-help]");
     assert_eq!(b.screen(), ("confirm".to_owned(), id.clone()));
     let text = b.text();
-    for part in [
-        Risk::LosesUnsynced.warning(),
-        next::CONFIRM_ASK,
-        next::CONFIRM_DONE,
-        next::CONFIRM_NOT_YET,
-    ] {
-        assert!(text.contains(part), "the question shows {part:?}:\n{text}");
-    }
+    assert_has(
+        &text,
+        &[
+            Risk::LosesUnsynced.warning(),
+            next::CONFIRM_ASK,
+            next::CONFIRM_DONE,
+            next::CONFIRM_NOT_YET,
+        ],
+    );
     check_layout(&b, PHONE.0, "\"Did you do this step?\"");
     if let Some(found) = axe_violations(&b) {
         assert_eq!(found, json!([]), "axe on \"Did you do this step?\"");
@@ -80,10 +56,7 @@ fn a_step_that_can_lose_unsynced_work_is_recorded_only_once_the_user_says_they_d
     assert!(!recorded(&b).iter().any(|(s, _)| *s == id), "not yet");
 
     // "Not yet", by keyboard: the same step, nothing recorded, and the ticket lacks it.
-    b.js(
-        "document.querySelector('button[data-action=not-yet]').focus();",
-        json!([]),
-    );
+    b.js("document.querySelector('button[data-action=not-yet]').focus();");
     b.keys("\u{E007}");
     assert_eq!((b.screen(), b.text()), at_step, "back on the same step");
     assert!(!recorded(&b).iter().any(|(s, _)| *s == id));
