@@ -230,7 +230,6 @@ impl<'a> Checker<'a> {
             .collect()
     }
 
-    /// What support will ask for.
     fn provide(&mut self, provide: &[RawProvide]) -> Vec<Provide> {
         provide
             .iter()
@@ -719,7 +718,6 @@ fn condition_values(
     questions
 }
 
-/// The guide's causes.
 fn guide_causes(
     c: &mut Checker,
     raw: &RawGuide,
@@ -793,7 +791,6 @@ struct StepNames<'n> {
     steps: &'n BTreeSet<String>,
 }
 
-/// One step.
 fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: Origin) -> Step {
     let step_id = c.id(&x.id, "step id");
     if x.fixes.is_empty() {

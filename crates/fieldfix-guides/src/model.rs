@@ -109,7 +109,6 @@ impl Target {
         }
     }
 
-    /// The target with this id.
     pub fn from_id(id: &str) -> Option<Target> {
         Target::ALL.into_iter().find(|t| t.id() == id)
     }
@@ -212,7 +211,6 @@ pub struct Question {
 pub const QUESTION_MINUTES: f64 = 0.5;
 
 impl Question {
-    /// The option with this value.
     pub fn choice(&self, value: &str) -> Option<&Choice> {
         self.options.iter().find(|c| c.value == value)
     }
@@ -363,7 +361,6 @@ pub struct Escalate {
 }
 
 impl Escalate {
-    /// How to reach `target`.
     pub fn target(&self, target: Target) -> &Contact {
         // Every target is present: the loader fills in all three.
         &self.targets[&target]

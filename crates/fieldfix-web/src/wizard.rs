@@ -351,7 +351,6 @@ pub fn start(library: &Library, id: &str, words: &str) -> Result<State, String> 
     Ok(state)
 }
 
-/// The screen for a state.
 pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
     on_guide(library, &state.walk.guide, |g| screen_on(library, g, state))
 }

@@ -59,7 +59,6 @@ pub enum Next<'a> {
     Escalate,
     /// The ticket is made.
     Ticket,
-    /// Fixed.
     Fixed,
 }
 
@@ -290,7 +289,6 @@ impl StepChoice {
 pub const SWITCH: &str = "It's a different problem (keeps my answers)";
 /// "Show the steps for another device".
 pub const OTHER_DEVICE: &str = "Show the steps for another device";
-/// "Back".
 pub const BACK: &str = "Back";
 
 /// What a front end can offer at a step besides the entries every step has.
