@@ -9,7 +9,8 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::support::{
-    GuideDir, Test, assert_has, assert_lacks, builtin_ids, fails, minimal_guide, ok, show_json,
+    GuideDir, Test, assert_has, assert_lacks, builtin_ids, fails, keys, minimal_guide, ok,
+    show_json,
 };
 
 fn repo() -> &'static Path {
@@ -56,12 +57,7 @@ fn the_schema_is_draft_7_and_closed_like_the_loader() {
     let schema: Value = serde_json::from_str(&ok(&["schema"])).unwrap();
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
     assert_eq!(schema["title"], "fieldfix guide");
-    let top: BTreeSet<&str> = schema["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let top = keys(&schema["properties"]);
     let fields = [
         "id",
         "title",
@@ -214,20 +210,9 @@ fn new_writes_a_commented_starter_that_validates_as_written() {
 
     // Every section of the format, each introduced by a comment.
     let doc = yaml_to_json(&text);
-    let keys: BTreeSet<&str> = doc
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
     let schema: Value = serde_json::from_str(&ok(&["schema"])).unwrap();
-    let fields: BTreeSet<&str> = schema["properties"]
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    assert_eq!(keys, fields, "the starter has every section");
+    let fields = keys(&schema["properties"]);
+    assert_eq!(keys(&doc), fields, "the starter has every section");
     let lines: Vec<&str> = text.lines().collect();
     for key in fields {
         let at = lines
@@ -245,17 +230,7 @@ fn new_writes_a_commented_starter_that_validates_as_written() {
     );
 
     // The title arrives exactly as given, quotes and all.
-    let shown = Test::new()
-        .args([
-            "--guides",
-            dir.to_str().unwrap(),
-            "show",
-            "crane-log-frozen",
-            "--format",
-            "json",
-        ])
-        .run();
-    let shown: Value = serde_json::from_str(&shown.stdout).unwrap();
+    let shown = show_json(state.path(), &dir, "crane-log-frozen");
     assert_eq!(shown["guide"]["title"], title);
 }
 
@@ -286,15 +261,9 @@ fn new_never_overwrites_a_guide() {
     for existing in ["gate-code.yaml", "gate-code.yml"] {
         let dir = GuideDir::new();
         let path = dir.write(existing, "id: gate-code # mine\n");
+        let folder = dir.path().to_str().unwrap();
         let err = fails(
-            &[
-                "new",
-                "gate-code",
-                "--title",
-                "Gate",
-                "--guides",
-                dir.path().to_str().unwrap(),
-            ],
+            &["new", "gate-code", "--title", "Gate", "--guides", folder],
             2,
         );
         assert!(
@@ -302,11 +271,7 @@ fn new_never_overwrites_a_guide() {
             "names the file: {err}"
         );
         assert_eq!(fs::read_to_string(&path).unwrap(), "id: gate-code # mine\n");
-        assert_eq!(
-            fs::read_dir(dir.path()).unwrap().count(),
-            1,
-            "nothing else written"
-        );
+        assert_eq!(files(dir.path()).len(), 1, "nothing else written");
     }
 }
 
@@ -315,14 +280,8 @@ fn new_keeps_an_existing_schema_file() {
     let dir = GuideDir::new();
     let schema = dir.write("guide.schema.json", "{\"mine\": true}\n");
     Test::new()
-        .args([
-            "new",
-            "gate-code",
-            "--title",
-            "Gate",
-            "--guides",
-            dir.path().to_str().unwrap(),
-        ])
+        .args(["new", "gate-code", "--title", "Gate"])
+        .guides(dir.path())
         .run();
     assert_eq!(fs::read_to_string(schema).unwrap(), "{\"mine\": true}\n");
 }
@@ -351,34 +310,18 @@ fn new_checks_the_id_and_title() {
         let err = fails(&["new", "gate", "--title", title, "--guides", folder], 2);
         assert!(err.contains("title"), "title {title:?}: {err}");
     }
-    assert_eq!(
-        fs::read_dir(dir.path()).unwrap().count(),
-        0,
-        "nothing was written"
-    );
+    assert!(files(dir.path()).is_empty(), "nothing was written");
 }
 
 #[test]
 fn new_over_a_built_in_id_says_it_replaces_it() {
     let dir = GuideDir::new();
     let out = Test::new()
-        .args([
-            "new",
-            "error-404",
-            "--title",
-            "Our 404",
-            "--guides",
-            dir.path().to_str().unwrap(),
-        ])
+        .args(["new", "error-404", "--title", "Our 404"])
+        .guides(dir.path())
         .run();
-    assert!(
-        out.stderr.contains("built-in guide") && out.stderr.contains("replaces"),
-        "{}",
-        out.stderr
-    );
-    Test::new()
-        .args(["validate", dir.path().to_str().unwrap()])
-        .run();
+    assert_has(&out.stderr, &["built-in guide", "replaces"]);
+    Test::new().arg("validate").arg(dir.path()).run();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -409,15 +352,9 @@ fn export(format: &str) -> (GuideDir, tempfile::TempDir) {
     let out = tempfile::tempdir().unwrap();
     let site = out.path().join("site");
     Test::new()
-        .args([
-            "--guides",
-            company.path().to_str().unwrap(),
-            "export",
-            "--format",
-            format,
-            "--out",
-            site.to_str().unwrap(),
-        ])
+        .guides(company.path())
+        .args(["export", "--format", format, "--out"])
+        .arg(site)
         .run();
     (company, out)
 }
@@ -443,17 +380,11 @@ fn expected_pages(ext: &str) -> BTreeSet<String> {
 
 /// Each guide's related ids and step `see` ids, from `show --format json`.
 fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
-    let out = Test::new()
-        .args([
-            "--guides",
-            company.to_str().unwrap(),
-            "show",
-            id,
-            "--format",
-            "json",
-        ])
-        .run();
-    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let doc = Test::new()
+        .guides(company)
+        .args(["show", id, "--format", "json"])
+        .run()
+        .json();
     let g = &doc["guide"];
     let mut ids: BTreeSet<String> = g["related"]
         .as_array()
@@ -467,6 +398,24 @@ fn links_of(company: &Path, id: &str) -> BTreeSet<String> {
         }
     }
     ids
+}
+
+/// A guide's page `name` of an export in `ext` (the index aside) links back to the index and to
+/// every guide its guide links; `links(file)` says whether the page links `file`.
+fn assert_links_guides(company: &Path, name: &str, ext: &str, links: impl Fn(&str) -> bool) {
+    let Some(id) = name
+        .strip_suffix(&format!(".{ext}"))
+        .filter(|id| *id != "index")
+    else {
+        return;
+    };
+    assert!(
+        links(&format!("index.{ext}")),
+        "{name} links back to the index"
+    );
+    for other in links_of(company, id) {
+        assert!(links(&format!("{other}.{ext}")), "{name} links {other}");
+    }
 }
 
 /// Every link of the page `name` of the exported `site` resolves: to a file of the site and
@@ -547,19 +496,9 @@ fn html_export_is_valid_offline_html_whose_links_all_resolve() {
         }
         assert!(!html.contains("url("), "{name}: no external CSS resources");
         assert_links_resolve(&site, &name, &doc);
-        if name != "index.html" {
-            assert!(
-                html.contains("href=\"index.html\""),
-                "{name} links back to the index"
-            );
-            let id = name.trim_end_matches(".html");
-            for other in links_of(company.path(), id) {
-                assert!(
-                    html.contains(&format!("href=\"{other}.html\"")),
-                    "{name} links {other}"
-                );
-            }
-        }
+        assert_links_guides(company.path(), &name, "html", |target| {
+            html.contains(&format!("href=\"{target}\""))
+        });
     }
     let index = fs::read_to_string(site.join("index.html")).unwrap();
     for page in expected_pages("html") {
@@ -639,19 +578,9 @@ fn markdown_export_links_every_page_and_escapes_guide_text() {
             }
             assert!(site.join(target).is_file(), "{name}: `{target}` resolves");
         }
-        if name != "index.md" {
-            assert!(
-                targets.contains(&"index.md"),
-                "{name} links back to the index"
-            );
-            let id = name.trim_end_matches(".md");
-            for other in links_of(company.path(), id) {
-                assert!(
-                    targets.contains(&format!("{other}.md").as_str()),
-                    "{name} links {other}"
-                );
-            }
-        }
+        assert_links_guides(company.path(), &name, "md", |target| {
+            targets.contains(&target)
+        });
     }
     let page = fs::read_to_string(site.join("crane-log.md")).unwrap();
     assert_has(
@@ -703,11 +632,7 @@ fn export_leaves_other_files_alone_and_replaces_only_its_own_pages() {
     )
     .unwrap();
     let again = Test::new().args(["export", "--out", site_arg]).run();
-    assert!(
-        again.stdout.contains(&site.display().to_string()),
-        "{}",
-        again.stdout
-    );
+    assert_has(&again.stdout, &[site.display().to_string()]);
     assert!(site.join("old-guide.html").is_file());
     assert_eq!(
         files(&site).len(),
@@ -774,9 +699,10 @@ fn shell_in(test: &Test, program: &str) -> std::process::Command {
     cmd
 }
 
-/// Whether `shell` can be run here; when not, says so: the test that needs it is skipped.
+/// A [`Completing`] `shell`, if it can be run here; when not, says so: `test`, which needs
+/// it, is skipped.
 #[allow(clippy::print_stderr)] // the one line that says a test was skipped
-fn have(shell: &str, test: &str) -> bool {
+fn completing(shell: &str, test: &str) -> Option<Completing> {
     let found = std::process::Command::new(shell)
         .args(["-c", "exit 0"])
         .status()
@@ -784,7 +710,7 @@ fn have(shell: &str, test: &str) -> bool {
     if !found {
         eprintln!("SKIPPED {test}: `{shell}` is not installed (.ci/run installs it)");
     }
-    found
+    found.then(|| Completing::new(shell))
 }
 
 /// The lines a shell printed, trimmed, without empty ones; the shell must have succeeded.
@@ -802,7 +728,7 @@ fn lines_of(out: std::process::Output) -> Vec<String> {
         .collect()
 }
 
-/// A shell with the completion script of `fieldfix ARGS completions SHELL` sourced.
+/// A shell with the completion script of `fieldfix completions SHELL` sourced.
 struct Completing {
     test: Test,
     script: std::path::PathBuf,
@@ -810,16 +736,14 @@ struct Completing {
 }
 
 impl Completing {
-    fn new(shell: &str, args: &[&str]) -> Self {
+    fn new(shell: &str) -> Self {
         let dir = GuideDir::new();
-        let mut all = args.to_vec();
-        all.extend(["completions", shell]);
         // zsh's as the README installs it: `_fieldfix` in a folder of `fpath`.
         let name = match shell {
             "zsh" => "_fieldfix".to_owned(),
             _ => format!("script.{shell}"),
         };
-        let script = dir.write(&name, &ok(&all));
+        let script = dir.write(&name, &ok(&["completions", shell]));
         Completing {
             test: Test::new(),
             script,
@@ -916,7 +840,10 @@ impl Completing {
 
 /// A built-in guide's question ids and, for each, its values.
 fn questions_of(guide: &str) -> Vec<(String, Vec<String>)> {
-    let doc: Value = serde_json::from_str(&ok(&["show", guide, "--format", "json"])).unwrap();
+    let doc = Test::new()
+        .args(["show", guide, "--format", "json"])
+        .run()
+        .json();
     doc["guide"]["questions"]
         .as_array()
         .unwrap()
@@ -953,10 +880,10 @@ fn assert_offers_the_guides_questions(offered: &[String], guide: &str, other: &s
 
 #[test]
 fn bash_completes_guide_ids_for_show_diagnose_and_fix() {
-    if !have("bash", "bash_completes_guide_ids_for_show_diagnose_and_fix") {
+    let Some(bash) = completing("bash", "bash_completes_guide_ids_for_show_diagnose_and_fix")
+    else {
         return;
-    }
-    let bash = Completing::new("bash", &[]);
+    };
     for sub in ["show", "diagnose", "fix"] {
         assert_eq!(
             bash.bash(&format!("fieldfix {sub} error-4")),
@@ -968,10 +895,9 @@ fn bash_completes_guide_ids_for_show_diagnose_and_fix() {
 
 #[test]
 fn bash_completes_the_values_of_options_and_answers() {
-    if !have("bash", "bash_completes_the_values_of_options_and_answers") {
+    let Some(bash) = completing("bash", "bash_completes_the_values_of_options_and_answers") else {
         return;
-    }
-    let bash = Completing::new("bash", &[]);
+    };
     for sub in ["diagnose", "fix"] {
         let offers = |rest: &str| bash.bash(&format!("fieldfix {sub} photos {rest}"));
         assert_eq!(offers("--device "), ["computer", "ios", "android"], "{sub}");
@@ -992,13 +918,12 @@ fn bash_completes_the_values_of_options_and_answers() {
 
 #[test]
 fn bash_offers_the_questions_of_the_guide_typed_then_their_values() {
-    if !have(
+    let Some(bash) = completing(
         "bash",
         "bash_offers_the_questions_of_the_guide_typed_then_their_values",
-    ) {
+    ) else {
         return;
-    }
-    let bash = Completing::new("bash", &[]);
+    };
     let photos = questions_of("photos-not-uploading");
     let (question, values) = &photos[0];
     for sub in ["diagnose", "fix"] {
@@ -1039,10 +964,10 @@ fn bash_offers_the_questions_of_the_guide_typed_then_their_values() {
 
 #[test]
 fn fish_completes_guide_ids_and_the_values_of_options() {
-    if !have("fish", "fish_completes_guide_ids_and_the_values_of_options") {
+    let Some(fish) = completing("fish", "fish_completes_guide_ids_and_the_values_of_options")
+    else {
         return;
-    }
-    let fish = Completing::new("fish", &[]);
+    };
     assert_eq!(
         fish.fish("fieldfix show error-4"),
         ["error-404", "error-408", "error-429"]
@@ -1075,13 +1000,12 @@ fn fish_completes_guide_ids_and_the_values_of_options() {
 
 #[test]
 fn zsh_offers_the_questions_of_the_guide_typed_and_the_values_of_options() {
-    if !have(
+    let Some(zsh) = completing(
         "zsh",
         "zsh_offers_the_questions_of_the_guide_typed_and_the_values_of_options",
-    ) {
+    ) else {
         return;
-    }
-    let zsh = Completing::new("zsh", &[]);
+    };
     assert_eq!(
         zsh.zsh("fieldfix diagnose error-4"),
         ["error-404", "error-408", "error-429"]
@@ -1107,14 +1031,13 @@ fn zsh_offers_the_questions_of_the_guide_typed_and_the_values_of_options() {
 
 #[test]
 fn completions_offer_company_guides_as_they_are_at_each_tab() {
-    if !have(
+    // The script is written before the company guide exists: nothing to generate again.
+    let Some(bash) = completing(
         "bash",
         "completions_offer_company_guides_as_they_are_at_each_tab",
-    ) {
+    ) else {
         return;
-    }
-    // The script is written before the company guide exists: nothing to generate again.
-    let bash = Completing::new("bash", &[]);
+    };
     let dir = GuideDir::new();
     dir.write(
         "crane-log.yaml",
@@ -1136,11 +1059,10 @@ fn completions_offer_company_guides_as_they_are_at_each_tab() {
         bash.bash("fieldfix show cra").is_empty(),
         "not without --guides"
     );
-    if have(
+    if let Some(fish) = completing(
         "fish",
         "completions_offer_company_guides_as_they_are_at_each_tab",
     ) {
-        let fish = Completing::new("fish", &[]);
         let out = shell_in(&fish.test, "fish")
             .arg("--no-config")
             .arg("-c")
@@ -1187,7 +1109,7 @@ fn completions_survive_a_broken_company_folder() {
     let out = Test::new()
         .args(["--guides", folder, "completions", "powershell"])
         .run();
-    assert!(out.stderr.contains("warning"), "{}", out.stderr);
+    assert_has(&out.stderr, &["warning"]);
 }
 
 #[test]
@@ -1262,7 +1184,7 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
         "Procore support"
     );
     assert_eq!(guide["escalate"]["origin"], "company");
-    let builtin = fieldfix::guides::load(None).unwrap();
+    let builtin = crate::support::library();
     let original = builtin.guide("permission-denied").unwrap();
     assert_eq!(
         guide["escalate"]["provide"].as_array().unwrap().len(),
@@ -1288,8 +1210,7 @@ fn an_override_changes_only_what_it_names_and_show_marks_it() {
     }
     let text = Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["show", "permission"])
         .run()
         .stdout;

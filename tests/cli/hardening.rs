@@ -10,7 +10,8 @@ use serde_json::{Value, json};
 use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
 
 use crate::support::{
-    GuideDir, Output, Test, assert_has, assert_printable, minimal_guide, reseal_cache,
+    GuideDir, Output, Test, age, assert_has, assert_printable, minimal_guide, reseal_cache,
+    set_modified,
 };
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
@@ -107,13 +108,9 @@ fn undo_checks_the_kind_and_version_of_the_list() {
     let mut doc: Value = serde_json::from_str(&undo_list(json!([]))).unwrap();
     doc["schema_version"] = json!(99);
     std::fs::write(&list, doc.to_string()).unwrap();
-    Test::new()
-        .state(state.path())
-        .args(["preflight", "--undo"])
-        .arg(&list)
-        .status(2)
-        .stderr_contains("schema_version 99")
-        .run();
+    let out = run_undo(state.path(), &list);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_has(&out.stderr, &["schema_version 99"]);
 }
 
 #[test]
@@ -252,7 +249,7 @@ fn tamper(cache: &Path, change: impl Fn(&mut Value)) {
 }
 
 /// An edit of a cached guide.
-type Change = Box<dyn Fn(&mut Value)>;
+type Change = fn(&mut Value);
 
 #[test]
 fn a_tampered_cache_is_never_served() {
@@ -261,57 +258,40 @@ fn a_tampered_cache_is_never_served() {
     // The checks are real: an innocent edit is served.
     tamper(&cache, |_| {});
     assert_eq!(title(state.path(), guides.path()), "From the cache");
-    let tampering: Vec<(&str, Change)> = vec![
-        (
-            "escape",
-            Box::new(|g| g["summary"] = json!("\u{1b}]52;c;ZXZpbA==\u{7}")),
-        ),
-        ("bidi", Box::new(|g| g["summary"] = json!("a\u{202e}b"))),
-        (
-            "escape in a key",
-            Box::new(|g| g["context"] = json!({"device": {"ios\u{1b}[2J": {}}})),
-        ),
-        (
-            "tab",
-            Box::new(|g| g["steps"][0]["do"] = json!(["one\ttwo"])),
-        ),
-        (
-            "zero likelihood",
-            Box::new(|g| g["causes"][0]["likelihood"] = json!(0.0)),
-        ),
-        (
-            "dangling fixes",
-            Box::new(|g| g["steps"][0]["fixes"] = json!(["nope"])),
-        ),
-        (
-            "cycle",
-            Box::new(|g| {
-                g["steps"][0]["after"] = json!(["fix-second"]);
-                g["steps"][1]["after"] = json!(["fix-first"]);
-            }),
-        ),
-        ("bad id", Box::new(|g| g["id"] = json!("../../x"))),
-        (
-            "javascript source",
-            Box::new(|g| g["causes"][0]["sources"] = json!(["javascript:alert(1)"])),
-        ),
-        (
-            "0-minute step",
-            Box::new(|g| g["steps"][0]["minutes"] = json!(0.0)),
-        ),
-        (
-            "line break in a title",
-            Box::new(|g| g["title"] = json!("From the cache\nBcc: x@evil.example")),
-        ),
-        (
-            "line break in a contact",
-            Box::new(|g| g["escalate"]["targets"]["admin"]["contact"] = json!("a\nBcc: x@y.z")),
-        ),
-        ("reserved id", Box::new(|g| g["id"] = json!("index"))),
-        (
-            "duplicate step",
-            Box::new(|g| g["steps"][1]["id"] = json!("fix-first")),
-        ),
+    let tampering: [(&str, Change); 14] = [
+        ("escape", |g| {
+            g["summary"] = json!("\u{1b}]52;c;ZXZpbA==\u{7}")
+        }),
+        ("bidi", |g| g["summary"] = json!("a\u{202e}b")),
+        ("escape in a key", |g| {
+            g["context"] = json!({"device": {"ios\u{1b}[2J": {}}});
+        }),
+        ("tab", |g| g["steps"][0]["do"] = json!(["one\ttwo"])),
+        ("zero likelihood", |g| {
+            g["causes"][0]["likelihood"] = json!(0.0)
+        }),
+        ("dangling fixes", |g| {
+            g["steps"][0]["fixes"] = json!(["nope"])
+        }),
+        ("cycle", |g| {
+            g["steps"][0]["after"] = json!(["fix-second"]);
+            g["steps"][1]["after"] = json!(["fix-first"]);
+        }),
+        ("bad id", |g| g["id"] = json!("../../x")),
+        ("javascript source", |g| {
+            g["causes"][0]["sources"] = json!(["javascript:alert(1)"]);
+        }),
+        ("0-minute step", |g| g["steps"][0]["minutes"] = json!(0.0)),
+        ("line break in a title", |g| {
+            g["title"] = json!("From the cache\nBcc: x@evil.example");
+        }),
+        ("line break in a contact", |g| {
+            g["escalate"]["targets"]["admin"]["contact"] = json!("a\nBcc: x@y.z");
+        }),
+        ("reserved id", |g| g["id"] = json!("index")),
+        ("duplicate step", |g| {
+            g["steps"][1]["id"] = json!("fix-first")
+        }),
     ];
     for (what, change) in tampering {
         tamper(&cache, change);
@@ -329,8 +309,7 @@ fn a_forged_cache_cannot_carry_a_bad_source_or_step_into_export() {
     });
     Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["export", "--format", "markdown", "--out", "md"])
         .run();
     let page = std::fs::read_to_string(state.path().join("md").join("crane-log.md")).unwrap();
@@ -352,8 +331,7 @@ fn export_never_writes_outside_out_even_from_a_tampered_cache() {
     let out = state.path().join("a").join("b").join("site");
     Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["export", "--out"])
         .arg(&out)
         .run();
@@ -384,12 +362,7 @@ fn an_edit_that_keeps_size_and_time_is_seen() {
     let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
     let same_size = minimal_guide("crane-log").replace("Test problem", "Test PROBLEM");
     std::fs::write(&file, same_size).unwrap();
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(modified)
-        .unwrap();
+    set_modified(&file, modified);
     assert_eq!(title(state.path(), guides.path()), "Test PROBLEM");
 }
 
@@ -397,8 +370,7 @@ fn an_edit_that_keeps_size_and_time_is_seen() {
 fn first_hit(state: &Path, guides: &Path, words: &str) -> (String, String) {
     let doc = Test::new()
         .state(state)
-        .arg("--guides")
-        .arg(guides)
+        .guides(guides)
         .args(["search", words, "--format", "json"])
         .run()
         .json();
@@ -449,8 +421,7 @@ fn search_keeps_its_index_with_the_cache_and_checks_it() {
     let modified = std::fs::metadata(&file).unwrap().modified().unwrap();
     let edited = minimal_guide("crane-log").replace("Test problem", "Zebra crosses");
     std::fs::write(&file, edited).unwrap();
-    let handle = std::fs::File::options().write(true).open(&file).unwrap();
-    handle.set_modified(modified).unwrap();
+    set_modified(&file, modified);
     let hit = first_hit(state.path(), guides.path(), "zebra crosses");
     assert_eq!(hit, ("crane-log".to_owned(), "Zebra crosses".to_owned()));
 }
@@ -521,16 +492,8 @@ fn pipes_and_devices_are_refused_naming_the_file() {
 
 /// Runs fieldfix with its stdout closed by the reader before anything is read; the exit code.
 fn exit_with_closed_pipe(state: &Path, args: &[&str]) -> Option<i32> {
-    let mut child = Test::new()
-        .state(state)
-        .args(args)
-        .command()
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    drop(child.stdout.take());
-    child.wait().unwrap().code()
+    let out = Test::new().state(state).args(args).closed_pipe();
+    out.status.code()
 }
 
 #[test]
@@ -568,8 +531,7 @@ fn validate_one(name: &str, text: &str) -> (i32, Vec<(u64, String)>) {
         .args(["validate", "--format", "json"])
         .arg(guides.path())
         .output();
-    let doc: Value = serde_json::from_str(&out.stdout).expect("JSON");
-    let problems = doc["problems"]
+    let problems = out.json()["problems"]
         .as_array()
         .unwrap()
         .iter()
@@ -658,21 +620,14 @@ fn empty_folder_variables_count_as_unset() {
         .run();
     let guides = GuideDir::new();
     let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
-    // Old enough to be cached by any version.
-    std::fs::File::options()
-        .write(true)
-        .open(&file)
-        .unwrap()
-        .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
-        .unwrap();
+    age(&file); // old enough to be cached by any version
     let xdg = state.path().join("xdg");
     Test::new()
         .state(state.path())
         .env("FIELDFIX_CACHE_DIR", "")
         .env("XDG_CACHE_HOME", &xdg)
         .env("HOME", state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .arg("list")
         .run();
     let in_cwd: Vec<_> = std::fs::read_dir(state.path())
@@ -696,11 +651,10 @@ fn names_with_direction_controls_fail_and_folders_are_not_files() {
     let out = Test::new()
         .state(state.path())
         .args(["preflight", "up"])
-        .output();
-    let text = out.stdout.as_str();
-    assert_eq!(out.code, 1, "{text}");
+        .status(1)
+        .run();
     assert_has(
-        text,
+        &out.stdout,
         &[
             "rtl\\u{202e}txt.exe",
             "change the direction",
@@ -964,8 +918,7 @@ fn a_guide_named_like_the_index_is_refused_and_never_replaces_it() {
         .run();
     Test::new()
         .state(state.path())
-        .arg("--guides")
-        .arg(guides.path())
+        .guides(guides.path())
         .args(["export", "--out", "site"])
         .status(1)
         .stderr_contains("guide id `index` is reserved")

@@ -2,96 +2,32 @@
 //! summarises and exports it, `fieldfix tune` learns better numbers from many logs and writes
 //! overrides that validate.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use fieldfix::commands::DiagnoseRequest;
 use fieldfix::engine::{self, Situation};
 use fieldfix::guides::{self, Library, model::Guide};
 use fieldfix::outcomes::{Ending, Record, StepOutcome, StepResult, guide_hash};
-use fieldfix::output::{Format, Paint};
-use fieldfix::wizard::prompt::Prompter;
+use fieldfix::wizard::FixRequest;
 use fieldfix::wizard::session::Store;
-use fieldfix::wizard::{FixRequest, TicketPlan, walk};
 
-use crate::support::{Rng, Test, assert_has, assert_lacks};
-
-/// Answers "I don't know" to every question, the next of `steps` at every step, and Esc to
-/// anything typed.
-struct Steps {
-    steps: VecDeque<&'static str>,
-    transcript: Vec<String>,
-    paint: Paint,
-}
-
-impl Steps {
-    fn new(steps: &[&'static str]) -> Self {
-        Steps {
-            steps: steps.iter().copied().collect(),
-            transcript: Vec::new(),
-            paint: Paint::plain(),
-        }
-    }
-}
-
-impl Prompter for Steps {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        _default: usize,
-    ) -> std::io::Result<Option<usize>> {
-        let want = if prompt == "How did it go?" {
-            match self.steps.pop_front() {
-                Some(label) => label,
-                None => return Ok(None),
-            }
-        } else {
-            "I don't know"
-        };
-        Ok(items.iter().position(|i| i.contains(want)))
-    }
-    fn input(&mut self, _prompt: &str) -> std::io::Result<Option<String>> {
-        Ok(None)
-    }
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.transcript.push(text.to_owned());
-        Ok(())
-    }
-    fn paint(&self) -> &Paint {
-        &self.paint
-    }
-}
-
-fn library() -> Library {
-    guides::load(None).expect("built-in guides load")
-}
+use crate::support::{
+    Auto, CONTEXT, Rng, Test, assert_has, assert_lacks, by_id, library, request, walk_in,
+};
 
 fn photos_request(no_log: bool) -> FixRequest {
     FixRequest {
-        diagnose: DiagnoseRequest {
-            guide: Some("photos".to_owned()),
-            answers: [("device", "ios"), ("network", "weak"), ("scope", "just-me")]
-                .iter()
-                .map(|(q, v)| (q.to_string(), v.to_string()))
-                .collect(),
-            ..DiagnoseRequest::default()
-        },
         no_log,
-        ..FixRequest::default()
+        ..request(Some("photos"), &CONTEXT)
     }
 }
 
-/// Runs the wizard on the photos guide in `dir` (its state folder and ticket folder).
+/// Runs the wizard on the photos guide in `dir` (its state folder and ticket folder) with
+/// [`Auto::in_turn`]`(steps)`; what it showed.
 fn wizard(dir: &Path, request: &FixRequest, steps: &[&'static str]) -> Vec<String> {
-    let mut p = Steps::new(steps);
-    let tickets = TicketPlan {
-        path: None,
-        dir: dir.to_owned(),
-        format: Format::Markdown,
-    };
-    walk(&library(), request, &tickets, &mut p, &Store::at(dir)).expect("the walk ends");
-    p.transcript
+    let mut p = Auto::in_turn(steps);
+    walk_in(&library(), request, dir, &mut p).expect("the walk ends");
+    p.inner.transcript
 }
 
 fn records_in(path: &Path) -> Vec<Record> {
@@ -276,11 +212,7 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
         ["stop-and-wait", "1", "2", "0", "0"]
     );
 
-    let out = Test::new()
-        .state(dir.path())
-        .args(["outcomes", "--format", "json"])
-        .output();
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = outcomes_json(dir.path());
     assert_eq!(json["schema_version"], 2);
     assert_eq!(json["sessions"], 3);
     let g = &json["guides"][0];
@@ -326,10 +258,9 @@ fn outcomes_reports_the_most_common_switches_between_guides() {
     }
     let mut text = lines(&log);
     // A record written before switches were kept still reads.
-    let old = serde_json::to_string(&record("old", login, Ending::Ticket, &[])).unwrap();
+    let old = lines(&[record("old", login, Ending::Ticket, &[])]);
     assert!(!old.contains("switches"));
     text.push_str(&old);
-    text.push('\n');
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
 
@@ -352,11 +283,7 @@ fn outcomes_reports_the_most_common_switches_between_guides() {
         "{text}"
     );
 
-    let out = Test::new()
-        .state(dir.path())
-        .args(["outcomes", "--format", "json"])
-        .output();
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = outcomes_json(dir.path());
     assert_eq!(
         json["confusions"],
         serde_json::json!([
@@ -378,13 +305,8 @@ fn a_line_that_is_not_utf8_is_skipped_naming_file_and_line_and_the_rest_is_read(
     let out = Test::new()
         .state(dir.path())
         .args(["outcomes", "export"])
+        .stderr_contains("outcomes.jsonl:2: skipped not an outcome record (not UTF-8 text")
         .run();
-    assert!(
-        out.stderr
-            .contains("outcomes.jsonl:2: skipped not an outcome record (not UTF-8 text"),
-        "{}",
-        out.stderr
-    );
     assert_eq!(
         out.stdout.lines().count(),
         small_log().len() - 1,
@@ -421,19 +343,19 @@ fn the_log_rotates_past_its_cap_and_outcomes_reads_both_files() {
     assert_eq!(records_in(&log).len(), 1, "a fresh log");
     let old = dir.path().join("outcomes.1.jsonl");
     assert_eq!(records_in(&old).len(), copies);
-    let out = Test::new()
-        .state(dir.path())
-        .args(["outcomes", "--format", "json"])
-        .output();
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = outcomes_json(dir.path());
     assert_eq!(json["records"], copies + 1);
+}
+
+/// `fieldfix outcomes --format json` in `dir`.
+fn outcomes_json(dir: &Path) -> serde_json::Value {
+    let args = ["outcomes", "--format", "json"];
+    Test::new().state(dir).args(args).run().json()
 }
 
 /// Runs fieldfix in `dir` with `args`; it must exit 2 (usage error). Its stderr.
 fn usage_error(dir: &Path, args: &[&str]) -> String {
-    let out = Test::new().state(dir).args(args).output();
-    assert_eq!(out.code, 2, "{args:?}");
-    out.stderr.clone()
+    Test::new().state(dir).args(args).status(2).run().stderr
 }
 
 #[test]
@@ -453,15 +375,6 @@ fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
 /// `fieldfix validate DIR` passes.
 fn assert_validates(state: &Path, dir: &Path) {
     Test::new().state(state).arg("validate").arg(dir).run();
-}
-
-/// The item of a JSON list whose `id` is `id`.
-fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
-    let items = list.as_array().expect("a list");
-    items
-        .iter()
-        .find(|x| x["id"] == id)
-        .expect("an item with that id")
 }
 
 /// `n` sessions of `guide` as the wizard would run them (the engine's plan on the guide's
@@ -492,21 +405,14 @@ fn simulate(library: &Library, guide: &Guide, truth: &Guide, n: usize) -> Vec<Re
             s.tried.push(next.id.clone());
         };
         records.push(Record {
-            record: 1,
-            fieldfix: "0.1.0".to_owned(),
-            guide: guide.id.clone(),
-            guide_hash: guide_hash(guide),
-            session: format!("sim-{i}"),
             answers,
-            unknown: Vec::new(),
             steps: steps
                 .into_iter()
                 .map(|(step, result)| StepOutcome { step, result })
                 .collect(),
-            outcome,
             minutes: 5.0,
             at: format!("2026-03-01T10:{:02}:{:02}Z", i / 60 % 60, i % 60),
-            switches: Vec::new(),
+            ..record(&format!("sim-{i}"), guide, outcome, &[])
         });
     }
     records
@@ -599,8 +505,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     let tune = |extra: &[&str]| {
         Test::new()
             .state(dir.path())
-            .arg("--guides")
-            .arg(&company)
+            .guides(&company)
             .arg("tune")
             .arg(&logs)
             .args(["--format", "json", "--write"])
@@ -629,11 +534,9 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
         std::os::unix::fs::symlink(dir.path().join("nowhere"), &written).unwrap();
         let out = tune(&[]);
         assert_eq!(out.code, 2, "{}", out.stderr);
-        assert!(
-            out.stderr
-                .contains("already exists: move it away, or pass --force"),
-            "{}",
-            out.stderr
+        assert_has(
+            &out.stderr,
+            &["already exists: move it away, or pass --force"],
         );
         std::fs::remove_file(&written).unwrap();
         std::fs::rename(&kept, &written).unwrap();
@@ -644,8 +547,7 @@ fn tune_moves_the_numbers_toward_the_truth_and_writes_an_override_that_validates
     std::fs::copy(&written, company.join("error-429.tuned.override.yaml")).unwrap();
     assert_validates(dir.path(), &company);
 
-    let out = tune(&["--force"]);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = tune(&["--force"]).json();
     assert_eq!(json["used"], 400);
     let now = &json["guides"][0]["steps"][0];
     assert_eq!(now["id"], "stop-and-wait");
@@ -679,20 +581,14 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
         "override: error-429\ncauses:\n  - id: many-uploads\n    likelihood: 0\nsteps:\n  - id: stop-and-wait\n    success: 1.5\n",
     );
     let dir = tempfile::tempdir().unwrap();
-    let out = Test::new()
+    Test::new()
         .state(dir.path())
         .arg("validate")
         .arg(guides.path())
-        .output();
-    assert_eq!(out.code, 1);
-    let text = out.stdout.as_str();
-    assert_has(
-        text,
-        &[
-            "likelihood must be a number greater than 0",
-            "success must be a number above 0 and at most 1",
-        ],
-    );
+        .status(1)
+        .stdout_contains("likelihood must be a number greater than 0")
+        .stdout_contains("success must be a number above 0 and at most 1")
+        .run();
     guides.write(
         "error-429.override.yaml",
         "override: error-429\ncauses:\n  - id: many-uploads\n    likelihood: 55\nsteps:\n  - id: stop-and-wait\n    success: 0.75\n",

@@ -168,8 +168,7 @@ fn other_commands_warn_about_a_bad_folder_and_validate_prints_its_problems() {
     dir.write("bad-guide.yaml", &text);
     // The built-in guides are listed.
     Test::new()
-        .arg("--guides")
-        .arg(dir.path())
+        .guides(dir.path())
         .arg("list")
         .stdout_lacks("bad-guide")
         .stderr_contains(format!(

@@ -3,53 +3,24 @@
 
 use std::path::Path;
 
-use fieldfix::commands::DiagnoseRequest;
 use fieldfix::guides::model::Target;
 use fieldfix::guides::{self, Library};
 use fieldfix::output::Format;
-use fieldfix::output::Paint;
-use fieldfix::wizard::prompt::Prompter;
 use fieldfix::wizard::session::{Phase, Store};
 use fieldfix::wizard::{Ending, FixRequest, TicketPlan, walk};
 
-use crate::support::{ScriptPrompter, Scripted, Test, assert_has, assert_lacks};
+use crate::support::{
+    Auto, CONTEXT, Policy, ScriptPrompter, Scripted, Test, assert_has, assert_lacks, by_id,
+    enter_at_input, library, pick, quit_at_input, read_json, request, tickets, typed, walk_in,
+};
 
-fn library() -> Library {
-    guides::load(None).expect("built-in guides load")
-}
-
-fn pick(text: &str) -> Scripted {
-    Scripted::Pick(text.to_owned())
-}
-
-fn typed(text: &str) -> Scripted {
-    Scripted::Type(text.to_owned())
-}
-
-fn request(guide: Option<&str>, answers: &[(&str, &str)]) -> FixRequest {
-    FixRequest {
-        diagnose: DiagnoseRequest {
-            guide: guide.map(str::to_owned),
-            answers: answers
-                .iter()
-                .map(|(q, v)| (q.to_string(), v.to_string()))
-                .collect(),
-            ..DiagnoseRequest::default()
-        },
-        ..FixRequest::default()
-    }
-}
-
-fn tickets(dir: &Path, format: Format) -> TicketPlan {
-    TicketPlan {
-        path: None,
-        dir: dir.to_owned(),
-        format,
-    }
+/// `guide` on a computer with a good connection, just me.
+fn on_a_computer(guide: &str) -> FixRequest {
+    on_a_computer_for(guide, "just-me")
 }
 
 /// `guide` on a computer with a good connection, for `scope` ("just-me" or "several-people").
-fn on_a_computer(guide: &str, scope: &str) -> FixRequest {
+fn on_a_computer_for(guide: &str, scope: &str) -> FixRequest {
     request(
         Some(guide),
         &[
@@ -59,8 +30,6 @@ fn on_a_computer(guide: &str, scope: &str) -> FixRequest {
         ],
     )
 }
-
-const CONTEXT: [(&str, &str); 3] = [("device", "ios"), ("network", "weak"), ("scope", "just-me")];
 
 /// Runs the wizard on a fixed script; returns the ending, the transcript and unused answers.
 fn run(
@@ -86,85 +55,30 @@ fn run(
     (ending, p.transcript, p.answers.into_iter().collect())
 }
 
-type Policy = Box<dyn FnMut(&str, &[String]) -> Scripted>;
-
-/// A prompter that decides each answer when asked: `select(prompt, items)` and
-/// `input(prompt, [])` give the scripted answer.
-struct Auto {
-    inner: ScriptPrompter,
-    select: Policy,
-    input: Policy,
+/// [`run`], which must end with the session saved; returns the transcript.
+fn run_to_save(request: &FixRequest, script: Vec<Scripted>, dir: &Path) -> String {
+    let (ending, transcript, _) = run(request, script, dir);
+    let text = transcript.join("\n");
+    assert_eq!(ending, Ending::Saved, "{text}");
+    text
 }
 
-impl Auto {
-    fn new(select: Policy, input: Policy) -> Self {
-        Auto {
-            inner: ScriptPrompter::new(Vec::new()),
-            select,
-            input,
-        }
-    }
-
-    /// "I don't know" to questions, `first` at the first step, `then` at every later one.
-    fn first_then(first: &'static str, then: Scripted) -> Self {
-        let mut steps = 0;
-        Auto::new(
-            Box::new(move |prompt, _| {
-                if prompt != "How did it go?" {
-                    return pick("I don't know");
-                }
-                steps += 1;
-                if steps == 1 {
-                    pick(first)
-                } else {
-                    then.clone()
-                }
-            }),
-            quit_at_input(),
-        )
-    }
-
-    /// "I don't know" to questions, `step` at every step.
-    fn steps(step: &'static str, input: Policy) -> Self {
-        Auto::new(
-            Box::new(move |prompt, _| {
-                pick(if prompt == "How did it go?" {
-                    step
-                } else {
-                    "I don't know"
-                })
-            }),
-            input,
-        )
+/// A request to resume the saved session.
+fn resume() -> FixRequest {
+    FixRequest {
+        resume: true,
+        ..FixRequest::default()
     }
 }
 
-impl Prompter for Auto {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> std::io::Result<Option<usize>> {
-        let answer = (self.select)(prompt, items);
-        self.inner.answers.push_front(answer);
-        self.inner.select(prompt, items, default)
-    }
-    fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        let answer = (self.input)(prompt, &[]);
-        self.inner.answers.push_front(answer);
-        self.inner.input(prompt)
-    }
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.say(text)
-    }
-    fn paint(&self) -> &Paint {
-        self.inner.paint()
-    }
-}
-
-fn quit_at_input() -> Policy {
-    Box::new(|_, _| Scripted::Quit)
+/// Asserts that `text` holds no character that could drive a terminal (a line break aside).
+#[track_caller]
+fn assert_safe(what: &str, text: &str) {
+    let raw: Vec<char> = text
+        .chars()
+        .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
+        .collect();
+    assert!(raw.is_empty(), "{what}: {raw:?} in:\n{text}");
 }
 
 fn walk_with(p: &mut Auto, request: &FixRequest, dir: &Path, format: Format) -> Ending {
@@ -175,12 +89,14 @@ fn walk_with(p: &mut Auto, request: &FixRequest, dir: &Path, format: Format) -> 
         p,
         &Store::at(dir),
     )
-    .unwrap_or_else(|e| {
-        panic!(
-            "the walk failed: {e:#}\ntranscript:\n{}",
-            p.inner.transcript.join("\n")
-        )
-    })
+    .unwrap_or_else(|e| panic!("the walk failed: {e:#}\ntranscript:\n{}", p.transcript()))
+}
+
+/// The finished session is cleared from `dir`.
+#[track_caller]
+fn assert_cleared(dir: &Path) {
+    let saved = Store::at(dir).list().saved;
+    assert!(saved.is_empty(), "a finished session is cleared");
 }
 
 fn step_cards(transcript: &[String]) -> Vec<String> {
@@ -195,7 +111,7 @@ fn step_cards(transcript: &[String]) -> Vec<String> {
 fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
     let dir = tempfile::tempdir().unwrap();
     let req = request(Some("photos"), &CONTEXT);
-    let mut p = Auto::first_then("Didn't help", pick("Fixed it"));
+    let mut p = Auto::in_turn(&["Didn't help", "Fixed it"]);
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
     let transcript = &p.inner.transcript;
     assert_eq!(ending, Ending::Fixed);
@@ -221,10 +137,7 @@ fn answers_given_by_flag_are_not_asked_and_didnt_help_then_fixed_ends_well() {
             .any(|l| l.contains("To keep it from coming back")),
         "prevention tips are shown"
     );
-    assert!(
-        Store::at(dir.path()).list().saved.is_empty(),
-        "a finished session is cleared"
-    );
+    assert_cleared(dir.path());
 }
 
 #[test]
@@ -236,9 +149,7 @@ fn the_problem_can_be_picked_from_a_description() {
         pick("Stuck in a login loop"),
         Scripted::Quit,
     ];
-    let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
-    assert_eq!(ending, Ending::Saved);
-    let text = transcript.join("\n");
+    let text = run_to_save(&request(None, &[]), script, dir.path());
     assert_has(&text, &["? Is it one of these?"]);
     let saved = Store::at(dir.path())
         .latest()
@@ -262,9 +173,7 @@ fn a_clear_description_starts_its_guide_and_answers_what_it_says() {
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let (ending, transcript, _) = run(&req, script, dir.path());
-        assert_eq!(ending, Ending::Saved);
-        let text = transcript.join("\n");
+        let text = run_to_save(&req, script, dir.path());
         assert_has(
             &text,
             &["You said iPad: An iPhone or iPad (Procore app) (change with Back)"],
@@ -287,9 +196,7 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
         pick("Permission denied"), // the description still says iPad
         Scripted::Quit,
     ];
-    let (ending, transcript, _) = run(&request(None, &[]), script, dir.path());
-    assert_eq!(ending, Ending::Saved);
-    let text = transcript.join("\n");
+    let text = run_to_save(&request(None, &[]), script, dir.path());
     assert_eq!(
         text.matches("? What is the problem happening on?").count(),
         1,
@@ -308,19 +215,15 @@ fn back_after_a_presumed_answer_asks_it_and_back_again_returns_to_the_list() {
 #[test]
 fn enter_on_the_first_screen_lists_the_problems_by_title() {
     let dir = tempfile::tempdir().unwrap();
-    let lists = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
-    let seen = lists.clone();
     let mut p = Auto::new(
-        Box::new(move |prompt, items| {
-            seen.borrow_mut().push(items.to_vec());
+        Box::new(|prompt, _| {
             assert_eq!(prompt, "Which problem is it?");
             Scripted::Quit
         }),
-        Box::new(|_, _| typed("")),
+        enter_at_input(),
     );
     walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
-    let lists = lists.borrow();
-    let items = &lists[0];
+    let items = &p.menus[0].items;
     let titles = &items[..items.len() - 2];
     let mut sorted = titles.to_vec();
     sorted.sort_by_key(|t| t.to_lowercase());
@@ -345,9 +248,7 @@ fn enter_on_the_first_screen_lists_the_problems_by_title() {
 
 #[test]
 fn diagnose_describe_answers_the_shared_questions_it_mentions() {
-    let state = tempfile::tempdir().unwrap();
-    let out = Test::new()
-        .state(state.path())
+    let json = Test::new()
         .args([
             "diagnose",
             "photos",
@@ -355,9 +256,8 @@ fn diagnose_describe_answers_the_shared_questions_it_mentions() {
             "pics stuck on my Galaxy, no signal",
         ])
         .args(["--network", "weak", "--format", "json"])
-        .output();
-    assert_eq!(out.code, 0);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        .run()
+        .json();
     let answers = json["answers"].to_string();
     assert_has(&answers, &["android"]);
     assert!(
@@ -375,16 +275,12 @@ fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
         ("photos not uploadng", "photos-not-uploading"),
     ] {
         for command in ["show", "diagnose"] {
-            let out = Test::new()
+            Test::new()
                 .state(state.path())
                 .args([command, name])
-                .output();
-            assert_eq!(out.code, 2);
-            let err = out.stderr.as_str();
-            assert!(
-                err.contains(&format!("did you mean `{meant}`")),
-                "{command} {name}: {err}"
-            );
+                .status(2)
+                .stderr_contains(format!("did you mean `{meant}`"))
+                .run();
         }
     }
 }
@@ -392,17 +288,8 @@ fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
 #[test]
 fn quitting_saves_and_resume_continues_at_the_same_step() {
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("rfi", "just-me");
-    let mut p = Auto::new(
-        Box::new(|prompt, _| {
-            if prompt == "How did it go?" {
-                Scripted::Quit
-            } else {
-                pick("I don't know")
-            }
-        }),
-        quit_at_input(),
-    );
+    let req = on_a_computer("rfi");
+    let mut p = Auto::steps(Scripted::Quit, quit_at_input());
     assert_eq!(
         walk_with(&mut p, &req, dir.path(), Format::Markdown),
         Ending::Saved
@@ -413,12 +300,7 @@ fn quitting_saves_and_resume_continues_at_the_same_step() {
         Store::at(dir.path()).latest().unwrap().walk.phase,
         Phase::Steps
     );
-
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
-    let (ending, again, _) = run(&resume, vec![Scripted::Quit], dir.path());
+    let (ending, again, _) = run(&resume(), vec![Scripted::Quit], dir.path());
     assert_eq!(ending, Ending::Saved);
     assert!(
         again
@@ -479,9 +361,9 @@ fn steps_for_other_devices_are_never_shown() {
         .collect();
     assert!(!phone_only.is_empty(), "the app guide has phone-only steps");
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("app", "just-me");
+    let req = on_a_computer("app");
     // Every step "Didn't help" until the ticket asks its first detail; stop there.
-    let mut p = Auto::steps("Didn't help", quit_at_input());
+    let mut p = Auto::steps(pick("Didn't help"), quit_at_input());
     assert_eq!(
         walk_with(&mut p, &req, dir.path(), Format::Markdown),
         Ending::Saved
@@ -527,13 +409,13 @@ fn leave_out() -> Policy {
 fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
-    let req = on_a_computer("permission", "just-me");
+    let req = on_a_computer("permission");
     let guide = lib.guide("permission-denied").unwrap();
     let mut p = Auto::new(leave_out(), typing());
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Markdown) else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert!(
         transcript.contains("That has a phone number in it"),
         "the screen says so before writing:\n{transcript}"
@@ -568,17 +450,14 @@ fn a_walk_that_runs_out_of_steps_writes_a_ticket_with_everything_support_needs()
             "provide item {label:?} missing:\n{text}"
         );
     }
-    assert!(
-        Store::at(dir.path()).list().saved.is_empty(),
-        "the finished session is cleared"
-    );
+    assert_cleared(dir.path());
 }
 
 /// Two tickets in the same second never replace each other; JSON tickets carry the schema.
 #[test]
 fn tickets_written_in_the_same_second_are_two_files() {
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("permission", "just-me");
+    let req = on_a_computer("permission");
     let mut names = Vec::new();
     for _ in 0..2 {
         let mut p = Auto::new(leave_out(), typing());
@@ -588,8 +467,7 @@ fn tickets_written_in_the_same_second_are_two_files() {
         names.push(path);
     }
     assert_ne!(names[0], names[1]);
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&names[0]).unwrap()).unwrap();
+    let json = read_json(&names[0]);
     assert_eq!(json["schema_version"], 2);
     assert_eq!(json["guide"], "permission-denied");
     assert!(json["steps"].as_array().is_some_and(|s| !s.is_empty()));
@@ -611,22 +489,6 @@ fn without_a_terminal_the_wizard_fails_fast_and_names_the_flags() {
     Test::new().state(state.path()).stdin("").status(2).run();
 }
 
-#[test]
-fn an_existing_ticket_path_is_refused_before_any_question() {
-    let state = tempfile::tempdir().unwrap();
-    std::fs::write(state.path().join("taken.md"), "keep me").unwrap();
-    let req = FixRequest {
-        ticket: Some(state.path().join("taken.md")),
-        ..FixRequest::default()
-    };
-    let err = TicketPlan::new(&req).unwrap_err();
-    assert!(err.to_string().contains("already exists"), "{err}");
-    assert_eq!(
-        std::fs::read_to_string(state.path().join("taken.md")).unwrap(),
-        "keep me"
-    );
-}
-
 /// The built-in guides with a company override of the permission guide's contact.
 fn with_contact(contact: &str) -> Library {
     let guides = tempfile::tempdir().unwrap();
@@ -642,25 +504,9 @@ fn with_contact(contact: &str) -> Library {
 fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
     let lib = with_contact("Dana Ruiz, project controls (ext. 4410)");
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("permission", "just-me");
-    let mut p = Auto::new(
-        Box::new(|prompt, _| {
-            pick(if prompt == "How did it go?" {
-                "and it to "
-            } else {
-                "I don't know"
-            })
-        }),
-        quit_at_input(),
-    );
-    let ending = walk(
-        &lib,
-        &req,
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    let req = on_a_computer("permission");
+    let mut p = Auto::steps(pick("and it to "), quit_at_input());
+    let ending = walk_in(&lib, &req, dir.path(), &mut p).unwrap();
     assert_eq!(ending, Ending::Saved);
     assert!(
         p.inner
@@ -668,7 +514,7 @@ fn a_company_override_of_the_escalation_contact_shows_in_the_wizard() {
             .iter()
             .any(|l| l.contains("Time to hand this to Dana Ruiz, project controls (ext. 4410)")),
         "{}",
-        p.inner.transcript.join("\n")
+        p.transcript()
     );
 }
 
@@ -678,7 +524,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
     std::fs::write(files.path().join("empty drawing.pdf"), b"").unwrap();
     let dropped = format!("'{}'", files.path().display()); // terminals quote dropped paths
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("upload", "just-me");
+    let req = on_a_computer("upload");
     let mut checked = false;
     let mut p = Auto::new(
         Box::new(move |prompt, items| {
@@ -700,7 +546,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
         }),
     );
     let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert_has(&transcript, &["empty drawing.pdf"]);
     assert!(transcript.to_lowercase().contains("empty"), "{transcript}");
     // The same step is offered again after the check.
@@ -717,7 +563,7 @@ fn check_the_files_now_shows_preflight_findings_in_place_and_in_the_ticket() {
 #[test]
 fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
     let dir = tempfile::tempdir().unwrap();
-    let req = on_a_computer("permission", "several-people");
+    let req = on_a_computer_for("permission", "several-people");
     // A company whose admin answers within minutes: handing over is the quicker way from the
     // start, so every menu carries the recommendation.
     let mut quick = library();
@@ -726,32 +572,14 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
             admin.minutes = 5.0;
         }
     }
-    let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
-    let seen = menus.clone();
-    let mut p = Auto::new(
-        Box::new(move |prompt, items| {
-            if prompt != "How did it go?" {
-                return pick("I don't know");
-            }
-            seen.borrow_mut().push(items.to_vec());
-            pick("Didn't help")
-        }),
-        quit_at_input(),
-    );
+    let mut p = Auto::steps(pick("Didn't help"), quit_at_input());
     assert_eq!(
-        walk(
-            &quick,
-            &req,
-            &tickets(dir.path(), Format::Markdown),
-            &mut p,
-            &Store::at(dir.path())
-        )
-        .unwrap(),
+        walk_in(&quick, &req, dir.path(), &mut p).unwrap(),
         Ending::Saved
     );
-    let menus = menus.borrow();
+    let menus = p.menus_at("How did it go?");
     assert!(menus.len() >= 2, "several steps were shown");
-    for menu in menus.iter() {
+    for menu in &menus {
         assert_eq!(&menu[..2], ["Fixed it", "Didn't help"], "{menu:?}");
         assert!(
             menu.iter()
@@ -759,7 +587,7 @@ fn the_handover_note_appears_once_per_step_and_the_menu_never_moves() {
             "the recommendation is a mark on its option: {menu:?}"
         );
     }
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     for card in step_cards(&p.inner.transcript) {
         assert_eq!(
             card.matches("Consider handing this over now").count(),
@@ -789,10 +617,10 @@ fn every_yes_question_can_be_answered_no() {
 #[test]
 fn back_from_the_first_step_returns_to_the_last_question() {
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::first_then("Back", Scripted::Quit);
+    let mut p = Auto::in_turn(&["Back"]);
     walk_with(
         &mut p,
-        &on_a_computer("permission", "just-me"),
+        &on_a_computer("permission"),
         dir.path(),
         Format::Markdown,
     );
@@ -811,22 +639,17 @@ fn back_from_the_first_step_returns_to_the_last_question() {
         prompts[back_at + 1],
         prompts[back_at - 1],
         "Back from the first step asks the last question again:\n{}",
-        p.inner.transcript.join("\n")
+        p.transcript()
     );
 }
 
 /// Walks `req` to its first step and quits there, on `tickets`.
 fn save_at_first_step(req: &FixRequest, dir: &Path, tickets: &TicketPlan) -> Vec<String> {
     let mut p = Auto::new(
-        Box::new(|prompt, _| {
-            if prompt == "How did it go?" || prompt.starts_with("Resume it") {
-                return if prompt == "How did it go?" {
-                    Scripted::Quit
-                } else {
-                    pick("Keep it for later")
-                };
-            }
-            pick("I don't know")
+        Box::new(|prompt, _| match prompt {
+            "How did it go?" => Scripted::Quit,
+            _ if prompt.starts_with("Resume it") => pick("Keep it for later"),
+            _ => pick("I don't know"),
         }),
         quit_at_input(),
     );
@@ -840,9 +663,9 @@ fn a_saved_session_is_never_replaced_without_asking() {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::at(dir.path());
     let plan = tickets(dir.path(), Format::Markdown);
-    save_at_first_step(&on_a_computer("rfi", "just-me"), dir.path(), &plan);
+    save_at_first_step(&on_a_computer("rfi"), dir.path(), &plan);
     // A new problem: asked about the saved one first; "keep it" saves both.
-    let transcript = save_at_first_step(&on_a_computer("photos", "just-me"), dir.path(), &plan);
+    let transcript = save_at_first_step(&on_a_computer("photos"), dir.path(), &plan);
     let text = transcript.join("\n");
     assert!(
         text.contains("You have an unfinished 'RFI not updating' (saved "),
@@ -851,16 +674,8 @@ fn a_saved_session_is_never_replaced_without_asking() {
     assert!(text.contains("? Resume it, keep it for later, or discard it?"));
     assert_eq!(store.list().saved.len(), 2);
     // Resume with two saved: a picker.
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
-    let (_, transcript, _) = run(
-        &resume,
-        vec![pick("RFI not updating"), Scripted::Quit],
-        dir.path(),
-    );
-    let text = transcript.join("\n");
+    let script = vec![pick("RFI not updating"), Scripted::Quit];
+    let text = run_to_save(&resume(), script, dir.path());
     assert_has(
         &text,
         &[
@@ -869,12 +684,9 @@ fn a_saved_session_is_never_replaced_without_asking() {
         ],
     );
     // Discard one when starting another.
-    let (_, transcript, _) = run(
-        &on_a_computer("login", "just-me"),
-        vec![pick("Discard it"), Scripted::Quit],
-        dir.path(),
-    );
-    assert!(transcript.join("\n").contains("unfinished"));
+    let script = vec![pick("Discard it"), Scripted::Quit];
+    let text = run_to_save(&on_a_computer("login"), script, dir.path());
+    assert_has(&text, &["unfinished"]);
     let left: Vec<String> = store
         .list()
         .saved
@@ -894,36 +706,37 @@ fn resume_keeps_the_ticket_path_and_format_of_the_first_run() {
         dir: dir.path().to_owned(),
         format: Format::Json,
     };
-    save_at_first_step(&on_a_computer("permission", "just-me"), dir.path(), &first);
-    let resume = FixRequest {
-        resume: true,
+    save_at_first_step(&on_a_computer("permission"), dir.path(), &first);
+    let mut p = Auto::steps(pick("and it to "), enter_at_input());
+    let ending = walk_with(&mut p, &resume(), dir.path(), Format::Markdown);
+    assert_eq!(ending, Ending::Ticket(wanted.clone()));
+    let json = read_json(&wanted);
+    assert_eq!(json["guide"], "permission-denied");
+}
+
+/// Why `fix --ticket PATH` is refused before any question.
+fn ticket_refused(path: &Path) -> String {
+    let req = FixRequest {
+        ticket: Some(path.to_owned()),
         ..FixRequest::default()
     };
-    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
-    let ending = walk_with(&mut p, &resume, dir.path(), Format::Markdown);
-    assert_eq!(ending, Ending::Ticket(wanted.clone()));
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&wanted).unwrap()).unwrap();
-    assert_eq!(json["guide"], "permission-denied");
+    TicketPlan::new(&req).unwrap_err().to_string()
 }
 
 #[test]
 fn a_ticket_path_that_cannot_be_written_is_refused_before_any_question() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("a-file");
-    std::fs::write(&file, "").unwrap();
+    std::fs::write(&file, "keep me").unwrap();
     for (path, message) in [
         (dir.path().join("missing").join("t.md"), "does not exist"),
         (file.join("t.md"), "does not exist"),
         (file.clone(), "already exists"),
     ] {
-        let req = FixRequest {
-            ticket: Some(path.clone()),
-            ..FixRequest::default()
-        };
-        let err = TicketPlan::new(&req).unwrap_err().to_string();
+        let err = ticket_refused(&path);
         assert!(err.contains(message), "{path:?}: {err}");
     }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
 #[test]
@@ -931,19 +744,12 @@ fn sessions_lists_and_discards_saved_sessions() {
     let state = tempfile::tempdir().unwrap();
     let dir = state.path().join("state");
     let plan = tickets(state.path(), Format::Markdown);
-    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
-    save_at_first_step(&on_a_computer("photos", "just-me"), &dir, &plan);
-    let list = |args: &[&str]| {
-        Test::new()
-            .state(state.path())
-            .env("FIELDFIX_STATE_DIR", &dir)
-            .arg("sessions")
-            .args(args)
-            .output()
-    };
+    save_at_first_step(&on_a_computer("rfi"), &dir, &plan);
+    save_at_first_step(&on_a_computer("photos"), &dir, &plan);
+    let list = |args: &[&str]| sessions(state.path(), &dir, args);
     let out = list(&["--format", "json"]);
     assert_eq!(out.code, 0);
-    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let json = out.json();
     let sessions = json["sessions"].as_array().unwrap();
     assert_eq!(sessions.len(), 2, "{json}");
     assert_eq!(sessions[0]["title"], "Photos not uploading", "newest first");
@@ -953,9 +759,18 @@ fn sessions_lists_and_discards_saved_sessions() {
     let id = sessions[1]["id"].as_str().unwrap();
     assert_eq!(list(&["discard", id]).code, 0);
     assert_eq!(list(&["discard", id]).code, 2, "already gone");
-    let json: serde_json::Value =
-        serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
+    let json = list(&["--format", "json"]).json();
     assert_eq!(json["sessions"].as_array().unwrap().len(), 1);
+}
+
+/// `fieldfix sessions ARGS` run in `state` with its sessions in `dir`.
+fn sessions(state: &Path, dir: &Path, args: &[&str]) -> crate::support::Output {
+    Test::new()
+        .state(state)
+        .env("FIELDFIX_STATE_DIR", dir)
+        .arg("sessions")
+        .args(args)
+        .output()
 }
 
 /// The text of the ticket the walk ended with.
@@ -1025,17 +840,10 @@ fn the_ticket_tells_support_what_the_user_said_and_did() {
 fn a_contact_with_an_email_gets_a_ready_mailto_link() {
     let lib = with_contact("Dana Ruiz (dana@example.com)");
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("and it to ", Box::new(|_, _| typed("")));
-    let ending = walk(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    let mut p = Auto::steps(pick("and it to "), enter_at_input());
+    let ending = walk_in(&lib, &on_a_computer("permission"), dir.path(), &mut p).unwrap();
     assert!(matches!(ending, Ending::Ticket(_)));
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert!(
         transcript
             .contains("mailto:dana@example.com?subject=fieldfix%3A%20Permission%20denied&body="),
@@ -1055,16 +863,9 @@ fn mail_links(contact: &str) -> Vec<String> {
     let to = guide.escalate.to;
     guide.escalate.targets.get_mut(&to).unwrap().contact = contact.to_owned();
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("(write a ticket)", Box::new(|_, _| typed("")));
-    walk(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
-    let transcript = p.inner.transcript.join("\n");
+    let mut p = Auto::steps(pick("(write a ticket)"), enter_at_input());
+    walk_in(&lib, &on_a_computer("permission"), dir.path(), &mut p).unwrap();
+    let transcript = p.transcript();
     transcript
         .split_whitespace()
         .filter(|w| w.contains("mailto:"))
@@ -1126,10 +927,10 @@ fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_f
             }
             _ => pick("I don't know"),
         }),
-        Box::new(|_, _| typed("")),
+        enter_at_input(),
     );
     let Ending::Ticket(path) = walk_with(&mut p, &req, dir.path(), Format::Json) else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
     let transcript = &p.inner.transcript;
     let cards = step_cards(transcript);
@@ -1159,8 +960,7 @@ fn a_step_that_can_lose_unsynced_work_comes_after_its_safeguard_warns_and_asks_f
         .count();
     assert_eq!(asked, 2, "asked before each mark, for the risky step only");
     // "No, not yet" recorded nothing: the step is in the ticket once.
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let json = read_json(&path);
     let recorded = json["steps"]
         .as_array()
         .unwrap()
@@ -1189,14 +989,7 @@ fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
                     ("scope", "just-me"),
                 ],
             );
-            let mut p = Auto::new(
-                Box::new(move |prompt, _| match prompt {
-                    "How did it go?" => pick(step),
-                    "Did you do this step?" => pick("Yes, I did it"),
-                    _ => pick("I don't know"),
-                }),
-                Box::new(|_, _| typed("")),
-            );
+            let mut p = Auto::steps(pick(step), enter_at_input());
             let ending = walk_with(&mut p, &req, dir.path(), Format::Markdown);
             match (step, &ending) {
                 ("Fixed it", Ending::Fixed) => {}
@@ -1206,10 +999,7 @@ fn each_everyday_guide_walks_to_a_fix_or_a_ticket() {
                     let title = &lib.guide(id).unwrap().title;
                     assert!(text.contains(title.as_str()), "{id}: {text}");
                 }
-                _ => panic!(
-                    "{id} on {device}, {step}: {ending:?}\n{}",
-                    p.inner.transcript.join("\n")
-                ),
+                _ => panic!("{id} on {device}, {step}: {ending:?}\n{}", p.transcript()),
             }
         }
     }
@@ -1254,7 +1044,7 @@ fn none_of_these_on_the_list_still_writes_a_ticket_for_the_admin() {
         }),
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Markdown);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     let text = ticket_text(&ending, &p.inner.transcript);
     assert_has(
         &transcript,
@@ -1303,19 +1093,13 @@ fn words_no_guide_matches_reach_a_ticket_with_them() {
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
     let Ending::Ticket(path) = &ending else {
-        panic!("expected a ticket:\n{}", p.inner.transcript.join("\n"))
+        panic!("expected a ticket:\n{}", p.transcript())
     };
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json = read_json(path);
     assert_eq!(json["guide"], "unlisted");
     assert_eq!(json["described"], words);
     assert_eq!(json["contact"], "your company's Procore admin");
-    let scope = json["answers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == "scope")
-        .expect("the scope answer is in the ticket");
+    let scope = by_id(&json["answers"], "scope"); // the scope answer is in the ticket
     assert_eq!(scope["value"], "several-people");
 }
 
@@ -1333,14 +1117,10 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
     let (ending, _, left) = run(&req, script, dir.path());
     assert_eq!(ending, Ending::Saved);
     assert!(left.is_empty(), "{left:?}");
-    let resume = FixRequest {
-        resume: true,
-        ..request(None, &[])
-    };
     let mut script = vec![typed("")];
     script.extend([typed("jo@example.com"), typed(""), typed("")]);
     script.extend([typed(""), pick("Earlier today"), typed("")]);
-    let (ending, transcript, left) = run(&resume, script, dir.path());
+    let (ending, transcript, left) = run(&resume(), script, dir.path());
     assert!(left.is_empty(), "{left:?}");
     let text = ticket_text(&ending, &transcript);
     let transcript = transcript.join("\n");
@@ -1361,17 +1141,12 @@ fn a_problem_with_no_guide_can_be_saved_and_resumed_to_its_ticket() {
 #[test]
 fn two_close_guides_each_say_the_line_that_tells_them_apart() {
     let dir = tempfile::tempdir().unwrap();
-    let offered = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let mut p = Auto::new(
-        Box::new({
-            let offered = offered.clone();
-            move |prompt, items| {
-                if prompt == "Is it one of these?" {
-                    *offered.borrow_mut() = items.to_vec();
-                    return pick(&items[0]);
-                }
-                Scripted::Quit
+        Box::new(|prompt, items| {
+            if prompt == "Is it one of these?" {
+                return pick(&items[0]);
             }
+            Scripted::Quit
         }),
         Box::new(|prompt, _| {
             if prompt.starts_with("What's going wrong") {
@@ -1381,7 +1156,7 @@ fn two_close_guides_each_say_the_line_that_tells_them_apart() {
         }),
     );
     walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
-    let offered = offered.borrow();
+    let offered = p.menus_at("Is it one of these?")[0];
     let library = library();
     let hits = fieldfix::search::search(&library, "cant log in");
     assert!(hits[1].score >= hits[0].score * 0.66, "close: {hits:?}");
@@ -1448,12 +1223,11 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
         }),
     );
     let ending = walk_with(&mut p, &request(None, &[]), dir.path(), Format::Json);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     let Ending::Ticket(path) = &ending else {
         panic!("expected a ticket:\n{transcript}")
     };
-    let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let json = read_json(path);
     assert_eq!(json["guide"], "photos-not-uploading", "{transcript}");
     assert!(
         transcript.contains("\nPermission denied\nYour answers so far are kept"),
@@ -1490,7 +1264,7 @@ fn switching_to_another_problem_part_way_keeps_every_answer() {
 #[test]
 fn why_i_ask_names_two_causes_to_tell_apart_or_the_one_it_checks() {
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::steps("Save and quit", quit_at_input());
+    let mut p = Auto::steps(pick("Save and quit"), quit_at_input());
     walk_with(
         &mut p,
         &request(Some("permission"), &[]),
@@ -1588,21 +1362,9 @@ fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
             let dir = tempfile::tempdir().unwrap();
             let answers: Vec<(&str, &str)> = device.map(|d| ("device", d)).into_iter().collect();
             let req = request(Some(&guide.id), &answers);
-            let menus = std::rc::Rc::new(std::cell::RefCell::new(Vec::<Vec<String>>::new()));
-            let seen = menus.clone();
-            let mut p = Auto::new(
-                Box::new(move |prompt, items| match prompt {
-                    "How did it go?" => {
-                        seen.borrow_mut().push(items.to_vec());
-                        pick("Didn't help")
-                    }
-                    "Did you do this step?" => pick("Yes"),
-                    _ => pick("I don't know"),
-                }),
-                quit_at_input(),
-            );
+            let mut p = Auto::steps(pick("Didn't help"), quit_at_input());
             walk_with(&mut p, &req, dir.path(), Format::Markdown);
-            for menu in menus.borrow().iter() {
+            for menu in p.menus_at("How did it go?") {
                 for (i, label) in FIXED_ENTRIES.iter().enumerate() {
                     assert!(
                         menu.get(i).is_some_and(|item| item.starts_with(label)),
@@ -1632,22 +1394,10 @@ fn every_step_menu_keeps_its_entries_in_place_and_optional_ones_after_them() {
 #[test]
 fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript, _) = run(
-        &request(None, &[]),
-        vec![typed("cant log in"), Scripted::Quit],
-        dir.path(),
-    );
-    assert_eq!(ending, Ending::Saved);
-    assert!(
-        transcript.iter().any(|l| l == "? Is it one of these?"),
-        "{transcript:?}"
-    );
-    assert!(
-        transcript
-            .iter()
-            .any(|l| l.contains("fieldfix fix --resume")),
-        "{transcript:?}"
-    );
+    let script = vec![typed("cant log in"), Scripted::Quit];
+    let text = run_to_save(&request(None, &[]), script, dir.path());
+    assert!(text.lines().any(|l| l == "? Is it one of these?"), "{text}");
+    assert_has(&text, &["fieldfix fix --resume"]);
     let saved = Store::at(dir.path())
         .latest()
         .expect("the session is saved");
@@ -1655,54 +1405,13 @@ fn stopping_at_is_it_one_of_these_keeps_the_description_for_resume() {
     assert_eq!(saved.walk.phase, Phase::Choose);
 
     // Resumed: the same choice again, then the guide picked, with the description kept.
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
-    let (ending, transcript, _) = run(
-        &resume,
-        vec![pick("Stuck in a login loop"), Scripted::Quit],
-        dir.path(),
-    );
-    assert_eq!(ending, Ending::Saved);
-    assert!(
-        transcript
-            .iter()
-            .any(|l| l.contains("Picking up \"cant log in\" where")),
-        "{transcript:?}"
-    );
+    let script = vec![pick("Stuck in a login loop"), Scripted::Quit];
+    let text = run_to_save(&resume(), script, dir.path());
+    assert_has(&text, &["Picking up \"cant log in\" where"]);
     let saved = Store::at(dir.path()).latest().unwrap();
     assert_eq!(saved.walk.guide, "login-loop");
     assert_eq!(saved.walk.described, "cant log in");
     assert_eq!(saved.walk.phase, Phase::Questions);
-}
-
-/// A scripted prompter that also notes which entry each menu highlighted first.
-struct Highlights {
-    inner: ScriptPrompter,
-    /// The question and the entry highlighted, for each menu.
-    shown: Vec<(String, String)>,
-}
-
-impl Prompter for Highlights {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> std::io::Result<Option<usize>> {
-        self.shown.push((prompt.to_owned(), items[default].clone()));
-        self.inner.select(prompt, items, default)
-    }
-    fn input(&mut self, prompt: &str) -> std::io::Result<Option<String>> {
-        self.inner.input(prompt)
-    }
-    fn say(&mut self, text: &str) -> std::io::Result<()> {
-        self.inner.say(text)
-    }
-    fn paint(&self) -> &Paint {
-        self.inner.paint()
-    }
 }
 
 #[test]
@@ -1715,25 +1424,16 @@ fn back_highlights_the_answer_given_before() {
     let first =
         &fieldfix::engine::diagnose(&library.context, guide, &Default::default()).questions[0];
     let q = library.question(guide, &first.id).unwrap();
-    let mut p = Highlights {
-        inner: ScriptPrompter::new([
-            pick(&q.options[1].label),
-            pick("I don't know"),
-            pick("Back"),
-            pick("Back"),
-            Scripted::Quit,
-        ]),
-        shown: Vec::new(),
-    };
-    walk(
-        &library,
-        &request(Some("photos"), &[]),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
-    let asked: Vec<&(String, String)> = p.shown.iter().collect();
+    let script = [
+        pick(&q.options[1].label),
+        pick("I don't know"),
+        pick("Back"),
+        pick("Back"),
+        Scripted::Quit,
+    ];
+    let mut p = Auto::new(Auto::replay(script), quit_at_input());
+    walk_in(&library, &request(Some("photos"), &[]), dir.path(), &mut p).unwrap();
+    let asked = p.highlights();
     assert_eq!(asked.len(), 5, "{asked:?}");
     // The first time, the first option; asked again after Back, what was chosen.
     assert_eq!(asked[0].1, q.options[0].label);
@@ -1747,10 +1447,8 @@ fn back_highlights_the_answer_given_before() {
 
     // At a step: "Didn't help", then Back from the next step highlights "Didn't help".
     let dir = tempfile::tempdir().unwrap();
-    let mut p = Highlights {
-        inner: ScriptPrompter::new([pick("Didn't help"), pick("Back"), Scripted::Quit]),
-        shown: Vec::new(),
-    };
+    let script = [pick("Didn't help"), pick("Back"), Scripted::Quit];
+    let mut p = Auto::new(Auto::replay(script), quit_at_input());
     // Every question answered beforehand: straight to the first step.
     let permission = library.guide("permission-denied").unwrap();
     let mut answers: Vec<(&str, &str)> = CONTEXT.to_vec();
@@ -1760,15 +1458,14 @@ fn back_highlights_the_answer_given_before() {
             .iter()
             .map(|q| (q.id.as_str(), "unknown")),
     );
-    walk(
+    walk_in(
         &library,
         &request(Some("permission"), &answers),
-        &tickets(dir.path(), Format::Markdown),
+        dir.path(),
         &mut p,
-        &Store::at(dir.path()),
     )
     .unwrap();
-    let highlighted: Vec<&str> = p.shown.iter().map(|(_, h)| h.as_str()).collect();
+    let highlighted: Vec<&str> = p.highlights().into_iter().map(|(_, h)| h).collect();
     assert_eq!(
         highlighted,
         ["Fixed it", "Fixed it", "Didn't help"],
@@ -1777,16 +1474,23 @@ fn back_highlights_the_answer_given_before() {
     );
 }
 
-/// Hands the permission guide over at the first step, answering the details with `details`
-/// (prompt in, answer out) and every question "I don't know"; returns the ending and the
-/// transcript.
+/// What [`hand_over`] left: the transcript, the ticket and the folder it is in.
+struct HandedOver {
+    transcript: String,
+    path: std::path::PathBuf,
+    text: String,
+    dir: tempfile::TempDir,
+}
+
+/// Hands `guide` over at the first step, on a computer, just me, with `lib`, answering the
+/// details with `details` (prompt in, answer out) and every question "I don't know"; the
+/// ticket, in `format`, must be written.
 fn hand_over(
     lib: &Library,
-    req: &FixRequest,
-    dir: &Path,
+    guide: &str,
     format: Format,
     details: impl FnMut(&str) -> Scripted + 'static,
-) -> (Ending, String) {
+) -> HandedOver {
     let details = std::rc::Rc::new(std::cell::RefCell::new(details));
     let typing = details.clone();
     let mut p = Auto::new(
@@ -1799,9 +1503,25 @@ fn hand_over(
         }),
         Box::new(move |prompt, _| (typing.borrow_mut())(prompt)),
     );
-    let ending = walk(lib, req, &tickets(dir, format), &mut p, &Store::at(dir))
-        .unwrap_or_else(|e| panic!("{e:#}\n{}", p.inner.transcript.join("\n")));
-    (ending, p.inner.transcript.join("\n"))
+    let dir = tempfile::tempdir().unwrap();
+    let req = on_a_computer(guide);
+    let ending = walk(
+        lib,
+        &req,
+        &tickets(dir.path(), format),
+        &mut p,
+        &Store::at(dir.path()),
+    )
+    .unwrap_or_else(|e| panic!("{e:#}\n{}", p.transcript()));
+    let Ending::Ticket(path) = ending else {
+        panic!("expected a ticket:\n{}", p.transcript())
+    };
+    HandedOver {
+        transcript: p.transcript(),
+        text: std::fs::read_to_string(&path).unwrap(),
+        path,
+        dir,
+    }
 }
 
 #[test]
@@ -1810,21 +1530,14 @@ fn enter_leaves_the_time_out_and_i_dont_know_is_said_as_such() {
         (Scripted::Enter, "(not given)"),
         (pick("I don't know"), "I don't know"),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let (ending, transcript) = hand_over(
-            &library(),
-            &on_a_computer("permission", "just-me"),
-            dir.path(),
-            Format::Markdown,
-            move |prompt| {
+        let HandedOver { text, .. } =
+            hand_over(&library(), "permission", Format::Markdown, move |prompt| {
                 if prompt.contains("when did it last happen") {
                     at_time.clone()
                 } else {
                     Scripted::Enter
                 }
-            },
-        );
-        let text = ticket_text(&ending, &[transcript]);
+            });
         let line = text
             .lines()
             .find(|l| l.contains("Date and time of the error"))
@@ -1839,17 +1552,12 @@ fn enter_leaves_the_time_out_and_i_dont_know_is_said_as_such() {
 fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     // The permission guide goes to the company's admin: the menu, the screen and the ticket
     // all say so.
-    let dir = tempfile::tempdir().unwrap();
     let lib = library();
     let admin = lib.targets[&Target::Admin].contact.clone();
-    let (ending, transcript) = hand_over(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
-    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    let enter = |_: &str| Scripted::Enter;
+    let HandedOver {
+        transcript, text, ..
+    } = hand_over(&lib, "permission", Format::Markdown, enter);
     assert_has(&transcript, &[&format!("> Hand it to {admin} now")]);
     assert!(transcript.contains(&format!("Time to hand this to {admin}")));
     assert!(transcript.contains(&format!("Send it to {admin}.")));
@@ -1860,14 +1568,7 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     );
 
     // Procore support has no email address: the end screen says how to reach it.
-    let dir = tempfile::tempdir().unwrap();
-    let (_, transcript) = hand_over(
-        &lib,
-        &on_a_computer("error-500", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
+    let HandedOver { transcript, .. } = hand_over(&lib, "error-500", Format::Markdown, enter);
     assert_has(&transcript, &["> Hand it to Procore support now"]);
     assert!(transcript.contains("Send it to Procore support."));
     assert_has(&transcript, &["support.procore.com"]);
@@ -1879,15 +1580,9 @@ fn the_hand_over_names_one_recipient_on_every_screen_and_in_the_ticket() {
     // A company contact with an address: named as written, in the ticket too (no visible
     // Markdown escapes), and the mailto link writes to it.
     let lib = with_contact("Dana Ruiz <dana@example.com>");
-    let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript) = hand_over(
-        &lib,
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
-    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    let HandedOver {
+        transcript, text, ..
+    } = hand_over(&lib, "permission", Format::Markdown, enter);
     assert_has(
         &transcript,
         &["> Hand it to Dana Ruiz <dana@example.com> now"],
@@ -1907,15 +1602,9 @@ fn contact_details_typed_are_kept_unless_the_user_leaves_them_out() {
             typed("Tower B, call me on 555 201 3344")
         }
     };
-    let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript) = hand_over(
-        &library(),
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        typing,
-    );
-    let text = ticket_text(&ending, std::slice::from_ref(&transcript));
+    let HandedOver {
+        transcript, text, ..
+    } = hand_over(&library(), "permission", Format::Markdown, typing);
     assert!(
         transcript.contains("That has a phone number in it"),
         "said before writing:\n{transcript}"
@@ -1933,27 +1622,14 @@ fn steps_of_a_guide_switched_away_from_carry_its_title_in_the_ticket() {
     let dir = tempfile::tempdir().unwrap();
     let lib = library();
     let photos = lib.guide("photos-not-uploading").unwrap().title.clone();
-    let mut steps = 0;
-    let mut p = Auto::new(
-        Box::new(move |prompt, _| {
-            if prompt != "How did it go?" {
-                return pick("I don't know");
-            }
-            steps += 1;
-            pick(match steps {
-                1 => "Didn't help",
-                2 => "It's a different problem",
-                _ => "and it to ",
-            })
-        }),
-        Box::new(|prompt, _| {
-            if prompt.starts_with("What's going wrong") {
-                typed("permission denied when I open the drawings")
-            } else {
-                typed("")
-            }
-        }),
-    );
+    let mut p = Auto::in_turn(&["Didn't help", "It's a different problem", "and it to "]);
+    p.input = Box::new(|prompt, _| {
+        typed(if prompt.starts_with("What's going wrong") {
+            "permission denied when I open the drawings"
+        } else {
+            ""
+        })
+    });
     let ending = walk_with(
         &mut p,
         &request(Some("photos"), &CONTEXT),
@@ -1974,17 +1650,11 @@ fn steps_of_a_guide_switched_away_from_carry_its_title_in_the_ticket() {
 
 #[test]
 fn the_ticket_path_is_shown_once_on_a_line_of_its_own() {
-    let dir = tempfile::tempdir().unwrap();
-    let (ending, transcript) = hand_over(
-        &library(),
-        &on_a_computer("permission", "just-me"),
-        dir.path(),
-        Format::Markdown,
-        |_| Scripted::Enter,
-    );
-    let Ending::Ticket(path) = ending else {
-        panic!("{transcript}")
-    };
+    let HandedOver {
+        transcript, path, ..
+    } = hand_over(&library(), "permission", Format::Markdown, |_| {
+        Scripted::Enter
+    });
     let shown = path.display().to_string();
     assert_eq!(transcript.matches(&shown).count(), 1, "{transcript}");
     assert_has(&transcript, &[&format!("\n  {shown}\n")]);
@@ -1993,38 +1663,22 @@ fn the_ticket_path_is_shown_once_on_a_line_of_its_own() {
 #[test]
 fn control_characters_typed_never_reach_the_ticket() {
     for format in [Format::Markdown, Format::Json] {
-        let dir = tempfile::tempdir().unwrap();
-        let (ending, transcript) = hand_over(
-            &library(),
-            &on_a_computer("permission", "just-me"),
-            dir.path(),
-            format,
-            |prompt| {
-                if prompt.contains("when did it last happen") {
-                    pick("Another time")
-                } else {
-                    // As a plain-mode line can carry them: BEL, ESC, CSI (U+009B), RLO.
-                    typed("Tower\u{7} B\u{1b}[2J \u{9b}31m \u{202e}fdp.exe")
-                }
-            },
-        );
-        let text = ticket_text(&ending, std::slice::from_ref(&transcript));
-        let raw: Vec<char> = text
-            .chars()
-            .filter(|&c| fieldfix::safe::is_unsafe(c) && c != '\n')
-            .collect();
-        assert!(raw.is_empty(), "{raw:?} in:\n{text}");
+        let HandedOver { text, dir, .. } = hand_over(&library(), "permission", format, |prompt| {
+            if prompt.contains("when did it last happen") {
+                pick("Another time")
+            } else {
+                // As a plain-mode line can carry them: BEL, ESC, CSI (U+009B), RLO.
+                typed("Tower\u{7} B\u{1b}[2J \u{9b}31m \u{202e}fdp.exe")
+            }
+        });
+        assert_safe("the ticket", &text);
         assert_has(&text, &["Tower"]);
         let stored = std::fs::read_dir(dir.path()).unwrap();
         for file in stored.filter_map(Result::ok) {
             let bytes = std::fs::read(file.path()).unwrap();
-            let body = String::from_utf8_lossy(&bytes);
-            assert!(
-                !body
-                    .chars()
-                    .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
-                "{}: {body}",
-                file.path().display()
+            assert_safe(
+                &file.path().display().to_string(),
+                &String::from_utf8_lossy(&bytes),
             );
         }
     }
@@ -2036,29 +1690,19 @@ fn a_dangling_ticket_link_is_refused_before_any_question() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("ticket.md");
     std::os::unix::fs::symlink(dir.path().join("nowhere").join("t.md"), &link).unwrap();
-    let req = FixRequest {
-        ticket: Some(link.clone()),
-        ..FixRequest::default()
-    };
-    let err = TicketPlan::new(&req).unwrap_err().to_string();
-    assert_has(&err, &["already exists"]);
+    assert_has(&ticket_refused(&link), &["already exists"]);
 }
 
 /// Saves a session at the first step in `dir`, then rewrites its guide field as `guide`.
 fn tampered_session(dir: &Path, guide: &str) -> std::path::PathBuf {
-    save_at_first_step(
-        &on_a_computer("rfi", "just-me"),
-        dir,
-        &tickets(dir, Format::Markdown),
-    );
+    save_at_first_step(&on_a_computer("rfi"), dir, &tickets(dir, Format::Markdown));
     let file = std::fs::read_dir(dir)
         .unwrap()
         .filter_map(Result::ok)
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .unwrap();
-    let mut json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let mut json = read_json(&file);
     json["guide"] = guide.into();
     std::fs::write(&file, serde_json::to_string(&json).unwrap()).unwrap();
     file
@@ -2071,46 +1715,21 @@ fn a_tampered_session_prints_no_control_character_in_the_list_or_the_picker() {
     tampered_session(&dir, "rfi\u{1b}[2J\u{9b}31m\u{202e}");
     // Another, so `--resume` shows the picker.
     save_at_first_step(
-        &on_a_computer("photos", "just-me"),
+        &on_a_computer("photos"),
         &dir,
         &tickets(&dir, Format::Markdown),
     );
-    let out = Test::new()
-        .state(state.path())
-        .env("FIELDFIX_STATE_DIR", &dir)
-        .arg("sessions")
-        .output();
+    let out = sessions(state.path(), &dir, &[]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let shown = format!("{}{}", out.stdout, out.stderr);
     assert_has(&shown, &["rfi\\u{1b}[2J"]);
-    assert!(
-        !shown
-            .chars()
-            .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
-        "{shown:?}"
-    );
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
+    assert_safe("sessions", &shown);
     let mut p = ScriptPrompter::new([Scripted::Quit]);
-    walk(
-        &library(),
-        &resume,
-        &tickets(&dir, Format::Markdown),
-        &mut p,
-        &Store::at(&dir),
-    )
-    .unwrap();
+    walk_in(&library(), &resume(), &dir, &mut p).unwrap();
     let mut seen = p.transcript.join("\n");
     seen.push_str(&format!("{:?}", Store::at(&dir).list().saved));
     assert_has(&seen, &["Which one do you want to pick up?"]);
-    assert!(
-        !seen
-            .chars()
-            .any(|c| fieldfix::safe::is_unsafe(c) && c != '\n'),
-        "{seen:?}"
-    );
+    assert_safe("the picker", &seen);
 }
 
 #[test]
@@ -2120,26 +1739,13 @@ fn unreadable_session_files_are_listed_with_their_path() {
     let file = tampered_session(&dir, "rfi-not-updating");
     std::fs::write(&file, "{ not json").unwrap();
     let shown = file.display().to_string();
-    let list = |args: &[&str]| {
-        Test::new()
-            .state(state.path())
-            .env("FIELDFIX_STATE_DIR", &dir)
-            .arg("sessions")
-            .args(args)
-            .output()
-    };
-    let text = list(&[]).stdout;
+    let text = sessions(state.path(), &dir, &[]).stdout;
     assert_has(&text, &[&shown]);
     assert_has(&text, &["cannot be read"]);
-    let json: serde_json::Value =
-        serde_json::from_str(&list(&["--format", "json"]).stdout).unwrap();
+    let json = sessions(state.path(), &dir, &["--format", "json"]).json();
     assert_eq!(json["unreadable"][0]["path"], shown.as_str(), "{json}");
     // The wizard says so too, before anything else is asked.
-    let (_, transcript, _) = run(
-        &on_a_computer("photos", "just-me"),
-        vec![Scripted::Quit],
-        &dir,
-    );
+    let (_, transcript, _) = run(&on_a_computer("photos"), vec![Scripted::Quit], &dir);
     let text = transcript.join("\n");
     assert_has(&text, &["A saved session cannot be read"]);
     assert_has(&text, &[&shown]);
@@ -2150,7 +1756,7 @@ fn unreadable_session_files_are_listed_with_their_path() {
 fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     let dir = tempfile::tempdir().unwrap();
     save_at_first_step(
-        &on_a_computer("rfi", "just-me"),
+        &on_a_computer("rfi"),
         dir.path(),
         &tickets(dir.path(), Format::Markdown),
     );
@@ -2167,19 +1773,8 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     // Another wizard has it open.
     let held = store.hold(&id).unwrap();
     assert!(held.is_some(), "a lock can be taken here");
-    let resume = FixRequest {
-        resume: true,
-        ..FixRequest::default()
-    };
     let mut p = ScriptPrompter::new([pick("Fixed it")]);
-    let err = walk(
-        &library(),
-        &resume,
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap_err();
+    let err = walk_in(&library(), &resume(), dir.path(), &mut p).unwrap_err();
     assert!(
         err.to_string().contains("open in another fieldfix window"),
         "{err:#}"
@@ -2192,37 +1787,23 @@ fn a_session_open_in_another_wizard_is_not_taken_up_twice() {
     assert_eq!(records(), before, "no record from the second wizard");
     // A new problem does not offer it as waiting here.
     let mut p = ScriptPrompter::new([Scripted::Quit]);
-    walk(
-        &library(),
-        &on_a_computer("photos", "just-me"),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    walk_in(&library(), &on_a_computer("photos"), dir.path(), &mut p).unwrap();
     assert!(
         !p.transcript.join("\n").contains("unfinished"),
         "{:?}",
         p.transcript
     );
     // Nor discarded from under it.
-    let out = Test::new()
+    Test::new()
         .env("FIELDFIX_STATE_DIR", dir.path())
         .args(["sessions", "discard", &id])
-        .output();
-    assert_eq!(out.code, 2, "{}", out.stderr);
+        .status(2)
+        .run();
     assert!(store.path(&id).exists());
     // Once the first lets go, it can be resumed.
     drop(held);
     let mut p = ScriptPrompter::new([pick("RFI not updating"), Scripted::Quit]);
-    walk(
-        &library(),
-        &resume,
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
+    walk_in(&library(), &resume(), dir.path(), &mut p).unwrap();
     assert!(p.transcript.join("\n").contains("Picking up"));
 }
 
@@ -2233,29 +1814,17 @@ fn a_state_folder_that_cannot_be_written_is_said_once_and_no_save_is_claimed() {
     // A file where the state folder should be: nothing can be saved there.
     let state = dir.path().join("state");
     std::fs::write(&state, "").unwrap();
-    let mut p = Auto::first_then("Didn't help", pick("Didn't help"));
-    let mut steps = 0;
-    p.select = Box::new(move |prompt, _| {
-        if prompt != "How did it go?" {
-            return pick("I don't know");
-        }
-        steps += 1;
-        if steps < 3 {
-            pick("Didn't help")
-        } else {
-            Scripted::Quit
-        }
-    });
+    let mut p = Auto::in_turn(&["Didn't help", "Didn't help"]);
     let ending = walk(
         &library(),
-        &on_a_computer("rfi", "just-me"),
+        &on_a_computer("rfi"),
         &tickets(dir.path(), Format::Markdown),
         &mut p,
         &Store::at(&state),
     )
     .unwrap_or_else(|e| panic!("the walk goes on: {e:#}"));
     assert_eq!(ending, Ending::Saved);
-    let transcript = p.inner.transcript.join("\n");
+    let transcript = p.transcript();
     assert_eq!(
         transcript.matches("cannot be saved").count(),
         1,
@@ -2282,15 +1851,8 @@ fn a_company_admin_with_an_address_reads_as_written_wherever_the_ticket_names_th
         }),
         Box::new(|_, _| Scripted::Enter),
     );
-    let ending = walk(
-        &lib,
-        &request(None, &[]),
-        &tickets(dir.path(), Format::Markdown),
-        &mut p,
-        &Store::at(dir.path()),
-    )
-    .unwrap();
-    let transcript = p.inner.transcript.join("\n");
+    let ending = walk_in(&lib, &request(None, &[]), dir.path(), &mut p).unwrap();
+    let transcript = p.transcript();
     assert_has(
         &transcript,
         &["> None of these: write a ticket for Dana Ruiz <dana@example.com>"],
@@ -2310,14 +1872,10 @@ fn snapshot_sessions_json() {
     let state = tempfile::tempdir().unwrap();
     let dir = state.path().join("state");
     let plan = tickets(state.path(), Format::Markdown);
-    save_at_first_step(&on_a_computer("rfi", "just-me"), &dir, &plan);
-    let out = Test::new()
-        .state(state.path())
-        .env("FIELDFIX_STATE_DIR", &dir)
-        .args(["sessions", "--format", "json"])
-        .output();
+    save_at_first_step(&on_a_computer("rfi"), &dir, &plan);
+    let out = sessions(state.path(), &dir, &["--format", "json"]);
     assert_eq!(out.code, 0);
-    let mut json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let mut json = out.json();
     for session in json["sessions"].as_array_mut().unwrap() {
         for (field, kind) in [("id", "[id]"), ("started", "[time]"), ("saved", "[time]")] {
             assert!(session[field].is_string(), "{field}");

@@ -1,9 +1,11 @@
-//! Shared helpers of both test targets (`cli` and `library` include this folder): running the
-//! binary ([`Test`]), temporary guide folders, small guides and the edits and location markers
-//! the validator tests use, and hand-made model guides for the engine tests.
+//! Shared helpers of the test targets (`cli`, `library` and `web` include this folder): running
+//! the binary ([`Test`]), walking the wizard ([`Auto`]), temporary guide folders, small guides
+//! and the edits and location markers the validator tests use, reading JSON output, and
+//! hand-made model guides for the engine tests.
 
 #![allow(dead_code)]
 
+mod auto;
 mod model;
 mod pdf;
 mod rng;
@@ -11,6 +13,8 @@ mod script;
 mod test;
 
 // Each target uses some of these.
+#[allow(unused_imports)]
+pub use auto::*;
 #[allow(unused_imports)]
 pub use model::*;
 #[allow(unused_imports)]
@@ -60,6 +64,54 @@ pub fn fails_in(dir: &Path, args: &[&str], code: i32) -> String {
     out.stderr
 }
 
+/// The words of a command line without quotes (`"show photos --format json"`), as arguments.
+pub fn words(line: &str) -> Vec<&str> {
+    line.split_whitespace().collect()
+}
+
+/// The JSON document in the file at `path`.
+#[track_caller]
+pub fn read_json(path: impl AsRef<Path>) -> serde_json::Value {
+    let text = std::fs::read_to_string(path.as_ref()).expect("read the JSON file");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+/// The keys of a JSON object.
+#[track_caller]
+pub fn keys(v: &serde_json::Value) -> std::collections::BTreeSet<&str> {
+    v.as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .map(String::as_str)
+        .collect()
+}
+
+/// The item of a JSON list whose `id` is `id`.
+#[track_caller]
+pub fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    let items = list
+        .as_array()
+        .unwrap_or_else(|| panic!("not a list: {list}"));
+    items
+        .iter()
+        .find(|x| x["id"] == id)
+        .unwrap_or_else(|| panic!("no item `{id}` in {list}"))
+}
+
+/// Sets the modification time of the file at `path`.
+#[track_caller]
+pub fn set_modified(path: &Path, time: std::time::SystemTime) {
+    let file = std::fs::File::options().write(true).open(path).unwrap();
+    file.set_modified(time).expect("set the modification time");
+}
+
+/// Sets a file's modification time an hour in the past, so its folder is old enough to cache.
+#[track_caller]
+pub fn age(path: &Path) {
+    let hour = std::time::Duration::from_secs(3600);
+    set_modified(path, std::time::SystemTime::now() - hour);
+}
+
 /// A guide cache file's text with its checksum line recomputed for its (edited) body, as an
 /// attacker or a careless edit could.
 pub fn reseal_cache(text: &str) -> String {
@@ -84,7 +136,7 @@ pub fn assert_printable(what: &str, bytes: &[u8]) {
     }
 }
 
-/// A temporary folder that holds guide files.
+/// A temporary folder that holds guide files (or other input files, such as answers).
 pub struct GuideDir {
     pub dir: tempfile::TempDir,
 }

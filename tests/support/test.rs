@@ -33,6 +33,12 @@ enum State {
     At(PathBuf),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// What stdout or stderr must be.
 enum Expect {
     Exactly(String),
@@ -49,8 +55,7 @@ pub struct Test {
     stdin: Option<Vec<u8>>,
     timeout: Option<Duration>,
     status: i32,
-    stdout: Vec<Expect>,
-    stderr: Vec<Expect>,
+    expects: Vec<(Stream, Expect)>,
 }
 
 impl Default for Test {
@@ -70,8 +75,7 @@ impl Test {
             stdin: None,
             timeout: None,
             status: 0,
-            stdout: Vec::new(),
-            stderr: Vec::new(),
+            expects: Vec::new(),
         }
     }
 
@@ -93,6 +97,11 @@ impl Test {
     pub fn guide(mut self, name: &str, text: &str) -> Self {
         self.guides.push((name.to_owned(), text.to_owned()));
         self
+    }
+
+    /// `--guides DIR`: the company guides in `dir`.
+    pub fn guides(self, dir: impl AsRef<OsStr>) -> Self {
+        self.arg("--guides").arg(dir)
     }
 
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
@@ -134,29 +143,29 @@ impl Test {
     }
 
     /// stdout must be exactly `text`.
-    pub fn stdout(mut self, text: impl Into<String>) -> Self {
-        self.stdout.push(Expect::Exactly(text.into()));
-        self
+    pub fn stdout(self, text: impl Into<String>) -> Self {
+        self.expect(Stream::Stdout, Expect::Exactly(text.into()))
     }
 
-    pub fn stdout_contains(mut self, text: impl Into<String>) -> Self {
-        self.stdout.push(Expect::Contains(text.into()));
-        self
+    pub fn stdout_contains(self, text: impl Into<String>) -> Self {
+        self.expect(Stream::Stdout, Expect::Contains(text.into()))
     }
 
-    pub fn stdout_lacks(mut self, text: impl Into<String>) -> Self {
-        self.stdout.push(Expect::Lacks(text.into()));
-        self
+    pub fn stdout_lacks(self, text: impl Into<String>) -> Self {
+        self.expect(Stream::Stdout, Expect::Lacks(text.into()))
     }
 
     /// stderr must be exactly `text`.
-    pub fn stderr(mut self, text: impl Into<String>) -> Self {
-        self.stderr.push(Expect::Exactly(text.into()));
-        self
+    pub fn stderr(self, text: impl Into<String>) -> Self {
+        self.expect(Stream::Stderr, Expect::Exactly(text.into()))
     }
 
-    pub fn stderr_contains(mut self, text: impl Into<String>) -> Self {
-        self.stderr.push(Expect::Contains(text.into()));
+    pub fn stderr_contains(self, text: impl Into<String>) -> Self {
+        self.expect(Stream::Stderr, Expect::Contains(text.into()))
+    }
+
+    fn expect(mut self, stream: Stream, expect: Expect) -> Self {
+        self.expects.push((stream, expect));
         self
     }
 
@@ -190,19 +199,37 @@ impl Test {
         cmd
     }
 
+    /// Runs the command with stdout a pipe whose reading end is closed before fieldfix starts,
+    /// so its first write fails as it does in `fieldfix list | head -1` once `head` has exited
+    /// (a real `head` usually reads everything first: small outputs fit in the pipe's buffer).
+    /// Returns how it ended and its stderr; stdin is empty.
+    pub fn closed_pipe(self) -> std::process::Output {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let mut cmd = self.command();
+        cmd.stdin(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .stdout(writer);
+        cmd.output().expect("fieldfix runs")
+    }
+
     /// Runs the command, checks its exit code and output, and returns them.
     #[track_caller]
     pub fn run(self) -> Output {
         let what = format!("fieldfix {:?}", self.args);
-        let (status, stdout, stderr) = (self.status, &self.stdout, &self.stderr);
         let out = self.output_ref();
         assert_eq!(
-            out.code, status,
+            out.code, self.status,
             "{what}: exit code\nstdout:\n{}\nstderr:\n{}",
             out.stdout, out.stderr
         );
-        check(&what, "stdout", &out.stdout, stdout);
-        check(&what, "stderr", &out.stderr, stderr);
+        for (stream, expect) in &self.expects {
+            let (name, text) = match stream {
+                Stream::Stdout => ("stdout", &out.stdout),
+                Stream::Stderr => ("stderr", &out.stderr),
+            };
+            check(&what, name, text, expect);
+        }
         out
     }
 
@@ -235,23 +262,17 @@ impl Test {
 }
 
 #[track_caller]
-fn check(what: &str, stream: &str, text: &str, expects: &[Expect]) {
-    for expect in expects {
-        match expect {
-            Expect::Exactly(want) => assert_eq!(text, want, "{what}: {stream}"),
-            Expect::Contains(part) => {
-                assert!(
-                    text.contains(part),
-                    "{what}: {stream} lacks {part:?}:\n{text}"
-                )
-            }
-            Expect::Lacks(part) => {
-                assert!(
-                    !text.contains(part),
-                    "{what}: {stream} has {part:?}:\n{text}"
-                )
-            }
-        }
+fn check(what: &str, stream: &str, text: &str, expect: &Expect) {
+    match expect {
+        Expect::Exactly(want) => assert_eq!(text, want, "{what}: {stream}"),
+        Expect::Contains(part) => assert!(
+            text.contains(part),
+            "{what}: {stream} lacks {part:?}:\n{text}"
+        ),
+        Expect::Lacks(part) => assert!(
+            !text.contains(part),
+            "{what}: {stream} has {part:?}:\n{text}"
+        ),
     }
 }
 
@@ -261,8 +282,7 @@ fn check(what: &str, stream: &str, text: &str, expects: &[Expect]) {
 pub fn show_json(state: &Path, guides: &Path, guide: &str) -> serde_json::Value {
     Test::new()
         .state(state)
-        .arg("--guides")
-        .arg(guides)
+        .guides(guides)
         .args(["show", guide, "--format", "json"])
         .run()
         .json()
