@@ -17,16 +17,6 @@ pub use load::{Checked, LoadError};
 
 use std::path::Path;
 
-/// An empty library, to build on.
-fn empty() -> Library {
-    Library {
-        context: Vec::new(),
-        targets: std::collections::BTreeMap::new(),
-        guides: Vec::new(),
-        vocabulary: Default::default(),
-    }
-}
-
 /// A company guides folder, with its cache key as it is now (`None` when a file cannot be
 /// read): worked out once per run, as it reads and hashes every guide file.
 pub struct Folder<'a> {
@@ -78,7 +68,7 @@ pub fn check_all(extra: Option<&Path>, strict: bool) -> Result<Checked, LoadErro
             let (sources, unreadable) = load::folder_sources(dir)?;
             (embedded::library(), sources, unreadable)
         }
-        None => (empty(), embedded::sources(), Vec::new()),
+        None => (Library::default(), embedded::sources(), Vec::new()),
     };
     let warnings: Vec<Problem> = sources
         .iter()
