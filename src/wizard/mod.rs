@@ -30,7 +30,6 @@ use crate::output::{Format, Out, Paint, device_label, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Phase, Session, Store};
 
-pub use crate::commands::sessions::SessionsRequest;
 pub use ticket::TicketPlan;
 
 /// What `fieldfix fix` was asked to do.
