@@ -518,8 +518,8 @@ pub enum SessionsAction {
 }
 
 impl SessionsArgs {
-    pub fn into_request(self, no_log: bool) -> crate::wizard::SessionsRequest {
-        crate::wizard::SessionsRequest {
+    pub fn into_request(self, no_log: bool) -> crate::commands::sessions::SessionsRequest {
+        crate::commands::sessions::SessionsRequest {
             discard: self.action.map(|SessionsAction::Discard { id }| id),
             format: self.format.into(),
             no_log,

@@ -47,8 +47,6 @@ pub enum Error {
     /// An outcome log that is missing, unreadable or not a log.
     #[error(transparent)]
     Outcomes(#[from] crate::outcomes::ReadError),
-    #[error("{0}")]
-    NoTerminal(String),
     #[error("interrupted")]
     Interrupted,
 }
@@ -60,8 +58,7 @@ impl Error {
             | Error::Input(_)
             | Error::Usage(_)
             | Error::AnswersFile { .. }
-            | Error::Outcomes(_)
-            | Error::NoTerminal(_) => exit::USAGE,
+            | Error::Outcomes(_) => exit::USAGE,
             Error::Load(_) => exit::FAILURE,
             Error::Interrupted => exit::INTERRUPTED,
         }

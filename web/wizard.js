@@ -28,6 +28,11 @@
     return;
   }
 
+  // One call to the engine (see crates/fieldfix-web/src/wizard.rs, `Request`), JSON both ways.
+  function call(request) {
+    return JSON.parse(engine.call(JSON.stringify(request)));
+  }
+
   // The walk: its state, as the engine returned it (Back is the engine's too).
   var walk = null;
 
@@ -36,7 +41,7 @@
       localStorage.removeItem("fieldfix-wizard-v1");
       var saved = JSON.parse(localStorage.getItem(KEY) || "null");
       if (saved && saved.state) {
-        engine.screen(JSON.stringify(saved.state));
+        call({ screen: { state: saved.state } });
         return saved;
       }
     } catch (e) {
@@ -131,7 +136,7 @@
 
   // Applies a choice; Back from the walk's first screen leaves it (the engine says null).
   function go(action) {
-    var next = JSON.parse(engine.act(JSON.stringify(walk.state), JSON.stringify(action), now()));
+    var next = call({ act: { state: walk.state, action: action, now: now() } });
     if (next === null) {
       startOver();
       return;
@@ -152,7 +157,7 @@
   }
 
   function begin(guide, words) {
-    walk = { state: JSON.parse(engine.start(guide, words)) };
+    walk = { state: call({ start: { guide: guide, words: words } }) };
     save();
     render();
   }
@@ -173,7 +178,7 @@
     if (list) list.hidden = switching;
     var h = heading(switching ? "It's a different problem: what's going wrong?" : "What's going wrong?");
     if (resumable) {
-      var title = JSON.parse(engine.screen(JSON.stringify(resumable.state))).title;
+      var title = call({ screen: { state: resumable.state } }).title;
       var box = el("div", null, "resume");
       box.appendChild(el("p", "You have a walk in progress: " + title + "."));
       var div = el("div", null, "actions");
@@ -215,7 +220,7 @@
     // these: show the full list"; the full list ends with a ticket for a problem none covers.
     function show(words) {
       while (results.firstChild) results.removeChild(results.firstChild);
-      var found = JSON.parse(engine.search(words));
+      var found = call({ search: { words: words } });
       if (found.start) {
         pick(found.start, input.value);
         return;
@@ -392,7 +397,7 @@
   }
 
   function render() {
-    var s = JSON.parse(engine.screen(JSON.stringify(walk.state)));
+    var s = call({ screen: { state: walk.state } });
     clear(s.kind);
     root.appendChild(el("p", s.title, "guide-title"));
     var h;

@@ -16,7 +16,7 @@ use super::Env;
 use crate::error::exit;
 use crate::guides::Library;
 use crate::guides::loading::Loading;
-use crate::guides::model::{DEVICE, NETWORK, SCOPE};
+use crate::guides::model::{Choice, DEVICE, NETWORK, SCOPE};
 use crate::output::Out;
 
 /// The subcommands whose `GUIDE` argument names a guide.
@@ -80,11 +80,7 @@ pub fn run(request: &CompletionsRequest, env: &mut Env) -> anyhow::Result<u8> {
 /// of every guide (a static script cannot know which guide was typed before it).
 fn with_values(mut command: clap::Command, library: &Library) -> clap::Command {
     let context = |id: &str| -> Vec<PossibleValue> {
-        library
-            .context
-            .iter()
-            .filter(|q| q.id == id)
-            .flat_map(|q| &q.options)
+        shared_options(library, id)
             .map(|o| PossibleValue::new(o.value.clone()).help(shell_safe(&o.label)))
             .collect()
     };
@@ -226,15 +222,9 @@ impl Typed {
                 }
             }
         }
-        let library = crate::guides::loading::library(Loading::Lenient, dir.as_deref())
-            .map(|l| l.library)
-            .or_else(|_| crate::guides::loading::library(Loading::Lenient, None).map(|l| l.library))
-            .unwrap_or_else(|_| Library {
-                context: Vec::new(),
-                targets: Default::default(),
-                guides: Vec::new(),
-                vocabulary: Default::default(),
-            });
+        // A lenient load never fails: a broken folder leaves the built-in guides.
+        let folder = dir.as_deref().map(crate::guides::Folder::new);
+        let library = crate::guides::loading::lenient(folder.as_ref()).library;
         let guide = guide.and_then(|name| {
             let id = library.find(&name).ok()?.id.clone();
             library.guides.iter().position(|g| g.id == id)
@@ -303,12 +293,7 @@ fn with_completers(mut command: clap::Command, typed: &Arc<Typed>) -> clap::Comm
         let typed = Arc::clone(typed);
         command = command.mut_subcommand(sub, move |mut c| {
             for id in [DEVICE, NETWORK, SCOPE] {
-                let values: Vec<(String, String)> = typed
-                    .library
-                    .context
-                    .iter()
-                    .filter(|q| q.id == id)
-                    .flat_map(|q| &q.options)
+                let values: Vec<(String, String)> = shared_options(&typed.library, id)
                     .map(|o| (o.value.clone(), o.label.clone()))
                     .collect();
                 c = c.mut_arg(id, |a| a.add(candidates(values)));
@@ -321,6 +306,12 @@ fn with_completers(mut command: clap::Command, typed: &Arc<Typed>) -> clap::Comm
         });
     }
     command
+}
+
+/// The options of the shared question `id` (`device`, `network`, `scope`).
+fn shared_options<'a>(library: &'a Library, id: &'a str) -> impl Iterator<Item = &'a Choice> {
+    let questions = library.context.iter().filter(move |q| q.id == id);
+    questions.flat_map(|q| &q.options)
 }
 
 /// The fixed `(value, help)` pairs an argument offers.

@@ -11,7 +11,7 @@ use crate::engine::{self, Situation};
 use crate::error::{Error, exit};
 use crate::guides::loading::Loading;
 use crate::guides::{Guide, Library, load};
-use crate::output::{Diagnosis, Format, Out, json, markdown, text};
+use crate::output::{Diagnosis, Format, json, markdown, text};
 
 /// Answers and steps as given on the command line, before they are checked.
 #[derive(Debug, Clone, Default)]
@@ -38,28 +38,18 @@ pub struct DiagnoseCommand {
 /// folder only the named guide is read.
 pub fn run(command: &DiagnoseCommand, env: &mut Env) -> anyhow::Result<u8> {
     let name = command.request.guide.as_deref().unwrap_or_default();
-    let library = env.library(Loading::Guide(name))?;
-    diagnose(&library, &command.request, command.format, env.out)
-}
-
-/// The plan for `request` in `format`, on `out`.
-pub fn diagnose(
-    library: &Library,
-    request: &DiagnoseRequest,
-    format: Format,
-    out: &mut Out,
-) -> anyhow::Result<u8> {
-    let name = request.guide.as_deref().unwrap_or_default();
+    let library = &env.library(Loading::Guide(name))?;
     let guide = library.find(name).map_err(Error::from)?;
-    let situation = situation(library, guide, request)?;
+    let situation = situation(library, guide, &command.request)?;
     let plan = engine::diagnose(&library.context, guide, &situation);
+    let out = &mut *env.out;
     let d = Diagnosis {
         library,
         guide,
         situation: &situation,
         plan: &plan,
     };
-    match format {
+    match command.format {
         Format::Json => out.json(&json::diagnosis(&d))?,
         Format::Markdown => out.text(&markdown::diagnosis(&d))?,
         Format::Text => out.text(&text::diagnosis(&d, &out.paint))?,
@@ -89,13 +79,12 @@ fn read_answers_file(path: &Path) -> Result<Situation, Error> {
 /// The situation an answers file (its text in `source`) describes; what is wrong with it, in
 /// words, with its line and column.
 pub fn answers(source: &load::Source) -> Result<Situation, String> {
-    let fail = |message: String| message;
     let entries: BTreeMap<String, FileEntry> = load::parse(source).map_err(|p| {
-        fail(if p.line > 0 {
+        if p.line > 0 {
             format!("line {}, column {}: {}", p.line, p.column, p.message)
         } else {
             p.message
-        })
+        }
     })?;
     let mut situation = Situation::default();
     for (key, entry) in entries {
@@ -103,17 +92,17 @@ pub fn answers(source: &load::Source) -> Result<Situation, String> {
             ("tried", FileEntry::Many(steps)) => situation.tried = steps,
             ("skipped", FileEntry::Many(steps)) => situation.skipped = steps,
             ("tried" | "skipped", FileEntry::One(_)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` must be a list of step ids, like `{key}: [refresh-page]`"
-                )));
+                ));
             }
             (_, FileEntry::One(value)) => {
                 situation.answers.insert(key, value);
             }
             (_, FileEntry::Other(serde_json::Value::Null)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` has no value: write one, like `{key}: some-value`, or remove the line"
-                )));
+                ));
             }
             (
                 _,
@@ -124,14 +113,14 @@ pub fn answers(source: &load::Source) -> Result<Situation, String> {
                 situation.answers.insert(key, value.to_string());
             }
             (_, FileEntry::Other(_)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` must be one value, like `{key}: some-value`"
-                )));
+                ));
             }
             (_, FileEntry::Many(_)) => {
-                return Err(fail(format!(
+                return Err(format!(
                     "`{key}` must be one value, like `{key}: some-value`, not a list"
-                )));
+                ));
             }
         }
     }

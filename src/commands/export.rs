@@ -80,11 +80,10 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
     for (name, _) in &pages {
         // Two pages of one name (a guide `index` beside the index) would replace each other.
         if !names.insert(name) {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "two pages would be written to {}: rename the guide that takes that name",
                 crate::safe::line(name)
-            ))
-            .into());
+            )));
         }
         // A page name comes from a guide id: it must never lead out of `--out`.
         let mut parts = Path::new(name).components();
@@ -92,27 +91,24 @@ pub fn export(library: &Library, request: &ExportRequest, out: &mut Out) -> anyh
             (parts.next(), parts.next()),
             (Some(std::path::Component::Normal(_)), None)
         ) {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "the page name {} would be written outside {}; export refuses it",
                 crate::safe::line(name),
                 crate::safe::path(dir)
-            ))
-            .into());
+            )));
         }
         let path = dir.join(name);
         if path.is_dir() {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "{} is a folder: export writes a page there; move it away",
                 path.display()
-            ))
-            .into());
+            )));
         }
         if !request.force && path.exists() && !written_by_export(&path) {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "{} was not written by fieldfix export: move it away, or pass --force to replace it",
                 path.display()
-            ))
-            .into());
+            )));
         }
     }
     fs::create_dir_all(dir)

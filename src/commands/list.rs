@@ -11,7 +11,6 @@ pub struct ListRequest {
     pub format: Format,
 }
 
-/// `fieldfix list`.
 pub fn run(request: &ListRequest, env: &mut Env) -> anyhow::Result<u8> {
     let library = env.library(Loading::Lenient)?;
     let out = &mut *env.out;

@@ -61,11 +61,10 @@ fn print(roff: &[u8], out: &mut Out) -> anyhow::Result<u8> {
 /// for the commands that have their own), then names the folder on stderr.
 fn write_all(command: &clap::Command, dir: &Path, out: &mut Out) -> anyhow::Result<u8> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "{} is a file, not a folder",
             crate::safe::path(dir)
-        ))
-        .into());
+        )));
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| anyhow::anyhow!("cannot create the folder {}: {e}", crate::safe::path(dir)))?;

@@ -25,9 +25,8 @@ use anyhow::Context;
 
 use crate::error::Error;
 use crate::guides::loading::{self, LeftOut, Loading, Reason};
-use crate::guides::{Library, Problem};
-use crate::guides::{cache, embedded};
-use crate::output::{Out, Paint, thousands};
+use crate::guides::{Folder, Library, Problem, cache};
+use crate::output::{Out, Paint, counted, thousands};
 use crate::search::Index;
 
 pub use diagnose::{DiagnoseRequest, answers, situation};
@@ -41,48 +40,49 @@ pub struct Env<'a, 'w> {
 impl Env<'_, '_> {
     /// The guides as `loading` says; what a lenient load left out is a warning on stderr.
     pub fn library(&self, loading: Loading) -> anyhow::Result<Library> {
-        Ok(self.load(loading)?.library)
+        let folder = self.guides.map(Folder::new);
+        Ok(self.load(loading, folder.as_ref())?.library)
     }
 
     /// The search index of the guides a lenient load gives. A `--guides` folder's is kept with
     /// the guide cache, so an unchanged folder is searched without loading its guides.
     pub fn search_index(&self) -> anyhow::Result<Index> {
-        let key = self
-            .guides
-            .and_then(|dir| Some((dir, cache::key(dir, embedded::BUILD_ID)?)));
-        if let Some((dir, key)) = &key
-            && let Some(index) = cache::get_index(dir, key)
-        {
+        let folder = self.guides.map(Folder::new);
+        let cached = folder.as_ref().and_then(|f| Some((f.dir, f.key.as_ref()?)));
+        if let Some(index) = cached.and_then(|(dir, key)| cache::get_index(dir, key)) {
             return Ok(index);
         }
-        let loaded = self.load(Loading::Lenient)?;
+        let loaded = self.load(Loading::Lenient, folder.as_ref())?;
         let index = Index::new(&loaded.library);
         // A folder with problems is loaded afresh every time, so its warning is shown every time.
-        if let (Some((dir, key)), None) = (&key, &loaded.left_out) {
+        if let (Some((dir, key)), None) = (cached, &loaded.left_out) {
             cache::put_index(dir, key, &index);
         }
         Ok(index)
     }
 
-    /// [`Env::library`], with what was left out.
-    fn load(&self, loading: Loading) -> anyhow::Result<loading::Lenient> {
+    /// [`Env::library`] from `folder` (this run's `--guides`), with what was left out.
+    fn load(&self, loading: Loading, folder: Option<&Folder>) -> anyhow::Result<loading::Lenient> {
         let dir = self.guides;
-        let loaded = loading::library(loading, dir)
+        let loaded = loading::library(loading, folder)
             .map_err(Error::from)
             .with_context(|| match dir {
                 Some(dir) => format!("cannot load the guides in {}", dir.display()),
                 None => "cannot load the built-in guides".to_owned(),
             })?;
         if let Some(left_out) = &loaded.left_out {
-            let paint = Paint::for_stream(&console::Term::stderr(), None);
-            let _ = writeln!(
-                std::io::stderr(),
-                "{} {}",
-                paint.warn("warning:"),
-                warning(left_out)
-            );
+            warn(&[warning(left_out)]);
         }
         Ok(loaded)
+    }
+}
+
+/// Prints each line as a warning on stderr (they are already safe to print).
+fn warn(warnings: &[String]) {
+    let paint = Paint::for_stream(&console::Term::stderr(), None);
+    let mut err = std::io::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "{} {w}", paint.warn("warning:"));
     }
 }
 
@@ -97,11 +97,7 @@ fn warning(left_out: &LeftOut) -> String {
     let (what, listed) = match &left_out.reason {
         Reason::Folder(message) => (message.clone(), String::new()),
         Reason::Problems(problems) => {
-            let what = match problems.len() {
-                1 => "1 problem".to_owned(),
-                n => format!("{} problems", thousands(n)),
-            };
-            (what, first_problems(problems))
+            (counted(problems.len(), "problem"), first_problems(problems))
         }
     };
     format!(

@@ -10,7 +10,6 @@ use crate::guides::load::{self, Source};
 use crate::guides::model::Origin;
 use crate::guides::raw::ID_PATTERN;
 use crate::guides::{embedded, text};
-use crate::output::Out;
 
 /// The schema file written beside the guides, which the starter's first line points editors to.
 pub const SCHEMA_FILE: &str = "guide.schema.json";
@@ -24,14 +23,11 @@ pub struct NewRequest {
     pub dir: Option<PathBuf>,
 }
 
-/// `fieldfix new`: needs no guides loaded (it checks the starter against the built-in ones).
+/// `fieldfix new`: writes `DIR/ID.yaml`, never over an existing file, and
+/// `DIR/guide.schema.json` when the folder has none yet; prints the new file's path. Needs no
+/// guides loaded (it checks the starter against the built-in ones).
 pub fn run(request: &NewRequest, env: &mut super::Env) -> anyhow::Result<u8> {
-    new_guide(request, env.out)
-}
-
-/// Writes `DIR/ID.yaml`, never over an existing file, and `DIR/guide.schema.json` when the folder
-/// has none yet. Prints the new file's path.
-pub fn new_guide(request: &NewRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let out = &mut *env.out;
     let (dir, id, title) = checked_request(request)?;
     let path = dir.join(format!("{id}.yaml"));
     let yaml = starter(id, title);
@@ -94,12 +90,11 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
     })?;
     let id = request.id.trim();
     if !regex::Regex::new(ID_PATTERN)?.is_match(id) {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "`{}` is not a valid guide id: use lowercase letters, digits and single dashes, \
              like `crane-log-frozen`",
             text::sanitize(id)
-        ))
-        .into());
+        )));
     }
     let title = request.title.trim();
     if title.is_empty() {
@@ -107,20 +102,18 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
         return Err(Error::Usage(format!("the title is empty: {hint}")).into());
     }
     if let Some(c) = text::forbidden_char(title) {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "the title contains the control character {}: use plain text",
             c.escape_unicode()
-        ))
-        .into());
+        )));
     }
     for ext in ["yaml", "yml"] {
         let existing = dir.join(format!("{id}.{ext}"));
         if existing.exists() {
-            return Err(Error::Usage(format!(
+            anyhow::bail!(Error::Usage(format!(
                 "{} already exists: fieldfix never overwrites a guide; edit it, or pick another id",
                 existing.display()
-            ))
-            .into());
+            )));
         }
     }
     Ok((dir, id, title))
@@ -130,10 +123,7 @@ fn checked_request(request: &NewRequest) -> anyhow::Result<(&Path, &str, &str)> 
 /// another guide's alias, say), before anything is written.
 fn check_starter(dir: &Path, path: &Path, id: &str, yaml: &str) -> Result<(), Error> {
     let name = path.display().to_string();
-    let mut sources = match load::folder_sources(dir) {
-        Ok((sources, _)) => sources,
-        Err(_) => Vec::new(),
-    };
+    let mut sources = load::folder_sources(dir).map_or_else(|_| Vec::new(), |(s, _)| s);
     sources.push(Source {
         name: name.clone(),
         stem: id.to_owned(),

@@ -1,13 +1,11 @@
 //! `fieldfix outcomes`: the local outcome log, summarised per guide or exported as JSON Lines.
 
 use crate::guides::loading::Loading;
-use std::io::Write;
 
 use crate::error::{Error, exit};
-use crate::guides::Library;
 use crate::outcomes::{Log, read, summary};
 use crate::output::outcomes::SummaryDoc;
-use crate::output::{Format, Out, SCHEMA_VERSION};
+use crate::output::{Format, SCHEMA_VERSION};
 
 /// What `fieldfix outcomes` was asked to do.
 #[derive(Debug, Clone)]
@@ -17,17 +15,13 @@ pub struct OutcomesRequest {
     pub format: Format,
 }
 
-/// `fieldfix outcomes`: the guides give the summary its titles.
+/// `fieldfix outcomes [export]`: the guides give the summary its titles.
 pub fn run(request: &OutcomesRequest, env: &mut super::Env) -> anyhow::Result<u8> {
     let library = env.library(Loading::Lenient)?;
-    outcomes(&library, request, env.out)
-}
-
-/// `fieldfix outcomes [export]`.
-pub fn outcomes(library: &Library, request: &OutcomesRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let out = &mut *env.out;
     let log = Log::default_location();
     let read = read::read_paths(&log.files()).map_err(Error::from)?;
-    warn(&read.warnings);
+    super::warn(&read.warnings);
     if request.export {
         for record in &read.records {
             crate::safe::write_json_line(&mut *out.writer, record)?;
@@ -43,18 +37,9 @@ pub fn outcomes(library: &Library, request: &OutcomesRequest, out: &mut Out) -> 
         })?,
         _ => {
             let path = crate::safe::path(&log.path());
-            let text = crate::output::outcomes::summary(&summary, library, &path, &out.paint);
+            let text = crate::output::outcomes::summary(&summary, &library, &path, &out.paint);
             out.text(&text)?;
         }
     }
     Ok(exit::OK)
-}
-
-/// Prints the lines skipped while reading, as warnings on stderr (they are already safe).
-pub(super) fn warn(warnings: &[String]) {
-    let paint = crate::output::Paint::for_stream(&console::Term::stderr(), None);
-    let mut err = std::io::stderr().lock();
-    for w in warnings {
-        let _ = writeln!(err, "{} {w}", paint.warn("warning:"));
-    }
 }

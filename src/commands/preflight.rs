@@ -3,7 +3,6 @@
 use super::Env;
 use crate::preflight::PreflightRequest;
 
-/// `fieldfix preflight`.
 pub fn run(request: &PreflightRequest, env: &mut Env) -> anyhow::Result<u8> {
     crate::preflight::run(request, env.out)
 }

@@ -14,7 +14,6 @@ pub struct SearchRequest {
     pub format: Format,
 }
 
-/// `fieldfix search`.
 pub fn run(request: &SearchRequest, env: &mut Env) -> anyhow::Result<u8> {
     let mut hits = env.search_index()?.search(&request.query);
     hits.truncate(request.limit);

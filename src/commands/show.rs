@@ -13,7 +13,6 @@ pub struct ShowRequest {
     pub format: Format,
 }
 
-/// `fieldfix show`.
 pub fn run(request: &ShowRequest, env: &mut Env) -> anyhow::Result<u8> {
     let library = env.library(Loading::Lenient)?;
     let guide = library.find(&request.guide).map_err(Error::from)?;

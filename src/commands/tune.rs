@@ -10,7 +10,7 @@ use crate::guides::Library;
 use crate::outcomes::read;
 use crate::outcomes::tune::{self, TuneOptions, Tuning};
 use crate::output::outcomes::{TuningDoc, override_yaml};
-use crate::output::{Format, Out};
+use crate::output::{Format, SCHEMA_VERSION};
 
 /// What `fieldfix tune` was asked to do.
 #[derive(Debug, Clone)]
@@ -35,29 +35,29 @@ pub const TUNED_SUFFIX: &str = ".tuned.override.yaml";
 /// `fieldfix tune`: the guides as the crews ran them, every one that loads.
 pub fn run(request: &TuneRequest, env: &mut super::Env) -> anyhow::Result<u8> {
     let library = env.library(Loading::Lenient)?;
-    tune(&library, request, env.out)
-}
-
-/// `fieldfix tune`.
-pub fn tune(library: &Library, request: &TuneRequest, out: &mut Out) -> anyhow::Result<u8> {
+    let out = &mut *env.out;
     let mut known = vec![crate::guides::embedded::library()];
     known.extend(request.guides.as_deref().and_then(untuned));
     let options = TuneOptions {
         prior_sessions: request.prior_sessions,
     };
     // The records are counted as they are read: a log of any size takes little memory.
-    let mut tuner = tune::Tuner::new(library, &known);
-    let read = read::for_each_record(&request.paths, |r| tuner.add(r)).map_err(Error::from)?;
-    super::outcomes::warn(&read.warnings);
+    let mut tuner = tune::Tuner::new(&library, &known);
+    let warnings = read::for_each_record(&request.paths, |r| tuner.add(r)).map_err(Error::from)?;
+    super::warn(&warnings);
     let tuning = tuner.finish(&options);
     let files = match &request.write {
         Some(dir) => overrides(&tuning, dir, request.force)?,
         None => Vec::new(),
     };
     match request.format {
-        Format::Json => out.json(&TuningDoc::new(&tuning, request.prior_sessions))?,
+        Format::Json => out.json(&TuningDoc {
+            schema_version: SCHEMA_VERSION,
+            prior_sessions: request.prior_sessions,
+            tuning: &tuning,
+        })?,
         _ => out.text(&crate::output::outcomes::tuning(
-            &tuning, library, &out.paint,
+            &tuning, &library, &out.paint,
         ))?,
     }
     if let Some(dir) = &request.write {
@@ -94,11 +94,10 @@ fn untuned(dir: &Path) -> Option<Library> {
 /// is checked before the first is written: none is replaced without `force`.
 fn overrides(tuning: &Tuning, dir: &Path, force: bool) -> anyhow::Result<Vec<PathBuf>> {
     if dir.exists() && !dir.is_dir() {
-        return Err(Error::Usage(format!(
+        anyhow::bail!(Error::Usage(format!(
             "{} is a file, not a folder",
             crate::safe::path(dir)
-        ))
-        .into());
+        )));
     }
     let date = jiff::ZonedDateTime::now().strftime("%Y-%m-%d").to_string();
     let files: Vec<(PathBuf, String)> = tuning

@@ -21,12 +21,7 @@ pub fn sources() -> Vec<Source> {
 
 /// The built-in library, validated when fieldfix was built.
 pub fn library() -> Library {
-    Library {
-        context: context(),
-        targets: targets(),
-        guides: GUIDES.iter().map(|(_, _, json)| guide(json)).collect(),
-        vocabulary: vocabulary(),
-    }
+    with_guides(GUIDES.iter().map(|(_, _, json)| guide(json)).collect())
 }
 
 /// The built-in library with only the guide that `name` picks (as [`Library::find`] would):
@@ -42,25 +37,20 @@ pub fn library_with(name: &str) -> Result<Library, super::LookupError> {
         .map(|((id, _, _), a)| (*id, a.as_slice()))
         .collect();
     let i = super::find_name(&names, name)?;
-    Ok(Library {
-        context: context(),
-        targets: targets(),
-        guides: vec![guide(GUIDES[i].2)],
-        vocabulary: vocabulary(),
-    })
+    Ok(with_guides(vec![guide(GUIDES[i].2)]))
 }
 
-/// The built-in domain vocabulary (`guides/_vocabulary.yaml`).
-pub fn vocabulary() -> super::model::Vocabulary {
-    serde_json::from_str(VOCABULARY_JSON).expect("the build script writes a valid vocabulary")
-}
-
-fn context() -> Vec<super::model::Question> {
-    serde_json::from_str(CONTEXT_JSON).expect("the build script writes valid context questions")
-}
-
-fn targets() -> std::collections::BTreeMap<super::model::Target, super::model::Contact> {
-    serde_json::from_str(TARGETS_JSON).expect("the build script writes valid targets")
+/// The built-in context questions, targets and vocabulary, with `guides`.
+fn with_guides(guides: Vec<super::model::Guide>) -> Library {
+    Library {
+        context: serde_json::from_str(CONTEXT_JSON)
+            .expect("the build script writes valid context questions"),
+        targets: serde_json::from_str(TARGETS_JSON).expect("the build script writes valid targets"),
+        guides,
+        // The domain vocabulary (`guides/_vocabulary.yaml`).
+        vocabulary: serde_json::from_str(VOCABULARY_JSON)
+            .expect("the build script writes a valid vocabulary"),
+    }
 }
 
 fn guide(json: &str) -> super::model::Guide {

@@ -2,10 +2,10 @@
 //! commands and the wizard go on with every guide that is fine (lenient), `export` publishes
 //! the folder and needs all of it (strict), `validate` checks it file by file ([`super::check_all`]).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::model::Library;
-use super::{LoadError, Problem, embedded, load};
+use super::{Folder, LoadError, Problem, embedded, load};
 
 /// How a command loads the guides: the one place that says what each command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,16 +43,13 @@ pub enum Reason {
     Problems(Vec<Problem>),
 }
 
-/// The built-in guides and the whole folder `dir`, or an error listing every problem.
-pub fn strict(dir: Option<&Path>) -> Result<Library, LoadError> {
-    super::load(dir)
-}
-
-/// The library `loading` asks for ([`Loading::Strict`] never leaves anything out).
-pub fn library(loading: Loading, dir: Option<&Path>) -> Result<Lenient, LoadError> {
+/// The library `loading` asks for, from the built-in guides and the folder `dir`
+/// ([`Loading::Strict`]: the whole folder or an error listing every problem; it never leaves
+/// anything out).
+pub fn library(loading: Loading, dir: Option<&Folder>) -> Result<Lenient, LoadError> {
     match (loading, dir) {
         (Loading::Strict, _) => Ok(Lenient {
-            library: strict(dir)?,
+            library: dir.map_or_else(|| Ok(embedded::library()), super::load_folder)?,
             left_out: None,
         }),
         (Loading::Guide(name), None) => match embedded::library_with(name) {
@@ -69,13 +66,14 @@ pub fn library(loading: Loading, dir: Option<&Path>) -> Result<Lenient, LoadErro
 
 /// The built-in guides and every guide in `dir` that is fine: a company folder that is
 /// missing, unreadable or partly broken never stops the commands that read guides.
-pub fn lenient(dir: Option<&Path>) -> Lenient {
-    let Some(dir) = dir else {
+pub fn lenient(folder: Option<&Folder>) -> Lenient {
+    let Some(folder) = folder else {
         return Lenient {
             library: embedded::library(),
             left_out: None,
         };
     };
+    let dir = folder.dir;
     let built_in = |reason: Reason| Lenient {
         library: embedded::library(),
         left_out: Some(LeftOut {
@@ -84,7 +82,7 @@ pub fn lenient(dir: Option<&Path>) -> Lenient {
             company_guides_used: false,
         }),
     };
-    let problems = match super::load(Some(dir)) {
+    let problems = match super::load_folder(folder) {
         Ok(library) => {
             return Lenient {
                 library,
@@ -137,7 +135,8 @@ mod tests {
     #[test]
     fn lenient_keeps_the_good_company_guides_and_says_what_was_left_out() {
         let dir = partly_broken();
-        let loaded = library(Loading::Lenient, Some(dir.path())).expect("never fails");
+        let loaded =
+            library(Loading::Lenient, Some(&Folder::new(dir.path()))).expect("never fails");
         assert!(loaded.library.guide("crane-log-frozen").is_some());
         assert!(loaded.library.guide("photos-not-uploading").is_some());
         let left_out = loaded.left_out.expect("the broken file is reported");
@@ -154,7 +153,7 @@ mod tests {
     fn strict_refuses_a_partly_broken_folder() {
         let dir = partly_broken();
         assert!(matches!(
-            library(Loading::Strict, Some(dir.path())),
+            library(Loading::Strict, Some(&Folder::new(dir.path()))),
             Err(LoadError::Invalid(_))
         ));
     }
@@ -162,7 +161,7 @@ mod tests {
     #[test]
     fn a_missing_folder_leaves_the_built_in_guides() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let loaded = lenient(Some(&dir.path().join("missing")));
+        let loaded = lenient(Some(&Folder::new(&dir.path().join("missing"))));
         assert_eq!(
             loaded.library.guides.len(),
             embedded::library().guides.len()
@@ -181,7 +180,8 @@ mod tests {
         let all = library(Loading::Guide("nope"), None).expect("loads");
         assert!(all.library.guides.len() > 1);
         let dir = partly_broken();
-        let company = library(Loading::Guide("crane"), Some(dir.path())).expect("loads");
+        let company =
+            library(Loading::Guide("crane"), Some(&Folder::new(dir.path()))).expect("loads");
         assert!(company.library.guide("crane-log-frozen").is_some());
         assert!(company.library.guides.len() > 1);
     }

@@ -3,8 +3,8 @@
 //! The file format and the validator live in the `fieldfix-guides` crate (re-exported here as
 //! [`raw`], [`model`], [`load`], [`check`], [`problem`] and [`text`]), which the build script
 //! also uses to check the built-in guides; this module adds what only the program needs: the
-//! built-in library ([`embedded`]), which guides each command loads ([`loading`]), the cache of company folders ([`cache`]) and the YAML 1.1
-//! warnings ([`yaml11`]).
+//! built-in library ([`embedded`]), which guides each command loads ([`loading`]), the cache of
+//! company folders ([`cache`]) and the YAML 1.1 warnings ([`yaml11`]).
 
 pub mod cache;
 pub mod embedded;
@@ -17,30 +17,40 @@ pub use load::{Checked, LoadError};
 
 use std::path::Path;
 
-/// An empty library, to build on.
-fn empty() -> Library {
-    Library {
-        context: Vec::new(),
-        targets: std::collections::BTreeMap::new(),
-        guides: Vec::new(),
-        vocabulary: Default::default(),
+/// A company guides folder, with its cache key as it is now (`None` when a file cannot be
+/// read): worked out once per run, as it reads and hashes every guide file.
+pub struct Folder<'a> {
+    pub dir: &'a Path,
+    pub key: Option<cache::Key>,
+}
+
+impl<'a> Folder<'a> {
+    pub fn new(dir: &'a Path) -> Self {
+        let key = cache::key(dir, embedded::BUILD_ID);
+        Folder { dir, key }
     }
 }
 
 /// The built-in guides, overlaid with the folder `extra` when given; an error lists every
 /// problem in it. A folder that loaded cleanly before, unchanged, comes from the cache.
 pub fn load(extra: Option<&Path>) -> Result<Library, LoadError> {
-    let Some(dir) = extra else {
-        return Ok(embedded::library());
-    };
-    let key = cache::key(dir, embedded::BUILD_ID);
-    if let Some(library) = key.as_ref().and_then(|key| cache::get(dir, key)) {
+    match extra {
+        Some(dir) => load_folder(&Folder::new(dir)),
+        None => Ok(embedded::library()),
+    }
+}
+
+/// [`load`] of a company folder.
+pub fn load_folder(folder: &Folder) -> Result<Library, LoadError> {
+    let (dir, key) = (folder.dir, folder.key.as_ref());
+    if let Some(library) = key.and_then(|key| cache::get(dir, key)) {
         return Ok(library);
     }
-    let checked = check_folder(embedded::library(), dir)?;
+    let (sources, unreadable) = load::folder_sources(dir)?;
+    let checked = load::assemble(embedded::library(), sources, unreadable);
     match checked.library {
         Some(library) if checked.problems.is_empty() => {
-            if let Some(key) = &key {
+            if let Some(key) = key {
                 cache::put(dir, key, &library);
             }
             Ok(library)
@@ -58,7 +68,7 @@ pub fn check_all(extra: Option<&Path>, strict: bool) -> Result<Checked, LoadErro
             let (sources, unreadable) = load::folder_sources(dir)?;
             (embedded::library(), sources, unreadable)
         }
-        None => (empty(), embedded::sources(), Vec::new()),
+        None => (Library::default(), embedded::sources(), Vec::new()),
     };
     let warnings: Vec<Problem> = sources
         .iter()
@@ -76,11 +86,6 @@ pub fn schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&raw::guide_schema()).unwrap_or_default();
     text.push('\n');
     text
-}
-
-fn check_folder(base: Library, dir: &Path) -> Result<Checked, LoadError> {
-    let (sources, unreadable) = load::folder_sources(dir)?;
-    Ok(load::assemble(base, sources, unreadable))
 }
 pub use model::{Guide, Library};
 pub use problem::Problem;

@@ -33,14 +33,11 @@ fn ln_gamma(x: f64) -> f64 {
 
 /// The continued fraction of the incomplete beta function (modified Lentz).
 fn continued_fraction(x: f64, a: f64, b: f64) -> f64 {
-    const TINY: f64 = 1e-300;
+    // Kept off zero, as Lentz's method requires.
+    let off_zero = |v: f64| if v.abs() < 1e-300 { 1e-300 } else { v };
     let (qab, qap, qam) = (a + b, a + 1.0, a - 1.0);
     let mut c = 1.0;
-    let mut d = 1.0 - qab * x / qap;
-    if d.abs() < TINY {
-        d = TINY;
-    }
-    d = 1.0 / d;
+    let mut d = 1.0 / off_zero(1.0 - qab * x / qap);
     let mut h = d;
     for m in 1..=300 {
         let m = f64::from(m);
@@ -49,15 +46,8 @@ fn continued_fraction(x: f64, a: f64, b: f64) -> f64 {
             m * (b - m) * x / ((qam + m2) * (a + m2)),
             -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)),
         ] {
-            d = 1.0 + aa * d;
-            if d.abs() < TINY {
-                d = TINY;
-            }
-            c = 1.0 + aa / c;
-            if c.abs() < TINY {
-                c = TINY;
-            }
-            d = 1.0 / d;
+            d = 1.0 / off_zero(1.0 + aa * d);
+            c = off_zero(1.0 + aa / c);
             h *= d * c;
         }
         if (d * c - 1.0).abs() < 1e-15 {

@@ -36,13 +36,6 @@ pub struct LogError {
     pub source: std::io::Error,
 }
 
-/// What an append did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Appended {
-    /// This was the first record this folder's log ever held: time to say a log is kept.
-    pub first: bool,
-}
-
 impl Log {
     /// The log in `dir` (created on the first append), rotated at [`MAX_LOG_BYTES`].
     pub fn in_dir(dir: &Path) -> Self {
@@ -55,12 +48,6 @@ impl Log {
     /// The log in fieldfix's state folder (see [`state_dir`]).
     pub fn default_location() -> Self {
         Log::in_dir(&state_dir())
-    }
-
-    /// The same log with another size cap (for tests).
-    pub fn with_cap(mut self, cap: u64) -> Self {
-        self.cap = cap;
-        self
     }
 
     /// The file records are appended to.
@@ -77,13 +64,12 @@ impl Log {
     }
 
     /// Appends one record as one line, rotating first when the log is over its cap.
-    pub fn append(&self, record: &Record) -> Result<Appended, LogError> {
+    pub fn append(&self, record: &Record) -> Result<(), LogError> {
         let path = self.path();
         let fail = |source| LogError {
             path: path.clone(),
             source,
         };
-        let first = self.files().is_empty();
         fs::create_dir_all(&self.dir).map_err(fail)?;
         if fs::metadata(&path).is_ok_and(|m| m.len() >= self.cap) {
             // Best effort: if another wizard rotated it a moment ago, ours fails and is fine.
@@ -100,8 +86,7 @@ impl Log {
             .create(true)
             .open(&path)
             .map_err(fail)?;
-        file.write_all(line.as_bytes()).map_err(fail)?;
-        Ok(Appended { first })
+        file.write_all(line.as_bytes()).map_err(fail)
     }
 }
 
@@ -136,34 +121,16 @@ fn ends_in_newline(path: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcomes::record::{Ending, RECORD_VERSION};
-
-    fn record(session: &str) -> Record {
-        Record {
-            record: RECORD_VERSION,
-            fieldfix: "0.1.0".into(),
-            guide: "g".into(),
-            guide_hash: "0011223344556677".into(),
-            session: session.into(),
-            answers: Default::default(),
-            unknown: vec![],
-            steps: vec![],
-            outcome: Ending::Fixed,
-            minutes: 1.0,
-            at: "2026-01-01T00:00:00Z".into(),
-            switches: vec![],
-        }
-    }
 
     #[test]
-    fn appends_say_first_once_and_a_torn_line_stays_apart() {
+    fn a_torn_line_stays_apart() {
         let dir = tempfile::tempdir().unwrap();
         let log = Log::in_dir(&dir.path().join("state"));
-        assert!(log.append(&record("a")).unwrap().first);
-        assert!(!log.append(&record("b")).unwrap().first);
+        log.append(&Record::sample("a")).unwrap();
+        log.append(&Record::sample("b")).unwrap();
         let mut f = OpenOptions::new().append(true).open(log.path()).unwrap();
         f.write_all(br#"{"record":1,"fiel"#).unwrap();
-        log.append(&record("c")).unwrap();
+        log.append(&Record::sample("c")).unwrap();
         let text = fs::read_to_string(log.path()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines.len(), 4, "{text}");
@@ -174,9 +141,12 @@ mod tests {
     #[test]
     fn the_log_rotates_at_its_cap_and_keeps_one_old_file() {
         let dir = tempfile::tempdir().unwrap();
-        let log = Log::in_dir(dir.path()).with_cap(600);
+        let log = Log {
+            cap: 600,
+            ..Log::in_dir(dir.path())
+        };
         for i in 0..10 {
-            log.append(&record(&format!("s{i}"))).unwrap();
+            log.append(&Record::sample(&format!("s{i}"))).unwrap();
         }
         let files = log.files();
         assert_eq!(files.len(), 2);

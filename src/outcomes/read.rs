@@ -19,8 +19,6 @@ pub struct Records {
     pub records: Vec<Record>,
     /// One line per skipped line: file, line number and why (safe to print).
     pub warnings: Vec<String>,
-    /// How many files were read.
-    pub files: usize,
 }
 
 /// An outcome file or folder cannot be used.
@@ -47,19 +45,18 @@ pub enum ReadError {
 /// (links not followed), in name order.
 pub fn read_paths(paths: &[PathBuf]) -> Result<Records, ReadError> {
     let mut records = Vec::new();
-    let mut read = for_each_record(paths, |r| records.push(r))?;
-    read.records = records;
-    Ok(read)
+    let warnings = for_each_record(paths, |r| records.push(r))?;
+    Ok(Records { records, warnings })
 }
 
 /// Reads every path as [`read_paths`] does, handing each record to `each` as it is read, so
-/// that a log of any length takes the memory of one line (`fieldfix tune`). The records of
-/// the result are left empty.
+/// that a log of any length takes the memory of one line (`fieldfix tune`); returns the
+/// warnings.
 pub fn for_each_record(
     paths: &[PathBuf],
     mut each: impl FnMut(Record),
-) -> Result<Records, ReadError> {
-    let mut all = Records::default();
+) -> Result<Vec<String>, ReadError> {
+    let mut warnings = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path).map_err(|_| ReadError::Missing(path.clone()))?;
         let files = if meta.is_dir() {
@@ -74,12 +71,10 @@ pub fn for_each_record(
             vec![path.clone()]
         };
         for file in files {
-            let read = read_file(&file, &mut each)?;
-            all.warnings.extend(read.warnings);
-            all.files += 1;
+            warnings.extend(read_file(&file, &mut each)?);
         }
     }
-    Ok(all)
+    Ok(warnings)
 }
 
 /// The `*.jsonl` files under `dir`.
@@ -98,7 +93,7 @@ fn jsonl_files(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 /// Reads one outcome file a line at a time, handing each record to `each`.
-fn read_file(path: &Path, each: &mut dyn FnMut(Record)) -> Result<Records, ReadError> {
+fn read_file(path: &Path, each: &mut dyn FnMut(Record)) -> Result<Vec<String>, ReadError> {
     let unreadable = |reason: String| ReadError::Unreadable {
         path: path.to_owned(),
         reason,
@@ -124,9 +119,8 @@ struct Version {
 /// The records in `text`, the contents of the file `path`.
 pub fn parse(text: &str, path: &Path) -> Result<Records, ReadError> {
     let mut records = Vec::new();
-    let mut read = parse_lines(&mut text.as_bytes(), path, &mut |r| records.push(r))?;
-    read.records = records;
-    Ok(read)
+    let warnings = parse_lines(&mut text.as_bytes(), path, &mut |r| records.push(r))?;
+    Ok(Records { records, warnings })
 }
 
 /// The records in the lines of `input`, the file `path`, each handed to `each`; the warnings.
@@ -134,11 +128,8 @@ fn parse_lines(
     input: &mut dyn BufRead,
     path: &Path,
     each: &mut dyn FnMut(Record),
-) -> Result<Records, ReadError> {
-    let mut read = Records {
-        files: 1,
-        ..Records::default()
-    };
+) -> Result<Vec<String>, ReadError> {
+    let mut warnings = Vec::new();
     let (mut first_bad, mut records, mut lines_seen, mut newer) = (None, 0, 0, 0);
     let name = crate::safe::path(path);
     let mut line = Vec::new();
@@ -176,7 +167,7 @@ fn parse_lines(
             }
             Ok(None) => {
                 newer += 1;
-                read.warnings.push(format!(
+                warnings.push(format!(
                     "{name}:{number}: skipped a record written by a newer fieldfix"
                 ));
             }
@@ -186,8 +177,7 @@ fn parse_lines(
                 } else {
                     format!("not an outcome record ({})", crate::safe::line(&reason))
                 };
-                read.warnings
-                    .push(format!("{name}:{number}: skipped {why}"));
+                warnings.push(format!("{name}:{number}: skipped {why}"));
                 first_bad.get_or_insert((number, reason));
             }
         }
@@ -203,7 +193,7 @@ fn parse_lines(
             reason,
         });
     }
-    Ok(read)
+    Ok(warnings)
 }
 
 /// One line: a record, `None` for a newer record version, or what is wrong with it.

@@ -96,6 +96,27 @@ pub fn now() -> String {
 }
 
 #[cfg(test)]
+impl Record {
+    /// A record of the session `session` for the tests: fixed in a minute, no steps.
+    pub(crate) fn sample(session: &str) -> Record {
+        Record {
+            record: RECORD_VERSION,
+            fieldfix: "0.1.0".into(),
+            guide: "g".into(),
+            guide_hash: "0011223344556677".into(),
+            session: session.into(),
+            answers: BTreeMap::new(),
+            unknown: vec![],
+            steps: vec![],
+            outcome: Ending::Fixed,
+            minutes: 1.0,
+            at: "2026-01-01T00:00:00Z".into(),
+            switches: vec![],
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -116,13 +137,7 @@ mod tests {
     #[test]
     fn a_record_reads_back_as_written() {
         let record = Record {
-            record: RECORD_VERSION,
-            fieldfix: "0.1.0".into(),
-            guide: "g".into(),
-            guide_hash: "0011223344556677".into(),
-            session: "20260101-101010-1".into(),
             answers: [("device".to_owned(), "ios".to_owned())].into(),
-            unknown: vec![],
             steps: vec![StepOutcome {
                 step: "s".into(),
                 result: StepResult::DidNotHelp,
@@ -130,7 +145,7 @@ mod tests {
             outcome: Ending::Ticket,
             minutes: 4.5,
             at: now(),
-            switches: vec![],
+            ..Record::sample("20260101-101010-1")
         };
         let line = serde_json::to_string(&record).unwrap();
         assert!(line.contains(r#""result":"did-not-help""#), "{line}");

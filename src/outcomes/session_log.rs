@@ -31,7 +31,7 @@ impl Run {
             return Ok(());
         };
         let paint = p.paint().clone();
-        p.say(&paint.wrap(&paint.dim(note), "", ""))?;
+        p.say_wrapped(&paint.dim(note))?;
         // On a line of its own, never wrapped: a path broken in two cannot be copied.
         p.say_whole(&paint.dim(&format!("  {path}")))
     }
@@ -83,16 +83,8 @@ impl Run {
         if !self.log {
             return;
         }
-        for note in append(library, store, session, outcome, minutes) {
-            // Wrapped between words to the screen; an indented line (a path) stays whole.
-            let lines: Vec<String> = note
-                .split('\n')
-                .map(|l| match l.starts_with("  ") {
-                    true => l.to_owned(),
-                    false => p.paint().wrap(l, "", ""),
-                })
-                .collect();
-            let _ = p.say(&p.paint().dim(&lines.join("\n")));
+        if let Some(warning) = append(library, store, session, outcome, minutes) {
+            let _ = p.say(&p.paint().dim(&p.paint().wrap(&warning, "", "")));
         }
     }
 }
@@ -110,8 +102,8 @@ pub fn notice(store: &Store) -> Option<(&'static str, String)> {
     Some((note, crate::safe::path(&log.path())))
 }
 
-/// Appends the record of `session` to the log beside `store`; returns what to tell the user
-/// (why it could not be written). That a log is kept was said before it started
+/// Appends the record of `session` to the log beside `store`; returns the warning to show
+/// when it could not be written. That a log is kept was said before it started
 /// ([`Run::notice`]).
 pub fn append(
     library: &Library,
@@ -119,15 +111,10 @@ pub fn append(
     session: &Session,
     outcome: outcomes::Ending,
     minutes: f64,
-) -> Vec<String> {
-    let Some(record) = record(library, session, outcome, minutes) else {
-        return Vec::new();
-    };
-    let log = Log::in_dir(store.dir());
-    match log.append(&record) {
-        Ok(_) => Vec::new(),
-        Err(e) => vec![format!("warning: {e}")],
-    }
+) -> Option<String> {
+    let record = record(library, session, outcome, minutes)?;
+    let e = Log::in_dir(store.dir()).append(&record).err()?;
+    Some(format!("warning: {e}"))
 }
 
 /// The record of a session: values only, never the free text it holds.

@@ -75,7 +75,7 @@ pub struct GuideSummary {
 }
 
 /// How one step went, over the sessions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct StepSummary {
     pub step: String,
     pub fixed: usize,
@@ -142,10 +142,7 @@ fn guide_summary(guide: &str, records: &[&Record]) -> GuideSummary {
             .entry(outcome.step.as_str())
             .or_insert_with(|| StepSummary {
                 step: outcome.step.clone(),
-                fixed: 0,
-                did_not_help: 0,
-                skipped: 0,
-                needs_admin: 0,
+                ..StepSummary::default()
             });
         match outcome.result {
             StepResult::Fixed => s.fixed += 1,
@@ -191,17 +188,10 @@ pub fn median(values: &mut [f64]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcomes::record::{RECORD_VERSION, StepOutcome};
+    use crate::outcomes::record::StepOutcome;
 
     fn record(session: &str, at: &str, outcome: Ending, steps: &[(&str, StepResult)]) -> Record {
         Record {
-            record: RECORD_VERSION,
-            fieldfix: "0.1.0".into(),
-            guide: "g".into(),
-            guide_hash: "h".into(),
-            session: session.into(),
-            answers: Default::default(),
-            unknown: vec![],
             steps: steps
                 .iter()
                 .map(|(s, r)| StepOutcome {
@@ -212,7 +202,7 @@ mod tests {
             outcome,
             minutes: at.len() as f64,
             at: at.into(),
-            switches: vec![],
+            ..Record::sample(session)
         }
     }
 

@@ -54,12 +54,6 @@ footer{color:var(--muted);font-size:.85rem;margin-top:3rem;padding-bottom:2rem}
 @media print{header{display:none}a{color:inherit}ol.steps>li{break-inside:avoid}}
 "#;
 
-/// A whole page around `body`.
-fn layout(title: &str, body: Markup, footer: Markup) -> String {
-    let style = html! { style { (PreEscaped(CSS)) } };
-    page(title, None, style, html! { (body) footer { (footer) } })
-}
-
 /// A whole document: the head (with the Content-Security-Policy `csp` when given, and `style`),
 /// then `body`.
 pub(super) fn page(title: &str, csp: Option<&str>, style: Markup, body: Markup) -> String {
@@ -85,27 +79,8 @@ pub(super) fn page(title: &str, csp: Option<&str>, style: Markup, body: Markup) 
     s
 }
 
-/// The index page: every guide, linked, with its summary.
-pub fn index(library: &Library) -> String {
-    let body = html! {
-        main {
-            h1 { "Procore troubleshooting guides" }
-            p.summary {
-                (library.guides.len()) " problems and how to fix them, one step at a time. "
-                "To be walked through one, run " code { "fieldfix fix ID" } "."
-            }
-            (guide_list(library, true))
-        }
-    };
-    layout(
-        "Procore troubleshooting guides",
-        body,
-        html! { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) "." },
-    )
-}
-
-/// Every guide, by title: linked, with its summary, and with `ids` its id and aliases too.
-pub(super) fn guide_list(library: &Library, ids: bool) -> Markup {
+/// Every guide, by title: linked, with its summary.
+pub(super) fn guide_list(library: &Library) -> Markup {
     let mut guides: Vec<&Guide> = library.guides.iter().collect();
     guides.sort_by_key(|g| g.title.to_lowercase());
     html! {
@@ -116,12 +91,6 @@ pub(super) fn guide_list(library: &Library, ids: bool) -> Markup {
                     " "
                     @if g.origin == Origin::Company { span.badge { "company guide" } }
                     p { (g.summary) }
-                    @if ids {
-                        p.meta {
-                            code { (g.id) }
-                            @if !g.aliases.is_empty() { " · also: " (g.aliases.join(", ")) }
-                        }
-                    }
                 }
             }
         }
@@ -301,12 +270,12 @@ pub fn guide(guide: &Guide, library: &Library) -> String {
             }
         }
     };
-    layout(
-        &guide.title,
-        body,
-        html! {
+    let footer = html! {
+        footer {
             "Run " code { "fieldfix fix " (guide.id) } " to be walked through this guide. "
             "Made with fieldfix " (env!("CARGO_PKG_VERSION")) "."
-        },
-    )
+        }
+    };
+    let style = html! { style { (PreEscaped(CSS)) } };
+    page(&guide.title, None, style, html! { (body) (footer) })
 }

@@ -90,6 +90,11 @@ pub fn thousands(n: impl std::fmt::Display) -> String {
     out
 }
 
+/// `n` things: `1 record`, `1,376 records`.
+pub fn counted(n: usize, thing: &str) -> String {
+    format!("{} {thing}{}", thousands(n), if n == 1 { "" } else { "s" })
+}
+
 /// Colour and width for text output.
 #[derive(Debug, Clone)]
 pub struct Paint {
@@ -244,6 +249,11 @@ mod tests {
         assert_eq!(percent(0.004), "<1%");
         assert_eq!(percent(0.0), "0%");
         assert_eq!(percent(0.456), "46%");
+        // Tuning's numbers: three significant digits, no trailing zeros.
+        assert_eq!(outcomes::number(0.8765), "0.877");
+        assert_eq!(outcomes::number(31.24), "31.2");
+        assert_eq!(outcomes::number(1234.0), "1234");
+        assert_eq!(outcomes::number(0.9), "0.9");
         assert_eq!(minutes(0.5), "<1 min");
         assert_eq!(minutes(5.0), "5 min");
         assert_eq!(minutes(120.0), "2.0 h");
@@ -259,11 +269,6 @@ mod tests {
         };
         assert!(colored.heading("Causes").contains('\u{1b}'));
     }
-}
-
-#[cfg(test)]
-mod source_tests {
-    use super::source_label;
 
     #[test]
     fn sources_read_as_the_site_and_the_page_title() {

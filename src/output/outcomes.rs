@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Paint, SCHEMA_VERSION, minutes, percent, thousands};
+use super::{Paint, counted, minutes, percent};
 use crate::guides::Library;
 use crate::outcomes::summary::Summary;
 use crate::outcomes::tune::{GuideTuning, SkipReason, Tuning};
@@ -11,11 +11,7 @@ use crate::safe;
 
 /// `1 session`, `3 sessions`.
 fn sessions(n: usize) -> String {
-    format!("{} session{}", thousands(n), if n == 1 { "" } else { "s" })
-}
-
-fn records(n: usize) -> String {
-    format!("{} record{}", thousands(n), if n == 1 { "" } else { "s" })
+    counted(n, "session")
 }
 
 /// The heading line of a guide: its id and title (the id alone when no guide has it).
@@ -37,7 +33,7 @@ pub fn summary(summary: &Summary, library: &Library, log: &str, paint: &Paint) -
     let mut text = format!(
         "{} ({}) in {log}\n",
         sessions(summary.sessions),
-        records(summary.records)
+        counted(summary.records, "record")
     );
     for g in &summary.guides {
         text.push_str(&format!("\n{}\n", guide_line(library, &g.guide, paint)));
@@ -73,7 +69,7 @@ pub fn summary(summary: &Summary, library: &Library, log: &str, paint: &Paint) -
             ]);
         }
         if rows.len() > 1 {
-            text.push_str(&table(&rows));
+            text.push_str(&table(&rows, 1));
         }
     }
     text.push_str(&confusions(summary, paint));
@@ -98,7 +94,7 @@ fn confusions(summary: &Summary, paint: &Paint) -> String {
             c.sessions.to_string(),
         ]);
     }
-    text.push_str(&table_left(&rows));
+    text.push_str(&table(&rows, 2));
     if summary.confusions.len() > SHOWN {
         text.push_str(&format!(
             "  and {} more pairs (`--format json` lists them all)\n",
@@ -112,17 +108,8 @@ fn confusions(summary: &Summary, paint: &Paint) -> String {
     text
 }
 
-/// Rows as columns: the first two left-aligned, the last right-aligned.
-fn table_left(rows: &[[String; 3]]) -> String {
-    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-    let (a, b, c) = (width(0), width(1), width(2));
-    rows.iter()
-        .map(|r| format!("{:a$}  {:b$}  {:>c$}\n", r[0], r[1], r[2]))
-        .collect()
-}
-
-/// Rows as columns: the first left-aligned, the others right-aligned.
-fn table<const N: usize>(rows: &[[String; N]]) -> String {
+/// Rows as columns: the first `left` left-aligned, the others right-aligned.
+fn table<const N: usize>(rows: &[[String; N]], left: usize) -> String {
     let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
     let widths: Vec<usize> = (0..N).map(width).collect();
     let mut text = String::new();
@@ -131,8 +118,8 @@ fn table<const N: usize>(rows: &[[String; N]]) -> String {
             .iter()
             .enumerate()
             .map(|(i, cell)| {
-                if i == 0 {
-                    format!("{cell:<w$}", w = widths[0])
+                if i < left {
+                    format!("{cell:<w$}", w = widths[i])
                 } else {
                     format!("{cell:>w$}", w = widths[i])
                 }
@@ -161,16 +148,6 @@ pub struct TuningDoc<'a> {
     pub tuning: &'a Tuning,
 }
 
-impl<'a> TuningDoc<'a> {
-    pub fn new(tuning: &'a Tuning, prior_sessions: f64) -> Self {
-        TuningDoc {
-            schema_version: SCHEMA_VERSION,
-            prior_sessions,
-            tuning,
-        }
-    }
-}
-
 /// A number to three significant digits, without trailing zeros.
 pub fn number(x: f64) -> String {
     if x == 0.0 || !x.is_finite() {
@@ -191,7 +168,7 @@ pub fn tuning(tuning: &Tuning, library: &Library, paint: &Paint) -> String {
     let mut text = format!(
         "{} used ({}, {}; {} unfinished)\n",
         sessions(tuning.used),
-        records(tuning.records),
+        counted(tuning.records, "record"),
         sessions(tuning.sessions),
         tuning.unfinished
     );
@@ -291,7 +268,7 @@ fn estimates<'a>(
             y,
         ]);
     }
-    table(&table_rows)
+    table(&table_rows, 1)
 }
 
 /// The override file `tune --write` writes for one guide: the supported changes, each with a
@@ -343,17 +320,4 @@ pub fn override_yaml(g: &GuideTuning, version: &str, date: &str) -> Option<Strin
         }
     }
     Some(y)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::number;
-
-    #[test]
-    fn numbers_have_three_significant_digits() {
-        assert_eq!(number(0.8765), "0.877");
-        assert_eq!(number(31.24), "31.2");
-        assert_eq!(number(1234.0), "1234");
-        assert_eq!(number(0.9), "0.9");
-    }
 }

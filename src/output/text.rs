@@ -124,8 +124,14 @@ fn sources(out: &mut String, p: &Paint, sources: &[String], indent: &str) {
         // Names only: an address does not fit 80 columns; `--format json` and Markdown have them.
         let names: Vec<String> = sources.iter().map(|s| super::source_label(s).0).collect();
         let line = format!("{label}: {}", names.join("; "));
-        let _ = writeln!(out, "{}", p.wrap(&p.dim(&line), indent, indent));
+        put(out, &p.wrap(&p.dim(&line), indent, indent));
     }
+}
+
+/// Adds `line` to `out`, and a line break.
+fn put(out: &mut String, line: &str) {
+    out.push_str(line);
+    out.push('\n');
 }
 
 fn section(out: &mut String, p: &Paint, title: &str) {
@@ -134,26 +140,16 @@ fn section(out: &mut String, p: &Paint, title: &str) {
 
 fn question(out: &mut String, p: &Paint, q: &Question) {
     let when = condition(&q.when);
-    let _ = writeln!(
+    put(
         out,
-        "{}",
-        p.wrap(
+        &p.wrap(
             &format!("{} {}{when}", p.bold(&format!("[{}]", q.id)), q.ask),
             "  ",
-            "    "
-        )
+            "    ",
+        ),
     );
     for o in &q.options {
-        let mut effects = Vec::new();
-        if !o.effect.raises.is_empty() {
-            effects.push(format!("raises {}", o.effect.raises.join(", ")));
-        }
-        if !o.effect.lowers.is_empty() {
-            effects.push(format!("lowers {}", o.effect.lowers.join(", ")));
-        }
-        if !o.effect.rules_out.is_empty() {
-            effects.push(format!("rules out {}", o.effect.rules_out.join(", ")));
-        }
+        let mut effects = moves(&o.effect);
         if o.effect.escalate.is_some() {
             effects.push("escalate".into());
         }
@@ -162,16 +158,28 @@ fn question(out: &mut String, p: &Paint, q: &Question) {
         } else {
             p.dim(&format!(" ({})", effects.join("; ")))
         };
-        let _ = writeln!(
+        put(
             out,
-            "{}",
-            p.wrap(
+            &p.wrap(
                 &format!("{} = {}{effects}", o.value, o.label),
                 "      ",
-                "        "
-            )
+                "        ",
+            ),
         );
     }
+}
+
+/// What an answer does to the causes: "raises a, b", "lowers c", "rules out d".
+fn moves(e: &crate::guides::model::Effect) -> Vec<String> {
+    [
+        ("raises", &e.raises),
+        ("lowers", &e.lowers),
+        ("rules out", &e.rules_out),
+    ]
+    .into_iter()
+    .filter(|(_, causes)| !causes.is_empty())
+    .map(|(verb, causes)| format!("{verb} {}", causes.join(", ")))
+    .collect()
 }
 
 fn condition(c: &crate::guides::model::Condition) -> String {
@@ -187,10 +195,9 @@ fn step_lines(out: &mut String, p: &Paint, step: &Step, device: Option<&str>, in
             Some(dev) => format!("{}: {line}", device_label(dev)),
             None => line.to_owned(),
         };
-        let _ = writeln!(
+        put(
             out,
-            "{}",
-            p.wrap(&text, &format!("{indent}- "), &format!("{indent}  "))
+            &p.wrap(&text, &format!("{indent}- "), &format!("{indent}  ")),
         );
     }
 }
@@ -205,23 +212,21 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
         p.dim(&format!("({})", guide.id))
     );
     if guide.origin == Origin::Company {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.warn(&format!("from the company guides: {}", guide.file))
+        put(
+            &mut out,
+            &p.warn(&format!("from the company guides: {}", guide.file)),
         );
     }
-    let _ = writeln!(out, "{}", p.wrap(&guide.summary, "", ""));
+    put(&mut out, &p.wrap(&guide.summary, "", ""));
     if !guide.aliases.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.dim(&format!("Also called: {}", guide.aliases.join(", ")))
+        put(
+            &mut out,
+            &p.dim(&format!("Also called: {}", guide.aliases.join(", "))),
         );
     }
     section(&mut out, p, "How people describe it");
     for s in &guide.symptoms {
-        let _ = writeln!(out, "{}", p.wrap(s, "  - ", "    "));
+        put(&mut out, &p.wrap(s, "  - ", "    "));
     }
     show_causes(&mut out, p, guide);
     show_context(&mut out, p, guide);
@@ -233,11 +238,11 @@ pub fn show(guide: &Guide, library: &Library, p: &Paint) -> String {
     show_escalation(&mut out, p, guide);
     section(&mut out, p, "Prevention");
     for t in &guide.prevent {
-        let _ = writeln!(out, "{}", p.wrap(&t.tip, "  - ", "    "));
+        put(&mut out, &p.wrap(&t.tip, "  - ", "    "));
     }
     if !guide.related.is_empty() {
         section(&mut out, p, "Related guides");
-        let _ = writeln!(out, "{}", p.wrap(&guide.related.join(", "), "  ", "  "));
+        put(&mut out, &p.wrap(&guide.related.join(", "), "  ", "  "));
     }
     out
 }
@@ -247,10 +252,9 @@ fn show_causes(out: &mut String, p: &Paint, guide: &Guide) {
     section(out, p, "Causes");
     let total: f64 = guide.causes.iter().map(|c| c.likelihood).sum();
     for c in &guide.causes {
-        let _ = writeln!(
+        put(
             out,
-            "{}",
-            p.wrap(
+            &p.wrap(
                 &format!(
                     "{} {} ({}){}",
                     p.bold(&format!("[{}]", c.id)),
@@ -259,10 +263,10 @@ fn show_causes(out: &mut String, p: &Paint, guide: &Guide) {
                     condition(&c.when)
                 ),
                 "  ",
-                "    "
-            )
+                "    ",
+            ),
         );
-        let _ = writeln!(out, "{}", p.wrap(&c.explain, "    ", "    "));
+        put(out, &p.wrap(&c.explain, "    ", "    "));
         sources(out, p, &c.sources, "    ");
     }
 }
@@ -273,23 +277,13 @@ fn show_context(out: &mut String, p: &Paint, guide: &Guide) {
         section(out, p, "How the shared answers move the causes");
         for (q, values) in &guide.context {
             for (v, e) in values {
-                let mut parts = Vec::new();
-                if !e.raises.is_empty() {
-                    parts.push(format!("raises {}", e.raises.join(", ")));
-                }
-                if !e.lowers.is_empty() {
-                    parts.push(format!("lowers {}", e.lowers.join(", ")));
-                }
-                if !e.rules_out.is_empty() {
-                    parts.push(format!("rules out {}", e.rules_out.join(", ")));
-                }
+                let mut parts = moves(e);
                 if let Some(reason) = &e.escalate {
                     parts.push(format!("escalate: {reason}"));
                 }
-                let _ = writeln!(
+                put(
                     out,
-                    "{}",
-                    p.wrap(&format!("{q}={v}: {}", parts.join("; ")), "  ", "    ")
+                    &p.wrap(&format!("{q}={v}: {}", parts.join("; ")), "  ", "    "),
                 );
             }
         }
@@ -313,10 +307,9 @@ fn show_steps(out: &mut String, p: &Paint, guide: &Guide) {
         if s.origin == Origin::Company {
             tags.push("company".into());
         }
-        let _ = writeln!(
+        put(
             out,
-            "{}",
-            p.wrap(
+            &p.wrap(
                 &format!(
                     "{}. {} {} {}{}",
                     i + 1,
@@ -326,11 +319,11 @@ fn show_steps(out: &mut String, p: &Paint, guide: &Guide) {
                     condition(&s.when)
                 ),
                 "  ",
-                "     "
-            )
+                "     ",
+            ),
         );
         if let Some(risk) = s.risk {
-            let _ = writeln!(out, "{}", p.wrap(&p.warn(risk.warning()), "     ", "     "));
+            put(out, &p.wrap(&p.warn(risk.warning()), "     ", "     "));
         }
         step_lines(out, p, s, None, "     ");
         let mut meta = vec![format!("fixes: {}", s.fixes.join(", "))];
@@ -340,11 +333,7 @@ fn show_steps(out: &mut String, p: &Paint, guide: &Guide) {
         if let Some(see) = &s.see {
             meta.push(format!("see: fieldfix show {see}"));
         }
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(&p.dim(&meta.join(" · ")), "     ", "     ")
-        );
+        put(out, &p.wrap(&p.dim(&meta.join(" · ")), "     ", "     "));
         sources(out, p, &s.sources, "     ");
     }
 }
@@ -364,15 +353,11 @@ fn show_escalation(out: &mut String, p: &Paint, guide: &Guide) {
         minutes(guide.escalate.minutes())
     );
     for s in &guide.escalate.signs {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(&sign(&guide.escalate, s, p), "  - ", "    ")
-        );
+        put(out, &p.wrap(&sign(&guide.escalate, s, p), "  - ", "    "));
     }
     let _ = writeln!(out, "  Have ready:");
     for item in &guide.escalate.provide {
-        let _ = writeln!(out, "{}", p.wrap(&item.label, "  - ", "    "));
+        put(out, &p.wrap(&item.label, "  - ", "    "));
     }
 }
 
@@ -390,14 +375,13 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
 
     section(&mut out, p, "Most likely causes");
     for c in plan.causes.iter().filter(|c| c.probability > 0.0).take(5) {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(
+        put(
+            &mut out,
+            &p.wrap(
                 &format!("{:>4}  {}", percent(c.probability), c.title),
                 "  ",
-                "        "
-            )
+                "        ",
+            ),
         );
     }
 
@@ -412,35 +396,14 @@ pub fn diagnosis(d: &Diagnosis, p: &Paint) -> String {
 
 /// The diagnosis's answers so far and the steps tried.
 fn diagnosis_situation(out: &mut String, p: &Paint, situation: &Situation) {
-    if !situation.answers.is_empty() {
-        let answers: Vec<String> = situation
-            .answers
-            .iter()
-            .map(|(q, v)| format!("{q}={v}"))
-            .collect();
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(
-                &p.dim(&format!("Answers: {}", answers.join(", "))),
-                "",
-                "  "
-            )
-        );
-    }
-    if !situation.tried.is_empty() {
-        let _ = writeln!(
-            out,
-            "{}",
-            p.wrap(
-                &p.dim(&format!(
-                    "Tried without success: {}",
-                    situation.tried.join(", ")
-                )),
-                "",
-                "  "
-            )
-        );
+    let answers = situation.answers.iter().map(|(q, v)| format!("{q}={v}"));
+    let lists = [
+        ("Answers", answers.collect::<Vec<_>>()),
+        ("Tried without success", situation.tried.clone()),
+    ];
+    for (label, items) in lists.iter().filter(|(_, items)| !items.is_empty()) {
+        let line = format!("{label}: {}", items.join(", "));
+        put(out, &p.wrap(&p.dim(&line), "", "  "));
     }
 }
 
@@ -466,10 +429,9 @@ fn diagnosis_steps(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan, devi
             (None, true) => " · needs an admin".to_owned(),
             (None, false) => String::new(),
         };
-        let _ = writeln!(
+        put(
             out,
-            "{}",
-            p.wrap(
+            &p.wrap(
                 &format!(
                     "{}. {} {}",
                     i + 1,
@@ -482,8 +444,8 @@ fn diagnosis_steps(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan, devi
                     ))
                 ),
                 "  ",
-                "     "
-            )
+                "     ",
+            ),
         );
         if let Some(step) = guide.step(&s.id) {
             step_lines(out, p, step, device, "     ");
@@ -500,16 +462,12 @@ fn diagnosis_steps(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan, devi
             } else {
                 format!("Why: it deals with \"{}\"", why.join("\", \""))
             };
-            let _ = writeln!(out, "{}", p.wrap(&p.dim(&why), "     ", "     "));
+            put(out, &p.wrap(&p.dim(&why), "     ", "     "));
             if let Some(first) = &s.why_first {
-                let _ = writeln!(out, "{}", p.wrap(&p.dim(first), "     ", "     "));
+                put(out, &p.wrap(&p.dim(first), "     ", "     "));
             }
             if let Some(see) = &step.see {
-                let _ = writeln!(
-                    out,
-                    "{}",
-                    p.dim(&format!("     See also: fieldfix show {see}"))
-                );
+                put(out, &p.dim(&format!("     See also: fieldfix show {see}")));
             }
         }
     }
@@ -525,10 +483,9 @@ fn diagnosis_questions(out: &mut String, p: &Paint, plan: &Plan) {
             } else {
                 format!("-a {}={}", q.id, q.values.join("|"))
             };
-            let _ = writeln!(
+            put(
                 out,
-                "{}",
-                p.wrap(&format!("{}  {}", q.ask, p.dim(&flag)), "  - ", "    ")
+                &p.wrap(&format!("{}  {}", q.ask, p.dim(&flag)), "  - ", "    "),
             );
         }
     }
@@ -545,13 +502,12 @@ fn diagnosis_escalation(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan)
             p.warn(&format!("Escalate now to {}.", plan.escalation.contact))
         );
         for r in &plan.escalation.reasons {
-            let _ = writeln!(out, "{}", p.wrap(r, "  - ", "    "));
+            put(out, &p.wrap(r, "  - ", "    "));
         }
     } else {
-        let _ = writeln!(
+        put(
             out,
-            "{}",
-            p.wrap(
+            &p.wrap(
                 &format!(
                     "Not yet: try {} above, then go to {} (about {}).",
                     match plan.escalation.steps_worth_trying {
@@ -562,20 +518,19 @@ fn diagnosis_escalation(out: &mut String, p: &Paint, guide: &Guide, plan: &Plan)
                     minutes(plan.escalation.minutes)
                 ),
                 "  ",
-                "  "
-            )
+                "  ",
+            ),
         );
     }
     if !esc.signs.is_empty() {
         let _ = writeln!(out, "  Escalate when:");
         for s in &esc.signs {
-            let _ = writeln!(out, "{}", p.wrap(&sign(esc, s, p), "  - ", "    "));
+            put(out, &p.wrap(&sign(esc, s, p), "  - ", "    "));
         }
     }
     let items: Vec<&str> = esc.provide.iter().map(|i| i.label.as_str()).collect();
-    let _ = writeln!(
+    put(
         out,
-        "{}",
-        p.wrap(&format!("Have ready: {}", items.join("; ")), "  ", "    ")
+        &p.wrap(&format!("Have ready: {}", items.join("; ")), "  ", "    "),
     );
 }

@@ -64,7 +64,7 @@ pub fn index(library: &Library) -> String {
                     (library.guides.len()) " problems and how to fix them, one step at a time. "
                     "In a terminal, run " code { "fieldfix fix" } "."
                 }
-                (guide_list(library, false))
+                (guide_list(library))
             }
         }
         footer { "Made with fieldfix " (env!("CARGO_PKG_VERSION")) ". Works offline: nothing you choose leaves this device." }

@@ -6,12 +6,11 @@ use super::handover::{self, WHEN};
 use super::prompt::Prompter;
 use super::session::{Phase, Session, Store};
 use super::ticket::{self, TicketPlan};
-use super::{Ending, keep};
+use super::{DONT_KNOW, Ending, keep};
 use crate::guides::Library;
 use crate::guides::model::{Guide, ProvideKind};
 use fieldfix_engine::walk::next;
 
-const DONT_KNOW: &str = "I don't know";
 const KEEP_TYPED: &str = "Keep it as I typed it";
 
 /// "When did it last happen?": picked or typed, never filled in by itself. `Some("")` when
@@ -43,7 +42,7 @@ pub fn escalate(
     store: &Store,
 ) -> anyhow::Result<Ending> {
     let paint = p.paint().clone();
-    let handover = ticket::handover(library, guide, session);
+    let handover = handover::Handover::new(library, guide, &ticket::record(session));
     let to = handover.recipient.name.clone();
     if session.walk.provided.is_empty() {
         p.say(&paint.heading(&format!("\nTime to hand this to {to}")))?;
@@ -60,20 +59,18 @@ pub fn escalate(
                 ))?;
             }
         }
-        p.say(&paint.wrap(
+        p.say_wrapped(
             &paint.dim(
                 "A few details for the ticket (press Enter to skip any; Esc saves and stops):",
             ),
-            "",
-            "",
-        ))?;
+        )?;
     }
     if !ask_shared(library, guide, session, p, store)? || !ask_facts(guide, session, p, store)? {
         super::stopped(p, store, "to finish the ticket")?;
         return Ok(Ending::Saved);
     }
     let recipient = handover.recipient.clone();
-    let ticket = ticket::build(library, guide, session, handover);
+    let ticket = handover::build(library, guide, &ticket::record(session), handover);
     let path = ticket::write(&ticket, tickets).map_err(|e| {
         let then = if store.failing() {
             "your answers could not be saved either (see above)"
@@ -87,19 +84,17 @@ pub fn escalate(
     p.say(&paint.good("\nTicket written:"))?;
     // On a line of its own, never wrapped: a path broken in two cannot be copied.
     p.say_whole(&format!("  {}", crate::safe::path(&path)))?;
-    p.say(&paint.wrap(&format!("Send it to {to}."), "", ""))?;
-    match ticket::mailto(&recipient, &ticket) {
+    p.say_wrapped(&format!("Send it to {to}."))?;
+    match handover::mailto(&recipient, &ticket) {
         Some(link) => {
-            p.say(&paint.wrap(
+            p.say_wrapped(
                 "To send it by email in one step, open this link (then attach the ticket):",
-                "",
-                "",
-            ))?;
+            )?;
             p.say_whole(&link)?;
         }
         None => {
             if let Some(how) = recipient.how_to_reach(guide) {
-                p.say(&paint.wrap(&how, "", ""))?;
+                p.say_wrapped(&how)?;
             }
         }
     }
@@ -142,14 +137,11 @@ fn keep_or_redact(
     kind: ProvideKind,
     p: &mut dyn Prompter,
 ) -> std::io::Result<Option<String>> {
-    let Some((redacted, what)) = ticket::redacted(typed, kind) else {
+    let Some((redacted, what)) = handover::redacted(typed, kind) else {
         return Ok(Some(typed.to_owned()));
     };
-    let paint = p.paint().clone();
-    p.say(&paint.wrap(
-        &format!("That has a {what} in it, and the ticket may be passed on."),
-        "",
-        "",
+    p.say_wrapped(&format!(
+        "That has a {what} in it, and the ticket may be passed on."
     ))?;
     let items = [
         KEEP_TYPED.to_owned(),

@@ -4,7 +4,6 @@
 mod escalate;
 pub mod prompt;
 pub mod session;
-mod sessions;
 mod ticket;
 
 // The walk itself (which screen next, what a choice changes), what a card says, the hand-over
@@ -31,7 +30,6 @@ use crate::output::{Format, Out, Paint, device_label, percent};
 use prompt::{PlainPrompter, Prompter, TermPrompter};
 use session::{Phase, Session, Store};
 
-pub use sessions::{SessionsRequest, sessions};
 pub use ticket::TicketPlan;
 
 /// What `fieldfix fix` was asked to do.
@@ -70,7 +68,7 @@ impl Ending {
 /// Runs the wizard on the real terminal.
 pub fn run(library: &Library, request: FixRequest, out: &mut Out) -> anyhow::Result<u8> {
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        return Err(Error::NoTerminal(no_terminal_message(library, &request)).into());
+        return Err(Error::Usage(no_terminal_message(library, &request)).into());
     }
     let tickets = TicketPlan::new(&request)?;
     let mut paint = Paint::for_stream(&Term::stderr(), None);
@@ -106,17 +104,17 @@ fn no_terminal_message(library: &Library, request: &FixRequest) -> String {
         Some((name, Ok(_))) => (Some(name.trim().to_owned()), String::new()),
         Some((name, Err(e))) => {
             use crate::guides::LookupError;
-            let meant = match &e {
-                LookupError::Unknown { suggestion, .. } => suggestion.clone(),
-                LookupError::Ambiguous { .. } => None,
-            };
-            // Words that are no guide's name: the guide they describe, as the wizard finds it.
-            let described = match &e {
+            let (meant, described) = match &e {
                 LookupError::Unknown {
-                    suggestion: None, ..
-                } => choose::clear_winner(&crate::search::search(library, name))
-                    .map(|h| h.guide.clone()),
-                _ => None,
+                    suggestion: Some(meant),
+                    ..
+                } => (Some(meant.clone()), None),
+                // Words that are no guide's name: the guide they describe, as the wizard finds it.
+                LookupError::Unknown { .. } => {
+                    let hits = crate::search::search(library, name);
+                    (None, choose::clear_winner(&hits).map(|h| h.guide.clone()))
+                }
+                LookupError::Ambiguous { .. } => (None, None),
             };
             let note = match &described {
                 Some(id) => format!(
@@ -192,7 +190,7 @@ fn keep(store: &Store, session: &Session, p: &mut dyn Prompter) -> std::io::Resu
              before the end loses them (set FIELDFIX_STATE_DIR to a folder you can write).",
             crate::safe::path(store.dir())
         );
-        p.say(&paint.wrap(&paint.warn(&warning), "", ""))?;
+        p.say_wrapped(&paint.warn(&warning))?;
     }
     Ok(())
 }
@@ -210,7 +208,7 @@ fn stopped(p: &mut dyn Prompter, store: &Store, then: &str) -> std::io::Result<(
             paint.bold("fieldfix fix --resume")
         )
     };
-    p.say(&paint.wrap(&text, "", ""))
+    p.say_wrapped(&text)
 }
 
 /// The session to work on, where its ticket goes, and the hold on it (kept until the walk
@@ -265,7 +263,7 @@ fn go_on(
     run: &outcome_log::Run,
 ) -> anyhow::Result<Ending> {
     let unlisted = unlisted::unlisted(library);
-    loop {
+    let ending = loop {
         keep(store, &session, p)?;
         let Some(guide) = next::guide(library, &session.walk.guide, &unlisted) else {
             anyhow::bail!(
@@ -280,35 +278,30 @@ fn go_on(
                 let described = session.walk.described.clone();
                 restart(library, request, &mut session, tickets, p, Some(&described))?
             }
-            None => {
-                let ending = escalate::escalate(library, guide, &mut session, tickets, p, store)?;
-                run.ended(library, store, &mut session, &ending, p);
-                if ending != Ending::Saved {
-                    let _ = store.remove(&session.id);
-                }
-                return Ok(ending);
-            }
+            None => break escalate::escalate(library, guide, &mut session, tickets, p, store)?,
         };
-        let ending = match flow {
-            Flow::Continue => continue,
+        match flow {
+            Flow::Continue => {}
             // Back from the first question: choose the problem again.
-            Flow::Restart => match restart(library, request, &mut session, tickets, p, Some(""))? {
-                Flow::Quit => Ending::Saved,
-                _ => continue,
-            },
-            Flow::Fixed => Ending::Fixed,
+            Flow::Restart => {
+                if restart(library, request, &mut session, tickets, p, Some(""))? == Flow::Quit {
+                    break Ending::Saved;
+                }
+            }
+            Flow::Fixed => break Ending::Fixed,
             Flow::Quit => {
                 keep(store, &session, p)?;
                 stopped(p, store, "to pick up where you left off")?;
-                Ending::Saved
+                break Ending::Saved;
             }
-        };
-        run.ended(library, store, &mut session, &ending, p);
-        if ending == Ending::Fixed {
-            let _ = store.remove(&session.id);
         }
-        return Ok(ending);
+    };
+    run.ended(library, store, &mut session, &ending, p);
+    // A session that ended (fixed, or a ticket written) is done with; a saved one waits.
+    if ending != Ending::Saved {
+        let _ = store.remove(&session.id);
     }
+    Ok(ending)
 }
 
 /// The choice of problem again (`typed` stands for the first answer, as in [`pick_problem`]):
@@ -375,7 +368,7 @@ fn screen(
 
 /// What a saved session is about: its guide's title, or the user's words when the problem
 /// was not chosen yet.
-fn session_title(library: &Library, session: &Session) -> String {
+pub(crate) fn session_title(library: &Library, session: &Session) -> String {
     match session.walk.phase {
         Phase::Choose => format!("\"{}\"", session.walk.described),
         _ => title_of(library, &session.walk.guide).to_owned(),
@@ -431,14 +424,10 @@ fn choose_saved(
 fn say_unreadable(p: &mut dyn Prompter, unreadable: &[session::Unreadable]) -> std::io::Result<()> {
     let paint = p.paint().clone();
     for u in unreadable {
-        p.say(&paint.wrap(
-            &paint.warn(&format!(
-                "A saved session cannot be read ({}); delete it to start afresh:",
-                u.reason
-            )),
-            "",
-            "",
-        ))?;
+        p.say_wrapped(&paint.warn(&format!(
+            "A saved session cannot be read ({}); delete it to start afresh:",
+            u.reason
+        )))?;
         p.say_whole(&format!("  {}", crate::safe::path(&u.path)))?;
     }
     Ok(())
@@ -474,14 +463,9 @@ fn unfinished(
         0 => String::new(),
         n => format!(" You have {n} more saved (see `fieldfix sessions`)."),
     };
-    let paint = p.paint().clone();
-    p.say(&paint.wrap(
-        &format!(
-            "You have an unfinished {}.{more}",
-            saved_label(library, &latest)
-        ),
-        "",
-        "",
+    p.say_wrapped(&format!(
+        "You have an unfinished {}.{more}",
+        saved_label(library, &latest)
     ))?;
     let items = [RESUME_IT, KEEP_IT, DISCARD_IT].map(str::to_owned);
     match p.select("Resume it, keep it for later, or discard it?", &items, 0)? {
@@ -645,7 +629,7 @@ fn ask(
     p: &mut dyn Prompter,
 ) -> anyhow::Result<Flow> {
     if let Some(why) = open.and_then(|open| card::why_ask(guide, &open)) {
-        p.say(&p.paint().wrap(&p.paint().dim(&why), "", ""))?;
+        p.say_wrapped(&p.paint().dim(&why))?;
     }
     let mut items: Vec<String> = q.options.iter().map(|o| o.label.clone()).collect();
     items.push(DONT_KNOW.to_owned());
@@ -801,7 +785,7 @@ fn switch_problem(
     } else if to != unlisted::UNLISTED {
         let paint = p.paint().clone();
         p.say(&paint.heading(&format!("\n{}", title_of(library, to))))?;
-        p.say(&paint.wrap(&paint.dim(next::SWITCHED), "", ""))?;
+        p.say_wrapped(&paint.dim(next::SWITCHED))?;
     }
     Ok(Flow::Continue)
 }

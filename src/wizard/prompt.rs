@@ -19,30 +19,28 @@ pub fn catch_ctrl_c() {
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));
 }
 
+/// What a menu comes to: the index of the item picked; `None` when the user quits.
+pub type Choice = io::Result<Option<usize>>;
+
 /// What the user does at a prompt. `None` from any method means they quit (Esc or Ctrl-C).
 pub trait Prompter {
     /// Pick one of `items`; `default` is highlighted first.
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>>;
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Choice;
     /// [`Prompter::select`] where Enter alone picks `default` in every mode, plain mode too
     /// (where Enter otherwise asks for a number): for a question whose default is safe to
     /// take without looking, such as leaving a detail out or keeping what was typed.
-    fn select_enter(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select_enter(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         self.select(prompt, items, default)
     }
     /// A line of text; an empty line is allowed.
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>>;
     /// Shows text (never a question).
     fn say(&mut self, text: &str) -> io::Result<()>;
+    /// Shows text wrapped between words to the width.
+    fn say_wrapped(&mut self, text: &str) -> io::Result<()> {
+        let wrapped = self.paint().wrap(text, "", "");
+        self.say(&wrapped)
+    }
     /// Shows one line that must not be broken (a path, a link), however wide: the terminal
     /// may fold it at the edge, but no line break goes into it, so it copies whole.
     fn say_whole(&mut self, line: &str) -> io::Result<()> {
@@ -89,9 +87,7 @@ impl TermPrompter {
     fn interrupted(&self) -> bool {
         INTERRUPTED.swap(false, Ordering::SeqCst)
     }
-}
 
-impl TermPrompter {
     /// The terminal's width; one column is kept free so that no line ever wraps by itself.
     fn cols(&self) -> usize {
         usize::from(self.term.size().1).max(20) - 1
@@ -250,12 +246,7 @@ fn page_size(heights: &[usize], rows: usize) -> usize {
 }
 
 impl Prompter for TermPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         if self.interrupted() {
             return Ok(None);
         }
@@ -390,6 +381,16 @@ pub struct PlainPrompter {
     typed: Box<dyn io::BufRead>,
 }
 
+/// Whether a typed line means "save and quit": `q`, or Esc (a terminal with no cursor keys
+/// passes it on as the character ESC; the arrow keys' ESC [ sequences are not Esc).
+fn quits(line: &str) -> bool {
+    let line = line.trim();
+    let lone_esc = line
+        .char_indices()
+        .any(|(i, c)| c == '\u{1b}' && !matches!(line[i + 1..].chars().next(), Some('[' | 'O')));
+    line.eq_ignore_ascii_case("q") || lone_esc
+}
+
 impl PlainPrompter {
     pub fn new(width: usize) -> Self {
         Self::reading(width, Box::new(io::stdin().lock()))
@@ -407,6 +408,11 @@ impl PlainPrompter {
         io::Write::flush(&mut err)
     }
 
+    /// `text` wrapped to the width, then `then` (the question asked again).
+    fn tell(&self, text: &str, then: &str) -> io::Result<()> {
+        self.write(&format!("{}\n{then}", self.paint.wrap(text, "", "")))
+    }
+
     /// A line typed by the user; `None` at the end of input. A line that is not valid UTF-8
     /// is refused, and asked for again with `again`.
     fn read_line(&mut self, again: &str) -> io::Result<Option<String>> {
@@ -417,30 +423,13 @@ impl PlainPrompter {
             }
             match String::from_utf8(bytes) {
                 Ok(line) => return Ok(Some(line.trim_end_matches(['\r', '\n']).to_owned())),
-                Err(_) => self.write(&format!(
-                    "{}\n{again}",
-                    self.paint.wrap(
-                        "That line is not valid text (UTF-8); type it again.",
-                        "",
-                        ""
-                    )
-                ))?,
+                Err(_) => {
+                    self.tell("That line is not valid text (UTF-8); type it again.", again)?
+                }
             }
         }
     }
-}
 
-/// Whether a typed line means "save and quit": `q`, or Esc (a terminal with no cursor keys
-/// passes it on as the character ESC; the arrow keys' ESC [ sequences are not Esc).
-fn quits(line: &str) -> bool {
-    let line = line.trim();
-    let lone_esc = line
-        .char_indices()
-        .any(|(i, c)| c == '\u{1b}' && !matches!(line[i + 1..].chars().next(), Some('[' | 'O')));
-    line.eq_ignore_ascii_case("q") || lone_esc
-}
-
-impl PlainPrompter {
     /// The numbered menu; Enter alone picks `enter` when given, and is ignored otherwise.
     fn numbered(
         &mut self,
@@ -474,38 +463,24 @@ impl PlainPrompter {
                 _ if typed.is_empty() && enter.is_some() => return Ok(enter),
                 _ if typed.is_empty() => {}
                 // Wrapped like the rest: what was typed can be longer than a narrow screen.
-                _ => self.write(&format!(
-                    "{}\n",
-                    self.paint.wrap(
-                        &format!(
-                            "\"{}\" is not one of the choices.",
-                            crate::safe::line(typed)
-                        ),
-                        "",
-                        ""
-                    )
-                ))?,
+                _ => self.tell(
+                    &format!(
+                        "\"{}\" is not one of the choices.",
+                        crate::safe::line(typed)
+                    ),
+                    "",
+                )?,
             }
         }
     }
 }
 
 impl Prompter for PlainPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        _default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select(&mut self, prompt: &str, items: &[String], _default: usize) -> Choice {
         self.numbered(prompt, items, None)
     }
 
-    fn select_enter(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select_enter(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         self.numbered(prompt, items, Some(default))
     }
 
@@ -525,14 +500,10 @@ impl Prompter for PlainPrompter {
                 return Ok(Some(line));
             }
             // Arrow keys and the like have no meaning in plain mode.
-            self.write(&format!(
-                "{}\n{ask}",
-                self.paint.wrap(
-                    "Only text can be typed here (no arrow keys or control keys); type it again.",
-                    "",
-                    ""
-                )
-            ))?;
+            self.tell(
+                "Only text can be typed here (no arrow keys or control keys); type it again.",
+                ask,
+            )?;
         }
     }
 

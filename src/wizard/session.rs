@@ -14,7 +14,7 @@ const SESSION_VERSION: u32 = 1;
 
 /// Where the wizard is in a session, what came of a step, and one step's outcome: the shared
 /// walk's (see [`fieldfix_engine::walk`]).
-pub use fieldfix_engine::walk::{Outcome, Phase, Presumed, StepResult, Walk};
+pub use fieldfix_engine::walk::{Outcome, Phase, StepResult, Walk};
 
 /// The whole state of a wizard session: the walk, and what the terminal keeps beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -40,9 +40,6 @@ pub struct Session {
     #[serde(default)]
     pub minutes: f64,
 }
-
-/// What was answered to one guide's own questions before the user switched to another.
-pub use super::handover::Earlier;
 
 impl Session {
     pub fn new(walk: Walk) -> Self {
@@ -70,20 +67,20 @@ impl Session {
     /// The text it holds, made safe to print (see [`crate::safe`]): what was typed in any
     /// mode, and what a session file read back holds, goes through this one path.
     pub fn make_safe(&mut self) {
-        if let std::borrow::Cow::Owned(safe) = crate::safe::line(&self.started) {
-            self.started = safe;
-        }
+        line(&mut self.started);
         make_safe(&mut self.walk);
+    }
+}
+
+/// One line of text, made safe to print.
+fn line(s: &mut String) {
+    if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
+        *s = safe;
     }
 }
 
 /// The text a walk holds, made safe to print, its Back states included.
 fn make_safe(walk: &mut Walk) {
-    let line = |s: &mut String| {
-        if let std::borrow::Cow::Owned(safe) = crate::safe::line(s) {
-            *s = safe;
-        }
-    };
     line(&mut walk.guide);
     line(&mut walk.described);
     for o in &mut walk.log {

@@ -9,11 +9,8 @@ use std::path::{Path, PathBuf};
 
 use super::FixRequest;
 use super::handover::Record;
-pub use super::handover::{Handover, mailto, redacted};
 use super::session::Session;
 use crate::error::Error;
-use crate::guides::Library;
-use crate::guides::model::Guide;
 use crate::output::Format;
 use crate::output::ticket::{self, Ticket};
 
@@ -110,16 +107,6 @@ fn check_folder(dir: &Path, name: &str) -> Result<(), Error> {
 /// What the ticket needs of `session`, made now.
 pub fn record(session: &Session) -> Record {
     session.walk.record_for_ticket(&super::session::now())
-}
-
-/// Who `session` is handed to and why.
-pub fn handover(library: &Library, guide: &Guide, session: &Session) -> Handover {
-    Handover::new(library, guide, &record(session))
-}
-
-/// The ticket for `session`, handed over as `handover` says.
-pub fn build(library: &Library, guide: &Guide, session: &Session, handover: Handover) -> Ticket {
-    super::handover::build(library, guide, &record(session), handover)
 }
 
 /// Writes the ticket through a temporary file and a rename that never replaces a file.

@@ -135,42 +135,32 @@ pub struct GuideBuilder {
 
 impl GuideBuilder {
     pub fn new(id: &str) -> Self {
+        let escalate = Escalate {
+            to: Target::Admin,
+            targets: Target::ALL
+                .into_iter()
+                .map(|t| {
+                    let contact = Contact {
+                        contact: format!("the {}", t.id()),
+                        minutes: 30.0,
+                    };
+                    (t, contact)
+                })
+                .collect(),
+            signs: vec![Sign {
+                sign: "It keeps happening.".to_owned(),
+                to: Target::Admin,
+                sources: Vec::new(),
+            }],
+            provide: Vec::new(),
+            origin: Origin::Company,
+        };
         GuideBuilder {
             guide: Guide {
-                id: id.to_owned(),
-                title: format!("Guide {id}"),
                 summary: "A guide made in a test.".to_owned(),
-                sources: Vec::new(),
-                aliases: Vec::new(),
                 symptoms: vec!["things break".to_owned()],
-                escalate: Escalate {
-                    to: Target::Admin,
-                    targets: Target::ALL
-                        .into_iter()
-                        .map(|t| {
-                            let contact = Contact {
-                                contact: format!("the {}", t.id()),
-                                minutes: 30.0,
-                            };
-                            (t, contact)
-                        })
-                        .collect(),
-                    signs: vec![Sign {
-                        sign: "It keeps happening.".to_owned(),
-                        to: Target::Admin,
-                        sources: Vec::new(),
-                    }],
-                    provide: Vec::new(),
-                    origin: Origin::Company,
-                },
-                causes: Vec::new(),
-                context: Default::default(),
-                questions: Vec::new(),
-                steps: Vec::new(),
-                prevent: Vec::new(),
-                related: Vec::new(),
-                origin: Origin::Company,
                 file: format!("{id}.yaml"),
+                ..Guide::new(id, &format!("Guide {id}"), escalate)
             },
         }
     }

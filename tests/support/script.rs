@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::io;
 
 use fieldfix::output::Paint;
-use fieldfix::wizard::prompt::Prompter;
+use fieldfix::wizard::prompt::{Choice, Prompter};
 
 /// One scripted answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +46,7 @@ impl ScriptPrompter {
 }
 
 impl Prompter for ScriptPrompter {
-    fn select(
-        &mut self,
-        prompt: &str,
-        items: &[String],
-        default: usize,
-    ) -> io::Result<Option<usize>> {
+    fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Choice {
         match self.next(prompt)? {
             Scripted::Quit => Ok(None),
             Scripted::Enter => {

@@ -13,15 +13,6 @@ pub fn repo_path(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn empty() -> Library {
-    Library {
-        context: Vec::new(),
-        targets: Default::default(),
-        guides: Vec::new(),
-        vocabulary: Default::default(),
-    }
-}
-
 /// The built-in guides, as fieldfix embeds them.
 pub fn builtin() -> Library {
     let (sources, unreadable) = load::folder_sources(&repo_path("guides")).expect("guides/ reads");
@@ -33,7 +24,7 @@ pub fn builtin() -> Library {
             ..s
         })
         .collect();
-    let checked = load::assemble_with(empty(), sources, unreadable, false);
+    let checked = load::assemble_with(Library::default(), sources, unreadable, false);
     assert!(checked.problems.is_empty(), "{:?}", checked.problems);
     checked.library.expect("the built-in guides assemble")
 }

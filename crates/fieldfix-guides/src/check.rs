@@ -11,8 +11,8 @@ use crate::model::{
 };
 use crate::problem::Problem;
 use crate::raw::{
-    RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawQuestion,
-    RawSign, RawStep, RawVocabulary, Text, When,
+    RawChoice, RawContext, RawEffect, RawEscalateOverride, RawGuide, RawOverride, RawProvide,
+    RawQuestion, RawSign, RawStep, RawVocabulary, Text, When,
 };
 use crate::suggest;
 use crate::text::forbidden_char;
@@ -66,7 +66,24 @@ fn sorted<V>(map: &HashMap<Text, V>) -> Vec<(&Text, &V)> {
 /// The largest likelihood or number of minutes a guide may give.
 pub const MAX_NUMBER: f64 = 1_000_000.0;
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(file: &'a str, src: &'a str) -> Self {
+        Checker {
+            file,
+            src,
+            problems: Vec::new(),
+        }
+    }
+
+    /// `value`, when no problem was found.
+    fn finish<T>(self, value: T) -> Result<T, Vec<Problem>> {
+        if self.problems.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.problems)
+        }
+    }
+
     fn report(&mut self, loc: Location, message: impl Into<String>) {
         self.problems
             .push(Problem::at(self.file, self.src, loc, message));
@@ -209,6 +226,17 @@ impl Checker<'_> {
                 sign: self.text(&s.sign, "escalation sign"),
                 to: self.target(s.to.as_ref(), to),
                 sources: self.sources(&s.sources, strict, None),
+            })
+            .collect()
+    }
+
+    fn provide(&mut self, provide: &[RawProvide]) -> Vec<Provide> {
+        provide
+            .iter()
+            .map(|p| Provide {
+                id: self.id(&p.id, "provide id"),
+                label: self.line(&p.label, "provide label"),
+                kind: p.kind,
             })
             .collect()
     }
@@ -468,11 +496,7 @@ pub fn vocabulary(
     raw: &RawVocabulary,
     vocabulary: &mut Vocabulary,
 ) -> Result<(), Vec<Problem>> {
-    let mut c = Checker {
-        file,
-        src,
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(file, src);
     for (term, variants) in sorted(&raw.terms) {
         let name = normal_words(&c.one_line(term, "vocabulary term"));
         for variant in variants {
@@ -493,11 +517,7 @@ pub fn vocabulary(
         }
         vocabulary.terms.entry(name).or_default();
     }
-    if c.problems.is_empty() {
-        Ok(())
-    } else {
-        Err(c.problems)
-    }
+    c.finish(())
 }
 
 /// Checks a `_context.yaml`; `earlier` are the questions of the context files before it, which
@@ -509,11 +529,7 @@ pub fn context(
     earlier: &[Question],
     targets: &mut BTreeMap<Target, Contact>,
 ) -> Result<Vec<Question>, Vec<Problem>> {
-    let mut c = Checker {
-        file,
-        src,
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(file, src);
     c.unique(raw.questions.iter().map(|q| &q.id), "context question id");
     let none = BTreeSet::new();
     let mut known = BTreeMap::new();
@@ -562,11 +578,7 @@ pub fn context(
             ),
         }
     }
-    if c.problems.is_empty() {
-        Ok(questions)
-    } else {
-        Err(c.problems)
-    }
+    c.finish(questions)
 }
 
 /// Checks one guide file against the rules in `docs/guide-format.md`; a clean file becomes a
@@ -579,11 +591,7 @@ pub fn guide(
     known: &Known,
     origin: Origin,
 ) -> Result<Guide, Vec<Problem>> {
-    let mut c = Checker {
-        file,
-        src,
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(file, src);
     let (id, cause_ids, step_ids) = check_ids(&mut c, raw, stem);
     let questions = condition_values(&mut c, raw, known);
     let causes = guide_causes(&mut c, raw, known, &questions);
@@ -640,11 +648,7 @@ pub fn guide(
         file: file.to_owned(),
         id,
     };
-    if c.problems.is_empty() {
-        Ok(guide)
-    } else {
-        Err(c.problems)
-    }
+    c.finish(guide)
 }
 
 /// The guide id (which must match the file name), and the cause and step ids, each reported
@@ -714,7 +718,6 @@ fn condition_values(
     questions
 }
 
-/// The guide's causes.
 fn guide_causes(
     c: &mut Checker,
     raw: &RawGuide,
@@ -788,7 +791,6 @@ struct StepNames<'n> {
     steps: &'n BTreeSet<String>,
 }
 
-/// One step.
 fn step(c: &mut Checker, x: &RawStep, known: &Known, names: &StepNames, origin: Origin) -> Step {
     let step_id = c.id(&x.id, "step id");
     if x.fixes.is_empty() {
@@ -922,16 +924,7 @@ fn escalate(c: &mut Checker, raw: &RawGuide, known: &Known, origin: Origin) -> E
         to,
         targets,
         signs: c.signs(&raw.escalate.signs, to, known.strict),
-        provide: raw
-            .escalate
-            .provide
-            .iter()
-            .map(|p| Provide {
-                id: c.id(&p.id, "provide id"),
-                label: c.line(&p.label, "provide label"),
-                kind: p.kind,
-            })
-            .collect(),
+        provide: c.provide(&raw.escalate.provide),
         origin,
     }
 }
@@ -1070,11 +1063,7 @@ pub fn apply_override(
     guides: &mut [Guide],
     devices: &BTreeSet<String>,
 ) -> Vec<Problem> {
-    let mut c = Checker {
-        file,
-        src,
-        problems: Vec::new(),
-    };
+    let mut c = Checker::new(file, src);
     let ids: Vec<String> = guides.iter().map(|g| g.id.clone()).collect();
     let Some(guide) = guides.iter_mut().find(|g| g.id == raw.guide.value) else {
         let hint = suggest::hint(&raw.guide.value, ids.iter().map(String::as_str));
@@ -1186,14 +1175,7 @@ fn override_escalation(c: &mut Checker, esc: &RawEscalateOverride, guide: &mut G
     }
     if let Some(provide) = &esc.provide {
         c.unique(provide.iter().map(|p| &p.id), "provide id");
-        guide.escalate.provide = provide
-            .iter()
-            .map(|p| Provide {
-                id: c.id(&p.id, "provide id"),
-                label: c.line(&p.label, "provide label"),
-                kind: p.kind,
-            })
-            .collect();
+        guide.escalate.provide = c.provide(provide);
     }
     guide.escalate.origin = Origin::Company;
 }

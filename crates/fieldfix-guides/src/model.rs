@@ -109,7 +109,6 @@ impl Target {
         }
     }
 
-    /// The target with this id.
     pub fn from_id(id: &str) -> Option<Target> {
         Target::ALL.into_iter().find(|t| t.id() == id)
     }
@@ -212,7 +211,6 @@ pub struct Question {
 pub const QUESTION_MINUTES: f64 = 0.5;
 
 impl Question {
-    /// The option with this value.
     pub fn choice(&self, value: &str) -> Option<&Choice> {
         self.options.iter().find(|c| c.value == value)
     }
@@ -363,7 +361,6 @@ pub struct Escalate {
 }
 
 impl Escalate {
-    /// How to reach `target`.
     pub fn target(&self, target: Target) -> &Contact {
         // Every target is present: the loader fills in all three.
         &self.targets[&target]
@@ -413,6 +410,28 @@ pub struct Guide {
 }
 
 impl Guide {
+    /// A guide with nothing but its id, title and hand-over (and the hand-over's origin): no
+    /// causes, steps or questions yet.
+    pub fn new(id: &str, title: &str, escalate: Escalate) -> Self {
+        Guide {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            summary: String::new(),
+            sources: Vec::new(),
+            aliases: Vec::new(),
+            symptoms: Vec::new(),
+            origin: escalate.origin,
+            escalate,
+            causes: Vec::new(),
+            context: BTreeMap::new(),
+            questions: Vec::new(),
+            steps: Vec::new(),
+            prevent: Vec::new(),
+            related: Vec::new(),
+            file: String::new(),
+        }
+    }
+
     pub fn cause(&self, id: &str) -> Option<&Cause> {
         self.causes.iter().find(|c| c.id == id)
     }
@@ -436,7 +455,7 @@ impl Guide {
 }
 
 /// The whole knowledge base: the shared context questions and every guide, sorted by id.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Library {
     pub context: Vec<Question>,
     /// The shared hand-over targets, before any guide's changes.

@@ -3,13 +3,13 @@
 //! known references, no cycle), checked with the same rule functions on a library that did not
 //! come straight from the checker: the guide cache, and every library the loader assembles.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::check::{
     cycles, id_problem, line_problem, positive_problem, reserved_problem, source_problem,
     success_problem, text_problem,
 };
-use crate::model::{Condition, Effect, Guide, Library, Question, Target};
+use crate::model::{Condition, Contact, Effect, Guide, Library, Question, Target};
 use crate::text::forbidden_char;
 
 /// The first problem in `library`, said with the guide and the field it is in.
@@ -19,14 +19,7 @@ pub fn library(library: &Library) -> Result<(), String> {
     for q in &library.context {
         question(q, &no_causes).map_err(|e| format!("context question `{}`: {e}", q.id))?;
     }
-    for t in Target::ALL {
-        let contact = library
-            .targets
-            .get(&t)
-            .ok_or_else(|| format!("the hand-over target `{}` is missing", t.id()))?;
-        ok(line_problem(&contact.contact, "target contact"))?;
-        ok(positive_problem(contact.minutes, "target minutes"))?;
-    }
+    targets(&library.targets, "target")?;
     for g in &library.guides {
         guide(g, library, &guide_ids).map_err(|e| format!("guide `{}`: {e}", g.id))?;
     }
@@ -49,8 +42,28 @@ fn unique<'a>(ids: impl Iterator<Item = &'a str>, what: &str) -> Result<BTreeSet
     Ok(set)
 }
 
+/// Every hand-over target, each with a contact and minutes (`what` names them in messages).
+fn targets(targets: &BTreeMap<Target, Contact>, what: &str) -> Result<(), String> {
+    for t in Target::ALL {
+        let contact = targets
+            .get(&t)
+            .ok_or_else(|| format!("the hand-over target `{}` is missing", t.id()))?;
+        ok(line_problem(&contact.contact, &format!("{what} contact")))?;
+        ok(positive_problem(
+            contact.minutes,
+            &format!("{what} minutes"),
+        ))?;
+    }
+    Ok(())
+}
+
+/// Each of `list` by `rule`.
+fn each(list: &[String], rule: impl Fn(&str) -> Option<String>) -> Result<(), String> {
+    list.iter().try_for_each(|item| ok(rule(item)))
+}
+
 fn sources(list: &[String]) -> Result<(), String> {
-    list.iter().try_for_each(|s| ok(source_problem(s, false)))
+    each(list, |s| source_problem(s, false))
 }
 
 fn refs(list: &[String], known: &BTreeSet<&str>, what: &str) -> Result<(), String> {
@@ -63,9 +76,7 @@ fn refs(list: &[String], known: &BTreeSet<&str>, what: &str) -> Result<(), Strin
 fn condition(when: &Condition) -> Result<(), String> {
     for (question, values) in &when.0 {
         ok(id_problem(question, "question in `when`"))?;
-        values
-            .iter()
-            .try_for_each(|v| ok(id_problem(v, "value in `when`")))?;
+        each(values, |v| id_problem(v, "value in `when`"))?;
     }
     Ok(())
 }
@@ -101,12 +112,8 @@ fn guide(g: &Guide, library: &Library, guide_ids: &BTreeSet<&str>) -> Result<(),
     ok(text_problem(&g.summary, "summary"))?;
     ok(forbidden_char(&g.file).map(|_| "the file name holds a control character".to_owned()))?;
     sources(&g.sources)?;
-    for a in &g.aliases {
-        ok(line_problem(a, "alias"))?;
-    }
-    for s in &g.symptoms {
-        ok(line_problem(s, "symptom"))?;
-    }
+    each(&g.aliases, |a| line_problem(a, "alias"))?;
+    each(&g.symptoms, |s| line_problem(s, "symptom"))?;
     let causes = unique(g.causes.iter().map(|c| c.id.as_str()), "cause id")?;
     for c in &g.causes {
         ok(line_problem(&c.title, "cause title"))?;
@@ -141,15 +148,7 @@ fn guide(g: &Guide, library: &Library, guide_ids: &BTreeSet<&str>) -> Result<(),
 }
 
 fn escalation(g: &Guide) -> Result<(), String> {
-    for t in Target::ALL {
-        let contact = g
-            .escalate
-            .targets
-            .get(&t)
-            .ok_or_else(|| format!("the hand-over target `{}` is missing", t.id()))?;
-        ok(line_problem(&contact.contact, "escalation contact"))?;
-        ok(positive_problem(contact.minutes, "escalation minutes"))?;
-    }
+    targets(&g.escalate.targets, "escalation")?;
     for s in &g.escalate.signs {
         ok(text_problem(&s.sign, "escalation sign"))?;
         sources(&s.sources)?;
@@ -183,14 +182,10 @@ fn steps(g: &Guide, causes: &BTreeSet<&str>, guide_ids: &BTreeSet<&str>) -> Resu
         if let Some(see) = &s.see {
             refs(std::slice::from_ref(see), guide_ids, "guide in `see`")?;
         }
-        for line in &s.actions {
-            ok(text_problem(line, "step line"))?;
-        }
+        each(&s.actions, |l| text_problem(l, "step line"))?;
         for (device, lines) in &s.devices {
             ok(id_problem(device, "device"))?;
-            lines
-                .iter()
-                .try_for_each(|l| ok(text_problem(l, "step line")))?;
+            each(lines, |l| text_problem(l, "step line"))?;
         }
     }
     let orders = g

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::card;
 use crate::engine;
-use crate::guides::model::{DEVICE, Guide, Library, ProvideKind, Risk, Step};
 use crate::handover::{self, Handover, WHEN, WHEN_TYPED};
 use crate::output::ticket;
 use fieldfix_engine::walk::choose::{self, Found as Offer};
 use fieldfix_engine::walk::next::{self, Extras};
-use fieldfix_engine::walk::{Event, Flow, Next, Phase, StepChoice, StepResult, Walk, unlisted};
+use fieldfix_engine::walk::{Event, Flow, Next, Phase, StepChoice, Walk, unlisted};
+use fieldfix_guides::model::{DEVICE, Guide, Library, Provide, ProvideKind, Question};
 
 thread_local! {
     static LIBRARY: RefCell<Option<Library>> = const { RefCell::new(None) };
@@ -30,11 +30,52 @@ pub fn load(json: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `f` on the loaded library.
-pub fn with_library<T>(f: impl FnOnce(&Library) -> Result<T, String>) -> Result<T, String> {
-    LIBRARY.with(|l| match &*l.borrow() {
-        Some(library) => f(library),
-        None => Err("no guide library is loaded".to_owned()),
+/// A call from the page, `{"NAME": {ARGUMENTS}}`: what the words typed lead to ([`Results`]), a new
+/// walk through `guide` for them (the [`State`]; the words may pre-answer the device and the
+/// connection), the [`Screen`] to show for a state, or the state after the user's choice on
+/// it (`now` is the phone's clock, `YYYY-MM-DD HH:MM:SS ZONE`, for the ticket's times; `null`
+/// when Back leaves the walk from its first screen, back to the choice of problem).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Request {
+    Search {
+        words: String,
+    },
+    Start {
+        guide: String,
+        words: String,
+    },
+    Screen {
+        state: State,
+    },
+    Act {
+        state: State,
+        action: Action,
+        now: String,
+    },
+}
+
+/// Answers a [`Request`] (as JSON) on the library loaded last, as JSON.
+pub fn call(request: &str) -> Result<String, String> {
+    let request: Request = serde_json::from_str(request).map_err(|e| e.to_string())?;
+    LIBRARY.with_borrow(|library| {
+        let library = library.as_ref().ok_or("no guide library is loaded")?;
+        let json = match request {
+            Request::Search { words } => serde_json::to_string(&search(library, &words)),
+            Request::Start { guide, words } => {
+                serde_json::to_string(&start(library, &guide, &words)?)
+            }
+            Request::Screen { state } => serde_json::to_string(&screen(library, &state)?),
+            Request::Act {
+                mut state,
+                action,
+                now,
+            } => {
+                let stays = act(library, &mut state, action, &now)?;
+                serde_json::to_string(&stays.then_some(state))
+            }
+        };
+        json.map_err(|e| e.to_string())
     })
 }
 
@@ -124,15 +165,22 @@ pub struct Choice {
     pub label: String,
 }
 
-/// What the page shows. `page` is the guide's page in the exported site (none for a problem
-/// no guide covers).
+/// What the page shows: the guide the walk is on, with its page in the exported site (none for
+/// a problem no guide covers), and the screen itself.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screen {
+    pub guide: String,
+    pub title: String,
+    pub page: Option<String>,
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// The screen itself, by its `kind`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Screen {
+pub enum Body {
     Question {
-        guide: String,
-        title: String,
-        page: Option<String>,
         id: String,
         ask: String,
         why: Option<String>,
@@ -141,9 +189,6 @@ pub enum Screen {
         notes: Vec<String>,
     },
     Step {
-        guide: String,
-        title: String,
-        page: Option<String>,
         number: usize,
         id: String,
         step: String,
@@ -158,9 +203,6 @@ pub enum Screen {
     /// "Did you do this step?", after "Fixed it" or "Didn't help" at a step that can lose
     /// unsynced work on this device: nothing is recorded until the user says they did it.
     Confirm {
-        guide: String,
-        title: String,
-        page: Option<String>,
         number: usize,
         /// The step's id.
         id: String,
@@ -173,9 +215,6 @@ pub enum Screen {
         choices: Vec<Choice>,
     },
     Handover {
-        guide: String,
-        title: String,
-        page: Option<String>,
         to: String,
         contact: String,
         reasons: Vec<String>,
@@ -184,9 +223,6 @@ pub enum Screen {
         details: Vec<Detail>,
     },
     Ticket {
-        guide: String,
-        title: String,
-        page: Option<String>,
         to: String,
         contact: String,
         /// The ticket, as Markdown: the same text the terminal writes.
@@ -199,9 +235,6 @@ pub enum Screen {
         redactable: Vec<Redactable>,
     },
     Fixed {
-        guide: String,
-        title: String,
-        page: Option<String>,
         tips: Vec<String>,
     },
 }
@@ -318,31 +351,22 @@ pub fn start(library: &Library, id: &str, words: &str) -> Result<State, String> 
     Ok(state)
 }
 
-/// The screen for a state.
 pub fn screen(library: &Library, state: &State) -> Result<Screen, String> {
     on_guide(library, &state.walk.guide, |g| screen_on(library, g, state))
 }
 
 fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, String> {
     let walk = &state.walk;
-    let (guide, title) = (g.id.clone(), g.title.clone());
-    let page = (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id));
-    Ok(match next::next(library, g, walk) {
+    let body = match next::next(library, g, walk) {
         Next::Choose => return Err("the problem is not chosen yet".to_owned()),
-        Next::Question { question, open, .. } => Screen::Question {
-            guide,
-            title,
-            page,
+        Next::Question { question, open, .. } => Body::Question {
             id: question.id.clone(),
             ask: question.ask.clone(),
             why: open.and_then(|open| card::why_ask(g, &open)),
             options: options(question),
             notes: state.notes.clone(),
         },
-        Next::Shared(question) => Screen::Question {
-            guide,
-            title,
-            page,
+        Next::Shared(question) => Body::Question {
             id: question.id.clone(),
             ask: question.ask.clone(),
             why: None,
@@ -357,10 +381,7 @@ fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, Stri
             let planned = &plan.steps[0];
             let device = walk.situation.answer(DEVICE);
             let record = walk.record_for_ticket("");
-            Screen::Step {
-                guide,
-                title,
-                page,
+            Body::Step {
                 number: walk.step_number(),
                 id: step.id.clone(),
                 step: step.title.clone(),
@@ -381,61 +402,51 @@ fn screen_on(library: &Library, g: &Guide, state: &State) -> Result<Screen, Stri
                 menu: next::menu(step, related, &plan, g, Extras::default())
                     .into_iter()
                     .filter(|(choice, _)| *choice != StepChoice::Back)
-                    .map(|(choice, label)| Choice {
-                        value: choice.name().to_owned(),
-                        label,
-                    })
+                    .map(|(choice, label)| choice_of(choice.name(), &label))
                     .collect(),
             }
         }
-        Next::Confirm { step, result, risk } => confirm_screen(g, walk, step, result, risk),
+        Next::Confirm { step, result, risk } => Body::Confirm {
+            number: walk.step_number(),
+            id: step.id.clone(),
+            step: step.title.clone(),
+            said: result.label().to_owned(),
+            warning: risk.warning().to_owned(),
+            ask: next::CONFIRM_ASK.to_owned(),
+            choices: vec![
+                choice_of("done", next::CONFIRM_DONE),
+                choice_of("not-yet", next::CONFIRM_NOT_YET),
+            ],
+        },
         Next::Escalate => handover_screen(library, g, state),
         Next::Ticket => ticket_screen(library, g, state),
-        Next::Fixed => Screen::Fixed {
-            guide,
-            title,
-            page,
+        Next::Fixed => Body::Fixed {
             tips: engine::tips(g, walk.log.last().map(|o| o.step.as_str()))
                 .iter()
                 .take(4)
                 .map(|t| t.tip.clone())
                 .collect(),
         },
-    })
-}
-
-/// "Did you do this step?", in the terminal's words and order.
-fn confirm_screen(g: &Guide, walk: &Walk, step: &Step, result: StepResult, risk: Risk) -> Screen {
-    let choices = [
-        ("done", next::CONFIRM_DONE),
-        ("not-yet", next::CONFIRM_NOT_YET),
-    ];
-    Screen::Confirm {
+    };
+    Ok(Screen {
         guide: g.id.clone(),
         title: g.title.clone(),
         page: (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id)),
-        number: walk.step_number(),
-        id: step.id.clone(),
-        step: step.title.clone(),
-        said: result.label().to_owned(),
-        warning: risk.warning().to_owned(),
-        ask: next::CONFIRM_ASK.to_owned(),
-        choices: choices
-            .map(|(value, label)| Choice {
-                value: value.to_owned(),
-                label: label.to_owned(),
-            })
-            .to_vec(),
+        body,
+    })
+}
+
+fn choice_of(value: &str, label: &str) -> Choice {
+    Choice {
+        value: value.to_owned(),
+        label: label.to_owned(),
     }
 }
 
-fn options(q: &crate::guides::model::Question) -> Vec<Choice> {
+fn options(q: &Question) -> Vec<Choice> {
     q.options
         .iter()
-        .map(|o| Choice {
-            value: o.value.clone(),
-            label: o.label.clone(),
-        })
+        .map(|o| choice_of(&o.value, &o.label))
         .collect()
 }
 
@@ -590,14 +601,11 @@ fn line(typed: &str) -> String {
 }
 
 /// "Hand it over": why and to whom, the admin steps asked for, and the details support needs.
-fn handover_screen(library: &Library, g: &Guide, state: &State) -> Screen {
+fn handover_screen(library: &Library, g: &Guide, state: &State) -> Body {
     let walk = &state.walk;
     let plan = engine::diagnose(&library.context, g, &walk.situation);
     let handover = Handover::new(library, g, &walk.record_for_ticket(""));
-    Screen::Handover {
-        guide: g.id.clone(),
-        title: g.title.clone(),
-        page: (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id)),
+    Body::Handover {
         to: handover.recipient.to.id().to_owned(),
         contact: handover.recipient.name.clone(),
         reasons: handover.reasons,
@@ -612,7 +620,7 @@ fn handover_screen(library: &Library, g: &Guide, state: &State) -> Screen {
     }
 }
 
-fn detail(item: &crate::guides::model::Provide) -> Detail {
+fn detail(item: &Provide) -> Detail {
     let time = item.kind == ProvideKind::Time;
     Detail {
         id: item.id.clone(),
@@ -624,10 +632,7 @@ fn detail(item: &crate::guides::model::Provide) -> Detail {
         options: if time {
             WHEN.iter()
                 .enumerate()
-                .map(|(i, w)| Choice {
-                    value: i.to_string(),
-                    label: (*w).to_owned(),
-                })
+                .map(|(i, w)| choice_of(&i.to_string(), w))
                 .collect()
         } else {
             Vec::new()
@@ -637,7 +642,7 @@ fn detail(item: &crate::guides::model::Provide) -> Detail {
 }
 
 /// The ticket made: the terminal's ticket for the same answers, and how to send it.
-fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
+fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Body {
     let record = state.walk.record_for_ticket(&state.created);
     let handover = Handover::new(library, g, &record);
     let recipient = handover.recipient.clone();
@@ -649,10 +654,7 @@ fn ticket_screen(library: &Library, g: &Guide, state: &State) -> Screen {
         .take(19)
         .filter(char::is_ascii_digit)
         .collect();
-    Screen::Ticket {
-        guide: g.id.clone(),
-        title: g.title.clone(),
-        page: (g.id != unlisted::UNLISTED).then(|| format!("{}.html", g.id)),
+    Body::Ticket {
         to: recipient.to.id().to_owned(),
         contact: recipient.name.clone(),
         markdown: ticket::markdown(&t),

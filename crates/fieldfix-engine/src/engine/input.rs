@@ -36,14 +36,9 @@ pub fn check_situation(
     guide: &Guide,
     situation: &super::Situation,
 ) -> Result<(), InputError> {
+    let find = |id: &str| context.iter().chain(&guide.questions).find(|q| q.id == id);
     for (question, value) in &situation.answers {
-        let q = context
-            .iter()
-            .chain(&guide.questions)
-            .find(|q| q.id == *question);
-        let Some(q) = q else {
-            return Err(unknown_question(context, guide, question));
-        };
+        let q = find(question).ok_or_else(|| unknown_question(context, guide, question))?;
         if q.choice(value).is_none() {
             let valid: Vec<String> = q.values().iter().map(|v| v.to_string()).collect();
             return Err(InputError::InvalidValue {
@@ -54,26 +49,21 @@ pub fn check_situation(
             });
         }
     }
-    for question in &situation.unknown {
-        if !context
-            .iter()
-            .chain(&guide.questions)
-            .any(|q| q.id == *question)
-        {
-            return Err(unknown_question(context, guide, question));
-        }
+    if let Some(question) = situation.unknown.iter().find(|q| find(q).is_none()) {
+        return Err(unknown_question(context, guide, question));
     }
     let steps = situation.tried.iter().chain(&situation.skipped);
-    for step in steps.chain(&situation.for_admin) {
-        if guide.step(step).is_none() {
-            let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
-            return Err(InputError::UnknownStep {
-                guide: guide.id.clone(),
-                step: step.clone(),
-                hint: suggest::hint(step, valid.iter().map(String::as_str)),
-                valid,
-            });
-        }
+    if let Some(step) = steps
+        .chain(&situation.for_admin)
+        .find(|s| guide.step(s).is_none())
+    {
+        let valid: Vec<String> = guide.steps.iter().map(|s| s.id.clone()).collect();
+        return Err(InputError::UnknownStep {
+            guide: guide.id.clone(),
+            step: step.clone(),
+            hint: suggest::hint(step, valid.iter().map(String::as_str)),
+            valid,
+        });
     }
     Ok(())
 }

@@ -80,12 +80,7 @@ fn starts_entity(rest: &[char]) -> bool {
 /// more backticks than any run inside it, so no value can close it early.
 pub fn code(s: &str) -> String {
     let s = crate::safe::line(s);
-    let longest = s
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or_default();
-    let fence = "`".repeat(longest + 1);
+    let fence = "`".repeat(longest_backticks(&s) + 1);
     let pad = if s.starts_with('`') || s.ends_with('`') || s.trim().is_empty() {
         " "
     } else {
@@ -98,13 +93,16 @@ pub fn code(s: &str) -> String {
 /// any run inside it, so no line of it can close the block early and turn the rest into markup.
 pub fn code_block(info: &str, text: &str) -> String {
     let text = crate::safe::text(text);
-    let longest = text
-        .split(|c| c != '`')
+    let fence = "`".repeat(longest_backticks(&text).max(2) + 1);
+    format!("{fence}{info}\n{}\n{fence}", text.trim_end())
+}
+
+/// The longest run of backticks in `s`.
+fn longest_backticks(s: &str) -> usize {
+    s.split(|c| c != '`')
         .map(str::len)
         .max()
-        .unwrap_or_default();
-    let fence = "`".repeat(longest.max(2) + 1);
-    format!("{fence}{info}\n{}\n{fence}", text.trim_end())
+        .unwrap_or_default()
 }
 
 /// An address as a link destination that takes the reader to exactly that address: written

@@ -38,7 +38,7 @@ pub struct TicketFact {
 }
 
 /// Everything in a ticket.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Ticket {
     pub schema_version: u32,
     pub guide: String,
@@ -67,17 +67,10 @@ impl Ticket {
             guide: guide.to_owned(),
             problem: problem.to_owned(),
             contact: contact.to_owned(),
-            described: String::new(),
-            answers: Vec::new(),
-            likely_causes: Vec::new(),
-            steps: Vec::new(),
-            reasons: Vec::new(),
-            ask_for: Vec::new(),
-            files_checked: Vec::new(),
-            facts: Vec::new(),
             fieldfix_version: env!("CARGO_PKG_VERSION").to_owned(),
             created,
             os: format!("{} ({})", std::env::consts::OS, std::env::consts::ARCH),
+            ..Ticket::default()
         }
     }
 }

@@ -10,13 +10,7 @@ use crate::output::{device_label, minutes, percent};
 
 /// "Why I ask": the causes the question tells apart, or none.
 pub fn why_ask(guide: &Guide, open: &OpenQuestion) -> Option<String> {
-    let told: Vec<&str> = open
-        .separates
-        .iter()
-        .filter_map(|c| guide.cause(c))
-        .map(|c| c.title.as_str())
-        .take(2)
-        .collect();
+    let told = cause_titles(guide, &open.separates);
     match told.as_slice() {
         [] => None,
         [one] => Some(format!(
@@ -27,6 +21,16 @@ pub fn why_ask(guide: &Guide, open: &OpenQuestion) -> Option<String> {
             told.join("\" and \"")
         )),
     }
+}
+
+/// The titles of the first two of `causes` (ids) that `guide` has.
+fn cause_titles<'g>(guide: &'g Guide, causes: &[String]) -> Vec<&'g str> {
+    causes
+        .iter()
+        .filter_map(|c| guide.cause(c))
+        .map(|c| c.title.as_str())
+        .take(2)
+        .collect()
 }
 
 /// A step's time, its chance of fixing it, and who must do it.
@@ -90,13 +94,7 @@ pub fn notes(
             "Only an admin can do this: ask them, or pick \"I can't do this\".".to_owned(),
         ));
     }
-    let why: Vec<&str> = next
-        .checks
-        .iter()
-        .filter_map(|c| guide.cause(c))
-        .map(|c| c.title.as_str())
-        .take(2)
-        .collect();
+    let why = cause_titles(guide, &next.checks);
     if !why.is_empty() {
         // Quoted, as "Why I ask" quotes them: a cause's title is a sentence of its own.
         notes.push((

@@ -59,7 +59,6 @@ pub enum Next<'a> {
     Escalate,
     /// The ticket is made.
     Ticket,
-    /// Fixed.
     Fixed,
 }
 
@@ -257,6 +256,17 @@ pub enum StepChoice {
 }
 
 impl StepChoice {
+    /// The result it records for the step, if it records one.
+    fn result(self) -> Option<StepResult> {
+        match self {
+            StepChoice::Fixed => Some(StepResult::Fixed),
+            StepChoice::DidntHelp => Some(StepResult::DidNotHelp),
+            StepChoice::Skip => Some(StepResult::Skipped),
+            StepChoice::Cant => Some(StepResult::NeedsAdmin),
+            _ => None,
+        }
+    }
+
     /// Its name in the exported site's wizard (`data-action`).
     pub fn name(self) -> &'static str {
         match self {
@@ -279,7 +289,6 @@ impl StepChoice {
 pub const SWITCH: &str = "It's a different problem (keeps my answers)";
 /// "Show the steps for another device".
 pub const OTHER_DEVICE: &str = "Show the steps for another device";
-/// "Back".
 pub const BACK: &str = "Back";
 
 /// What a front end can offer at a step besides the entries every step has.
@@ -344,14 +353,12 @@ pub fn menu(
 /// The choice given at `step` before the user went Back to it (so that the menu highlights it
 /// again), as its place in `menu`; the first entry otherwise.
 pub fn undone_choice(walk: &Walk, step: &Step, menu: &[(StepChoice, String)]) -> usize {
-    let choice = match walk.undone_steps.get(&step.id) {
-        Some(StepResult::Fixed) => StepChoice::Fixed,
-        Some(StepResult::DidNotHelp) => StepChoice::DidntHelp,
-        Some(StepResult::Skipped) => StepChoice::Skip,
-        Some(StepResult::NeedsAdmin) => StepChoice::Cant,
-        None => return 0,
+    let Some(&result) = walk.undone_steps.get(&step.id) else {
+        return 0;
     };
-    menu.iter().position(|(c, _)| *c == choice).unwrap_or(0)
+    menu.iter()
+        .position(|(c, _)| c.result() == Some(result))
+        .unwrap_or(0)
 }
 
 /// What a choice at a step came to.
@@ -379,26 +386,24 @@ pub fn act(
     walk: &mut Walk,
     at: &str,
 ) -> Flow {
-    let result = match choice {
-        StepChoice::Fixed => StepResult::Fixed,
-        StepChoice::DidntHelp => StepResult::DidNotHelp,
-        StepChoice::Skip => StepResult::Skipped,
-        StepChoice::Cant => StepResult::NeedsAdmin,
-        StepChoice::Escalate => {
-            walk.checkpoint();
-            walk.phase = Phase::Escalate;
-            return Flow::Continue;
-        }
-        StepChoice::Back if back(library, walk) => return Flow::Continue,
-        StepChoice::Back => return Flow::Restart,
-        StepChoice::Related => {
-            if let Some(r) = related {
+    let Some(result) = choice.result() else {
+        return match choice {
+            StepChoice::Escalate => {
                 walk.checkpoint();
-                switch_guide(library, walk, &r.id);
+                walk.phase = Phase::Escalate;
+                Flow::Continue
             }
-            return Flow::Continue;
-        }
-        other => return Flow::Front(other),
+            StepChoice::Back if back(library, walk) => Flow::Continue,
+            StepChoice::Back => Flow::Restart,
+            StepChoice::Related => {
+                if let Some(r) = related {
+                    walk.checkpoint();
+                    switch_guide(library, walk, &r.id);
+                }
+                Flow::Continue
+            }
+            other => Flow::Front(other),
+        };
     };
     if let Some(risk) = confirm_first(step, result, walk) {
         walk.pending = Some(Pending {
@@ -407,6 +412,11 @@ pub fn act(
         });
         return Flow::Confirm(risk);
     }
+    recorded(walk, step, result, at)
+}
+
+/// Records `result` of `step` at `at`: the walk ends when it fixed the problem.
+fn recorded(walk: &mut Walk, step: &Step, result: StepResult, at: &str) -> Flow {
     walk.record(step, result, at);
     if result == StepResult::Fixed {
         Flow::Fixed
@@ -437,14 +447,7 @@ pub fn confirm_first(step: &Step, result: StepResult, walk: &Walk) -> Option<Ris
 /// records the result waiting (at `at`), "not yet" records nothing and the step shows again.
 pub fn confirm(step: &Step, walk: &mut Walk, done: bool, at: &str) -> Flow {
     match walk.pending.take() {
-        Some(p) if done && p.step == step.id => {
-            walk.record(step, p.result, at);
-            if p.result == StepResult::Fixed {
-                Flow::Fixed
-            } else {
-                Flow::Continue
-            }
-        }
+        Some(p) if done && p.step == step.id => recorded(walk, step, p.result, at),
         _ => Flow::Continue,
     }
 }

@@ -11,11 +11,12 @@ use crate::engine::Situation;
 use crate::guides::model::Library;
 
 /// Where a walk is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// Stopped before the problem was chosen: only the description is kept.
     Choose,
+    #[default]
     Questions,
     Steps,
     /// Handing over: the details for support, then the ticket.
@@ -85,7 +86,7 @@ pub struct Presumed {
 }
 
 /// Everything the user has said and done in one walk.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Walk {
     pub guide: String,
     pub situation: Situation,
@@ -139,20 +140,8 @@ impl Walk {
         let mut walk = Walk {
             guide: guide.to_owned(),
             situation,
-            asked: Vec::new(),
-            log: Vec::new(),
-            phase: Phase::Questions,
-            provided: BTreeMap::new(),
-            undo: Vec::new(),
             described: described.to_owned(),
-            presumed: BTreeMap::new(),
-            reask: Vec::new(),
-            checked: Vec::new(),
-            before: Vec::new(),
-            switches: Vec::new(),
-            pending: None,
-            undone: BTreeMap::new(),
-            undone_steps: BTreeMap::new(),
+            ..Walk::default()
         };
         if guide == super::unlisted::UNLISTED {
             walk.phase = Phase::Escalate;

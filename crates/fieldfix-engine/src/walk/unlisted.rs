@@ -18,56 +18,41 @@ pub fn unlisted(library: &Library) -> Guide {
         label: label.to_owned(),
         kind,
     };
-    Guide {
-        id: UNLISTED.to_owned(),
-        title: UNLISTED_TITLE.to_owned(),
-        summary: String::new(),
-        sources: Vec::new(),
-        aliases: Vec::new(),
-        symptoms: Vec::new(),
-        escalate: Escalate {
-            to: Target::Admin,
-            targets: library.targets.clone(),
-            signs: Vec::new(),
-            provide: vec![
-                fact(
-                    "what",
-                    "What you were doing, and what happened instead",
-                    ProvideKind::Text,
-                ),
-                fact(
-                    "message",
-                    "The exact message on screen, if there was one",
-                    ProvideKind::Text,
-                ),
-                fact(
-                    "email",
-                    "The email address you sign in to Procore with",
-                    ProvideKind::Email,
-                ),
-                fact("company", "Company name in Procore", ProvideKind::Text),
-                fact("project", "Project name", ProvideKind::Text),
-                fact(
-                    "page",
-                    "The tool and item (say, RFI 12), or the address of the page",
-                    ProvideKind::Text,
-                ),
-                fact("when", "The problem", ProvideKind::Time),
-                fact(
-                    "device",
-                    "Device, browser or app version",
-                    ProvideKind::Device,
-                ),
-            ],
-            origin: Origin::BuiltIn,
-        },
-        causes: Vec::new(),
-        context: Default::default(),
-        questions: Vec::new(),
-        steps: Vec::new(),
-        prevent: Vec::new(),
-        related: Vec::new(),
+    let escalate = Escalate {
+        to: Target::Admin,
+        targets: library.targets.clone(),
+        signs: Vec::new(),
+        provide: vec![
+            fact(
+                "what",
+                "What you were doing, and what happened instead",
+                ProvideKind::Text,
+            ),
+            fact(
+                "message",
+                "The exact message on screen, if there was one",
+                ProvideKind::Text,
+            ),
+            fact(
+                "email",
+                "The email address you sign in to Procore with",
+                ProvideKind::Email,
+            ),
+            fact("company", "Company name in Procore", ProvideKind::Text),
+            fact("project", "Project name", ProvideKind::Text),
+            fact(
+                "page",
+                "The tool and item (say, RFI 12), or the address of the page",
+                ProvideKind::Text,
+            ),
+            fact("when", "The problem", ProvideKind::Time),
+            fact(
+                "device",
+                "Device, browser or app version",
+                ProvideKind::Device,
+            ),
+        ],
         origin: Origin::BuiltIn,
-        file: String::new(),
-    }
+    };
+    Guide::new(UNLISTED, UNLISTED_TITLE, escalate)
 }
