@@ -243,7 +243,7 @@ fn begin(
     };
     let session = store.check(resumed, library)?;
     let held = store.hold(&session.id)?;
-    p.say(&p.paint().dim(&format!(
+    p.say_wrapped(&p.paint().dim(&format!(
         "Picking up {} where you left off (started {}).",
         quoted_title(library, &session),
         session.started
@@ -750,7 +750,7 @@ fn act(
             next::Flow::Restart => Flow::Restart,
             next::Flow::Confirm(risk) => confirm_risky(guide, step, risk, session, p)?,
             next::Flow::Continue if choice == StepChoice::Cant => {
-                p.say(
+                p.say_wrapped(
                     &p.paint()
                         .dim("Noted: it goes in the ticket for your admin if nothing else works."),
                 )?;
@@ -781,7 +781,7 @@ fn switch_problem(
         Picked::Unlisted => unlisted::UNLISTED,
     };
     if !next::switch_problem(library, &mut session.walk, to, &described) {
-        p.say(&p.paint().dim(next::SAME_PROBLEM))?;
+        p.say_wrapped(&p.paint().dim(next::SAME_PROBLEM))?;
     } else if to != unlisted::UNLISTED {
         let paint = p.paint().clone();
         p.say(&paint.heading(&format!("\n{}", title_of(library, to))))?;
@@ -839,7 +839,7 @@ fn check_files(session: &mut Session, p: &mut dyn Prompter) -> anyhow::Result<Fl
             let plain = crate::preflight::render_text(&scan, &Paint::plain());
             session.walk.checked.push(plain);
         }
-        Err(e) => p.say(&p.paint().warn(&crate::safe::text(&e.to_string())))?,
+        Err(e) => p.say_wrapped(&p.paint().warn(&crate::safe::text(&e.to_string())))?,
     }
     Ok(Flow::Continue)
 }

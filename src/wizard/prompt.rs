@@ -192,6 +192,21 @@ fn wrap_typed(start: usize, typed: &str, cols: usize) -> Vec<String> {
 /// The columns a text prompt keeps free after its question, for the first words typed.
 const TYPING_ROOM: usize = 10;
 
+/// The lines of `text`, any line wider than `cols` wrapped between words keeping its indent:
+/// what `say` shows, so that no message is cut mid-word at the edge of a narrow terminal.
+fn fitted(text: &str, cols: usize) -> Vec<String> {
+    let mut rows = Vec::new();
+    for line in text.trim_end_matches('\n').split('\n') {
+        if console::measure_text_width(line) <= cols {
+            rows.push(line.to_owned());
+        } else {
+            let indent = &line[..line.len() - line.trim_start().len()];
+            rows.extend(wrap(line.trim_start(), cols, indent));
+        }
+    }
+    rows
+}
+
 /// `text` wrapped to `width` columns between words, every line starting with `indent`.
 fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
     let options = textwrap::Options::new(width.max(10))
@@ -344,17 +359,8 @@ impl Prompter for TermPrompter {
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
-        // Any line still too long is wrapped between words here, keeping its indent.
-        let cols = self.cols();
-        for line in text.trim_end_matches('\n').split('\n') {
-            if console::measure_text_width(line) <= cols {
-                self.term.write_line(line)?;
-                continue;
-            }
-            let indent = &line[..line.len() - line.trim_start().len()];
-            for part in wrap(line.trim_start(), cols, indent) {
-                self.term.write_line(&part)?;
-            }
+        for row in fitted(text, self.cols()) {
+            self.term.write_line(&row)?;
         }
         Ok(())
     }
@@ -508,7 +514,11 @@ impl Prompter for PlainPrompter {
     }
 
     fn say(&mut self, text: &str) -> io::Result<()> {
-        self.write(&format!("{}\n", text.trim_end_matches('\n')))
+        self.write(&format!("{}\n", fitted(text, self.paint.width).join("\n")))
+    }
+
+    fn say_whole(&mut self, line: &str) -> io::Result<()> {
+        self.write(&format!("{line}\n"))
     }
 
     fn paint(&self) -> &Paint {

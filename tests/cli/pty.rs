@@ -423,8 +423,11 @@ fn enter_on_the_first_screen_shows_the_list_by_title() {
 /// The rows of the screen, as a list of words each: a word the terminal broke at the edge
 /// shows as two.
 fn words_on_screen(s: &Pty) -> Vec<String> {
-    s.screen()
-        .lines()
+    // Row by row as the terminal shows them: `screen()` joins a line the terminal folded at
+    // the edge back into one, which would hide a word cut in two.
+    let screen = s.vt.screen();
+    screen
+        .rows(0, screen.size().1.into())
         .flat_map(|row| {
             row.split_whitespace()
                 .map(str::to_owned)
@@ -601,6 +604,27 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     s.expect(title.as_str());
     s.expect("Save and quit");
     s.interrupt_to_the_end();
+}
+
+#[test]
+fn the_resume_line_wraps_between_words_on_a_narrow_plain_terminal() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &fix_on_a_computer("photos"), SIZES[0]);
+    skip_questions(&mut s);
+    s.expect("Save and quit");
+    s.interrupt_to_the_end();
+
+    // 53 characters before "(started": unwrapped, the terminal would cut "off" at column 50.
+    // Plain mode (TERM=dumb) writes lines as they come, so fieldfix must wrap them itself.
+    let mut s = spawn_on(state.path(), &["fix", "--resume"], SIZES[1], "dumb");
+    s.expect("(started");
+    let words = words_on_screen(&s);
+    for word in "Picking up 'Photos not uploading' where you left off".split(' ') {
+        assert!(words.iter().any(|w| w == word), "{word:?}:\n{}", s.screen());
+    }
+    s.expect("(q to save and quit): ");
+    s.send_line("q");
+    assert_eq!(s.exit_code(), 130, "q saves and stops");
 }
 
 #[test]
