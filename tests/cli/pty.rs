@@ -587,6 +587,72 @@ fn back_changes_an_earlier_answer_and_the_plan() {
     );
 }
 
+/// A description typed into a menu: Space, letters (dialoguer's q, j, k, h, l among them)
+/// and digits.
+const TYPED_AT_A_MENU: &str = "q j k h l photos won't upload 1 2 y n";
+
+/// Waits for `next`, and returns the answers echoed to `prompt` before it ("✔ prompt ·
+/// answer", wrapped lines joined), each with what follows it up to the next echo.
+fn echoed_before(s: &mut Pty, prompt: &str, next: &str) -> Vec<String> {
+    let found = s.expect(next);
+    let text = String::from_utf8_lossy(found.as_bytes()).to_string();
+    let ansi = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
+    let text = words(&ansi.replace_all(&text, "")).join(" ");
+    let echo = format!("✔ {prompt} · ");
+    text.split(&echo).skip(1).map(str::to_owned).collect()
+}
+
+/// Words typed while a menu is up pick nothing, move nothing and quit nothing: only the
+/// arrows, Enter and Esc act, so the step's result is the one chosen with them.
+#[test]
+fn words_typed_at_a_menu_pick_nothing_and_quit_nothing() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        let mut s = permission_at_first_step(state.path(), &[], "just-me", size);
+        let didnt_help = menu_index(&mut s, "Didn't help");
+        s.send(TYPED_AT_A_MENU);
+        pick(&mut s, didnt_help);
+        let echoed = echoed_before(&mut s, "How did it go?", "Step 2:");
+        assert_eq!(echoed.len(), 1, "one answer at {size:?}: {echoed:?}");
+        assert!(echoed[0].starts_with("Didn't help"), "{size:?}: {echoed:?}");
+        s.expect("Save and quit");
+        s.interrupt_to_the_end();
+        let log = &saved(state.path())[0]["log"];
+        assert_eq!(log.as_array().map(Vec::len), Some(1), "{size:?}: {log}");
+        assert_eq!(log[0]["result"], "did-not-help", "{size:?}: {log}");
+    }
+}
+
+/// The resume menu showing up while the user types what is wrong: the words pick nothing
+/// (Space once picked "Resume it"), and the saved session stays as it was.
+#[test]
+fn a_description_typed_into_the_resume_menu_picks_nothing() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &fix_on_a_computer("rfi"), SIZES[0]);
+    skip_questions(&mut s);
+    s.expect("Save and quit");
+    s.interrupt_to_the_end();
+    let before = saved(state.path());
+
+    let mut s = spawn(state.path(), &[], SIZES[0]);
+    s.expect("Discard it, start a new one");
+    s.send(TYPED_AT_A_MENU);
+    pick(&mut s, 1);
+    let prompt = "Resume it, keep it for later, or discard it?";
+    let echoed = echoed_before(&mut s, prompt, "for the list");
+    assert_eq!(echoed.len(), 1, "one answer: {echoed:?}");
+    assert!(
+        echoed[0].starts_with("Keep it for later, start a new one"),
+        "{echoed:?}"
+    );
+    s.interrupt_to_the_end();
+    assert_eq!(
+        saved(state.path()),
+        before,
+        "the saved session is untouched"
+    );
+}
+
 #[test]
 fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
     let state = tempfile::tempdir().unwrap();
