@@ -655,42 +655,44 @@ mod tests {
     /// it and the last column free, says which page it is, and all the words are there.
     #[test]
     fn a_long_menu_is_paged_to_fit_and_nothing_reaches_the_edge() {
-        let prompt = "Which of these is closest to what you see when you open the photo tool on the device you use on site?";
+        let text = "Which of these is closest to what you see when you open the photo tool on \
+            the device you use on the site today, before anything else was tried?";
+        let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        let all = words(text);
+        // Options of every length up to three lines at 50 columns.
         let items: Vec<String> = (1..=24)
-            .map(|i| {
-                format!("Option {i}: a long label that wraps onto a second line on a small screen")
-            })
+            .map(|i| format!("{i}: {}", all[..i].join(" ")))
             .collect();
         for (cols, rows) in [(80, 24), (50, 20)] {
-            let menu = Menu::new(prompt, &items, cols - 1, rows);
-            let pages = items.len().div_ceil(menu.page);
-            assert!(pages > 1, "{cols}x{rows}");
-            assert_ne!(
-                items.len() % menu.page,
-                1,
-                "one option alone at {cols}x{rows}"
-            );
-            let mut shown = String::new();
-            for at in (0..items.len()).step_by(menu.page) {
-                let (question, options) = menu.draw(&ColorfulTheme::default(), at);
-                let text = format!("{question}\n{options}");
-                let lines: Vec<&str> = text.lines().collect();
-                assert!(lines.len() < rows, "{cols}x{rows}:\n{text}");
-                for line in &lines {
-                    let width = console::measure_text_width(line);
-                    assert!(width < cols, "{width} columns at {cols}x{rows}: {line:?}");
+            // Questions of every length, so that some line ends at every column.
+            for n in 1..=all.len() {
+                let prompt = all[..n].join(" ");
+                let menu = Menu::new(&prompt, &items, cols - 1, rows);
+                let pages = items.len().div_ceil(menu.page);
+                assert!(pages > 1, "{cols}x{rows}");
+                let alone = items.len() % menu.page == 1;
+                assert!(!alone, "one option alone at {cols}x{rows}");
+                let mut shown = String::new();
+                for at in (0..items.len()).step_by(menu.page) {
+                    let (question, options) = menu.draw(&ColorfulTheme::default(), at);
+                    let text = format!("{question}\n{options}");
+                    let lines: Vec<&str> = text.lines().collect();
+                    assert!(lines.len() < rows, "{cols}x{rows}:\n{text}");
+                    for line in &lines {
+                        let width = console::measure_text_width(line);
+                        assert!(width < cols, "{width} columns at {cols}x{rows}: {line:?}");
+                    }
+                    let page = format!("[Page {}/{pages}]", at / menu.page + 1);
+                    assert!(lines[menu.question.len() - 1].ends_with(&page), "{text}");
+                    shown.push_str(&text);
                 }
-                let page = format!("[Page {}/{pages}]", at / menu.page + 1);
-                assert!(lines[menu.question.len() - 1].ends_with(&page), "{text}");
-                shown.push_str(&text);
-            }
-            let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
-            let on_screen = words(&console::strip_ansi_codes(&shown));
-            for word in words(prompt)
-                .into_iter()
-                .chain(items.iter().flat_map(|i| words(i)))
-            {
-                assert!(on_screen.contains(&word), "{word:?} at {cols}x{rows}");
+                let on_screen = words(&console::strip_ansi_codes(&shown));
+                for word in words(&prompt)
+                    .into_iter()
+                    .chain(items.iter().flat_map(|i| words(i)))
+                {
+                    assert!(on_screen.contains(&word), "{word:?} at {cols}x{rows}");
+                }
             }
         }
         // A short menu is one page, with no page number.
@@ -742,14 +744,13 @@ mod tests {
         let typed = b"photos won't upload\n2 photos\n1.\ntwo\n0\n4\n-1\n \n3\n";
         let picked = plain(typed).select("Which?", &items, 0).unwrap();
         assert_eq!(picked, Some(2));
-        let picked = plain(b"photos\n\n")
+        // Where Enter alone takes the default, a line of words still does not.
+        let picked = plain(b"photos\n3\n")
             .select_enter("Which?", &items, 1)
             .unwrap();
-        assert_eq!(
-            picked,
-            Some(1),
-            "Enter alone takes the default where offered"
-        );
+        assert_eq!(picked, Some(2));
+        let picked = plain(b"\n").select_enter("Which?", &items, 1).unwrap();
+        assert_eq!(picked, Some(1));
     }
 
     #[test]
