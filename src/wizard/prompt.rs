@@ -329,21 +329,22 @@ impl Prompter for TermPrompter {
         // typed into it by mistake would pick: this one is read key by key with console, in
         // dialoguer's theme, and only the keys in `menu_key` act.
         let mut at = default.min(items.len() - 1);
-        // What is on screen: the question, and the rows of the options below it.
-        let (mut asked, mut below) = (String::new(), 0);
+        // What is on screen: the question, the rows of the options below it, and the size of
+        // the screen they were drawn for.
+        let (mut asked, mut below, mut size) = (String::new(), 0, self.term.size());
         self.term.hide_cursor()?;
         let picked = loop {
-            // Laid out again at each key, for a terminal resized meanwhile.
+            // Laid out again at each key, and drawn whole, for a terminal resized meanwhile.
             let menu = Menu::new(prompt, items, self.cols(), self.rows());
             let (question, options) = menu.draw(&self.theme, at);
             // The row below the menu too, where a key typed between two reads may show.
             self.term.clear_line()?;
-            if question == asked {
+            if question == asked && self.term.size() == size {
                 self.term.clear_last_lines(below)?;
             } else {
                 self.term.clear_last_lines(below + asked.lines().count())?;
                 self.term.write_line(&question)?;
-                asked = question;
+                (asked, size) = (question, self.term.size());
             }
             self.term.write_line(&options)?;
             below = options.lines().count();
