@@ -1,5 +1,5 @@
 //! Real-terminal tests: the actual binary in a pseudo-terminal, driven by keystrokes, so the
-//! dialoguer wiring (arrow keys, filtering, Ctrl-C, cursor) is tested as a user meets it.
+//! prompts (menu keys, typed text, Ctrl-C, Esc, cursor) are tested as a user meets them.
 //! They wait for text, never sleep blindly.
 
 #![cfg(unix)]
@@ -272,9 +272,8 @@ fn ticket_in(dir: &Path, guide: &str) -> String {
 }
 
 /// Types `answer` (or nothing) and Enter at every ticket detail until the ticket is written.
-/// The answer also reaches the menus among the details, so it is one word with none of their
-/// keys: Space picks in a menu (the rest of the line would go to the next prompt), and h, j, k
-/// and l move the highlight.
+/// The answer also reaches the menus among the details, where typed text does nothing and
+/// Enter picks the highlighted item.
 fn fill_details(s: &mut Pty, answer: &str) {
     loop {
         // Every prompt ends in "›" (a long one on its last line).
@@ -548,12 +547,12 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     s.expect("Step 2:");
     choose(&mut s, "and it to ");
     s.expect("Time to hand this");
-    fill_details(&mut s, "Dana-at-site-office");
+    fill_details(&mut s, "Dana at the site office");
     assert_eq!(s.exit_code(), 3);
     let text = ticket_in(state.path(), "permission-denied");
     assert_has(
         &text,
-        &["## Steps tried", "did not help", "Dana-at-site-office"],
+        &["## Steps tried", "did not help", "Dana at the site office"],
     );
 }
 
