@@ -9,6 +9,7 @@ mod commands;
 mod content;
 mod hardening;
 mod help;
+mod json_shapes;
 mod outcomes;
 mod preflight;
 mod pty;
