@@ -2,7 +2,9 @@
 //! These structs are the public shapes documented in `docs/json.md`; the model's own serde
 //! shape (the embedded guides, the cache) is private and may change without breaking scripts.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -12,6 +14,8 @@ use crate::guides::Problem;
 use crate::guides::model::{
     Condition, Effect, Guide, Library, Origin, ProvideKind, Question, Risk, Step, Target,
 };
+use crate::preflight::names::{Rename, Undone, final_path};
+use crate::preflight::{Finding, Network, Options, Renames, Scan};
 use crate::search::Hit;
 
 use super::Diagnosis;
@@ -599,4 +603,190 @@ fn question_docs<'a>(d: &Diagnosis<'a>) -> Vec<QuestionDoc<'a>> {
             value_minutes: round_minutes(q.value_minutes),
         })
         .collect()
+}
+
+/// `preflight --format json`: what was checked, the settings, a summary, one record per
+/// finding, and the renames when names were fixed.
+#[derive(Serialize)]
+pub struct PreflightDoc<'a> {
+    schema_version: u32,
+    ok: bool,
+    checked: CheckedDoc,
+    settings: SettingsDoc,
+    summary: PreflightSummaryDoc,
+    findings: &'a [Finding],
+    /// Only with `--fix-names`.
+    #[serde(flatten)]
+    names: Option<NamesDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct CheckedDoc {
+    files: u64,
+    folders: u64,
+    links_skipped: u64,
+}
+
+#[derive(Serialize)]
+struct SettingsDoc {
+    warn_size: u64,
+    network: Network,
+    follow_links: bool,
+}
+
+#[derive(Serialize)]
+struct PreflightSummaryDoc {
+    failing: usize,
+    at_risk: usize,
+    findings: usize,
+}
+
+#[derive(Serialize)]
+struct NamesDoc<'a> {
+    renames: Vec<RenameDoc<'a>>,
+    /// `null` in a dry run.
+    undo_list: Option<Cow<'a, str>>,
+}
+
+#[derive(Serialize)]
+struct RenameDoc<'a> {
+    from: Cow<'a, str>,
+    to: String,
+    /// `planned`, `renamed` or `failed`.
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+}
+
+pub fn preflight<'a>(
+    scan: &'a Scan,
+    options: &Options,
+    renames: Option<&'a Renames>,
+) -> PreflightDoc<'a> {
+    let failing = scan.failing();
+    PreflightDoc {
+        schema_version: SCHEMA_VERSION,
+        ok: failing == 0,
+        checked: CheckedDoc {
+            files: scan.files,
+            folders: scan.folders,
+            links_skipped: scan.links_skipped,
+        },
+        settings: SettingsDoc {
+            warn_size: options.warn_size,
+            network: options.network,
+            follow_links: options.follow_links,
+        },
+        summary: PreflightSummaryDoc {
+            failing,
+            at_risk: scan.at_risk(),
+            findings: scan.findings.len(),
+        },
+        findings: &scan.findings,
+        names: renames.map(names),
+    }
+}
+
+/// The renames, planned or made (then the failed ones after), each with where it ends up.
+fn names(renames: &Renames) -> NamesDoc<'_> {
+    let (all, failed, undo_list): (&[Rename], &[(Rename, String)], _) = match renames {
+        Renames::Planned(plan) => (plan, &[], None),
+        Renames::Applied(a) => (&a.done, &a.failed, Some(a.undo_list.to_string_lossy())),
+    };
+    let status = if undo_list.is_some() {
+        "renamed"
+    } else {
+        "planned"
+    };
+    let made = all.iter().map(|r| (r, status, None));
+    let failed = failed
+        .iter()
+        .map(|(r, why)| (r, "failed", Some(why.as_str())));
+    let renames = made.chain(failed).map(|(r, status, error)| RenameDoc {
+        from: r.from.to_string_lossy(),
+        to: final_path(&r.to, all).to_string_lossy().into_owned(),
+        status,
+        error,
+    });
+    NamesDoc {
+        renames: renames.collect(),
+        undo_list,
+    }
+}
+
+/// `preflight --undo FILE --format json`.
+#[derive(Serialize)]
+pub struct UndoDoc<'a> {
+    schema_version: u32,
+    undo_list: Cow<'a, str>,
+    ok: bool,
+    results: Vec<UndoResultDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct UndoResultDoc<'a> {
+    from: Cow<'a, str>,
+    to: Cow<'a, str>,
+    /// `restored`, `already-restored` or `failed`.
+    status: &'static str,
+    error: Option<&'a str>,
+}
+
+pub fn undo<'a>(list: &'a Path, undone: &'a [Undone]) -> UndoDoc<'a> {
+    let results = undone.iter().map(|u| {
+        let (r, status, error) = match u {
+            Undone::Restored(r) => (r, "restored", None),
+            Undone::AlreadyRestored(r) => (r, "already-restored", None),
+            Undone::Failed(r, why) => (r, "failed", Some(why.as_str())),
+        };
+        // The undo goes from the new name back to the old one.
+        UndoResultDoc {
+            from: r.to.to_string_lossy(),
+            to: r.from.to_string_lossy(),
+            status,
+            error,
+        }
+    });
+    UndoDoc {
+        schema_version: SCHEMA_VERSION,
+        undo_list: list.to_string_lossy(),
+        ok: !undone.iter().any(|u| matches!(u, Undone::Failed(..))),
+        results: results.collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::preflight::names::Applied;
+
+    fn rename(from: &str, to: &str) -> Rename {
+        Rename {
+            from: PathBuf::from(from),
+            to: PathBuf::from(to),
+        }
+    }
+
+    /// A failed rename comes after the ones made, with its error; key order is pinned on the
+    /// text (the rest of the document is pinned by the CLI test `snapshot_preflight_and_undo_json`).
+    #[test]
+    fn preflight_lists_failed_renames_last_with_their_error() {
+        let applied = Renames::Applied(Applied {
+            done: vec![rename("Q&A/a #1", "Q&A/a _1"), rename("Q&A", "Q_A")],
+            failed: vec![(rename("b #2", "b _2"), "gone".to_owned())],
+            undo_list: PathBuf::from("undo.json"),
+        });
+        let scan = Scan::default();
+        let doc = preflight(&scan, &Options::default(), Some(&applied));
+        let text = serde_json::to_string(&doc).unwrap();
+        let tail = concat!(
+            r#""findings":[],"renames":[{"from":"Q&A/a #1","to":"Q_A/a _1","status":"renamed"},"#,
+            r#"{"from":"Q&A","to":"Q_A","status":"renamed"},"#,
+            r#"{"from":"b #2","to":"b _2","status":"failed","error":"gone"}],"#,
+            r#""undo_list":"undo.json"}"#
+        );
+        assert!(text.ends_with(tail), "{text}");
+    }
 }

@@ -7,7 +7,7 @@
 //! - `scan`: the walk that feeds files to the checks, and its spinner;
 //! - [`rules`]: the file-name rules the checks and the renames share, and safe names;
 //! - [`names`]: renaming and the undo list;
-//! - `report`: the text and JSON output.
+//! - `report`: the text output (the JSON documents are in [`crate::output::json`]).
 //!
 //! The wizard calls [`check`] and [`render_text`].
 
@@ -26,8 +26,7 @@ pub use report::render_text;
 pub use scan::scan;
 
 use crate::error::{Error, exit};
-use crate::output::Format;
-use crate::output::Out;
+use crate::output::{Format, Out, json};
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -211,7 +210,7 @@ pub fn run(request: &PreflightRequest, out: &mut Out) -> anyhow::Result<u8> {
         }
     };
     let written = match request.format {
-        Format::Json => out.json(&report::json(&scan, &request.options, renames.as_ref())),
+        Format::Json => out.json(&json::preflight(&scan, &request.options, renames.as_ref())),
         _ => {
             let mut text = render_text(&scan, &out.paint);
             if let Some(renames) = &renames {
@@ -247,7 +246,7 @@ fn undo(list: &Path, format: Format, out: &mut Out) -> anyhow::Result<u8> {
         .map_err(|e| Error::Usage(format!("cannot use the undo list {}: {e}", list.display())))?;
     let undone = names::undo(&parsed);
     let written = match format {
-        Format::Json => out.json(&report::undo_json(list, &undone)),
+        Format::Json => out.json(&json::undo(list, &undone)),
         _ => out.text(&report::undo_text(&undone, &out.paint)),
     };
     let failed = undone

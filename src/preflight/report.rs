@@ -1,14 +1,12 @@
-//! The preflight output: a text summary grouped by problem for people, and a JSON document
-//! (one record per finding) for scripts.
+//! The preflight output for people: a text summary grouped by problem, the renames, and the
+//! undo. The JSON documents for scripts are in `output::json`.
 
 use std::fmt::Write;
 use std::path::Path;
 
-use serde_json::{Value, json};
-
-use super::names::{Rename, Undone, final_path};
-use super::{Finding, Options, Renames, Scan, Severity};
-use crate::output::{Paint, SCHEMA_VERSION, thousands};
+use super::names::{Rename, Undone};
+use super::{Finding, Renames, Scan, Severity};
+use crate::output::{Paint, thousands};
 use crate::safe;
 
 /// Serializes a path as text, replacing what is not valid Unicode.
@@ -167,63 +165,6 @@ pub fn renames_text(renames: &Renames, p: &Paint) -> String {
     out
 }
 
-/// The JSON document: `schema_version`, what was checked, the settings, a summary, one record
-/// per finding, and the renames when names were fixed.
-pub fn json(scan: &Scan, options: &Options, renames: Option<&Renames>) -> Value {
-    let failing = scan.failing();
-    let mut doc = json!({
-        "schema_version": SCHEMA_VERSION,
-        "ok": failing == 0,
-        "checked": {
-            "files": scan.files,
-            "folders": scan.folders,
-            "links_skipped": scan.links_skipped,
-        },
-        "settings": {
-            "warn_size": options.warn_size,
-            "network": options.network,
-            "follow_links": options.follow_links,
-        },
-        "summary": {
-            "failing": failing,
-            "at_risk": scan.at_risk(),
-            "findings": scan.findings.len(),
-        },
-        "findings": scan.findings,
-    });
-    if let Some(renames) = renames {
-        let record = |r: &Rename, all: &[Rename], status: &str| {
-            json!({
-                "from": r.from.to_string_lossy(),
-                "to": final_path(&r.to, all).to_string_lossy(),
-                "status": status,
-            })
-        };
-        let (list, undo_list) = match renames {
-            Renames::Planned(plan) => (
-                plan.iter().map(|r| record(r, plan, "planned")).collect(),
-                Value::Null,
-            ),
-            Renames::Applied(applied) => {
-                let mut list: Vec<Value> = applied
-                    .done
-                    .iter()
-                    .map(|r| record(r, &applied.done, "renamed"))
-                    .collect();
-                list.extend(applied.failed.iter().map(|(r, why)| {
-                    let mut v = record(r, &applied.done, "failed");
-                    v["error"] = json!(why);
-                    v
-                }));
-                (list, json!(applied.undo_list.to_string_lossy()))
-            }
-        };
-        doc["renames"] = Value::Array(list);
-        doc["undo_list"] = undo_list;
-    }
-    doc
-}
-
 /// `--undo` as text: each name put back (or not), then a count.
 pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
     let mut out = String::new();
@@ -267,38 +208,12 @@ pub fn undo_text(undone: &[Undone], p: &Paint) -> String {
     out
 }
 
-/// `--undo` as JSON.
-pub fn undo_json(list: &Path, undone: &[Undone]) -> Value {
-    let results: Vec<Value> = undone
-        .iter()
-        .map(|u| {
-            let (r, status, error) = match u {
-                Undone::Restored(r) => (r, "restored", None),
-                Undone::AlreadyRestored(r) => (r, "already-restored", None),
-                Undone::Failed(r, why) => (r, "failed", Some(why)),
-            };
-            json!({
-                "from": r.to.to_string_lossy(),
-                "to": r.from.to_string_lossy(),
-                "status": status,
-                "error": error,
-            })
-        })
-        .collect();
-    json!({
-        "schema_version": SCHEMA_VERSION,
-        "undo_list": list.to_string_lossy(),
-        "ok": !undone.iter().any(|u| matches!(u, Undone::Failed(..))),
-        "results": results,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::preflight::Check::{self, Empty, Large, PdfPassword};
+    use crate::preflight::Check::{self, Empty, Large};
     use Severity::{Fail, Warn};
 
     fn finding(path: &str, check: Check, severity: Severity, fix: &str) -> Finding {
@@ -364,31 +279,5 @@ mod tests {
         assert!(!text.contains("symbolic"));
         let clean = render_text(&Scan::default(), &Paint::plain());
         assert!(clean.ends_with("ok: nothing will fail.\n"));
-    }
-
-    #[test]
-    fn json_has_one_record_per_finding() {
-        let scan = Scan {
-            findings: vec![finding("x.pdf", PdfPassword, Fail, "Ask.")],
-            files: 1,
-            folders: 1,
-            ..Scan::default()
-        };
-        let doc = json(&scan, &Options::default(), None);
-        assert_eq!(doc["schema_version"], SCHEMA_VERSION);
-        assert_eq!(doc["ok"], false);
-        assert_eq!(doc["settings"]["warn_size"], 100_000_000);
-        assert_eq!(doc["settings"]["network"], "good");
-        assert_eq!(
-            doc["findings"],
-            json!([{
-                "path": "x.pdf",
-                "severity": "fail",
-                "check": "pdf-password",
-                "problem": "problem with x.pdf",
-                "fix": "Ask.",
-            }])
-        );
-        assert!(doc.get("renames").is_none());
     }
 }
