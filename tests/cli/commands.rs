@@ -225,32 +225,6 @@ fn show_text_and_markdown_have_every_section() {
 const FULL_GUIDE: &str = include_str!("../data/guides/crane-log-frozen.yaml");
 
 #[test]
-fn show_json_carries_every_field_of_the_guide() {
-    let dir = GuideDir::new();
-    dir.write("crane-log-frozen.yaml", FULL_GUIDE);
-    let folder = dir.path().to_str().expect("UTF-8 path");
-    let doc = json_of(&["show", "crane", "--guides", folder, "--format", "json"]);
-    assert_eq!(keys(&doc), set(&["schema_version", "guide"]));
-    let g = &doc["guide"];
-    assert!(
-        g["file"]
-            .as_str()
-            .expect("file")
-            .ends_with("crane-log-frozen.yaml")
-    );
-
-    // What `show` prints for it, but for `file` (where the test wrote it).
-    let mut expected: serde_json::Value =
-        serde_json::from_str(include_str!("../data/crane-log-frozen.show.json")).unwrap();
-    expected["file"] = g["file"].clone();
-    // Field by field first, for a readable failure, then the whole.
-    for key in keys(&expected) {
-        assert_eq!(g[key], expected[key], "field `{key}`");
-    }
-    assert_eq!(*g, expected);
-}
-
-#[test]
 fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
     let ids = builtin_ids();
     let doc = json_of(&["show", "photos", "--format", "json"]);
@@ -307,25 +281,23 @@ fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
 #[test]
 fn unknown_guide_is_a_usage_error_with_a_suggestion() {
     let err = fails(&["show", "photoz"], 2);
-    assert_has(
-        &err,
-        &[
-            "no guide is called `photoz`",
-            "did you mean `photos-not-uploading`?",
-        ],
-    );
-
-    let err = fails(&["diagnose", "permision-denied"], 2);
-    assert_has(&err, &["did you mean `permission-denied`?"]);
-
-    // Crews' words, read through the domain vocabulary (guides/_vocabulary.yaml).
+    assert_has(&err, &["no guide is called `photoz`"]);
+    // Misspellings, and crews' words read through the domain vocabulary
+    // (guides/_vocabulary.yaml).
     for (typed, meant) in [
+        ("photoz", "photos-not-uploading"),
+        ("fotos", "photos-not-uploading"),
+        ("photos not uploadng", "photos-not-uploading"),
+        ("permision-denied", "permission-denied"),
+        ("premission", "permission-denied"),
         ("pics", "photos-not-uploading"),
         ("dailies", "daily-log-not-showing"),
         ("timed-out", "error-408"),
     ] {
-        let err = fails(&["show", typed], 2);
-        assert_has(&err, &[&format!("did you mean `{meant}`?")]);
+        for command in ["show", "diagnose"] {
+            let err = fails(&[command, typed], 2);
+            assert_has(&err, &[&format!("did you mean `{meant}`?")]);
+        }
     }
 
     let err = fails(&["show", "qqqqqqqq"], 2);
@@ -803,9 +775,10 @@ fn a_company_vocabulary_adds_its_own_words_and_a_clash_names_the_line() {
 }
 
 #[test]
-fn search_json_has_a_stable_shape() {
+fn search_json_has_a_stable_shape_and_text_shows_the_phrase_that_matched() {
     let ids = builtin_ids();
-    let doc = json_of(&["search", "pics stuck uploading on ipad", "--format", "json"]);
+    // Several words without quotes are one description.
+    let doc = json_of(&words("search pics stuck uploading on ipad --format json"));
     assert_eq!(keys(&doc), set(&["schema_version", "query", "results"]));
     assert_eq!(doc["query"], "pics stuck uploading on ipad");
     let results = doc["results"].as_array().expect("results");
@@ -822,22 +795,14 @@ fn search_json_has_a_stable_shape() {
         previous = score;
         assert!(!r["matched"].as_str().expect("matched").is_empty());
     }
-}
 
-#[test]
-fn search_text_shows_the_guide_and_the_phrase_that_matched() {
-    // Several words without quotes are one description.
-    let doc = json_of(&words("search pics stuck uploading on ipad --format json"));
-    assert_eq!(doc["query"], "pics stuck uploading on ipad");
     let text = ok(&words("search pics stuck uploading on ipad"));
     let lines: Vec<&str> = text.lines().collect();
-    let results = doc["results"].as_array().expect("results");
     assert_eq!(
         lines.len(),
         2 * results.len(),
         "two lines per match:\n{text}"
     );
-    let top = &results[0];
     assert!(
         lines[0].contains("photos-not-uploading  Photos not uploading"),
         "{text}"
@@ -850,7 +815,10 @@ fn search_text_shows_the_guide_and_the_phrase_that_matched() {
     );
     assert_eq!(
         lines[1].trim(),
-        format!("matched: \"{}\"", top["matched"].as_str().expect("matched"))
+        format!(
+            "matched: \"{}\"",
+            results[0]["matched"].as_str().expect("matched")
+        )
     );
 
     let limited = json_of(&[
@@ -922,26 +890,6 @@ fn bad_flags_are_usage_errors() {
         "list --colour never",
     ] {
         fails(&words(line), 2);
-    }
-}
-
-#[test]
-fn help_documents_the_exit_codes() {
-    let help = ok(&["--help"]);
-    let codes = &help[help.find("Exit codes:").expect("an exit code section")..];
-    for code in ["0", "1", "2", "3", "130"] {
-        assert!(
-            codes
-                .lines()
-                .any(|l| l.trim_start().starts_with(&format!("{code} "))),
-            "exit code {code} is documented:\n{codes}"
-        );
-    }
-    for command in ["fix", "diagnose", "search", "list", "show", "validate"] {
-        assert!(
-            help.contains(&format!("\n  {command} ")),
-            "{command} in:\n{help}"
-        );
     }
 }
 
@@ -1191,8 +1139,6 @@ fn snapshot_search_json() {
         "--format",
         "json",
     ]);
-    let doc: Value = serde_json::from_str(&text).expect("search JSON");
-    assert_eq!(doc["results"][0]["guide"], "crane-log-frozen", "{doc}");
     insta::assert_snapshot!("search_fixture_json", text);
 }
 
@@ -1232,10 +1178,6 @@ fn snapshot_validate_json_of_a_broken_folder() {
         .status(1)
         .stderr("")
         .run();
-    let doc = parse(&out.stdout, &args);
-    assert_eq!(doc["ok"], false);
-    assert_eq!(doc["files"], 3, "the files in the folder");
-    assert_eq!(doc["guides"], 0, "nothing is loaded from a broken folder");
     insta::assert_snapshot!("validate_broken_folder_json", out.stdout);
 }
 
@@ -1259,11 +1201,6 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
             .run();
         assert_eq!(one.stdout, whole.stdout, "{args:?}");
     }
-    Test::new()
-        .args(["diagnose", "photoes"])
-        .status(2)
-        .stderr_contains("did you mean `photos-not-uploading`?")
-        .run();
 }
 
 #[test]

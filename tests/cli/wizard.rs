@@ -267,25 +267,6 @@ fn diagnose_describe_answers_the_shared_questions_it_mentions() {
 }
 
 #[test]
-fn unknown_names_get_a_did_you_mean_that_forgives_misspellings() {
-    let state = tempfile::tempdir().unwrap();
-    for (name, meant) in [
-        ("fotos", "photos-not-uploading"),
-        ("premission", "permission-denied"),
-        ("photos not uploadng", "photos-not-uploading"),
-    ] {
-        for command in ["show", "diagnose"] {
-            Test::new()
-                .state(state.path())
-                .args([command, name])
-                .status(2)
-                .stderr_contains(format!("did you mean `{meant}`"))
-                .run();
-        }
-    }
-}
-
-#[test]
 fn quitting_saves_and_resume_continues_at_the_same_step() {
     let dir = tempfile::tempdir().unwrap();
     let req = on_a_computer("rfi");
