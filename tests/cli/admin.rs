@@ -1112,49 +1112,6 @@ fn completions_survive_a_broken_company_folder() {
     assert_has(&out.stderr, &["warning"]);
 }
 
-#[test]
-fn man_page_documents_the_commands_and_exit_codes() {
-    let page = ok(&["man"]);
-    assert!(page.contains(".TH fieldfix 1"), "a section 1 page");
-    for command in [
-        "diagnose",
-        "validate",
-        "schema",
-        "new",
-        "export",
-        "completions",
-    ] {
-        assert!(
-            page.contains(&format!("fieldfix\\-{command}")),
-            "lists {command}"
-        );
-    }
-    let status = &page[page
-        .find(".SH \"EXIT STATUS\"")
-        .expect("an EXIT STATUS section")..];
-    for (code, words) in [
-        ("0", "success"),
-        ("1", "runtime error"),
-        ("2", "usage error"),
-        ("3", "escalate"),
-        ("130", "interrupted"),
-    ] {
-        let at = status
-            .find(&format!(".TP\n\\fB{code}\\fR\n"))
-            .unwrap_or_else(|| panic!("exit code {code} in:\n{status}"));
-        let meaning = status[at..].lines().nth(2).unwrap();
-        assert!(meaning.starts_with(words), "{code}: {meaning}");
-    }
-
-    let show = ok(&["man", "export"]);
-    assert!(
-        show.contains(".TH fieldfix-export 1") && show.contains("\\-\\-force"),
-        "{show}"
-    );
-    let err = fails(&["man", "nope"], 2);
-    assert!(err.contains("export"), "lists the commands: {err}");
-}
-
 // ---- Company overrides -------------------------------------------------------------------
 
 const OVERRIDE: &str = "override: permission-denied

@@ -242,11 +242,30 @@ fn the_main_page_has_examples_environment_and_files() {
     for what in ["outcomes.jsonl", "Linux", "macOS", "Windows", "/guides"] {
         assert!(files.contains(what), "{what}: {files}");
     }
-    assert!(page.contains(".SH \"EXIT STATUS\""));
+    let status = section("\"EXIT STATUS\"");
+    for (code, words) in [
+        ("0", "success"),
+        ("1", "runtime error"),
+        ("2", "usage error"),
+        ("3", "escalate"),
+        ("130", "interrupted"),
+    ] {
+        let at = status
+            .find(&format!(".TP\n\\fB{code}\\fR\n"))
+            .unwrap_or_else(|| panic!("exit code {code} in:\n{status}"));
+        let meaning = status[at..].lines().nth(2).unwrap();
+        assert!(meaning.starts_with(words), "{code}: {meaning}");
+    }
 }
 
 #[test]
-fn man_out_into_a_file_is_a_usage_error() {
+fn man_of_an_unknown_command_or_out_into_a_file_is_a_usage_error() {
+    let out = Test::new().args(["man", "nope"]).status(2).stdout("").run();
+    assert!(
+        out.stderr.contains("export"),
+        "lists the commands: {}",
+        out.stderr
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("taken");
     std::fs::write(&file, "x").unwrap();

@@ -193,7 +193,7 @@ fn small_log_test(name: &str) -> (tempfile::TempDir, Test) {
 }
 
 #[test]
-fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
+fn outcomes_summarises_the_log_as_text_and_exports_it() {
     let (dir, test) = small_log_test("outcomes.jsonl");
     let out = test.arg("outcomes").run();
     let text = out.stdout;
@@ -212,16 +212,7 @@ fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
         ["stop-and-wait", "1", "2", "0", "0"]
     );
 
-    let json = outcomes_json(dir.path());
-    assert_eq!(json["schema_version"], 2);
-    assert_eq!(json["sessions"], 3);
-    let g = &json["guides"][0];
-    assert_eq!(g["guide"], "error-429");
-    assert_eq!(g["fixed"], 2);
-    assert_eq!(g["median_minutes"], 6.0);
-    assert_eq!(g["steps"][0]["step"], "stop-and-wait");
-    assert_eq!(g["steps"][0]["did_not_help"], 2);
-
+    // The same summary as JSON is pinned by `snapshot_outcomes_json`.
     let out = Test::new()
         .state(dir.path())
         .args(["outcomes", "export"])
