@@ -224,21 +224,18 @@ fn show_text_and_markdown_have_every_section() {
 /// A company guide using every field of the format, with values the test can check exactly.
 const FULL_GUIDE: &str = include_str!("../data/guides/crane-log-frozen.yaml");
 
+/// A shipped guide's JSON holds its content. That its references hold (causes fixed, guides
+/// linked) is the validator's rule, which the shipped guides pass; the shape of every field is
+/// `snapshot_show_json`'s.
 #[test]
-fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
-    let ids = builtin_ids();
+fn show_json_of_a_built_in_guide_is_complete() {
     let doc = json_of(&["show", "photos", "--format", "json"]);
     let g = &doc["guide"];
     assert_eq!(g["id"], "photos-not-uploading");
     assert_eq!(g["origin"], "built-in");
     assert_eq!(g["file"], "guides/photos-not-uploading.yaml");
 
-    let causes: BTreeSet<String> = field(&g["causes"], "id").into_iter().collect();
-    assert!(causes.len() >= 2);
-    for c in g["causes"].as_array().expect("causes") {
-        assert!(!c["explain"].as_str().expect("explain").is_empty());
-        assert!(c["likelihood"].as_f64().expect("likelihood") > 0.0);
-    }
+    assert!(g["causes"].as_array().expect("causes").len() >= 2);
     assert!(g["questions"].as_array().expect("questions").len() >= 3);
     for q in g["questions"].as_array().expect("questions") {
         assert!(q["ask"].is_string());
@@ -247,35 +244,17 @@ fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
     let mut devices_with_lines = BTreeSet::new();
     for s in g["steps"].as_array().expect("steps") {
         assert!(!strings(&s["do"]).is_empty(), "step {} has lines", s["id"]);
-        for fixed in strings(&s["fixes"]) {
-            assert!(
-                causes.contains(&fixed),
-                "step {} fixes a real cause",
-                s["id"]
-            );
-        }
         if let Some(lines) = s["devices"].as_object() {
             devices_with_lines.extend(lines.keys().cloned());
-        }
-        if let Some(see) = s["see"].as_str() {
-            assert!(ids.iter().any(|i| i == see), "see: {see} is a guide");
         }
     }
     assert!(
         devices_with_lines.contains("ios") && devices_with_lines.contains("android"),
         "device-specific lines are included: {devices_with_lines:?}"
     );
-    let esc = &g["escalate"];
-    assert!(!field(&esc["signs"], "sign").is_empty());
-    for p in esc["provide"].as_array().expect("provide") {
-        assert_eq!(keys(p), set(&["id", "label", "kind"]));
-    }
+    assert!(!field(&g["escalate"]["signs"], "sign").is_empty());
     assert!(!g["prevent"].as_array().expect("prevent").is_empty());
-    let related = strings(&g["related"]);
-    assert!(!related.is_empty());
-    for r in related {
-        assert!(ids.contains(&r), "related {r} is a guide");
-    }
+    assert!(!strings(&g["related"]).is_empty());
 }
 
 #[test]
@@ -342,21 +321,7 @@ fn diagnose_json_reflects_the_flags() {
     assert_eq!(doc["tried"], json!([]));
     assert_eq!(doc["skipped"], json!([]));
 
-    let probabilities: Vec<f64> = doc["causes"]
-        .as_array()
-        .expect("causes")
-        .iter()
-        .map(|c| c["probability"].as_f64().expect("probability"))
-        .collect();
-    let total: f64 = probabilities.iter().sum();
-    assert!(
-        (total - 1.0).abs() < 1e-3,
-        "probabilities sum to 1: {total}"
-    );
-    assert!(
-        probabilities.windows(2).all(|w| w[0] >= w[1]),
-        "most likely first: {probabilities:?}"
-    );
+    // How the causes are weighed and ranked is the engine's (tests/library/engine.rs).
     let asked: BTreeSet<String> = field(&doc["questions"], "id").into_iter().collect();
     for answered in ["device", "network", "scope", "what-happens"] {
         assert!(!asked.contains(answered), "{answered} is not asked again");
