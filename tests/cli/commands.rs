@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::support::{
-    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in, keys,
-    minimal_guide, ok, ok_in, show_json, words,
+    GuideDir, Test, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in, keys,
+    minimal_guide, ok, ok_in, words,
 };
 
 /// Parses a JSON document and checks it carries the schema version.
@@ -1166,45 +1166,6 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
             .run();
         assert_eq!(one.stdout, whole.stdout, "{args:?}");
     }
-}
-
-#[test]
-fn a_guides_folder_is_cached_until_a_file_changes() {
-    let state = tempfile::tempdir().unwrap();
-    let guides = GuideDir::new();
-    let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
-    age(&file);
-    let title = |state: &std::path::Path| {
-        let json = show_json(state, guides.path(), "crane-log");
-        json["guide"]["title"].as_str().unwrap().to_owned()
-    };
-    assert_eq!(title(state.path()), "Test problem");
-    let cached: Vec<_> = std::fs::read_dir(state.path().join("cache"))
-        .expect("a cache was written")
-        .collect();
-    assert_eq!(cached.len(), 1);
-
-    // A cache hit is what is served: change it (same key, checksum updated) and the changed
-    // title shows; change it without updating the checksum and it is not trusted.
-    let cache_file = cached[0].as_ref().unwrap().path();
-    let text = std::fs::read_to_string(&cache_file).unwrap();
-    let edited = text.replace("Test problem", "From the cache");
-    std::fs::write(&cache_file, &edited).unwrap();
-    assert_eq!(title(state.path()), "Test problem");
-    std::fs::write(&cache_file, crate::support::reseal_cache(&edited)).unwrap();
-    assert_eq!(title(state.path()), "From the cache");
-
-    // Any change to the folder invalidates it: the file is parsed again.
-    std::fs::write(
-        &file,
-        minimal_guide("crane-log").replace("Test problem", "Edited title"),
-    )
-    .unwrap();
-    assert_eq!(title(state.path()), "Edited title");
-
-    // A broken cache is ignored.
-    std::fs::write(&cache_file, "{ not json").unwrap();
-    assert_eq!(title(state.path()), "Edited title");
 }
 
 #[test]

@@ -217,12 +217,13 @@ fn cached_folder(state: &Path) -> (GuideDir, PathBuf) {
     let guides = GuideDir::new();
     guides.write("crane-log.yaml", &minimal_guide("crane-log"));
     assert_eq!(title(state, guides.path()), "Test problem");
-    let cache = std::fs::read_dir(state.join("cache"))
+    let cached: Vec<PathBuf> = std::fs::read_dir(state.join("cache"))
         .expect("a cache folder")
         .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|x| x == "json"))
-        .expect("a cache file");
-    (guides, cache)
+        .collect();
+    assert_eq!(cached.len(), 1, "one cache file: {cached:?}");
+    assert!(cached[0].extension().is_some_and(|x| x == "json"));
+    (guides, cached[0].clone())
 }
 
 fn title(state: &Path, guides: &Path) -> String {
@@ -295,6 +296,15 @@ fn a_tampered_cache_is_never_served() {
     ];
     for (what, change) in tampering {
         tamper(&cache, change);
+        assert_eq!(title(state.path(), guides.path()), "Test problem", "{what}");
+    }
+    // Nor an edit without its checksum updated, nor a cache that is not JSON.
+    tamper(&cache, |_| {});
+    let unsealed = std::fs::read_to_string(&cache)
+        .unwrap()
+        .replace("From the cache", "Not resealed");
+    for (what, text) in [("unsealed", unsealed.as_str()), ("not JSON", "{ not json")] {
+        std::fs::write(&cache, text).unwrap();
         assert_eq!(title(state.path(), guides.path()), "Test problem", "{what}");
     }
 }
