@@ -209,16 +209,8 @@ fn rows() -> Vec<Row> {
 
 fn reading_and_parsing() -> Vec<Row> {
     vec![
-        Row::new("problems in several files are all reported")
-            .guide("good", &[])
-            .guide("broken", &[("title: Test problem", "title: \"open")])
-            .guide("wrong", &[("likelihood: 40", "likelihood: 0")])
-            .error("broken.yaml", "title: |\"open", &["unclosed quote"])
-            .error(
-                "wrong.yaml",
-                "likelihood: |0",
-                &["likelihood must be a number greater than 0, found 0"],
-            ),
+        // Problems in several files, all reported: tests/cli/validate.rs
+        // each_problem_is_printed_with_its_snippet_then_a_summary.
         Row::new("YAML syntax errors are located")
             .guide("quote", &[("title: Test problem", "title: \"unclosed")])
             .guide(
@@ -1215,7 +1207,6 @@ fn risky_steps() -> Vec<Row> {
 }
 
 fn targets_and_yaml11() -> Vec<Row> {
-    let yes = ("        label: The first\n", "        label: Yes\n");
     vec![
         Row::new("targets, risks and admin roles are checked")
             .guide(
@@ -1255,13 +1246,8 @@ fn targets_and_yaml11() -> Vec<Row> {
                     ),
                 ],
             ),
-        Row::new("values YAML 1.1 tools read as booleans are warned about, not refused")
-            .guide("yes-no", &[yes])
-            .warning(
-                "yes-no.yaml",
-                "        label: |Yes",
-                &["`Yes` unquoted is read as a boolean"],
-            ),
+        // An unquoted `Yes` is warned about, not refused: tests/cli/validate.rs
+        // warnings_are_printed_but_alone_pass.
         // Quoted, it reads the same everywhere.
         Row::new("a quoted yes is no warning").guide(
             "yes-no",
