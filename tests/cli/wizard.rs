@@ -577,35 +577,6 @@ fn every_yes_question_can_be_answered_no() {
     assert!(wifi.options.iter().any(|o| o.label == "No, not yet"));
 }
 
-#[test]
-fn back_from_the_first_step_returns_to_the_last_question() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut p = Auto::in_turn(&["Back"]);
-    walk_with(
-        &mut p,
-        &on_a_computer("permission"),
-        dir.path(),
-        Format::Markdown,
-    );
-    let prompts: Vec<&String> = p
-        .inner
-        .transcript
-        .iter()
-        .filter(|l| l.starts_with("? "))
-        .collect();
-    let back_at = prompts
-        .iter()
-        .position(|l| *l == "? How did it go?")
-        .unwrap();
-    assert!(back_at > 0, "a guide question came first");
-    assert_eq!(
-        prompts[back_at + 1],
-        prompts[back_at - 1],
-        "Back from the first step asks the last question again:\n{}",
-        p.transcript()
-    );
-}
-
 /// Walks `req` to its first step and quits there, on `tickets`.
 fn save_at_first_step(req: &FixRequest, dir: &Path, tickets: &TicketPlan) -> Vec<String> {
     let mut p = Auto::new(
