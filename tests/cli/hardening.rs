@@ -11,7 +11,7 @@ use fieldfix::commands::export::{ExportRequest, SiteFormat, export};
 
 use crate::support::{
     GuideDir, Output, Test, age, assert_has, assert_printable, minimal_guide, reseal_cache,
-    set_modified,
+    set_modified, undo_lists,
 };
 
 /// A hostile file name: clears the screen and writes the clipboard (OSC 52) when printed raw.
@@ -34,15 +34,6 @@ fn run_undo(dir: &Path, list: &Path) -> Output {
         .args(["preflight", "--undo"])
         .arg(list)
         .output()
-}
-
-/// The undo list `--apply` wrote into `dir`.
-fn the_undo_list(dir: &Path) -> PathBuf {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.to_string_lossy().contains("fieldfix-undo-"))
-        .expect("an undo list")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,7 +118,7 @@ fn undo_prints_full_paths_and_works_after_its_folder_is_renamed() {
     // The whole folder moves: the undo list (inside it) still finds the files.
     let moved = root.path().join("moved");
     std::fs::rename(&run, &moved).unwrap();
-    let out = run_undo(&moved, &the_undo_list(&moved));
+    let out = run_undo(&moved, &undo_lists(&moved)[0]);
     let stdout = out.stdout.as_str();
     assert_eq!(out.code, 0, "{stdout}");
     assert!(moved.join("photos").join("Q&A.txt").exists());
@@ -157,7 +148,7 @@ fn escape_sequences_in_file_names_never_reach_the_terminal() {
     run(&["preflight", "files", "--fix-names"]);
     // Not renamed back to itself: put the evil name back through undo and check that report.
     run(&["preflight", "files", "--fix-names", "--apply"]);
-    let list = the_undo_list(root.path());
+    let list = undo_lists(root.path())[0].clone();
     let undone = run(&["preflight", "--undo", list.to_str().unwrap()]);
     assert_has(&undone, &["restored"]);
     assert!(files.join(EVIL).exists());
@@ -798,7 +789,7 @@ fn no_control_character_reaches_the_terminal_from_any_output() {
         assert_printable(&format!("{args:?} stdout"), out.stdout.as_bytes());
         assert_printable(&format!("{args:?} stderr"), out.stderr.as_bytes());
     }
-    let undo = run_undo(s, &the_undo_list(s));
+    let undo = run_undo(s, &undo_lists(s)[0]);
     assert_printable("undo stdout", undo.stdout.as_bytes());
     assert_printable("undo stderr", undo.stderr.as_bytes());
     // The exported pages too.

@@ -12,7 +12,7 @@ use fieldfix::wizard::FixRequest;
 use fieldfix::wizard::session::Store;
 
 use crate::support::{
-    Auto, CONTEXT, Rng, Test, assert_has, assert_lacks, by_id, library, request, walk_in,
+    Auto, CONTEXT, Rng, Test, assert_has, assert_lacks, by_id, fails_in, library, request, walk_in,
 };
 
 fn photos_request(no_log: bool) -> FixRequest {
@@ -344,22 +344,17 @@ fn outcomes_json(dir: &Path) -> serde_json::Value {
     Test::new().state(dir).args(args).run().json()
 }
 
-/// Runs fieldfix in `dir` with `args`; it must exit 2 (usage error). Its stderr.
-fn usage_error(dir: &Path, args: &[&str]) -> String {
-    Test::new().state(dir).args(args).status(2).run().stderr
-}
-
 #[test]
 fn a_missing_or_foreign_file_is_a_usage_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
-    let err = usage_error(dir.path(), &["tune", "no-such.jsonl"]);
+    let err = fails_in(dir.path(), &["tune", "no-such.jsonl"], 2);
     assert_has(&err, &["no-such.jsonl: no such file or folder"]);
     std::fs::write(dir.path().join("sheet.jsonl"), "guide,minutes\nphotos,3\n").unwrap();
-    let err = usage_error(dir.path(), &["tune", "sheet.jsonl"]);
+    let err = fails_in(dir.path(), &["tune", "sheet.jsonl"], 2);
     assert_has(&err, &["sheet.jsonl:1: not an outcome record"]);
     // The same for the local log.
     std::fs::write(dir.path().join("outcomes.jsonl"), "not json\n").unwrap();
-    let err = usage_error(dir.path(), &["outcomes"]);
+    let err = fails_in(dir.path(), &["outcomes"], 2);
     assert_has(&err, &["outcomes.jsonl:1: not an outcome record"]);
 }
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{Test, assert_has, assert_lacks, jpeg, pdf, png};
+use crate::support::{Test, assert_has, assert_lacks, jpeg, pdf, png, undo_lists};
 
 /// A folder of fixture files, and a separate state folder the binary runs in (where undo lists
 /// go).
@@ -517,19 +517,6 @@ fn bad_flag_values_are_usage_errors() {
 
 // ---------------------------------------------------------------------------------------------
 // Fixing names
-
-fn undo_lists(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("fieldfix-undo-")
-        })
-        .collect()
-}
 
 #[test]
 fn fix_names_is_a_dry_run_without_apply() {
