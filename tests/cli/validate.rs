@@ -325,7 +325,7 @@ fn files_over_one_mib_are_refused_unread() {
     let huge = format!("{base}#{}\n", "x".repeat(MIB - base.len() - 1));
     assert_eq!(huge.len(), MIB + 1);
     let also = edit(&minimal_guide("also"), "likelihood: 60", "likelihood: -60");
-    expect_problems(
+    let stdout = expect_problems(
         Test::new()
             .guide("padded.yaml", &padded)
             .guide("huge.yaml", &huge)
@@ -339,6 +339,8 @@ fn files_over_one_mib_are_refused_unread() {
             ),
         ],
     );
+    // The file refused unread is counted with the others.
+    assert!(stdout.ends_with("in 3 guide files\n"), "{stdout}");
 }
 
 #[test]

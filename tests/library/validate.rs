@@ -182,6 +182,7 @@ fn rows() -> Vec<Row> {
     rows.extend(reading_and_parsing());
     rows.extend(unknown_fields_and_wrong_types());
     rows.extend(refusals());
+    rows.extend(bounds_and_tags());
     rows.extend(ids());
     rows.extend(id_format());
     rows.extend(references());
@@ -349,6 +350,52 @@ fn refusals() -> Vec<Row> {
                 "deep.yaml",
                 (line, column + 23),
                 &["nested more than 24 levels deep"],
+            ),
+    ]
+}
+
+fn bounds_and_tags() -> Vec<Row> {
+    let deep = format!("? {}{}\n: 1\n", "[".repeat(300), "]".repeat(300));
+    let huge = format!("? {}\n: 1\n", "k".repeat(900_000));
+    let title = "title: Test problem";
+    vec![
+        Row::new("numbers too large to mean anything are refused")
+            .guide(
+                "huge",
+                &[
+                    ("likelihood: 60", "likelihood: 1e308"),
+                    (
+                        "    minutes: 5\n    fixes: [first]",
+                        "    minutes: 1e300\n    fixes: [first]",
+                    ),
+                ],
+            )
+            .errors(
+                "huge.yaml",
+                &[
+                    (
+                        "likelihood: |1e308",
+                        &["likelihood must be at most 1000000, found 1e308"],
+                    ),
+                    ("minutes: |1e300", &["minutes must be at most"]),
+                ],
+            ),
+        Row::new("YAML tags are refused")
+            .guide("binary", &[(title, "title: !!binary VGVzdA==")])
+            .guide("local", &[(title, "title: !local Test")])
+            .error("binary.yaml", "!!binary |VGVzdA==", &["a YAML tag"])
+            .error("local.yaml", "!local |Test", &["a YAML tag"]),
+        Row::new("&, * and ! in plain text are no anchor, alias or tag")
+            .guide("plain", &[(title, "title: Q&A *now* ok!")]),
+        Row::new("a deep or huge key gets a plain message")
+            .file("deep.yaml", &deep)
+            .file("huge.yaml", &huge)
+            // A complex key is refused where the parser's own depth limit stops it.
+            .error_at("deep.yaml", (1, 258), &["nested more than 24 levels deep"])
+            .error_at(
+                "huge.yaml",
+                (1, 3),
+                &["refused: the file is too large or too complex"],
             ),
     ]
 }
