@@ -43,12 +43,16 @@ fn examples(help: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every command's help, snapshotted, ends with examples of the command, and the examples
+/// that only read run as written and succeed: no flag, guide, step or value in them is made up.
 #[test]
-fn every_commands_help_ends_with_two_to_four_examples_of_itself() {
+fn every_commands_help_ends_with_two_to_four_examples_of_itself_that_run() {
     let names = commands();
     assert!(names.len() >= 15, "{names:?}");
+    let mut ran = 0;
     for name in &names {
         let help = Test::new().args([name.as_str(), "--help"]).run().stdout;
+        insta::assert_snapshot!(format!("help_{name}"), help);
         let listed = examples(&help);
         assert!(
             (1..=4).contains(&listed.len()),
@@ -67,7 +71,21 @@ fn every_commands_help_ends_with_two_to_four_examples_of_itself() {
         // The short help (-h) ends with the same examples.
         let short = Test::new().args([name.as_str(), "-h"]).run().stdout;
         assert_eq!(examples(&short), listed, "{name} -h");
+        for (_, line) in listed {
+            let args = words(&line);
+            let read_only = matches!(
+                args.get(1).map(String::as_str),
+                Some("diagnose" | "search" | "list" | "show" | "man")
+            ) && !line.contains("--answers")
+                && !line.contains("--out")
+                && !line.contains('>');
+            if read_only {
+                Test::new().args(&args[1..]).run();
+                ran += 1;
+            }
+        }
     }
+    assert!(ran >= 8, "{ran} examples ran");
 }
 
 #[test]
@@ -114,36 +132,8 @@ fn words(line: &str) -> Vec<String> {
     words
 }
 
-/// The examples that only read run as written and succeed: no flag, guide, step or value in
-/// them is made up.
 #[test]
-fn the_read_only_examples_run_as_written() {
-    let mut ran = 0;
-    for name in commands() {
-        let help = Test::new().args([name.as_str(), "--help"]).run().stdout;
-        for (_, line) in examples(&help) {
-            let args = words(&line);
-            let read_only = matches!(
-                args.get(1).map(String::as_str),
-                Some("diagnose" | "search" | "list" | "show" | "man")
-            ) && !line.contains("--answers")
-                && !line.contains("--out")
-                && !line.contains('>');
-            if read_only {
-                Test::new().args(&args[1..]).run();
-                ran += 1;
-            }
-        }
-    }
-    assert!(ran >= 8, "{ran} examples ran");
-}
-
-#[test]
-fn snapshot_every_commands_help() {
-    for name in commands() {
-        let help = Test::new().args([name.as_str(), "--help"]).run().stdout;
-        insta::assert_snapshot!(format!("help_{name}"), help);
-    }
+fn snapshot_the_top_help() {
     insta::assert_snapshot!("help_top", Test::new().arg("--help").run().stdout);
 }
 
