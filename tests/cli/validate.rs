@@ -45,14 +45,17 @@ fn expect_problems(test: Test, wants: &[Want]) -> String {
 // ------------------------------------------------------------------------------------------
 
 #[test]
-fn builtin_guides_validate_with_a_one_line_summary() {
+fn builtin_guides_validate_with_a_one_line_summary_strict_or_not() {
     let n = builtin_ids().len();
-    Test::new()
-        .arg("validate")
-        .stdout(format!(
-            "ok: {n} guide files checked, {n} guides, no problems\n"
-        ))
-        .run();
+    for strict in [&[][..], &["--strict"]] {
+        Test::new()
+            .arg("validate")
+            .args(strict)
+            .stdout(format!(
+                "ok: {n} guide files checked, {n} guides, no problems\n"
+            ))
+            .run();
+    }
 }
 
 #[test]
