@@ -815,13 +815,23 @@ fn search_without_a_match_says_so_and_succeeds() {
 fn broken_or_missing_company_guides_warn_once_and_the_good_ones_are_used() {
     let dir = GuideDir::new();
     dir.write("bad-syntax.yaml", "id: bad-syntax\ntitle: \"unclosed\n");
+    // A guide that reads but breaks a rule (two problems: `frist` is no cause, `first` is
+    // fixed by no step) is left out too.
+    let broken = minimal_guide("bad-reference").replace("fixes: [first]", "fixes: [frist]");
+    dir.write("bad-reference.yaml", &broken);
     dir.write("crane-log-frozen.yaml", &minimal_guide("crane-log-frozen"));
     let folder = dir.path().to_str().expect("UTF-8 path");
-    let out = Test::new().args(["list", "--guides", folder]).run();
-    assert_has(&out.stdout, &["crane-log-frozen", "photos-not-uploading"]);
-    let warning = format!("company guides in {folder} could not be loaded: 1 problem;");
-    assert_eq!(out.stderr.matches(&warning).count(), 1, "{}", out.stderr);
-    assert_has(&out.stderr, &[format!("run `fieldfix validate {folder}`")]);
+    let warning = format!("company guides in {folder} could not be loaded: 3 problems;");
+    // The environment variable is the same as the flag.
+    for out in [
+        Test::new().args(["list", "--guides", folder]).run(),
+        Test::new().env("FIELDFIX_GUIDES", folder).arg("list").run(),
+    ] {
+        assert_has(&out.stdout, &["crane-log-frozen", "photos-not-uploading"]);
+        assert_lacks(&out.stdout, &["bad-syntax", "bad-reference"]);
+        assert_eq!(out.stderr.matches(&warning).count(), 1, "{}", out.stderr);
+        assert_has(&out.stderr, &[format!("run `fieldfix validate {folder}`")]);
+    }
     // `validate` itself still fails.
     Test::new().args(["validate", folder]).status(1).run();
 
