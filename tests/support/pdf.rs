@@ -4,7 +4,21 @@
 
 /// A one-page PDF made with lopdf, encrypted (RC4, 128 bits) when `permissions` is given.
 pub fn pdf(user_password: &str, permissions: Option<lopdf::Permissions>) -> Vec<u8> {
-    use lopdf::{Document, Object, Stream, dictionary};
+    one_page_pdf(user_password, permissions, false)
+}
+
+/// The same PDF encrypted with AES-256 (revision 6, the kind PDF 2.0 keeps).
+pub fn pdf_aes256(user_password: &str, permissions: lopdf::Permissions) -> Vec<u8> {
+    one_page_pdf(user_password, Some(permissions), true)
+}
+
+fn one_page_pdf(
+    user_password: &str,
+    permissions: Option<lopdf::Permissions>,
+    aes256: bool,
+) -> Vec<u8> {
+    use lopdf::encryption::crypt_filters::{Aes256CryptFilter, CryptFilter};
+    use lopdf::{Document, EncryptionState, EncryptionVersion, Object, Stream, dictionary};
     let mut doc = Document::with_version("1.5");
     let pages = doc.new_object_id();
     let content = doc.add_object(Stream::new(dictionary! {}, b"BT ET".to_vec()));
@@ -25,14 +39,28 @@ pub fn pdf(user_password: &str, permissions: Option<lopdf::Permissions>) -> Vec<
     let id = Object::string_literal(b"fieldfix-test-id".to_vec());
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     if let Some(permissions) = permissions {
-        let state = lopdf::EncryptionState::try_from(lopdf::EncryptionVersion::V2 {
-            document: &doc,
-            owner_password: "owner",
-            user_password,
-            key_length: 128,
-            permissions,
-        })
-        .expect("encryption state");
+        let version = if aes256 {
+            let filter: std::sync::Arc<dyn CryptFilter> = std::sync::Arc::new(Aes256CryptFilter);
+            EncryptionVersion::V5 {
+                encrypt_metadata: true,
+                crypt_filters: [(b"StdCF".to_vec(), filter)].into(),
+                file_encryption_key: &[7; 32],
+                stream_filter: b"StdCF".to_vec(),
+                string_filter: b"StdCF".to_vec(),
+                owner_password: "owner",
+                user_password,
+                permissions,
+            }
+        } else {
+            EncryptionVersion::V2 {
+                document: &doc,
+                owner_password: "owner",
+                user_password,
+                key_length: 128,
+                permissions,
+            }
+        };
+        let state = EncryptionState::try_from(version).expect("encryption state");
         doc.encrypt(&state).expect("encrypt");
     }
     let mut out = Vec::new();

@@ -46,50 +46,69 @@ pub(super) fn startxref(tail: &[u8]) -> Option<u64> {
 }
 
 /// The security findings for a whole PDF that declares encryption: a password to open it,
-/// or permissions that block changes and markups.
-pub fn pdf_security(bytes: &[u8]) -> Option<Issue> {
-    let password = || {
-        Issue::fail(
+/// or permissions that block changes and markups. hayro-syntax opens it with the empty
+/// password, as a viewer does before it asks for one.
+pub fn pdf_security(bytes: Vec<u8>) -> Option<Issue> {
+    use hayro_syntax::{DecryptionError, LoadPdfError};
+    match hayro_syntax::Pdf::new(bytes) {
+        Err(LoadPdfError::Decryption(DecryptionError::PasswordProtected)) => Some(Issue::fail(
             Check::PdfPassword,
             "the PDF needs a password to open, so Procore's viewer cannot show it",
             "Ask the sender for a copy without a password, or open it with the password and \
              save it without one (Acrobat: File > Properties > Security > No Security).",
-        )
-    };
-    match lopdf::Document::load_mem(bytes) {
-        Ok(doc) => match &doc.encryption_state {
-            Some(state) => {
-                let p = state.permissions();
-                let mut blocked = Vec::new();
-                if !p.contains(lopdf::Permissions::MODIFIABLE) {
-                    blocked.push("changes");
-                }
-                if !p.contains(lopdf::Permissions::ANNOTABLE) {
-                    blocked.push("comments and markups");
-                }
-                (!blocked.is_empty()).then(|| {
-                    Issue::warn(
-                        Check::PdfRestricted,
-                        format!(
-                            "the PDF is protected against {}: markups in Procore may be blocked",
-                            blocked.join(" and ")
-                        ),
-                        "Ask the sender for an unrestricted copy (or remove the restriction: \
-                         Acrobat: File > Properties > Security > No Security).",
-                    )
-                })
-            }
-            None if doc.trailer.has(b"Encrypt") => Some(password()),
-            None => None,
-        },
-        Err(lopdf::Error::Decryption(_) | lopdf::Error::InvalidPassword) => Some(password()),
-        Err(err) => Some(Issue::warn(
+        )),
+        Err(_) => Some(Issue::warn(
             Check::PdfPassword,
-            format!("the PDF is encrypted and fieldfix could not read its settings ({err})"),
+            "the PDF is encrypted and fieldfix could not read its security settings (it is \
+             damaged, or protected in a way fieldfix does not know)",
             "Open it on this computer: if it asks for a password, ask the sender for a copy \
              without one.",
         )),
+        Ok(pdf) => restrictions(&pdf),
     }
+}
+
+/// The changes an encrypted PDF that opens without a password forbids, from the `P` entry of
+/// its security handler's dictionary (bit 4: changes; bit 6: comments and markups).
+fn restrictions(pdf: &hayro_syntax::Pdf) -> Option<Issue> {
+    use hayro_syntax::object::{Name, Object};
+    let permissions = pdf.objects().into_iter().find_map(|object| match object {
+        Object::Dict(dict)
+            if dict
+                .get::<Name>(b"Filter")
+                .is_some_and(|filter| filter.as_ref() == b"Standard") =>
+        {
+            dict.get::<i64>(b"P")
+        }
+        _ => None,
+    });
+    let Some(p) = permissions else {
+        return Some(Issue::warn(
+            Check::PdfRestricted,
+            "the PDF is encrypted: it opens without a password, but fieldfix could not read \
+             which changes it allows",
+            "Open it on this computer and try adding a comment: if that is blocked, ask the sender \
+             for an unrestricted copy.",
+        ));
+    };
+    let mut blocked = Vec::new();
+    if p & (1 << 3) == 0 {
+        blocked.push("changes");
+    }
+    if p & (1 << 5) == 0 {
+        blocked.push("comments and markups");
+    }
+    (!blocked.is_empty()).then(|| {
+        Issue::warn(
+            Check::PdfRestricted,
+            format!(
+                "the PDF is protected against {}: markups in Procore may be blocked",
+                blocked.join(" and ")
+            ),
+            "Ask the sender for an unrestricted copy (or remove the restriction: \
+             Acrobat: File > Properties > Security > No Security).",
+        )
+    })
 }
 
 /// The security check of a PDF: reads the trailer regions, and the whole file only when it
@@ -100,7 +119,7 @@ pub fn pdf(src: &mut (impl Read + Seek)) -> io::Result<Option<Issue>> {
     }
     let len = src.seek(SeekFrom::End(0))?;
     match usize::try_from(len) {
-        Ok(whole) if len <= PDF_OPEN_LIMIT => Ok(pdf_security(&read_at(src, 0, whole)?)),
+        Ok(whole) if len <= PDF_OPEN_LIMIT => Ok(pdf_security(read_at(src, 0, whole)?)),
         _ => Ok(Some(pdf_encrypted_unchecked(len))),
     }
 }
@@ -157,42 +176,65 @@ mod tests {
         assert!(!declares(&plain));
         assert_eq!(security(&plain), None);
 
-        let locked = test_pdf::pdf("site123", Some(lopdf::Permissions::all()));
-        assert!(declares(&locked));
-        let issue = security(&locked).expect("needs a password");
-        assert_eq!(
-            (issue.check, issue.severity),
-            (Check::PdfPassword, Severity::Fail)
-        );
+        type Make = fn(&str, lopdf::Permissions) -> Vec<u8>;
+        let rc4: Make = |user, p| test_pdf::pdf(user, Some(p));
+        let aes: Make = test_pdf::pdf_aes256;
+        for (cipher, make) in [("RC4", rc4), ("AES-256", aes)] {
+            let all = lopdf::Permissions::all();
+            let locked = make("site123", all);
+            assert!(declares(&locked), "{cipher}");
+            let issue = security(&locked).expect("needs a password");
+            assert_eq!(
+                (issue.check, issue.severity),
+                (Check::PdfPassword, Severity::Fail),
+                "{cipher}"
+            );
 
-        let no_markups = lopdf::Permissions::all() - lopdf::Permissions::ANNOTABLE;
-        let restricted = test_pdf::pdf("", Some(no_markups));
-        let issue = security(&restricted).expect("restricted");
-        assert_eq!(
-            (issue.check, issue.severity),
-            (Check::PdfRestricted, Severity::Warn)
-        );
-        assert!(
-            issue.problem.contains("comments and markups"),
-            "{}",
-            issue.problem
-        );
-        assert!(!issue.problem.contains("changes"), "{}", issue.problem);
+            let restricted = make("", all - lopdf::Permissions::ANNOTABLE);
+            let issue = security(&restricted).expect("restricted");
+            assert_eq!(
+                (issue.check, issue.severity),
+                (Check::PdfRestricted, Severity::Warn),
+                "{cipher}"
+            );
+            assert!(
+                issue.problem.contains("comments and markups"),
+                "{cipher}: {}",
+                issue.problem
+            );
+            assert!(
+                !issue.problem.contains("changes"),
+                "{cipher}: {}",
+                issue.problem
+            );
 
-        // Encrypted with an empty password and every permission: opens and edits normally.
-        let open = test_pdf::pdf("", Some(lopdf::Permissions::all()));
-        assert!(declares(&open));
-        assert_eq!(security(&open), None);
+            let read_only = make("", all - lopdf::Permissions::MODIFIABLE);
+            let issue = security(&read_only).expect("restricted");
+            assert!(
+                issue.problem.contains("against changes:"),
+                "{cipher}: {}",
+                issue.problem
+            );
+
+            // Encrypted with an empty password and every permission: opens and edits normally.
+            let open = make("", all);
+            assert!(declares(&open), "{cipher}");
+            assert_eq!(security(&open), None, "{cipher}");
+        }
     }
 
     #[test]
     fn damaged_encrypted_pdfs_never_panic() {
-        let locked = test_pdf::pdf("site123", Some(lopdf::Permissions::all()));
-        for cut in (0..locked.len()).step_by(7) {
-            let _ = pdf_security(&locked[..cut]);
-            let mut flipped = locked.clone();
-            flipped[cut] ^= 0x5A;
-            let _ = pdf_security(&flipped);
+        for locked in [
+            test_pdf::pdf("site123", Some(lopdf::Permissions::all())),
+            test_pdf::pdf_aes256("", lopdf::Permissions::empty()),
+        ] {
+            for cut in (0..locked.len()).step_by(7) {
+                let _ = pdf_security(locked[..cut].to_vec());
+                let mut flipped = locked.clone();
+                flipped[cut] ^= 0x5A;
+                let _ = pdf_security(flipped);
+            }
         }
     }
 
