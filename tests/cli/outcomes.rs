@@ -307,23 +307,6 @@ fn a_line_that_is_not_utf8_is_skipped_naming_file_and_line_and_the_rest_is_read(
 }
 
 #[test]
-fn a_torn_last_line_is_skipped_with_a_warning_naming_file_and_line() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut text = lines(&small_log());
-    text.push_str(r#"{"record":1,"fieldfix":"0.1.0","gui"#);
-    std::fs::write(dir.path().join("outcomes.jsonl"), text).unwrap();
-    let out = Test::new().state(dir.path()).arg("outcomes").run();
-    let err = out.stderr.as_str();
-    assert_has(err, &["outcomes.jsonl:4: skipped a line cut short"]);
-    assert!(out.stdout.contains("3 sessions"));
-
-    // The wizard's next record goes on a line of its own after the torn one.
-    wizard(dir.path(), &photos_request(false), &["Fixed it"]);
-    let out = Test::new().state(dir.path()).arg("outcomes").output();
-    assert!(out.stdout.contains("4 sessions"));
-}
-
-#[test]
 fn the_log_rotates_past_its_cap_and_outcomes_reads_both_files() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("outcomes.jsonl");

@@ -295,6 +295,9 @@ fn content_that_does_not_match_the_extension_fails() {
     assert_eq!(png_as_jpg["fix"], "Rename it to end in .png.");
     assert_only(&doc, "drawing.pdf", "wrong-type fail", "web page");
     assert_only(&doc, "contract.pdf", "wrong-type fail", "is not a PDF");
+    // As text, one group (how groups are laid out: the report's own tests).
+    let (text, _) = t.text(&[]);
+    assert_has(&text, &["Content does not match the extension (3)"]);
 }
 
 #[test]
@@ -443,32 +446,6 @@ fn pipes_are_reported_not_opened() {
     let (doc, code) = t.json(&[]);
     assert_eq!(code, 0);
     assert_eq!(findings(&doc, "queue"), ["special warn"]);
-}
-
-#[test]
-fn text_groups_findings_by_problem_with_the_fix() {
-    let t = Tree::new();
-    t.file("a.jpg", b"");
-    t.file("b.jpg", b"");
-    t.file("photo.jpg", &png(true));
-    let (text, code) = t.text(&[]);
-    assert_eq!(code, 1);
-    let empty = text.find("Empty files (2)").expect("empty group");
-    let wrong = text
-        .find("Content does not match the extension (1)")
-        .expect("wrong-type group");
-    assert!(empty < wrong, "{text}");
-    let group = &text[empty..wrong];
-    assert!(group.contains("FAIL  ") && group.contains("a.jpg") && group.contains("b.jpg"));
-    assert_eq!(
-        group.matches("What to do: Get the file again").count(),
-        1,
-        "{text}"
-    );
-    assert!(
-        text.ends_with("failed: 3 files will fail. Fix them before uploading.\n"),
-        "{text}"
-    );
 }
 
 // ---------------------------------------------------------------------------------------------
