@@ -866,6 +866,8 @@ fn bad_flags_are_usage_errors() {
     ] {
         fails(&words(line), 2);
     }
+    let err = fails(&words("validate --format yaml guides"), 2);
+    assert_has(&err, &["--format"]);
 }
 
 #[test]
