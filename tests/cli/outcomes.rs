@@ -193,7 +193,7 @@ fn small_log_test(name: &str) -> (tempfile::TempDir, Test) {
 }
 
 #[test]
-fn outcomes_summarises_the_log_as_text_and_exports_it() {
+fn outcomes_summarises_the_log_as_text_and_json_and_exports_it() {
     let (dir, test) = small_log_test("outcomes.jsonl");
     let out = test.arg("outcomes").run();
     let text = out.stdout;
@@ -212,7 +212,14 @@ fn outcomes_summarises_the_log_as_text_and_exports_it() {
         ["stop-and-wait", "1", "2", "0", "0"]
     );
 
-    // The same summary as JSON is pinned by `snapshot_outcomes_json`.
+    // As JSON, pinned (docs/json.md, docs/outcomes.md).
+    let out = Test::new()
+        .state(dir.path())
+        .args(["outcomes", "--format", "json"])
+        .stderr("")
+        .run();
+    insta::assert_snapshot!("outcomes_json", out.stdout);
+
     let out = Test::new()
         .state(dir.path())
         .args(["outcomes", "export"])
@@ -568,12 +575,4 @@ fn an_override_sets_likelihood_and_success_checked_like_a_guide() {
     assert_eq!(many["likelihood"], 55.0);
     let step = by_id(&guide["steps"], "stop-and-wait");
     assert_eq!(step["success"], 0.75);
-}
-
-/// `outcomes --format json` pinned (docs/json.md, docs/outcomes.md).
-#[test]
-fn snapshot_outcomes_json() {
-    let (_dir, test) = small_log_test("outcomes.jsonl");
-    let out = test.args(["outcomes", "--format", "json"]).stderr("").run();
-    insta::assert_snapshot!("outcomes_json", out.stdout);
 }
