@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::support::{
-    GUIDES, GuideDir, Test, Want, assert_printable, builtin_ids, edit, edits, escapes_guide, loc,
+    GUIDES, GuideDir, Test, Want, assert_printable, builtin_ids, edit, escapes_guide, loc,
     match_problems, minimal_guide, raw_escape_guide, show_json, want,
 };
 
@@ -192,52 +192,9 @@ fn validate_prints_every_problem_of_a_folder_with_its_place() {
 // JSON, warnings, --strict
 // ------------------------------------------------------------------------------------------
 
-#[test]
-fn json_lists_every_problem_with_its_location() {
-    let text = edits(
-        &minimal_guide("json-guide"),
-        &[
-            ("    fixes: [second]\n", "    fixes: [second, secnd]\n"),
-            ("  minutes: 30\n", "  minutes: -1\n"),
-        ],
-    );
-    let doc = Test::new()
-        .guide("json-guide.yaml", &text)
-        .args(["validate", "--format", "json", GUIDES])
-        .status(1)
-        .run()
-        .json();
-    assert_eq!(doc["schema_version"], 2);
-    assert_eq!(doc["ok"], false);
-    let problems = doc["problems"].as_array().expect("problems is a list");
-    assert_eq!(problems.len(), 2, "{doc:#}");
-    let mut found: Vec<(u64, u64, String)> = problems
-        .iter()
-        .map(|p| {
-            assert_eq!(p["file"], "guides/json-guide.yaml");
-            (
-                p["line"].as_u64().expect("line"),
-                p["column"].as_u64().expect("column"),
-                p["message"].as_str().expect("message").to_owned(),
-            )
-        })
-        .collect();
-    found.sort();
-    let (l1, c1) = loc(&text, "  minutes: |-1");
-    let (l2, c2) = loc(&text, "[second, |secnd]");
-    assert_eq!((found[0].0, found[0].1), (l1, c1));
-    assert!(
-        found[0]
-            .2
-            .contains("escalation minutes must be a number greater than 0")
-    );
-    assert_eq!((found[1].0, found[1].1), (l2, c2));
-    assert!(
-        found[1]
-            .2
-            .contains("unknown cause in `fixes`: `secnd` (did you mean `second`?)")
-    );
-}
+// The JSON document of a folder with problems: commands.rs
+// snapshot_validate_json_of_a_broken_folder; where each rule puts its problem:
+// tests/library/validate.rs.
 
 #[test]
 fn warnings_are_printed_but_alone_pass() {
