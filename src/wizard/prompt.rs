@@ -1,11 +1,10 @@
-//! The prompts the wizard asks, behind a trait: dialoguer on a real terminal (stderr), or a
-//! script of answers in tests.
+//! The prompts the wizard asks, behind a trait: read key by key on a real terminal (stderr,
+//! in dialoguer's theme), numbered in plain mode, or a script of answers in tests.
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use console::{Key, Term};
-use dialoguer::Select;
 use dialoguer::theme::{ColorfulTheme, Theme};
 
 use crate::output::Paint;
@@ -54,11 +53,11 @@ pub trait Prompter {
     }
 }
 
-/// The real terminal, through dialoguer, on stderr so stdout stays clean.
+/// The real terminal, on stderr so stdout stays clean.
 pub struct TermPrompter {
     term: Term,
     paint: Paint,
-    theme: Box<dyn Theme>,
+    theme: ColorfulTheme,
 }
 
 impl TermPrompter {
@@ -67,20 +66,7 @@ impl TermPrompter {
         TermPrompter {
             term: Term::stderr(),
             paint,
-            theme: Box::new(ColorfulTheme::default()),
-        }
-    }
-
-    /// Turns dialoguer's result into ours: an interruption is a quit, not an error.
-    fn finish<T>(&self, result: dialoguer::Result<Option<T>>) -> io::Result<Option<T>> {
-        let _ = self.term.show_cursor();
-        if INTERRUPTED.swap(false, Ordering::SeqCst) {
-            return Ok(None);
-        }
-        match result {
-            Ok(v) => Ok(v),
-            Err(dialoguer::Error::IO(e)) if e.kind() == io::ErrorKind::Interrupted => Ok(None),
-            Err(dialoguer::Error::IO(e)) => Err(e),
+            theme: ColorfulTheme::default(),
         }
     }
 
@@ -96,14 +82,14 @@ impl TermPrompter {
     /// A question too long for one line, wrapped between words: writes all its lines but the
     /// last ("? " before the first); returns how many were written and the last line, for
     /// the prompt itself. A question that fits is not written.
-    /// `reserve` columns are kept free on the question's line (for dialoguer's page number).
+    /// `reserve` columns are kept free on the question's last line.
     fn write_long_prompt(
         &self,
         prompt: &str,
         reserve: usize,
     ) -> io::Result<(usize, Option<String>)> {
         // "? " before, " › " after.
-        let lines = wrap(prompt, self.cols().saturating_sub(4 + reserve), "");
+        let lines = wrap(prompt, self.cols().saturating_sub(4 + reserve), "", "");
         let Some((last, above)) = lines.split_last().filter(|(_, above)| !above.is_empty()) else {
             return Ok((0, None));
         };
@@ -137,7 +123,7 @@ impl TermPrompter {
     /// "✔ question · answer", wrapped between words.
     fn echo(&self, prompt: &str, answer: &str) -> io::Result<()> {
         let text = format!("{prompt} · {answer}");
-        for (i, line) in wrap(&text, self.cols().saturating_sub(2), "")
+        for (i, line) in wrap(&text, self.cols().saturating_sub(2), "", "")
             .iter()
             .enumerate()
         {
@@ -201,17 +187,18 @@ fn fitted(text: &str, cols: usize) -> Vec<String> {
             rows.push(line.to_owned());
         } else {
             let indent = &line[..line.len() - line.trim_start().len()];
-            rows.extend(wrap(line.trim_start(), cols, indent));
+            rows.extend(wrap(line.trim_start(), cols, indent, indent));
         }
     }
     rows
 }
 
-/// `text` wrapped to `width` columns between words, every line starting with `indent`.
-fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+/// `text` wrapped to `width` columns between words, its first line starting with `first`, the
+/// others with `rest`.
+fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let options = textwrap::Options::new(width.max(10))
-        .initial_indent(indent)
-        .subsequent_indent(indent)
+        .initial_indent(first)
+        .subsequent_indent(rest)
         .word_separator(crate::output::BREAKS)
         .word_splitter(textwrap::WordSplitter::NoHyphenation);
     textwrap::wrap(text, options)
@@ -220,23 +207,93 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         .collect()
 }
 
-/// A menu option wrapped between words to `width` columns (dialoguer writes "❯ " or "  "
-/// before it), its lines after the first indented so that they stand apart from the next
-/// option. dialoguer counts an option's rows by its bytes, not its columns, so the lines are
-/// also kept to `width` + 1 bytes: it would otherwise clear one row too many and take the
-/// question with it.
-fn wrap_option(label: &str, width: usize) -> String {
-    let mut w = width.max(10);
-    loop {
-        let options = textwrap::Options::new(w)
-            .subsequent_indent("    ")
-            .word_separator(crate::output::BREAKS)
-            .word_splitter(textwrap::WordSplitter::NoHyphenation);
-        let lines = textwrap::wrap(label, options);
-        if w <= 10 || lines.iter().all(|l| l.len() <= width + 1) {
-            return lines.join("\n");
+/// A menu laid out for a screen `cols` columns wide (the last one kept free) and `rows` high:
+/// the question and the options wrapped between words, and as many options a page as fit
+/// with the question and one free row below.
+struct Menu {
+    /// The question's lines.
+    question: Vec<String>,
+    /// Each option's lines, those after the first indented so that they stand apart from the
+    /// next option.
+    options: Vec<String>,
+    /// Options a page.
+    page: usize,
+}
+
+impl Menu {
+    fn new(prompt: &str, items: &[String], cols: usize, rows: usize) -> Menu {
+        // "❯ " or "  " before an option; "? " before the question and " ›" after it.
+        let options: Vec<String> = items
+            .iter()
+            .map(|i| wrap(i, cols.saturating_sub(2), "", "    ").join("\n"))
+            .collect();
+        let heights: Vec<usize> = options.iter().map(|o| o.lines().count()).collect();
+        let mut question = wrap(prompt, cols.saturating_sub(4), "", "");
+        if heights.iter().sum::<usize>() + question.len() + 1 > rows {
+            // Paged: room for the page number on the question's line.
+            let note = page_note(items.len(), items.len()).len();
+            question = wrap(prompt, cols.saturating_sub(4 + note), "", "");
         }
-        w -= 1;
+        let page = page_size(&heights, rows.saturating_sub(question.len() + 1).max(1));
+        Menu {
+            question,
+            options,
+            page,
+        }
+    }
+
+    /// The menu with option `at` highlighted, as shown: the question (with the page number
+    /// when paged), and the options of `at`'s page.
+    fn draw(&self, theme: &dyn Theme, at: usize) -> (String, String) {
+        let mut question = String::new();
+        let _ = theme.format_select_prompt(&mut question, &self.question.join("\n  "));
+        let pages = self.options.len().div_ceil(self.page);
+        if pages > 1 {
+            question.push_str(&page_note(at / self.page + 1, pages));
+        }
+        let first = at / self.page * self.page;
+        let mut options = Vec::new();
+        for (i, option) in self.options.iter().enumerate().skip(first).take(self.page) {
+            let mut line = String::new();
+            let _ = theme.format_select_prompt_item(&mut line, option, i == at);
+            options.push(line);
+        }
+        (question, options.join("\n"))
+    }
+}
+
+/// What the question's line says of a paged menu.
+fn page_note(page: usize, pages: usize) -> String {
+    format!(" [Page {page}/{pages}]")
+}
+
+/// What a key does at a menu.
+#[derive(Debug, PartialEq)]
+enum MenuKey {
+    /// Highlights this option.
+    Go(usize),
+    Pick,
+    Quit,
+    Nothing,
+}
+
+/// What `key` does at a menu of `len` options in pages of `page`, option `at` highlighted.
+/// Only the keys that move, Enter, Esc and Ctrl-C do anything: a letter, a digit or a space
+/// typed by mistake (words meant for another prompt) never picks, moves or quits.
+fn menu_key(key: &Key, at: usize, len: usize, page: usize) -> MenuKey {
+    let pages = len.div_ceil(page);
+    // The first option of the page `by` pages from this one, wrapping.
+    let turn = |by: usize| MenuKey::Go((at / page + by) % pages * page);
+    match key {
+        Key::Enter => MenuKey::Pick,
+        Key::Escape | Key::CtrlC => MenuKey::Quit,
+        Key::ArrowDown | Key::Tab => MenuKey::Go((at + 1) % len),
+        Key::ArrowUp | Key::BackTab => MenuKey::Go((at + len - 1) % len),
+        Key::PageDown | Key::ArrowRight if pages > 1 => turn(1),
+        Key::PageUp | Key::ArrowLeft if pages > 1 => turn(pages - 1),
+        Key::Home => MenuKey::Go(0),
+        Key::End => MenuKey::Go(len - 1),
+        _ => MenuKey::Nothing,
     }
 }
 
@@ -265,42 +322,54 @@ impl Prompter for TermPrompter {
         if self.interrupted() {
             return Ok(None);
         }
-        // Nothing given to dialoguer may reach the edge: it would miscount the lines to redraw
-        // and leave old ones on screen. Long questions and options are wrapped here between
-        // words (an option's own line breaks it counts), and so is the echoed answer.
-        let width = self.cols().saturating_sub(2);
-        let fitted: Vec<String> = items.iter().map(|i| wrap_option(i, width)).collect();
-        let heights: Vec<usize> = fitted.iter().map(|i| i.lines().count()).collect();
-        // The question, the options and a free row below them must fit on the screen, or
-        // the rows that scroll away could not be redrawn: otherwise the menu is paged, and the
-        // question's line then carries dialoguer's " [Page 1/2]".
-        let question_rows = wrap(prompt, self.cols().saturating_sub(4), "").len();
-        let paged = heights.iter().sum::<usize>() + question_rows + 1 > self.rows();
-        let (mut above, last) = self.write_long_prompt(prompt, if paged { 14 } else { 0 })?;
-        let page = page_size(&heights, self.rows().saturating_sub(above + 2).max(1));
-        let mut select = Select::with_theme(self.theme.as_ref()).max_length(page);
-        match last {
-            Some(last) => {
-                // The last line of a long question, written here: dialoguer would put its own
-                // "?" before it.
-                self.term.write_line(&format!("  {last} ›"))?;
-                above += 1;
+        if items.is_empty() {
+            return Err(io::Error::other("a menu with no options"));
+        }
+        // dialoguer's menu takes Space for Enter and letters for moves and quitting, so words
+        // typed into it by mistake would pick: this one is read key by key with console, in
+        // dialoguer's theme, and only the keys in `menu_key` act.
+        let mut at = default.min(items.len() - 1);
+        // What is on screen: the question, the rows of the options below it, and the size of
+        // the screen they were drawn for.
+        let (mut asked, mut below, mut size) = (String::new(), 0, self.term.size());
+        self.term.hide_cursor()?;
+        let picked = loop {
+            // Laid out again at each key, and drawn whole, for a terminal resized meanwhile.
+            let menu = Menu::new(prompt, items, self.cols(), self.rows());
+            let (question, options) = menu.draw(&self.theme, at);
+            // The row below the menu too, where a key typed between two reads may show.
+            self.term.clear_line()?;
+            if question == asked && self.term.size() == size {
+                self.term.clear_last_lines(below)?;
+            } else {
+                self.term.clear_last_lines(below + asked.lines().count())?;
+                self.term.write_line(&question)?;
+                (asked, size) = (question, self.term.size());
             }
-            None => select = select.with_prompt(prompt),
-        }
-        let result = select
-            .items(&fitted)
-            .default(default)
-            .report(false)
-            .interact_on_opt(&self.term);
-        if above > 0 {
-            self.term.clear_last_lines(above)?;
-        }
-        let result = self.finish(result)?;
-        if let Some(i) = result {
+            self.term.write_line(&options)?;
+            below = options.lines().count();
+            let key = match self.term.read_key() {
+                Ok(key) => key,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => break Ok(None),
+                Err(e) => break Err(e),
+            };
+            if INTERRUPTED.load(Ordering::SeqCst) {
+                break Ok(None);
+            }
+            match menu_key(&key, at, items.len(), menu.page) {
+                MenuKey::Go(i) => at = i,
+                MenuKey::Pick => break Ok(Some(at)),
+                MenuKey::Quit => break Ok(None),
+                MenuKey::Nothing => {}
+            }
+        };
+        self.term.clear_last_lines(below + asked.lines().count())?;
+        self.term.show_cursor()?;
+        INTERRUPTED.store(false, Ordering::SeqCst);
+        if let Ok(Some(i)) = picked {
             self.echo(prompt, &items[i])?;
         }
-        Ok(result)
+        picked
     }
 
     fn input(&mut self, prompt: &str) -> io::Result<Option<String>> {
@@ -571,19 +640,118 @@ mod tests {
 
     #[test]
     fn long_options_wrap_and_menus_never_leave_one_option_alone_on_a_page() {
-        let option = wrap_option(
-            "None of these: write a ticket for your company's Procore admin",
-            47,
-        );
+        let items = ["None of these: write a ticket for your company's Procore admin".to_owned()];
+        let menu = Menu::new("Which?", &items, 49, 20);
         assert_eq!(
-            option,
-            "None of these: write a ticket for your\n    company's Procore admin"
+            menu.options,
+            ["None of these: write a ticket for your\n    company's Procore admin"]
         );
-        assert!(!option.contains('…'));
         // 23 one-row options in 22 rows: pages of 21 and 2, not 22 and 1.
         assert_eq!(page_size(&[1; 23], 22), 21);
         assert_eq!(page_size(&[1; 23], 30), 23);
         assert_eq!(page_size(&[2, 1, 1, 2], 3), 2);
+    }
+
+    /// A long question and options at both terminal sizes: every page keeps a free row below
+    /// it and the last column free, says which page it is, and all the words are there.
+    #[test]
+    fn a_long_menu_is_paged_to_fit_and_nothing_reaches_the_edge() {
+        let text = "Which of these is closest to what you see when you open the photo tool on \
+            the device you use on the site today, before anything else was tried?";
+        let words = |t: &str| t.split_whitespace().map(str::to_owned).collect::<Vec<_>>();
+        let all = words(text);
+        // Options of every length up to three lines at 50 columns.
+        let items: Vec<String> = (1..=24)
+            .map(|i| format!("{i}: {}", all[..i].join(" ")))
+            .collect();
+        for (cols, rows) in [(80, 24), (50, 20)] {
+            // Questions of every length, so that some line ends at every column.
+            for n in 1..=all.len() {
+                let prompt = all[..n].join(" ");
+                let menu = Menu::new(&prompt, &items, cols - 1, rows);
+                let pages = items.len().div_ceil(menu.page);
+                assert!(pages > 1, "{cols}x{rows}");
+                let alone = items.len() % menu.page == 1;
+                assert!(!alone, "one option alone at {cols}x{rows}");
+                let mut shown = String::new();
+                for at in (0..items.len()).step_by(menu.page) {
+                    let (question, options) = menu.draw(&ColorfulTheme::default(), at);
+                    let text = format!("{question}\n{options}");
+                    let lines: Vec<&str> = text.lines().collect();
+                    assert!(lines.len() < rows, "{cols}x{rows}:\n{text}");
+                    for line in &lines {
+                        let width = console::measure_text_width(line);
+                        assert!(width < cols, "{width} columns at {cols}x{rows}: {line:?}");
+                    }
+                    let page = format!("[Page {}/{pages}]", at / menu.page + 1);
+                    assert!(lines[menu.question.len() - 1].ends_with(&page), "{text}");
+                    shown.push_str(&text);
+                }
+                let on_screen = words(&console::strip_ansi_codes(&shown));
+                for word in words(&prompt)
+                    .into_iter()
+                    .chain(items.iter().flat_map(|i| words(i)))
+                {
+                    assert!(on_screen.contains(&word), "{word:?} at {cols}x{rows}");
+                }
+            }
+        }
+        // A short menu is one page, with no page number.
+        let menu = Menu::new("Which?", &items[..3], 79, 24);
+        assert_eq!(menu.page, 3);
+        assert!(!menu.draw(&ColorfulTheme::default(), 2).0.contains("Page"));
+    }
+
+    #[test]
+    fn at_a_menu_typed_text_does_nothing_and_only_the_menu_keys_act() {
+        let typed = "q j k h l photos won't upload 1 2 y n Q J K ?!-_.,;:'\"é€";
+        for c in typed.chars() {
+            assert_eq!(menu_key(&Key::Char(c), 3, 10, 4), MenuKey::Nothing, "{c:?}");
+        }
+        for key in [
+            Key::Backspace,
+            Key::Del,
+            Key::Insert,
+            Key::Unknown,
+            Key::Alt,
+        ] {
+            assert_eq!(menu_key(&key, 3, 10, 4), MenuKey::Nothing, "{key:?}");
+        }
+        assert_eq!(menu_key(&Key::Enter, 3, 10, 4), MenuKey::Pick);
+        assert_eq!(menu_key(&Key::Escape, 3, 10, 4), MenuKey::Quit);
+        assert_eq!(menu_key(&Key::CtrlC, 3, 10, 4), MenuKey::Quit);
+        // Up and Down wrap; Home and End go to the ends.
+        assert_eq!(menu_key(&Key::ArrowDown, 9, 10, 4), MenuKey::Go(0));
+        assert_eq!(menu_key(&Key::ArrowUp, 0, 10, 4), MenuKey::Go(9));
+        assert_eq!(menu_key(&Key::Tab, 3, 10, 4), MenuKey::Go(4));
+        assert_eq!(menu_key(&Key::BackTab, 3, 10, 4), MenuKey::Go(2));
+        assert_eq!(menu_key(&Key::Home, 3, 10, 4), MenuKey::Go(0));
+        assert_eq!(menu_key(&Key::End, 3, 10, 4), MenuKey::Go(9));
+        // Pages of 4 (0-3, 4-7, 8-9): a page's first option, wrapping.
+        assert_eq!(menu_key(&Key::PageDown, 3, 10, 4), MenuKey::Go(4));
+        assert_eq!(menu_key(&Key::ArrowRight, 9, 10, 4), MenuKey::Go(0));
+        assert_eq!(menu_key(&Key::PageUp, 5, 10, 4), MenuKey::Go(0));
+        assert_eq!(menu_key(&Key::ArrowLeft, 1, 10, 4), MenuKey::Go(8));
+        // One page: Left and Right do nothing.
+        assert_eq!(menu_key(&Key::ArrowRight, 1, 3, 3), MenuKey::Nothing);
+        assert_eq!(menu_key(&Key::PageUp, 1, 3, 3), MenuKey::Nothing);
+    }
+
+    /// Plain mode's menus take a number and Enter: a line typed ahead (a description, a number
+    /// with words) is refused and asked again, never mapped to an option.
+    #[test]
+    fn plain_menus_refuse_words_typed_ahead_and_ask_again() {
+        let items = ["One".to_owned(), "Two".to_owned(), "Three".to_owned()];
+        let typed = b"photos won't upload\n2 photos\n1.\ntwo\n0\n4\n-1\n \n3\n";
+        let picked = plain(typed).select("Which?", &items, 0).unwrap();
+        assert_eq!(picked, Some(2));
+        // Where Enter alone takes the default, a line of words still does not.
+        let picked = plain(b"photos\n3\n")
+            .select_enter("Which?", &items, 1)
+            .unwrap();
+        assert_eq!(picked, Some(2));
+        let picked = plain(b"\n").select_enter("Which?", &items, 1).unwrap();
+        assert_eq!(picked, Some(1));
     }
 
     #[test]

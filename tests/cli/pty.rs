@@ -1,5 +1,5 @@
 //! Real-terminal tests: the actual binary in a pseudo-terminal, driven by keystrokes, so the
-//! dialoguer wiring (arrow keys, filtering, Ctrl-C, cursor) is tested as a user meets it.
+//! prompts (menu keys, typed text, Ctrl-C, Esc, cursor) are tested as a user meets them.
 //! They wait for text, never sleep blindly.
 
 #![cfg(unix)]
@@ -272,9 +272,8 @@ fn ticket_in(dir: &Path, guide: &str) -> String {
 }
 
 /// Types `answer` (or nothing) and Enter at every ticket detail until the ticket is written.
-/// The answer also reaches the menus among the details, so it is one word with none of their
-/// keys: Space picks in a menu (the rest of the line would go to the next prompt), and h, j, k
-/// and l move the highlight.
+/// The answer also reaches the menus among the details, where typed text does nothing and
+/// Enter picks the highlighted item.
 fn fill_details(s: &mut Pty, answer: &str) {
     loop {
         // Every prompt ends in "›" (a long one on its last line).
@@ -548,12 +547,12 @@ fn handing_over_writes_a_ticket_with_the_steps_tried() {
     s.expect("Step 2:");
     choose(&mut s, "and it to ");
     s.expect("Time to hand this");
-    fill_details(&mut s, "Dana-at-site-office");
+    fill_details(&mut s, "Dana at the site office");
     assert_eq!(s.exit_code(), 3);
     let text = ticket_in(state.path(), "permission-denied");
     assert_has(
         &text,
-        &["## Steps tried", "did not help", "Dana-at-site-office"],
+        &["## Steps tried", "did not help", "Dana at the site office"],
     );
 }
 
@@ -584,6 +583,72 @@ fn back_changes_an_earlier_answer_and_the_plan() {
     assert_eq!(
         json["situation"]["answers"][&q.id], q.options[1].value,
         "Back replaced the first answer"
+    );
+}
+
+/// A description typed into a menu: Space, letters (dialoguer's q, j, k, h, l among them)
+/// and digits.
+const TYPED_AT_A_MENU: &str = "q j k h l photos won't upload 1 2 y n";
+
+/// Waits for `next`, and returns the answers echoed to `prompt` before it ("✔ prompt ·
+/// answer", wrapped lines joined), each with what follows it up to the next echo.
+fn echoed_before(s: &mut Pty, prompt: &str, next: &str) -> Vec<String> {
+    let found = s.expect(next);
+    let text = String::from_utf8_lossy(found.as_bytes()).to_string();
+    let ansi = regex::Regex::new(r"\x1b\[[0-9;?]*[A-Za-z]").unwrap();
+    let text = words(&ansi.replace_all(&text, "")).join(" ");
+    let echo = format!("✔ {prompt} · ");
+    text.split(&echo).skip(1).map(str::to_owned).collect()
+}
+
+/// Words typed while a menu is up pick nothing, move nothing and quit nothing: only the
+/// arrows, Enter and Esc act, so the step's result is the one chosen with them.
+#[test]
+fn words_typed_at_a_menu_pick_nothing_and_quit_nothing() {
+    for size in SIZES {
+        let state = tempfile::tempdir().unwrap();
+        let mut s = permission_at_first_step(state.path(), &[], "just-me", size);
+        let didnt_help = menu_index(&mut s, "Didn't help");
+        s.send(TYPED_AT_A_MENU);
+        pick(&mut s, didnt_help);
+        let echoed = echoed_before(&mut s, "How did it go?", "Step 2:");
+        assert_eq!(echoed.len(), 1, "one answer at {size:?}: {echoed:?}");
+        assert!(echoed[0].starts_with("Didn't help"), "{size:?}: {echoed:?}");
+        s.expect("Save and quit");
+        s.interrupt_to_the_end();
+        let log = &saved(state.path())[0]["log"];
+        assert_eq!(log.as_array().map(Vec::len), Some(1), "{size:?}: {log}");
+        assert_eq!(log[0]["result"], "did-not-help", "{size:?}: {log}");
+    }
+}
+
+/// The resume menu showing up while the user types what is wrong: the words pick nothing
+/// (Space once picked "Resume it"), and the saved session stays as it was.
+#[test]
+fn a_description_typed_into_the_resume_menu_picks_nothing() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = spawn(state.path(), &fix_on_a_computer("rfi"), SIZES[0]);
+    skip_questions(&mut s);
+    s.expect("Save and quit");
+    s.interrupt_to_the_end();
+    let before = saved(state.path());
+
+    let mut s = spawn(state.path(), &[], SIZES[0]);
+    s.expect("Discard it, start a new one");
+    s.send(TYPED_AT_A_MENU);
+    pick(&mut s, 1);
+    let prompt = "Resume it, keep it for later, or discard it?";
+    let echoed = echoed_before(&mut s, prompt, "for the list");
+    assert_eq!(echoed.len(), 1, "one answer: {echoed:?}");
+    assert!(
+        echoed[0].starts_with("Keep it for later, start a new one"),
+        "{echoed:?}"
+    );
+    s.interrupt_to_the_end();
+    assert_eq!(
+        saved(state.path()),
+        before,
+        "the saved session is untouched"
     );
 }
 
