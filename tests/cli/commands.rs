@@ -734,27 +734,17 @@ fn a_company_vocabulary_adds_its_own_words_and_a_clash_names_the_line() {
     );
 }
 
+/// The document's shape is `snapshot_search_json`'s; scores, their order and the phrases
+/// matched are the search's own (crates/fieldfix-engine/src/search).
 #[test]
-fn search_json_has_a_stable_shape_and_text_shows_the_phrase_that_matched() {
-    let ids = builtin_ids();
+fn search_takes_several_words_and_text_shows_the_phrase_that_matched() {
     // Several words without quotes are one description.
     let doc = json_of(&words("search pics stuck uploading on ipad --format json"));
-    assert_eq!(keys(&doc), set(&["schema_version", "query", "results"]));
     assert_eq!(doc["query"], "pics stuck uploading on ipad");
     let results = doc["results"].as_array().expect("results");
     assert!(!results.is_empty() && results.len() <= 5, "default limit 5");
     assert_eq!(results[0]["guide"], "photos-not-uploading");
     assert_eq!(results[0]["title"], "Photos not uploading");
-    let mut previous = f64::INFINITY;
-    for r in results {
-        assert_eq!(keys(r), set(&["guide", "title", "score", "matched"]));
-        assert!(ids.contains(&r["guide"].as_str().expect("guide").to_owned()));
-        let score = r["score"].as_f64().expect("score");
-        assert!(score > 0.0 && score <= 1.0, "score in (0, 1]: {score}");
-        assert!(score <= previous, "best first");
-        previous = score;
-        assert!(!r["matched"].as_str().expect("matched").is_empty());
-    }
 
     let text = ok(&words("search pics stuck uploading on ipad"));
     let lines: Vec<&str> = text.lines().collect();
