@@ -848,6 +848,11 @@ fn bad_flags_are_usage_errors() {
         "search",
         "frobnicate",
         "list --colour never",
+        "preflight",
+        "preflight . --warn-size lots",
+        "preflight . --warn-size 0",
+        "preflight . --network fast",
+        "preflight . --apply",
     ] {
         fails(&words(line), 2);
     }
