@@ -1,6 +1,7 @@
 //! Checks the built-in guides with the validator fieldfix itself uses, and compiles them into
 //! the binary: the YAML as written, and the validated library as JSON, which loads far faster.
-//! A problem in a built-in guide stops the build with the validator's messages.
+//! A problem in a built-in guide stops the build with the validator's messages. Also writes the
+//! JSON Schema of a guide file that `fieldfix schema` prints.
 //!
 //! The validator is the `fieldfix-guides` crate (crates/fieldfix-guides), a build-dependency
 //! here and a dependency of fieldfix: one source, so the build checks exactly what
@@ -76,6 +77,10 @@ fn main() {
         std::hash::Hasher::finish(&hasher)
     ));
     fs::write(out.join("embedded_guides.rs"), embedded).unwrap();
+    // `fieldfix schema`: generated here so schemars stays out of the binary.
+    let mut schema = serde_json::to_string_pretty(&fieldfix_guides::raw::guide_schema()).unwrap();
+    schema.push('\n');
+    fs::write(out.join("guide.schema.json"), schema).unwrap();
 
     version(&files, library.guides.len());
 }

@@ -45,7 +45,7 @@ pub fn run(request: &NewRequest, env: &mut super::Env) -> anyhow::Result<u8> {
     write_new(dir, &path, &yaml)?;
     let schema = dir.join(SCHEMA_FILE);
     let wrote_schema =
-        !schema.exists() && write_new(dir, &schema, &crate::guides::schema_text()).is_ok();
+        !schema.exists() && write_new(dir, &schema, crate::guides::schema_text()).is_ok();
 
     writeln!(out.writer, "{}", crate::safe::path(&path))?;
     out.writer.flush()?;

@@ -4,9 +4,9 @@ use super::Env;
 use crate::error::exit;
 use crate::guides;
 
-/// `fieldfix schema`: generated from the types the loader reads, so it cannot drift from what
-/// `validate` accepts.
+/// `fieldfix schema`: generated at build time from the types the loader reads, so it cannot
+/// drift from what `validate` accepts.
 pub fn run(env: &mut Env) -> anyhow::Result<u8> {
-    env.out.text(&guides::schema_text())?;
+    env.out.text(guides::schema_text())?;
     Ok(exit::OK)
 }
