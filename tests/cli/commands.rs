@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde_json::{Value, json};
 
 use crate::support::{
-    GuideDir, Test, age, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in, keys,
-    minimal_guide, ok, ok_in, show_json, words,
+    GuideDir, Test, assert_has, assert_lacks, builtin_ids, by_id, fails, fails_in, keys,
+    minimal_guide, ok, ok_in, words,
 };
 
 /// Parses a JSON document and checks it carries the schema version.
@@ -61,13 +61,6 @@ fn field(v: &Value, field: &str) -> Vec<String> {
 
 fn set<'a>(items: &[&'a str]) -> BTreeSet<&'a str> {
     items.iter().copied().collect()
-}
-
-/// The probability of each cause in a diagnosis, by id.
-fn cause_probability(doc: &Value, id: &str) -> f64 {
-    by_id(&doc["causes"], id)["probability"]
-        .as_f64()
-        .expect("a number")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -224,47 +217,18 @@ fn show_text_and_markdown_have_every_section() {
 /// A company guide using every field of the format, with values the test can check exactly.
 const FULL_GUIDE: &str = include_str!("../data/guides/crane-log-frozen.yaml");
 
+/// A shipped guide's JSON holds its content. That its references hold (causes fixed, guides
+/// linked) is the validator's rule, which the shipped guides pass; the shape of every field is
+/// `snapshot_show_json`'s.
 #[test]
-fn show_json_carries_every_field_of_the_guide() {
-    let dir = GuideDir::new();
-    dir.write("crane-log-frozen.yaml", FULL_GUIDE);
-    let folder = dir.path().to_str().expect("UTF-8 path");
-    let doc = json_of(&["show", "crane", "--guides", folder, "--format", "json"]);
-    assert_eq!(keys(&doc), set(&["schema_version", "guide"]));
-    let g = &doc["guide"];
-    assert!(
-        g["file"]
-            .as_str()
-            .expect("file")
-            .ends_with("crane-log-frozen.yaml")
-    );
-
-    // What `show` prints for it, but for `file` (where the test wrote it).
-    let mut expected: serde_json::Value =
-        serde_json::from_str(include_str!("../data/crane-log-frozen.show.json")).unwrap();
-    expected["file"] = g["file"].clone();
-    // Field by field first, for a readable failure, then the whole.
-    for key in keys(&expected) {
-        assert_eq!(g[key], expected[key], "field `{key}`");
-    }
-    assert_eq!(*g, expected);
-}
-
-#[test]
-fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
-    let ids = builtin_ids();
+fn show_json_of_a_built_in_guide_is_complete() {
     let doc = json_of(&["show", "photos", "--format", "json"]);
     let g = &doc["guide"];
     assert_eq!(g["id"], "photos-not-uploading");
     assert_eq!(g["origin"], "built-in");
     assert_eq!(g["file"], "guides/photos-not-uploading.yaml");
 
-    let causes: BTreeSet<String> = field(&g["causes"], "id").into_iter().collect();
-    assert!(causes.len() >= 2);
-    for c in g["causes"].as_array().expect("causes") {
-        assert!(!c["explain"].as_str().expect("explain").is_empty());
-        assert!(c["likelihood"].as_f64().expect("likelihood") > 0.0);
-    }
+    assert!(g["causes"].as_array().expect("causes").len() >= 2);
     assert!(g["questions"].as_array().expect("questions").len() >= 3);
     for q in g["questions"].as_array().expect("questions") {
         assert!(q["ask"].is_string());
@@ -273,59 +237,39 @@ fn show_json_of_a_built_in_guide_is_complete_and_consistent() {
     let mut devices_with_lines = BTreeSet::new();
     for s in g["steps"].as_array().expect("steps") {
         assert!(!strings(&s["do"]).is_empty(), "step {} has lines", s["id"]);
-        for fixed in strings(&s["fixes"]) {
-            assert!(
-                causes.contains(&fixed),
-                "step {} fixes a real cause",
-                s["id"]
-            );
-        }
         if let Some(lines) = s["devices"].as_object() {
             devices_with_lines.extend(lines.keys().cloned());
-        }
-        if let Some(see) = s["see"].as_str() {
-            assert!(ids.iter().any(|i| i == see), "see: {see} is a guide");
         }
     }
     assert!(
         devices_with_lines.contains("ios") && devices_with_lines.contains("android"),
         "device-specific lines are included: {devices_with_lines:?}"
     );
-    let esc = &g["escalate"];
-    assert!(!field(&esc["signs"], "sign").is_empty());
-    for p in esc["provide"].as_array().expect("provide") {
-        assert_eq!(keys(p), set(&["id", "label", "kind"]));
-    }
+    assert!(!field(&g["escalate"]["signs"], "sign").is_empty());
     assert!(!g["prevent"].as_array().expect("prevent").is_empty());
-    let related = strings(&g["related"]);
-    assert!(!related.is_empty());
-    for r in related {
-        assert!(ids.contains(&r), "related {r} is a guide");
-    }
+    assert!(!strings(&g["related"]).is_empty());
 }
 
 #[test]
 fn unknown_guide_is_a_usage_error_with_a_suggestion() {
     let err = fails(&["show", "photoz"], 2);
-    assert_has(
-        &err,
-        &[
-            "no guide is called `photoz`",
-            "did you mean `photos-not-uploading`?",
-        ],
-    );
-
-    let err = fails(&["diagnose", "permision-denied"], 2);
-    assert_has(&err, &["did you mean `permission-denied`?"]);
-
-    // Crews' words, read through the domain vocabulary (guides/_vocabulary.yaml).
+    assert_has(&err, &["no guide is called `photoz`"]);
+    // Misspellings, and crews' words read through the domain vocabulary
+    // (guides/_vocabulary.yaml).
     for (typed, meant) in [
+        ("photoz", "photos-not-uploading"),
+        ("fotos", "photos-not-uploading"),
+        ("photos not uploadng", "photos-not-uploading"),
+        ("permision-denied", "permission-denied"),
+        ("premission", "permission-denied"),
         ("pics", "photos-not-uploading"),
         ("dailies", "daily-log-not-showing"),
         ("timed-out", "error-408"),
     ] {
-        let err = fails(&["show", typed], 2);
-        assert_has(&err, &[&format!("did you mean `{meant}`?")]);
+        for command in ["show", "diagnose"] {
+            let err = fails(&[command, typed], 2);
+            assert_has(&err, &[&format!("did you mean `{meant}`?")]);
+        }
     }
 
     let err = fails(&["show", "qqqqqqqq"], 2);
@@ -370,21 +314,7 @@ fn diagnose_json_reflects_the_flags() {
     assert_eq!(doc["tried"], json!([]));
     assert_eq!(doc["skipped"], json!([]));
 
-    let probabilities: Vec<f64> = doc["causes"]
-        .as_array()
-        .expect("causes")
-        .iter()
-        .map(|c| c["probability"].as_f64().expect("probability"))
-        .collect();
-    let total: f64 = probabilities.iter().sum();
-    assert!(
-        (total - 1.0).abs() < 1e-3,
-        "probabilities sum to 1: {total}"
-    );
-    assert!(
-        probabilities.windows(2).all(|w| w[0] >= w[1]),
-        "most likely first: {probabilities:?}"
-    );
+    // How the causes are weighed and ranked is the engine's (tests/library/engine.rs).
     let asked: BTreeSet<String> = field(&doc["questions"], "id").into_iter().collect();
     for answered in ["device", "network", "scope", "what-happens"] {
         assert!(!asked.contains(answered), "{answered} is not asked again");
@@ -490,38 +420,6 @@ fn photos_on_ios(args: &[&str]) -> Value {
 }
 
 #[test]
-fn a_tried_step_leaves_the_plan_and_lowers_its_causes() {
-    let base = photos_on_ios(&[]);
-    let first = first_step(&base);
-    let checks = strings(&base["steps"][0]["checks"]);
-    assert!(!checks.is_empty());
-
-    let after = photos_on_ios(&["--tried", &first]);
-    assert_eq!(after["tried"], json!([first]));
-    let steps = field(&after["steps"], "id");
-    assert!(
-        !steps.contains(&first),
-        "{first} is not offered again: {steps:?}"
-    );
-    assert_ne!(steps[0], first, "the first step changes");
-    for cause in &checks {
-        assert!(
-            cause_probability(&after, cause) < cause_probability(&base, cause),
-            "{cause} is less likely after {first} did not help"
-        );
-    }
-
-    let second = steps[0].clone();
-    let again = photos_on_ios(&["--tried", &first, "--tried", &second]);
-    assert_eq!(again["tried"], json!([first, second]), "in the order tried");
-    let steps = field(&again["steps"], "id");
-    assert!(
-        !steps.contains(&first) && !steps.contains(&second),
-        "{steps:?}"
-    );
-}
-
-#[test]
 fn a_skipped_step_leaves_the_plan_but_keeps_its_causes() {
     let base = photos_on_ios(&[]);
     let first = first_step(&base);
@@ -579,6 +477,8 @@ fn diagnose_text_and_markdown_show_the_same_plan_as_json() {
     assert!(flat.contains(top_cause) && md.contains(top_cause));
 }
 
+/// One case of each kind of mistake: each kind, for shared questions and set-aside steps too,
+/// is engine.rs check_situation_rejects_..., the check `diagnose` makes.
 #[test]
 fn unknown_questions_values_and_steps_list_the_valid_ones() {
     let show = json_of(&["show", "photos", "--format", "json"]);
@@ -603,9 +503,6 @@ fn unknown_questions_values_and_steps_list_the_valid_ones() {
         "{err}"
     );
 
-    let err = fails(&["diagnose", "photos", "--device", "iphone"], 2);
-    assert_has(&err, &["valid values: computer, ios, android"]);
-
     let err = fails(&["diagnose", "photos", "--tried", "check-signl"], 2);
     assert_has(
         &err,
@@ -615,10 +512,6 @@ fn unknown_questions_values_and_steps_list_the_valid_ones() {
         err.contains(&format!("valid steps: {}", steps.join(", "))),
         "{err}"
     );
-
-    let err = fails(&["diagnose", "photos", "--skip", "xyzzy"], 2);
-    assert_has(&err, &["no step `xyzzy`"]);
-    assert_has(&err, &[&steps.join(", ")]);
 }
 
 #[test]
@@ -802,42 +695,25 @@ fn a_company_vocabulary_adds_its_own_words_and_a_clash_names_the_line() {
     );
 }
 
+/// The document's shape is `snapshot_search_json`'s; scores, their order and the phrases
+/// matched are the search's own (crates/fieldfix-engine/src/search).
 #[test]
-fn search_json_has_a_stable_shape() {
-    let ids = builtin_ids();
-    let doc = json_of(&["search", "pics stuck uploading on ipad", "--format", "json"]);
-    assert_eq!(keys(&doc), set(&["schema_version", "query", "results"]));
+fn search_takes_several_words_and_text_shows_the_phrase_that_matched() {
+    // Several words without quotes are one description.
+    let doc = json_of(&words("search pics stuck uploading on ipad --format json"));
     assert_eq!(doc["query"], "pics stuck uploading on ipad");
     let results = doc["results"].as_array().expect("results");
     assert!(!results.is_empty() && results.len() <= 5, "default limit 5");
     assert_eq!(results[0]["guide"], "photos-not-uploading");
     assert_eq!(results[0]["title"], "Photos not uploading");
-    let mut previous = f64::INFINITY;
-    for r in results {
-        assert_eq!(keys(r), set(&["guide", "title", "score", "matched"]));
-        assert!(ids.contains(&r["guide"].as_str().expect("guide").to_owned()));
-        let score = r["score"].as_f64().expect("score");
-        assert!(score > 0.0 && score <= 1.0, "score in (0, 1]: {score}");
-        assert!(score <= previous, "best first");
-        previous = score;
-        assert!(!r["matched"].as_str().expect("matched").is_empty());
-    }
-}
 
-#[test]
-fn search_text_shows_the_guide_and_the_phrase_that_matched() {
-    // Several words without quotes are one description.
-    let doc = json_of(&words("search pics stuck uploading on ipad --format json"));
-    assert_eq!(doc["query"], "pics stuck uploading on ipad");
     let text = ok(&words("search pics stuck uploading on ipad"));
     let lines: Vec<&str> = text.lines().collect();
-    let results = doc["results"].as_array().expect("results");
     assert_eq!(
         lines.len(),
         2 * results.len(),
         "two lines per match:\n{text}"
     );
-    let top = &results[0];
     assert!(
         lines[0].contains("photos-not-uploading  Photos not uploading"),
         "{text}"
@@ -850,7 +726,10 @@ fn search_text_shows_the_guide_and_the_phrase_that_matched() {
     );
     assert_eq!(
         lines[1].trim(),
-        format!("matched: \"{}\"", top["matched"].as_str().expect("matched"))
+        format!(
+            "matched: \"{}\"",
+            results[0]["matched"].as_str().expect("matched")
+        )
     );
 
     let limited = json_of(&[
@@ -882,13 +761,23 @@ fn search_without_a_match_says_so_and_succeeds() {
 fn broken_or_missing_company_guides_warn_once_and_the_good_ones_are_used() {
     let dir = GuideDir::new();
     dir.write("bad-syntax.yaml", "id: bad-syntax\ntitle: \"unclosed\n");
+    // A guide that reads but breaks a rule (two problems: `frist` is no cause, `first` is
+    // fixed by no step) is left out too.
+    let broken = minimal_guide("bad-reference").replace("fixes: [first]", "fixes: [frist]");
+    dir.write("bad-reference.yaml", &broken);
     dir.write("crane-log-frozen.yaml", &minimal_guide("crane-log-frozen"));
     let folder = dir.path().to_str().expect("UTF-8 path");
-    let out = Test::new().args(["list", "--guides", folder]).run();
-    assert_has(&out.stdout, &["crane-log-frozen", "photos-not-uploading"]);
-    let warning = format!("company guides in {folder} could not be loaded: 1 problem;");
-    assert_eq!(out.stderr.matches(&warning).count(), 1, "{}", out.stderr);
-    assert_has(&out.stderr, &[format!("run `fieldfix validate {folder}`")]);
+    let warning = format!("company guides in {folder} could not be loaded: 3 problems;");
+    // The environment variable is the same as the flag.
+    for out in [
+        Test::new().args(["list", "--guides", folder]).run(),
+        Test::new().env("FIELDFIX_GUIDES", folder).arg("list").run(),
+    ] {
+        assert_has(&out.stdout, &["crane-log-frozen", "photos-not-uploading"]);
+        assert_lacks(&out.stdout, &["bad-syntax", "bad-reference"]);
+        assert_eq!(out.stderr.matches(&warning).count(), 1, "{}", out.stderr);
+        assert_has(&out.stderr, &[format!("run `fieldfix validate {folder}`")]);
+    }
     // `validate` itself still fails.
     Test::new().args(["validate", folder]).status(1).run();
 
@@ -920,29 +809,16 @@ fn bad_flags_are_usage_errors() {
         "search",
         "frobnicate",
         "list --colour never",
+        "preflight",
+        "preflight . --warn-size lots",
+        "preflight . --warn-size 0",
+        "preflight . --network fast",
+        "preflight . --apply",
     ] {
         fails(&words(line), 2);
     }
-}
-
-#[test]
-fn help_documents_the_exit_codes() {
-    let help = ok(&["--help"]);
-    let codes = &help[help.find("Exit codes:").expect("an exit code section")..];
-    for code in ["0", "1", "2", "3", "130"] {
-        assert!(
-            codes
-                .lines()
-                .any(|l| l.trim_start().starts_with(&format!("{code} "))),
-            "exit code {code} is documented:\n{codes}"
-        );
-    }
-    for command in ["fix", "diagnose", "search", "list", "show", "validate"] {
-        assert!(
-            help.contains(&format!("\n  {command} ")),
-            "{command} in:\n{help}"
-        );
-    }
+    let err = fails(&words("validate --format yaml guides"), 2);
+    assert_has(&err, &["--format"]);
 }
 
 #[test]
@@ -1191,8 +1067,6 @@ fn snapshot_search_json() {
         "--format",
         "json",
     ]);
-    let doc: Value = serde_json::from_str(&text).expect("search JSON");
-    assert_eq!(doc["results"][0]["guide"], "crane-log-frozen", "{doc}");
     insta::assert_snapshot!("search_fixture_json", text);
 }
 
@@ -1232,10 +1106,6 @@ fn snapshot_validate_json_of_a_broken_folder() {
         .status(1)
         .stderr("")
         .run();
-    let doc = parse(&out.stdout, &args);
-    assert_eq!(doc["ok"], false);
-    assert_eq!(doc["files"], 3, "the files in the folder");
-    assert_eq!(doc["guides"], 0, "nothing is loaded from a broken folder");
     insta::assert_snapshot!("validate_broken_folder_json", out.stdout);
 }
 
@@ -1259,50 +1129,6 @@ fn diagnose_loading_one_guide_answers_like_the_whole_library() {
             .run();
         assert_eq!(one.stdout, whole.stdout, "{args:?}");
     }
-    Test::new()
-        .args(["diagnose", "photoes"])
-        .status(2)
-        .stderr_contains("did you mean `photos-not-uploading`?")
-        .run();
-}
-
-#[test]
-fn a_guides_folder_is_cached_until_a_file_changes() {
-    let state = tempfile::tempdir().unwrap();
-    let guides = GuideDir::new();
-    let file = guides.write("crane-log.yaml", &minimal_guide("crane-log"));
-    age(&file);
-    let title = |state: &std::path::Path| {
-        let json = show_json(state, guides.path(), "crane-log");
-        json["guide"]["title"].as_str().unwrap().to_owned()
-    };
-    assert_eq!(title(state.path()), "Test problem");
-    let cached: Vec<_> = std::fs::read_dir(state.path().join("cache"))
-        .expect("a cache was written")
-        .collect();
-    assert_eq!(cached.len(), 1);
-
-    // A cache hit is what is served: change it (same key, checksum updated) and the changed
-    // title shows; change it without updating the checksum and it is not trusted.
-    let cache_file = cached[0].as_ref().unwrap().path();
-    let text = std::fs::read_to_string(&cache_file).unwrap();
-    let edited = text.replace("Test problem", "From the cache");
-    std::fs::write(&cache_file, &edited).unwrap();
-    assert_eq!(title(state.path()), "Test problem");
-    std::fs::write(&cache_file, crate::support::reseal_cache(&edited)).unwrap();
-    assert_eq!(title(state.path()), "From the cache");
-
-    // Any change to the folder invalidates it: the file is parsed again.
-    std::fs::write(
-        &file,
-        minimal_guide("crane-log").replace("Test problem", "Edited title"),
-    )
-    .unwrap();
-    assert_eq!(title(state.path()), "Edited title");
-
-    // A broken cache is ignored.
-    std::fs::write(&cache_file, "{ not json").unwrap();
-    assert_eq!(title(state.path()), "Edited title");
 }
 
 #[test]

@@ -43,12 +43,16 @@ fn examples(help: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every command's help, snapshotted, ends with examples of the command, and the examples
+/// that only read run as written and succeed: no flag, guide, step or value in them is made up.
 #[test]
-fn every_commands_help_ends_with_two_to_four_examples_of_itself() {
+fn every_commands_help_ends_with_two_to_four_examples_of_itself_that_run() {
     let names = commands();
     assert!(names.len() >= 15, "{names:?}");
+    let mut ran = 0;
     for name in &names {
         let help = Test::new().args([name.as_str(), "--help"]).run().stdout;
+        insta::assert_snapshot!(format!("help_{name}"), help);
         let listed = examples(&help);
         assert!(
             (1..=4).contains(&listed.len()),
@@ -67,7 +71,21 @@ fn every_commands_help_ends_with_two_to_four_examples_of_itself() {
         // The short help (-h) ends with the same examples.
         let short = Test::new().args([name.as_str(), "-h"]).run().stdout;
         assert_eq!(examples(&short), listed, "{name} -h");
+        for (_, line) in listed {
+            let args = words(&line);
+            let read_only = matches!(
+                args.get(1).map(String::as_str),
+                Some("diagnose" | "search" | "list" | "show" | "man")
+            ) && !line.contains("--answers")
+                && !line.contains("--out")
+                && !line.contains('>');
+            if read_only {
+                Test::new().args(&args[1..]).run();
+                ran += 1;
+            }
+        }
     }
+    assert!(ran >= 8, "{ran} examples ran");
 }
 
 #[test]
@@ -114,36 +132,8 @@ fn words(line: &str) -> Vec<String> {
     words
 }
 
-/// The examples that only read run as written and succeed: no flag, guide, step or value in
-/// them is made up.
 #[test]
-fn the_read_only_examples_run_as_written() {
-    let mut ran = 0;
-    for name in commands() {
-        let help = Test::new().args([name.as_str(), "--help"]).run().stdout;
-        for (_, line) in examples(&help) {
-            let args = words(&line);
-            let read_only = matches!(
-                args.get(1).map(String::as_str),
-                Some("diagnose" | "search" | "list" | "show" | "man")
-            ) && !line.contains("--answers")
-                && !line.contains("--out")
-                && !line.contains('>');
-            if read_only {
-                Test::new().args(&args[1..]).run();
-                ran += 1;
-            }
-        }
-    }
-    assert!(ran >= 8, "{ran} examples ran");
-}
-
-#[test]
-fn snapshot_every_commands_help() {
-    for name in commands() {
-        let help = Test::new().args([name.as_str(), "--help"]).run().stdout;
-        insta::assert_snapshot!(format!("help_{name}"), help);
-    }
+fn snapshot_the_top_help() {
     insta::assert_snapshot!("help_top", Test::new().arg("--help").run().stdout);
 }
 
@@ -242,11 +232,30 @@ fn the_main_page_has_examples_environment_and_files() {
     for what in ["outcomes.jsonl", "Linux", "macOS", "Windows", "/guides"] {
         assert!(files.contains(what), "{what}: {files}");
     }
-    assert!(page.contains(".SH \"EXIT STATUS\""));
+    let status = section("\"EXIT STATUS\"");
+    for (code, words) in [
+        ("0", "success"),
+        ("1", "runtime error"),
+        ("2", "usage error"),
+        ("3", "escalate"),
+        ("130", "interrupted"),
+    ] {
+        let at = status
+            .find(&format!(".TP\n\\fB{code}\\fR\n"))
+            .unwrap_or_else(|| panic!("exit code {code} in:\n{status}"));
+        let meaning = status[at..].lines().nth(2).unwrap();
+        assert!(meaning.starts_with(words), "{code}: {meaning}");
+    }
 }
 
 #[test]
-fn man_out_into_a_file_is_a_usage_error() {
+fn man_of_an_unknown_command_or_out_into_a_file_is_a_usage_error() {
+    let out = Test::new().args(["man", "nope"]).status(2).stdout("").run();
+    assert!(
+        out.stderr.contains("export"),
+        "lists the commands: {}",
+        out.stderr
+    );
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("taken");
     std::fs::write(&file, "x").unwrap();

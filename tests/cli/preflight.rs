@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{Test, assert_has, assert_lacks, jpeg, pdf, png};
+use crate::support::{Test, assert_has, assert_lacks, jpeg, pdf, png, undo_lists};
 
 /// A folder of fixture files, and a separate state folder the binary runs in (where undo lists
 /// go).
@@ -295,6 +295,9 @@ fn content_that_does_not_match_the_extension_fails() {
     assert_eq!(png_as_jpg["fix"], "Rename it to end in .png.");
     assert_only(&doc, "drawing.pdf", "wrong-type fail", "web page");
     assert_only(&doc, "contract.pdf", "wrong-type fail", "is not a PDF");
+    // As text, one group (how groups are laid out: the report's own tests).
+    let (text, _) = t.text(&[]);
+    assert_has(&text, &["Content does not match the extension (3)"]);
 }
 
 #[test]
@@ -445,32 +448,6 @@ fn pipes_are_reported_not_opened() {
     assert_eq!(findings(&doc, "queue"), ["special warn"]);
 }
 
-#[test]
-fn text_groups_findings_by_problem_with_the_fix() {
-    let t = Tree::new();
-    t.file("a.jpg", b"");
-    t.file("b.jpg", b"");
-    t.file("photo.jpg", &png(true));
-    let (text, code) = t.text(&[]);
-    assert_eq!(code, 1);
-    let empty = text.find("Empty files (2)").expect("empty group");
-    let wrong = text
-        .find("Content does not match the extension (1)")
-        .expect("wrong-type group");
-    assert!(empty < wrong, "{text}");
-    let group = &text[empty..wrong];
-    assert!(group.contains("FAIL  ") && group.contains("a.jpg") && group.contains("b.jpg"));
-    assert_eq!(
-        group.matches("What to do: Get the file again").count(),
-        1,
-        "{text}"
-    );
-    assert!(
-        text.ends_with("failed: 3 files will fail. Fix them before uploading.\n"),
-        "{text}"
-    );
-}
-
 // ---------------------------------------------------------------------------------------------
 // Usage errors
 
@@ -489,23 +466,10 @@ fn a_missing_path_is_a_usage_error_naming_it() {
         .run();
 }
 
+/// Bad flag values: commands.rs bad_flags_are_usage_errors.
 #[test]
-fn bad_flag_values_are_usage_errors() {
+fn a_file_that_is_not_an_undo_list_is_a_usage_error() {
     let t = Tree::new();
-    for flags in [
-        vec!["--warn-size", "lots"],
-        vec!["--warn-size", "0"],
-        vec!["--network", "fast"],
-        vec!["--apply"],
-    ] {
-        t.cmd()
-            .arg("preflight")
-            .arg(t.root())
-            .args(&flags)
-            .status(2)
-            .run();
-    }
-    t.cmd().arg("preflight").status(2).run();
     let not_a_list = t.file("x.json", b"{}");
     t.cmd()
         .args(["preflight", "--undo"])
@@ -517,19 +481,6 @@ fn bad_flag_values_are_usage_errors() {
 
 // ---------------------------------------------------------------------------------------------
 // Fixing names
-
-fn undo_lists(dir: &Path) -> Vec<PathBuf> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("fieldfix-undo-")
-        })
-        .collect()
-}
 
 #[test]
 fn fix_names_is_a_dry_run_without_apply() {

@@ -182,6 +182,7 @@ fn rows() -> Vec<Row> {
     rows.extend(reading_and_parsing());
     rows.extend(unknown_fields_and_wrong_types());
     rows.extend(refusals());
+    rows.extend(bounds_and_tags());
     rows.extend(ids());
     rows.extend(id_format());
     rows.extend(references());
@@ -209,16 +210,8 @@ fn rows() -> Vec<Row> {
 
 fn reading_and_parsing() -> Vec<Row> {
     vec![
-        Row::new("problems in several files are all reported")
-            .guide("good", &[])
-            .guide("broken", &[("title: Test problem", "title: \"open")])
-            .guide("wrong", &[("likelihood: 40", "likelihood: 0")])
-            .error("broken.yaml", "title: |\"open", &["unclosed quote"])
-            .error(
-                "wrong.yaml",
-                "likelihood: |0",
-                &["likelihood must be a number greater than 0, found 0"],
-            ),
+        // Problems in several files, all reported: tests/cli/validate.rs
+        // each_problem_is_printed_with_its_snippet_then_a_summary.
         Row::new("YAML syntax errors are located")
             .guide("quote", &[("title: Test problem", "title: \"unclosed")])
             .guide(
@@ -357,6 +350,52 @@ fn refusals() -> Vec<Row> {
                 "deep.yaml",
                 (line, column + 23),
                 &["nested more than 24 levels deep"],
+            ),
+    ]
+}
+
+fn bounds_and_tags() -> Vec<Row> {
+    let deep = format!("? {}{}\n: 1\n", "[".repeat(300), "]".repeat(300));
+    let huge = format!("? {}\n: 1\n", "k".repeat(900_000));
+    let title = "title: Test problem";
+    vec![
+        Row::new("numbers too large to mean anything are refused")
+            .guide(
+                "huge",
+                &[
+                    ("likelihood: 60", "likelihood: 1e308"),
+                    (
+                        "    minutes: 5\n    fixes: [first]",
+                        "    minutes: 1e300\n    fixes: [first]",
+                    ),
+                ],
+            )
+            .errors(
+                "huge.yaml",
+                &[
+                    (
+                        "likelihood: |1e308",
+                        &["likelihood must be at most 1000000, found 1e308"],
+                    ),
+                    ("minutes: |1e300", &["minutes must be at most"]),
+                ],
+            ),
+        Row::new("YAML tags are refused")
+            .guide("binary", &[(title, "title: !!binary VGVzdA==")])
+            .guide("local", &[(title, "title: !local Test")])
+            .error("binary.yaml", "!!binary |VGVzdA==", &["a YAML tag"])
+            .error("local.yaml", "!local |Test", &["a YAML tag"]),
+        Row::new("&, * and ! in plain text are no anchor, alias or tag")
+            .guide("plain", &[(title, "title: Q&A *now* ok!")]),
+        Row::new("a deep or huge key gets a plain message")
+            .file("deep.yaml", &deep)
+            .file("huge.yaml", &huge)
+            // A complex key is refused where the parser's own depth limit stops it.
+            .error_at("deep.yaml", (1, 258), &["nested more than 24 levels deep"])
+            .error_at(
+                "huge.yaml",
+                (1, 3),
+                &["refused: the file is too large or too complex"],
             ),
     ]
 }
@@ -1215,7 +1254,6 @@ fn risky_steps() -> Vec<Row> {
 }
 
 fn targets_and_yaml11() -> Vec<Row> {
-    let yes = ("        label: The first\n", "        label: Yes\n");
     vec![
         Row::new("targets, risks and admin roles are checked")
             .guide(
@@ -1255,13 +1293,8 @@ fn targets_and_yaml11() -> Vec<Row> {
                     ),
                 ],
             ),
-        Row::new("values YAML 1.1 tools read as booleans are warned about, not refused")
-            .guide("yes-no", &[yes])
-            .warning(
-                "yes-no.yaml",
-                "        label: |Yes",
-                &["`Yes` unquoted is read as a boolean"],
-            ),
+        // An unquoted `Yes` is warned about, not refused: tests/cli/validate.rs
+        // warnings_are_printed_but_alone_pass.
         // Quoted, it reads the same everywhere.
         Row::new("a quoted yes is no warning").guide(
             "yes-no",

@@ -98,6 +98,18 @@ pub fn by_id<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value
         .unwrap_or_else(|| panic!("no item `{id}` in {list}"))
 }
 
+/// The undo lists `preflight --fix-names --apply` wrote into `dir`.
+pub fn undo_lists(dir: &Path) -> Vec<PathBuf> {
+    std::fs::read_dir(dir)
+        .expect("read the folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("fieldfix-undo-"))
+        })
+        .collect()
+}
+
 /// Sets the modification time of the file at `path`.
 #[track_caller]
 pub fn set_modified(path: &Path, time: std::time::SystemTime) {

@@ -43,7 +43,6 @@ enum Stream {
 enum Expect {
     Exactly(String),
     Contains(String),
-    Lacks(String),
 }
 
 /// One run of `fieldfix`, built up and then [`run`](Test::run).
@@ -149,10 +148,6 @@ impl Test {
 
     pub fn stdout_contains(self, text: impl Into<String>) -> Self {
         self.expect(Stream::Stdout, Expect::Contains(text.into()))
-    }
-
-    pub fn stdout_lacks(self, text: impl Into<String>) -> Self {
-        self.expect(Stream::Stdout, Expect::Lacks(text.into()))
     }
 
     /// stderr must be exactly `text`.
@@ -268,10 +263,6 @@ fn check(what: &str, stream: &str, text: &str, expect: &Expect) {
         Expect::Contains(part) => assert!(
             text.contains(part),
             "{what}: {stream} lacks {part:?}:\n{text}"
-        ),
-        Expect::Lacks(part) => assert!(
-            !text.contains(part),
-            "{what}: {stream} has {part:?}:\n{text}"
         ),
     }
 }
