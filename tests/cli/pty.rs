@@ -622,15 +622,20 @@ fn words_typed_at_a_menu_pick_nothing_and_quit_nothing() {
     }
 }
 
+/// Starts `guide` on a computer, skips its questions, and saves at its first step (Ctrl-C).
+fn save_at_the_first_step(state: &Path, guide: &str) {
+    let mut s = spawn(state, &fix_on_a_computer(guide), SIZES[0]);
+    skip_questions(&mut s);
+    s.expect("Save and quit");
+    s.interrupt_to_the_end();
+}
+
 /// The resume menu showing up while the user types what is wrong: the words pick nothing
 /// (Space once picked "Resume it"), and the saved session stays as it was.
 #[test]
 fn a_description_typed_into_the_resume_menu_picks_nothing() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &fix_on_a_computer("rfi"), SIZES[0]);
-    skip_questions(&mut s);
-    s.expect("Save and quit");
-    s.interrupt_to_the_end();
+    save_at_the_first_step(state.path(), "rfi");
     let before = saved(state.path());
 
     let mut s = spawn(state.path(), &[], SIZES[0]);
@@ -674,10 +679,7 @@ fn ctrl_c_saves_and_resume_continues_at_the_same_step() {
 #[test]
 fn the_resume_line_wraps_between_words_on_a_narrow_plain_terminal() {
     let state = tempfile::tempdir().unwrap();
-    let mut s = spawn(state.path(), &fix_on_a_computer("photos"), SIZES[0]);
-    skip_questions(&mut s);
-    s.expect("Save and quit");
-    s.interrupt_to_the_end();
+    save_at_the_first_step(state.path(), "photos");
 
     // 53 characters before "(started": unwrapped, the terminal would cut "off" at column 50.
     // Plain mode (TERM=dumb) writes lines as they come, so fieldfix must wrap them itself.
