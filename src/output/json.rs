@@ -12,7 +12,8 @@ use super::SCHEMA_VERSION;
 use crate::engine::Plan;
 use crate::guides::Problem;
 use crate::guides::model::{
-    Condition, Effect, Guide, Library, Origin, ProvideKind, Question, Risk, Step, Target,
+    Condition, Effect, Guide, Library, Origin, Provide, ProvideKind, Question, Risk, Sign, Step,
+    Target,
 };
 use crate::preflight::names::{Rename, Undone, final_path};
 use crate::preflight::{Finding, Network, Options, Renames, Scan};
@@ -110,6 +111,30 @@ struct ProvideDoc<'a> {
     id: &'a str,
     label: &'a str,
     kind: ProvideKind,
+}
+
+/// The signs that it is time to hand over, as `show` and `diagnose` print them.
+fn sign_docs(signs: &[Sign]) -> Vec<SignDoc<'_>> {
+    signs
+        .iter()
+        .map(|s| SignDoc {
+            sign: &s.sign,
+            to: s.to,
+            sources: &s.sources,
+        })
+        .collect()
+}
+
+/// What to hand support, as `show` and `diagnose` print it.
+fn provide_docs(provide: &[Provide]) -> Vec<ProvideDoc<'_>> {
+    provide
+        .iter()
+        .map(|p| ProvideDoc {
+            id: &p.id,
+            label: &p.label,
+            kind: p.kind,
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -239,24 +264,8 @@ pub fn show(g: &Guide) -> ShowDoc<'_> {
                         (*t, contact)
                     })
                     .collect(),
-                signs: esc
-                    .signs
-                    .iter()
-                    .map(|s| SignDoc {
-                        sign: &s.sign,
-                        to: s.to,
-                        sources: &s.sources,
-                    })
-                    .collect(),
-                provide: esc
-                    .provide
-                    .iter()
-                    .map(|p| ProvideDoc {
-                        id: &p.id,
-                        label: &p.label,
-                        kind: p.kind,
-                    })
-                    .collect(),
+                signs: sign_docs(&esc.signs),
+                provide: provide_docs(&esc.provide),
                 origin: esc.origin,
             },
             causes: g
@@ -456,9 +465,9 @@ struct StepDoc<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     role: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    to: Option<crate::guides::model::Target>,
+    to: Option<Target>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    risk: Option<crate::guides::model::Risk>,
+    risk: Option<Risk>,
     /// Why this step comes before a likelier, slower one.
     #[serde(skip_serializing_if = "Option::is_none")]
     why_first: Option<&'a str>,
@@ -492,11 +501,11 @@ struct EscalationDoc<'a> {
     recommended: bool,
     reasons: &'a [String],
     steps_worth_trying: usize,
-    to: crate::guides::model::Target,
+    to: Target,
     contact: &'a str,
     minutes: f64,
-    signs: &'a [crate::guides::model::Sign],
-    provide: &'a [crate::guides::model::Provide],
+    signs: Vec<SignDoc<'a>>,
+    provide: Vec<ProvideDoc<'a>>,
 }
 
 fn round(p: f64) -> f64 {
@@ -541,8 +550,8 @@ pub fn diagnosis<'a>(d: &Diagnosis<'a>) -> DiagnosisDoc<'a> {
             to: escalation.to,
             contact: &escalation.contact,
             minutes: escalation.minutes,
-            signs: &esc.signs,
-            provide: &esc.provide,
+            signs: sign_docs(&esc.signs),
+            provide: provide_docs(&esc.provide),
         },
     }
 }
