@@ -3,6 +3,7 @@
 
 use std::io;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
 
 use console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, Theme};
@@ -262,6 +263,19 @@ impl Menu {
     }
 }
 
+/// An Enter read this soon after a menu appears was pressed before it appeared: a double
+/// Enter, or the end of a line typed ahead. Nobody reads a new menu this fast.
+const TYPED_AHEAD: Duration = Duration::from_millis(100);
+
+/// Shown under a menu when an Enter did not pick.
+const ENTER_REFUSED: &str = "Choose with the arrow keys, then press Enter.";
+
+/// Whether Enter picks the highlighted option: not after letters typed since the last move
+/// (words meant for a text prompt), and not before the menu could be read.
+fn takes_enter(typed: bool, since_shown: Duration) -> bool {
+    !typed && since_shown >= TYPED_AHEAD
+}
+
 /// What the question's line says of a paged menu.
 fn page_note(page: usize, pages: usize) -> String {
     format!(" [Page {page}/{pages}]")
@@ -332,6 +346,8 @@ impl Prompter for TermPrompter {
         // What is on screen: the question, the rows of the options below it, and the size of
         // the screen they were drawn for.
         let (mut asked, mut below, mut size) = (String::new(), 0, self.term.size());
+        // Letters typed since the last move, and whether the last Enter was refused.
+        let (mut typed, mut refused, shown) = (false, false, Instant::now());
         self.term.hide_cursor()?;
         let picked = loop {
             // Laid out again at each key, and drawn whole, for a terminal resized meanwhile.
@@ -348,6 +364,9 @@ impl Prompter for TermPrompter {
             }
             self.term.write_line(&options)?;
             below = options.lines().count();
+            if refused {
+                self.term.write_str(&self.paint.dim(ENTER_REFUSED))?;
+            }
             let key = match self.term.read_key() {
                 Ok(key) => key,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => break Ok(None),
@@ -357,12 +376,16 @@ impl Prompter for TermPrompter {
                 break Ok(None);
             }
             match menu_key(&key, at, items.len(), menu.page) {
-                MenuKey::Go(i) => at = i,
+                MenuKey::Go(i) => (at, typed, refused) = (i, false, false),
+                MenuKey::Pick if !takes_enter(typed, shown.elapsed()) => {
+                    (typed, refused) = (false, true);
+                }
                 MenuKey::Pick => break Ok(Some(at)),
                 MenuKey::Quit => break Ok(None),
-                MenuKey::Nothing => {}
+                MenuKey::Nothing => typed |= matches!(key, Key::Char(_)),
             }
         };
+        self.term.clear_line()?;
         self.term.clear_last_lines(below + asked.lines().count())?;
         self.term.show_cursor()?;
         INTERRUPTED.store(false, Ordering::SeqCst);
@@ -700,6 +723,15 @@ mod tests {
         let menu = Menu::new("Which?", &items[..3], 79, 24);
         assert_eq!(menu.page, 3);
         assert!(!menu.draw(&ColorfulTheme::default(), 2).0.contains("Page"));
+    }
+
+    #[test]
+    fn enter_picks_only_after_the_menu_could_be_read_and_not_after_words() {
+        let read = TYPED_AHEAD + Duration::from_millis(1);
+        assert!(takes_enter(false, read));
+        assert!(takes_enter(false, Duration::from_secs(60)));
+        assert!(!takes_enter(true, read), "words typed, then Enter");
+        assert!(!takes_enter(false, Duration::from_millis(5)), "typed ahead");
     }
 
     #[test]

@@ -46,7 +46,12 @@ impl Pty {
         assert_eq!(self.exit_code(), 130, "Ctrl-C exits 130");
     }
 
+    /// Sends keys; an Enter only once a menu could have been read (fieldfix refuses an Enter
+    /// pressed within 0.1 s of a menu appearing, as typed ahead of it).
     fn send(&mut self, keys: &str) {
+        if keys.contains(ENTER) {
+            std::thread::sleep(Duration::from_millis(150));
+        }
         self.s.send(keys).expect("send keys");
     }
 
@@ -284,8 +289,13 @@ fn fill_details(s: &mut Pty, answer: &str) {
         }
         s.send_line(answer);
         // The answer is echoed as it is typed, in redraws of the prompt (with its "›"): wait
-        // for the line that confirms it, so the next "›" is the next prompt's.
-        s.expect("✔");
+        // for the line that confirms it, so the next "›" is the next prompt's. At a menu the
+        // words do nothing and the Enter after them is refused, with a hint: Enter again.
+        let next = s.expect(expectrl::Regex("(✔)|(Choose with the arrow keys)"));
+        if next.get(0).is_some_and(|m| m.starts_with(b"Choose")) {
+            s.send(ENTER);
+            s.expect("✔");
+        }
     }
 }
 
@@ -620,6 +630,32 @@ fn words_typed_at_a_menu_pick_nothing_and_quit_nothing() {
         assert_eq!(log.as_array().map(Vec::len), Some(1), "{size:?}: {log}");
         assert_eq!(log[0]["result"], "did-not-help", "{size:?}: {log}");
     }
+}
+
+/// Words typed at a menu end with Enter when they were meant for a text prompt: that Enter
+/// is refused with a hint, and only an Enter after it (or after a move) picks. A double Enter
+/// answers one menu, not the next one too.
+#[test]
+fn an_enter_after_words_or_typed_ahead_picks_nothing() {
+    let state = tempfile::tempdir().unwrap();
+    let mut s = permission_at_first_step(state.path(), &[], "just-me", SIZES[0]);
+    let didnt_help = menu_index(&mut s, "Didn't help");
+    s.send(&format!("photos won't upload{ENTER}"));
+    s.expect("Choose with the arrow keys, then press Enter.");
+    // Down to "Didn't help", then Enter twice at once: the second lands on step 2's menu.
+    s.send(&format!("{}{ENTER}{ENTER}", DOWN.repeat(didnt_help)));
+    let echoed = echoed_before(&mut s, "How did it go?", "Step 2:");
+    assert_eq!(echoed.len(), 1, "one answer: {echoed:?}");
+    assert!(echoed[0].starts_with("Didn't help"), "{echoed:?}");
+    s.expect("Choose with the arrow keys, then press Enter.");
+    s.interrupt_to_the_end();
+    let log = &saved(state.path())[0]["log"];
+    assert_eq!(
+        log.as_array().map(Vec::len),
+        Some(1),
+        "step 2 unanswered: {log}"
+    );
+    assert_eq!(log[0]["result"], "did-not-help", "{log}");
 }
 
 /// Starts `guide` on a computer, skips its questions, and saves at its first step (Ctrl-C).
