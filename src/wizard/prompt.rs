@@ -267,8 +267,23 @@ impl Menu {
 /// Enter, or the end of a line typed ahead. Nobody reads a new menu this fast.
 const TYPED_AHEAD: Duration = Duration::from_millis(100);
 
-/// Shown under a menu when an Enter did not pick.
-const ENTER_REFUSED: &str = "Choose with the arrow keys, then press Enter.";
+/// Shown under a menu when an Enter did not pick; the shorter one where the first is too wide.
+const ENTER_REFUSED: [&str; 2] = [
+    "Choose with the arrow keys, then press Enter.",
+    "Arrow keys, then Enter.",
+];
+
+/// The hint for a refused Enter, on one row of `cols` columns: it has only the one free row
+/// kept under the menu, and a second row would scroll the menu out of step with its redraws.
+fn enter_refused(cols: usize) -> String {
+    let fits = ENTER_REFUSED
+        .iter()
+        .find(|hint| console::measure_text_width(hint) <= cols);
+    match fits {
+        Some(hint) => (*hint).to_owned(),
+        None => console::truncate_str(ENTER_REFUSED[1], cols, "").into_owned(),
+    }
+}
 
 /// Whether Enter picks the highlighted option: not after letters typed since the last move
 /// (words meant for a text prompt), and not before the menu could be read.
@@ -365,7 +380,8 @@ impl Prompter for TermPrompter {
             self.term.write_line(&options)?;
             below = options.lines().count();
             if refused {
-                self.term.write_str(&self.paint.dim(ENTER_REFUSED))?;
+                self.term
+                    .write_str(&self.paint.dim(&enter_refused(self.cols())))?;
             }
             let key = match self.term.read_key() {
                 Ok(key) => key,
@@ -723,6 +739,19 @@ mod tests {
         let menu = Menu::new("Which?", &items[..3], 79, 24);
         assert_eq!(menu.page, 3);
         assert!(!menu.draw(&ColorfulTheme::default(), 2).0.contains("Page"));
+    }
+
+    #[test]
+    fn the_refused_enter_hint_takes_one_row_at_any_width() {
+        assert_eq!(enter_refused(79), ENTER_REFUSED[0]);
+        assert_eq!(enter_refused(45), ENTER_REFUSED[0]);
+        assert_eq!(enter_refused(39), ENTER_REFUSED[1]);
+        for cols in 1..=80 {
+            assert!(
+                console::measure_text_width(&enter_refused(cols)) <= cols,
+                "{cols}"
+            );
+        }
     }
 
     #[test]

@@ -658,6 +658,35 @@ fn an_enter_after_words_or_typed_ahead_picks_nothing() {
     assert_eq!(log[0]["result"], "did-not-help", "{log}");
 }
 
+/// On a terminal narrower than the hint, the refused Enter's hint still takes the one free row
+/// under the menu: wrapped onto a second row, it scrolled the menu, and the next redraw left
+/// the old highlighted option on screen above the new one.
+#[test]
+fn the_hint_under_a_menu_fits_one_row_on_a_narrow_terminal() {
+    let (_state, mut s) = first_screen((40, 12));
+    s.send(ENTER);
+    s.expect("Which problem is it?");
+    s.settle();
+    s.send(&format!("x{ENTER}"));
+    s.expect("Enter.");
+    s.settle();
+    let rows: Vec<String> = s.vt.screen().rows(0, 40).collect();
+    let hint = rows.iter().rev().find(|r| !r.trim().is_empty()).unwrap();
+    assert!(
+        hint.ends_with("Enter."),
+        "the hint on one row:\n{}",
+        s.screen()
+    );
+    s.send(DOWN);
+    s.expect("❯");
+    s.settle();
+    let screen = s.screen();
+    assert_eq!(screen.matches('❯').count(), 1, "one highlight:\n{screen}");
+    assert_eq!(screen.matches("Account locked").count(), 1, "{screen}");
+    assert!(layout_problems(&s).is_empty(), "{screen}");
+    s.interrupt_to_the_end();
+}
+
 /// Starts `guide` on a computer, skips its questions, and saves at its first step (Ctrl-C).
 fn save_at_the_first_step(state: &Path, guide: &str) {
     let mut s = spawn(state, &fix_on_a_computer(guide), SIZES[0]);
