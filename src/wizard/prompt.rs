@@ -383,7 +383,10 @@ impl Prompter for TermPrompter {
                 self.term
                     .write_str(&self.paint.dim(&enter_refused(self.cols())))?;
             }
-            let key = match self.term.read_key() {
+            // `_raw`: Ctrl-C comes back as a key on every system. With `read_key`, Windows
+            // takes it as a signal and goes on waiting for a key, so Ctrl-C did nothing there
+            // until another key was pressed.
+            let key = match self.term.read_key_raw() {
                 Ok(key) => key,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => break Ok(None),
                 Err(e) => break Err(e),
@@ -431,7 +434,8 @@ impl Prompter for TermPrompter {
         let mut below = 0;
         self.term.write_str(&shown)?;
         let answer = loop {
-            let key = match self.term.read_key() {
+            // `_raw`, as in `select`: Ctrl-C is a key on Windows too.
+            let key = match self.term.read_key_raw() {
                 Ok(key) => key,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => break None,
                 Err(e) => return Err(e),
