@@ -121,6 +121,16 @@ impl TermPrompter {
         Ok(rows.len() - 1)
     }
 
+    /// The rows above the cursor's that a menu drawn as `hint` (the cursor's row), `options`
+    /// and `question` takes now, on the terminal as it is: one made narrower since then has
+    /// wrapped each line too wide for it onto more rows (most terminals do; xterm cuts them).
+    fn rows_now(&self, drawn: &[&str]) -> usize {
+        let width = usize::from(self.term.size().1);
+        let rows: usize = drawn.iter().map(|text| rows_on(text, width)).sum();
+        // The cursor's own row is cleared apart.
+        rows - rows_on(drawn[0], width).min(1)
+    }
+
     /// "✔ question · answer", wrapped between words.
     fn echo(&self, prompt: &str, answer: &str) -> io::Result<()> {
         let text = format!("{prompt} · {answer}");
@@ -174,6 +184,17 @@ fn wrap_typed(start: usize, typed: &str, cols: usize) -> Vec<String> {
         rows.push(format!("  {}", " ".repeat(spaces.saturating_sub(1))));
     }
     rows
+}
+
+/// The rows `text` takes on a terminal `width` columns wide that wraps lines too wide for it.
+fn rows_on(text: &str, width: usize) -> usize {
+    text.lines()
+        .map(|line| {
+            console::measure_text_width(line)
+                .div_ceil(width.max(1))
+                .max(1)
+        })
+        .sum()
 }
 
 /// The columns a text prompt keeps free after its question, for the first words typed.
@@ -360,7 +381,9 @@ impl Prompter for TermPrompter {
         let mut at = default.min(items.len() - 1);
         // What is on screen: the question, the rows of the options below it, and the size of
         // the screen they were drawn for.
-        let (mut asked, mut below, mut size) = (String::new(), 0, self.term.size());
+        let (mut asked, mut below, mut size) = (String::new(), String::new(), self.term.size());
+        // The hint written on the row below the options (empty when there is none).
+        let mut hint = String::new();
         // Letters typed since the last move, and whether the last Enter was refused.
         let (mut typed, mut refused, shown) = (false, false, Instant::now());
         self.term.hide_cursor()?;
@@ -371,18 +394,21 @@ impl Prompter for TermPrompter {
             // The row below the menu too, where a key typed between two reads may show.
             self.term.clear_line()?;
             if question == asked && self.term.size() == size {
-                self.term.clear_last_lines(below)?;
+                self.term.clear_last_lines(below.lines().count())?;
             } else {
-                self.term.clear_last_lines(below + asked.lines().count())?;
+                self.term
+                    .clear_last_lines(self.rows_now(&[&hint, &below, &asked]))?;
                 self.term.write_line(&question)?;
                 (asked, size) = (question, self.term.size());
             }
             self.term.write_line(&options)?;
-            below = options.lines().count();
-            if refused {
-                self.term
-                    .write_str(&self.paint.dim(&enter_refused(self.cols())))?;
-            }
+            below = options;
+            hint = if refused {
+                self.paint.dim(&enter_refused(self.cols()))
+            } else {
+                String::new()
+            };
+            self.term.write_str(&hint)?;
             // `_raw`: Ctrl-C comes back as a key on every system. With `read_key`, Windows
             // takes it as a signal and goes on waiting for a key, so Ctrl-C did nothing there
             // until another key was pressed.
@@ -405,7 +431,8 @@ impl Prompter for TermPrompter {
             }
         };
         self.term.clear_line()?;
-        self.term.clear_last_lines(below + asked.lines().count())?;
+        self.term
+            .clear_last_lines(self.rows_now(&[&hint, &below, &asked]))?;
         self.term.show_cursor()?;
         INTERRUPTED.store(false, Ordering::SeqCst);
         if let Ok(Some(i)) = picked {
@@ -743,6 +770,29 @@ mod tests {
         let menu = Menu::new("Which?", &items[..3], 79, 24);
         assert_eq!(menu.page, 3);
         assert!(!menu.draw(&ColorfulTheme::default(), 2).0.contains("Page"));
+    }
+
+    /// A menu drawn at 80 columns, on a terminal then made 30 wide: each line longer than 30
+    /// columns now takes more rows, and a redraw clears them all.
+    #[test]
+    fn rows_count_lines_the_terminal_rewrapped_when_made_narrower() {
+        let items = [
+            "Good (office Wi-Fi or full signal)".to_owned(),
+            "I don't know".to_owned(),
+        ];
+        let (question, options) = Menu::new(
+            "How is the internet connection where you are?",
+            &items,
+            79,
+            24,
+        )
+        .draw(&ColorfulTheme::default(), 0);
+        assert_eq!(rows_on(&question, 80), 1);
+        assert_eq!(rows_on(&question, 30), 2);
+        assert_eq!(rows_on(&options, 80), 2);
+        assert_eq!(rows_on(&options, 30), 3);
+        assert_eq!(rows_on(&"x".repeat(30), 30), 1, "a full row does not wrap");
+        assert_eq!(rows_on("", 30), 0);
     }
 
     #[test]
