@@ -72,16 +72,24 @@ pub fn pdf_security(bytes: Vec<u8>) -> Option<Issue> {
 /// its security handler's dictionary (bit 4: changes; bit 6: comments and markups).
 fn restrictions(pdf: &hayro_syntax::Pdf) -> Option<Issue> {
     use hayro_syntax::object::{Name, Object};
-    let permissions = pdf.objects().into_iter().find_map(|object| match object {
-        Object::Dict(dict)
-            if dict
-                .get::<Name>(b"Filter")
-                .is_some_and(|filter| filter.as_ref() == b"Standard") =>
-        {
-            dict.get::<i64>(b"P")
-        }
-        _ => None,
-    });
+    // The last in the file: an incremental update that changed the security appends a new
+    // dictionary (and a trailer naming it), and the old one stays in the file before it.
+    // (hayro-syntax does not show which one the trailer names.)
+    let permissions = pdf
+        .objects()
+        .into_iter()
+        .filter_map(|object| match object {
+            Object::Dict(dict)
+                if dict
+                    .get::<Name>(b"Filter")
+                    .is_some_and(|filter| filter.as_ref() == b"Standard") =>
+            {
+                Some(dict.get::<i64>(b"P"))
+            }
+            _ => None,
+        })
+        .last()
+        .flatten();
     let Some(p) = permissions else {
         return Some(Issue::warn(
             Check::PdfRestricted,
@@ -221,6 +229,64 @@ mod tests {
             assert!(declares(&open), "{cipher}");
             assert_eq!(security(&open), None, "{cipher}");
         }
+    }
+
+    /// `pdf` with its security changed in an incremental update: a copy of its security
+    /// dictionary appended and named by a new trailer, and the old one, still in the file,
+    /// rewritten to allow everything.
+    fn resecured(pdf: &[u8]) -> Vec<u8> {
+        let at = |hay: &[u8], needle: &[u8]| {
+            hay.windows(needle.len()).position(|w| w == needle).unwrap()
+        };
+        let text = |from: usize, end: u8| {
+            let rest = &pdf[from..];
+            String::from_utf8(rest[..at(rest, &[end])].to_vec()).unwrap()
+        };
+        let standard = at(pdf, b"/Standard");
+        let body = pdf[..standard]
+            .windows(4)
+            .rposition(|w| w == b" obj")
+            .unwrap()
+            + 4;
+        let end = standard + at(&pdf[standard..], b"endobj") + 6;
+        let (root, id) = (at(pdf, b"/Root ") + 6, at(pdf, b"/ID[") + 3);
+        let (root, id) = (text(root, b'R'), text(id, b']'));
+        let mut out = pdf.to_vec();
+        let p = standard + at(&pdf[standard..], b"/P ") + 3;
+        let width = pdf[p..]
+            .iter()
+            .take_while(|&&b| b == b'-' || b.is_ascii_digit())
+            .count();
+        out[p..p + width].copy_from_slice(format!("{:>width$}", -4).as_bytes());
+        let new = out.len();
+        out.extend_from_slice(b"99 0 obj");
+        out.extend_from_slice(&pdf[body..end]);
+        let xref = out.len();
+        let prev = startxref(pdf).unwrap();
+        out.extend_from_slice(
+            format!(
+                "\nxref\n0 1\n0000000000 65535 f \n99 1\n{new:010} 00000 n \ntrailer\n\
+                 <</Size 100/Root {root}R/Encrypt 99 0 R/ID{id}]/Prev {prev}>>\n\
+                 startxref\n{}\n%%EOF\n",
+                xref + 1
+            )
+            .as_bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn after_an_incremental_update_the_newest_security_settings_count() {
+        let all = lopdf::Permissions::all();
+        let restricted = test_pdf::pdf("", Some(all - lopdf::Permissions::ANNOTABLE));
+        let issue = security(&resecured(&restricted)).expect("restricted");
+        assert!(
+            issue.problem.contains("comments and markups"),
+            "{}",
+            issue.problem
+        );
+        // The copy is what the trailer names: an open copy stays open.
+        assert_eq!(security(&resecured(&test_pdf::pdf("", Some(all)))), None);
     }
 
     #[test]
