@@ -197,13 +197,8 @@ struct GuideStepDoc<'a> {
     when: Option<&'a BTreeMap<String, Vec<String>>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     after: &'a [String],
-    admin: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to: Option<Target>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    risk: Option<Risk>,
+    #[serde(flatten)]
+    who: WhoDoc<'a>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     safeguard: bool,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -325,6 +320,28 @@ fn question(q: &Question) -> GuideQuestionDoc<'_> {
     }
 }
 
+/// Whether a step is for an admin, the role that must do it and who it goes to, and what it
+/// risks: the fields `show` and `diagnose` share, in the same place in both.
+#[derive(Serialize)]
+struct WhoDoc<'a> {
+    admin: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    role: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    to: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<Risk>,
+}
+
+fn who(s: &Step) -> WhoDoc<'_> {
+    WhoDoc {
+        admin: s.admin,
+        role: s.role.as_deref(),
+        to: s.to,
+        risk: s.risk,
+    }
+}
+
 fn step(s: &Step) -> GuideStepDoc<'_> {
     GuideStepDoc {
         id: &s.id,
@@ -334,10 +351,7 @@ fn step(s: &Step) -> GuideStepDoc<'_> {
         success: s.success,
         when: when(&s.when),
         after: &s.after,
-        admin: s.admin,
-        role: s.role.as_deref(),
-        to: s.to,
-        risk: s.risk,
+        who: who(s),
         safeguard: s.safeguard,
         sources: &s.sources,
         check_files: s.check_files,
@@ -460,14 +474,8 @@ struct StepDoc<'a> {
     minutes: f64,
     probability: f64,
     checks: &'a [String],
-    admin: bool,
-    /// The role that must do an admin step, and who it goes to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    role: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    to: Option<Target>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    risk: Option<Risk>,
+    #[serde(flatten)]
+    who: WhoDoc<'a>,
     /// Why this step comes before a likelier, slower one.
     #[serde(skip_serializing_if = "Option::is_none")]
     why_first: Option<&'a str>,
@@ -568,10 +576,7 @@ fn step_docs<'a>(d: &Diagnosis<'a>, device: Option<&str>) -> Vec<StepDoc<'a>> {
             minutes: s.minutes,
             probability: round(s.probability),
             checks: &s.checks,
-            admin: s.admin,
-            role: full.role.as_deref(),
-            to: full.to,
-            risk: full.risk,
+            who: who(full),
             why_first: s.why_first.as_deref(),
             safeguard: full.safeguard,
             actions: &full.actions,
